@@ -1,0 +1,23 @@
+package dev.facet.cli;
+
+import dev.facet.store.DatabaseUnavailable;
+import picocli.CommandLine;
+
+/** Entry point of the distribution. Failures a user can fix print one line naming the problem, not a stack trace. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        CommandLine commandLine = new CommandLine(new FacetCommand());
+        commandLine.setExecutionExceptionHandler((failure, cmd, parsed) -> {
+            if (failure instanceof SettingsError || failure instanceof DatabaseUnavailable) {
+                cmd.getErr().println("facet: " + failure.getMessage());
+                return 2;
+            }
+            cmd.getErr().println("facet: " + failure);
+            throw failure;
+        });
+        System.exit(commandLine.execute(args));
+    }
+}

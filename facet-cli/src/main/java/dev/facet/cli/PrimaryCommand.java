@@ -1,0 +1,42 @@
+package dev.facet.cli;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code facet primary}: runs the primary until it is sent SIGTERM or SIGINT. */
+@Command(name = "primary", mixinStandardHelpOptions = true,
+        description = "Run a primary: the Git server that owns repositories, users and permissions.")
+final class PrimaryCommand implements Callable<Integer> {
+    @Option(names = "--home", required = true, description = "The instance's home directory (created when missing).")
+    Path home;
+
+    @Option(names = "--port", description = "HTTP port; 0 picks a free one (default ${DEFAULT-VALUE} or facet.port).")
+    Integer port;
+
+    @Option(names = "--base-url", description = "The URL users reach this server at (default http://localhost:PORT).")
+    String baseUrl;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, String> flags = new HashMap<>();
+        flags.put(RawSettings.PORT, port == null ? null : port.toString());
+        flags.put(RawSettings.BASE_URL, baseUrl);
+        PrimarySettings settings = PrimarySettings.load(home, flags, System.getenv());
+        LogFiles.writeTo(settings.home().resolve("log"));
+        PrimaryInstance primary = PrimaryInstance.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            primary.close();
+            stopped.countDown();
+        }, "facet-shutdown"));
+        System.out.println("Facet primary ready at " + primary.baseUrl());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

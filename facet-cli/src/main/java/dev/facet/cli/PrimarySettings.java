@@ -1,0 +1,27 @@
+package dev.facet.cli;
+
+import dev.facet.store.DatabaseSettings;
+import dev.facet.web.WebSettings;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything a primary needs to start, parsed and checked once. */
+public record PrimarySettings(Path home, WebSettings web, DatabaseSettings database, Optional<String> adminPassword) {
+    public static final int DEFAULT_PORT = 7990;
+
+    public static PrimarySettings load(Path home, Map<String, String> flags, Map<String, String> environment) {
+        Path absoluteHome = home.toAbsolutePath().normalize();
+        RawSettings raw = RawSettings.load(absoluteHome, flags, environment);
+        WebSettings web = new WebSettings(raw.text(RawSettings.BIND_ADDRESS).orElse(null),
+                raw.port(RawSettings.PORT, DEFAULT_PORT), raw.httpUrl(RawSettings.BASE_URL).orElse(null),
+                raw.positiveLong(RawSettings.MAX_REQUEST_BYTES, WebSettings.DEFAULT_MAX_REQUEST_BYTES));
+        DatabaseSettings database = raw.databaseUrl(RawSettings.DB_URL)
+                .map(url -> new DatabaseSettings(url, raw.text(RawSettings.DB_USER).orElse(null),
+                        raw.text(RawSettings.DB_PASSWORD).orElse(null)))
+                .orElseGet(() -> DatabaseSettings.embeddedH2(absoluteHome.resolve("data").resolve("db")));
+        Optional<String> adminPassword = Optional.ofNullable(environment.get("FACET_ADMIN_PASSWORD"))
+                .filter(p -> !p.isEmpty());
+        return new PrimarySettings(absoluteHome, web, database, adminPassword);
+    }
+}

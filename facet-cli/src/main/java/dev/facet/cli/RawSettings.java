@@ -1,0 +1,148 @@
+package dev.facet.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Settings as strings, merged from {@code HOME/facet.properties}, command-line flags and
+ * {@code FACET_*} environment variables (each overriding the one before), with the typed
+ * readers that turn them into settings records and name the key when a value is wrong.
+ */
+final class RawSettings {
+    static final String PORT = "facet.port";
+    static final String BASE_URL = "facet.base-url";
+    static final String BIND_ADDRESS = "facet.bind-address";
+    static final String DB_URL = "facet.db.url";
+    static final String DB_USER = "facet.db.user";
+    static final String DB_PASSWORD = "facet.db.password";
+    static final String MAX_REQUEST_BYTES = "facet.http.max-request-bytes";
+    static final Set<String> KNOWN = Set.of(PORT, BASE_URL, BIND_ADDRESS, DB_URL, DB_USER, DB_PASSWORD,
+            MAX_REQUEST_BYTES);
+
+    private final Map<String, String> values;
+    private final Map<String, String> origins;
+
+    private RawSettings(Map<String, String> values, Map<String, String> origins) {
+        this.values = values;
+        this.origins = origins;
+    }
+
+    /** The environment variable that overrides a key: {@code facet.db.url} is {@code FACET_DB_URL}. */
+    static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    static RawSettings load(Path home, Map<String, String> flags, Map<String, String> environment) {
+        Map<String, String> values = new HashMap<>();
+        Map<String, String> origins = new HashMap<>();
+        Path file = home.resolve("facet.properties");
+        if (Files.exists(file)) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new SettingsError("Cannot read " + file + ": " + e.getMessage());
+            }
+            for (String key : properties.stringPropertyNames()) {
+                if (!KNOWN.contains(key)) {
+                    throw new SettingsError("Unknown setting '" + key + "' in " + file + "; known settings are "
+                            + new TreeSet<>(KNOWN) + ".");
+                }
+                values.put(key, properties.getProperty(key).strip());
+                origins.put(key, file.toString());
+            }
+        }
+        flags.forEach((key, value) -> {
+            if (value != null) {
+                values.put(key, value);
+                origins.put(key, "the command line");
+            }
+        });
+        for (String key : KNOWN) {
+            String name = environmentName(key);
+            String value = environment.get(name);
+            if (value != null) {
+                values.put(key, value);
+                origins.put(key, "the environment variable " + name);
+            }
+        }
+        return new RawSettings(values, origins);
+    }
+
+    Optional<String> text(String key) {
+        return Optional.ofNullable(values.get(key)).filter(v -> !v.isBlank());
+    }
+
+    int port(String key, int fallback) {
+        return text(key).map(raw -> {
+            try {
+                int port = Integer.parseInt(raw);
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw bad(key, raw, "a port number from 0 to 65535 (0 picks a free port)");
+        }).orElse(fallback);
+    }
+
+    long positiveLong(String key, long fallback) {
+        return text(key).map(raw -> {
+            try {
+                long value = Long.parseLong(raw);
+                if (value > 0) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw bad(key, raw, "a positive whole number");
+        }).orElse(fallback);
+    }
+
+    /** An absolute http or https URL without query or fragment, returned without its trailing slash. */
+    Optional<String> httpUrl(String key) {
+        return text(key).map(raw -> {
+            try {
+                URI uri = new URI(raw);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                        && uri.getQuery() == null && uri.getFragment() == null && uri.getUserInfo() == null) {
+                    return raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+                }
+            } catch (URISyntaxException ignored) {
+                // reported below
+            }
+            throw bad(key, raw, "an absolute http:// or https:// URL such as https://git.example.com");
+        });
+    }
+
+    /** A JDBC URL of a database Facet supports. */
+    Optional<String> databaseUrl(String key) {
+        return text(key).map(raw -> {
+            if (raw.startsWith("jdbc:h2:") || raw.startsWith("jdbc:postgresql:")) {
+                return raw;
+            }
+            throw bad(key, raw, "a JDBC URL starting with jdbc:postgresql: or jdbc:h2:");
+        });
+    }
+
+    private SettingsError bad(String key, String raw, String expected) {
+        String shown = key.equals(DB_PASSWORD) ? "(hidden)" : "'" + raw + "'";
+        return new SettingsError("Setting " + key + " (from " + origins.get(key) + ") is " + shown
+                + "; it must be " + expected + ".");
+    }
+}

@@ -1,0 +1,15 @@
+package dev.facet.core.access;
+
+import dev.facet.core.name.ProjectKey;
+import dev.facet.core.name.RepositorySlug;
+
+/** Decides whether a caller may read or write a repository over Git. */
+public interface GitAccessPolicy {
+    /**
+     * @return the id of the repository the caller may use at {@code needed}
+     * @throws dev.facet.core.error.AuthenticationRequired when an anonymous caller is refused
+     * @throws dev.facet.core.error.NotFound               when the repository does not exist or the caller may not see it
+     * @throws dev.facet.core.error.PermissionDenied       when the caller may read but not write
+     */
+    long authorize(Caller caller, ProjectKey project, RepositorySlug repository, AccessLevel needed);
+}

@@ -1,0 +1,10 @@
+package dev.facet.core.event;
+
+/** What changed on the primary; mirrors act on each kind. */
+public enum EventType {
+    REPOSITORY_CREATED,
+    REPOSITORY_DELETED,
+    REPOSITORY_RENAMED,
+    REFS_CHANGED,
+    PERMISSIONS_CHANGED
+}

@@ -1,0 +1,65 @@
+package dev.facet.git;
+
+import dev.facet.core.access.Caller;
+import dev.facet.core.ref.RefChange;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Collection;
+import java.util.List;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.ReceiveCommand;
+import org.eclipse.jgit.transport.ReceivePack;
+import org.eclipse.jgit.transport.resolver.ReceivePackFactory;
+import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives pushes into repositories this instance hosts: checks every received object, then,
+ * once refs have moved, tells the listener what moved and the repository's new refs hash.
+ */
+public final class HostedReceivePackFactory implements ReceivePackFactory<HttpServletRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HostedReceivePackFactory.class);
+
+    private final RepositoryStore repositories;
+    private final RefChangeListener refChangeListener;
+    private final GitOperationObserver observer;
+
+    public HostedReceivePackFactory(RepositoryStore repositories, RefChangeListener refChangeListener,
+                                    GitOperationObserver observer) {
+        this.repositories = repositories;
+        this.refChangeListener = refChangeListener;
+        this.observer = observer;
+    }
+
+    @Override
+    public ReceivePack create(HttpServletRequest request, Repository repository) throws ServiceNotAuthorizedException {
+        if (!(request.getAttribute(GitRequestAttributes.REPOSITORY_ID) instanceof Long repositoryId)
+                || !(request.getAttribute(GitRequestAttributes.CALLER) instanceof Caller caller)
+                || caller.isAnonymous()) {
+            throw new ServiceNotAuthorizedException();
+        }
+        ReceivePack receivePack = new ReceivePack(repository);
+        receivePack.setCheckReceivedObjects(true);
+        receivePack.setAllowCreates(true);
+        receivePack.setAllowDeletes(true);
+        receivePack.setAllowNonFastForwards(true);
+        receivePack.setRefLogIdent(new PersonIdent(caller.name().value(), caller.name().value() + "@facet"));
+        receivePack.setPostReceiveHook((rp, commands) -> afterPush(repositoryId, repository, commands));
+        return receivePack;
+    }
+
+    private void afterPush(long repositoryId, Repository repository, Collection<ReceiveCommand> commands) {
+        List<RefChange> changes = commands.stream()
+                .filter(c -> c.getResult() == ReceiveCommand.Result.OK)
+                .map(c -> new RefChange(c.getRefName(), c.getOldId(), c.getNewId()))
+                .toList();
+        if (changes.isEmpty()) {
+            return;
+        }
+        DefaultBranch.adoptWhenDangling(repository);
+        refChangeListener.onRefsChanged(repositoryId, changes, repositories.refsHash(repositoryId));
+        observer.onPush(repositoryId, changes.size());
+        log.debug("repository {}: push moved {} refs", repositoryId, changes.size());
+    }
+}

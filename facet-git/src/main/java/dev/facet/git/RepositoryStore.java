@@ -1,0 +1,27 @@
+package dev.facet.git;
+
+import dev.facet.core.ref.RefsHash;
+import java.util.Map;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+
+/** Where an instance keeps its bare repositories, each under its numeric id. */
+public interface RepositoryStore {
+    /** Creates an empty bare repository, configured to serve fast. */
+    void create(long repositoryId);
+
+    /** Opens a repository; the caller closes it. @throws dev.facet.core.error.NotFound when it is not on disk */
+    Repository open(long repositoryId);
+
+    boolean exists(long repositoryId);
+
+    /** Removes a repository's files. Missing files are not an error. */
+    void delete(long repositoryId);
+
+    /** Every ref under {@code refs/} with the object it points at. */
+    Map<String, ObjectId> refs(long repositoryId);
+
+    default RefsHash refsHash(long repositoryId) {
+        return RefsHash.of(refs(repositoryId));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.facet.primary;
+
+import dev.facet.core.access.AccessLevel;
+import dev.facet.core.access.Caller;
+import dev.facet.core.access.GitAccessPolicy;
+import dev.facet.core.access.Permission;
+import dev.facet.core.error.NotFound;
+import dev.facet.core.event.EventType;
+import dev.facet.core.name.ProjectKey;
+import dev.facet.core.name.RepositorySlug;
+import dev.facet.core.name.Username;
+import dev.facet.core.store.Project;
+import dev.facet.core.store.RepositoryRecord;
+import dev.facet.core.store.Store;
+import dev.facet.core.store.StoreTransaction;
+import dev.facet.core.store.User;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Grants permissions (announcing each change in the outbox) and decides Git access. */
+public final class PermissionService implements GitAccessPolicy {
+    private static final Logger log = LoggerFactory.getLogger(PermissionService.class);
+
+    private final Store store;
+    private final Clock clock;
+
+    public PermissionService(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Grants {@code permission} (a PROJECT_* one) on a project, replacing what the user had there. */
+    public void grantOnProject(Caller caller, ProjectKey key, Username username, Permission permission) {
+        store.useTransaction(tx -> {
+            Project project = AccessRules.requireProject(tx, caller, key, AccessLevel.ADMIN);
+            User user = requireUser(tx, username);
+            tx.grants().grantOnProject(project.id(), user.id(), permission);
+            tx.events().append(EventType.PERMISSIONS_CHANGED, null,
+                    EventPayloads.permissionChanged("PROJECT", key.value(), null, username, permission), clock.instant());
+        });
+        log.info("{} granted {} on project {} by {}", username, permission, key, caller);
+    }
+
+    /** Grants {@code permission} (a REPO_* one) on a repository, replacing what the user had there. */
+    public void grantOnRepository(Caller caller, ProjectKey key, RepositorySlug slug, Username username,
+                                  Permission permission) {
+        store.useTransaction(tx -> {
+            RepositoryRecord repository = requireRepositoryAdmin(tx, caller, key, slug);
+            User user = requireUser(tx, username);
+            tx.grants().grantOnRepository(repository.id(), user.id(), permission);
+            tx.events().append(EventType.PERMISSIONS_CHANGED, repository.id(),
+                    EventPayloads.permissionChanged("REPOSITORY", key.value(), repository.id(), username, permission),
+                    clock.instant());
+        });
+        log.info("{} granted {} on repository {}/{} by {}", username, permission, key, slug, caller);
+    }
+
+    public void revokeOnProject(Caller caller, ProjectKey key, Username username) {
+        store.useTransaction(tx -> {
+            Project project = AccessRules.requireProject(tx, caller, key, AccessLevel.ADMIN);
+            User user = requireUser(tx, username);
+            tx.grants().revokeOnProject(project.id(), user.id());
+            tx.events().append(EventType.PERMISSIONS_CHANGED, null,
+                    EventPayloads.permissionChanged("PROJECT", key.value(), null, username, null), clock.instant());
+        });
+    }
+
+    public void revokeOnRepository(Caller caller, ProjectKey key, RepositorySlug slug, Username username) {
+        store.useTransaction(tx -> {
+            RepositoryRecord repository = requireRepositoryAdmin(tx, caller, key, slug);
+            User user = requireUser(tx, username);
+            tx.grants().revokeOnRepository(repository.id(), user.id());
+            tx.events().append(EventType.PERMISSIONS_CHANGED, repository.id(),
+                    EventPayloads.permissionChanged("REPOSITORY", key.value(), repository.id(), username, null),
+                    clock.instant());
+        });
+    }
+
+    @Override
+    public long authorize(Caller caller, ProjectKey project, RepositorySlug repository, AccessLevel needed) {
+        return store.inTransaction(tx -> {
+            RepositoryRecord found = tx.repositories().find(project, repository).orElseThrow(
+                    () -> AccessRules.notFound(caller, "Repository " + project + "/" + repository + " does not exist."));
+            return AccessRules.requireRepository(tx, caller, found, needed).id();
+        });
+    }
+
+    private static RepositoryRecord requireRepositoryAdmin(StoreTransaction tx, Caller caller, ProjectKey key,
+                                                           RepositorySlug slug) {
+        RepositoryRecord repository = tx.repositories().find(key, slug)
+                .orElseThrow(() -> AccessRules.notFound(caller, "Repository " + key + "/" + slug + " does not exist."));
+        return AccessRules.requireRepository(tx, caller, repository, AccessLevel.ADMIN);
+    }
+
+    private static User requireUser(StoreTransaction tx, Username username) {
+        return tx.users().find(username)
+                .orElseThrow(() -> new NotFound("name", "User '" + username + "' does not exist."));
+    }
+}

@@ -1,0 +1,195 @@
+package dev.facet.primary;
+
+import dev.facet.core.access.AccessLevel;
+import dev.facet.core.access.Authenticator;
+import dev.facet.core.access.Caller;
+import dev.facet.core.access.GlobalRole;
+import dev.facet.core.access.Permission;
+import dev.facet.core.error.AuthenticationRequired;
+import dev.facet.core.error.InvalidInput;
+import dev.facet.core.error.NotFound;
+import dev.facet.core.name.Username;
+import dev.facet.core.store.AccessToken;
+import dev.facet.core.store.Store;
+import dev.facet.core.store.User;
+import dev.facet.core.digest.Sha256;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Users, their passwords and access tokens, and the authentication of requests. A password
+ * check costs tens of milliseconds by design, and a Git clone sends several requests, so a
+ * successful check is remembered for a short time under a keyed digest of the credentials.
+ */
+public final class UserService implements Authenticator {
+    /** Every token starts with this, so leaked tokens are easy to find in logs and code. */
+    public static final String TOKEN_PREFIX = "fct_";
+    static final int MIN_PASSWORD_LENGTH = 8;
+    static final int MAX_PASSWORD_LENGTH = 256;
+    private static final Duration VERIFIED_CREDENTIALS_TTL = Duration.ofSeconds(60);
+    private static final int VERIFIED_CREDENTIALS_MAX = 10_000;
+
+    private final Store store;
+    private final PasswordHasher hasher;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final byte[] cacheKey = new byte[32];
+    private final Map<String, Verified> verifiedCredentials = new ConcurrentHashMap<>();
+
+    private record Verified(long userId, Instant until) {
+    }
+
+    public UserService(Store store, PasswordHasher hasher, SecureRandom random, Clock clock) {
+        this.store = store;
+        this.hasher = hasher;
+        this.random = random;
+        this.clock = clock;
+        random.nextBytes(cacheKey);
+    }
+
+    public User createUser(Caller caller, Username name, String password, String displayName, String emailAddress,
+                           GlobalRole role) {
+        AccessRules.requireAdmin(caller);
+        if (role == GlobalRole.SYS_ADMIN && caller.role() != GlobalRole.SYS_ADMIN) {
+            throw AccessRules.denied(caller, "Only system administrators may create system administrators.");
+        }
+        return create(name, password, displayName, emailAddress, role);
+    }
+
+    /** Creates a user without a caller: the first administrator, at first start. */
+    User create(Username name, String password, String displayName, String emailAddress, GlobalRole role) {
+        requirePassword(password);
+        String display = displayName == null || displayName.isBlank() ? name.value()
+                : ProjectService.requireText("displayName", "A display name", displayName, 255);
+        String email = emailAddress == null || emailAddress.isBlank() ? null : requireEmail(emailAddress);
+        String hash = hasher.hash(password);
+        return store.inTransaction(tx -> tx.users().create(name, display, email, role, hash));
+    }
+
+    public boolean hasAnyUser() {
+        return store.inTransaction(tx -> tx.users().count() > 0);
+    }
+
+    public Optional<User> user(Username name) {
+        return store.inTransaction(tx -> tx.users().find(name));
+    }
+
+    /** A new token for {@code owner}; the secret is returned once and only its digest is kept. */
+    public CreatedToken createToken(Caller caller, Username owner, String name, Set<Permission> permissions) {
+        if (caller.isAnonymous()) {
+            throw new AuthenticationRequired("Authentication required.");
+        }
+        if (!caller.name().equals(owner)) {
+            AccessRules.requireAdmin(caller);
+        }
+        String tokenName = ProjectService.requireText("name", "A token name", name, 255);
+        if (permissions == null || permissions.isEmpty()) {
+            throw new InvalidInput("permissions", "A token needs at least one permission, such as REPO_READ.");
+        }
+        byte[] secretBytes = new byte[32];
+        random.nextBytes(secretBytes);
+        String secret = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+        byte[] idBytes = new byte[6];
+        random.nextBytes(idBytes);
+        String id = HexFormat.of().formatHex(idBytes);
+        AccessToken token = store.inTransaction(tx -> {
+            User user = tx.users().find(owner).orElseThrow(
+                    () -> new NotFound("name", "User '" + owner + "' does not exist."));
+            return tx.accessTokens().create(id, user.id(), tokenName, permissions, Sha256.hex(secret), clock.instant());
+        });
+        return new CreatedToken(token, secret);
+    }
+
+    /** A token as shown once, right after it was created. */
+    public record CreatedToken(AccessToken token, String secret) {
+    }
+
+    @Override
+    public Caller authenticate(String username, String secret) {
+        if (username == null || secret == null || username.isEmpty()) {
+            throw wrongCredentials();
+        }
+        Username name;
+        try {
+            name = Username.of(username);
+        } catch (InvalidInput e) {
+            throw wrongCredentials();
+        }
+        if (secret.startsWith(TOKEN_PREFIX)) {
+            Caller caller = authenticateToken(secret);
+            if (!caller.name().equals(name)) {
+                throw wrongCredentials();
+            }
+            return caller;
+        }
+        String cacheEntry = digest(name.value() + "\u0000" + secret);
+        Verified verified = verifiedCredentials.get(cacheEntry);
+        Instant now = clock.instant();
+        if (verified != null && verified.until().isAfter(now)) {
+            User user = store.inTransaction(tx -> tx.users().findById(verified.userId())).orElseThrow(this::wrongCredentials);
+            return new Caller(user.id(), user.name(), user.role(), AccessLevel.ADMIN);
+        }
+        User user = store.inTransaction(tx -> tx.users().find(name)).orElse(null);
+        if (user == null || !hasher.matches(secret, user.passwordHash())) {
+            throw wrongCredentials();
+        }
+        if (verifiedCredentials.size() >= VERIFIED_CREDENTIALS_MAX) {
+            verifiedCredentials.values().removeIf(v -> !v.until().isAfter(now));
+            if (verifiedCredentials.size() >= VERIFIED_CREDENTIALS_MAX) {
+                verifiedCredentials.clear();
+            }
+        }
+        verifiedCredentials.put(cacheEntry, new Verified(user.id(), now.plus(VERIFIED_CREDENTIALS_TTL)));
+        return new Caller(user.id(), user.name(), user.role(), AccessLevel.ADMIN);
+    }
+
+    @Override
+    public Caller authenticateToken(String secret) {
+        if (secret == null || !secret.startsWith(TOKEN_PREFIX)) {
+            throw wrongCredentials();
+        }
+        return store.inTransaction(tx -> {
+            AccessToken token = tx.accessTokens().findBySecretHash(Sha256.hex(secret)).orElseThrow(this::wrongCredentials);
+            User user = tx.users().findById(token.userId()).orElseThrow(this::wrongCredentials);
+            AccessLevel cap = token.permissions().stream().map(Permission::level)
+                    .reduce(AccessLevel.NONE, AccessLevel::max);
+            return new Caller(user.id(), user.name(), user.role(), cap);
+        });
+    }
+
+    private AuthenticationRequired wrongCredentials() {
+        return new AuthenticationRequired("The user name, password or token is wrong.");
+    }
+
+    private String digest(String text) {
+        MessageDigest keyed = Sha256.newDigest();
+        keyed.update(cacheKey);
+        return Sha256.hex(keyed, text);
+    }
+
+    private static void requirePassword(String password) {
+        if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
+            throw new InvalidInput("password", "A password must be at least " + MIN_PASSWORD_LENGTH + " characters long.");
+        }
+        if (password.length() > MAX_PASSWORD_LENGTH) {
+            throw new InvalidInput("password", "A password must be at most " + MAX_PASSWORD_LENGTH + " characters long.");
+        }
+    }
+
+    private static String requireEmail(String email) {
+        String value = ProjectService.requireText("emailAddress", "An email address", email, 255);
+        if (!value.matches("[^@\\s]+@[^@\\s]+")) {
+            throw new InvalidInput("emailAddress", "'" + value + "' is not an email address.");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.facet.store;
+
+import dev.facet.core.access.Permission;
+import dev.facet.core.error.AlreadyExists;
+import dev.facet.core.store.AccessToken;
+import dev.facet.core.store.AccessTokens;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
+
+final class JdbcAccessTokens implements AccessTokens {
+    private final Handle handle;
+
+    JdbcAccessTokens(Handle handle) {
+        this.handle = handle;
+    }
+
+    @Override
+    public AccessToken create(String id, long userId, String name, Set<Permission> permissions, String secretHash,
+                              Instant createdAt) {
+        boolean nameTaken = handle.createQuery("SELECT COUNT(*) FROM access_tokens WHERE user_id = :userId AND name = :name")
+                .bind("userId", userId).bind("name", name).mapTo(Long.class).one() > 0;
+        if (nameTaken) {
+            throw new AlreadyExists("name", "This user already has an access token named '" + name + "'.");
+        }
+        try {
+            handle.createUpdate("INSERT INTO access_tokens (id, user_id, name, permissions, secret_hash, created_at) "
+                            + "VALUES (:id, :userId, :name, :permissions, :secretHash, :createdAt)")
+                    .bind("id", id).bind("userId", userId).bind("name", name)
+                    .bind("permissions", permissions.stream().map(Enum::name).sorted().collect(Collectors.joining(",")))
+                    .bind("secretHash", secretHash).bind("createdAt", Timestamps.toColumn(createdAt)).execute();
+        } catch (RuntimeException e) {
+            if (SqlErrors.isUniqueViolation(e)) {
+                throw new AlreadyExists("name", "This user already has an access token named '" + name + "'.");
+            }
+            throw e;
+        }
+        return new AccessToken(id, userId, name, Set.copyOf(permissions), createdAt);
+    }
+
+    @Override
+    public Optional<AccessToken> findBySecretHash(String secretHash) {
+        return handle.createQuery("SELECT id, user_id, name, permissions, created_at FROM access_tokens "
+                        + "WHERE secret_hash = :secretHash")
+                .bind("secretHash", secretHash).map(JdbcAccessTokens::map).findOne();
+    }
+
+    private static AccessToken map(ResultSet rs, StatementContext ctx) throws SQLException {
+        Set<Permission> permissions = EnumSet.noneOf(Permission.class);
+        Arrays.stream(rs.getString("permissions").split(",")).filter(p -> !p.isEmpty())
+                .map(Permission::valueOf).forEach(permissions::add);
+        return new AccessToken(rs.getString("id"), rs.getLong("user_id"), rs.getString("name"), permissions,
+                Timestamps.fromColumn(rs, "created_at"));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.facet.store;
+
+import dev.facet.core.event.Event;
+import dev.facet.core.event.EventChain;
+import dev.facet.core.event.EventType;
+import dev.facet.core.store.Events;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
+
+final class JdbcEvents implements Events {
+    private final Handle handle;
+
+    JdbcEvents(Handle handle) {
+        this.handle = handle;
+    }
+
+    @Override
+    public Event append(EventType type, Long repositoryId, String payload, Instant createdAt) {
+        EventChain.Link head = handle.createQuery("SELECT last_seq, last_hash FROM event_head WHERE id = 1 FOR UPDATE")
+                .map((rs, ctx) -> new EventChain.Link(rs.getLong("last_seq"), rs.getString("last_hash"))).one();
+        long sequence = head.sequence() + 1;
+        Instant at = EventChain.timestamp(createdAt);
+        String hash = EventChain.hash(head.hash(), sequence, type, repositoryId, payload, at);
+        handle.createUpdate("INSERT INTO events (seq, event_type, repository_id, payload, created_at, previous_hash, event_hash) "
+                        + "VALUES (:seq, :type, :repositoryId, :payload, :createdAt, :previousHash, :hash)")
+                .bind("seq", sequence).bind("type", type.name()).bind("repositoryId", repositoryId)
+                .bind("payload", payload).bind("createdAt", Timestamps.toColumn(at))
+                .bind("previousHash", head.hash()).bind("hash", hash).execute();
+        handle.createUpdate("UPDATE event_head SET last_seq = :seq, last_hash = :hash WHERE id = 1")
+                .bind("seq", sequence).bind("hash", hash).execute();
+        return new Event(sequence, type, repositoryId, payload, at, head.hash(), hash);
+    }
+
+    @Override
+    public List<Event> after(long sequence, int limit) {
+        return handle.createQuery("SELECT seq, event_type, repository_id, payload, created_at, previous_hash, event_hash "
+                        + "FROM events WHERE seq > :seq ORDER BY seq LIMIT :limit")
+                .bind("seq", sequence).bind("limit", limit).map(JdbcEvents::map).list();
+    }
+
+    @Override
+    public EventChain.Link head() {
+        return handle.createQuery("SELECT last_seq, last_hash FROM event_head WHERE id = 1")
+                .map((rs, ctx) -> new EventChain.Link(rs.getLong("last_seq"), rs.getString("last_hash"))).one();
+    }
+
+    private static Event map(ResultSet rs, StatementContext ctx) throws SQLException {
+        long repositoryId = rs.getLong("repository_id");
+        return new Event(rs.getLong("seq"), EventType.valueOf(rs.getString("event_type")),
+                rs.wasNull() ? null : repositoryId, rs.getString("payload"), Timestamps.fromColumn(rs, "created_at"),
+                rs.getString("previous_hash"), rs.getString("event_hash"));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.facet.store;
+
+import dev.facet.core.store.AccessTokens;
+import dev.facet.core.store.Events;
+import dev.facet.core.store.Grants;
+import dev.facet.core.store.InstanceSettings;
+import dev.facet.core.store.Projects;
+import dev.facet.core.store.Repositories;
+import dev.facet.core.store.StoreTransaction;
+import dev.facet.core.store.Users;
+import org.jdbi.v3.core.Handle;
+
+/** The tables bound to one JDBI handle, that is to one open transaction. */
+final class JdbcTransaction implements StoreTransaction {
+    private final Handle handle;
+
+    JdbcTransaction(Handle handle) {
+        this.handle = handle;
+    }
+
+    @Override
+    public Projects projects() {
+        return new JdbcProjects(handle);
+    }
+
+    @Override
+    public Repositories repositories() {
+        return new JdbcRepositories(handle);
+    }
+
+    @Override
+    public Users users() {
+        return new JdbcUsers(handle);
+    }
+
+    @Override
+    public AccessTokens accessTokens() {
+        return new JdbcAccessTokens(handle);
+    }
+
+    @Override
+    public Grants grants() {
+        return new JdbcGrants(handle);
+    }
+
+    @Override
+    public Events events() {
+        return new JdbcEvents(handle);
+    }
+
+    @Override
+    public InstanceSettings instanceSettings() {
+        return new JdbcInstanceSettings(handle);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.facet.store;
+
+import dev.facet.core.access.GlobalRole;
+import dev.facet.core.error.AlreadyExists;
+import dev.facet.core.name.Username;
+import dev.facet.core.store.User;
+import dev.facet.core.store.Users;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
+
+final class JdbcUsers implements Users {
+    private static final String SELECT =
+            "SELECT id, name, display_name, email_address, global_role, password_hash FROM users ";
+    private final Handle handle;
+
+    JdbcUsers(Handle handle) {
+        this.handle = handle;
+    }
+
+    @Override
+    public User create(Username name, String displayName, String emailAddress, GlobalRole role, String passwordHash) {
+        if (find(name).isPresent()) {
+            throw new AlreadyExists("name", "User '" + name + "' already exists.");
+        }
+        try {
+            long id = handle.createUpdate("INSERT INTO users (name, display_name, email_address, global_role, "
+                            + "password_hash, created_at) VALUES (:name, :displayName, :email, :role, :hash, :createdAt)")
+                    .bind("name", name.value()).bind("displayName", displayName).bind("email", emailAddress)
+                    .bind("role", role.name()).bind("hash", passwordHash)
+                    .bind("createdAt", Timestamps.toColumn(Instant.now()))
+                    .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+            return new User(id, name, displayName, emailAddress, role, passwordHash);
+        } catch (RuntimeException e) {
+            if (SqlErrors.isUniqueViolation(e)) {
+                throw new AlreadyExists("name", "User '" + name + "' already exists.");
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<User> find(Username name) {
+        return handle.createQuery(SELECT + "WHERE name = :name").bind("name", name.value())
+                .map(JdbcUsers::map).findOne();
+    }
+
+    @Override
+    public Optional<User> findById(long userId) {
+        return handle.createQuery(SELECT + "WHERE id = :id").bind("id", userId).map(JdbcUsers::map).findOne();
+    }
+
+    @Override
+    public long count() {
+        return handle.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one();
+    }
+
+    private static User map(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new User(rs.getLong("id"), new Username(rs.getString("name")), rs.getString("display_name"),
+                rs.getString("email_address"), GlobalRole.valueOf(rs.getString("global_role")),
+                rs.getString("password_hash"));
+    }
+}

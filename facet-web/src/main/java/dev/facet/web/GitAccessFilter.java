@@ -1,0 +1,93 @@
+package dev.facet.web;
+
+import dev.facet.core.access.AccessLevel;
+import dev.facet.core.access.Caller;
+import dev.facet.core.access.GitAccessPolicy;
+import dev.facet.core.error.AuthenticationRequired;
+import dev.facet.core.error.FacetException;
+import dev.facet.core.error.InvalidInput;
+import dev.facet.core.name.ProjectKey;
+import dev.facet.core.name.RepositorySlug;
+import dev.facet.git.GitRequestAttributes;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guards {@code /scm/{project}/{repo}.git}: parses the URL into validated names, authenticates
+ * the caller, asks the access policy, and hands the chosen repository id to the Git servlet.
+ * Git clients see 401 with a Basic challenge (so they prompt), 403 or 404, each with a line
+ * saying why.
+ */
+final class GitAccessFilter implements Filter {
+    private static final Logger log = LoggerFactory.getLogger(GitAccessFilter.class);
+    private static final Pattern GIT_PATH = Pattern.compile("^/([^/]+)/([^/]+?)(?:\\.git)?(/.*)?$");
+
+    private final RequestAuthentication authentication;
+    private final GitAccessPolicy policy;
+
+    GitAccessFilter(RequestAuthentication authentication, GitAccessPolicy policy) {
+        this.authentication = authentication;
+        this.policy = policy;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        String path = request.getPathInfo();
+        Matcher matcher = GIT_PATH.matcher(path == null ? "" : path);
+        if (!matcher.matches()) {
+            reply(response, 404, "Not a repository URL: use /scm/PROJECT/repository.git");
+            return;
+        }
+        try {
+            ProjectKey project = ProjectKey.of(matcher.group(1));
+            RepositorySlug slug = RepositorySlug.of(matcher.group(2));
+            AccessLevel needed = isPush(request, matcher.group(3)) ? AccessLevel.WRITE : AccessLevel.READ;
+            Caller caller = authentication.caller(request.getHeader("Authorization"));
+            long repositoryId = policy.authorize(caller, project, slug, needed);
+            request.setAttribute(GitRequestAttributes.REPOSITORY_ID, repositoryId);
+            request.setAttribute(GitRequestAttributes.CALLER, caller);
+        } catch (AuthenticationRequired e) {
+            response.setHeader("WWW-Authenticate", ErrorMapping.CHALLENGE);
+            reply(response, 401, e.getMessage());
+            return;
+        } catch (InvalidInput e) {
+            reply(response, 404, "Repository not found: " + e.getMessage());
+            return;
+        } catch (FacetException e) {
+            reply(response, ErrorMapping.status(e), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            log.error("Git access check for {} failed", path, e);
+            reply(response, 500, "Facet could not check access to this repository; the server log has the details.");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static boolean isPush(HttpServletRequest request, String rest) {
+        if (rest == null) {
+            return false;
+        }
+        return "/git-receive-pack".equals(rest)
+                || ("/info/refs".equals(rest) && "git-receive-pack".equals(request.getParameter("service")));
+    }
+
+    private static void reply(HttpServletResponse response, int status, String message) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/plain; charset=UTF-8");
+        response.getOutputStream().write((message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+}

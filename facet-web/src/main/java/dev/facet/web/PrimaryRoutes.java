@@ -1,0 +1,188 @@
+package dev.facet.web;
+
+import dev.facet.core.access.Caller;
+import dev.facet.core.access.GlobalRole;
+import dev.facet.core.access.Permission;
+import dev.facet.core.error.InvalidInput;
+import dev.facet.core.name.ProjectKey;
+import dev.facet.core.name.RepositoryName;
+import dev.facet.core.name.RepositorySlug;
+import dev.facet.core.name.Username;
+import dev.facet.core.store.RepositoryRecord;
+import dev.facet.primary.Page;
+import dev.facet.primary.PermissionService;
+import dev.facet.primary.ProjectService;
+import dev.facet.primary.UserService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** Every REST route of the primary, declared in one place; each handler reads its input and calls a service. */
+final class PrimaryRoutes {
+    private static final String CALLER = "facet.caller";
+    private static final String API = "/rest/api/1.0";
+
+    private final ProjectService projects;
+    private final PermissionService permissions;
+    private final UserService users;
+    private final RequestAuthentication authentication;
+    private final FacetMetrics metrics;
+    private final Supplier<String> baseUrl;
+
+    PrimaryRoutes(ProjectService projects, PermissionService permissions, UserService users,
+                  RequestAuthentication authentication, FacetMetrics metrics, Supplier<String> baseUrl) {
+        this.projects = projects;
+        this.permissions = permissions;
+        this.users = users;
+        this.authentication = authentication;
+        this.metrics = metrics;
+        this.baseUrl = baseUrl;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.before("/rest/*", ctx -> ctx.attribute(CALLER, authentication.caller(ctx.header("Authorization"))));
+
+        routes.get("/status", ctx -> ctx.json(new RestJson.Status("RUNNING")));
+        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+
+        routes.get(API + "/projects", ctx -> ctx.json(RestJson.Paged.of(
+                projects.listProjects(caller(ctx), start(ctx), limit(ctx)), p -> RestJson.ProjectJson.of(p, baseUrl.get()))));
+        routes.post(API + "/projects", ctx -> {
+            RestJson.CreateProject body = body(ctx, RestJson.CreateProject.class);
+            var project = projects.createProject(caller(ctx), ProjectKey.of(body.key()),
+                    body.name() == null ? body.key() : body.name(), body.description(), Boolean.TRUE.equals(body.isPublic()));
+            ctx.status(201).json(RestJson.ProjectJson.of(project, baseUrl.get()));
+        });
+        routes.get(API + "/projects/{key}", ctx ->
+                ctx.json(RestJson.ProjectJson.of(projects.project(caller(ctx), projectKey(ctx)), baseUrl.get())));
+        routes.delete(API + "/projects/{key}", ctx -> {
+            projects.deleteProject(caller(ctx), projectKey(ctx));
+            ctx.status(204);
+        });
+
+        routes.get(API + "/projects/{key}/repos", ctx -> ctx.json(RestJson.Paged.of(
+                projects.listRepositories(caller(ctx), projectKey(ctx), start(ctx), limit(ctx)), this::repositoryJson)));
+        routes.post(API + "/projects/{key}/repos", ctx -> {
+            RestJson.CreateRepository body = body(ctx, RestJson.CreateRepository.class);
+            RepositoryRecord created = projects.createRepository(caller(ctx), projectKey(ctx),
+                    new RepositoryName(body.name()), Boolean.TRUE.equals(body.isPublic()));
+            ctx.status(201).json(repositoryJson(created));
+        });
+        routes.get(API + "/projects/{key}/repos/{slug}", ctx ->
+                ctx.json(repositoryJson(projects.repository(caller(ctx), projectKey(ctx), slug(ctx)))));
+        routes.put(API + "/projects/{key}/repos/{slug}", ctx -> {
+            RestJson.UpdateRepository body = body(ctx, RestJson.UpdateRepository.class);
+            RepositoryRecord repository = projects.repository(caller(ctx), projectKey(ctx), slug(ctx));
+            if (body.name() != null) {
+                repository = projects.renameRepository(caller(ctx), projectKey(ctx), repository.slug(),
+                        new RepositoryName(body.name()));
+            }
+            if (body.isPublic() != null) {
+                repository = projects.setRepositoryPublic(caller(ctx), projectKey(ctx), repository.slug(), body.isPublic());
+            }
+            ctx.json(repositoryJson(repository));
+        });
+        routes.delete(API + "/projects/{key}/repos/{slug}", ctx -> {
+            projects.deleteRepository(caller(ctx), projectKey(ctx), slug(ctx));
+            ctx.status(202);
+        });
+
+        routes.put(API + "/projects/{key}/permissions/users", ctx -> {
+            permissions.grantOnProject(caller(ctx), projectKey(ctx), username(ctx),
+                    Permission.parse("permission", ctx.queryParam("permission"), Permission.Scope.PROJECT));
+            ctx.status(204);
+        });
+        routes.delete(API + "/projects/{key}/permissions/users", ctx -> {
+            permissions.revokeOnProject(caller(ctx), projectKey(ctx), username(ctx));
+            ctx.status(204);
+        });
+        routes.put(API + "/projects/{key}/repos/{slug}/permissions/users", ctx -> {
+            permissions.grantOnRepository(caller(ctx), projectKey(ctx), slug(ctx), username(ctx),
+                    Permission.parse("permission", ctx.queryParam("permission"), Permission.Scope.REPOSITORY));
+            ctx.status(204);
+        });
+        routes.delete(API + "/projects/{key}/repos/{slug}/permissions/users", ctx -> {
+            permissions.revokeOnRepository(caller(ctx), projectKey(ctx), slug(ctx), username(ctx));
+            ctx.status(204);
+        });
+
+        routes.post(API + "/admin/users", ctx -> {
+            RestJson.CreateUser body = body(ctx, RestJson.CreateUser.class);
+            GlobalRole role = body.role() == null ? GlobalRole.USER : GlobalRole.parse("role", body.role());
+            var user = users.createUser(caller(ctx), Username.of(body.name()), body.password(), body.displayName(),
+                    body.emailAddress(), role);
+            ctx.status(201).json(RestJson.UserJson.of(user));
+        });
+        routes.put("/rest/access-tokens/1.0/users/{name}", ctx -> {
+            RestJson.CreateToken body = body(ctx, RestJson.CreateToken.class);
+            Set<Permission> granted = EnumSet.noneOf(Permission.class);
+            if (body.permissions() != null) {
+                body.permissions().forEach(p -> granted.add(Permission.parseAny("permissions", p)));
+            }
+            var created = users.createToken(caller(ctx), Username.of(ctx.pathParam("name")), body.name(), granted);
+            ctx.status(201).json(RestJson.TokenJson.of(created.token(), created.secret()));
+        });
+    }
+
+    private RestJson.RepositoryJson repositoryJson(RepositoryRecord repository) {
+        return RestJson.RepositoryJson.of(repository, baseUrl.get());
+    }
+
+    private static Caller caller(Context ctx) {
+        Caller caller = ctx.attribute(CALLER);
+        return caller == null ? Caller.ANONYMOUS : caller;
+    }
+
+    private static ProjectKey projectKey(Context ctx) {
+        return ProjectKey.of(ctx.pathParam("key"));
+    }
+
+    private static RepositorySlug slug(Context ctx) {
+        return RepositorySlug.of(ctx.pathParam("slug"));
+    }
+
+    private static Username username(Context ctx) {
+        String name = ctx.queryParam("name");
+        if (name == null || name.isBlank()) {
+            throw new InvalidInput("name", "The query parameter 'name' (a user name) is required.");
+        }
+        return Username.of(name);
+    }
+
+    private static <T> T body(Context ctx, Class<T> type) {
+        if (ctx.body().isBlank()) {
+            throw new InvalidInput(null, "The request needs a JSON body.");
+        }
+        T body = ctx.bodyAsClass(type);
+        if (body == null) {
+            throw new InvalidInput(null, "The request body must be a JSON object.");
+        }
+        return body;
+    }
+
+    private static int start(Context ctx) {
+        return intParam(ctx, "start", 0, 0, Integer.MAX_VALUE);
+    }
+
+    private static int limit(Context ctx) {
+        return intParam(ctx, "limit", Page.DEFAULT_LIMIT, 1, Page.MAX_LIMIT);
+    }
+
+    private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value < min || value > max) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new InvalidInput(name, "'" + name + "' must be a whole number from " + min + " to " + max + ".");
+        }
+    }
+}
