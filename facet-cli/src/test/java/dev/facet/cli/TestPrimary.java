@@ -1,0 +1,85 @@
+package dev.facet.cli;
+
+import dev.facet.store.DatabaseSettings;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A real primary in this JVM on a free port with a fresh home, and the REST and Git helpers to drive it. */
+final class TestPrimary implements AutoCloseable {
+    static final String ADMIN_PASSWORD = "admin-secret-1";
+
+    final Path home;
+    final PrimaryInstance instance;
+    final RestClient admin;
+    final RestClient anonymous;
+
+    private TestPrimary(Path home, PrimaryInstance instance) {
+        this.home = home;
+        this.instance = instance;
+        this.anonymous = RestClient.anonymous(instance.baseUrl());
+        this.admin = anonymous.as("admin", ADMIN_PASSWORD);
+    }
+
+    static TestPrimary start(Path home) {
+        return start(home, null);
+    }
+
+    static TestPrimary start(Path home, DatabaseSettings database) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("FACET_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        environment.put("FACET_PORT", "0");
+        if (database != null) {
+            environment.put("FACET_DB_URL", database.url());
+            environment.put("FACET_DB_USER", database.user());
+            environment.put("FACET_DB_PASSWORD", database.password());
+        }
+        PrimarySettings settings = PrimarySettings.load(home, Map.of(), environment);
+        return new TestPrimary(home, PrimaryInstance.start(settings));
+    }
+
+    String baseUrl() {
+        return instance.baseUrl();
+    }
+
+    /** A clone URL with credentials in it, as a user would paste it. */
+    String gitUrl(String user, String secret, String project, String slug) {
+        return baseUrl().replace("://", "://" + user + ":" + secret + "@") + "/scm/" + project + "/" + slug + ".git";
+    }
+
+    String anonymousGitUrl(String project, String slug) {
+        return baseUrl() + "/scm/" + project + "/" + slug + ".git";
+    }
+
+    void createProject(String key) {
+        expect(201, admin.post("/rest/api/1.0/projects", RestClient.json("key", key, "name", key + " project")));
+    }
+
+    void createRepository(String key, String name, boolean isPublic) {
+        expect(201, admin.post("/rest/api/1.0/projects/" + key + "/repos",
+                RestClient.json("name", name, "public", isPublic)));
+    }
+
+    void createUser(String name, String password) {
+        expect(201, admin.post("/rest/api/1.0/admin/users",
+                RestClient.json("name", name, "password", password, "displayName", name, "emailAddress",
+                        name + "@example.com")));
+    }
+
+    void grantProject(String key, String user, String permission) {
+        expect(204, admin.put("/rest/api/1.0/projects/" + key + "/permissions/users?name=" + user
+                + "&permission=" + permission, null));
+    }
+
+    static RestClient.Response expect(int status, RestClient.Response response) {
+        if (response.status() != status) {
+            throw new AssertionError("Expected " + status + " but got " + response);
+        }
+        return response;
+    }
+
+    @Override
+    public void close() {
+        instance.close();
+    }
+}
