@@ -49,9 +49,8 @@ final class JdbcEvents implements Events {
     }
 
     private static Event map(ResultSet rs, StatementContext ctx) throws SQLException {
-        long repositoryId = rs.getLong("repository_id");
         return new Event(rs.getLong("seq"), EventType.valueOf(rs.getString("event_type")),
-                rs.wasNull() ? null : repositoryId, rs.getString("payload"), Timestamps.fromColumn(rs, "created_at"),
+                rs.getObject("repository_id", Long.class), rs.getString("payload"), Timestamps.fromColumn(rs, "created_at"),
                 rs.getString("previous_hash"), rs.getString("event_hash"));
     }
 }

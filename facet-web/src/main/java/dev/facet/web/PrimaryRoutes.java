@@ -1,5 +1,7 @@
 package dev.facet.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.access.Caller;
 import dev.facet.core.access.GlobalRole;
 import dev.facet.core.access.Permission;
@@ -30,9 +32,12 @@ final class PrimaryRoutes {
     private final RequestAuthentication authentication;
     private final FacetMetrics metrics;
     private final Supplier<String> baseUrl;
+    private final ObjectMapper json;
 
     PrimaryRoutes(ProjectService projects, PermissionService permissions, UserService users,
-                  RequestAuthentication authentication, FacetMetrics metrics, Supplier<String> baseUrl) {
+                  RequestAuthentication authentication, FacetMetrics metrics, Supplier<String> baseUrl,
+                  ObjectMapper json) {
+        this.json = json;
         this.projects = projects;
         this.permissions = permissions;
         this.users = users;
@@ -151,11 +156,11 @@ final class PrimaryRoutes {
         return Username.of(name);
     }
 
-    private static <T> T body(Context ctx, Class<T> type) {
+    private <T> T body(Context ctx, Class<T> type) throws JsonProcessingException {
         if (ctx.body().isBlank()) {
             throw new InvalidInput(null, "The request needs a JSON body.");
         }
-        T body = ctx.bodyAsClass(type);
+        T body = json.readValue(ctx.body(), type);
         if (body == null) {
             throw new InvalidInput(null, "The request body must be a JSON object.");
         }

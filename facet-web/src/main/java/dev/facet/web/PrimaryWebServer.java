@@ -31,7 +31,6 @@ public final class PrimaryWebServer {
                             FacetMetrics metrics) {
         this.settings = settings;
         RequestAuthentication authentication = new RequestAuthentication(users);
-        PrimaryRoutes routes = new PrimaryRoutes(projects, permissions, users, authentication, metrics, this::baseUrl);
 
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
@@ -43,6 +42,8 @@ public final class PrimaryWebServer {
                 .registerModule(new JavaTimeModule())
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+        PrimaryRoutes routes = new PrimaryRoutes(projects, permissions, users, authentication, metrics, this::baseUrl,
+                json);
 
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

@@ -1,0 +1,36 @@
+package dev.facet.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/** Sends a request line exactly as written, for URLs that HTTP client libraries would normalize first. */
+final class RawHttp {
+    private RawHttp() {
+    }
+
+    /** @return the status code the server answered with */
+    static int status(String baseUrl, String rawPath) {
+        URI base = URI.create(baseUrl);
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + rawPath + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder statusLine = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                statusLine.append((char) c);
+            }
+            return Integer.parseInt(statusLine.toString().split(" ")[1]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
