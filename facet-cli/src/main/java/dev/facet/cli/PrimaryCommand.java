@@ -15,7 +15,7 @@ final class PrimaryCommand implements Callable<Integer> {
     @Option(names = "--home", required = true, description = "The instance's home directory (created when missing).")
     Path home;
 
-    @Option(names = "--port", description = "HTTP port; 0 picks a free one (default ${DEFAULT-VALUE} or facet.port).")
+    @Option(names = "--port", description = "HTTP port; 0 picks a free one (default: facet.port, else 7990).")
     Integer port;
 
     @Option(names = "--base-url", description = "The URL users reach this server at (default http://localhost:PORT).")
