@@ -104,7 +104,8 @@ public final class UserService implements Authenticator {
         AccessToken token = store.inTransaction(tx -> {
             User user = tx.users().find(owner).orElseThrow(
                     () -> new NotFound("name", "User '" + owner + "' does not exist."));
-            return tx.accessTokens().create(id, user.id(), tokenName, permissions, Sha256.hex(secret), clock.instant());
+            return tx.accessTokens().create(id, user.id(), tokenName, permissions, Sha256.hex(secret),
+                    clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         });
         return new CreatedToken(token, secret);
     }

@@ -1,0 +1,687 @@
+package dev.facet.store;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+import dev.facet.core.access.GlobalRole;
+import dev.facet.core.access.Permission;
+import dev.facet.core.digest.Sha256;
+import dev.facet.core.error.AlreadyExists;
+import dev.facet.core.error.NotFound;
+import dev.facet.core.event.Event;
+import dev.facet.core.event.EventChain;
+import dev.facet.core.event.EventType;
+import dev.facet.core.name.ProjectKey;
+import dev.facet.core.name.RepositoryName;
+import dev.facet.core.name.RepositorySlug;
+import dev.facet.core.name.Username;
+import dev.facet.core.store.AccessToken;
+import dev.facet.core.store.Project;
+import dev.facet.core.store.RepositoryRecord;
+import dev.facet.core.store.Store;
+import dev.facet.core.store.StoreTransaction;
+import dev.facet.core.store.User;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Store} must do, whichever database it runs on. Each subclass opens a store on
+ * a fresh, empty database for every test; the contract closes it afterwards.
+ */
+abstract class StoreContract {
+    private static final Instant T0 = Instant.parse("2024-05-01T10:15:30.123Z");
+
+    private Store store;
+
+    /** A store on a new, empty database that no other test sees. */
+    protected abstract Store openStore() throws Exception;
+
+    @BeforeEach
+    void openFreshStore() throws Exception {
+        store = openStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    // --- projects
+
+    @Test
+    void createdProjectIsFoundByItsKeyInAnyCase() {
+        Project created = inTransaction(tx -> tx.projects().create(ProjectKey.of("PROJ"), "Project One",
+                "The first one", true));
+
+        assertThat(created.key()).isEqualTo(new ProjectKey("PROJ"));
+        assertThat(created.name()).isEqualTo("Project One");
+        assertThat(created.description()).isEqualTo("The first one");
+        assertThat(created.isPublic()).isTrue();
+        assertThat(findProject(ProjectKey.of("proj"))).contains(created);
+    }
+
+    @Test
+    void projectWithoutDescriptionKeepsItMissing() {
+        Project created = inTransaction(tx -> tx.projects().create(ProjectKey.of("PROJ"), "Project", null, false));
+
+        assertThat(findProject(created.key())).contains(created);
+        assertThat(created.description()).isNull();
+    }
+
+    @Test
+    void findingAnUnknownProjectFindsNothing() {
+        newProject("PROJ");
+
+        assertThat(findProject(ProjectKey.of("OTHER"))).isEmpty();
+    }
+
+    @Test
+    void projectsAreListedByKeyAPageAtATime() {
+        for (String key : List.of("CHARLIE", "ALPHA", "ECHO", "BRAVO", "DELTA")) {
+            newProject(key);
+        }
+
+        assertThat(projectKeys(0, 100)).containsExactly("ALPHA", "BRAVO", "CHARLIE", "DELTA", "ECHO");
+        assertThat(projectKeys(0, 2)).containsExactly("ALPHA", "BRAVO");
+        assertThat(projectKeys(2, 2)).containsExactly("CHARLIE", "DELTA");
+        assertThat(projectKeys(4, 2)).containsExactly("ECHO");
+        assertThat(projectKeys(5, 2)).isEmpty();
+    }
+
+    @Test
+    void aTakenProjectKeyIsRefused() {
+        Project first = inTransaction(tx -> tx.projects().create(ProjectKey.of("PROJ"), "First", "", false));
+
+        assertThatExceptionOfType(AlreadyExists.class)
+                .isThrownBy(() -> inTransaction(tx -> tx.projects().create(ProjectKey.of("proj"), "Second", "", false)))
+                .withMessageContaining("PROJ")
+                .satisfies(e -> assertThat(e.context()).isEqualTo("key"));
+        assertThat(projects(0, 10)).containsExactly(first);
+    }
+
+    @Test
+    void aTakenProjectNameIsRefusedWhateverItsCase() {
+        newProject("ONE", "Shared Name");
+
+        assertThatExceptionOfType(AlreadyExists.class)
+                .isThrownBy(() -> newProject("TWO", "Shared Name"))
+                .withMessageContaining("Shared Name")
+                .satisfies(e -> assertThat(e.context()).isEqualTo("name"));
+        assertThatExceptionOfType(AlreadyExists.class)
+                .isThrownBy(() -> newProject("THREE", "SHARED NAME"));
+        assertThat(projectKeys(0, 10)).containsExactly("ONE");
+    }
+
+    @Test
+    void aDeletedProjectIsGoneAndItsKeyFreeAgain() {
+        Project doomed = newProject("PROJ");
+        Project kept = newProject("KEPT");
+
+        useTransaction(tx -> tx.projects().delete(doomed.id()));
+
+        assertThat(findProject(doomed.key())).isEmpty();
+        assertThat(projects(0, 10)).containsExactly(kept);
+        assertThat(newProject("PROJ").id()).isNotEqualTo(doomed.id());
+    }
+
+    // --- repositories
+
+    @Test
+    void createdRepositoryIsFoundBySlugAndById() {
+        Project project = newProject("PROJ");
+
+        RepositoryRecord created = inTransaction(tx ->
+                tx.repositories().create(project, new RepositoryName("My Repo"), true));
+
+        assertThat(created).isEqualTo(new RepositoryRecord(created.id(), project.id(), project.key(),
+                new RepositorySlug("my-repo"), new RepositoryName("My Repo"), true));
+        assertThat(findRepository(ProjectKey.of("proj"), RepositorySlug.of("MY-REPO")))
+                .contains(created);
+        assertThat(repositoryById(created.id())).contains(created);
+    }
+
+    @Test
+    void findingAnUnknownRepositoryFindsNothing() {
+        Project project = newProject("PROJ");
+        newProject("OTHER");
+        RepositoryRecord repository = newRepository(project, "facet");
+
+        assertThat(findRepository(project.key(), new RepositorySlug("nope"))).isEmpty();
+        assertThat(findRepository(ProjectKey.of("OTHER"), repository.slug())).isEmpty();
+        assertThat(findRepository(ProjectKey.of("MISSING"), repository.slug())).isEmpty();
+        assertThat(repositoryById(repository.id() + 1000)).isEmpty();
+    }
+
+    @Test
+    void aProjectsRepositoriesAreListedBySlugAPageAtATime() {
+        Project project = newProject("PROJ");
+        Project other = newProject("OTHER");
+        newRepository(project, "charlie");
+        newRepository(project, "Alpha");
+        newRepository(other, "aardvark");
+        newRepository(project, "bravo");
+
+        assertThat(slugsInProject(project, 0, 10)).containsExactly("alpha", "bravo", "charlie");
+        assertThat(slugsInProject(project, 0, 2)).containsExactly("alpha", "bravo");
+        assertThat(slugsInProject(project, 1, 1)).containsExactly("bravo");
+        assertThat(slugsInProject(project, 2, 5)).containsExactly("charlie");
+        assertThat(slugsInProject(project, 3, 5)).isEmpty();
+        assertThat(slugsInProject(other, 0, 10)).containsExactly("aardvark");
+    }
+
+    @Test
+    void allRepositoriesAreListedByIdAcrossProjectsAndCounted() {
+        Project one = newProject("ONE");
+        Project two = newProject("TWO");
+        RepositoryRecord first = newRepository(two, "zulu");
+        RepositoryRecord second = newRepository(one, "alpha");
+        RepositoryRecord third = newRepository(two, "mike");
+        RepositoryRecord fourth = newRepository(one, "bravo");
+
+        assertThat(allRepositories(0, 10)).containsExactly(first, second, third, fourth);
+        assertThat(allRepositories(1, 2)).containsExactly(second, third);
+        assertThat(allRepositories(4, 2)).isEmpty();
+        assertThat(repositoryCount()).isEqualTo(4);
+    }
+
+    @Test
+    void aTakenSlugIsRefusedInTheSameProjectButFreeInAnother() {
+        Project project = newProject("PROJ");
+        Project other = newProject("OTHER");
+        newRepository(project, "My Repo");
+
+        assertThatExceptionOfType(AlreadyExists.class)
+                .isThrownBy(() -> newRepository(project, "my-repo"))
+                .withMessageContaining("my-repo");
+        assertThat(newRepository(other, "my-repo").slug()).isEqualTo(new RepositorySlug("my-repo"));
+        assertThat(repositoryCount()).isEqualTo(2);
+    }
+
+    @Test
+    void renamingARepositoryMovesItsSlugWithItsName() {
+        Project project = newProject("PROJ");
+        RepositoryRecord original = newRepository(project, "Old Name");
+
+        RepositoryRecord renamed = inTransaction(tx ->
+                tx.repositories().rename(original.id(), new RepositoryName("New Name")));
+
+        assertThat(renamed).isEqualTo(new RepositoryRecord(original.id(), project.id(), project.key(),
+                new RepositorySlug("new-name"), new RepositoryName("New Name"), original.isPublic()));
+        assertThat(findRepository(project.key(), new RepositorySlug("old-name"))).isEmpty();
+        assertThat(findRepository(project.key(), new RepositorySlug("new-name")))
+                .contains(renamed);
+    }
+
+    @Test
+    void renamingOnlyTheCaseOfARepositoryKeepsItsSlug() {
+        RepositoryRecord original = newRepository(newProject("PROJ"), "docs");
+
+        RepositoryRecord renamed = inTransaction(tx ->
+                tx.repositories().rename(original.id(), new RepositoryName("Docs")));
+
+        assertThat(renamed.slug()).isEqualTo(original.slug());
+        assertThat(renamed.name()).isEqualTo(new RepositoryName("Docs"));
+    }
+
+    @Test
+    void renamingOntoATakenSlugIsRefusedAndChangesNothing() {
+        Project project = newProject("PROJ");
+        newRepository(project, "one");
+        RepositoryRecord two = newRepository(project, "two");
+
+        assertThatExceptionOfType(AlreadyExists.class)
+                .isThrownBy(() -> inTransaction(tx -> tx.repositories().rename(two.id(), new RepositoryName("One"))))
+                .withMessageContaining("one");
+        assertThat(repositoryById(two.id())).contains(two);
+    }
+
+    @Test
+    void aRepositoryIsMadePublicAndPrivateAgain() {
+        RepositoryRecord repository = newRepository(newProject("PROJ"), "facet");
+        assertThat(repository.isPublic()).isFalse();
+
+        assertThat(inTransaction(tx -> tx.repositories().setPublic(repository.id(), true)).isPublic()).isTrue();
+        assertThat(repositoryById(repository.id()).orElseThrow().isPublic()).isTrue();
+        assertThat(inTransaction(tx -> tx.repositories().setPublic(repository.id(), false)).isPublic()).isFalse();
+        assertThat(repositoryById(repository.id()).orElseThrow().isPublic()).isFalse();
+    }
+
+    @Test
+    void changingAMissingRepositoryIsNotFound() {
+        assertThatExceptionOfType(NotFound.class)
+                .isThrownBy(() -> inTransaction(tx -> tx.repositories().rename(42, new RepositoryName("x"))));
+        assertThatExceptionOfType(NotFound.class)
+                .isThrownBy(() -> inTransaction(tx -> tx.repositories().setPublic(42, true)));
+    }
+
+    @Test
+    void aDeletedRepositoryIsGoneAndItsSlugFreeAgain() {
+        Project project = newProject("PROJ");
+        RepositoryRecord doomed = newRepository(project, "facet");
+        RepositoryRecord kept = newRepository(project, "kept");
+
+        useTransaction(tx -> tx.repositories().delete(doomed.id()));
+
+        assertThat(repositoryById(doomed.id())).isEmpty();
+        assertThat(findRepository(project.key(), doomed.slug())).isEmpty();
+        assertThat(allRepositories(0, 10)).containsExactly(kept);
+        assertThat(repositoryCount()).isEqualTo(1);
+        assertThat(newRepository(project, "facet").id()).isNotEqualTo(doomed.id());
+    }
+
+    // --- users
+
+    @Test
+    void createdUserIsFoundByNameInAnyCaseAndById() {
+        User created = inTransaction(tx -> tx.users().create(Username.of("Alice"), "Alice Liddell",
+                "alice@example.com", GlobalRole.ADMIN, "$argon2id$v=19$fake"));
+
+        assertThat(created.name()).isEqualTo(new Username("alice"));
+        assertThat(findUser(Username.of("ALICE"))).contains(created);
+        assertThat(userById(created.id())).contains(created);
+        assertThat(userCount()).isEqualTo(1);
+    }
+
+    @Test
+    void findingAnUnknownUserFindsNothing() {
+        User alice = newUser("alice");
+
+        assertThat(findUser(Username.of("bob"))).isEmpty();
+        assertThat(userById(alice.id() + 1000)).isEmpty();
+    }
+
+    @Test
+    void aTakenUserNameIsRefusedWhateverItsCase() {
+        newUser("alice");
+
+        assertThatExceptionOfType(AlreadyExists.class)
+                .isThrownBy(() -> newUser("ALICE"))
+                .withMessageContaining("alice")
+                .satisfies(e -> assertThat(e.context()).isEqualTo("name"));
+        assertThat(userCount()).isEqualTo(1);
+    }
+
+    // --- access tokens
+
+    @Test
+    void aTokenIsFoundByTheHashOfItsSecret() {
+        User alice = newUser("alice");
+        String secretHash = Sha256.hex("secret-1");
+
+        AccessToken created = inTransaction(tx -> tx.accessTokens().create("tok1", alice.id(), "laptop",
+                Set.of(Permission.REPO_READ, Permission.PROJECT_WRITE), secretHash, T0));
+
+        assertThat(tokenBySecretHash(secretHash)).contains(created);
+        assertThat(tokenBySecretHash(Sha256.hex("secret-2"))).isEmpty();
+    }
+
+    @Test
+    void aTokenWithoutPermissionsKeepsAnEmptySet() {
+        User alice = newUser("alice");
+
+        inTransaction(tx -> tx.accessTokens().create("tok1", alice.id(), "none", Set.of(), Sha256.hex("s"), T0));
+
+        assertThat(tokenBySecretHash(Sha256.hex("s")).orElseThrow().permissions()).isEmpty();
+    }
+
+    @Test
+    void aTokenNameIsUniquePerUserOnly() {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        newToken("tok1", alice, "laptop");
+
+        assertThatExceptionOfType(AlreadyExists.class)
+                .isThrownBy(() -> newToken("tok2", alice, "laptop"))
+                .withMessageContaining("laptop")
+                .satisfies(e -> assertThat(e.context()).isEqualTo("name"));
+        assertThat(newToken("tok3", bob, "laptop").userId()).isEqualTo(bob.id());
+        assertThat(tokenBySecretHash(Sha256.hex("tok2"))).isEmpty();
+    }
+
+    // --- grants
+
+    @Test
+    void aProjectGrantIsReplacedAndRevoked() {
+        Project project = newProject("PROJ");
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+
+        useTransaction(tx -> tx.grants().grantOnProject(project.id(), alice.id(), Permission.PROJECT_READ));
+        assertThat(projectGrant(project.id(), alice.id())).contains(Permission.PROJECT_READ);
+        assertThat(projectGrant(project.id(), bob.id())).isEmpty();
+
+        useTransaction(tx -> tx.grants().grantOnProject(project.id(), alice.id(), Permission.PROJECT_ADMIN));
+        assertThat(projectGrant(project.id(), alice.id())).contains(Permission.PROJECT_ADMIN);
+
+        useTransaction(tx -> tx.grants().revokeOnProject(project.id(), alice.id()));
+        assertThat(projectGrant(project.id(), alice.id())).isEmpty();
+    }
+
+    @Test
+    void aRepositoryGrantIsReplacedAndRevoked() {
+        Project project = newProject("PROJ");
+        RepositoryRecord repository = newRepository(project, "facet");
+        RepositoryRecord other = newRepository(project, "other");
+        User alice = newUser("alice");
+
+        useTransaction(tx -> tx.grants().grantOnRepository(repository.id(), alice.id(), Permission.REPO_WRITE));
+        assertThat(repositoryGrant(repository.id(), alice.id())).contains(Permission.REPO_WRITE);
+        assertThat(repositoryGrant(other.id(), alice.id())).isEmpty();
+        assertThat(projectGrant(project.id(), alice.id())).isEmpty();
+
+        useTransaction(tx -> tx.grants().grantOnRepository(repository.id(), alice.id(), Permission.REPO_READ));
+        assertThat(repositoryGrant(repository.id(), alice.id())).contains(Permission.REPO_READ);
+
+        useTransaction(tx -> tx.grants().revokeOnRepository(repository.id(), alice.id()));
+        assertThat(repositoryGrant(repository.id(), alice.id())).isEmpty();
+    }
+
+    @Test
+    void revokingAGrantThatWasNeverMadeDoesNothing() {
+        Project project = newProject("PROJ");
+        User alice = newUser("alice");
+
+        useTransaction(tx -> tx.grants().revokeOnProject(project.id(), alice.id()));
+
+        assertThat(projectGrant(project.id(), alice.id())).isEmpty();
+    }
+
+    @Test
+    void deletingARepositoryDeletesItsGrantsButNotThoseOnItsProject() {
+        Project project = newProject("PROJ");
+        RepositoryRecord repository = newRepository(project, "facet");
+        User alice = newUser("alice");
+        useTransaction(tx -> {
+            tx.grants().grantOnRepository(repository.id(), alice.id(), Permission.REPO_ADMIN);
+            tx.grants().grantOnProject(project.id(), alice.id(), Permission.PROJECT_READ);
+        });
+
+        useTransaction(tx -> tx.repositories().delete(repository.id()));
+
+        assertThat(repositoryGrant(repository.id(), alice.id())).isEmpty();
+        assertThat(projectGrant(project.id(), alice.id())).contains(Permission.PROJECT_READ);
+    }
+
+    // --- instance settings
+
+    @Test
+    void instanceSettingsArePutReadAndOverwritten() {
+        assertThat(setting("instance.id")).isEmpty();
+
+        useTransaction(tx -> tx.instanceSettings().put("instance.id", "first"));
+        useTransaction(tx -> tx.instanceSettings().put("base.url", "http://localhost:7990"));
+        assertThat(setting("instance.id")).contains("first");
+
+        useTransaction(tx -> tx.instanceSettings().put("instance.id", "second"));
+        assertThat(setting("instance.id")).contains("second");
+        assertThat(setting("base.url")).contains("http://localhost:7990");
+    }
+
+    // --- events
+
+    @Test
+    void anEmptyOutboxHasTheGenesisHead() {
+        assertThat(head()).isEqualTo(EventChain.GENESIS);
+        assertThat(eventsAfter(0, 10)).isEmpty();
+    }
+
+    @Test
+    void appendedEventsGetDenseSequencesChainedFromGenesis() {
+        Event first = append(EventType.REPOSITORY_CREATED, 1L, "{\"n\":1}");
+        Event second = append(EventType.REFS_CHANGED, 1L, "{\"n\":2}");
+        Event third = append(EventType.REPOSITORY_DELETED, 1L, "{\"n\":3}");
+
+        assertThat(List.of(first, second, third)).extracting(Event::sequence).containsExactly(1L, 2L, 3L);
+        assertThat(first.previousHash()).isEqualTo(EventChain.GENESIS_HASH);
+        assertThat(second.previousHash()).isEqualTo(first.hash());
+        assertThat(third.previousHash()).isEqualTo(second.hash());
+        assertUnbrokenChain(List.of(first, second, third));
+    }
+
+    @Test
+    void eventsAfterASequenceComeBackInOrderEachFollowingThePrevious() {
+        Event first = append(EventType.REPOSITORY_CREATED, 1L, "{\"n\":1}");
+        Event second = append(EventType.REFS_CHANGED, 1L, "{\"n\":2}");
+        Event third = append(EventType.PERMISSIONS_CHANGED, 2L, "{\"n\":3}");
+
+        List<Event> all = eventsAfter(0, 10);
+
+        assertThat(all).containsExactly(first, second, third);
+        assertUnbrokenChain(all);
+        assertThat(eventsAfter(1, 10)).containsExactly(second, third);
+        assertThat(eventsAfter(0, 2)).containsExactly(first, second);
+        assertThat(eventsAfter(3, 10)).isEmpty();
+    }
+
+    @Test
+    void headIsTheLinkOfTheLastEvent() {
+        append(EventType.REPOSITORY_CREATED, 1L, "{}");
+        Event last = append(EventType.REFS_CHANGED, 1L, "{}");
+
+        assertThat(head()).isEqualTo(last.link());
+    }
+
+    @Test
+    void anInstanceWideEventKeepsItsMissingRepository() {
+        Event appended = append(EventType.PERMISSIONS_CHANGED, null, "{\"scope\":\"instance\"}");
+
+        List<Event> read = eventsAfter(0, 10);
+
+        assertThat(read).containsExactly(appended);
+        assertThat(read.get(0).repositoryId()).isNull();
+        assertThat(read.get(0).follows(EventChain.GENESIS)).isTrue();
+    }
+
+    @Test
+    void anEventTimestampRoundTripsToTheMillisecond() {
+        Instant precise = Instant.parse("2024-05-01T10:15:30.123456789Z");
+
+        Event appended = inTransaction(tx -> tx.events().append(EventType.REFS_CHANGED, 1L, "{}", precise));
+
+        Instant toTheMillisecond = Instant.parse("2024-05-01T10:15:30.123Z");
+        assertThat(appended.createdAt()).isEqualTo(toTheMillisecond);
+        assertThat(eventsAfter(0, 1).get(0).createdAt()).isEqualTo(toTheMillisecond);
+        assertUnbrokenChain(eventsAfter(0, 1));
+    }
+
+    @Test
+    void anEventOfATransactionThatFailsIsNotKeptAndItsSequenceIsReused() {
+        Event first = append(EventType.REPOSITORY_CREATED, 1L, "{\"n\":1}");
+
+        assertThatIllegalStateException().isThrownBy(() -> useTransaction(tx -> {
+            tx.events().append(EventType.REFS_CHANGED, 1L, "{\"lost\":true}", T0);
+            throw new IllegalStateException("the change failed after its event was appended");
+        }));
+
+        assertThat(eventsAfter(0, 10)).containsExactly(first);
+        assertThat(head()).isEqualTo(first.link());
+        Event next = append(EventType.REFS_CHANGED, 1L, "{\"n\":2}");
+        assertThat(next.sequence()).isEqualTo(2);
+        assertThat(next.follows(first.link())).isTrue();
+    }
+
+    @Test
+    void aChangeAndItsEventAreRolledBackTogether() {
+        Project project = newProject("PROJ");
+
+        assertThatIllegalStateException().isThrownBy(() -> useTransaction(tx -> {
+            RepositoryRecord repository = tx.repositories().create(project, new RepositoryName("facet"), false);
+            tx.events().append(EventType.REPOSITORY_CREATED, repository.id(), "{}", T0);
+            throw new IllegalStateException("creating the repository on disk failed");
+        }));
+
+        assertThat(repositoryCount()).isZero();
+        assertThat(head()).isEqualTo(EventChain.GENESIS);
+    }
+
+    @Test
+    void appendsFromManyThreadsStayDenseAndChained() throws Exception {
+        int writers = 8;
+        int appendsPerWriter = 25;
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(writers,
+                task -> new Thread(task, "event-writer-" + threadNumber.incrementAndGet()));
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                running.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < appendsPerWriter; i++) {
+                        String payload = "{\"writer\":" + writer + ",\"n\":" + i + "}";
+                        useTransaction(tx -> tx.events().append(EventType.REFS_CHANGED, (long) writer, payload, T0));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> writer : running) {
+                writer.get(120, SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<Event> events = eventsAfter(0, 1000);
+        assertThat(events).extracting(Event::sequence)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
+        assertThat(events).extracting(Event::payload).doesNotHaveDuplicates();
+        assertUnbrokenChain(events);
+        assertThat(head()).isEqualTo(events.get(199).link());
+    }
+
+    // --- test data
+
+    private <T> T inTransaction(Function<StoreTransaction, T> work) {
+        return store.inTransaction(work);
+    }
+
+    private void useTransaction(Consumer<StoreTransaction> work) {
+        store.useTransaction(work);
+    }
+
+    private Project newProject(String key) {
+        return newProject(key, "Project " + key);
+    }
+
+    private Project newProject(String key, String name) {
+        return inTransaction(tx -> tx.projects().create(ProjectKey.of(key), name, "", false));
+    }
+
+    private RepositoryRecord newRepository(Project project, String name) {
+        return inTransaction(tx -> tx.repositories().create(project, new RepositoryName(name), false));
+    }
+
+    private User newUser(String name) {
+        return inTransaction(tx -> tx.users().create(Username.of(name), name, name + "@example.com",
+                GlobalRole.USER, "$argon2id$v=19$fake"));
+    }
+
+    /** A token whose secret is its id, so a test can look it up by {@code Sha256.hex(id)}. */
+    private AccessToken newToken(String id, User user, String name) {
+        return inTransaction(tx -> tx.accessTokens().create(id, user.id(), name, Set.of(Permission.REPO_READ),
+                Sha256.hex(id), T0));
+    }
+
+    private Event append(EventType type, Long repositoryId, String payload) {
+        return inTransaction(tx -> tx.events().append(type, repositoryId, payload, T0));
+    }
+
+    // --- reads, each in a transaction of its own
+
+    private Optional<Project> findProject(ProjectKey key) {
+        return inTransaction(tx -> tx.projects().find(key));
+    }
+
+    private List<Project> projects(int start, int limit) {
+        return inTransaction(tx -> tx.projects().list(start, limit));
+    }
+
+    private Optional<RepositoryRecord> findRepository(ProjectKey key, RepositorySlug slug) {
+        return inTransaction(tx -> tx.repositories().find(key, slug));
+    }
+
+    private Optional<RepositoryRecord> repositoryById(long repositoryId) {
+        return inTransaction(tx -> tx.repositories().findById(repositoryId));
+    }
+
+    private List<RepositoryRecord> allRepositories(int start, int limit) {
+        return inTransaction(tx -> tx.repositories().listAll(start, limit));
+    }
+
+    private long repositoryCount() {
+        return inTransaction(tx -> tx.repositories().count());
+    }
+
+    private Optional<User> findUser(Username name) {
+        return inTransaction(tx -> tx.users().find(name));
+    }
+
+    private Optional<User> userById(long userId) {
+        return inTransaction(tx -> tx.users().findById(userId));
+    }
+
+    private long userCount() {
+        return inTransaction(tx -> tx.users().count());
+    }
+
+    private Optional<AccessToken> tokenBySecretHash(String secretHash) {
+        return inTransaction(tx -> tx.accessTokens().findBySecretHash(secretHash));
+    }
+
+    private Optional<Permission> projectGrant(long projectId, long userId) {
+        return inTransaction(tx -> tx.grants().onProject(projectId, userId));
+    }
+
+    private Optional<Permission> repositoryGrant(long repositoryId, long userId) {
+        return inTransaction(tx -> tx.grants().onRepository(repositoryId, userId));
+    }
+
+    private Optional<String> setting(String name) {
+        return inTransaction(tx -> tx.instanceSettings().get(name));
+    }
+
+    private EventChain.Link head() {
+        return inTransaction(tx -> tx.events().head());
+    }
+
+    private List<Event> eventsAfter(long sequence, int limit) {
+        return inTransaction(tx -> tx.events().after(sequence, limit));
+    }
+
+    private List<String> projectKeys(int start, int limit) {
+        return projects(start, limit).stream().map(p -> p.key().value()).toList();
+    }
+
+    private List<String> slugsInProject(Project project, int start, int limit) {
+        return inTransaction(tx -> tx.repositories().listInProject(project.id(), start, limit)).stream()
+                .map(r -> r.slug().value()).toList();
+    }
+
+    private static void assertUnbrokenChain(List<Event> events) {
+        EventChain.Link previous = EventChain.GENESIS;
+        for (Event event : events) {
+            assertThat(event.follows(previous)).as("event %d follows %s", event.sequence(), previous).isTrue();
+            previous = event.link();
+        }
+    }
+}
