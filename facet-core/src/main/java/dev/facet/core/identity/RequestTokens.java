@@ -1,0 +1,255 @@
+package dev.facet.core.identity;
+
+import static dev.facet.core.identity.TokenRejected.Reason.BAD_SIGNATURE;
+import static dev.facet.core.identity.TokenRejected.Reason.CLOCK_SKEW;
+import static dev.facet.core.identity.TokenRejected.Reason.EXPIRED;
+import static dev.facet.core.identity.TokenRejected.Reason.MALFORMED;
+import static dev.facet.core.identity.TokenRejected.Reason.REPLAYED;
+import static dev.facet.core.identity.TokenRejected.Reason.TOO_LONG;
+import static dev.facet.core.identity.TokenRejected.Reason.UNKNOWN_KEY;
+import static dev.facet.core.identity.TokenRejected.Reason.WRONG_ALGORITHM;
+import static dev.facet.core.identity.TokenRejected.Reason.WRONG_AUDIENCE;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObject;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.Ed25519Signer;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.facet.core.error.InvalidInput;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The bearer tokens that every request between a mirror and its primary carries in
+ * {@code Authorization: Bearer <jwt>}: compact JWTs signed with the sender's Ed25519 key
+ * ({@code alg: EdDSA}), issued by one instance to one other, valid for at most
+ * {@link #MAX_VALIDITY} and accepted once. Tokens are credentials: never log them.
+ */
+public final class RequestTokens {
+    public static final Duration MAX_VALIDITY = Duration.ofSeconds(60);
+    /** How far apart two instances' clocks may be before their tokens are refused. */
+    public static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(5);
+
+    private static final int MAX_TOKEN_LENGTH = 8192;
+    private static final Pattern TOKEN_ID = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+
+    private final Clock clock;
+    private final SecureRandom random;
+    private final ReplayGuard replayGuard;
+
+    /**
+     * A token that passed every check.
+     *
+     * @param issuer the id of the instance that signed it
+     * @param clockSkew how far the issuer's clock was ahead of this one when it signed (negative:
+     *                  behind); to the second, and less the time the request took to arrive
+     */
+    public record Verified(String issuer, Duration clockSkew) {
+    }
+
+    public RequestTokens(Clock clock, SecureRandom random, ReplayGuard replayGuard) {
+        this.clock = clock;
+        this.random = random;
+        this.replayGuard = replayGuard;
+    }
+
+    /**
+     * A token from {@code sender} to the instance {@code audienceInstanceId}, valid from now for
+     * {@code validity} rounded up to whole seconds, at most {@link #MAX_VALIDITY}.
+     */
+    public String sign(InstanceIdentity sender, String audienceInstanceId, Duration validity) {
+        if (!InstanceIdentity.isInstanceId(audienceInstanceId)) {
+            throw new IllegalArgumentException("The audience must be an instance id (a lower-case UUID), not '"
+                    + audienceInstanceId + "'");
+        }
+        if (validity == null || validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("A token's validity must be positive, not " + validity);
+        }
+        Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Duration capped = Duration.ofSeconds(Math.min(seconds(validity), MAX_VALIDITY.toSeconds()));
+        byte[] tokenId = new byte[16];
+        random.nextBytes(tokenId);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(sender.id())
+                .audience(audienceInstanceId)
+                .issueTime(Date.from(issuedAt))
+                .expirationTime(Date.from(issuedAt.plus(capped)))
+                .jwtID(Base64URL.encode(tokenId).toString())
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(JOSEObjectType.JWT).build(), claims);
+        try {
+            jwt.sign(new Ed25519Signer(sender.keyPair()));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("Cannot sign with the key of instance " + sender.id(), e);
+        }
+        return jwt.serialize();
+    }
+
+    /**
+     * Checks a token received by the instance {@code expectedAudience}, and records its one-time id.
+     *
+     * @throws TokenRejected when any check fails; its message says what to fix
+     */
+    public Verified verify(String token, String expectedAudience, KeyLookup keys) {
+        Objects.requireNonNull(expectedAudience, "expectedAudience");
+        Objects.requireNonNull(keys, "keys");
+        Instant now = clock.instant();
+        SignedJWT jwt = parseEdDsa(token);
+        JWTClaimsSet claims = claimsOf(jwt);
+        String issuer = instanceIdClaim(claims.getIssuer(), "iss");
+        checkSignature(jwt, issuer, keys);
+        // From here on, the claims are the issuer's own words.
+        checkAudience(claims.getAudience(), expectedAudience);
+        Instant issuedAt = timeClaim(claims.getIssueTime(), "iat");
+        Instant expiresAt = timeClaim(claims.getExpirationTime(), "exp");
+        checkTimes(issuedAt, expiresAt, claims.getNotBeforeTime(), issuer, now);
+        String tokenId = claims.getJWTID();
+        if (tokenId == null || !TOKEN_ID.matcher(tokenId).matches()) {
+            throw rejected(MALFORMED, "Malformed token: its one-time id (jti) must be 16 to 128 base64url characters.");
+        }
+        if (!replayGuard.firstUse(issuer + "/" + tokenId, expiresAt.plus(CLOCK_TOLERANCE))) {
+            throw rejected(REPLAYED, "Token id already used: every request needs a freshly signed token.");
+        }
+        return new Verified(issuer, Duration.between(now, issuedAt));
+    }
+
+    private static SignedJWT parseEdDsa(String token) {
+        if (token == null || token.isBlank()) {
+            throw rejected(MALFORMED, "Malformed token: the bearer token is empty.");
+        }
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw rejected(MALFORMED, "Malformed token: it is longer than " + MAX_TOKEN_LENGTH + " characters.");
+        }
+        try {
+            // The algorithm is decided from the raw header first, so that "alg":"none" and
+            // encrypted tokens are refused as such and never reach a parser that might accept them.
+            Object algorithm = JSONObjectUtils.parse(JOSEObject.split(token)[0].decodeToString()).get("alg");
+            if (!(algorithm instanceof String)) {
+                throw rejected(MALFORMED, "Malformed token: its header names no algorithm (alg).");
+            }
+            if (!JWSAlgorithm.EdDSA.getName().equals(algorithm)) {
+                throw rejected(WRONG_ALGORITHM, "none".equalsIgnoreCase((String) algorithm)
+                        ? "Token is not signed (alg none); only EdDSA signatures are accepted."
+                        : "Token uses algorithm " + printable((String) algorithm) + "; only EdDSA is accepted.");
+            }
+            return SignedJWT.parse(token);
+        } catch (ParseException e) {
+            throw rejected(MALFORMED, "Malformed token: it is not a signed JWT (" + printable(e.getMessage()) + ").");
+        }
+    }
+
+    private static JWTClaimsSet claimsOf(SignedJWT jwt) {
+        try {
+            return jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw rejected(MALFORMED, "Malformed token: its claims are not valid (" + printable(e.getMessage()) + ").");
+        }
+    }
+
+    private static void checkSignature(SignedJWT jwt, String issuer, KeyLookup keys) {
+        String jwk = keys.publicKeyOf(issuer).orElseThrow(() -> rejected(UNKNOWN_KEY,
+                "Unknown key: instance " + issuer + " is not registered here."));
+        OctetKeyPair publicKey;
+        try {
+            publicKey = new InstancePublicKey(jwk).key();
+        } catch (InvalidInput e) {
+            throw rejected(UNKNOWN_KEY, "Unknown key: the key registered here for instance " + issuer
+                    + " is unusable (" + e.getMessage() + "); register that instance again.");
+        }
+        boolean valid;
+        try {
+            valid = jwt.verify(new Ed25519Verifier(publicKey));
+        } catch (JOSEException e) {
+            valid = false;
+        }
+        if (!valid) {
+            throw rejected(BAD_SIGNATURE, "Bad signature: the token does not match the key registered here for"
+                    + " instance " + issuer + ". If that instance has new keys, register it again.");
+        }
+    }
+
+    private static void checkAudience(List<String> audience, String expectedAudience) {
+        if (audience == null || audience.isEmpty()) {
+            throw rejected(MALFORMED, "Malformed token: it names no audience (aud).");
+        }
+        if (!audience.equals(List.of(expectedAudience))) {
+            throw rejected(WRONG_AUDIENCE, "The token is for instance " + printable(String.join(", ", audience))
+                    + ", this is instance " + expectedAudience + ".");
+        }
+    }
+
+    private static void checkTimes(Instant issuedAt, Instant expiresAt, Date notBefore, String issuer, Instant now) {
+        Duration validity = Duration.between(issuedAt, expiresAt);
+        if (validity.isNegative() || validity.isZero()) {
+            throw rejected(MALFORMED, "Malformed token: it expires (exp) before it is issued (iat).");
+        }
+        if (validity.compareTo(MAX_VALIDITY) > 0) {
+            throw rejected(TOO_LONG, "Token is valid for " + seconds(validity) + " s, longer than the "
+                    + MAX_VALIDITY.toSeconds() + " s allowed.");
+        }
+        Instant validFrom = notBefore == null || notBefore.toInstant().isBefore(issuedAt) ? issuedAt : notBefore.toInstant();
+        Duration ahead = Duration.between(now, validFrom);
+        if (ahead.compareTo(CLOCK_TOLERANCE) > 0) {
+            throw rejected(CLOCK_SKEW, "Token issued " + seconds(ahead) + " s in the future: clock skew of "
+                    + seconds(ahead) + " s between the two instances (" + issuer + " and this one)."
+                    + " Synchronize their clocks (NTP).");
+        }
+        Duration overdue = Duration.between(expiresAt, now);
+        if (overdue.compareTo(CLOCK_TOLERANCE) > 0) {
+            throw rejected(EXPIRED, "Token expired " + seconds(overdue) + " s ago; if the clocks differ,"
+                    + " check the clock skew between instance " + issuer + " and this one.");
+        }
+    }
+
+    private static String instanceIdClaim(String value, String claim) {
+        if (value == null) {
+            throw rejected(MALFORMED, "Malformed token: it has no " + claim + " claim.");
+        }
+        if (!InstanceIdentity.isInstanceId(value)) {
+            throw rejected(MALFORMED, "Malformed token: its " + claim + " claim is not an instance id (a lower-case UUID).");
+        }
+        return value;
+    }
+
+    private static Instant timeClaim(Date value, String claim) {
+        if (value == null) {
+            throw rejected(MALFORMED, "Malformed token: it has no " + claim + " claim.");
+        }
+        return value.toInstant();
+    }
+
+    /** Whole seconds, rounded up, so that 5.2 s past a 5 s tolerance does not read "5 s". */
+    private static long seconds(Duration duration) {
+        long seconds = duration.toSeconds();
+        return duration.minusSeconds(seconds).isZero() ? seconds : seconds + 1;
+    }
+
+    /** Text from a token, fit to be shown back: short and without control characters. */
+    private static String printable(String text) {
+        if (text == null) {
+            return "";
+        }
+        String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
+        return shown.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
+    private static TokenRejected rejected(TokenRejected.Reason reason, String message) {
+        return new TokenRejected(reason, message);
+    }
+}

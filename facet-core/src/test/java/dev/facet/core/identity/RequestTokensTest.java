@@ -1,0 +1,284 @@
+package dev.facet.core.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.Ed25519Signer;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import dev.facet.core.error.AuthenticationRequired;
+import dev.facet.core.identity.TokenRejected.Reason;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RequestTokensTest {
+    private static final Instant NOON = Instant.parse("2026-03-01T12:00:00Z");
+    private static final Duration HALF_A_MINUTE = Duration.ofSeconds(30);
+
+    private final SettableClock mirrorClock = new SettableClock(NOON);
+    private final SettableClock primaryClock = new SettableClock(NOON);
+    private final InstanceIdentity mirror = InstanceIdentity.generate(new SecureRandom());
+    private final InstanceIdentity primary = InstanceIdentity.generate(new SecureRandom());
+    private final RequestTokens mirrorTokens = tokens(mirrorClock, 100);
+    private final RequestTokens primaryTokens = tokens(primaryClock, 100);
+    /** The primary's registry: it knows this mirror and no one else. */
+    private final KeyLookup registeredMirrors =
+            id -> id.equals(mirror.id()) ? Optional.of(mirror.publicKeyJwk()) : Optional.empty();
+
+    @Test
+    void acceptsATokenFromARegisteredInstance() {
+        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+
+        RequestTokens.Verified verified = primaryTokens.verify(token, primary.id(), registeredMirrors);
+
+        assertThat(verified).isEqualTo(new RequestTokens.Verified(mirror.id(), Duration.ZERO));
+    }
+
+    @Test
+    void signsWithEdDsaForOneAudienceWithAOneTimeId() throws Exception {
+        SignedJWT jwt = SignedJWT.parse(mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE));
+        JWTClaimsSet claims = jwt.getJWTClaimsSet();
+
+        assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.EdDSA);
+        assertThat(claims.getIssuer()).isEqualTo(mirror.id());
+        assertThat(claims.getAudience()).containsExactly(primary.id());
+        assertThat(claims.getIssueTime()).isEqualTo(Date.from(NOON));
+        assertThat(claims.getExpirationTime()).isEqualTo(Date.from(NOON.plus(HALF_A_MINUTE)));
+        assertThat(claims.getJWTID()).hasSize(22);
+    }
+
+    @Test
+    void givesEveryTokenItsOwnId() throws Exception {
+        String first = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        String second = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+
+        assertThat(SignedJWT.parse(first).getJWTClaimsSet().getJWTID())
+                .isNotEqualTo(SignedJWT.parse(second).getJWTClaimsSet().getJWTID());
+        primaryTokens.verify(first, primary.id(), registeredMirrors);
+        primaryTokens.verify(second, primary.id(), registeredMirrors);
+    }
+
+    @Test
+    void capsTheValidityAtAMinute() throws Exception {
+        JWTClaimsSet claims = SignedJWT.parse(mirrorTokens.sign(mirror, primary.id(), Duration.ofMinutes(10)))
+                .getJWTClaimsSet();
+
+        assertThat(Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant()))
+                .isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void measuresTheClockSkewBetweenTheInstances() {
+        mirrorClock.advance(Duration.ofSeconds(3));
+        String ahead = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        mirrorClock.advance(Duration.ofSeconds(-5));
+        String behind = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+
+        assertThat(primaryTokens.verify(ahead, primary.id(), registeredMirrors).clockSkew())
+                .isEqualTo(Duration.ofSeconds(3));
+        assertThat(primaryTokens.verify(behind, primary.id(), registeredMirrors).clockSkew())
+                .isEqualTo(Duration.ofSeconds(-2));
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {"   ", "Basic dXNlcjpwYXNz", "a.b.c", "eyJhbGciOiJFZERTQSJ9.e30",
+            "eyJhbGciOiJFZERTQSJ9.bm90IGpzb24.c2ln", "e30.e30.c2ln"})
+    void rejectsWhatIsNotASignedJwt(String token) {
+        TokenRejected rejected = rejection(token);
+
+        assertThat(rejected.reason()).isEqualTo(Reason.MALFORMED);
+        assertThat(rejected).hasMessageStartingWith("Malformed token");
+    }
+
+    @Test
+    void rejectsATokenWithoutAOneTimeId() {
+        String token = signed(mirror, JWSAlgorithm.EdDSA, claims().jwtID(null));
+
+        assertThat(rejection(token).reason()).isEqualTo(Reason.MALFORMED);
+    }
+
+    @Test
+    void rejectsAnIssuerThatIsNotRegisteredHere() {
+        InstanceIdentity stranger = InstanceIdentity.generate(new SecureRandom());
+        String token = mirrorTokens.sign(stranger, primary.id(), HALF_A_MINUTE);
+
+        TokenRejected rejected = rejection(token);
+
+        assertThat(rejected.reason()).isEqualTo(Reason.UNKNOWN_KEY);
+        assertThat(rejected).hasMessage("Unknown key: instance " + stranger.id() + " is not registered here.")
+                .isInstanceOf(AuthenticationRequired.class);
+    }
+
+    @Test
+    void rejectsATokenSignedByOneInstanceButCheckedWithAnothersKey() {
+        InstanceIdentity impostor = InstanceIdentity.generate(new SecureRandom());
+        String token = signed(impostor, JWSAlgorithm.EdDSA, claims());
+
+        TokenRejected rejected = rejection(token);
+
+        assertThat(rejected.reason()).isEqualTo(Reason.BAD_SIGNATURE);
+        assertThat(rejected).hasMessageStartingWith(
+                "Bad signature: the token does not match the key registered here for instance " + mirror.id());
+    }
+
+    @Test
+    void rejectsATamperedPayload() {
+        String[] parts = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE).split("\\.");
+        String longerLived = claims().expirationTime(Date.from(NOON.plusSeconds(59))).build().toString();
+        String tampered = parts[0] + "." + Base64URL.encode(longerLived) + "." + parts[2];
+
+        assertThat(rejection(tampered).reason()).isEqualTo(Reason.BAD_SIGNATURE);
+    }
+
+    @Test
+    void rejectsATokenForAnotherInstance() {
+        String otherPrimary = UUID.randomUUID().toString();
+        String token = mirrorTokens.sign(mirror, otherPrimary, HALF_A_MINUTE);
+
+        TokenRejected rejected = rejection(token);
+
+        assertThat(rejected.reason()).isEqualTo(Reason.WRONG_AUDIENCE);
+        assertThat(rejected).hasMessage("The token is for instance " + otherPrimary + ", this is instance "
+                + primary.id() + ".");
+    }
+
+    @Test
+    void rejectsAnExpiredToken() {
+        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        primaryClock.advance(Duration.ofSeconds(36));
+
+        TokenRejected rejected = rejection(token);
+
+        assertThat(rejected.reason()).isEqualTo(Reason.EXPIRED);
+        assertThat(rejected).hasMessageStartingWith("Token expired 6 s ago; if the clocks differ, check the clock skew");
+    }
+
+    @Test
+    void acceptsATokenThatExpiredWithinTheClockTolerance() {
+        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        primaryClock.advance(Duration.ofSeconds(35));
+
+        assertThat(primaryTokens.verify(token, primary.id(), registeredMirrors).issuer()).isEqualTo(mirror.id());
+    }
+
+    @Test
+    void rejectsATokenIssuedInTheFutureNamingTheClockSkew() {
+        mirrorClock.advance(Duration.ofSeconds(10));
+        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+
+        TokenRejected rejected = rejection(token);
+
+        assertThat(rejected.reason()).isEqualTo(Reason.CLOCK_SKEW);
+        assertThat(rejected).hasMessageStartingWith(
+                "Token issued 10 s in the future: clock skew of 10 s between the two instances");
+    }
+
+    @Test
+    void rejectsAReplayedToken() {
+        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        primaryTokens.verify(token, primary.id(), registeredMirrors);
+
+        TokenRejected rejected = rejection(token);
+
+        assertThat(rejected.reason()).isEqualTo(Reason.REPLAYED);
+        assertThat(rejected).hasMessageStartingWith("Token id already used");
+    }
+
+    @Test
+    void rejectsATokenValidForLongerThanAMinute() {
+        String token = signed(mirror, JWSAlgorithm.EdDSA, claims().expirationTime(Date.from(NOON.plusSeconds(600))));
+
+        TokenRejected rejected = rejection(token);
+
+        assertThat(rejected.reason()).isEqualTo(Reason.TOO_LONG);
+        assertThat(rejected).hasMessage("Token is valid for 600 s, longer than the 60 s allowed.");
+    }
+
+    @Test
+    void refusesAnUnsignedTokenWithAlgNone() {
+        String token = new PlainJWT(claims().build()).serialize();
+
+        TokenRejected rejected = rejection(token);
+
+        assertThat(rejected.reason()).isEqualTo(Reason.WRONG_ALGORITHM);
+        assertThat(rejected).hasMessageContaining("alg none");
+    }
+
+    @Test
+    void refusesEveryAlgorithmButEdDsa() throws Exception {
+        String hmac = signed(new MACSigner(new byte[32]), JWSAlgorithm.HS256, claims());
+        String fullySpecifiedEd25519 = signed(new Ed25519Signer(mirror.keyPair()), JWSAlgorithm.Ed25519, claims());
+
+        assertThat(rejection(hmac).reason()).isEqualTo(Reason.WRONG_ALGORITHM);
+        assertThat(rejection(hmac)).hasMessage("Token uses algorithm HS256; only EdDSA is accepted.");
+        assertThat(rejection(fullySpecifiedEd25519).reason()).isEqualTo(Reason.WRONG_ALGORITHM);
+    }
+
+    @Test
+    void refusesTokensWhileItCannotRememberAnotherOneTimeId() {
+        RequestTokens smallPrimary = tokens(primaryClock, 1);
+        smallPrimary.verify(mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE), primary.id(), registeredMirrors);
+        String next = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+
+        TokenRejected rejected = catchThrowableOfType(TokenRejected.class,
+                () -> smallPrimary.verify(next, primary.id(), registeredMirrors));
+
+        assertThat(rejected.reason()).isEqualTo(Reason.REPLAY_GUARD_FULL);
+    }
+
+    private static RequestTokens tokens(SettableClock clock, int replayCapacity) {
+        return new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, replayCapacity));
+    }
+
+    private TokenRejected rejection(String token) {
+        TokenRejected rejected = catchThrowableOfType(TokenRejected.class,
+                () -> primaryTokens.verify(token, primary.id(), registeredMirrors));
+        assertThat(rejected).as("token rejected").isNotNull();
+        return rejected;
+    }
+
+    /** What the mirror's {@link RequestTokens#sign} would say at noon, for a test to change one thing. */
+    private JWTClaimsSet.Builder claims() {
+        return new JWTClaimsSet.Builder()
+                .issuer(mirror.id())
+                .audience(List.of(primary.id()))
+                .issueTime(Date.from(NOON))
+                .expirationTime(Date.from(NOON.plus(HALF_A_MINUTE)))
+                .jwtID(UUID.randomUUID().toString().replace("-", ""));
+    }
+
+    private static String signed(InstanceIdentity sender, JWSAlgorithm algorithm, JWTClaimsSet.Builder claims) {
+        try {
+            return signed(new Ed25519Signer(sender.keyPair()), algorithm, claims);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String signed(JWSSigner signer, JWSAlgorithm algorithm, JWTClaimsSet.Builder claims) {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT).build(), claims.build());
+        try {
+            jwt.sign(signer);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+}
