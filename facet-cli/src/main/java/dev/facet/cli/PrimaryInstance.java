@@ -1,8 +1,15 @@
 package dev.facet.cli;
 
+import dev.facet.core.identity.InstanceIdentity;
+import dev.facet.core.identity.ReplayGuard;
+import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.store.Store;
 import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.primary.AdminBootstrap;
+import dev.facet.primary.EventSignal;
+import dev.facet.primary.MirrorRegistry;
+import dev.facet.primary.PrimaryAuthenticator;
+import dev.facet.primary.SignallingStore;
 import dev.facet.primary.PasswordHasher;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
@@ -17,24 +24,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A running primary, wired by hand from its settings. Tests start it in-process; the command runs one. */
 public final class PrimaryInstance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PrimaryInstance.class);
-    static final String INSTANCE_ID = "instance.id";
     static final String BASE_URL = "instance.base-url";
 
     private final Store store;
     private final PrimaryWebServer web;
     private final String instanceId;
+    private final MirrorRegistry mirrors;
+    private final ExecutorService eventReaders;
 
-    private PrimaryInstance(Store store, PrimaryWebServer web, String instanceId) {
+    private PrimaryInstance(Store store, PrimaryWebServer web, String instanceId, MirrorRegistry mirrors,
+                            ExecutorService eventReaders) {
         this.store = store;
         this.web = web;
         this.instanceId = instanceId;
+        this.mirrors = mirrors;
+        this.eventReaders = eventReaders;
+    }
+
+    /** The mirror registry, for the demo and tests that act as an administrator would. */
+    public MirrorRegistry mirrors() {
+        return mirrors;
     }
 
     public static PrimaryInstance start(PrimarySettings settings) {
@@ -45,7 +65,11 @@ public final class PrimaryInstance implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create " + repositoriesDir, e);
         }
-        Store store = JdbcStore.open(settings.database());
+        InstanceIdentity identity = InstanceIdentity.loadOrCreate(home.resolve("keys"));
+        identity.permissionProblems().forEach(problem -> log.warn("{}", problem));
+        EventSignal signal = new EventSignal();
+        Store store = new SignallingStore(JdbcStore.open(settings.database()), signal);
+        ExecutorService eventReaders = Executors.newFixedThreadPool(2, daemon("facet-event-reader"));
         try {
             Clock clock = Clock.systemUTC();
             SecureRandom random = new SecureRandom();
@@ -53,24 +77,35 @@ public final class PrimaryInstance implements AutoCloseable {
             UserService users = new UserService(store, new PasswordHasher(random), random, clock);
             new AdminBootstrap(users, random).ensureAdmin(settings.adminPassword(), home.resolve("admin-password"))
                     .ifPresent(log::info);
-            String instanceId = store.inTransaction(tx -> tx.instanceSettings().get(INSTANCE_ID).orElseGet(() -> {
-                String id = UUID.randomUUID().toString();
-                tx.instanceSettings().put(INSTANCE_ID, id);
-                return id;
-            }));
+            AtomicReference<PrimaryWebServer> web = new AtomicReference<>();
+            MirrorRegistry mirrors = new MirrorRegistry(store, repositories, users, signal, clock, random, identity.id(),
+                    identity.publicKeyJwk(), () -> web.get().baseUrl(), eventReaders);
             ProjectService projects = new ProjectService(store, repositories, clock);
             PermissionService permissions = new PermissionService(store, clock);
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> tx.repositories().count()));
-            PrimaryWebServer web = new PrimaryWebServer(settings.web(), projects, permissions, users, repositories,
-                    new PushEventRecorder(store, clock), metrics);
-            web.start();
-            store.useTransaction(tx -> tx.instanceSettings().put(BASE_URL, web.baseUrl()));
-            log.info("primary {} serving {} from {}", instanceId, web.baseUrl(), home);
-            return new PrimaryInstance(store, web, instanceId);
+            RequestTokens requestTokens = new RequestTokens(clock, random,
+                    new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
+            web.set(new PrimaryWebServer(settings.web(), projects, permissions, users,
+                    new PrimaryAuthenticator(users, mirrors), mirrors, requestTokens, identity.publicKeyJwk(),
+                    repositories, new PushEventRecorder(store, clock), metrics));
+            web.get().start();
+            store.useTransaction(tx -> tx.instanceSettings().put(BASE_URL, web.get().baseUrl()));
+            log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);
+            return new PrimaryInstance(store, web.get(), identity.id(), mirrors, eventReaders);
         } catch (RuntimeException e) {
+            eventReaders.shutdownNow();
             store.close();
             throw e;
         }
+    }
+
+    static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     public String baseUrl() {
@@ -95,6 +130,7 @@ public final class PrimaryInstance implements AutoCloseable {
         try {
             web.stop();
         } finally {
+            eventReaders.shutdownNow();
             store.close();
         }
     }

@@ -28,8 +28,12 @@ final class RawSettings {
     static final String DB_USER = "facet.db.user";
     static final String DB_PASSWORD = "facet.db.password";
     static final String MAX_REQUEST_BYTES = "facet.http.max-request-bytes";
+    static final String UPSTREAM_URL = "facet.upstream.url";
+    static final String MIRROR_NAME = "facet.mirror.name";
+    static final String RECONCILE_SECONDS = "facet.mirror.reconcile-seconds";
+    static final String SYNC_PARALLELISM = "facet.mirror.sync-parallelism";
     static final Set<String> KNOWN = Set.of(PORT, BASE_URL, BIND_ADDRESS, DB_URL, DB_USER, DB_PASSWORD,
-            MAX_REQUEST_BYTES);
+            MAX_REQUEST_BYTES, UPSTREAM_URL, MIRROR_NAME, RECONCILE_SECONDS, SYNC_PARALLELISM);
 
     private final Map<String, String> values;
     private final Map<String, String> origins;

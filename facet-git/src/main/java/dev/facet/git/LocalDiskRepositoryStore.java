@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
+import org.eclipse.jgit.internal.storage.file.GC;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -101,6 +103,37 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete repository " + repositoryId + " in " + dir, e);
+        }
+    }
+
+    @Override
+    public void repack(long repositoryId) {
+        try (Repository repository = open(repositoryId)) {
+            GC gc = new GC((FileRepository) repository);
+            gc.setAuto(false);
+            gc.gc().get();
+        } catch (IOException | java.text.ParseException | org.eclipse.jgit.api.errors.GitAPIException e) {
+            throw new IllegalStateException("Cannot repack repository " + repositoryId + ": " + e.getMessage(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Cannot repack repository " + repositoryId + ": " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while repacking repository " + repositoryId, e);
+        }
+    }
+
+    @Override
+    public void setHead(long repositoryId, String branch) {
+        try (Repository repository = open(repositoryId)) {
+            Ref head = repository.exactRef(org.eclipse.jgit.lib.Constants.HEAD);
+            if (head != null && head.isSymbolic() && head.getTarget().getName().equals(branch)) {
+                return;
+            }
+            org.eclipse.jgit.lib.RefUpdate update = repository.updateRef(org.eclipse.jgit.lib.Constants.HEAD);
+            update.disableRefLog();
+            update.link(branch);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot point HEAD of repository " + repositoryId + " at " + branch, e);
         }
     }
 

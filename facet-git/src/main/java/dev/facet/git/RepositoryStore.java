@@ -21,6 +21,12 @@ public interface RepositoryStore {
     /** Every ref under {@code refs/} with the object it points at. */
     Map<String, ObjectId> refs(long repositoryId);
 
+    /** Packs everything into one pack with a reachability bitmap, which cuts the CPU of serving clones. */
+    void repack(long repositoryId);
+
+    /** Points HEAD at {@code branch} (a full ref name), as the upstream's HEAD does. */
+    void setHead(long repositoryId, String branch);
+
     default RefsHash refsHash(long repositoryId) {
         return RefsHash.of(refs(repositoryId));
     }

@@ -22,6 +22,9 @@ final class AccessRules {
 
     static AccessLevel onProject(StoreTransaction tx, Caller caller, Project project) {
         AccessLevel level = project.isPublic() ? AccessLevel.READ : AccessLevel.NONE;
+        if (caller.isMirror()) {
+            return carries(tx, caller.mirrorId(), project.id()) ? AccessLevel.READ : AccessLevel.NONE;
+        }
         if (caller.isAnonymous()) {
             return level;
         }
@@ -37,6 +40,9 @@ final class AccessRules {
     static AccessLevel onRepository(StoreTransaction tx, Caller caller, RepositoryRecord repository) {
         Project project = tx.projects().find(repository.projectKey()).orElseThrow();
         AccessLevel publicLevel = repository.isPublic() || project.isPublic() ? AccessLevel.READ : AccessLevel.NONE;
+        if (caller.isMirror()) {
+            return carries(tx, caller.mirrorId(), project.id()) ? AccessLevel.READ : AccessLevel.NONE;
+        }
         if (caller.isAnonymous()) {
             return publicLevel;
         }
@@ -44,6 +50,13 @@ final class AccessRules {
         level = AccessLevel.max(level, AccessLevel.min(caller.tokenCap(), tx.grants()
                 .onRepository(repository.id(), caller.userId()).map(Permission::level).orElse(AccessLevel.NONE)));
         return AccessLevel.max(level, publicLevel);
+    }
+
+    /** Whether a registered mirror carries the project's repositories. */
+    static boolean carries(StoreTransaction tx, String mirrorId, long projectId) {
+        return tx.mirrorServers().find(mirrorId)
+                .map(mirror -> mirror.allProjects() || tx.mirrorServers().selectedProjects(mirrorId).contains(projectId))
+                .orElse(false);
     }
 
     /** Whether the caller may see that the project exists: any access to it or to one of its repositories. */

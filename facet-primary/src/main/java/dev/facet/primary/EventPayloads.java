@@ -8,7 +8,9 @@ import dev.facet.core.access.Permission;
 import dev.facet.core.name.Username;
 import dev.facet.core.ref.RefChange;
 import dev.facet.core.ref.RefsHash;
+import dev.facet.core.store.Project;
 import dev.facet.core.store.RepositoryRecord;
+import dev.facet.core.store.StoreTransaction;
 import java.util.List;
 
 /** The JSON bodies of outbox events: what a mirror needs to act without asking again. */
@@ -18,23 +20,24 @@ final class EventPayloads {
     private EventPayloads() {
     }
 
-    static String repository(RepositoryRecord repository) {
+    static String repository(StoreTransaction tx, RepositoryRecord repository) {
         ObjectNode root = JSON.createObjectNode();
-        root.set("repository", describe(repository));
+        root.set("repository", describe(tx, repository));
         return write(root);
     }
 
-    static String renamed(RepositoryRecord before, RepositoryRecord after) {
+    static String renamed(StoreTransaction tx, RepositoryRecord before, RepositoryRecord after) {
         ObjectNode root = JSON.createObjectNode();
-        root.set("repository", describe(after));
+        root.set("repository", describe(tx, after));
         root.put("previousSlug", before.slug().value());
         root.put("previousName", before.name().value());
         return write(root);
     }
 
-    static String refsChanged(RepositoryRecord repository, List<RefChange> changes, RefsHash refsHash) {
+    static String refsChanged(StoreTransaction tx, RepositoryRecord repository, List<RefChange> changes,
+                              RefsHash refsHash) {
         ObjectNode root = JSON.createObjectNode();
-        root.set("repository", describe(repository));
+        root.set("repository", describe(tx, repository));
         root.put("refsHash", refsHash.value());
         ArrayNode list = root.putArray("changes");
         for (RefChange change : changes) {
@@ -60,13 +63,15 @@ final class EventPayloads {
         return write(root);
     }
 
-    private static ObjectNode describe(RepositoryRecord repository) {
+    /** A repository as mirrors need it; {@code public} is whether anyone may read it, through its project or itself. */
+    private static ObjectNode describe(StoreTransaction tx, RepositoryRecord repository) {
+        boolean projectPublic = tx.projects().findById(repository.projectId()).map(Project::isPublic).orElse(false);
         return JSON.createObjectNode()
                 .put("id", repository.id())
                 .put("project", repository.projectKey().value())
                 .put("slug", repository.slug().value())
                 .put("name", repository.name().value())
-                .put("public", repository.isPublic());
+                .put("public", repository.isPublic() || projectPublic);
     }
 
     private static String write(ObjectNode node) {

@@ -95,7 +95,7 @@ public final class ProjectService {
             RepositoryRecord created = store.inTransaction(tx -> {
                 Project project = AccessRules.requireProject(tx, caller, key, AccessLevel.ADMIN);
                 RepositoryRecord repository = tx.repositories().create(project, name, isPublic);
-                tx.events().append(EventType.REPOSITORY_CREATED, repository.id(), EventPayloads.repository(repository),
+                tx.events().append(EventType.REPOSITORY_CREATED, repository.id(), EventPayloads.repository(tx, repository),
                         clock.instant());
                 repositories.create(repository.id());
                 createdOnDisk[0] = repository.id();
@@ -142,7 +142,7 @@ public final class ProjectService {
                 return before;
             }
             RepositoryRecord after = tx.repositories().rename(before.id(), newName);
-            tx.events().append(EventType.REPOSITORY_RENAMED, after.id(), EventPayloads.renamed(before, after),
+            tx.events().append(EventType.REPOSITORY_RENAMED, after.id(), EventPayloads.renamed(tx, before, after),
                     clock.instant());
             return after;
         });
@@ -167,7 +167,7 @@ public final class ProjectService {
         RepositoryRecord deleted = store.inTransaction(tx -> {
             RepositoryRecord repository = find(tx, caller, key, slug, AccessLevel.ADMIN);
             tx.repositories().delete(repository.id());
-            tx.events().append(EventType.REPOSITORY_DELETED, repository.id(), EventPayloads.repository(repository),
+            tx.events().append(EventType.REPOSITORY_DELETED, repository.id(), EventPayloads.repository(tx, repository),
                     clock.instant());
             return repository;
         });

@@ -37,7 +37,7 @@ public final class PushEventRecorder implements RefChangeListener {
                     return;
                 }
                 tx.events().append(EventType.REFS_CHANGED, repositoryId,
-                        EventPayloads.refsChanged(repository, changes, refsHashAfter), clock.instant());
+                        EventPayloads.refsChanged(tx, repository, changes, refsHashAfter), clock.instant());
             });
         } catch (RuntimeException e) {
             log.error("repository {}: push of {} refs not recorded in the event outbox; mirrors will reconcile",

@@ -137,7 +137,7 @@ public final class UserService implements Authenticator {
         Instant now = clock.instant();
         if (verified != null && verified.until().isAfter(now)) {
             User user = store.inTransaction(tx -> tx.users().findById(verified.userId())).orElseThrow(this::wrongCredentials);
-            return new Caller(user.id(), user.name(), user.role(), AccessLevel.ADMIN);
+            return Caller.user(user.id(), user.name(), user.role(), AccessLevel.ADMIN);
         }
         User user = store.inTransaction(tx -> tx.users().find(name)).orElse(null);
         if (user == null || !hasher.matches(secret, user.passwordHash())) {
@@ -150,7 +150,7 @@ public final class UserService implements Authenticator {
             }
         }
         verifiedCredentials.put(cacheEntry, new Verified(user.id(), now.plus(VERIFIED_CREDENTIALS_TTL)));
-        return new Caller(user.id(), user.name(), user.role(), AccessLevel.ADMIN);
+        return Caller.user(user.id(), user.name(), user.role(), AccessLevel.ADMIN);
     }
 
     @Override
@@ -163,7 +163,7 @@ public final class UserService implements Authenticator {
             User user = tx.users().findById(token.userId()).orElseThrow(this::wrongCredentials);
             AccessLevel cap = token.permissions().stream().map(Permission::level)
                     .reduce(AccessLevel.NONE, AccessLevel::max);
-            return new Caller(user.id(), user.name(), user.role(), cap);
+            return Caller.user(user.id(), user.name(), user.role(), cap);
         });
     }
 

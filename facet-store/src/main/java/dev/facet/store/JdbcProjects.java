@@ -51,6 +51,12 @@ final class JdbcProjects implements Projects {
     }
 
     @Override
+    public Optional<Project> findById(long projectId) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM projects WHERE id = :id")
+                .bind("id", projectId).map(JdbcProjects::map).findOne();
+    }
+
+    @Override
     public List<Project> list(int start, int limit) {
         return handle.createQuery("SELECT " + COLUMNS + " FROM projects ORDER BY project_key LIMIT :limit OFFSET :start")
                 .bind("limit", limit).bind("start", start).map(JdbcProjects::map).list();

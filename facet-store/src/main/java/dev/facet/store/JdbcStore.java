@@ -23,8 +23,12 @@ public final class JdbcStore implements Store {
         this.jdbi = Jdbi.create(dataSource);
     }
 
-    /** Opens the database and brings its schema up to date; fails with a clear message when it cannot. */
+    /** Opens a primary's database and brings its schema up to date; fails with a clear message when it cannot. */
     public static JdbcStore open(DatabaseSettings settings) {
+        return new JdbcStore(openMigrated(settings, "classpath:db/primary"));
+    }
+
+    static HikariDataSource openMigrated(DatabaseSettings settings, String migrations) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(settings.url());
         config.setUsername(settings.user());
@@ -40,7 +44,7 @@ public final class JdbcStore implements Store {
             throw new DatabaseUnavailable("Cannot open the database at " + settings.url() + ": " + rootMessage(e), e);
         }
         try {
-            var result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            var result = Flyway.configure().dataSource(dataSource).locations(migrations).load().migrate();
             if (result.migrationsExecuted > 0) {
                 log.info("Database schema migrated to version {} ({} migrations)", result.targetSchemaVersion,
                         result.migrationsExecuted);
@@ -49,7 +53,7 @@ public final class JdbcStore implements Store {
             dataSource.close();
             throw new DatabaseUnavailable("Cannot migrate the database at " + settings.url() + ": " + rootMessage(e), e);
         }
-        return new JdbcStore(dataSource);
+        return dataSource;
     }
 
     @Override
@@ -63,7 +67,7 @@ public final class JdbcStore implements Store {
         dataSource.close();
     }
 
-    private static String rootMessage(Throwable failure) {
+    static String rootMessage(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -4,6 +4,8 @@ import dev.facet.core.store.AccessTokens;
 import dev.facet.core.store.Events;
 import dev.facet.core.store.Grants;
 import dev.facet.core.store.InstanceSettings;
+import dev.facet.core.store.MirrorRequests;
+import dev.facet.core.store.MirrorServers;
 import dev.facet.core.store.Projects;
 import dev.facet.core.store.Repositories;
 import dev.facet.core.store.StoreTransaction;
@@ -51,5 +53,15 @@ final class JdbcTransaction implements StoreTransaction {
     @Override
     public InstanceSettings instanceSettings() {
         return new JdbcInstanceSettings(handle);
+    }
+
+    @Override
+    public MirrorRequests mirrorRequests() {
+        return new JdbcMirrorRequests(handle);
+    }
+
+    @Override
+    public MirrorServers mirrorServers() {
+        return new JdbcMirrorServers(handle);
     }
 }

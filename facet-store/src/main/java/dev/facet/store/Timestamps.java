@@ -15,7 +15,16 @@ final class Timestamps {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
+    static OffsetDateTime toNullableColumn(Instant instant) {
+        return instant == null ? null : toColumn(instant);
+    }
+
     static Instant fromColumn(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    static Instant fromNullableColumn(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
     }
 }

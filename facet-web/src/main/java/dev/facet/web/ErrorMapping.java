@@ -10,6 +10,7 @@ import dev.facet.core.error.FacetException;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
+import dev.facet.core.identity.TokenRejected;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -42,7 +43,9 @@ final class ErrorMapping {
 
     static void register(RoutesConfig routes) {
         routes.exception(FacetException.class, (e, ctx) -> {
-            if (e instanceof AuthenticationRequired) {
+            if (e instanceof TokenRejected) {
+                ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            } else if (e instanceof AuthenticationRequired) {
                 ctx.header("WWW-Authenticate", CHALLENGE);
             }
             respond(ctx, status(e), e.getMessage(), e.context(), e.getClass().getSimpleName());

@@ -62,6 +62,10 @@ public final class FacetMetrics implements GitOperationObserver {
         return METHODS.contains(method) ? method : "OTHER";
     }
 
+    PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
     /** Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();

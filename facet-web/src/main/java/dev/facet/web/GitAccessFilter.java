@@ -1,8 +1,7 @@
 package dev.facet.web;
 
 import dev.facet.core.access.AccessLevel;
-import dev.facet.core.access.Caller;
-import dev.facet.core.access.GitAccessPolicy;
+import dev.facet.core.access.GitRequestAuthorizer;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.FacetException;
 import dev.facet.core.error.InvalidInput;
@@ -33,12 +32,10 @@ final class GitAccessFilter implements Filter {
     private static final Logger log = LoggerFactory.getLogger(GitAccessFilter.class);
     private static final Pattern GIT_PATH = Pattern.compile("^/([^/]+)/([^/]+?)(?:\\.git)?(/.*)?$");
 
-    private final RequestAuthentication authentication;
-    private final GitAccessPolicy policy;
+    private final GitRequestAuthorizer authorizer;
 
-    GitAccessFilter(RequestAuthentication authentication, GitAccessPolicy policy) {
-        this.authentication = authentication;
-        this.policy = policy;
+    GitAccessFilter(GitRequestAuthorizer authorizer) {
+        this.authorizer = authorizer;
     }
 
     @Override
@@ -55,10 +52,10 @@ final class GitAccessFilter implements Filter {
             ProjectKey project = ProjectKey.of(matcher.group(1));
             RepositorySlug slug = RepositorySlug.of(matcher.group(2));
             AccessLevel needed = isPush(request, matcher.group(3)) ? AccessLevel.WRITE : AccessLevel.READ;
-            Caller caller = authentication.caller(request.getHeader("Authorization"));
-            long repositoryId = policy.authorize(caller, project, slug, needed);
-            request.setAttribute(GitRequestAttributes.REPOSITORY_ID, repositoryId);
-            request.setAttribute(GitRequestAttributes.CALLER, caller);
+            GitRequestAuthorizer.AuthorizedGitRequest authorized =
+                    authorizer.authorize(request.getHeader("Authorization"), project, slug, needed);
+            request.setAttribute(GitRequestAttributes.REPOSITORY_ID, authorized.repositoryId());
+            request.setAttribute(GitRequestAttributes.CALLER, authorized.caller());
         } catch (AuthenticationRequired e) {
             response.setHeader("WWW-Authenticate", ErrorMapping.CHALLENGE);
             reply(response, 401, e.getMessage());
@@ -77,7 +74,7 @@ final class GitAccessFilter implements Filter {
         chain.doFilter(request, response);
     }
 
-    private static boolean isPush(HttpServletRequest request, String rest) {
+    static boolean isPush(HttpServletRequest request, String rest) {
         if (rest == null) {
             return false;
         }

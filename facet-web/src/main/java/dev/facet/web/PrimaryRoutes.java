@@ -47,7 +47,11 @@ final class PrimaryRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.before("/rest/*", ctx -> ctx.attribute(CALLER, authentication.caller(ctx.header("Authorization"))));
+        routes.before("/rest/*", ctx -> {
+            if (!MirroringRoutes.isSignedByMirror(ctx.path(), ctx.header("Authorization"))) {
+                ctx.attribute(CALLER, authentication.caller(ctx.header("Authorization")));
+            }
+        });
 
         routes.get("/status", ctx -> ctx.json(new RestJson.Status("RUNNING")));
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
@@ -135,7 +139,7 @@ final class PrimaryRoutes {
         return RestJson.RepositoryJson.of(repository, baseUrl.get());
     }
 
-    private static Caller caller(Context ctx) {
+    static Caller caller(Context ctx) {
         Caller caller = ctx.attribute(CALLER);
         return caller == null ? Caller.ANONYMOUS : caller;
     }
@@ -157,6 +161,10 @@ final class PrimaryRoutes {
     }
 
     private <T> T body(Context ctx, Class<T> type) throws JsonProcessingException {
+        return body(json, ctx, type);
+    }
+
+    static <T> T body(ObjectMapper json, Context ctx, Class<T> type) throws JsonProcessingException {
         if (ctx.body().isBlank()) {
             throw new InvalidInput(null, "The request needs a JSON body.");
         }
@@ -167,11 +175,11 @@ final class PrimaryRoutes {
         return body;
     }
 
-    private static int start(Context ctx) {
+    static int start(Context ctx) {
         return intParam(ctx, "start", 0, 0, Integer.MAX_VALUE);
     }
 
-    private static int limit(Context ctx) {
+    static int limit(Context ctx) {
         return intParam(ctx, "limit", Page.DEFAULT_LIMIT, 1, Page.MAX_LIMIT);
     }
 

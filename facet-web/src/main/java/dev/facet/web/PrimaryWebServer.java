@@ -3,11 +3,14 @@ package dev.facet.web;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.facet.core.access.Authenticator;
+import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.AuthorizedRepositoryResolver;
 import dev.facet.git.HostedReceivePackFactory;
 import dev.facet.git.HostedUploadPackFactory;
 import dev.facet.git.RefChangeListener;
 import dev.facet.git.RepositoryStore;
+import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
 import dev.facet.primary.UserService;
@@ -27,16 +30,17 @@ public final class PrimaryWebServer {
     private final Javalin app;
 
     public PrimaryWebServer(WebSettings settings, ProjectService projects, PermissionService permissions,
-                            UserService users, RepositoryStore repositories, RefChangeListener refChangeListener,
-                            FacetMetrics metrics) {
+                            UserService users, Authenticator authenticator, MirrorRegistry mirrors,
+                            RequestTokens requestTokens, String publicKey, RepositoryStore repositories,
+                            RefChangeListener refChangeListener, FacetMetrics metrics) {
         this.settings = settings;
-        RequestAuthentication authentication = new RequestAuthentication(users);
+        RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
         git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
         git.setReceivePackFactory(new HostedReceivePackFactory(repositories, refChangeListener, metrics));
-        GitAccessFilter gitAccess = new GitAccessFilter(authentication, permissions);
+        GitAccessFilter gitAccess = new GitAccessFilter(new LocalGitAuthorizer(authentication, permissions));
 
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
@@ -44,6 +48,7 @@ public final class PrimaryWebServer {
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
         PrimaryRoutes routes = new PrimaryRoutes(projects, permissions, users, authentication, metrics, this::baseUrl,
                 json);
+        MirroringRoutes mirroring = new MirroringRoutes(mirrors, requestTokens, json, publicKey);
 
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -60,6 +65,7 @@ public final class PrimaryWebServer {
                 handler.addServlet(new ServletHolder(git), "/scm/*");
             });
             routes.register(config.routes);
+            mirroring.register(config.routes);
             ErrorMapping.register(config.routes);
         });
     }

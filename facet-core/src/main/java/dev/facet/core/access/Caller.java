@@ -3,25 +3,42 @@ package dev.facet.core.access;
 import dev.facet.core.name.Username;
 
 /**
- * Who is making a request: a user (possibly through an access token that caps what they may do)
- * or nobody at all.
+ * Who is making a request: a user (possibly through an access token that caps what they may
+ * do), a registered mirror fetching what it carries, or nobody at all.
  *
- * @param userId   null for an anonymous caller
+ * @param userId   null unless a user is signed in
  * @param tokenCap the most an access token lets its holder do; ADMIN when signed in with a password
+ * @param mirrorId the mirror's instance id when a mirror is fetching, else null
  */
-public record Caller(Long userId, Username name, GlobalRole role, AccessLevel tokenCap) {
-    public static final Caller ANONYMOUS = new Caller(null, null, null, AccessLevel.READ);
+public record Caller(Long userId, Username name, GlobalRole role, AccessLevel tokenCap, String mirrorId) {
+    public static final Caller ANONYMOUS = new Caller(null, null, null, AccessLevel.READ, null);
+
+    public static Caller user(long userId, Username name, GlobalRole role, AccessLevel tokenCap) {
+        return new Caller(userId, name, role, tokenCap, null);
+    }
+
+    public static Caller mirror(String mirrorId) {
+        return new Caller(null, null, null, AccessLevel.READ, mirrorId);
+    }
 
     public boolean isAnonymous() {
-        return userId == null;
+        return userId == null && mirrorId == null;
+    }
+
+    public boolean isMirror() {
+        return mirrorId != null;
+    }
+
+    public boolean isUser() {
+        return userId != null;
     }
 
     public boolean isAdmin() {
-        return !isAnonymous() && role.isAdmin();
+        return isUser() && role.isAdmin();
     }
 
     @Override
     public String toString() {
-        return isAnonymous() ? "anonymous" : name.value();
+        return isUser() ? name.value() : isMirror() ? "mirror " + mirrorId : "anonymous";
     }
 }

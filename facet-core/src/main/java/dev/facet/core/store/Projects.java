@@ -11,6 +11,8 @@ public interface Projects {
 
     Optional<Project> find(ProjectKey key);
 
+    Optional<Project> findById(long projectId);
+
     /** Projects ordered by key; {@code limit} rows at most from {@code start}. */
     List<Project> list(int start, int limit);
 

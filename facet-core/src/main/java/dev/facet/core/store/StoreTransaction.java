@@ -15,4 +15,8 @@ public interface StoreTransaction {
     Events events();
 
     InstanceSettings instanceSettings();
+
+    MirrorRequests mirrorRequests();
+
+    MirrorServers mirrorServers();
 }

@@ -1,0 +1,843 @@
+#!/usr/bin/env python3
+"""Clone and fetch served by Facet against native `git http-backend`, in one run.
+
+Run it through bench/clone-vs-native.sh; bench/README.md says what every figure means.
+"""
+import argparse
+import base64
+import datetime
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(BENCH)
+WORK = os.path.join(BENCH, "work")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+# The git client runs with no user or system configuration, never prompts, never runs
+# maintenance after a fetch, and talks to 127.0.0.1 directly.
+CLIENT_ENV = dict(os.environ)
+for k in list(CLIENT_ENV):
+    if k.lower() in ("http_proxy", "https_proxy", "all_proxy") or k.startswith("GIT_"):
+        del CLIENT_ENV[k]
+CLIENT_ENV.update(GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null",
+                  NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+GIT = ["git", "-c", "gc.auto=0", "-c", "maintenance.auto=false", "-c", "protocol.version=2"]
+
+
+def log(msg):
+    print(f"[bench] {msg}", flush=True)
+
+
+class BenchError(Exception):
+    pass
+
+
+def run(cmd, **kw):
+    """Runs a command; raises with its output when it fails."""
+    kw.setdefault("env", CLIENT_ENV)
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    if p.returncode != 0:
+        raise BenchError(f"command failed ({p.returncode}): {' '.join(cmd)}\n{p.stdout}{p.stderr}")
+    return p.stdout
+
+
+def git_out(repo, *args):
+    return run(GIT + ["-C", repo] + list(args)).strip()
+
+
+def redact(url):
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
+
+
+# ------------------------------------------------------------------ process CPU accounting
+
+def _stat(pid):
+    """(ppid, utime+stime, cutime+cstime, rss bytes) of a process, in seconds; None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            s = f.read()
+    except OSError:
+        return None
+    fields = s[s.rindex(")") + 2:].split()
+    # fields[0] is field 3 (state) of proc(5): ppid=4, utime=14, stime=15, cutime=16, cstime=17, rss=24
+    ppid = int(fields[1])
+    own = (int(fields[11]) + int(fields[12])) / CLK_TCK
+    children = (int(fields[13]) + int(fields[14])) / CLK_TCK
+    return ppid, own, children, int(fields[21]) * PAGE
+
+
+def process_tree(roots):
+    """{pid: stat} for the roots and all their live descendants."""
+    stats = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            st = _stat(int(name))
+            if st:
+                stats[int(name)] = st
+    kids = {}
+    for pid, st in stats.items():
+        kids.setdefault(st[0], []).append(pid)
+    tree, todo = {}, [r for r in roots if r in stats]
+    while todo:
+        pid = todo.pop()
+        if pid not in tree:
+            tree[pid] = stats[pid]
+            todo += kids.get(pid, [])
+    return tree
+
+
+def tree_cpu(roots, reaped=True):
+    """CPU seconds of a process tree: every live process's own user+system time plus, with
+    reaped, the user+system time of its children that exited and were waited for
+    (cutime+cstime). A child's time moves into its parent's cutime when the parent reaps it,
+    so the sum counts each process once as long as no process is exiting while it is read
+    (the caller waits until only the long-lived processes are left)."""
+    return sum(own + (ch if reaped else 0) for _, own, ch, _ in process_tree(roots).values())
+
+
+def tree_rss(roots):
+    return sum(st[3] for st in process_tree(roots).values())
+
+
+class RssSampler(threading.Thread):
+    """Peak resident memory of a process tree (sum over its processes), sampled every 100 ms."""
+
+    def __init__(self, roots):
+        super().__init__(daemon=True)
+        self.roots, self.peak, self.stop_flag = roots, 0, threading.Event()
+
+    def run(self):
+        while not self.stop_flag.is_set():
+            self.peak = max(self.peak, tree_rss(self.roots))
+            self.stop_flag.wait(0.1)
+
+    def stop(self):
+        self.stop_flag.set()
+        self.join()
+        self.peak = max(self.peak, tree_rss(self.roots))
+        return self.peak
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_status(url, timeout=5):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+    except OSError:
+        return None
+
+
+def stop_group(proc, name, timeout=20):
+    """Stops a server this harness started (its own process group, created at start)."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        log(f"{name} did not stop on SIGTERM in {timeout} s; killing it")
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+# ------------------------------------------------------------------ servers
+
+class Server:
+    name = "?"
+    url = None            # anonymous clone URL
+    roots = ()            # pids whose process tree is the server, () when unknown
+    baseline = frozenset()
+
+    def cpu(self):
+        return tree_cpu(self.roots) if self.roots else None
+
+    def settle(self):
+        """Waits until the server's tree holds only its long-lived processes again (the
+        per-request CGI processes have exited and been reaped), then a short fixed pause."""
+        deadline = time.time() + 10
+        while self.roots and time.time() < deadline:
+            if set(process_tree(self.roots)) <= self.baseline:
+                break
+            time.sleep(0.02)
+        time.sleep(0.2)
+
+    def mark_baseline(self):
+        self.baseline = frozenset(process_tree(self.roots)) if self.roots else frozenset()
+
+    def push_update(self, next_git):
+        raise NotImplementedError
+
+    def stop(self):
+        pass
+
+
+class NativeServer(Server):
+    """git http-backend behind nginx + fcgiwrap on 127.0.0.1, anonymous read."""
+    name = "native"
+
+    def __init__(self, run_dir, base_git, concurrency):
+        self.dir = os.path.join(run_dir, "native")
+        self.repos = os.path.join(self.dir, "repos")
+        self.repo = os.path.join(self.repos, "bench", "big.git")
+        self.nginx = self.fcgi = None
+        os.makedirs(os.path.join(self.dir, "tmp"))
+        run(GIT + ["init", "-q", "--bare", self.repo])
+        git_out(self.repo, "config", "receive.autogc", "false")
+        git_out(self.repo, "config", "http.receivepack", "false")
+        log("native: pushing the repository into a fresh bare repository (git push --mirror)")
+        git_out(base_git, "push", "-q", "--mirror", self.repo)
+        log("native: repacking it with bitmaps (git repack -adb --write-bitmap-index)")
+        git_out(self.repo, "repack", "-adb", "--write-bitmap-index", "-q")
+        self.pack_bytes = pack_bytes(self.repo)
+
+        # fcgiwrap ignores SIGCHLD, so the kernel reaps its CGI children and drops their CPU
+        # time instead of adding it to fcgiwrap's cutime. Each CGI therefore runs under GNU
+        # time, which waits for git-http-backend and appends the user+system seconds of it and
+        # of everything it waited for (git upload-pack, git pack-objects) to cgi-cpu.log.
+        backend = os.path.join(run(["git", "--exec-path"]).strip(), "git-http-backend")
+        self.cgi_log = os.path.join(self.dir, "cgi-cpu.log")
+        open(self.cgi_log, "w").close()
+        wrapper = os.path.join(self.dir, "git-http-backend-timed")
+        with open(wrapper, "w") as f:
+            f.write(f"#!/bin/sh\nexec /usr/bin/time -a -o {self.cgi_log} -f '%U %S' {backend}\n")
+        os.chmod(wrapper, 0o755)
+        sock = os.path.join(self.dir, "fcgiwrap.sock")
+        # One fcgiwrap worker per concurrent clone (and two spare): requests never queue behind
+        # each other in fcgiwrap, as they would not under Apache's CGI either.
+        self.workers = concurrency + 2
+        self.fcgi = subprocess.Popen(["fcgiwrap", "-c", str(self.workers), "-s", f"unix:{sock}"],
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=open(os.path.join(self.dir, "fcgiwrap.log"), "w"),
+                                     start_new_session=True, cwd=self.dir)
+        for _ in range(200):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        else:
+            raise BenchError("fcgiwrap did not create its socket")
+        self.port = free_port()
+        d = self.dir
+        conf = os.path.join(d, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(f"""
+daemon off;
+master_process on;
+user root;
+worker_processes auto;
+pid {d}/nginx.pid;
+error_log {d}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {d}/tmp/body;
+    fastcgi_temp_path {d}/tmp/fastcgi;
+    proxy_temp_path {d}/tmp/proxy;
+    uwsgi_temp_path {d}/tmp/uwsgi;
+    scgi_temp_path {d}/tmp/scgi;
+    server {{
+        listen 127.0.0.1:{self.port};
+        location ~ ^/git(/.*)$ {{
+            client_max_body_size 0;
+            fastcgi_buffering off;
+            fastcgi_read_timeout 900s;
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME {wrapper};
+            fastcgi_param GIT_PROJECT_ROOT {self.repos};
+            fastcgi_param GIT_HTTP_EXPORT_ALL "";
+            fastcgi_param PATH_INFO $1;
+            fastcgi_pass unix:{sock};
+        }}
+    }}
+}}
+""")
+        self.nginx = subprocess.Popen(["nginx", "-p", d, "-c", conf, "-e", f"{d}/nginx-error.log"],
+                                      stdout=subprocess.DEVNULL,
+                                      stderr=open(os.path.join(d, "nginx.log"), "w"),
+                                      start_new_session=True, cwd=d)
+        self.url = f"http://127.0.0.1:{self.port}/git/bench/big.git"
+        probe = self.url + "/info/refs?service=git-upload-pack"
+        for _ in range(200):
+            if self.nginx.poll() is not None:
+                raise BenchError("nginx exited: " + open(os.path.join(d, "nginx.log")).read()
+                                 + open(os.path.join(d, "nginx-error.log")).read())
+            if http_status(probe) == 200:
+                break
+            time.sleep(0.05)
+        else:
+            raise BenchError(f"native server did not answer {probe}")
+        self.roots = (self.nginx.pid, self.fcgi.pid)
+        self.mark_baseline()
+        log(f"native: git http-backend via nginx + fcgiwrap ({self.workers} workers) at {self.url}")
+
+    def cpu(self):
+        """nginx and fcgiwrap's own CPU (live processes; their cutime is not used: nginx
+        forks nothing per request, and fcgiwrap's reaped children are counted below instead)
+        plus the CPU of every finished git-http-backend with its children, from GNU time."""
+        cgi = 0.0
+        with open(self.cgi_log) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 2 and all(re.fullmatch(r"\d+\.\d+", p) for p in parts):
+                    cgi += float(parts[0]) + float(parts[1])
+        return tree_cpu(self.roots, reaped=False) + cgi
+
+    def push_update(self, next_git):
+        git_out(next_git, "push", "-q", self.repo, "refs/heads/main")
+
+    def stop(self):
+        stop_group(self.nginx, "nginx")
+        stop_group(self.fcgi, "fcgiwrap")
+
+
+class FacetServer(Server):
+    """A Facet primary started by the harness, or an already-running Facet (--facet-url)."""
+    name = "Facet"
+
+    def __init__(self, args, run_dir, base_git, expected_refs):
+        self.proc = None
+        self.repacked_by_harness = False
+        self.pack_bytes = None
+        self.started = args.facet_url is None
+        self.repo_dir = args.facet_repo_dir
+        if self.started:
+            self._start_primary(run_dir)
+            self._create_repository()
+            self.push_url = self._auth_url(self.url)
+        else:
+            self.url = args.facet_url
+            self.push_url = args.facet_push_url
+            if args.facet_pid:
+                self.roots = (args.facet_pid,)
+        if self.push_url:
+            log(f"Facet: pushing the repository (git push --mirror {redact(self.push_url)})")
+            git_out(base_git, "push", "-q", "--mirror", self.push_url)
+            self.wait_for_refs(expected_refs)
+        elif refs_of(self.url) != expected_refs:
+            raise BenchError(f"{self.url} does not hold the benchmark repository's refs and no "
+                             "--facet-push-url was given to push them")
+        if self.repo_dir:
+            log(f"Facet: repacking {self.repo_dir} with bitmaps (git repack -adb --write-bitmap-index)")
+            git_out(self.repo_dir, "repack", "-adb", "--write-bitmap-index", "-q")
+            self.repacked_by_harness = True
+            self.pack_bytes = pack_bytes(self.repo_dir)
+        self.mark_baseline()
+
+    def _start_primary(self, run_dir):
+        self.home = os.path.join(run_dir, "facet-home")
+        self.password = "bench" + base64.b32encode(os.urandom(10)).decode().lower()
+        env = dict(os.environ, FACET_ADMIN_PASSWORD=self.password, FACET_BIND_ADDRESS="127.0.0.1")
+        attempts = 5
+        for attempt in range(1, attempts + 1):
+            err_path = os.path.join(run_dir, f"facet-stderr-{attempt}.log")
+            log(f"Facet: starting {ROOT}/facet primary --home {self.home} --port 0"
+                " (builds the distribution first when it is stale)")
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.proc = subprocess.Popen([os.path.join(ROOT, "facet"), "primary", "--home", self.home,
+                                          "--port", "0"], stdout=subprocess.PIPE, text=True, env=env,
+                                         stderr=open(err_path, "w"), start_new_session=True, cwd=ROOT)
+            lines = queue.Queue()
+
+            def pump(out=self.proc.stdout, q=lines, path=os.path.join(run_dir, "facet-stdout.log")):
+                with open(path, "a") as f:
+                    for line in out:
+                        f.write(line)
+                        f.flush()
+                        q.put(line)
+                q.put(None)
+
+            threading.Thread(target=pump, daemon=True).start()
+            deadline = time.time() + 1200
+            url = None
+            while time.time() < deadline:
+                try:
+                    line = lines.get(timeout=1)
+                except queue.Empty:
+                    continue
+                if line is None:
+                    break
+                m = re.search(r"Facet primary ready at (\S+)", line)
+                if m:
+                    url = m.group(1)
+                    break
+            if url:
+                break
+            stop_group(self.proc, "Facet")
+            tail = open(err_path).read()[-3000:]
+            if attempt < attempts:
+                # Others edit this checkout: a build or start failure may be a half-made change.
+                log(f"Facet did not start (attempt {attempt} of {attempts}; maybe someone is mid-edit); "
+                    f"retrying in 60 s. stderr tail:\n{tail[-1500:]}")
+                time.sleep(60)
+                continue
+            raise BenchError(f"Facet did not start. stderr tail ({err_path}):\n{tail}")
+        # Same address as the native server: 127.0.0.1, not a name to resolve.
+        self.base = re.sub(r"^http://localhost:", "http://127.0.0.1:", url.rstrip("/"))
+        self.roots = (self.proc.pid,)
+        comm = open(f"/proc/{self.proc.pid}/comm").read().strip()
+        log(f"Facet: ready at {url} (pid {self.proc.pid}, {comm})")
+
+    def _rest(self, path, body):
+        req = urllib.request.Request(self.base + path, data=json.dumps(body).encode(), method="POST")
+        req.add_header("Content-Type", "application/json")
+        token = base64.b64encode(f"admin:{self.password}".encode()).decode()
+        req.add_header("Authorization", f"Basic {token}")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return json.load(r)
+        except urllib.error.HTTPError as e:
+            raise BenchError(f"POST {path} answered {e.code}: {e.read().decode(errors='replace')}")
+
+    def _create_repository(self):
+        self._rest("/rest/api/1.0/projects", {"key": "BENCH", "name": "Bench"})
+        repo = self._rest("/rest/api/1.0/projects/BENCH/repos", {"name": "big", "public": True})
+        self.repo_dir = os.path.join(self.home, "data", "repositories", str(repo["id"]))
+        if not os.path.isdir(self.repo_dir):
+            raise BenchError(f"repository {repo['id']} is not at {self.repo_dir}")
+        self.url = f"{self.base}/scm/bench/big.git"
+        log(f"Facet: created project BENCH and public repository big (id {repo['id']})")
+
+    def _auth_url(self, url):
+        return url.replace("http://", f"http://admin:{self.password}@", 1)
+
+    def wait_for_refs(self, expected, timeout=600):
+        """An external target may be a mirror that syncs from the primary pushed to: wait."""
+        deadline = time.time() + timeout
+        while True:
+            got = refs_of(self.url)
+            if got == expected:
+                return
+            if time.time() > deadline:
+                raise BenchError(f"{self.url} did not show the pushed refs within {timeout} s")
+            time.sleep(0.5)
+
+    def push_update(self, next_git):
+        git_out(next_git, "push", "-q", self.push_url, "refs/heads/main")
+        if not self.started:
+            want = git_out(next_git, "rev-parse", "refs/heads/main")
+            deadline = time.time() + 600
+            while refs_of(self.url).get("refs/heads/main") != want:
+                if time.time() > deadline:
+                    raise BenchError(f"{self.url} did not show the pushed main within 600 s")
+                time.sleep(0.2)
+
+    def stop(self):
+        if self.proc is not None:
+            stop_group(self.proc, "Facet", timeout=60)
+
+
+def refs_of(url_or_repo):
+    out = run(GIT + ["ls-remote", url_or_repo])
+    refs = {}
+    for line in out.splitlines():
+        sha, ref = line.split("\t")
+        if ref != "HEAD" and not ref.endswith("^{}"):
+            refs[ref] = sha
+    return refs
+
+
+def pack_bytes(repo):
+    d = os.path.join(repo, "objects", "pack")
+    return sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d) if f.endswith(".pack"))
+
+
+# ------------------------------------------------------------------ measurements
+
+class Bench:
+    def __init__(self, args, run_dir, manifest):
+        self.args, self.run_dir, self.manifest = args, run_dir, manifest
+        self.clones = os.path.join(run_dir, "clones")
+        os.makedirs(self.clones)
+        self.n = 0
+        self.raw = {}  # (server, what) -> list of values
+
+    def record(self, server, what, value):
+        self.raw.setdefault((server.name, what), []).append(value)
+
+    def dest(self):
+        self.n += 1
+        return os.path.join(self.clones, f"c{self.n}.git")
+
+    def timed(self, server, cmd):
+        """Wall time of a git command, and the server CPU it cost (None when unknown)."""
+        server.settle()
+        cpu0 = server.cpu()
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, env=CLIENT_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - t0
+        if p.returncode != 0:
+            raise BenchError(f"{server.name}: {' '.join(cmd)} failed:\n{p.stderr}")
+        server.settle()
+        cpu1 = server.cpu()
+        return wall, (None if cpu0 is None else cpu1 - cpu0)
+
+    def check_main(self, server, repo, want):
+        got = git_out(repo, "rev-parse", "refs/heads/main")
+        if got != want:
+            raise BenchError(f"{server.name}: clone has main {got}, expected {want}")
+
+    def clone(self, server, label, keep=False):
+        d = self.dest()
+        wall, cpu = self.timed(server, GIT + ["clone", "--bare", "-q", server.url, d])
+        self.check_main(server, d, self.manifest["main"])
+        if not keep:
+            shutil.rmtree(d)
+        self.record(server, label + " wall", wall)
+        if cpu is not None:
+            self.record(server, label + " cpu", cpu)
+        log(f"{server.name:6} {label} clone: {wall:7.2f} s wall, server CPU {fmt(cpu)} s")
+        return d
+
+    def concurrent(self, server, n):
+        server.settle()
+        dests = [self.dest() for _ in range(n)]
+        sampler = RssSampler(server.roots) if server.roots else None
+        if sampler:
+            sampler.start()
+        cpu0 = server.cpu()
+        t0 = time.perf_counter()
+        procs = [subprocess.Popen(GIT + ["clone", "--bare", "-q", server.url, d], env=CLIENT_ENV,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                 for d in dests]
+        errors = [p.communicate()[1] for p in procs]
+        wall = time.perf_counter() - t0
+        server.settle()
+        cpu1 = server.cpu()
+        peak = sampler.stop() if sampler else None
+        failed = [e for p, e in zip(procs, errors) if p.returncode != 0]
+        if failed:
+            raise BenchError(f"{server.name}: {len(failed)} of {n} concurrent clones failed:\n{failed[0]}")
+        for d in dests:
+            self.check_main(server, d, self.manifest["main"])
+            shutil.rmtree(d)
+        cpu = None if cpu0 is None else (cpu1 - cpu0) / n
+        self.record(server, "concurrent wall", wall)
+        self.record(server, "concurrent throughput", n / wall)
+        if cpu is not None:
+            self.record(server, "concurrent cpu", cpu)
+            self.record(server, "concurrent rss", peak / 2 ** 20)
+        log(f"{server.name:6} {n} concurrent clones: {wall:7.2f} s wall, {n / wall:.3f} clones/s, "
+            f"server CPU {fmt(cpu)} s per clone, peak RSS {fmt(peak and peak / 2 ** 20, 0)} MiB")
+
+    def fetch(self, server, template):
+        d = self.dest()
+        shutil.copytree(template, d, symlinks=True)
+        wall, cpu = self.timed(server, GIT + ["-C", d, "fetch", "-q", "origin", "+refs/heads/*:refs/heads/*"])
+        self.check_main(server, d, self.manifest["next_main"])
+        shutil.rmtree(d)
+        self.record(server, "fetch wall", wall)
+        if cpu is not None:
+            self.record(server, "fetch cpu", cpu)
+        log(f"{server.name:6} fetch of {self.manifest['next_new_commits']} commits: {wall:7.2f} s wall, "
+            f"server CPU {fmt(cpu)} s")
+
+
+def fmt(v, digits=3):
+    return "n/a" if v is None else f"{v:.{digits}f}"
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+# ------------------------------------------------------------------ report
+
+TARGETS = {"warm wall": ("<=", 1.1), "warm cpu": ("<=", 1.5), "concurrent throughput": (">=", 1.2)}
+
+
+def build_rows(b, runs, conc, fetch_commits):
+    def get(server, key, agg):
+        v = b.raw.get((server, key))
+        return agg(v) if v else None
+
+    first = lambda v: v[0]
+    spec = [
+        ("full clone, cold: 1st after start [s]", "cold wall", first),
+        (f"full clone, warm: median of {runs} [s]", "warm wall", median),
+        ("server CPU per clone, cold [s]", "cold cpu", first),
+        (f"server CPU per clone, warm: median of {runs} [s]", "warm cpu", median),
+        (f"{conc} concurrent clones: total wall [s]", "concurrent wall", first),
+        (f"{conc} concurrent clones: throughput [clones/s]", "concurrent throughput", first),
+        (f"{conc} concurrent clones: server CPU per clone [s]", "concurrent cpu", first),
+        (f"{conc} concurrent clones: peak server RSS [MiB]", "concurrent rss", first),
+        (f"fetch of {fetch_commits} new commits: median of {runs} [s]", "fetch wall", median),
+        (f"server CPU per fetch: median of {runs} [s]", "fetch cpu", median),
+    ]
+    rows = []
+    for label, key, agg in spec:
+        f, n = get("Facet", key, agg), get("native", key, agg)
+        ratio = f / n if f is not None and n else None
+        target = verdict = ""
+        if key in TARGETS:
+            op, t = TARGETS[key]
+            target = f"{op} {t:.2f}x"
+            if ratio is not None:
+                verdict = "ok" if (ratio <= t if op == "<=" else ratio >= t) else "MISS"
+        digits = 0 if key == "concurrent rss" else 3
+        rows.append((label, fmt(f, digits), fmt(n, digits),
+                     "n/a" if ratio is None else f"{ratio:.2f}x", (target + " " + verdict).strip()))
+    return rows
+
+
+def text_table(rows):
+    head = ("figure", "Facet", "native", "Facet/native", "target")
+    w = [max(len(str(r[i])) for r in rows + [head]) for i in range(5)]
+    line = lambda r: "  ".join([r[0].ljust(w[0])] + [str(r[i]).rjust(w[i]) for i in (1, 2, 3)] + [r[4]])
+    return "\n".join([line(head), "  ".join("-" * x for x in w)] + [line(r) for r in rows])
+
+
+def md_table(rows):
+    out = ["| figure | Facet | native | Facet/native | target |", "|---|---:|---:|---:|---|"]
+    out += [f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]} |" for r in rows]
+    return "\n".join(out)
+
+
+def first_line(cmd):
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return (p.stdout.strip().splitlines() or ["?"])[0]
+    except OSError:
+        return "?"
+
+
+def machine_info():
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = "?"
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 2 ** 20:.1f} GiB"
+                break
+    head = first_line(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
+    dirty = first_line(["git", "--no-optional-locks", "-C", ROOT, "status", "--porcelain",
+                        "--untracked-files=no"])
+    return [
+        ("date", datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %z")),
+        ("nproc", str(os.cpu_count())),
+        ("CPU", cpu),
+        ("memory", mem),
+        ("kernel", os.uname().release),
+        ("git", first_line(["git", "--version"])),
+        ("java", first_line(["java", "-version"])),
+        ("nginx", first_line(["nginx", "-v"])),
+        ("Facet commit", head + (" (with uncommitted changes)" if dirty not in ("", "?") else "")),
+    ]
+
+
+# ------------------------------------------------------------------ main
+
+def ensure_packages():
+    missing = [p for p, exe in (("nginx", "nginx"), ("fcgiwrap", "fcgiwrap"), ("time", "/usr/bin/time"))
+               if not shutil.which(exe)]
+    if not missing:
+        return
+    log(f"installing missing Debian packages: {' '.join(missing)}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    cmd = ["apt-get", "install", "-y", "-q"] + missing
+    if subprocess.run(cmd, env=env).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=True)
+        subprocess.run(cmd, env=env, check=True)
+
+
+def read_manifest(repo_dir):
+    m = {}
+    with open(os.path.join(repo_dir, "manifest")) as f:
+        for line in f:
+            k, _, v = line.strip().partition("=")
+            m[k] = v
+    return m
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(prog="bench/clone-vs-native.sh", description=(
+        "Clone and fetch served by Facet against native git http-backend (nginx + fcgiwrap), "
+        "on the same generated repository, in one run. See bench/README.md."))
+    ap.add_argument("--runs", type=int, default=5, help="warm clone runs and fetch runs per server (default 5)")
+    ap.add_argument("--concurrency", type=int, default=20, help="concurrent clones (default 20)")
+    ap.add_argument("--small", action="store_true", help="a ~1,000-commit repository, for a smoke run")
+    ap.add_argument("--facet-url", metavar="URL",
+                    help="benchmark an already-running Facet: the anonymous clone URL of the repository "
+                         "(e.g. a mirror's http://host:port/scm/bench/big.git) instead of starting a primary")
+    ap.add_argument("--facet-push-url", metavar="URL",
+                    help="with --facet-url: where to push the benchmark repository and the fetch "
+                         "benchmark's new commits, credentials included (e.g. the primary's "
+                         "http://admin:PASS@host:port/scm/bench/big.git); without it the repository "
+                         "must already hold the benchmark refs and the fetch benchmark is skipped")
+    ap.add_argument("--facet-pid", type=int, metavar="PID",
+                    help="with --facet-url: the Facet JVM's pid, for the server CPU figures")
+    ap.add_argument("--facet-repo-dir", metavar="DIR",
+                    help="with --facet-url: the served repository's directory, to repack it with bitmaps")
+    ap.add_argument("--keep", action="store_true", help="keep the run directory (servers' homes and logs)")
+    a = ap.parse_args()
+    if a.runs < 1 or a.concurrency < 1:
+        ap.error("--runs and --concurrency must be at least 1")
+    if not a.facet_url and (a.facet_push_url or a.facet_pid or a.facet_repo_dir):
+        ap.error("--facet-push-url, --facet-pid and --facet-repo-dir go with --facet-url")
+    return a
+
+
+def interrupted(*_):
+    raise KeyboardInterrupt()
+
+
+def main():
+    args = parse_args()
+    signal.signal(signal.SIGTERM, interrupted)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    info = machine_info()
+    ensure_packages()
+
+    # The repository, generated once and cached under bench/work/.
+    subprocess.run([os.path.join(BENCH, "make-repo.sh")] + (["--small"] if args.small else []), check=True)
+    repo_dir = os.path.join(WORK, f"repo-{read_version()}-{'small' if args.small else 'full'}")
+    manifest = read_manifest(repo_dir)
+    base_git, next_git = os.path.join(repo_dir, "base.git"), os.path.join(repo_dir, "next.git")
+    expected = refs_of(base_git)
+
+    run_dir = os.path.join(WORK, f"run-{stamp}")
+    os.makedirs(run_dir)
+    servers = []
+    ok = False
+    try:
+        native = NativeServer(run_dir, base_git, args.concurrency)
+        servers.append(native)
+        facet = FacetServer(args, run_dir, base_git, expected)
+        servers.append(facet)
+        for s in servers:
+            if refs_of(s.url) != expected:
+                raise BenchError(f"{s.name} does not serve the benchmark repository's refs")
+        b = Bench(args, run_dir, manifest)
+        pair = [facet, native]
+        order = lambda i: pair if i % 2 == 0 else pair[::-1]
+
+        log(f"(a,b) full clones: 1 cold + {args.runs} warm per server, alternating")
+        for s in pair:
+            b.clone(s, "cold")
+        templates = {}
+        for i in range(args.runs):
+            for s in order(i):
+                last = i == args.runs - 1
+                d = b.clone(s, "warm", keep=last)
+                if last:
+                    templates[s.name] = d
+
+        log(f"(c) {args.concurrency} concurrent clones per server")
+        for s in pair:
+            b.concurrent(s, args.concurrency)
+
+        fetch_servers = [s for s in pair if not (s is facet and not facet.push_url)]
+        if facet not in fetch_servers:
+            log("(d) fetch: skipped for Facet (no --facet-push-url to push the new commits to)")
+        log(f"(d) pushing {manifest['next_new_commits']} new commits on main, then fetching them "
+            f"into a copy of a clone, {args.runs} times per server")
+        for s in fetch_servers:
+            s.push_update(next_git)
+        for i in range(args.runs):
+            for s in order(i):
+                if s in fetch_servers:
+                    b.fetch(s, templates[s.name])
+
+        rows = build_rows(b, args.runs, args.concurrency, manifest["next_new_commits"])
+        report(args, stamp, info, manifest, native, facet, b, rows)
+        ok = True
+    except BenchError as e:
+        print(f"\nbench: FAILED: {e}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\nbench: interrupted", file=sys.stderr)
+    finally:
+        for s in reversed(servers):
+            s.stop()
+        if ok and not args.keep:
+            shutil.rmtree(run_dir, ignore_errors=True)
+        else:
+            log(f"run directory kept: {run_dir}")
+    sys.exit(0 if ok else 1)
+
+
+def read_version():
+    with open(os.path.join(BENCH, "make-repo.sh")) as f:
+        m = re.search(r"^VERSION=(\S+)", f.read(), re.M)
+    return m.group(1)
+
+
+def report(args, stamp, info, manifest, native, facet, b, rows):
+    if facet.started:
+        facet_desc = (f"Facet primary started by the harness (`facet primary --port 0`, JVM pid "
+                      f"{facet.proc.pid}), repository pushed with `git push --mirror`")
+    else:
+        facet_desc = f"already-running Facet at {facet.url} (not started by the harness)"
+    if facet.repacked_by_harness:
+        facet_desc += "; the Facet side was repacked by the harness (`git repack -adb --write-bitmap-index`)"
+    else:
+        facet_desc += "; the Facet side was NOT repacked by the harness (no --facet-repo-dir)"
+    if not facet.roots:
+        facet_desc += "; no --facet-pid, so no Facet server CPU or memory figures"
+    mib = lambda v: "?" if v is None else f"{v / 2 ** 20:.1f} MiB"
+    setup = [
+        ("repository", f"{manifest['commits']} commits, {manifest['objects']} objects, "
+                       f"{manifest['files_on_main']} files on main, {manifest['branches']} branches, "
+                       f"{manifest['tags']} tags ({'--small' if args.small else 'full size'}, "
+                       f"generator {manifest['version']}, main {manifest['main'][:12]})"),
+        ("pack served", f"Facet {mib(facet.pack_bytes)}, native {mib(native.pack_bytes)} (with bitmaps)"),
+        ("Facet", facet_desc),
+        ("native", f"git http-backend via nginx + fcgiwrap ({native.workers} workers), 127.0.0.1, "
+                   "repository pushed with `git push --mirror` and repacked the same way"),
+        ("client", "git clone --bare (protocol v2) into a temporary directory, deleted after; "
+                   "fetch: `git fetch origin +refs/heads/*:refs/heads/*` into a copy of a clone"),
+        ("runs", f"1 cold + {args.runs} warm clones, {args.concurrency} concurrent clones once, "
+                 f"{args.runs} fetches, per server; Facet and native alternate"),
+    ]
+    raw = [f"- {srv} {what}: " + ", ".join(f"{v:.3f}" for v in vals)
+           for (srv, what), vals in sorted(b.raw.items())]
+
+    print()
+    print("clone-vs-native: Facet against native git http-backend, same run, same repository")
+    for k, v in info + setup:
+        print(f"  {k:13} {v}")
+    print()
+    print(text_table(rows))
+    print()
+
+    md = [f"# Clone and fetch: Facet against native git http-backend ({stamp})", ""]
+    md += [f"- **{k}**: {v}" for k, v in info + setup]
+    md += ["", md_table(rows), "",
+           "Targets: clone wall (warm) <= 1.1x native, server CPU per clone (warm) <= 1.5x native, "
+           f"{args.concurrency} concurrent clones >= 1.2x native throughput. Server CPU is measured "
+           "as described in bench/README.md.", "", "## Raw values", ""] + raw + [""]
+    os.makedirs(WORK, exist_ok=True)
+    path = os.path.join(WORK, f"clone-vs-native-{stamp}.md")
+    with open(path, "w") as f:
+        f.write("\n".join(md))
+    print(f"Markdown: {path}")
+
+
+if __name__ == "__main__":
+    main()

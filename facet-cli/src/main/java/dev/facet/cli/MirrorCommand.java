@@ -1,0 +1,50 @@
+package dev.facet.cli;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code facet mirror}: runs a mirror node until it is sent SIGTERM or SIGINT. */
+@Command(name = "mirror", mixinStandardHelpOptions = true,
+        description = "Run a mirror: serves clones near its users, forwards pushes, stays in sync with its upstream.")
+final class MirrorCommand implements Callable<Integer> {
+    @Option(names = "--home", required = true, description = "The node's home directory (created when missing).")
+    Path home;
+
+    @Option(names = "--upstream", description = "The primary's URL (or facet.upstream.url).")
+    String upstream;
+
+    @Option(names = "--port", description = "HTTP port; 0 picks a free one (default: facet.port, else 7991).")
+    Integer port;
+
+    @Option(names = "--base-url", description = "The URL users reach this mirror at (default http://localhost:PORT).")
+    String baseUrl;
+
+    @Option(names = "--name", description = "The name the primary's admins see (default: the home's name).")
+    String name;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, String> flags = new HashMap<>();
+        flags.put(RawSettings.PORT, port == null ? null : port.toString());
+        flags.put(RawSettings.BASE_URL, baseUrl);
+        flags.put(RawSettings.UPSTREAM_URL, upstream);
+        flags.put(RawSettings.MIRROR_NAME, name);
+        MirrorSettings settings = MirrorSettings.load(home, flags, System.getenv());
+        LogFiles.writeTo(settings.home().resolve("log"));
+        MirrorInstance mirror = MirrorInstance.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            mirror.close();
+            stopped.countDown();
+        }, "facet-shutdown"));
+        System.out.println("Facet mirror ready at " + mirror.baseUrl());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.facet.cli;
+
+import dev.facet.core.identity.InstanceIdentity;
+import dev.facet.core.identity.ReplayGuard;
+import dev.facet.core.identity.RequestTokens;
+import dev.facet.core.mirror.MirrorType;
+import dev.facet.core.store.MirrorStore;
+import dev.facet.git.LocalDiskRepositoryStore;
+import dev.facet.mirror.MirrorIdentity;
+import dev.facet.mirror.MirrorNode;
+import dev.facet.mirror.UpstreamClient;
+import dev.facet.store.JdbcMirrorStore;
+import dev.facet.web.FacetMetrics;
+import dev.facet.web.MirrorMetrics;
+import dev.facet.web.MirrorWebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running mirror node, wired by hand from its settings. */
+public final class MirrorInstance implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MirrorInstance.class);
+    static final String VERSION = "0.1.0";
+    private static final Duration REQUEST_TOKEN_VALIDITY = Duration.ofSeconds(30);
+
+    private final MirrorStore store;
+    private final MirrorNode node;
+    private final MirrorWebServer web;
+    private final String instanceId;
+
+    private MirrorInstance(MirrorStore store, MirrorNode node, MirrorWebServer web, String instanceId) {
+        this.store = store;
+        this.node = node;
+        this.web = web;
+        this.instanceId = instanceId;
+    }
+
+    public static MirrorInstance start(MirrorSettings settings) {
+        Path home = settings.home();
+        Path repositoriesDir = home.resolve("data").resolve("repositories");
+        try {
+            Files.createDirectories(repositoriesDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + repositoriesDir, e);
+        }
+        InstanceIdentity identity = InstanceIdentity.loadOrCreate(home.resolve("keys"));
+        identity.permissionProblems().forEach(problem -> log.warn("{}", problem));
+        MirrorStore store = JdbcMirrorStore.open(settings.database());
+        try {
+            Clock clock = Clock.systemUTC();
+            SecureRandom random = new SecureRandom();
+            RequestTokens tokens = new RequestTokens(clock, random, new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
+            UpstreamClient client = new UpstreamClient(settings.upstreamUrl(),
+                    audience -> tokens.sign(identity, audience, REQUEST_TOKEN_VALIDITY));
+            LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
+            FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> (long) tx.repositories().all().size()));
+            MirrorMetrics mirrorMetrics = new MirrorMetrics(metrics);
+            MirrorNode node = new MirrorNode(new MirrorNode.Settings(settings.reconcileInterval(),
+                    settings.syncParallelism(), VERSION), client, store, repositories, clock, random, mirrorMetrics,
+                    mirrorMetrics);
+            MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories, metrics, mirrorMetrics);
+            web.start();
+            node.start(new MirrorIdentity(identity.id(), settings.name(), web.baseUrl(), identity.publicKeyJwk(),
+                    MirrorType.SINGLE));
+            log.info("mirror {} serving {} from {}, upstream {}", identity.id(), web.baseUrl(), home,
+                    settings.upstreamUrl());
+            return new MirrorInstance(store, node, web, identity.id());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    public String baseUrl() {
+        return web.baseUrl();
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public MirrorNode node() {
+        return node;
+    }
+
+    public MirrorStore store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        try {
+            node.stop();
+            web.stop();
+        } finally {
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.facet.cli;
+
+import dev.facet.store.DatabaseSettings;
+import dev.facet.web.WebSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** Everything a mirror node needs to start, parsed and checked once. */
+public record MirrorSettings(Path home, WebSettings web, DatabaseSettings database, String upstreamUrl, String name,
+                             Duration reconcileInterval, int syncParallelism) {
+    public static final int DEFAULT_PORT = 7991;
+
+    public static MirrorSettings load(Path home, Map<String, String> flags, Map<String, String> environment) {
+        Path absoluteHome = home.toAbsolutePath().normalize();
+        RawSettings raw = RawSettings.load(absoluteHome, flags, environment);
+        WebSettings web = new WebSettings(raw.text(RawSettings.BIND_ADDRESS).orElse(null),
+                raw.port(RawSettings.PORT, DEFAULT_PORT), raw.httpUrl(RawSettings.BASE_URL).orElse(null),
+                raw.positiveLong(RawSettings.MAX_REQUEST_BYTES, WebSettings.DEFAULT_MAX_REQUEST_BYTES));
+        String upstream = raw.httpUrl(RawSettings.UPSTREAM_URL).orElseThrow(() -> new SettingsError(
+                "A mirror needs its upstream: pass --upstream URL or set " + RawSettings.UPSTREAM_URL + "."));
+        String name = raw.text(RawSettings.MIRROR_NAME).orElseGet(() -> absoluteHome.getFileName().toString());
+        Duration reconcile = Duration.ofSeconds(raw.positiveLong(RawSettings.RECONCILE_SECONDS, 60));
+        int parallelism = (int) Math.min(64, raw.positiveLong(RawSettings.SYNC_PARALLELISM, 4));
+        return new MirrorSettings(absoluteHome, web, DatabaseSettings.embeddedH2(absoluteHome.resolve("data").resolve("db")),
+                upstream, name, reconcile, parallelism);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.facet.core.store;
+
+import dev.facet.core.mirror.MirrorRequest;
+import dev.facet.core.mirror.RequestState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Authorization requests from mirrors, on the primary. */
+public interface MirrorRequests {
+    void create(MirrorRequest request);
+
+    Optional<MirrorRequest> find(String requestId);
+
+    /** The newest request a mirror has sent. */
+    Optional<MirrorRequest> latestFrom(String mirrorId);
+
+    /** Newest first; all states when {@code state} is null. */
+    List<MirrorRequest> list(RequestState state, int start, int limit);
+
+    void decide(String requestId, RequestState state, Instant decidedAt, String decidedBy);
+}

@@ -1,0 +1,25 @@
+package dev.facet.core.store;
+
+import dev.facet.core.mirror.MirrorServer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Registered mirrors, on the primary. */
+public interface MirrorServers {
+    /** Registers a mirror, or refreshes its name, URL and key when it is registered already. */
+    void register(MirrorServer mirror);
+
+    Optional<MirrorServer> find(String mirrorId);
+
+    List<MirrorServer> list(int start, int limit);
+
+    void recordHeartbeat(String mirrorId, Instant seenAt, String reportedState, String version, int inSync,
+                         int behind, String report);
+
+    /** Carry every project ({@code allProjects}) or just {@code projectIds}. */
+    void select(String mirrorId, boolean allProjects, Set<Long> projectIds);
+
+    Set<Long> selectedProjects(String mirrorId);
+}

@@ -1,0 +1,10 @@
+package dev.facet.core.store;
+
+/** A mirror's tables as seen from inside one transaction. */
+public interface MirrorTransaction {
+    UpstreamLinks upstream();
+
+    MirroredRepositories repositories();
+
+    InstanceSettings instanceSettings();
+}

@@ -1,0 +1,144 @@
+package dev.facet.git;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.errors.TransportException;
+import org.eclipse.jgit.lib.BatchRefUpdate;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.ReceiveCommand;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.TransportHttp;
+import org.eclipse.jgit.transport.URIish;
+
+/**
+ * Brings a mirror's copy of a repository to the upstream's state in two steps: first the
+ * objects (a fetch that moves no ref), then every ref in one atomic batch, so a crash leaves the
+ * repository either at its old or at its new state and never with a ref whose objects are missing.
+ */
+public final class MirrorFetcher {
+    private static final RefSpec ALL_REFS = new RefSpec("+refs/*:refs/*");
+
+    /** What a fetch did. */
+    public record Outcome(int refsUpdated, long bytesReceived, String headTarget) {
+    }
+
+    /** The upstream answered that the repository is not there (or not for this mirror). */
+    public static final class RepositoryGone extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        RepositoryGone(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The upstream refused the mirror's credentials. */
+    public static final class CredentialsRefused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CredentialsRefused(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public Outcome fetch(Repository repository, String upstreamGitUrl, String bearerToken)
+            throws IOException, RepositoryGone, CredentialsRefused {
+        FetchResult result;
+        long packBytesBefore = packBytes(repository);
+        try (Transport transport = Transport.open(repository, new URIish(upstreamGitUrl))) {
+            if (transport instanceof TransportHttp http) {
+                http.setAdditionalHeaders(Map.of("Authorization", "Bearer " + bearerToken));
+            }
+            transport.setDryRun(true);
+            transport.setRemoveDeletedRefs(false);
+            result = transport.fetch(NullProgressMonitor.INSTANCE, List.of(ALL_REFS));
+        } catch (URISyntaxException e) {
+            throw new IOException("Bad upstream URL " + upstreamGitUrl, e);
+        } catch (NoRemoteRepositoryException e) {
+            throw new RepositoryGone(e.getMessage(), e);
+        } catch (TransportException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("not authorized") || message.contains("Authentication is required")
+                    || message.contains("401")) {
+                throw new CredentialsRefused(message, e);
+            }
+            if (message.contains("not found") || message.contains("404")) {
+                throw new RepositoryGone(message, e);
+            }
+            throw e;
+        }
+        int updated = applyRefs(repository, result);
+        Ref head = result.getAdvertisedRef(Constants.HEAD);
+        String headTarget = head != null && head.isSymbolic() ? head.getTarget().getName() : null;
+        return new Outcome(updated, Math.max(0, packBytes(repository) - packBytesBefore), headTarget);
+    }
+
+    private static int applyRefs(Repository repository, FetchResult result) throws IOException {
+        Map<String, ObjectId> wanted = new HashMap<>();
+        for (Ref ref : result.getAdvertisedRefs()) {
+            if (ref.getName().startsWith(Constants.R_REFS) && !ref.isSymbolic() && ref.getObjectId() != null) {
+                wanted.put(ref.getName(), ref.getObjectId());
+            }
+        }
+        List<ReceiveCommand> commands = new ArrayList<>();
+        Map<String, ObjectId> local = new HashMap<>();
+        for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {
+            if (ref.getObjectId() != null) {
+                local.put(ref.getName(), ref.getObjectId());
+            }
+        }
+        wanted.forEach((name, id) -> {
+            ObjectId current = local.get(name);
+            if (current == null) {
+                commands.add(new ReceiveCommand(ObjectId.zeroId(), id, name, ReceiveCommand.Type.CREATE));
+            } else if (!current.equals(id)) {
+                commands.add(new ReceiveCommand(current, id, name, ReceiveCommand.Type.UPDATE_NONFASTFORWARD));
+            }
+        });
+        local.forEach((name, id) -> {
+            if (!wanted.containsKey(name)) {
+                commands.add(new ReceiveCommand(id, ObjectId.zeroId(), name, ReceiveCommand.Type.DELETE));
+            }
+        });
+        if (commands.isEmpty()) {
+            return 0;
+        }
+        BatchRefUpdate batch = repository.getRefDatabase().newBatchUpdate();
+        batch.setAtomic(true);
+        batch.setAllowNonFastForwards(true);
+        batch.disableRefLog();
+        batch.addCommand(commands);
+        try (RevWalk walk = new RevWalk(repository)) {
+            batch.execute(walk, NullProgressMonitor.INSTANCE);
+        }
+        for (ReceiveCommand command : commands) {
+            if (command.getResult() != ReceiveCommand.Result.OK) {
+                throw new IOException("Ref update " + command.getRefName() + " failed: " + command.getResult()
+                        + (command.getMessage() == null ? "" : " (" + command.getMessage() + ")"));
+            }
+        }
+        return commands.size();
+    }
+
+    private static long packBytes(Repository repository) {
+        java.io.File[] packs = new java.io.File(repository.getDirectory(), "objects/pack").listFiles();
+        long total = 0;
+        if (packs != null) {
+            for (java.io.File pack : packs) {
+                total += pack.length();
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.facet.mirror;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Exponential back-off with full jitter, so mirrors that lost their upstream together do not return together. */
+final class Backoff {
+    private final Duration first;
+    private final Duration max;
+    private int failures;
+
+    Backoff(Duration first, Duration max) {
+        this.first = first;
+        this.max = max;
+    }
+
+    Duration next() {
+        long ceiling = Math.min(max.toMillis(), first.toMillis() << Math.min(failures, 20));
+        failures++;
+        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+    }
+
+    void reset() {
+        failures = 0;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.facet.mirror;
+
+import dev.facet.core.access.AccessLevel;
+import dev.facet.core.access.Caller;
+import dev.facet.core.access.Credentials;
+import dev.facet.core.access.GitRequestAuthorizer;
+import dev.facet.core.digest.Sha256;
+import dev.facet.core.error.AuthenticationRequired;
+import dev.facet.core.error.NotFound;
+import dev.facet.core.error.PermissionDenied;
+import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.mirror.protocol.CredentialCheck;
+import dev.facet.core.mirror.protocol.CredentialVerdict;
+import dev.facet.core.name.ProjectKey;
+import dev.facet.core.name.RepositorySlug;
+import dev.facet.core.name.Username;
+import dev.facet.core.store.MirrorStore;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Git access on a mirror, decided by the primary: the client's credentials and the repository
+ * go to {@code POST authenticate}, and the verdict is cached briefly under a keyed digest of the
+ * credentials. Permission events clear the cache, so access on the mirror follows the primary.
+ */
+public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
+    public static final Duration CACHE_TTL = Duration.ofSeconds(30);
+    private static final int CACHE_MAX = 10_000;
+
+    private final UpstreamSession upstream;
+    private final MirrorStore store;
+    private final Clock clock;
+    private final AuthObserver observer;
+    private final byte[] cacheKey = new byte[32];
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(CredentialVerdict verdict, Instant until) {
+    }
+
+    /** Counts cache hits and misses; metrics implement it. */
+    public interface AuthObserver {
+        AuthObserver NONE = hit -> { };
+
+        void onLookup(boolean cacheHit);
+    }
+
+    public DelegatedGitAuthorizer(UpstreamSession upstream, MirrorStore store, Clock clock, SecureRandom random,
+                                  AuthObserver observer) {
+        this.upstream = upstream;
+        this.store = store;
+        this.clock = clock;
+        this.observer = observer;
+        random.nextBytes(cacheKey);
+    }
+
+    /** Forgets every cached verdict. */
+    public void invalidate() {
+        cache.clear();
+    }
+
+    @Override
+    public AuthorizedGitRequest authorize(String authorization, ProjectKey project, RepositorySlug repository,
+                                          AccessLevel needed) {
+        Credentials credentials = Credentials.parse(authorization).orElse(null);
+        MirroredRepository carried = store.inTransaction(tx -> tx.repositories().find(project.value(), repository.value()))
+                .orElse(null);
+        if (carried == null || carried.localRefsHash() == null) {
+            if (credentials == null) {
+                throw new AuthenticationRequired("Authentication required.");
+            }
+            throw new NotFound(null, "Repository " + project + "/" + repository + " is not on this mirror.");
+        }
+        if (credentials == null && carried.isPublic()) {
+            return new AuthorizedGitRequest(carried.id(), Caller.ANONYMOUS);
+        }
+        if (credentials == null) {
+            throw new AuthenticationRequired("Authentication required.");
+        }
+        CredentialVerdict verdict = verdict(credentials, project, repository);
+        switch (verdict.outcome()) {
+            case "BAD_CREDENTIALS" -> throw new AuthenticationRequired(verdict.message());
+            case "OK" -> {
+                AccessLevel level = AccessLevel.valueOf(verdict.access());
+                if (!level.allows(needed)) {
+                    throw new PermissionDenied("You need " + needed + " access to repository " + project + "/"
+                            + repository + " for this.");
+                }
+                Caller caller = verdict.user() == null ? Caller.ANONYMOUS
+                        : Caller.user(-1, Username.of(verdict.user()), null, level);
+                return new AuthorizedGitRequest(carried.id(), caller);
+            }
+            default -> throw new NotFound(null, verdict.message() != null ? verdict.message()
+                    : "Repository " + project + "/" + repository + " does not exist.");
+        }
+    }
+
+    private CredentialVerdict verdict(Credentials credentials, ProjectKey project, RepositorySlug repository) {
+        String key = digest(credentials, project, repository);
+        Instant now = clock.instant();
+        Cached cached = cache.get(key);
+        if (cached != null && cached.until().isAfter(now)) {
+            observer.onLookup(true);
+            return cached.verdict();
+        }
+        observer.onLookup(false);
+        CredentialVerdict verdict = upstream.client().checkCredentials(upstream.upstreamId(), new CredentialCheck(
+                credentials.username(), credentials.secret(), credentials.bearerToken(), project.value(),
+                repository.value()));
+        if (cache.size() >= CACHE_MAX) {
+            cache.clear();
+        }
+        cache.put(key, new Cached(verdict, now.plus(CACHE_TTL)));
+        return verdict;
+    }
+
+    private String digest(Credentials credentials, ProjectKey project, RepositorySlug repository) {
+        MessageDigest digest = Sha256.newDigest();
+        digest.update(cacheKey);
+        return Sha256.hex(digest, String.join("\u0000", String.valueOf(credentials.username()),
+                String.valueOf(credentials.secret()), String.valueOf(credentials.bearerToken()), project.value(),
+                repository.value()));
+    }
+}

@@ -1,0 +1,155 @@
+package dev.facet.mirror;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.event.Event;
+import dev.facet.core.event.EventChain;
+import dev.facet.core.mirror.UpstreamLink;
+import dev.facet.core.mirror.protocol.EventBatch;
+import dev.facet.core.mirror.protocol.StreamedEvent;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds the mirror's one long-poll on the upstream's event stream, checks that each event
+ * continues the chain it has seen, and turns events into sync work. A gap or fork in the chain
+ * is repaired by a full reconciliation.
+ */
+public final class EventFollower {
+    private static final Logger log = LoggerFactory.getLogger("facet.sync");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration LONG_POLL = Duration.ofSeconds(25);
+
+    private final UpstreamSession upstream;
+    private final SyncEngine sync;
+    private final Reconciler reconciler;
+    private final CarriedRepositories carried;
+    private final Runnable onPermissionsChanged;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
+    private volatile boolean stopped;
+    private Thread thread;
+
+    public EventFollower(UpstreamSession upstream, SyncEngine sync, Reconciler reconciler,
+                         dev.facet.core.store.MirrorStore store, Runnable onPermissionsChanged) {
+        this.upstream = upstream;
+        this.sync = sync;
+        this.reconciler = reconciler;
+        this.carried = new CarriedRepositories(store);
+        this.onPermissionsChanged = onPermissionsChanged;
+    }
+
+    public synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        thread = new Thread(this::follow, "facet-events");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public void stop() {
+        stopped = true;
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
+    }
+
+    private void follow() {
+        while (!stopped) {
+            try {
+                UpstreamLink link = upstream.link();
+                EventBatch batch = upstream.client().events(link.upstreamInstanceId(), link.appliedSequence(), LONG_POLL);
+                apply(link, batch);
+                backoff.reset();
+            } catch (RuntimeException e) {
+                if (stopped) {
+                    return;
+                }
+                Duration wait = backoff.next();
+                log.warn("event stream from {} failed ({}); retrying in {} ms", upstream.client().upstreamUrl(),
+                        e.getMessage(), wait.toMillis());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void apply(UpstreamLink link, EventBatch batch) {
+        EventChain.Link applied = new EventChain.Link(link.appliedSequence(),
+                link.appliedHash() == null ? EventChain.GENESIS_HASH : link.appliedHash());
+        if (batch.headSequence() < link.appliedSequence()) {
+            log.warn("the upstream's event history is behind this mirror's ({} < {}); reconciling",
+                    batch.headSequence(), link.appliedSequence());
+            reconciler.reconcile();
+            save(link, new EventChain.Link(batch.headSequence(), batch.headHash()));
+            return;
+        }
+        for (StreamedEvent streamed : batch.events()) {
+            Event event = streamed.toEvent();
+            if (event.sequence() <= applied.sequence()) {
+                continue;
+            }
+            if (!event.follows(applied)) {
+                log.warn("event {} does not continue the chain at {}; reconciling", event.sequence(), applied.sequence());
+                reconciler.reconcile();
+                applied = new EventChain.Link(batch.headSequence(), batch.headHash());
+                break;
+            }
+            dispatch(event);
+            applied = event.link();
+        }
+        if (applied.sequence() != link.appliedSequence()) {
+            save(link, applied);
+        }
+    }
+
+    private void save(UpstreamLink link, EventChain.Link applied) {
+        UpstreamLink current = upstream.link();
+        upstream.save(new UpstreamLink(current.upstreamUrl(), current.state(), current.requestId(),
+                current.upstreamInstanceId(), current.upstreamPublicKey(), current.pinnedSequence(), current.pinnedHash(),
+                applied.sequence(), applied.hash()));
+    }
+
+    private void dispatch(Event event) {
+        JsonNode payload;
+        try {
+            payload = JSON.readTree(event.payload());
+        } catch (IOException e) {
+            log.warn("event {} has a payload that is not JSON; reconciling", event.sequence());
+            reconciler.reconcile();
+            return;
+        }
+        JsonNode repository = payload.path("repository");
+        switch (event.type()) {
+            case REPOSITORY_CREATED, REPOSITORY_RENAMED -> {
+                carried.announce(repository.path("id").asLong(), repository.path("project").asText(),
+                        repository.path("slug").asText(), repository.path("name").asText(),
+                        repository.path("public").asBoolean(), null, event.createdAt());
+                sync.request(repository.path("id").asLong());
+            }
+            case REFS_CHANGED -> {
+                long id = repository.path("id").asLong();
+                boolean behind = carried.announce(id, repository.path("project").asText(), repository.path("slug").asText(),
+                        repository.path("name").asText(), repository.path("public").asBoolean(),
+                        payload.path("refsHash").asText(null), event.createdAt());
+                if (behind) {
+                    sync.request(id);
+                }
+            }
+            case REPOSITORY_DELETED -> sync.remove(repository.path("id").asLong());
+            case PERMISSIONS_CHANGED -> {
+                onPermissionsChanged.run();
+                if (!"REPOSITORY".equals(payload.path("scope").asText())) {
+                    reconciler.reconcile();
+                }
+            }
+            default -> log.debug("event {} of type {} needs nothing here", event.sequence(), event.type());
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.facet.mirror;
+
+import dev.facet.core.store.MirrorStore;
+import dev.facet.git.RepositoryStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The moving parts of a mirror and their order: register; once installed, reconcile with the
+ * upstream, then follow its events, sync, reconcile every interval and send heartbeats.
+ */
+public final class MirrorNode {
+    private static final Logger log = LoggerFactory.getLogger(MirrorNode.class);
+
+    private final UpstreamSession upstream;
+    private final SyncEngine sync;
+    private final Reconciler reconciler;
+    private final EventFollower events;
+    private final Heartbeats heartbeats;
+    private final MirrorStatus status;
+    private final DelegatedGitAuthorizer authorizer;
+    private final PushForwarder pushForwarder;
+    private Registration registration;
+    private final ScheduledExecutorService scheduler;
+    private final Duration reconcileInterval;
+    private final Backoff firstReconciliationBackoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+    private ScheduledFuture<?> reconciling;
+
+    /** What a mirror node needs from its wiring. */
+    public record Settings(Duration reconcileInterval, int syncParallelism, String version) {
+    }
+
+    public MirrorNode(Settings settings, UpstreamClient client, MirrorStore store, RepositoryStore repositories,
+                      Clock clock, java.security.SecureRandom random, SyncObserver syncObserver,
+                      DelegatedGitAuthorizer.AuthObserver authObserver) {
+        AtomicInteger threads = new AtomicInteger();
+        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread thread = new Thread(r, "facet-mirror-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.reconcileInterval = settings.reconcileInterval();
+        this.upstream = new UpstreamSession(client, store, clock);
+        this.sync = new SyncEngine(store, repositories, upstream, clock, settings.syncParallelism(), syncObserver);
+        this.reconciler = new Reconciler(upstream, store, sync, clock);
+        this.authorizer = new DelegatedGitAuthorizer(upstream, store, clock, random, authObserver);
+        this.events = new EventFollower(upstream, sync, reconciler, store, authorizer::invalidate);
+        this.status = new MirrorStatus(upstream, store, reconciler, clock);
+        this.heartbeats = new Heartbeats(upstream, status, scheduler, settings.version());
+        this.pushForwarder = new PushForwarder(upstream, store, sync);
+    }
+
+    /** Starts registering (or resumes an installed mirror) as {@code self}, whose base URL is known once it serves. */
+    public synchronized void start(MirrorIdentity self) {
+        registration = new Registration(upstream, self, scheduler, this::installed);
+        registration.start();
+    }
+
+    private synchronized void installed() {
+        if (reconciling != null) {
+            return;
+        }
+        sync.start();
+        heartbeats.start();
+        reconciling = scheduler.schedule(this::firstReconciliation, 0, TimeUnit.MILLISECONDS);
+    }
+
+    /** The first reconciliation must succeed before events are followed: it sets the position they start from. */
+    private void firstReconciliation() {
+        try {
+            reconciler.reconcile();
+        } catch (RuntimeException e) {
+            Duration wait = firstReconciliationBackoff.next();
+            log.warn("first reconciliation with {} failed ({}); retrying in {} ms", upstream.client().upstreamUrl(),
+                    e.getMessage(), wait.toMillis());
+            scheduler.schedule(this::firstReconciliation, wait.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        events.start();
+        scheduler.scheduleWithFixedDelay(this::reconcileQuietly, reconcileInterval.toMillis(),
+                reconcileInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void reconcileQuietly() {
+        try {
+            reconciler.reconcile();
+        } catch (RuntimeException e) {
+            log.warn("reconciliation with {} failed: {}", upstream.client().upstreamUrl(), e.getMessage());
+        }
+    }
+
+    public synchronized void stop() {
+        if (registration != null) {
+            registration.stop();
+        }
+        events.stop();
+        heartbeats.stop();
+        scheduler.shutdownNow();
+        sync.stop();
+    }
+
+    public MirrorStatus status() {
+        return status;
+    }
+
+    public DelegatedGitAuthorizer authorizer() {
+        return authorizer;
+    }
+
+    public PushForwarder pushForwarder() {
+        return pushForwarder;
+    }
+
+    public Reconciler reconciler() {
+        return reconciler;
+    }
+
+    public Heartbeats heartbeats() {
+        return heartbeats;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.facet.mirror;
+
+import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.mirror.UpstreamLink;
+import dev.facet.core.mirror.UpstreamState;
+import dev.facet.core.mirror.protocol.Heartbeat;
+import dev.facet.core.store.MirrorStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The mirror's state in its own words, computed from what it holds: the word it reports in its
+ * heartbeat, answers on {@code /status}, and shows on its pages.
+ */
+public final class MirrorStatus {
+    /** A repository behind for longer than this makes the mirror LAGGING. */
+    public static final Duration LAG_THRESHOLD = Duration.ofSeconds(30);
+    static final int WORST_LAGS = 5;
+
+    private final UpstreamSession upstream;
+    private final MirrorStore store;
+    private final Reconciler reconciler;
+    private final Clock clock;
+
+    /** Counts of repositories by sync state, and the worst lags. */
+    public record Progress(String state, int total, int inSync, int behind, List<Heartbeat.Lag> worstLags) {
+    }
+
+    public MirrorStatus(UpstreamSession upstream, MirrorStore store, Reconciler reconciler, Clock clock) {
+        this.upstream = upstream;
+        this.store = store;
+        this.reconciler = reconciler;
+        this.clock = clock;
+    }
+
+    public UpstreamLink link() {
+        return upstream.link();
+    }
+
+    public Progress progress() {
+        UpstreamLink link = upstream.link();
+        List<MirroredRepository> repositories = store.inTransaction(tx -> tx.repositories().all());
+        Instant now = clock.instant();
+        int inSync = (int) repositories.stream().filter(MirroredRepository::inSync).count();
+        List<Heartbeat.Lag> worst = repositories.stream().filter(r -> !r.inSync())
+                .map(r -> new Heartbeat.Lag(r.id(), r.projectKey().value(), r.slug().value(),
+                        r.behindSince() == null ? 0 : Math.max(0, Duration.between(r.behindSince(), now).toMillis())))
+                .sorted(Comparator.comparingLong(Heartbeat.Lag::lagMillis).reversed())
+                .limit(WORST_LAGS).toList();
+        return new Progress(state(link, repositories, worst), repositories.size(), inSync,
+                repositories.size() - inSync, worst);
+    }
+
+    private String state(UpstreamLink link, List<MirroredRepository> repositories, List<Heartbeat.Lag> worst) {
+        if (link.state() != UpstreamState.INSTALLED) {
+            return link.state().name();
+        }
+        if (!reconciler.completedOnce() || repositories.stream().anyMatch(r -> r.localRefsHash() == null)) {
+            return "SYNCHRONIZING";
+        }
+        if (worst.isEmpty()) {
+            return "SYNCHRONIZED";
+        }
+        return worst.get(0).lagMillis() > LAG_THRESHOLD.toMillis() ? "LAGGING" : "SYNCHRONIZING";
+    }
+}

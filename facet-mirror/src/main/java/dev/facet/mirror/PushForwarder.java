@@ -1,0 +1,128 @@
+package dev.facet.mirror;
+
+import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.store.MirrorStore;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends pushes that reach the mirror on to the primary, byte for byte, so the Git client sees
+ * the primary's own answer (permission errors included). When a push succeeds the mirror syncs
+ * the repository before answering, so the pusher reads their own write from the mirror.
+ */
+public final class PushForwarder implements Filter {
+    private static final Logger log = LoggerFactory.getLogger(PushForwarder.class);
+    private static final Pattern GIT_PATH = Pattern.compile("^/([^/]+)/([^/]+?)(?:\\.git)?(/.*)?$");
+    private static final Set<String> FORWARDED_REQUEST_HEADERS = Set.of("authorization", "content-type",
+            "content-encoding", "accept", "accept-encoding", "git-protocol", "user-agent");
+    private static final List<String> FORWARDED_RESPONSE_HEADERS = List.of("Content-Type", "Content-Encoding",
+            "WWW-Authenticate", "Cache-Control", "Expires", "Pragma");
+    static final Duration READ_YOUR_WRITES_BUDGET = Duration.ofSeconds(30);
+
+    private final UpstreamSession upstream;
+    private final MirrorStore store;
+    private final SyncEngine sync;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public PushForwarder(UpstreamSession upstream, MirrorStore store, SyncEngine sync) {
+        this.upstream = upstream;
+        this.store = store;
+        this.sync = sync;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        Matcher matcher = GIT_PATH.matcher(request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (!matcher.matches() || !isPush(request, matcher.group(3))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String project = matcher.group(1);
+        String slug = matcher.group(2);
+        String target = upstream.client().gitUrl(project, slug) + matcher.group(3)
+                + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+        HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofMinutes(30));
+        for (String name : java.util.Collections.list(request.getHeaderNames())) {
+            if (FORWARDED_REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                forward.header(name, request.getHeader(name));
+            }
+        }
+        forward.method(request.getMethod(), "POST".equals(request.getMethod())
+                ? HttpRequest.BodyPublishers.ofInputStream(() -> {
+                    try {
+                        return request.getInputStream();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                : HttpRequest.BodyPublishers.noBody());
+        HttpResponse<byte[]> answer;
+        try {
+            answer = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            log.warn("push to {}/{} could not be forwarded to {}: {}", project, slug, upstream.client().upstreamUrl(),
+                    e.toString());
+            response.sendError(502, "The primary at " + upstream.client().upstreamUrl() + " cannot be reached.");
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response.sendError(503, "Interrupted while forwarding the push.");
+            return;
+        }
+        if (answer.statusCode() == 200 && "POST".equals(request.getMethod())) {
+            awaitSync(project, slug);
+        }
+        response.setStatus(answer.statusCode());
+        for (String name : FORWARDED_RESPONSE_HEADERS) {
+            answer.headers().firstValue(name).ifPresent(value -> response.setHeader(name, value));
+        }
+        response.getOutputStream().write(answer.body());
+    }
+
+    /** Waits (within a budget) until the mirror serves what was just pushed. */
+    private void awaitSync(String project, String slug) {
+        MirroredRepository repository = store.inTransaction(tx -> tx.repositories()
+                .find(project.toUpperCase(Locale.ROOT), slug.toLowerCase(Locale.ROOT))).orElse(null);
+        if (repository == null) {
+            return;
+        }
+        try {
+            sync.syncAndWait(repository.id()).get(READ_YOUR_WRITES_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("repository {} {}/{}: not synced within {} s of a forwarded push", repository.id(), project, slug,
+                    READ_YOUR_WRITES_BUDGET.toSeconds());
+        } catch (ExecutionException e) {
+            log.warn("repository {}: sync after a forwarded push failed", repository.id(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean isPush(HttpServletRequest request, String rest) {
+        return rest != null && ("/git-receive-pack".equals(rest)
+                || ("/info/refs".equals(rest) && "git-receive-pack".equals(request.getParameter("service"))));
+    }
+}

@@ -1,0 +1,86 @@
+package dev.facet.mirror;
+
+import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.mirror.UpstreamLink;
+import dev.facet.core.mirror.protocol.RepositoryState;
+import dev.facet.core.mirror.protocol.RepositoryStatePage;
+import dev.facet.core.store.MirrorStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares every carried repository's refs hash with the upstream's and syncs those that differ,
+ * adds what is new and removes what is gone. It runs when the mirror is installed and then every
+ * interval, so an event that was lost is repaired within one interval.
+ */
+public final class Reconciler {
+    private static final Logger log = LoggerFactory.getLogger("facet.sync");
+    static final int PAGE_SIZE = 500;
+
+    private final UpstreamSession upstream;
+    private final MirrorStore store;
+    private final SyncEngine sync;
+    private final CarriedRepositories carried;
+    private final Clock clock;
+    private volatile boolean completedOnce;
+
+    public Reconciler(UpstreamSession upstream, MirrorStore store, SyncEngine sync, Clock clock) {
+        this.upstream = upstream;
+        this.store = store;
+        this.sync = sync;
+        this.carried = new CarriedRepositories(store);
+        this.clock = clock;
+    }
+
+    /** Whether one reconciliation has completed since start, so the mirror knows the whole upstream. */
+    public boolean completedOnce() {
+        return completedOnce;
+    }
+
+    public synchronized void reconcile() {
+        long started = System.nanoTime();
+        String upstreamId = upstream.upstreamId();
+        Set<Long> listed = new HashSet<>();
+        int start = 0;
+        RepositoryStatePage first = null;
+        int behind = 0;
+        while (true) {
+            RepositoryStatePage page = upstream.client().repositoryStates(upstreamId, start, PAGE_SIZE);
+            if (first == null) {
+                first = page;
+            }
+            for (RepositoryState state : page.values()) {
+                listed.add(state.id());
+                if (carried.announce(state.id(), state.project(), state.slug(), state.name(), state.isPublic(),
+                        state.refsHash(), clock.instant())) {
+                    behind++;
+                    sync.request(state.id());
+                }
+            }
+            if (page.isLastPage() || page.nextPageStart() == null) {
+                break;
+            }
+            start = page.nextPageStart();
+        }
+        for (MirroredRepository repository : store.inTransaction(tx -> tx.repositories().all())) {
+            if (!listed.contains(repository.id())) {
+                log.info("repository {} {}/{}: no longer on the upstream for this mirror; removing it",
+                        repository.id(), repository.projectKey(), repository.slug());
+                sync.remove(repository.id());
+            }
+        }
+        UpstreamLink link = upstream.link();
+        if (link.appliedHash() == null) {
+            upstream.save(new UpstreamLink(link.upstreamUrl(), link.state(), link.requestId(), link.upstreamInstanceId(),
+                    link.upstreamPublicKey(), link.pinnedSequence(), link.pinnedHash(), first.headSequence(),
+                    first.headHash()));
+        }
+        completedOnce = true;
+        log.info("reconciled {} repositories with {} in {} ms: {} to sync", listed.size(), upstream.client().upstreamUrl(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), behind);
+    }
+}

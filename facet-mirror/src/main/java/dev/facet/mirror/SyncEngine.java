@@ -1,0 +1,227 @@
+package dev.facet.mirror;
+
+import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.store.MirrorStore;
+import dev.facet.git.MirrorFetcher;
+import dev.facet.git.RepositoryStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jgit.lib.Repository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the mirror's repositories at the upstream's state. Work is per repository and
+ * single-flight: a request while a fetch runs marks the repository dirty, and one more fetch
+ * follows, so a burst of pushes costs at most two fetches. The owed work is kept in the
+ * database, so a restart resumes it.
+ */
+public final class SyncEngine {
+    private static final Logger log = LoggerFactory.getLogger("facet.sync");
+
+    private final MirrorStore store;
+    private final RepositoryStore repositories;
+    private final UpstreamSession upstream;
+    private final MirrorFetcher fetcher = new MirrorFetcher();
+    private final Clock clock;
+    private final SyncObserver observer;
+    private final ExecutorService workers;
+    private final Map<Long, Flight> flights = new ConcurrentHashMap<>();
+
+    /** One repository's sync in progress: whether more work arrived meanwhile, and who waits for it. */
+    private static final class Flight {
+        boolean dirty;
+        List<CompletableFuture<Void>> waitingForNext = new ArrayList<>();
+        List<CompletableFuture<Void>> waitingForThis = new ArrayList<>();
+    }
+
+    public SyncEngine(MirrorStore store, RepositoryStore repositories, UpstreamSession upstream, Clock clock,
+                      int parallelism, SyncObserver observer) {
+        this.store = store;
+        this.repositories = repositories;
+        this.upstream = upstream;
+        this.clock = clock;
+        this.observer = observer;
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread thread = new Thread(r, "facet-sync-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Resumes the work a previous run left owed. */
+    public void start() {
+        for (MirroredRepository repository : store.inTransaction(tx -> tx.repositories().all())) {
+            if (repository.syncRequested() || repository.localRefsHash() == null) {
+                request(repository.id());
+            }
+        }
+    }
+
+    public void stop() {
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Asks for a sync of the repository soon; returns at once. */
+    public void request(long repositoryId) {
+        enqueue(repositoryId);
+    }
+
+    /** Syncs the repository and completes once a fetch that started after this call has finished. */
+    public CompletableFuture<Void> syncAndWait(long repositoryId) {
+        return enqueue(repositoryId);
+    }
+
+    private CompletableFuture<Void> enqueue(long repositoryId) {
+        markRequested(repositoryId);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean start;
+        synchronized (flights) {
+            Flight flight = flights.get(repositoryId);
+            if (flight == null) {
+                flight = new Flight();
+                flight.waitingForThis.add(done);
+                flights.put(repositoryId, flight);
+                start = true;
+            } else {
+                flight.dirty = true;
+                flight.waitingForNext.add(done);
+                start = false;
+            }
+        }
+        if (start) {
+            submit(repositoryId);
+        }
+        return done;
+    }
+
+    private void submit(long repositoryId) {
+        try {
+            workers.execute(() -> run(repositoryId));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("repository {}: sync not started, the engine is stopping", repositoryId);
+        }
+    }
+
+    private void run(long repositoryId) {
+        boolean succeeded = false;
+        try {
+            succeeded = syncOnce(repositoryId);
+        } catch (RuntimeException e) {
+            log.warn("repository {}: sync failed: {}", repositoryId, e.toString());
+        }
+        List<CompletableFuture<Void>> finished;
+        boolean again;
+        synchronized (flights) {
+            Flight flight = flights.get(repositoryId);
+            finished = flight.waitingForThis;
+            again = flight.dirty;
+            if (again) {
+                flight.dirty = false;
+                flight.waitingForThis = flight.waitingForNext;
+                flight.waitingForNext = new ArrayList<>();
+            } else {
+                flights.remove(repositoryId);
+            }
+        }
+        finished.forEach(f -> f.complete(null));
+        if (!succeeded) {
+            observer.onSyncFailed(repositoryId);
+        }
+        if (again) {
+            submit(repositoryId);
+        }
+    }
+
+    /** @return whether the repository now holds what the upstream advertised */
+    private boolean syncOnce(long repositoryId) {
+        MirroredRepository repository = store.inTransaction(tx -> tx.repositories().find(repositoryId)).orElse(null);
+        if (repository == null) {
+            return true;
+        }
+        long started = System.nanoTime();
+        boolean first = repository.localRefsHash() == null;
+        if (!repositories.exists(repositoryId)) {
+            repositories.create(repositoryId);
+        }
+        MirrorFetcher.Outcome outcome;
+        try (Repository local = repositories.open(repositoryId)) {
+            String url = upstream.client().gitUrl(repository.projectKey().value(), repository.slug().value());
+            try {
+                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current());
+            } catch (MirrorFetcher.CredentialsRefused e) {
+                upstream.fetchCredentials().forget();
+                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current());
+            }
+        } catch (MirrorFetcher.RepositoryGone e) {
+            log.info("repository {} {}/{}: gone upstream or not carried by this mirror; removing it", repositoryId,
+                    repository.projectKey(), repository.slug());
+            remove(repositoryId);
+            return true;
+        } catch (MirrorFetcher.CredentialsRefused | java.io.IOException e) {
+            log.warn("repository {} {}/{}: fetch failed: {}", repositoryId, repository.projectKey(), repository.slug(),
+                    e.getMessage());
+            return false;
+        }
+        if (outcome.headTarget() != null) {
+            repositories.setHead(repositoryId, outcome.headTarget());
+        }
+        if (first) {
+            repositories.repack(repositoryId);
+        }
+        String localHash = repositories.refsHash(repositoryId).value();
+        Instant now = clock.instant();
+        store.inTransaction(tx -> {
+            MirroredRepository current = tx.repositories().find(repositoryId).orElse(null);
+            if (current == null) {
+                return null;
+            }
+            boolean inSync = localHash.equals(current.upstreamRefsHash());
+            String upstreamHash = current.upstreamRefsHash() == null ? localHash : current.upstreamRefsHash();
+            boolean matches = localHash.equals(upstreamHash);
+            tx.repositories().save(new MirroredRepository(current.id(), current.projectKey(), current.slug(),
+                    current.name(), current.isPublic(), upstreamHash, localHash, false, now,
+                    matches ? null : current.behindSince() == null ? now : current.behindSince()));
+            return inSync;
+        });
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        observer.onSynced(repositoryId, millis, outcome.bytesReceived());
+        log.debug("repository {} {}/{}: synced {} refs in {} ms", repositoryId, repository.projectKey(),
+                repository.slug(), outcome.refsUpdated(), millis);
+        return true;
+    }
+
+    /** Forgets a repository: its row and its files. */
+    public void remove(long repositoryId) {
+        store.inTransaction(tx -> {
+            tx.repositories().delete(repositoryId);
+            return null;
+        });
+        repositories.delete(repositoryId);
+    }
+
+    private void markRequested(long repositoryId) {
+        store.inTransaction(tx -> {
+            tx.repositories().find(repositoryId).filter(r -> !r.syncRequested()).ifPresent(r ->
+                    tx.repositories().save(new MirroredRepository(r.id(), r.projectKey(), r.slug(), r.name(),
+                            r.isPublic(), r.upstreamRefsHash(), r.localRefsHash(), true, r.lastSyncedAt(),
+                            r.behindSince())));
+            return null;
+        });
+    }
+}

@@ -1,0 +1,128 @@
+package dev.facet.mirror;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.mirror.protocol.AuthorizationRequest;
+import dev.facet.core.mirror.protocol.AuthorizationStatus;
+import dev.facet.core.mirror.protocol.CredentialCheck;
+import dev.facet.core.mirror.protocol.CredentialVerdict;
+import dev.facet.core.mirror.protocol.EventBatch;
+import dev.facet.core.mirror.protocol.FetchToken;
+import dev.facet.core.mirror.protocol.Heartbeat;
+import dev.facet.core.mirror.protocol.HeartbeatAnswer;
+import dev.facet.core.mirror.protocol.RepositoryStatePage;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * The mirror's only way to talk to its upstream: every call is opened by the mirror, to the URL
+ * it was registered with, and signed for the upstream's instance id.
+ */
+public final class UpstreamClient {
+    private static final String API = "/rest/mirroring/latest";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final String upstreamUrl;
+    private final RequestSigner signer;
+    private final HttpClient http;
+
+    /** The upstream's identity as it presents it. */
+    public record UpstreamIdentity(String id, String publicKey) {
+    }
+
+    public UpstreamClient(String upstreamUrl, RequestSigner signer) {
+        this.upstreamUrl = upstreamUrl.endsWith("/") ? upstreamUrl.substring(0, upstreamUrl.length() - 1) : upstreamUrl;
+        this.signer = signer;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public String upstreamUrl() {
+        return upstreamUrl;
+    }
+
+    public UpstreamIdentity identity() {
+        return send("GET", API + "/instance", null, null, Duration.ofSeconds(10), UpstreamIdentity.class);
+    }
+
+    public AuthorizationStatus requestAuthorization(String upstreamId, AuthorizationRequest request) {
+        return send("POST", API + "/requests", upstreamId, request, Duration.ofSeconds(10), AuthorizationStatus.class);
+    }
+
+    public AuthorizationStatus authorizationStatus(String upstreamId, String requestId) {
+        return send("GET", API + "/requests/" + requestId + "/status", upstreamId, null, Duration.ofSeconds(10),
+                AuthorizationStatus.class);
+    }
+
+    /** Long-polls for events after {@code after}, waiting up to {@code wait} on the upstream. */
+    public EventBatch events(String upstreamId, long after, Duration wait) {
+        return send("GET", API + "/events?after=" + after + "&waitSeconds=" + wait.toSeconds(), upstreamId, null,
+                wait.plusSeconds(15), EventBatch.class);
+    }
+
+    public RepositoryStatePage repositoryStates(String upstreamId, int start, int limit) {
+        return send("GET", API + "/repo-hashes?start=" + start + "&limit=" + limit, upstreamId, null,
+                Duration.ofSeconds(60), RepositoryStatePage.class);
+    }
+
+    public HeartbeatAnswer heartbeat(String upstreamId, Heartbeat heartbeat) {
+        return send("POST", API + "/heartbeat", upstreamId, heartbeat, Duration.ofSeconds(10), HeartbeatAnswer.class);
+    }
+
+    public CredentialVerdict checkCredentials(String upstreamId, CredentialCheck check) {
+        return send("POST", API + "/authenticate", upstreamId, check, Duration.ofSeconds(10), CredentialVerdict.class);
+    }
+
+    public FetchToken fetchToken(String upstreamId) {
+        return send("POST", API + "/fetch-token", upstreamId, null, Duration.ofSeconds(10), FetchToken.class);
+    }
+
+    /** The URL a Git client uses for a repository on the upstream. */
+    public String gitUrl(String project, String slug) {
+        return upstreamUrl + "/scm/" + project + "/" + slug + ".git";
+    }
+
+    private <T> T send(String method, String path, String audience, Object body, Duration timeout, Class<T> type) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstreamUrl + path))
+                    .timeout(timeout)
+                    .header("Accept", "application/json")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
+            if (audience != null) {
+                request.header("Authorization", "Bearer " + signer.sign(audience));
+            }
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() / 100 != 2) {
+                throw new UpstreamUnavailable(response.statusCode(), method + " " + upstreamUrl + path + " answered "
+                        + response.statusCode() + ": " + errorMessage(response.body()), null);
+            }
+            return JSON.readValue(response.body(), type);
+        } catch (IOException e) {
+            throw new UpstreamUnavailable(0, "Cannot reach the upstream at " + upstreamUrl + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamUnavailable(0, "Interrupted while calling " + upstreamUrl, e);
+        }
+    }
+
+    private static String errorMessage(byte[] body) {
+        try {
+            JsonNode errors = JSON.readTree(body).path("errors");
+            if (errors.isArray() && !errors.isEmpty()) {
+                return errors.get(0).path("message").asText();
+            }
+        } catch (IOException e) {
+            // not JSON: fall through
+        }
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        return text.length() > 200 ? text.substring(0, 200) : text;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.facet.primary;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Wakes every waiting event-stream reader when new events have been committed. */
+public final class EventSignal {
+    private final AtomicReference<CompletableFuture<Void>> next = new AtomicReference<>(new CompletableFuture<>());
+
+    /** Completes after the next commit that appended events. */
+    public CompletableFuture<Void> next() {
+        return next.get();
+    }
+
+    void fire() {
+        next.getAndSet(new CompletableFuture<>()).complete(null);
+    }
+}

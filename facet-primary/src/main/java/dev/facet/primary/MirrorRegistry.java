@@ -1,0 +1,418 @@
+package dev.facet.primary;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.access.AccessLevel;
+import dev.facet.core.access.Caller;
+import dev.facet.core.error.AuthenticationRequired;
+import dev.facet.core.error.Conflict;
+import dev.facet.core.error.InvalidInput;
+import dev.facet.core.error.NotFound;
+import dev.facet.core.error.PermissionDenied;
+import dev.facet.core.event.EventChain;
+import dev.facet.core.mirror.MirrorRequest;
+import dev.facet.core.mirror.MirrorServer;
+import dev.facet.core.mirror.MirrorServerState;
+import dev.facet.core.mirror.RequestState;
+import dev.facet.core.mirror.protocol.AuthorizationRequest;
+import dev.facet.core.mirror.protocol.AuthorizationStatus;
+import dev.facet.core.mirror.protocol.CredentialCheck;
+import dev.facet.core.mirror.protocol.CredentialVerdict;
+import dev.facet.core.mirror.protocol.EventBatch;
+import dev.facet.core.mirror.protocol.FetchToken;
+import dev.facet.core.mirror.protocol.Heartbeat;
+import dev.facet.core.mirror.protocol.HeartbeatAnswer;
+import dev.facet.core.mirror.protocol.RepositoryState;
+import dev.facet.core.mirror.protocol.RepositoryStatePage;
+import dev.facet.core.mirror.protocol.StreamedEvent;
+import dev.facet.core.name.ProjectKey;
+import dev.facet.core.name.RepositorySlug;
+import dev.facet.core.store.Project;
+import dev.facet.core.store.RepositoryRecord;
+import dev.facet.core.store.Store;
+import dev.facet.core.store.StoreTransaction;
+import dev.facet.git.RepositoryStore;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The primary's side of mirroring: authorization requests and their decisions, registered
+ * mirrors and the state their heartbeats report, and what a mirror reads (events, repository
+ * states, credential checks, fetch tokens). Mirrors always call in; nothing here calls a mirror.
+ */
+public final class MirrorRegistry {
+    private static final Logger log = LoggerFactory.getLogger(MirrorRegistry.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A mirror that has not sent a heartbeat for this long is shown OFFLINE. */
+    public static final Duration OFFLINE_AFTER = Duration.ofSeconds(20);
+    static final Duration FETCH_TOKEN_VALIDITY = Duration.ofMinutes(5);
+    static final int MAX_EVENTS_PER_BATCH = 500;
+    public static final String FETCH_TOKEN_PREFIX = "fmt_";
+
+    private final Store store;
+    private final RepositoryStore repositories;
+    private final UserService users;
+    private final EventSignal signal;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final String instanceId;
+    private final String publicKey;
+    private final Supplier<String> baseUrl;
+    private final Executor eventReaders;
+    private final Map<String, FetchGrant> fetchTokens = new ConcurrentHashMap<>();
+
+    private record FetchGrant(String mirrorId, Instant expiresAt) {
+    }
+
+    /** A registered mirror with the state derived from what it last reported. */
+    public record MirrorServerView(MirrorServer server, MirrorServerState state, List<String> projects) {
+    }
+
+    public MirrorRegistry(Store store, RepositoryStore repositories, UserService users, EventSignal signal, Clock clock,
+                          SecureRandom random, String instanceId, String publicKey, Supplier<String> baseUrl,
+                          Executor eventReaders) {
+        this.store = store;
+        this.repositories = repositories;
+        this.users = users;
+        this.signal = signal;
+        this.clock = clock;
+        this.random = random;
+        this.instanceId = instanceId;
+        this.publicKey = publicKey;
+        this.baseUrl = baseUrl;
+        this.eventReaders = eventReaders;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    // ---- called by mirrors, after their signature was verified ----
+
+    /** The key a mirror signs with: the registered one, else the one in its latest request. */
+    public Optional<String> publicKeyOf(String mirrorId) {
+        return store.inTransaction(tx -> tx.mirrorServers().find(mirrorId).map(MirrorServer::publicKey)
+                .or(() -> tx.mirrorRequests().latestFrom(mirrorId).map(MirrorRequest::publicKey)));
+    }
+
+    /** Records a new request, or answers with the pending one when the mirror asks again. */
+    public AuthorizationStatus submit(String verifiedMirrorId, AuthorizationRequest request) {
+        if (!verifiedMirrorId.equals(request.mirrorId())) {
+            throw new InvalidInput("mirrorId", "The request is signed by " + verifiedMirrorId
+                    + " but names mirror " + request.mirrorId() + ".");
+        }
+        String name = ProjectService.requireText("name", "A mirror name", request.name(), 255);
+        String mirrorUrl = requireHttpUrl(request.baseUrl());
+        if (request.mirrorType() == null) {
+            throw new InvalidInput("mirrorType", "A mirror type (SINGLE or FARM) is required.");
+        }
+        MirrorRequest recorded = store.inTransaction(tx -> {
+            Optional<MirrorRequest> pending = tx.mirrorRequests().latestFrom(request.mirrorId())
+                    .filter(r -> r.state() == RequestState.PENDING);
+            if (pending.isPresent()) {
+                return pending.get();
+            }
+            MirrorRequest created = new MirrorRequest(UUID.randomUUID().toString(), request.mirrorId(), name, mirrorUrl,
+                    request.publicKey(), request.mirrorType(), RequestState.PENDING, clock.instant(), null, null);
+            tx.mirrorRequests().create(created);
+            return created;
+        });
+        log.info("mirror {} ({}, {}) asked to be authorized: request {}", recorded.mirrorId(), recorded.name(),
+                recorded.baseUrl(), recorded.id());
+        return status(recorded);
+    }
+
+    public AuthorizationStatus requestStatus(String verifiedMirrorId, String requestId) {
+        MirrorRequest request = store.inTransaction(tx -> tx.mirrorRequests().find(requestId))
+                .filter(r -> r.mirrorId().equals(verifiedMirrorId))
+                .orElseThrow(() -> new NotFound("requestId", "There is no request " + requestId + " from this mirror."));
+        return status(request);
+    }
+
+    private AuthorizationStatus status(MirrorRequest request) {
+        String review = baseUrl.get() + "/admin/mirrors?request=" + request.id();
+        if (request.state() != RequestState.ACCEPTED) {
+            return new AuthorizationStatus(request.id(), request.state(), null, null, null, null, review);
+        }
+        EventChain.Link head = store.inTransaction(tx -> tx.events().head());
+        return new AuthorizationStatus(request.id(), request.state(), instanceId, publicKey, head.sequence(),
+                head.hash(), review);
+    }
+
+    public HeartbeatAnswer heartbeat(String mirrorId, Heartbeat heartbeat) {
+        String report;
+        try {
+            report = JSON.writeValueAsString(heartbeat.worstLags() == null ? List.of() : heartbeat.worstLags());
+        } catch (JsonProcessingException e) {
+            throw new InvalidInput("worstLags", "The worst lags cannot be read.");
+        }
+        store.useTransaction(tx -> {
+            requireRegistered(tx, mirrorId);
+            tx.mirrorServers().recordHeartbeat(mirrorId, clock.instant(), limit(heartbeat.state(), 32),
+                    limit(heartbeat.version(), 64), heartbeat.repositoriesInSync(), heartbeat.repositoriesBehind(),
+                    report);
+        });
+        return new HeartbeatAnswer("INSTALLED", instanceId);
+    }
+
+    /** Events after {@code after}; waits up to {@code wait} for the first one when there is none yet. */
+    public CompletableFuture<EventBatch> events(String mirrorId, long after, Duration wait) {
+        store.useTransaction(tx -> requireRegistered(tx, mirrorId));
+        CompletableFuture<Void> next = signal.next();
+        EventBatch now = readEvents(after);
+        if (!now.events().isEmpty() || wait.isZero() || now.headSequence() < after) {
+            return CompletableFuture.completedFuture(now);
+        }
+        return next.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApplyAsync(ignored -> readEvents(after), eventReaders);
+    }
+
+    private EventBatch readEvents(long after) {
+        return store.inTransaction(tx -> {
+            EventChain.Link head = tx.events().head();
+            List<StreamedEvent> events = tx.events().after(after, MAX_EVENTS_PER_BATCH).stream()
+                    .map(StreamedEvent::of).toList();
+            return new EventBatch(events, head.sequence(), head.hash());
+        });
+    }
+
+    /** The repositories a mirror carries with their refs hashes, read from disk. */
+    public RepositoryStatePage repositoryStates(String mirrorId, int start, int limit) {
+        return store.inTransaction(tx -> {
+            requireRegistered(tx, mirrorId);
+            EventChain.Link head = tx.events().head();
+            Caller mirror = Caller.mirror(mirrorId);
+            List<RepositoryState> carried = new ArrayList<>();
+            int offset = 0;
+            List<RepositoryRecord> batch;
+            do {
+                batch = tx.repositories().listAll(offset, 200);
+                for (RepositoryRecord repository : batch) {
+                    if (AccessRules.onRepository(tx, mirror, repository).allows(AccessLevel.READ)) {
+                        carried.add(describe(tx, repository));
+                    }
+                }
+                offset += batch.size();
+            } while (batch.size() == 200 && carried.size() <= start + limit);
+            List<RepositoryState> window = new ArrayList<>(
+                    carried.subList(Math.min(start, carried.size()), Math.min(carried.size(), start + limit + 1)));
+            Page<RepositoryState> page = Page.of(window, start, limit);
+            return new RepositoryStatePage(page.values(), start, limit, page.isLastPage(), page.nextPageStart(),
+                    head.sequence(), head.hash());
+        });
+    }
+
+    private RepositoryState describe(StoreTransaction tx, RepositoryRecord repository) {
+        boolean projectPublic = tx.projects().findById(repository.projectId()).map(Project::isPublic).orElse(false);
+        return new RepositoryState(repository.id(), repository.projectKey().value(), repository.slug().value(),
+                repository.name().value(), repository.isPublic() || projectPublic,
+                repositories.exists(repository.id()) ? repositories.refsHash(repository.id()).value() : null);
+    }
+
+    /** Checks a mirror's client's credentials and answers what they may do with one repository. */
+    public CredentialVerdict checkCredentials(String mirrorId, CredentialCheck check) {
+        store.useTransaction(tx -> requireRegistered(tx, mirrorId));
+        Caller caller;
+        try {
+            if (check.bearerToken() != null) {
+                caller = users.authenticateToken(check.bearerToken());
+            } else if (check.username() != null) {
+                caller = users.authenticate(check.username(), check.secret());
+            } else {
+                caller = Caller.ANONYMOUS;
+            }
+        } catch (AuthenticationRequired e) {
+            return new CredentialVerdict("BAD_CREDENTIALS", null, AccessLevel.NONE.name(), e.getMessage());
+        }
+        ProjectKey project = ProjectKey.of(check.project());
+        RepositorySlug slug = RepositorySlug.of(check.slug());
+        Caller who = caller;
+        return store.inTransaction(tx -> tx.repositories().find(project, slug)
+                .map(repository -> {
+                    AccessLevel level = AccessRules.onRepository(tx, who, repository);
+                    return level.allows(AccessLevel.READ)
+                            ? new CredentialVerdict("OK", who.isUser() ? who.name().value() : null, level.name(), null)
+                            : notFound(who, project, slug);
+                })
+                .orElseGet(() -> notFound(who, project, slug)));
+    }
+
+    private static CredentialVerdict notFound(Caller caller, ProjectKey project, RepositorySlug slug) {
+        return new CredentialVerdict("NOT_FOUND", caller.isUser() ? caller.name().value() : null,
+                AccessLevel.NONE.name(), "Repository " + project + "/" + slug + " does not exist.");
+    }
+
+    /** A bearer token for the mirror's Git fetches, valid for a few minutes. */
+    public FetchToken fetchToken(String mirrorId) {
+        store.useTransaction(tx -> requireRegistered(tx, mirrorId));
+        Instant now = clock.instant();
+        fetchTokens.values().removeIf(grant -> grant.expiresAt().isBefore(now));
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String token = FETCH_TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        fetchTokens.put(token, new FetchGrant(mirrorId, now.plus(FETCH_TOKEN_VALIDITY)));
+        return new FetchToken(token, FETCH_TOKEN_VALIDITY.toSeconds());
+    }
+
+    /** The mirror a fetch token was issued to, while it is valid and the mirror registered. */
+    public Caller fetchCaller(String token) {
+        FetchGrant grant = fetchTokens.get(token);
+        if (grant == null || grant.expiresAt().isBefore(clock.instant())) {
+            throw new AuthenticationRequired("The mirror fetch token is unknown or expired; ask for a new one.");
+        }
+        boolean registered = store.inTransaction(tx -> tx.mirrorServers().find(grant.mirrorId()).isPresent());
+        if (!registered) {
+            throw new AuthenticationRequired("Mirror " + grant.mirrorId() + " is not registered here.");
+        }
+        return Caller.mirror(grant.mirrorId());
+    }
+
+    // ---- called by administrators ----
+
+    public Page<MirrorRequest> requests(Caller caller, RequestState state, int start, int limit) {
+        requireAdmin(caller);
+        return store.inTransaction(tx -> Page.of(tx.mirrorRequests().list(state, start, limit + 1), start, limit));
+    }
+
+    public MirrorRequest request(Caller caller, String requestId) {
+        requireAdmin(caller);
+        return store.inTransaction(tx -> findRequest(tx, requestId));
+    }
+
+    public MirrorRequest accept(Caller caller, String requestId) {
+        requireAdmin(caller);
+        MirrorRequest accepted = store.inTransaction(tx -> {
+            MirrorRequest request = pending(tx, requestId);
+            tx.mirrorRequests().decide(requestId, RequestState.ACCEPTED, clock.instant(), caller.name().value());
+            tx.mirrorServers().register(new MirrorServer(request.mirrorId(), request.name(), request.baseUrl(),
+                    request.publicKey(), request.type(), true, clock.instant(), null, null, null, 0, 0, null));
+            return tx.mirrorRequests().find(requestId).orElseThrow();
+        });
+        log.info("mirror {} ({}) authorized by {}", accepted.mirrorId(), accepted.baseUrl(), caller);
+        return accepted;
+    }
+
+    public MirrorRequest reject(Caller caller, String requestId) {
+        requireAdmin(caller);
+        MirrorRequest rejected = store.inTransaction(tx -> {
+            pending(tx, requestId);
+            tx.mirrorRequests().decide(requestId, RequestState.REJECTED, clock.instant(), caller.name().value());
+            return tx.mirrorRequests().find(requestId).orElseThrow();
+        });
+        log.info("mirror {} ({}) rejected by {}", rejected.mirrorId(), rejected.baseUrl(), caller);
+        return rejected;
+    }
+
+    public Page<MirrorServerView> servers(Caller caller, int start, int limit) {
+        requireAdmin(caller);
+        return store.inTransaction(tx -> {
+            List<MirrorServerView> views = tx.mirrorServers().list(start, limit + 1).stream()
+                    .map(server -> view(tx, server)).toList();
+            return Page.of(views, start, limit);
+        });
+    }
+
+    public MirrorServerView server(Caller caller, String mirrorId) {
+        requireAdmin(caller);
+        return store.inTransaction(tx -> view(tx, requireRegistered(tx, mirrorId)));
+    }
+
+    /** Sets the projects a mirror carries: all of them, or those named. */
+    public MirrorServerView select(Caller caller, String mirrorId, boolean allProjects, Set<ProjectKey> projects) {
+        requireAdmin(caller);
+        return store.inTransaction(tx -> {
+            MirrorServer server = requireRegistered(tx, mirrorId);
+            Set<Long> ids = new java.util.HashSet<>();
+            for (ProjectKey key : projects) {
+                ids.add(tx.projects().find(key)
+                        .orElseThrow(() -> new NotFound("projects", "Project " + key + " does not exist.")).id());
+            }
+            tx.mirrorServers().select(mirrorId, allProjects, ids);
+            return view(tx, tx.mirrorServers().find(server.id()).orElseThrow());
+        });
+    }
+
+    private MirrorServerView view(StoreTransaction tx, MirrorServer server) {
+        List<String> projects = server.allProjects() ? List.of() : tx.mirrorServers().selectedProjects(server.id())
+                .stream().flatMap(id -> tx.projects().findById(id).stream()).map(p -> p.key().value()).sorted().toList();
+        return new MirrorServerView(server, derivedState(server), projects);
+    }
+
+    /** What the primary shows: the mirror's own report, unless it has gone silent. */
+    MirrorServerState derivedState(MirrorServer server) {
+        Instant now = clock.instant();
+        Instant lastHeard = server.lastSeen() != null ? server.lastSeen() : server.createdAt();
+        if (lastHeard.plus(OFFLINE_AFTER).isBefore(now)) {
+            return MirrorServerState.OFFLINE;
+        }
+        if (server.reportedState() == null) {
+            return MirrorServerState.SYNCHRONIZING;
+        }
+        try {
+            return MirrorServerState.valueOf(server.reportedState());
+        } catch (IllegalArgumentException e) {
+            return MirrorServerState.SYNCHRONIZING;
+        }
+    }
+
+    private static MirrorRequest findRequest(StoreTransaction tx, String requestId) {
+        return tx.mirrorRequests().find(requestId)
+                .orElseThrow(() -> new NotFound("id", "There is no authorization request " + requestId + "."));
+    }
+
+    private static MirrorRequest pending(StoreTransaction tx, String requestId) {
+        MirrorRequest request = findRequest(tx, requestId);
+        if (request.state() != RequestState.PENDING) {
+            throw new Conflict("id", "Request " + requestId + " was already " + request.state().name().toLowerCase()
+                    + (request.decidedBy() == null ? "." : " by " + request.decidedBy() + "."));
+        }
+        return request;
+    }
+
+    private static MirrorServer requireRegistered(StoreTransaction tx, String mirrorId) {
+        return tx.mirrorServers().find(mirrorId)
+                .orElseThrow(() -> new NotFound("mirror", "Mirror " + mirrorId + " is not registered here."));
+    }
+
+    private static void requireAdmin(Caller caller) {
+        if (caller.isAnonymous()) {
+            throw new AuthenticationRequired("Authentication required.");
+        }
+        if (!caller.isAdmin()) {
+            throw new PermissionDenied("Only administrators may manage mirrors.");
+        }
+    }
+
+    private static String requireHttpUrl(String raw) {
+        try {
+            URI uri = new URI(raw);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+            }
+        } catch (Exception e) {
+            // reported below
+        }
+        throw new InvalidInput("baseUrl", "The mirror's base URL must be an absolute http(s) URL, not '" + raw + "'.");
+    }
+
+    private static String limit(String text, int max) {
+        return text == null ? null : text.length() <= max ? text : text.substring(0, max);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.facet.store;
+
+import dev.facet.core.mirror.MirrorRequest;
+import dev.facet.core.mirror.MirrorType;
+import dev.facet.core.mirror.RequestState;
+import dev.facet.core.store.MirrorRequests;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
+
+final class JdbcMirrorRequests implements MirrorRequests {
+    private static final String SELECT = "SELECT id, mirror_id, name, base_url, public_key, mirror_type, state, "
+            + "created_at, decided_at, decided_by FROM mirror_requests ";
+    private final Handle handle;
+
+    JdbcMirrorRequests(Handle handle) {
+        this.handle = handle;
+    }
+
+    @Override
+    public void create(MirrorRequest request) {
+        handle.createUpdate("INSERT INTO mirror_requests (id, mirror_id, name, base_url, public_key, mirror_type, state, "
+                        + "created_at) VALUES (:id, :mirrorId, :name, :baseUrl, :publicKey, :type, :state, :createdAt)")
+                .bind("id", request.id()).bind("mirrorId", request.mirrorId()).bind("name", request.name())
+                .bind("baseUrl", request.baseUrl()).bind("publicKey", request.publicKey())
+                .bind("type", request.type().name()).bind("state", request.state().name())
+                .bind("createdAt", Timestamps.toColumn(request.createdAt())).execute();
+    }
+
+    @Override
+    public Optional<MirrorRequest> find(String requestId) {
+        return handle.createQuery(SELECT + "WHERE id = :id").bind("id", requestId).map(JdbcMirrorRequests::map).findOne();
+    }
+
+    @Override
+    public Optional<MirrorRequest> latestFrom(String mirrorId) {
+        return handle.createQuery(SELECT + "WHERE mirror_id = :mirrorId ORDER BY created_at DESC, id LIMIT 1")
+                .bind("mirrorId", mirrorId).map(JdbcMirrorRequests::map).findOne();
+    }
+
+    @Override
+    public List<MirrorRequest> list(RequestState state, int start, int limit) {
+        String where = state == null ? "" : "WHERE state = :state ";
+        var query = handle.createQuery(SELECT + where + "ORDER BY created_at DESC, id LIMIT :limit OFFSET :start")
+                .bind("limit", limit).bind("start", start);
+        if (state != null) {
+            query.bind("state", state.name());
+        }
+        return query.map(JdbcMirrorRequests::map).list();
+    }
+
+    @Override
+    public void decide(String requestId, RequestState state, Instant decidedAt, String decidedBy) {
+        handle.createUpdate("UPDATE mirror_requests SET state = :state, decided_at = :at, decided_by = :by WHERE id = :id")
+                .bind("state", state.name()).bind("at", Timestamps.toColumn(decidedAt)).bind("by", decidedBy)
+                .bind("id", requestId).execute();
+    }
+
+    private static MirrorRequest map(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new MirrorRequest(rs.getString("id"), rs.getString("mirror_id"), rs.getString("name"),
+                rs.getString("base_url"), rs.getString("public_key"), MirrorType.valueOf(rs.getString("mirror_type")),
+                RequestState.valueOf(rs.getString("state")), Timestamps.fromColumn(rs, "created_at"),
+                Timestamps.fromNullableColumn(rs, "decided_at"), rs.getString("decided_by"));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.facet.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.facet.core.store.InstanceSettings;
+import dev.facet.core.store.MirrorStore;
+import dev.facet.core.store.MirrorTransaction;
+import dev.facet.core.store.MirroredRepositories;
+import dev.facet.core.store.UpstreamLinks;
+import java.util.function.Function;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/** A mirror's database (embedded H2 by default), migrated by Flyway from its own migrations when opened. */
+public final class JdbcMirrorStore implements MirrorStore {
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+
+    private JdbcMirrorStore(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    public static JdbcMirrorStore open(DatabaseSettings settings) {
+        return new JdbcMirrorStore(JdbcStore.openMigrated(settings, "classpath:db/mirror"));
+    }
+
+    @Override
+    public <T> T inTransaction(Function<MirrorTransaction, T> work) {
+        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> work.apply(new MirrorTransaction() {
+            @Override
+            public UpstreamLinks upstream() {
+                return new JdbcUpstreamLinks(handle);
+            }
+
+            @Override
+            public MirroredRepositories repositories() {
+                return new JdbcMirroredRepositories(handle);
+            }
+
+            @Override
+            public InstanceSettings instanceSettings() {
+                return new JdbcInstanceSettings(handle);
+            }
+        }));
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.facet.store;
+
+import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.name.ProjectKey;
+import dev.facet.core.name.RepositorySlug;
+import dev.facet.core.store.MirroredRepositories;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
+
+final class JdbcMirroredRepositories implements MirroredRepositories {
+    private static final String SELECT = "SELECT id, project_key, slug, name, is_public, upstream_refs_hash, "
+            + "local_refs_hash, sync_requested, last_synced_at, behind_since FROM mirrored_repositories ";
+    private final Handle handle;
+
+    JdbcMirroredRepositories(Handle handle) {
+        this.handle = handle;
+    }
+
+    @Override
+    public void save(MirroredRepository repository) {
+        handle.createUpdate("DELETE FROM mirrored_repositories WHERE id = :id").bind("id", repository.id()).execute();
+        handle.createUpdate("INSERT INTO mirrored_repositories (id, project_key, slug, name, is_public, upstream_refs_hash, "
+                        + "local_refs_hash, sync_requested, last_synced_at, behind_since) VALUES (:id, :project, :slug, "
+                        + ":name, :isPublic, :upstreamHash, :localHash, :syncRequested, :lastSynced, :behindSince)")
+                .bind("id", repository.id()).bind("project", repository.projectKey().value())
+                .bind("slug", repository.slug().value()).bind("name", repository.name())
+                .bind("isPublic", repository.isPublic()).bind("upstreamHash", repository.upstreamRefsHash())
+                .bind("localHash", repository.localRefsHash()).bind("syncRequested", repository.syncRequested())
+                .bind("lastSynced", Timestamps.toNullableColumn(repository.lastSyncedAt()))
+                .bind("behindSince", Timestamps.toNullableColumn(repository.behindSince())).execute();
+    }
+
+    @Override
+    public Optional<MirroredRepository> find(long repositoryId) {
+        return handle.createQuery(SELECT + "WHERE id = :id").bind("id", repositoryId)
+                .map(JdbcMirroredRepositories::map).findOne();
+    }
+
+    @Override
+    public Optional<MirroredRepository> find(String projectKey, String slug) {
+        return handle.createQuery(SELECT + "WHERE project_key = :project AND slug = :slug")
+                .bind("project", projectKey).bind("slug", slug).map(JdbcMirroredRepositories::map).findOne();
+    }
+
+    @Override
+    public List<MirroredRepository> all() {
+        return handle.createQuery(SELECT + "ORDER BY id").map(JdbcMirroredRepositories::map).list();
+    }
+
+    @Override
+    public void delete(long repositoryId) {
+        handle.createUpdate("DELETE FROM mirrored_repositories WHERE id = :id").bind("id", repositoryId).execute();
+    }
+
+    private static MirroredRepository map(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new MirroredRepository(rs.getLong("id"), new ProjectKey(rs.getString("project_key")),
+                new RepositorySlug(rs.getString("slug")), rs.getString("name"), rs.getBoolean("is_public"),
+                rs.getString("upstream_refs_hash"), rs.getString("local_refs_hash"), rs.getBoolean("sync_requested"),
+                Timestamps.fromNullableColumn(rs, "last_synced_at"), Timestamps.fromNullableColumn(rs, "behind_since"));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.facet.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.mirror.MirrorRequest;
+import dev.facet.primary.MirrorRegistry;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+
+/** The admin-facing JSON shapes of mirrors and their requests, named as Bitbucket names them. */
+final class MirroringJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private MirroringJson() {
+    }
+
+    record MirrorRequestJson(String id, String mirrorId, String name, String baseUrl, String mirrorType, String state,
+                             long createdDate, Long decidedDate, String decidedBy) {
+        static MirrorRequestJson of(MirrorRequest request) {
+            return new MirrorRequestJson(request.id(), request.mirrorId(), request.name(), request.baseUrl(),
+                    request.type().name(), request.state().name(), request.createdAt().toEpochMilli(),
+                    millis(request.decidedAt()), request.decidedBy());
+        }
+    }
+
+    record MirrorServerJson(String id, String name, String baseUrl, String mirrorType, boolean enabled,
+                            Long lastSeenDate, String state, String version, int repositoriesInSync,
+                            int repositoriesBehind, JsonNode worstLags, boolean allProjects, List<String> projects,
+                            List<Object> nodes) {
+        static MirrorServerJson of(MirrorRegistry.MirrorServerView view) {
+            var server = view.server();
+            return new MirrorServerJson(server.id(), server.name(), server.baseUrl(), server.type().name(), true,
+                    millis(server.lastSeen()), view.state().name(), server.version(), server.repositoriesInSync(),
+                    server.repositoriesBehind(), lags(server.report()), server.allProjects(), view.projects(), List.of());
+        }
+    }
+
+    record Selection(Boolean allProjects, List<String> projects) {
+    }
+
+    record Identity(String id, String publicKey) {
+    }
+
+    private static Long millis(Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
+    }
+
+    private static JsonNode lags(String report) {
+        try {
+            return report == null ? JSON.createArrayNode() : JSON.readTree(report);
+        } catch (IOException e) {
+            return JSON.createArrayNode();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.facet.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.access.Caller;
+import dev.facet.core.error.InvalidInput;
+import dev.facet.core.identity.KeyLookup;
+import dev.facet.core.identity.RequestTokens;
+import dev.facet.core.identity.TokenRejected;
+import dev.facet.core.mirror.RequestState;
+import dev.facet.core.mirror.protocol.AuthorizationRequest;
+import dev.facet.core.mirror.protocol.CredentialCheck;
+import dev.facet.core.mirror.protocol.Heartbeat;
+import dev.facet.core.name.ProjectKey;
+import dev.facet.primary.MirrorRegistry;
+import dev.facet.primary.Page;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The primary's mirroring API: the admin side (requests, decisions, registered mirrors) and the
+ * mirror side, where every request is a one-time JWT signed by the mirror's key.
+ */
+final class MirroringRoutes {
+    static final String API = "/rest/mirroring/latest";
+    private static final long MAX_WAIT_SECONDS = 55;
+
+    private final MirrorRegistry registry;
+    private final RequestTokens tokens;
+    private final ObjectMapper json;
+    private final String publicKey;
+
+    MirroringRoutes(MirrorRegistry registry, RequestTokens tokens, ObjectMapper json, String publicKey) {
+        this.registry = registry;
+        this.tokens = tokens;
+        this.json = json;
+        this.publicKey = publicKey;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get(API + "/instance", ctx -> ctx.json(new MirroringJson.Identity(registry.instanceId(), publicKey)));
+
+        // Mirror side: signed by the mirror.
+        routes.post(API + "/requests", ctx -> {
+            AuthorizationRequest request = PrimaryRoutes.body(json, ctx, AuthorizationRequest.class);
+            if (request.mirrorId() == null || request.publicKey() == null) {
+                throw new InvalidInput("mirrorId", "A request needs the mirror's id and public key.");
+            }
+            String mirrorId = verify(ctx, issuer -> issuer.equals(request.mirrorId())
+                    ? Optional.of(request.publicKey()) : Optional.empty());
+            ctx.status(201).json(registry.submit(mirrorId, request));
+        });
+        routes.get(API + "/requests/{id}/status", ctx ->
+                ctx.json(registry.requestStatus(verify(ctx, registry::publicKeyOf), ctx.pathParam("id"))));
+        routes.get(API + "/events", ctx -> {
+            String mirrorId = verify(ctx, registry::publicKeyOf);
+            long after = longParam(ctx, "after", 0);
+            long wait = Math.min(MAX_WAIT_SECONDS, longParam(ctx, "waitSeconds", 0));
+            ctx.future(() -> registry.events(mirrorId, after, Duration.ofSeconds(wait)).thenAccept(ctx::json));
+        });
+        routes.get(API + "/repo-hashes", ctx -> ctx.json(registry.repositoryStates(verify(ctx, registry::publicKeyOf),
+                (int) longParam(ctx, "start", 0), (int) Math.min(Page.MAX_LIMIT, Math.max(1, longParam(ctx, "limit", 500))))));
+        routes.post(API + "/heartbeat", ctx -> {
+            String mirrorId = verify(ctx, registry::publicKeyOf);
+            ctx.json(registry.heartbeat(mirrorId, PrimaryRoutes.body(json, ctx, Heartbeat.class)));
+        });
+        routes.post(API + "/authenticate", ctx -> {
+            String mirrorId = verify(ctx, registry::publicKeyOf);
+            ctx.json(registry.checkCredentials(mirrorId, PrimaryRoutes.body(json, ctx, CredentialCheck.class)));
+        });
+        routes.post(API + "/fetch-token", ctx -> ctx.json(registry.fetchToken(verify(ctx, registry::publicKeyOf))));
+
+        // Admin side.
+        routes.get(API + "/requests", ctx -> ctx.json(RestJson.Paged.of(registry.requests(caller(ctx),
+                requestState(ctx.queryParam("state")), PrimaryRoutes.start(ctx), PrimaryRoutes.limit(ctx)),
+                MirroringJson.MirrorRequestJson::of)));
+        routes.get(API + "/requests/{id}", ctx ->
+                ctx.json(MirroringJson.MirrorRequestJson.of(registry.request(caller(ctx), ctx.pathParam("id")))));
+        routes.post(API + "/requests/{id}/accept", ctx ->
+                ctx.json(MirroringJson.MirrorRequestJson.of(registry.accept(caller(ctx), ctx.pathParam("id")))));
+        routes.post(API + "/requests/{id}/reject", ctx ->
+                ctx.json(MirroringJson.MirrorRequestJson.of(registry.reject(caller(ctx), ctx.pathParam("id")))));
+        routes.get(API + "/mirrorServers", ctx -> ctx.json(RestJson.Paged.of(registry.servers(caller(ctx),
+                PrimaryRoutes.start(ctx), PrimaryRoutes.limit(ctx)), MirroringJson.MirrorServerJson::of)));
+        routes.get(API + "/mirrorServers/{id}", ctx ->
+                ctx.json(MirroringJson.MirrorServerJson.of(registry.server(caller(ctx), ctx.pathParam("id")))));
+        routes.put(API + "/mirrorServers/{id}/projects", ctx -> {
+            MirroringJson.Selection selection = PrimaryRoutes.body(json, ctx, MirroringJson.Selection.class);
+            Set<ProjectKey> projects = new LinkedHashSet<>();
+            if (selection.projects() != null) {
+                selection.projects().forEach(key -> projects.add(ProjectKey.of(key)));
+            }
+            boolean all = selection.allProjects() == null ? projects.isEmpty() : selection.allProjects();
+            ctx.json(MirroringJson.MirrorServerJson.of(registry.select(caller(ctx), ctx.pathParam("id"), all, projects)));
+        });
+    }
+
+    /** Whether a request to this path carries a mirror's signed token rather than a user's credentials. */
+    static boolean isSignedByMirror(String path, String authorization) {
+        return path.startsWith(API) && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                && authorization.chars().filter(c -> c == '.').count() == 2;
+    }
+
+    private String verify(Context ctx, KeyLookup keys) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new TokenRejected(TokenRejected.Reason.MALFORMED,
+                    "This endpoint needs a request signed by a mirror (Authorization: Bearer <token>).");
+        }
+        return tokens.verify(header.substring(7).strip(), registry.instanceId(), keys).issuer();
+    }
+
+    private static Caller caller(Context ctx) {
+        return PrimaryRoutes.caller(ctx);
+    }
+
+    private static RequestState requestState(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return RequestState.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput("state", "Unknown state '" + raw + "'; use PENDING, ACCEPTED or REJECTED.");
+        }
+    }
+
+    private static long longParam(Context ctx, String name, long fallback) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(raw);
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInput(name, "'" + name + "' must be a whole number of at least 0.");
+    }
+}
