@@ -6,10 +6,12 @@
 # OUT_DIR defaults to bench/work/repo-<VERSION>-<size>. It receives:
 #   base.git     the repository the servers serve: ~10,000 commits (1,000 with --small) over a
 #                few thousand files in nested directories, branches and tags, packed with
-#                `git repack -adb --write-bitmap-index`
+#                `git repack -adfb --write-bitmap-index` (-f: fast-import's own deltas are poor;
+#                the servers' copies are then repacked with `git repack -adb --write-bitmap-index`)
 #   next.git     base.git plus 200 more commits on main (what the fetch benchmark fetches)
 #   manifest     object ids and sizes, printed at the end
-#   .complete    "<VERSION> <size>"; a later run with the same version reuses OUT_DIR as is
+#   .complete    "<VERSION> <size> <generator hash>"; a later run with the same stamp reuses
+#                OUT_DIR as is (--force regenerates it anyway)
 #
 # Same bytes every run: the history comes from bench/lib/gen_repo.py (fixed seed, fixed names,
 # fixed dates) through `git fast-import`, so every object id is the same everywhere; the packs
@@ -25,14 +27,16 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --small) size=small ;;
     --force) force=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     -*) echo "make-repo: unknown option $1" >&2; exit 2 ;;
     *) out="$1" ;;
   esac
   shift
 done
 out="${out:-$here/work/repo-$VERSION-$size}"
-stamp="$VERSION $size"
+# The generator's own hash is part of the stamp too: editing it without bumping VERSION still
+# regenerates rather than reusing a stale repository.
+stamp="$VERSION $size $(sha256sum "$here/lib/gen_repo.py" | cut -c1-12)"
 
 if [ "$force" = 0 ] && [ -f "$out/.complete" ] && [ "$(cat "$out/.complete")" = "$stamp" ]; then
   echo "make-repo: reusing $out ($stamp)" >&2

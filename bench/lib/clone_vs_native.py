@@ -319,6 +319,7 @@ class FacetServer(Server):
 
     def __init__(self, args, run_dir, base_git, expected_refs):
         self.proc = None
+        self.updated = False
         self.repacked_by_harness = False
         self.pack_bytes = None
         self.started = args.facet_url is None
@@ -435,6 +436,7 @@ class FacetServer(Server):
             time.sleep(0.5)
 
     def push_update(self, next_git):
+        self.updated = True
         git_out(next_git, "push", "-q", self.push_url, "refs/heads/main")
         if not self.started:
             want = git_out(next_git, "rev-parse", "refs/heads/main")
@@ -443,6 +445,14 @@ class FacetServer(Server):
                 if time.time() > deadline:
                     raise BenchError(f"{self.url} did not show the pushed main within 600 s")
                 time.sleep(0.2)
+
+    def restore(self, base_git):
+        """Puts an already-running Facet's repository back to the benchmark's base state, so
+        that the next run (even one without --facet-push-url) finds what it expects."""
+        if self.started or not self.push_url or not self.updated:
+            return
+        log("Facet: restoring the repository to the base state (git push --mirror)")
+        git_out(base_git, "push", "-q", "--mirror", self.push_url)
 
     def stop(self):
         if self.proc is not None:
@@ -508,7 +518,7 @@ class Bench:
         self.record(server, label + " wall", wall)
         if cpu is not None:
             self.record(server, label + " cpu", cpu)
-        log(f"{server.name:6} {label} clone: {wall:7.2f} s wall, server CPU {fmt(cpu)} s")
+        log(f"{server.name:6} {label} clone: {wall:7.2f} s wall, server CPU {fmt(cpu)}{'' if cpu is None else ' s'}")
         return d
 
     def concurrent(self, server, n):
@@ -540,7 +550,7 @@ class Bench:
             self.record(server, "concurrent cpu", cpu)
             self.record(server, "concurrent rss", peak / 2 ** 20)
         log(f"{server.name:6} {n} concurrent clones: {wall:7.2f} s wall, {n / wall:.3f} clones/s, "
-            f"server CPU {fmt(cpu)} s per clone, peak RSS {fmt(peak and peak / 2 ** 20, 0)} MiB")
+            f"server CPU {fmt(cpu)}{'' if cpu is None else ' s'} per clone, peak RSS {fmt(peak and peak / 2 ** 20, 0)} MiB")
 
     def fetch(self, server, template):
         d = self.dest()
@@ -552,7 +562,7 @@ class Bench:
         if cpu is not None:
             self.record(server, "fetch cpu", cpu)
         log(f"{server.name:6} fetch of {self.manifest['next_new_commits']} commits: {wall:7.2f} s wall, "
-            f"server CPU {fmt(cpu)} s")
+            f"server CPU {fmt(cpu)}{'' if cpu is None else ' s'}")
 
 
 def fmt(v, digits=3):
@@ -648,6 +658,7 @@ def machine_info():
         ("git", first_line(["git", "--version"])),
         ("java", first_line(["java", "-version"])),
         ("nginx", first_line(["nginx", "-v"])),
+        ("load average", " ".join(open("/proc/loadavg").read().split()[:3]) + " (at start; the machine may be shared)"),
         ("Facet commit", head + (" (with uncommitted changes)" if dirty not in ("", "?") else "")),
     ]
 
@@ -716,7 +727,8 @@ def main():
     ensure_packages()
 
     # The repository, generated once and cached under bench/work/.
-    subprocess.run([os.path.join(BENCH, "make-repo.sh")] + (["--small"] if args.small else []), check=True)
+    if subprocess.run([os.path.join(BENCH, "make-repo.sh")] + (["--small"] if args.small else [])).returncode:
+        sys.exit("bench: FAILED: bench/make-repo.sh could not generate the repository")
     repo_dir = os.path.join(WORK, f"repo-{read_version()}-{'small' if args.small else 'full'}")
     manifest = read_manifest(repo_dir)
     base_git, next_git = os.path.join(repo_dir, "base.git"), os.path.join(repo_dir, "next.git")
@@ -725,6 +737,7 @@ def main():
     run_dir = os.path.join(WORK, f"run-{stamp}")
     os.makedirs(run_dir)
     servers = []
+    facet = None
     ok = False
     try:
         native = NativeServer(run_dir, base_git, args.concurrency)
@@ -773,6 +786,11 @@ def main():
     except KeyboardInterrupt:
         print("\nbench: interrupted", file=sys.stderr)
     finally:
+        try:
+            if facet is not None:
+                facet.restore(base_git)
+        except BenchError as e:
+            print(f"bench: could not restore the Facet repository: {e}", file=sys.stderr)
         for s in reversed(servers):
             s.stop()
         if ok and not args.keep:
@@ -793,7 +811,8 @@ def report(args, stamp, info, manifest, native, facet, b, rows):
         facet_desc = (f"Facet primary started by the harness (`facet primary --port 0`, JVM pid "
                       f"{facet.proc.pid}), repository pushed with `git push --mirror`")
     else:
-        facet_desc = f"already-running Facet at {facet.url} (not started by the harness)"
+        facet_desc = (f"already-running Facet at {facet.url} (not started by the harness, so its "
+                      "'cold' clone is only the first clone of this run)")
     if facet.repacked_by_harness:
         facet_desc += "; the Facet side was repacked by the harness (`git repack -adb --write-bitmap-index`)"
     else:
@@ -815,8 +834,9 @@ def report(args, stamp, info, manifest, native, facet, b, rows):
         ("runs", f"1 cold + {args.runs} warm clones, {args.concurrency} concurrent clones once, "
                  f"{args.runs} fetches, per server; Facet and native alternate"),
     ]
-    raw = [f"- {srv} {what}: " + ", ".join(f"{v:.3f}" for v in vals)
-           for (srv, what), vals in sorted(b.raw.items())]
+    units = {"wall": "s", "cpu": "s server CPU", "throughput": "clones/s", "rss": "MiB"}
+    raw = [f"- {what} ({units[what.split()[-1]]}): {srv} " + ", ".join(f"{v:.3f}" for v in vals)
+           for (what, srv), vals in sorted(((w, s), v) for (s, w), v in b.raw.items())]
 
     print()
     print("clone-vs-native: Facet against native git http-backend, same run, same repository")

@@ -42,9 +42,11 @@ public final class PrimaryInstance implements AutoCloseable {
     private final String instanceId;
     private final MirrorRegistry mirrors;
     private final ExecutorService eventReaders;
+    private final EventSignal signal;
 
     private PrimaryInstance(Store store, PrimaryWebServer web, String instanceId, MirrorRegistry mirrors,
-                            ExecutorService eventReaders) {
+                            ExecutorService eventReaders, EventSignal signal) {
+        this.signal = signal;
         this.store = store;
         this.web = web;
         this.instanceId = instanceId;
@@ -91,7 +93,7 @@ public final class PrimaryInstance implements AutoCloseable {
             web.get().start();
             store.useTransaction(tx -> tx.instanceSettings().put(BASE_URL, web.get().baseUrl()));
             log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);
-            return new PrimaryInstance(store, web.get(), identity.id(), mirrors, eventReaders);
+            return new PrimaryInstance(store, web.get(), identity.id(), mirrors, eventReaders, signal);
         } catch (RuntimeException e) {
             eventReaders.shutdownNow();
             store.close();
@@ -128,6 +130,8 @@ public final class PrimaryInstance implements AutoCloseable {
     @Override
     public void close() {
         try {
+            // Answer the mirrors' pending long-polls now, so that stopping does not wait for them to time out.
+            signal.wakeAll();
             web.stop();
         } finally {
             eventReaders.shutdownNow();

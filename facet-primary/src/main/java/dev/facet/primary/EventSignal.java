@@ -15,4 +15,9 @@ public final class EventSignal {
     void fire() {
         next.getAndSet(new CompletableFuture<>()).complete(null);
     }
+
+    /** Wakes every waiting reader even though nothing new was committed (on shutdown). */
+    public void wakeAll() {
+        fire();
+    }
 }

@@ -1,0 +1,84 @@
+package dev.facet.cli;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A real mirror node in this JVM on a free port with a fresh home, registered with a {@link TestPrimary}. */
+final class TestMirror implements AutoCloseable {
+    final Path home;
+    final MirrorInstance instance;
+    final RestClient anonymous;
+
+    private TestMirror(Path home, MirrorInstance instance) {
+        this.home = home;
+        this.instance = instance;
+        this.anonymous = RestClient.anonymous(instance.baseUrl());
+    }
+
+    static TestMirror start(Path home, TestPrimary primary, Map<String, String> extraSettings) {
+        Map<String, String> flags = new HashMap<>(extraSettings);
+        flags.put(RawSettings.PORT, "0");
+        flags.put(RawSettings.UPSTREAM_URL, primary.baseUrl());
+        flags.put(RawSettings.MIRROR_NAME, home.getFileName().toString());
+        return new TestMirror(home, MirrorInstance.start(MirrorSettings.load(home, flags, Map.of())));
+    }
+
+    /** Starts a mirror and authorizes it through the primary's REST API, as an administrator would. */
+    static TestMirror startAuthorized(Path home, TestPrimary primary) {
+        return startAuthorized(home, primary, Map.of());
+    }
+
+    static TestMirror startAuthorized(Path home, TestPrimary primary, Map<String, String> extraSettings) {
+        TestMirror mirror = start(home, primary, extraSettings);
+        mirror.authorizeOn(primary);
+        return mirror;
+    }
+
+    void authorizeOn(TestPrimary primary) {
+        String requestId = awaitPendingRequest(primary);
+        TestPrimary.expect(200, primary.admin.post("/rest/mirroring/latest/requests/" + requestId + "/accept", null));
+        awaitState("SYNCHRONIZED");
+    }
+
+    String awaitPendingRequest(TestPrimary primary) {
+        String[] id = new String[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (JsonNode request : primary.admin.get("/rest/mirroring/latest/requests?state=PENDING").json()
+                    .path("values")) {
+                if (request.path("mirrorId").asText().equals(instance.instanceId())) {
+                    id[0] = request.path("id").asText();
+                    return true;
+                }
+            }
+            return false;
+        });
+        return id[0];
+    }
+
+    void awaitState(String state) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> state.equals(anonymous.get("/status").json()
+                .path("state").asText()));
+    }
+
+    String baseUrl() {
+        return instance.baseUrl();
+    }
+
+    String gitUrl(String user, String secret, String project, String slug) {
+        return baseUrl().replace("://", "://" + user + ":" + secret + "@") + "/scm/" + project + "/" + slug + ".git";
+    }
+
+    String anonymousGitUrl(String project, String slug) {
+        return baseUrl() + "/scm/" + project + "/" + slug + ".git";
+    }
+
+    @Override
+    public void close() {
+        instance.close();
+    }
+}
