@@ -352,12 +352,11 @@ public final class MirrorRegistry {
     private MirrorServerView view(StoreTransaction tx, MirrorServer server) {
         List<String> projects = server.allProjects() ? List.of() : tx.mirrorServers().selectedProjects(server.id())
                 .stream().flatMap(id -> tx.projects().findById(id).stream()).map(p -> p.key().value()).sorted().toList();
-        return new MirrorServerView(server, derivedState(server), projects);
+        return new MirrorServerView(server, derivedState(server, clock.instant()), projects);
     }
 
     /** What the primary shows: the mirror's own report, unless it has gone silent. */
-    MirrorServerState derivedState(MirrorServer server) {
-        Instant now = clock.instant();
+    static MirrorServerState derivedState(MirrorServer server, Instant now) {
         Instant lastHeard = server.lastSeen() != null ? server.lastSeen() : server.createdAt();
         if (lastHeard.plus(OFFLINE_AFTER).isBefore(now)) {
             return MirrorServerState.OFFLINE;

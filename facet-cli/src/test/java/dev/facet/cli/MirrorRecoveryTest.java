@@ -1,0 +1,83 @@
+package dev.facet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import dev.facet.core.mirror.MirroredRepository;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a mirror missed is repaired: pushes while it was down, and changes that never produced an event. */
+class MirrorRecoveryTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void mirrorStoppedWhilePushesHappenCatchesUpWithoutANewApproval() {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            primary.createProject("REC");
+            primary.createRepository("REC", "busy", false);
+            GitClient git = new GitClient(work.resolve("git-home"));
+            String url = primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "REC", "busy");
+            Path source = git.newWorkTree(work.resolve("source"), "a.txt");
+            git.run(source, "push", "-q", url, "main").requireSuccess();
+
+            Path mirrorHome = work.resolve("mirror");
+            TestMirror.startAuthorized(mirrorHome, primary).close();
+
+            for (int i = 0; i < 3; i++) {
+                git.commitFile(source, "while-down-" + i + ".txt", "pushed while the mirror was down\n");
+                git.run(source, "push", "-q", url, "main").requireSuccess();
+            }
+            primary.createRepository("REC", "born-while-down", false);
+            String head = git.run(source, "rev-parse", "HEAD").requireSuccess().stdout().strip();
+
+            try (TestMirror again = TestMirror.start(mirrorHome, primary, Map.of())) {
+                again.awaitState("SYNCHRONIZED");
+                assertThat(git.lsRemote(work, again.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "REC", "busy")))
+                        .contains(head + "\trefs/heads/main");
+                assertThat(primary.admin.get("/rest/mirroring/latest/requests").json().path("values")).hasSize(1);
+                Optional<MirroredRepository> born =
+                        again.instance.store().inTransaction(tx -> tx.repositories().find("REC", "born-while-down"));
+                assertThat(born).isPresent();
+            }
+        }
+    }
+
+    @Test
+    void changeThatNeverProducedAnEventIsRepairedByReconciliation() throws Exception {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            primary.createProject("REC");
+            long id = TestPrimary.expect(201, primary.admin.post("/rest/api/1.0/projects/REC/repos",
+                    RestClient.json("name", "silent"))).json().path("id").asLong();
+            GitClient git = new GitClient(work.resolve("git-home"));
+            String url = primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "REC", "silent");
+            Path source = git.newWorkTree(work.resolve("source"), "a.txt", "b.txt");
+            git.run(source, "push", "-q", url, "main").requireSuccess();
+            ObjectId first = ObjectId.fromString(git.run(source, "rev-parse", "HEAD~1").requireSuccess().stdout().strip());
+
+            try (TestMirror mirror = TestMirror.startAuthorized(work.resolve("mirror"), primary,
+                    Map.of(RawSettings.RECONCILE_SECONDS, "1"))) {
+                // Move a ref on the primary's disk behind Facet's back: no push, so no event reaches the mirror.
+                try (Repository onDisk = new FileRepositoryBuilder()
+                        .setGitDir(primary.home.resolve("data/repositories/" + id).toFile()).setMustExist(true).build()) {
+                    RefUpdate update = onDisk.updateRef("refs/heads/silently-created");
+                    update.setNewObjectId(first);
+                    assertThat(update.update()).isEqualTo(RefUpdate.Result.NEW);
+                }
+
+                await().atMost(Duration.ofSeconds(15)).until(() -> git.lsRemote(work,
+                        mirror.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "REC", "silent"))
+                        .contains(first.name() + "\trefs/heads/silently-created"));
+            }
+        }
+    }
+}
