@@ -123,6 +123,13 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
     }
 
     @Override
+    public int packCount(long repositoryId) {
+        String[] packs = directory(repositoryId).resolve("objects").resolve("pack").toFile()
+                .list((dir, name) -> name.endsWith(".pack"));
+        return packs == null ? 0 : packs.length;
+    }
+
+    @Override
     public void setHead(long repositoryId, String branch) {
         try (Repository repository = open(repositoryId)) {
             Ref head = repository.exactRef(org.eclipse.jgit.lib.Constants.HEAD);

@@ -24,6 +24,9 @@ public interface RepositoryStore {
     /** Packs everything into one pack with a reachability bitmap, which cuts the CPU of serving clones. */
     void repack(long repositoryId);
 
+    /** How many pack files the repository has; many of them slow serving down until the next repack. */
+    int packCount(long repositoryId);
+
     /** Points HEAD at {@code branch} (a full ref name), as the upstream's HEAD does. */
     void setHead(long repositoryId, String branch);
 

@@ -149,6 +149,7 @@ public final class EventFollower {
                     reconciler.reconcile();
                 }
             }
+            case MIRROR_SELECTION_CHANGED -> reconciler.reconcile();
             default -> log.debug("event {} of type {} needs nothing here", event.sequence(), event.type());
         }
     }

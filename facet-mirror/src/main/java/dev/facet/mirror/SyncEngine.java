@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncEngine {
     private static final Logger log = LoggerFactory.getLogger("facet.sync");
+    /** Each fetch adds a pack; past this many, the repository is repacked into one with a bitmap. */
+    static final int MAX_PACKS = 16;
 
     private final MirrorStore store;
     private final RepositoryStore repositories;
@@ -181,23 +183,21 @@ public final class SyncEngine {
         if (outcome.headTarget() != null) {
             repositories.setHead(repositoryId, outcome.headTarget());
         }
-        if (first) {
+        if (first || repositories.packCount(repositoryId) > MAX_PACKS) {
             repositories.repack(repositoryId);
         }
         String localHash = repositories.refsHash(repositoryId).value();
         Instant now = clock.instant();
         store.inTransaction(tx -> {
-            MirroredRepository current = tx.repositories().find(repositoryId).orElse(null);
-            if (current == null) {
-                return null;
-            }
-            boolean inSync = localHash.equals(current.upstreamRefsHash());
-            String upstreamHash = current.upstreamRefsHash() == null ? localHash : current.upstreamRefsHash();
-            boolean matches = localHash.equals(upstreamHash);
-            tx.repositories().save(new MirroredRepository(current.id(), current.projectKey(), current.slug(),
-                    current.name(), current.isPublic(), upstreamHash, localHash, false, now,
-                    matches ? null : current.behindSince() == null ? now : current.behindSince()));
-            return inSync;
+            tx.repositories().find(repositoryId).ifPresent(current -> {
+                // Until an event or a reconciliation says otherwise, what was just fetched is the upstream's state.
+                String upstreamHash = current.upstreamRefsHash() == null ? localHash : current.upstreamRefsHash();
+                boolean matches = localHash.equals(upstreamHash);
+                tx.repositories().save(new MirroredRepository(current.id(), current.projectKey(), current.slug(),
+                        current.name(), current.isPublic(), upstreamHash, localHash, false, now,
+                        matches ? null : current.behindSince() == null ? now : current.behindSince()));
+            });
+            return null;
         });
         long millis = (System.nanoTime() - started) / 1_000_000;
         observer.onSynced(repositoryId, millis, outcome.bytesReceived());

@@ -10,6 +10,7 @@ import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.event.EventChain;
+import dev.facet.core.event.EventType;
 import dev.facet.core.mirror.MirrorRequest;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorServerState;
@@ -77,12 +78,27 @@ public final class MirrorRegistry {
     private final Supplier<String> baseUrl;
     private final Executor eventReaders;
     private final Map<String, FetchGrant> fetchTokens = new ConcurrentHashMap<>();
+    private final Map<String, Duration> clockSkews = new ConcurrentHashMap<>();
 
     private record FetchGrant(String mirrorId, Instant expiresAt) {
     }
 
-    /** A registered mirror with the state derived from what it last reported. */
-    public record MirrorServerView(MirrorServer server, MirrorServerState state, List<String> projects) {
+    /**
+     * A registered mirror with the state derived from what it last reported.
+     *
+     * @param clockSkew how far the mirror's clock was ahead of this one at its last signed request, or null
+     */
+    public record MirrorServerView(MirrorServer server, MirrorServerState state, List<String> projects,
+                                   Duration clockSkew) {
+    }
+
+    /** Remembers the clock skew measured on a mirror's signed request, to show it before it breaks anything. */
+    public void noteClockSkew(String mirrorId, Duration skew) {
+        clockSkews.put(mirrorId, skew);
+        if (skew.abs().compareTo(Duration.ofSeconds(2)) > 0) {
+            log.warn("mirror {}: its clock is {} ms {} this primary's", mirrorId, skew.abs().toMillis(),
+                    skew.isNegative() ? "behind" : "ahead of");
+        }
     }
 
     public MirrorRegistry(Store store, RepositoryStore repositories, UserService users, EventSignal signal, Clock clock,
@@ -345,6 +361,8 @@ public final class MirrorRegistry {
                         .orElseThrow(() -> new NotFound("projects", "Project " + key + " does not exist.")).id());
             }
             tx.mirrorServers().select(mirrorId, allProjects, ids);
+            tx.events().append(EventType.MIRROR_SELECTION_CHANGED, null,
+                    "{\"mirrorId\":" + JSON.valueToTree(mirrorId) + "}", clock.instant());
             return view(tx, tx.mirrorServers().find(server.id()).orElseThrow());
         });
     }
@@ -352,7 +370,8 @@ public final class MirrorRegistry {
     private MirrorServerView view(StoreTransaction tx, MirrorServer server) {
         List<String> projects = server.allProjects() ? List.of() : tx.mirrorServers().selectedProjects(server.id())
                 .stream().flatMap(id -> tx.projects().findById(id).stream()).map(p -> p.key().value()).sorted().toList();
-        return new MirrorServerView(server, derivedState(server, clock.instant()), projects);
+        return new MirrorServerView(server, derivedState(server, clock.instant()), projects,
+                clockSkews.get(server.id()));
     }
 
     /** What the primary shows: the mirror's own report, unless it has gone silent. */

@@ -27,12 +27,13 @@ final class MirroringJson {
     record MirrorServerJson(String id, String name, String baseUrl, String mirrorType, boolean enabled,
                             Long lastSeenDate, String state, String version, int repositoriesInSync,
                             int repositoriesBehind, JsonNode worstLags, boolean allProjects, List<String> projects,
-                            List<Object> nodes) {
+                            Long clockSkewMillis, List<Object> nodes) {
         static MirrorServerJson of(MirrorRegistry.MirrorServerView view) {
             var server = view.server();
             return new MirrorServerJson(server.id(), server.name(), server.baseUrl(), server.type().name(), true,
                     millis(server.lastSeen()), view.state().name(), server.version(), server.repositoriesInSync(),
-                    server.repositoriesBehind(), lags(server.report()), server.allProjects(), view.projects(), List.of());
+                    server.repositoriesBehind(), lags(server.report()), server.allProjects(), view.projects(),
+                    view.clockSkew() == null ? null : view.clockSkew().toMillis(), List.of());
         }
     }
 

@@ -111,7 +111,9 @@ final class MirroringRoutes {
             throw new TokenRejected(TokenRejected.Reason.MALFORMED,
                     "This endpoint needs a request signed by a mirror (Authorization: Bearer <token>).");
         }
-        return tokens.verify(header.substring(7).strip(), registry.instanceId(), keys).issuer();
+        RequestTokens.Verified verified = tokens.verify(header.substring(7).strip(), registry.instanceId(), keys);
+        registry.noteClockSkew(verified.issuer(), verified.clockSkew());
+        return verified.issuer();
     }
 
     private static Caller caller(Context ctx) {

@@ -6,5 +6,7 @@ public enum EventType {
     REPOSITORY_DELETED,
     REPOSITORY_RENAMED,
     REFS_CHANGED,
-    PERMISSIONS_CHANGED
+    PERMISSIONS_CHANGED,
+    /** Which projects a mirror carries changed; mirrors reconcile. */
+    MIRROR_SELECTION_CHANGED
 }
