@@ -5,6 +5,7 @@ import dev.facet.core.identity.ReplayGuard;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.store.MirrorStore;
+import dev.facet.git.ClonePackCache;
 import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.mirror.MirrorIdentity;
 import dev.facet.mirror.MirrorNode;
@@ -64,7 +65,8 @@ public final class MirrorInstance implements AutoCloseable {
             MirrorNode node = new MirrorNode(new MirrorNode.Settings(settings.reconcileInterval(),
                     settings.syncParallelism(), VERSION), client, store, repositories, clock, random, mirrorMetrics,
                     mirrorMetrics);
-            MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories, metrics, mirrorMetrics);
+            MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
+                    new ClonePackCache(repositories, metrics), metrics, mirrorMetrics);
             web.start();
             node.start(new MirrorIdentity(identity.id(), settings.name(), web.baseUrl(), identity.publicKeyJwk(),
                     MirrorType.SINGLE));

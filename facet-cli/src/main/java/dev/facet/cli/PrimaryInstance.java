@@ -4,6 +4,7 @@ import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.ReplayGuard;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.store.Store;
+import dev.facet.git.ClonePackCache;
 import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.primary.AdminBootstrap;
 import dev.facet.primary.EventSignal;
@@ -89,7 +90,7 @@ public final class PrimaryInstance implements AutoCloseable {
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             web.set(new PrimaryWebServer(settings.web(), projects, permissions, users,
                     new PrimaryAuthenticator(users, mirrors), mirrors, requestTokens, identity.publicKeyJwk(),
-                    repositories, new PushEventRecorder(store, clock), metrics));
+                    repositories, new ClonePackCache(repositories, metrics), new PushEventRecorder(store, clock), metrics));
             web.get().start();
             store.useTransaction(tx -> tx.instanceSettings().put(BASE_URL, web.get().baseUrl()));
             log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
 import dev.facet.git.AuthorizedRepositoryResolver;
+import dev.facet.git.ClonePackCache;
 import dev.facet.git.HostedUploadPackFactory;
 import dev.facet.git.RepositoryStore;
 import dev.facet.mirror.MirrorNode;
@@ -42,8 +43,8 @@ public final class MirrorWebServer {
         }
     }
 
-    public MirrorWebServer(WebSettings settings, MirrorNode node, RepositoryStore repositories, FacetMetrics metrics,
-                           MirrorMetrics mirrorMetrics) {
+    public MirrorWebServer(WebSettings settings, MirrorNode node, RepositoryStore repositories,
+                           ClonePackCache clonePackCache, FacetMetrics metrics, MirrorMetrics mirrorMetrics) {
         this.settings = settings;
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
@@ -68,6 +69,7 @@ public final class MirrorWebServer {
                 handler.addFilter(new FilterHolder(metrics.requestCounter()), "/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(node.pushForwarder()), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(gitAccess), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(clonePackCache), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addServlet(new ServletHolder(git), "/scm/*");
             });
             config.routes.get("/status", ctx -> {

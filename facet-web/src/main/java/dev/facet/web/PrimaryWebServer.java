@@ -6,6 +6,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.facet.core.access.Authenticator;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.AuthorizedRepositoryResolver;
+import dev.facet.git.ClonePackCache;
 import dev.facet.git.HostedReceivePackFactory;
 import dev.facet.git.HostedUploadPackFactory;
 import dev.facet.git.RefChangeListener;
@@ -32,7 +33,7 @@ public final class PrimaryWebServer {
     public PrimaryWebServer(WebSettings settings, ProjectService projects, PermissionService permissions,
                             UserService users, Authenticator authenticator, MirrorRegistry mirrors,
                             RequestTokens requestTokens, String publicKey, RepositoryStore repositories,
-                            RefChangeListener refChangeListener, FacetMetrics metrics) {
+                            ClonePackCache clonePackCache, RefChangeListener refChangeListener, FacetMetrics metrics) {
         this.settings = settings;
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
@@ -62,6 +63,7 @@ public final class PrimaryWebServer {
             config.jetty.modifyServletContextHandler(handler -> {
                 handler.addFilter(new FilterHolder(metrics.requestCounter()), "/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(gitAccess), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(clonePackCache), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addServlet(new ServletHolder(git), "/scm/*");
             });
             routes.register(config.routes);
