@@ -4,11 +4,8 @@
 Run it through bench/clone-vs-native.sh; bench/README.md says what every figure means.
 """
 import argparse
-import base64
 import datetime
-import json
 import os
-import queue
 import re
 import shutil
 import signal
@@ -20,6 +17,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from facet_nodes import (Admin, BenchError, Distribution, FacetNode, log, new_password, pack_summary,  # noqa: E402
+                         start_mirror, stop_group, wait_synchronized)
 
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(BENCH)
@@ -36,14 +37,6 @@ for k in list(CLIENT_ENV):
 CLIENT_ENV.update(GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null",
                   NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
 GIT = ["git", "-c", "gc.auto=0", "-c", "maintenance.auto=false", "-c", "protocol.version=2"]
-
-
-def log(msg):
-    print(f"[bench] {msg}", flush=True)
-
-
-class BenchError(Exception):
-    pass
 
 
 def run(cmd, **kw):
@@ -146,22 +139,6 @@ def http_status(url, timeout=5):
         return e.code
     except OSError:
         return None
-
-
-def stop_group(proc, name, timeout=20):
-    """Stops a server this harness started (its own process group, created at start)."""
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        log(f"{name} did not stop on SIGTERM in {timeout} s; killing it")
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 # ------------------------------------------------------------------ servers
@@ -314,118 +291,86 @@ http {{
 
 
 class FacetServer(Server):
-    """A Facet primary started by the harness, or an already-running Facet (--facet-url)."""
-    name = "Facet"
+    """The Facet side: a mirror started by the harness with its primary (--mirror, the default),
+    a primary started by the harness (--primary), or an already-running Facet (--facet-url)."""
 
     def __init__(self, args, run_dir, base_git, expected_refs):
-        self.proc = None
+        self.mode = args.mode
+        self.name = {"mirror": "Facet mirror", "primary": "Facet primary"}.get(self.mode, "Facet")
+        self.primary = self.mirror = self.dist = None
         self.updated = False
         self.repacked_by_harness = False
-        self.pack_bytes = None
-        self.started = args.facet_url is None
+        self.pack_bytes = self.pack_info = None
+        self.sync_seconds = None
+        self.started = self.mode != "external"
         self.repo_dir = args.facet_repo_dir
+        try:
+            self._set_up(args, run_dir, base_git, expected_refs)
+        except BaseException:
+            self.stop()  # the nodes started so far; main() only stops servers that came up
+            raise
+
+    def _set_up(self, args, run_dir, base_git, expected_refs):
         if self.started:
-            self._start_primary(run_dir)
-            self._create_repository()
-            self.push_url = self._auth_url(self.url)
+            self.password = new_password()
+            env = dict(os.environ, FACET_ADMIN_PASSWORD=self.password, FACET_BIND_ADDRESS="127.0.0.1")
+            self.dist = Distribution(run_dir)
+            self.primary = FacetNode("primary", self.dist, os.path.join(run_dir, "facet-primary-home"), run_dir,
+                                     env=env)
+            admin = Admin(self.primary.base, self.password)
+            repo_id = admin.create_public_repository("BENCH", "big")
+            log(f"Facet primary: created project BENCH and public repository big (id {repo_id})")
+            primary_url = f"{self.primary.base}/scm/bench/big.git"
+            self.push_url = admin.push_url(primary_url)
+            log(f"Facet primary: pushing the repository (git push --mirror {redact(self.push_url)})")
+            git_out(base_git, "push", "-q", "--mirror", self.push_url)
+            if self.mode == "primary":
+                self.url = primary_url
+                self.roots = (self.primary.pid,)
+                self.repo_dir = self.primary.repository_dir(repo_id)
+            else:
+                # The repository is complete on the primary before the mirror is authorized, so the
+                # mirror's first sync fetches all of it and the mirror's own repack after that first
+                # sync (bitmaps included) covers the whole repository.
+                self.mirror = start_mirror(self.dist, self.primary, admin, os.path.join(run_dir, "facet-mirror-home"),
+                                           run_dir, "bench-mirror")
+                self.sync_seconds = wait_synchronized(self.mirror)
+                self.url = f"{self.mirror.base}/scm/bench/big.git"
+                self.roots = (self.mirror.pid,)
+                self.repo_dir = self.mirror.repository_dir(repo_id)
+                if not os.path.isdir(self.repo_dir):
+                    raise BenchError(f"the mirror's copy of repository {repo_id} is not at {self.repo_dir}")
+            if not os.path.isdir(self.repo_dir):
+                raise BenchError(f"repository {repo_id} is not at {self.repo_dir}")
         else:
             self.url = args.facet_url
             self.push_url = args.facet_push_url
             if args.facet_pid:
                 self.roots = (args.facet_pid,)
+            if self.push_url:
+                log(f"Facet: pushing the repository (git push --mirror {redact(self.push_url)})")
+                git_out(base_git, "push", "-q", "--mirror", self.push_url)
         if self.push_url:
-            log(f"Facet: pushing the repository (git push --mirror {redact(self.push_url)})")
-            git_out(base_git, "push", "-q", "--mirror", self.push_url)
             self.wait_for_refs(expected_refs)
         elif refs_of(self.url) != expected_refs:
             raise BenchError(f"{self.url} does not hold the benchmark repository's refs and no "
                              "--facet-push-url was given to push them")
-        if self.repo_dir:
-            log(f"Facet: repacking {self.repo_dir} with bitmaps (git repack -adb --write-bitmap-index)")
+        # The harness repacks a primary's copy (or an external one it is given), never a mirror's:
+        # the mirror repacks with bitmaps itself after its first sync, and that is what is measured.
+        if self.repo_dir and self.mode != "mirror":
+            log(f"{self.name}: repacking {self.repo_dir} with bitmaps (git repack -adb --write-bitmap-index)")
             git_out(self.repo_dir, "repack", "-adb", "--write-bitmap-index", "-q")
             self.repacked_by_harness = True
-            self.pack_bytes = pack_bytes(self.repo_dir)
+        if self.repo_dir:
+            self.pack_info = pack_summary(self.repo_dir)
+            self.pack_bytes = self.pack_info[0]
+            size, packs, bitmap, loose = self.pack_info
+            log(f"{self.name}: serves {size / 2 ** 20:.1f} MiB in {packs} pack(s), "
+                f"bitmap {'yes' if bitmap else 'NO'}, {loose} loose objects ({self.repo_dir})")
         self.mark_baseline()
 
-    def _start_primary(self, run_dir):
-        self.home = os.path.join(run_dir, "facet-home")
-        self.password = "bench" + base64.b32encode(os.urandom(10)).decode().lower()
-        env = dict(os.environ, FACET_ADMIN_PASSWORD=self.password, FACET_BIND_ADDRESS="127.0.0.1")
-        attempts = 5
-        for attempt in range(1, attempts + 1):
-            err_path = os.path.join(run_dir, f"facet-stderr-{attempt}.log")
-            log(f"Facet: starting {ROOT}/facet primary --home {self.home} --port 0"
-                " (builds the distribution first when it is stale)")
-            shutil.rmtree(self.home, ignore_errors=True)
-            self.proc = subprocess.Popen([os.path.join(ROOT, "facet"), "primary", "--home", self.home,
-                                          "--port", "0"], stdout=subprocess.PIPE, text=True, env=env,
-                                         stderr=open(err_path, "w"), start_new_session=True, cwd=ROOT)
-            lines = queue.Queue()
-
-            def pump(out=self.proc.stdout, q=lines, path=os.path.join(run_dir, "facet-stdout.log")):
-                with open(path, "a") as f:
-                    for line in out:
-                        f.write(line)
-                        f.flush()
-                        q.put(line)
-                q.put(None)
-
-            threading.Thread(target=pump, daemon=True).start()
-            deadline = time.time() + 1200
-            url = None
-            while time.time() < deadline:
-                try:
-                    line = lines.get(timeout=1)
-                except queue.Empty:
-                    continue
-                if line is None:
-                    break
-                m = re.search(r"Facet primary ready at (\S+)", line)
-                if m:
-                    url = m.group(1)
-                    break
-            if url:
-                break
-            stop_group(self.proc, "Facet")
-            tail = open(err_path).read()[-3000:]
-            if attempt < attempts:
-                # Others edit this checkout: a build or start failure may be a half-made change.
-                log(f"Facet did not start (attempt {attempt} of {attempts}; maybe someone is mid-edit); "
-                    f"retrying in 60 s. stderr tail:\n{tail[-1500:]}")
-                time.sleep(60)
-                continue
-            raise BenchError(f"Facet did not start. stderr tail ({err_path}):\n{tail}")
-        # Same address as the native server: 127.0.0.1, not a name to resolve.
-        self.base = re.sub(r"^http://localhost:", "http://127.0.0.1:", url.rstrip("/"))
-        self.roots = (self.proc.pid,)
-        comm = open(f"/proc/{self.proc.pid}/comm").read().strip()
-        log(f"Facet: ready at {url} (pid {self.proc.pid}, {comm})")
-
-    def _rest(self, path, body):
-        req = urllib.request.Request(self.base + path, data=json.dumps(body).encode(), method="POST")
-        req.add_header("Content-Type", "application/json")
-        token = base64.b64encode(f"admin:{self.password}".encode()).decode()
-        req.add_header("Authorization", f"Basic {token}")
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                return json.load(r)
-        except urllib.error.HTTPError as e:
-            raise BenchError(f"POST {path} answered {e.code}: {e.read().decode(errors='replace')}")
-
-    def _create_repository(self):
-        self._rest("/rest/api/1.0/projects", {"key": "BENCH", "name": "Bench"})
-        repo = self._rest("/rest/api/1.0/projects/BENCH/repos", {"name": "big", "public": True})
-        self.repo_dir = os.path.join(self.home, "data", "repositories", str(repo["id"]))
-        if not os.path.isdir(self.repo_dir):
-            raise BenchError(f"repository {repo['id']} is not at {self.repo_dir}")
-        self.url = f"{self.base}/scm/bench/big.git"
-        log(f"Facet: created project BENCH and public repository big (id {repo['id']})")
-
-    def _auth_url(self, url):
-        return url.replace("http://", f"http://admin:{self.password}@", 1)
-
     def wait_for_refs(self, expected, timeout=600):
-        """An external target may be a mirror that syncs from the primary pushed to: wait."""
+        """A mirror syncs from the primary that was pushed to: wait until it serves the refs."""
         deadline = time.time() + timeout
         while True:
             got = refs_of(self.url)
@@ -438,13 +383,16 @@ class FacetServer(Server):
     def push_update(self, next_git):
         self.updated = True
         git_out(next_git, "push", "-q", self.push_url, "refs/heads/main")
-        if not self.started:
+        if self.mode != "primary":
+            # Pushed to the primary: wait (untimed) until the mirror serves the new main.
             want = git_out(next_git, "rev-parse", "refs/heads/main")
-            deadline = time.time() + 600
+            t0 = time.time()
+            deadline = t0 + 600
             while refs_of(self.url).get("refs/heads/main") != want:
                 if time.time() > deadline:
                     raise BenchError(f"{self.url} did not show the pushed main within 600 s")
-                time.sleep(0.2)
+                time.sleep(0.05)
+            log(f"{self.name}: serves the new main {time.time() - t0:.2f} s after the push returned")
 
     def restore(self, base_git):
         """Puts an already-running Facet's repository back to the benchmark's base state, so
@@ -454,9 +402,14 @@ class FacetServer(Server):
         log("Facet: restoring the repository to the base state (git push --mirror)")
         git_out(base_git, "push", "-q", "--mirror", self.push_url)
 
+    def log_problems(self):
+        """{node kind: (first WARN/ERROR lines, how many)} of the nodes the harness started."""
+        return {n.kind: n.log_problems() for n in (self.primary, self.mirror) if n is not None}
+
     def stop(self):
-        if self.proc is not None:
-            stop_group(self.proc, "Facet", timeout=60)
+        for node in (self.mirror, self.primary):
+            if node is not None:
+                node.stop()
 
 
 def refs_of(url_or_repo):
@@ -518,7 +471,7 @@ class Bench:
         self.record(server, label + " wall", wall)
         if cpu is not None:
             self.record(server, label + " cpu", cpu)
-        log(f"{server.name:6} {label} clone: {wall:7.2f} s wall, server CPU {fmt(cpu)}{'' if cpu is None else ' s'}")
+        log(f"{server.name:13} {label} clone: {wall:7.2f} s wall, server CPU {fmt(cpu)}{'' if cpu is None else ' s'}")
         return d
 
     def concurrent(self, server, n):
@@ -549,7 +502,7 @@ class Bench:
         if cpu is not None:
             self.record(server, "concurrent cpu", cpu)
             self.record(server, "concurrent rss", peak / 2 ** 20)
-        log(f"{server.name:6} {n} concurrent clones: {wall:7.2f} s wall, {n / wall:.3f} clones/s, "
+        log(f"{server.name:13} {n} concurrent clones: {wall:7.2f} s wall, {n / wall:.3f} clones/s, "
             f"server CPU {fmt(cpu)}{'' if cpu is None else ' s'} per clone, peak RSS {fmt(peak and peak / 2 ** 20, 0)} MiB")
 
     def fetch(self, server, template):
@@ -561,7 +514,7 @@ class Bench:
         self.record(server, "fetch wall", wall)
         if cpu is not None:
             self.record(server, "fetch cpu", cpu)
-        log(f"{server.name:6} fetch of {self.manifest['next_new_commits']} commits: {wall:7.2f} s wall, "
+        log(f"{server.name:13} fetch of {self.manifest['next_new_commits']} commits: {wall:7.2f} s wall, "
             f"server CPU {fmt(cpu)}{'' if cpu is None else ' s'}")
 
 
@@ -578,7 +531,7 @@ def median(values):
 TARGETS = {"warm wall": ("<=", 1.1), "warm cpu": ("<=", 1.5), "concurrent throughput": (">=", 1.2)}
 
 
-def build_rows(b, runs, conc, fetch_commits):
+def build_rows(b, facet_name, runs, conc, fetch_commits):
     def get(server, key, agg):
         v = b.raw.get((server, key))
         return agg(v) if v else None
@@ -598,7 +551,7 @@ def build_rows(b, runs, conc, fetch_commits):
     ]
     rows = []
     for label, key, agg in spec:
-        f, n = get("Facet", key, agg), get("native", key, agg)
+        f, n = get(facet_name, key, agg), get("native", key, agg)
         ratio = f / n if f is not None and n else None
         target = verdict = ""
         if key in TARGETS:
@@ -612,15 +565,15 @@ def build_rows(b, runs, conc, fetch_commits):
     return rows
 
 
-def text_table(rows):
-    head = ("figure", "Facet", "native", "Facet/native", "target")
+def text_table(rows, facet_name):
+    head = ("figure", facet_name, "native", "Facet/native", "target")
     w = [max(len(str(r[i])) for r in rows + [head]) for i in range(5)]
     line = lambda r: "  ".join([r[0].ljust(w[0])] + [str(r[i]).rjust(w[i]) for i in (1, 2, 3)] + [r[4]])
     return "\n".join([line(head), "  ".join("-" * x for x in w)] + [line(r) for r in rows])
 
 
-def md_table(rows):
-    out = ["| figure | Facet | native | Facet/native | target |", "|---|---:|---:|---:|---|"]
+def md_table(rows, facet_name):
+    out = [f"| figure | {facet_name} | native | Facet/native | target |", "|---|---:|---:|---:|---|"]
     out += [f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]} |" for r in rows]
     return "\n".join(out)
 
@@ -694,9 +647,15 @@ def parse_args():
     ap.add_argument("--runs", type=int, default=5, help="warm clone runs and fetch runs per server (default 5)")
     ap.add_argument("--concurrency", type=int, default=20, help="concurrent clones (default 20)")
     ap.add_argument("--small", action="store_true", help="a ~1,000-commit repository, for a smoke run")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--mirror", dest="mode", action="store_const", const="mirror",
+                      help="(the default) start a primary and a mirror of it, push to the primary, "
+                           "benchmark the clones and fetches the MIRROR serves")
+    mode.add_argument("--primary", dest="mode", action="store_const", const="primary",
+                      help="start a primary only and benchmark the clones and fetches it serves")
     ap.add_argument("--facet-url", metavar="URL",
                     help="benchmark an already-running Facet: the anonymous clone URL of the repository "
-                         "(e.g. a mirror's http://host:port/scm/bench/big.git) instead of starting a primary")
+                         "(e.g. a mirror's http://host:port/scm/bench/big.git) instead of starting one")
     ap.add_argument("--facet-push-url", metavar="URL",
                     help="with --facet-url: where to push the benchmark repository and the fetch "
                          "benchmark's new commits, credentials included (e.g. the primary's "
@@ -712,6 +671,9 @@ def parse_args():
         ap.error("--runs and --concurrency must be at least 1")
     if not a.facet_url and (a.facet_push_url or a.facet_pid or a.facet_repo_dir):
         ap.error("--facet-push-url, --facet-pid and --facet-repo-dir go with --facet-url")
+    if a.facet_url and a.mode:
+        ap.error("--facet-url benchmarks an already-running Facet: it does not go with --mirror or --primary")
+    a.mode = "external" if a.facet_url else (a.mode or "mirror")
     return a
 
 
@@ -769,6 +731,8 @@ def main():
         fetch_servers = [s for s in pair if not (s is facet and not facet.push_url)]
         if facet not in fetch_servers:
             log("(d) fetch: skipped for Facet (no --facet-push-url to push the new commits to)")
+        elif facet.mode == "mirror":
+            log("(d) Facet mirror: the new commits go to the primary; each fetch starts once the mirror serves them")
         log(f"(d) pushing {manifest['next_new_commits']} new commits on main, then fetching them "
             f"into a copy of a clone, {args.runs} times per server")
         for s in fetch_servers:
@@ -778,7 +742,7 @@ def main():
                 if s in fetch_servers:
                     b.fetch(s, templates[s.name])
 
-        rows = build_rows(b, args.runs, args.concurrency, manifest["next_new_commits"])
+        rows = build_rows(b, facet.name, args.runs, args.concurrency, manifest["next_new_commits"])
         report(args, stamp, info, manifest, native, facet, b, rows)
         ok = True
     except BenchError as e:
@@ -807,48 +771,72 @@ def read_version():
 
 
 def report(args, stamp, info, manifest, native, facet, b, rows):
-    if facet.started:
+    if facet.mode == "mirror":
+        facet_desc = (f"Facet mirror started by the harness (`facet mirror --port 0`, JVM pid {facet.mirror.pid}; "
+                      "its CPU and memory are the server figures) of a Facet primary started by the harness "
+                      f"(`facet primary --port 0`, JVM pid {facet.primary.pid}); repository pushed to the "
+                      "primary with `git push --mirror` before the mirror was authorized; mirror "
+                      f"SYNCHRONIZED {facet.sync_seconds:.1f} s after it was accepted; the fetch test's "
+                      "commits pushed to the primary, each fetch started once the mirror served them")
+    elif facet.mode == "primary":
         facet_desc = (f"Facet primary started by the harness (`facet primary --port 0`, JVM pid "
-                      f"{facet.proc.pid}), repository pushed with `git push --mirror`")
+                      f"{facet.primary.pid}), repository pushed with `git push --mirror`")
     else:
         facet_desc = (f"already-running Facet at {facet.url} (not started by the harness, so its "
                       "'cold' clone is only the first clone of this run)")
+    if facet.dist is not None:
+        facet_desc += (f"; {'both nodes run' if facet.mode == 'mirror' else 'it runs'} from a copy of "
+                       f"facet-cli/target/facet.jar built {facet.dist.built_at}")
     if facet.repacked_by_harness:
         facet_desc += "; the Facet side was repacked by the harness (`git repack -adb --write-bitmap-index`)"
+    elif facet.mode == "mirror":
+        facet_desc += "; the mirror's copy was NOT repacked by the harness (the mirror repacks it itself after its first sync)"
     else:
         facet_desc += "; the Facet side was NOT repacked by the harness (no --facet-repo-dir)"
     if not facet.roots:
         facet_desc += "; no --facet-pid, so no Facet server CPU or memory figures"
     mib = lambda v: "?" if v is None else f"{v / 2 ** 20:.1f} MiB"
+    if facet.pack_info:
+        _, packs, bitmap, loose = facet.pack_info
+        facet_pack = (f"{facet.name} {mib(facet.pack_bytes)} in {packs} pack(s), "
+                      f"{'with' if bitmap else 'WITHOUT'} bitmap, {loose} loose objects")
+    else:
+        facet_pack = f"{facet.name} ?"
     setup = [
         ("repository", f"{manifest['commits']} commits, {manifest['objects']} objects, "
                        f"{manifest['files_on_main']} files on main, {manifest['branches']} branches, "
                        f"{manifest['tags']} tags ({'--small' if args.small else 'full size'}, "
                        f"generator {manifest['version']}, main {manifest['main'][:12]})"),
-        ("pack served", f"Facet {mib(facet.pack_bytes)}, native {mib(native.pack_bytes)} (with bitmaps)"),
+        ("pack served", f"{facet_pack}; native {mib(native.pack_bytes)} (with bitmap), before the fetch test"),
         ("Facet", facet_desc),
         ("native", f"git http-backend via nginx + fcgiwrap ({native.workers} workers), 127.0.0.1, "
-                   "repository pushed with `git push --mirror` and repacked the same way"),
+                   "repository pushed with `git push --mirror` and repacked with bitmaps by the harness"),
         ("client", "git clone --bare (protocol v2) into a temporary directory, deleted after; "
                    "fetch: `git fetch origin +refs/heads/*:refs/heads/*` into a copy of a clone"),
         ("runs", f"1 cold + {args.runs} warm clones, {args.concurrency} concurrent clones once, "
                  f"{args.runs} fetches, per server; Facet and native alternate"),
     ]
+    problems = []
+    for kind, (lines, count) in facet.log_problems().items():
+        problems.append((f"{kind} log", f"{count} WARN/ERROR/exception line(s) on standard error"
+                         + (" (the run directory is deleted unless --keep; the first ones are below)" if count else "")))
+        problems += [("", "  " + line[:300]) for line in lines[:5]]
     units = {"wall": "s", "cpu": "s server CPU", "throughput": "clones/s", "rss": "MiB"}
     raw = [f"- {what} ({units[what.split()[-1]]}): {srv} " + ", ".join(f"{v:.3f}" for v in vals)
            for (what, srv), vals in sorted(((w, s), v) for (s, w), v in b.raw.items())]
 
     print()
     print("clone-vs-native: Facet against native git http-backend, same run, same repository")
-    for k, v in info + setup:
+    for k, v in info + setup + problems:
         print(f"  {k:13} {v}")
     print()
-    print(text_table(rows))
+    print(text_table(rows, facet.name))
     print()
 
     md = [f"# Clone and fetch: Facet against native git http-backend ({stamp})", ""]
     md += [f"- **{k}**: {v}" for k, v in info + setup]
-    md += ["", md_table(rows), "",
+    md += [f"- **{k}**: {v}" if k else f"    - `{v.strip()}`" for k, v in problems]
+    md += ["", md_table(rows, facet.name), "",
            "Targets: clone wall (warm) <= 1.1x native, server CPU per clone (warm) <= 1.5x native, "
            f"{args.concurrency} concurrent clones >= 1.2x native throughput. Server CPU is measured "
            "as described in bench/README.md.", "", "## Raw values", ""] + raw + [""]

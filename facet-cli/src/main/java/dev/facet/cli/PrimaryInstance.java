@@ -27,7 +27,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class PrimaryInstance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PrimaryInstance.class);
     static final String BASE_URL = "instance.base-url";
+    private static final java.time.Duration PURGE_INTERVAL = java.time.Duration.ofSeconds(30);
 
     private final Store store;
     private final PrimaryWebServer web;
@@ -44,9 +47,11 @@ public final class PrimaryInstance implements AutoCloseable {
     private final MirrorRegistry mirrors;
     private final ExecutorService eventReaders;
     private final EventSignal signal;
+    private final ScheduledExecutorService purger;
 
     private PrimaryInstance(Store store, PrimaryWebServer web, String instanceId, MirrorRegistry mirrors,
-                            ExecutorService eventReaders, EventSignal signal) {
+                            ExecutorService eventReaders, EventSignal signal, ScheduledExecutorService purger) {
+        this.purger = purger;
         this.signal = signal;
         this.store = store;
         this.web = web;
@@ -73,6 +78,7 @@ public final class PrimaryInstance implements AutoCloseable {
         EventSignal signal = new EventSignal();
         Store store = new SignallingStore(JdbcStore.open(settings.database()), signal);
         ExecutorService eventReaders = Executors.newFixedThreadPool(2, daemon("facet-event-reader"));
+        ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(daemon("facet-mirror-purge"));
         try {
             Clock clock = Clock.systemUTC();
             SecureRandom random = new SecureRandom();
@@ -82,7 +88,7 @@ public final class PrimaryInstance implements AutoCloseable {
                     .ifPresent(log::info);
             AtomicReference<PrimaryWebServer> web = new AtomicReference<>();
             MirrorRegistry mirrors = new MirrorRegistry(store, repositories, users, signal, clock, random, identity.id(),
-                    identity.publicKeyJwk(), () -> web.get().baseUrl(), eventReaders);
+                    identity.publicKeyJwk(), () -> web.get().baseUrl(), eventReaders, settings.mirrorRemovalGrace());
             ProjectService projects = new ProjectService(store, repositories, clock);
             PermissionService permissions = new PermissionService(store, clock);
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> tx.repositories().count()));
@@ -92,10 +98,19 @@ public final class PrimaryInstance implements AutoCloseable {
                     new PrimaryAuthenticator(users, mirrors), mirrors, requestTokens, identity.publicKeyJwk(),
                     repositories, new ClonePackCache(repositories, metrics), new PushEventRecorder(store, clock), metrics));
             web.get().start();
+            mirrors.purgeExpired();
+            purger.scheduleWithFixedDelay(() -> {
+                try {
+                    mirrors.purgeExpired();
+                } catch (RuntimeException e) {
+                    log.warn("purging removed mirrors failed", e);
+                }
+            }, PURGE_INTERVAL.toMillis(), PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             store.useTransaction(tx -> tx.instanceSettings().put(BASE_URL, web.get().baseUrl()));
             log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);
-            return new PrimaryInstance(store, web.get(), identity.id(), mirrors, eventReaders, signal);
+            return new PrimaryInstance(store, web.get(), identity.id(), mirrors, eventReaders, signal, purger);
         } catch (RuntimeException e) {
+            purger.shutdownNow();
             eventReaders.shutdownNow();
             store.close();
             throw e;
@@ -132,9 +147,10 @@ public final class PrimaryInstance implements AutoCloseable {
     public void close() {
         try {
             // Answer the mirrors' pending long-polls now, so that stopping does not wait for them to time out.
-            signal.wakeAll();
+            signal.close();
             web.stop();
         } finally {
+            purger.shutdownNow();
             eventReaders.shutdownNow();
             store.close();
         }

@@ -3,11 +3,16 @@ package dev.facet.cli;
 import dev.facet.store.DatabaseSettings;
 import dev.facet.web.WebSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 /** Everything a primary needs to start, parsed and checked once. */
-public record PrimarySettings(Path home, WebSettings web, DatabaseSettings database, Optional<String> adminPassword) {
+public record PrimarySettings(Path home, WebSettings web, DatabaseSettings database, Optional<String> adminPassword,
+                              Duration mirrorRemovalGrace) {
+    /** How long a deleted mirror can be restored before its registration is purged. */
+    public static final Duration DEFAULT_REMOVAL_GRACE = Duration.ofDays(7);
+
     public static final int DEFAULT_PORT = 7990;
 
     public static PrimarySettings load(Path home, Map<String, String> flags, Map<String, String> environment) {
@@ -22,6 +27,8 @@ public record PrimarySettings(Path home, WebSettings web, DatabaseSettings datab
                 .orElseGet(() -> DatabaseSettings.embeddedH2(absoluteHome.resolve("data").resolve("db")));
         Optional<String> adminPassword = Optional.ofNullable(environment.get("FACET_ADMIN_PASSWORD"))
                 .filter(p -> !p.isEmpty());
-        return new PrimarySettings(absoluteHome, web, database, adminPassword);
+        Duration grace = Duration.ofSeconds(raw.positiveLong(RawSettings.REMOVAL_GRACE_SECONDS,
+                DEFAULT_REMOVAL_GRACE.toSeconds()));
+        return new PrimarySettings(absoluteHome, web, database, adminPassword, grace);
     }
 }

@@ -130,7 +130,7 @@ class EventOutboxTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws java.sql.SQLException {
             try (var connection = java.sql.DriverManager.getConnection(ADMIN_URL, "postgres", "");
                  var statement = connection.createStatement()) {
                 statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");

@@ -26,9 +26,15 @@ final class TestPrimary implements AutoCloseable {
     }
 
     static TestPrimary start(Path home, DatabaseSettings database) {
+        return start(home, database, Map.of());
+    }
+
+    /** A primary with extra settings, given as FACET_* environment variables (FACET_PORT to reuse a port). */
+    static TestPrimary start(Path home, DatabaseSettings database, Map<String, String> extraEnvironment) {
         Map<String, String> environment = new HashMap<>();
         environment.put("FACET_ADMIN_PASSWORD", ADMIN_PASSWORD);
         environment.put("FACET_PORT", "0");
+        environment.putAll(extraEnvironment);
         if (database != null) {
             environment.put("FACET_DB_URL", database.url());
             environment.put("FACET_DB_USER", database.user());

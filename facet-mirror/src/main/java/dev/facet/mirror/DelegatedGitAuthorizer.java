@@ -8,6 +8,7 @@ import dev.facet.core.digest.Sha256;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
+import dev.facet.core.error.Unavailable;
 import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.mirror.protocol.CredentialCheck;
 import dev.facet.core.mirror.protocol.CredentialVerdict;
@@ -99,6 +100,25 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
         }
     }
 
+    /**
+     * Lets through only an administrator of the upstream, checked there.
+     *
+     * @return the administrator's name
+     */
+    public String requireUpstreamAdmin(String authorization) {
+        Credentials credentials = Credentials.parse(authorization)
+                .orElseThrow(() -> new AuthenticationRequired("Sign in as an administrator of the primary."));
+        CredentialVerdict verdict = ask(new CredentialCheck(credentials.username(), credentials.secret(),
+                credentials.bearerToken(), null, null));
+        if (!"OK".equals(verdict.outcome())) {
+            throw new AuthenticationRequired(verdict.message() == null ? "The credentials are wrong." : verdict.message());
+        }
+        if (!verdict.admin()) {
+            throw new PermissionDenied("Only administrators of the primary may do this.");
+        }
+        return verdict.user();
+    }
+
     private CredentialVerdict verdict(Credentials credentials, ProjectKey project, RepositorySlug repository) {
         String key = digest(credentials, project, repository);
         Instant now = clock.instant();
@@ -108,14 +128,23 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
             return cached.verdict();
         }
         observer.onLookup(false);
-        CredentialVerdict verdict = upstream.client().checkCredentials(upstream.upstreamId(), new CredentialCheck(
-                credentials.username(), credentials.secret(), credentials.bearerToken(), project.value(),
-                repository.value()));
+        CredentialVerdict verdict = ask(new CredentialCheck(credentials.username(), credentials.secret(),
+                credentials.bearerToken(), project.value(), repository.value()));
         if (cache.size() >= CACHE_MAX) {
             cache.clear();
         }
         cache.put(key, new Cached(verdict, now.plus(CACHE_TTL)));
         return verdict;
+    }
+
+    /** Asks the upstream; when it cannot answer, nobody is let in and the client is told why. */
+    private CredentialVerdict ask(CredentialCheck check) {
+        try {
+            return upstream.client().checkCredentials(upstream.upstreamId(), check);
+        } catch (UpstreamUnavailable e) {
+            throw new Unavailable("This mirror cannot check credentials with its primary " + upstream.client().upstreamUrl()
+                    + " now (" + e.getMessage() + "); public repositories are still served.");
+        }
     }
 
     private String digest(Credentials credentials, ProjectKey project, RepositorySlug repository) {

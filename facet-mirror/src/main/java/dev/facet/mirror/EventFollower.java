@@ -21,6 +21,8 @@ public final class EventFollower {
     private static final Logger log = LoggerFactory.getLogger("facet.sync");
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration LONG_POLL = Duration.ofSeconds(25);
+    /** How often a mirror that is not installed looks whether it is again. */
+    static final Duration IDLE_CHECK = Duration.ofMillis(500);
 
     private final UpstreamSession upstream;
     private final SyncEngine sync;
@@ -61,9 +63,15 @@ public final class EventFollower {
         while (!stopped) {
             try {
                 UpstreamLink link = upstream.link();
+                if (link.state() != dev.facet.core.mirror.UpstreamState.INSTALLED) {
+                    Thread.sleep(IDLE_CHECK.toMillis());
+                    continue;
+                }
                 EventBatch batch = upstream.client().events(link.upstreamInstanceId(), link.appliedSequence(), LONG_POLL);
                 apply(link, batch);
                 backoff.reset();
+            } catch (InterruptedException e) {
+                return;
             } catch (RuntimeException e) {
                 if (stopped) {
                     return;

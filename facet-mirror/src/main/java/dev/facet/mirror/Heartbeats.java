@@ -1,6 +1,11 @@
 package dev.facet.mirror;
 
+import dev.facet.core.mirror.AuditAction;
+import dev.facet.core.mirror.UpstreamLink;
+import dev.facet.core.mirror.UpstreamState;
 import dev.facet.core.mirror.protocol.Heartbeat;
+import dev.facet.core.mirror.protocol.HeartbeatAnswer;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -17,13 +22,16 @@ public final class Heartbeats {
     private final MirrorStatus status;
     private final ScheduledExecutorService scheduler;
     private final String version;
+    private final Runnable onRestored;
     private ScheduledFuture<?> task;
 
-    public Heartbeats(UpstreamSession upstream, MirrorStatus status, ScheduledExecutorService scheduler, String version) {
+    public Heartbeats(UpstreamSession upstream, MirrorStatus status, ScheduledExecutorService scheduler, String version,
+                      Runnable onRestored) {
         this.upstream = upstream;
         this.status = status;
         this.scheduler = scheduler;
         this.version = version;
+        this.onRestored = onRestored;
     }
 
     public synchronized void start() {
@@ -40,15 +48,38 @@ public final class Heartbeats {
 
     /** Sends one heartbeat now. */
     public void beat() {
+        UpstreamLink link = upstream.link();
+        if (link.state() != UpstreamState.INSTALLED && link.state() != UpstreamState.REMOVED) {
+            return;
+        }
         try {
-            if (!upstream.isInstalled()) {
-                return;
-            }
             MirrorStatus.Progress progress = status.progress();
-            upstream.client().heartbeat(upstream.upstreamId(), new Heartbeat(progress.state(), version,
-                    progress.inSync(), progress.behind(), progress.worstLags(), upstream.link().appliedSequence()));
+            HeartbeatAnswer answer = upstream.client().heartbeat(link.upstreamInstanceId(), new Heartbeat(
+                    progress.state(), version, progress.inSync(), progress.behind(), progress.worstLags(),
+                    link.appliedSequence()));
+            if ("REMOVED".equals(answer.registration()) && link.state() == UpstreamState.INSTALLED) {
+                removed(link, "removed by an administrator of " + link.upstreamUrl() + "; restorable until "
+                        + (answer.purgeAfter() == null ? "?" : Instant.ofEpochMilli(answer.purgeAfter())));
+            } else if ("INSTALLED".equals(answer.registration()) && link.state() == UpstreamState.REMOVED) {
+                upstream.transition(UpstreamSession.withState(link, UpstreamState.INSTALLED), "facet",
+                        AuditAction.RESTORE, "restored on " + link.upstreamUrl());
+                log.info("This mirror was restored on {}; synchronizing what changed meanwhile", link.upstreamUrl());
+                onRestored.run();
+            }
+        } catch (UpstreamUnavailable e) {
+            if (e.status() == 404 && link.state() == UpstreamState.INSTALLED) {
+                removed(link, "no longer registered on " + link.upstreamUrl());
+            } else {
+                log.warn("heartbeat to {} failed: {}", upstream.client().upstreamUrl(), e.getMessage());
+            }
         } catch (RuntimeException e) {
             log.warn("heartbeat to {} failed: {}", upstream.client().upstreamUrl(), e.getMessage());
         }
+    }
+
+    private void removed(UpstreamLink link, String why) {
+        upstream.transition(UpstreamSession.withState(link, UpstreamState.REMOVED), "facet", AuditAction.REMOVED, why);
+        log.warn("This mirror was {}. It stops syncing and keeps its data; restore it on the primary or reconnect "
+                + "it (POST /rest/mirroring/latest/upstreamServer/reconnect).", why);
     }
 }

@@ -30,6 +30,7 @@ public final class MirrorNode {
     private Registration registration;
     private final ScheduledExecutorService scheduler;
     private final Duration reconcileInterval;
+    private final MirrorStore store;
     private final Backoff firstReconciliationBackoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
     private ScheduledFuture<?> reconciling;
 
@@ -47,13 +48,14 @@ public final class MirrorNode {
             return thread;
         });
         this.reconcileInterval = settings.reconcileInterval();
+        this.store = store;
         this.upstream = new UpstreamSession(client, store, clock);
         this.sync = new SyncEngine(store, repositories, upstream, clock, settings.syncParallelism(), syncObserver);
         this.reconciler = new Reconciler(upstream, store, sync, clock);
         this.authorizer = new DelegatedGitAuthorizer(upstream, store, clock, random, authObserver);
         this.events = new EventFollower(upstream, sync, reconciler, store, authorizer::invalidate);
         this.status = new MirrorStatus(upstream, store, reconciler, clock);
-        this.heartbeats = new Heartbeats(upstream, status, scheduler, settings.version());
+        this.heartbeats = new Heartbeats(upstream, status, scheduler, settings.version(), this::resume);
         this.pushForwarder = new PushForwarder(upstream, store, sync);
     }
 
@@ -65,6 +67,7 @@ public final class MirrorNode {
 
     private synchronized void installed() {
         if (reconciling != null) {
+            resume();
             return;
         }
         sync.start();
@@ -88,6 +91,19 @@ public final class MirrorNode {
                 reconcileInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** After a restore or a new acceptance: fetch what changed meanwhile, now rather than at the next interval. */
+    private void resume() {
+        scheduler.execute(() -> {
+            reconcileQuietly();
+            sync.start();
+        });
+    }
+
+    /** Asks the upstream to authorize this mirror again; see {@link Registration#reconnect}. */
+    public synchronized void reconnect(String actor) {
+        registration.reconnect(actor);
+    }
+
     private void reconcileQuietly() {
         try {
             reconciler.reconcile();
@@ -104,6 +120,11 @@ public final class MirrorNode {
         heartbeats.stop();
         scheduler.shutdownNow();
         sync.stop();
+    }
+
+    /** The mirror's own lifecycle audit trail, newest first. */
+    public java.util.List<dev.facet.core.mirror.AuditEntry> audit(int start, int limit) {
+        return store.inTransaction(tx -> tx.audit().list(start, limit));
     }
 
     public MirrorStatus status() {

@@ -42,6 +42,9 @@ public final class Reconciler {
     }
 
     public synchronized void reconcile() {
+        if (!upstream.isInstalled()) {
+            return;
+        }
         long started = System.nanoTime();
         String upstreamId = upstream.upstreamId();
         Set<Long> listed = new HashSet<>();

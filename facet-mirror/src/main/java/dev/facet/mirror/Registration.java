@@ -1,5 +1,6 @@
 package dev.facet.mirror;
 
+import dev.facet.core.mirror.AuditAction;
 import dev.facet.core.mirror.RequestState;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
@@ -78,8 +79,9 @@ public final class Registration {
         UpstreamClient.UpstreamIdentity identity = upstream.client().identity();
         AuthorizationStatus status = upstream.client().requestAuthorization(identity.id(),
                 new AuthorizationRequest(self.id(), self.name(), self.baseUrl(), self.publicKey(), self.type()));
-        upstream.save(new UpstreamLink(link.upstreamUrl(), UpstreamState.PENDING, status.requestId(), identity.id(),
-                null, 0, null, 0, null));
+        upstream.transition(new UpstreamLink(link.upstreamUrl(), UpstreamState.PENDING, status.requestId(),
+                identity.id(), link.upstreamPublicKey(), link.pinnedSequence(), link.pinnedHash(), link.appliedSequence(),
+                link.appliedHash()), "facet", AuditAction.REQUEST, "request " + status.requestId());
         log.info("Authorization requested from {}: an administrator accepts it at {}", link.upstreamUrl(),
                 status.reviewUrl());
     }
@@ -91,18 +93,36 @@ public final class Registration {
                 throw new IllegalStateException("The upstream accepted as instance " + status.upstreamInstanceId()
                         + " but presented itself as " + link.upstreamInstanceId());
             }
-            upstream.save(new UpstreamLink(link.upstreamUrl(), UpstreamState.INSTALLED, link.requestId(),
+            upstream.transition(new UpstreamLink(link.upstreamUrl(), UpstreamState.INSTALLED, link.requestId(),
                     status.upstreamInstanceId(), status.upstreamPublicKey(), status.eventSequence(), status.eventHash(),
-                    0, null));
+                    link.appliedSequence(), link.appliedHash()), "facet", AuditAction.PIN,
+                    "accepted; pinned instance " + status.upstreamInstanceId() + " at event " + status.eventSequence());
             log.info("Authorized by {} (instance {}); synchronizing", link.upstreamUrl(), status.upstreamInstanceId());
             onInstalled.run();
         } else if (status.state() == RequestState.REJECTED) {
-            upstream.save(new UpstreamLink(link.upstreamUrl(), UpstreamState.REJECTED, link.requestId(),
-                    link.upstreamInstanceId(), null, 0, null, 0, null));
+            upstream.transition(UpstreamSession.withState(link, UpstreamState.REJECTED), "facet", AuditAction.REJECT,
+                    "request " + link.requestId());
             log.warn("The upstream {} rejected this mirror's request {}", link.upstreamUrl(), link.requestId());
         } else {
             later(POLL_INTERVAL);
         }
+    }
+
+    /**
+     * Sends a new authorization request to the same upstream for a mirror that was removed or
+     * rejected, keeping its id, key and data; it resumes with a delta fetch once accepted.
+     *
+     * @throws IllegalStateException when the mirror is installed or already waiting for a decision
+     */
+    public void reconnect(String actor) {
+        UpstreamLink link = upstream.link();
+        if (link.state() != UpstreamState.REMOVED && link.state() != UpstreamState.REJECTED) {
+            throw new IllegalStateException("The mirror is " + link.state() + "; only a REMOVED or REJECTED mirror "
+                    + "reconnects.");
+        }
+        upstream.transition(UpstreamSession.withState(link, UpstreamState.UNCONFIGURED), actor, AuditAction.RECONNECT,
+                "new authorization request to " + link.upstreamUrl());
+        scheduler.execute(this::step);
     }
 
     private void later(Duration delay) {

@@ -156,6 +156,10 @@ public final class SyncEngine {
         if (repository == null) {
             return true;
         }
+        if (!upstream.isInstalled()) {
+            log.debug("repository {}: not synced while the mirror is {}", repositoryId, upstream.link().state());
+            return false;
+        }
         long started = System.nanoTime();
         boolean first = repository.localRefsHash() == null;
         if (!repositories.exists(repositoryId)) {

@@ -1,5 +1,6 @@
 package dev.facet.mirror;
 
+import dev.facet.core.mirror.AuditAction;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
 import dev.facet.core.store.MirrorStore;
@@ -11,10 +12,12 @@ public final class UpstreamSession {
     private final UpstreamClient client;
     private final MirrorStore store;
     private final FetchCredentials fetchCredentials;
+    private final Clock clock;
 
     public UpstreamSession(UpstreamClient client, MirrorStore store, Clock clock) {
         this.client = client;
         this.store = store;
+        this.clock = clock;
         this.fetchCredentials = new FetchCredentials(() -> client.fetchToken(upstreamId()), clock);
     }
 
@@ -45,5 +48,21 @@ public final class UpstreamSession {
             tx.upstream().save(link);
             return null;
         });
+    }
+
+    /** Saves a lifecycle transition and its audit entry together. */
+    void transition(UpstreamLink next, String actor, AuditAction action, String details) {
+        store.inTransaction(tx -> {
+            tx.upstream().save(next);
+            tx.audit().record(clock.instant(), actor, action, next.upstreamInstanceId(), next.upstreamUrl(), details);
+            return null;
+        });
+    }
+
+    /** The same link in another state, keeping the pin and the event position. */
+    static UpstreamLink withState(UpstreamLink link, UpstreamState state) {
+        return new UpstreamLink(link.upstreamUrl(), state, link.requestId(), link.upstreamInstanceId(),
+                link.upstreamPublicKey(), link.pinnedSequence(), link.pinnedHash(), link.appliedSequence(),
+                link.appliedHash());
     }
 }

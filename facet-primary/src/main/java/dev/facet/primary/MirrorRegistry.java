@@ -11,6 +11,8 @@ import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.event.EventChain;
 import dev.facet.core.event.EventType;
+import dev.facet.core.mirror.AuditAction;
+import dev.facet.core.mirror.AuditEntry;
 import dev.facet.core.mirror.MirrorRequest;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorServerState;
@@ -77,6 +79,7 @@ public final class MirrorRegistry {
     private final String publicKey;
     private final Supplier<String> baseUrl;
     private final Executor eventReaders;
+    private final Duration removalGrace;
     private final Map<String, FetchGrant> fetchTokens = new ConcurrentHashMap<>();
     private final Map<String, Duration> clockSkews = new ConcurrentHashMap<>();
 
@@ -103,7 +106,8 @@ public final class MirrorRegistry {
 
     public MirrorRegistry(Store store, RepositoryStore repositories, UserService users, EventSignal signal, Clock clock,
                           SecureRandom random, String instanceId, String publicKey, Supplier<String> baseUrl,
-                          Executor eventReaders) {
+                          Executor eventReaders, Duration removalGrace) {
+        this.removalGrace = removalGrace;
         this.store = store;
         this.repositories = repositories;
         this.users = users;
@@ -140,14 +144,16 @@ public final class MirrorRegistry {
             throw new InvalidInput("mirrorType", "A mirror type (SINGLE or FARM) is required.");
         }
         MirrorRequest recorded = store.inTransaction(tx -> {
-            Optional<MirrorRequest> pending = tx.mirrorRequests().latestFrom(request.mirrorId())
-                    .filter(r -> r.state() == RequestState.PENDING);
-            if (pending.isPresent()) {
-                return pending.get();
+            Optional<MirrorRequest> previous = tx.mirrorRequests().latestFrom(request.mirrorId());
+            if (previous.isPresent() && previous.get().state() == RequestState.PENDING) {
+                return previous.get();
             }
             MirrorRequest created = new MirrorRequest(UUID.randomUUID().toString(), request.mirrorId(), name, mirrorUrl,
                     request.publicKey(), request.mirrorType(), RequestState.PENDING, clock.instant(), null, null);
             tx.mirrorRequests().create(created);
+            boolean known = previous.isPresent() || tx.mirrorServers().find(request.mirrorId()).isPresent();
+            tx.audit().record(clock.instant(), "mirror " + name, known ? AuditAction.RECONNECT : AuditAction.REQUEST,
+                    request.mirrorId(), mirrorUrl, "request " + created.id());
             return created;
         });
         log.info("mirror {} ({}, {}) asked to be authorized: request {}", recorded.mirrorId(), recorded.name(),
@@ -179,13 +185,16 @@ public final class MirrorRegistry {
         } catch (JsonProcessingException e) {
             throw new InvalidInput("worstLags", "The worst lags cannot be read.");
         }
-        store.useTransaction(tx -> {
-            requireRegistered(tx, mirrorId);
+        MirrorServer server = store.inTransaction(tx -> {
+            MirrorServer registered = requireKnown(tx, mirrorId);
             tx.mirrorServers().recordHeartbeat(mirrorId, clock.instant(), limit(heartbeat.state(), 32),
                     limit(heartbeat.version(), 64), heartbeat.repositoriesInSync(), heartbeat.repositoriesBehind(),
                     report);
+            return registered;
         });
-        return new HeartbeatAnswer("INSTALLED", instanceId);
+        return server.isRemoved()
+                ? new HeartbeatAnswer("REMOVED", instanceId, server.purgeAfter().toEpochMilli())
+                : new HeartbeatAnswer("INSTALLED", instanceId, null);
     }
 
     /** Events after {@code after}; waits up to {@code wait} for the first one when there is none yet. */
@@ -193,7 +202,7 @@ public final class MirrorRegistry {
         store.useTransaction(tx -> requireRegistered(tx, mirrorId));
         CompletableFuture<Void> next = signal.next();
         EventBatch now = readEvents(after);
-        if (!now.events().isEmpty() || wait.isZero() || now.headSequence() < after) {
+        if (!now.events().isEmpty() || wait.isZero() || now.headSequence() < after || signal.isClosed()) {
             return CompletableFuture.completedFuture(now);
         }
         return next.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
@@ -255,7 +264,11 @@ public final class MirrorRegistry {
                 caller = Caller.ANONYMOUS;
             }
         } catch (AuthenticationRequired e) {
-            return new CredentialVerdict("BAD_CREDENTIALS", null, AccessLevel.NONE.name(), e.getMessage());
+            return new CredentialVerdict("BAD_CREDENTIALS", null, AccessLevel.NONE.name(), e.getMessage(), false);
+        }
+        if (check.project() == null) {
+            return new CredentialVerdict(caller.isUser() ? "OK" : "BAD_CREDENTIALS",
+                    caller.isUser() ? caller.name().value() : null, AccessLevel.NONE.name(), null, caller.isAdmin());
         }
         ProjectKey project = ProjectKey.of(check.project());
         RepositorySlug slug = RepositorySlug.of(check.slug());
@@ -264,7 +277,8 @@ public final class MirrorRegistry {
                 .map(repository -> {
                     AccessLevel level = AccessRules.onRepository(tx, who, repository);
                     return level.allows(AccessLevel.READ)
-                            ? new CredentialVerdict("OK", who.isUser() ? who.name().value() : null, level.name(), null)
+                            ? new CredentialVerdict("OK", who.isUser() ? who.name().value() : null, level.name(), null,
+                                    who.isAdmin())
                             : notFound(who, project, slug);
                 })
                 .orElseGet(() -> notFound(who, project, slug)));
@@ -272,7 +286,7 @@ public final class MirrorRegistry {
 
     private static CredentialVerdict notFound(Caller caller, ProjectKey project, RepositorySlug slug) {
         return new CredentialVerdict("NOT_FOUND", caller.isUser() ? caller.name().value() : null,
-                AccessLevel.NONE.name(), "Repository " + project + "/" + slug + " does not exist.");
+                AccessLevel.NONE.name(), "Repository " + project + "/" + slug + " does not exist.", caller.isAdmin());
     }
 
     /** A bearer token for the mirror's Git fetches, valid for a few minutes. */
@@ -293,7 +307,8 @@ public final class MirrorRegistry {
         if (grant == null || grant.expiresAt().isBefore(clock.instant())) {
             throw new AuthenticationRequired("The mirror fetch token is unknown or expired; ask for a new one.");
         }
-        boolean registered = store.inTransaction(tx -> tx.mirrorServers().find(grant.mirrorId()).isPresent());
+        boolean registered = store.inTransaction(tx -> tx.mirrorServers().find(grant.mirrorId())
+                .filter(server -> !server.isRemoved()).isPresent());
         if (!registered) {
             throw new AuthenticationRequired("Mirror " + grant.mirrorId() + " is not registered here.");
         }
@@ -318,7 +333,11 @@ public final class MirrorRegistry {
             MirrorRequest request = pending(tx, requestId);
             tx.mirrorRequests().decide(requestId, RequestState.ACCEPTED, clock.instant(), caller.name().value());
             tx.mirrorServers().register(new MirrorServer(request.mirrorId(), request.name(), request.baseUrl(),
-                    request.publicKey(), request.type(), true, clock.instant(), null, null, null, 0, 0, null));
+                    request.publicKey(), request.type(), true, clock.instant(), null, null, null, 0, 0, null, null, null,
+                    null));
+            tx.mirrorServers().markRemoved(request.mirrorId(), null, null, null);
+            tx.audit().record(clock.instant(), caller.name().value(), AuditAction.ACCEPT, request.mirrorId(),
+                    request.baseUrl(), "request " + requestId);
             return tx.mirrorRequests().find(requestId).orElseThrow();
         });
         log.info("mirror {} ({}) authorized by {}", accepted.mirrorId(), accepted.baseUrl(), caller);
@@ -328,8 +347,10 @@ public final class MirrorRegistry {
     public MirrorRequest reject(Caller caller, String requestId) {
         requireAdmin(caller);
         MirrorRequest rejected = store.inTransaction(tx -> {
-            pending(tx, requestId);
+            MirrorRequest request = pending(tx, requestId);
             tx.mirrorRequests().decide(requestId, RequestState.REJECTED, clock.instant(), caller.name().value());
+            tx.audit().record(clock.instant(), caller.name().value(), AuditAction.REJECT, request.mirrorId(),
+                    request.baseUrl(), "request " + requestId);
             return tx.mirrorRequests().find(requestId).orElseThrow();
         });
         log.info("mirror {} ({}) rejected by {}", rejected.mirrorId(), rejected.baseUrl(), caller);
@@ -347,14 +368,69 @@ public final class MirrorRegistry {
 
     public MirrorServerView server(Caller caller, String mirrorId) {
         requireAdmin(caller);
-        return store.inTransaction(tx -> view(tx, requireRegistered(tx, mirrorId)));
+        return store.inTransaction(tx -> view(tx, requireKnown(tx, mirrorId)));
+    }
+
+    /**
+     * Removes a mirror softly: it is shown REMOVED, its own heartbeat answer tells it to stop
+     * syncing, and it can be restored until the grace period ends; then it is purged.
+     */
+    public MirrorServerView delete(Caller caller, String mirrorId) {
+        requireAdmin(caller);
+        MirrorServerView view = store.inTransaction(tx -> {
+            MirrorServer server = requireKnown(tx, mirrorId);
+            if (!server.isRemoved()) {
+                Instant now = clock.instant();
+                tx.mirrorServers().markRemoved(mirrorId, now, now.plus(removalGrace), caller.name().value());
+                tx.audit().record(now, caller.name().value(), AuditAction.DELETE, mirrorId, server.baseUrl(),
+                        "restorable until " + now.plus(removalGrace));
+            }
+            return view(tx, tx.mirrorServers().find(mirrorId).orElseThrow());
+        });
+        log.info("mirror {} ({}) removed by {}; restorable until {}", mirrorId, view.server().baseUrl(), caller,
+                view.server().purgeAfter());
+        return view;
+    }
+
+    /** Undoes a removal within its grace period: the mirror returns to INSTALLED without a new approval. */
+    public MirrorServerView restore(Caller caller, String mirrorId) {
+        requireAdmin(caller);
+        MirrorServerView view = store.inTransaction(tx -> {
+            MirrorServer server = requireKnown(tx, mirrorId);
+            if (!server.isRemoved()) {
+                throw new Conflict("id", "Mirror " + mirrorId + " is not removed; there is nothing to restore.");
+            }
+            tx.mirrorServers().markRemoved(mirrorId, null, null, null);
+            tx.audit().record(clock.instant(), caller.name().value(), AuditAction.RESTORE, mirrorId, server.baseUrl(),
+                    null);
+            return view(tx, tx.mirrorServers().find(mirrorId).orElseThrow());
+        });
+        log.info("mirror {} ({}) restored by {}", mirrorId, view.server().baseUrl(), caller);
+        return view;
+    }
+
+    /** Deletes the registrations whose grace period has ended. */
+    public void purgeExpired() {
+        store.useTransaction(tx -> {
+            for (MirrorServer server : tx.mirrorServers().removedBefore(clock.instant())) {
+                tx.mirrorServers().delete(server.id());
+                tx.audit().record(clock.instant(), "facet", AuditAction.PURGE, server.id(), server.baseUrl(),
+                        "removed by " + server.removedBy() + " on " + server.removedAt());
+                log.info("mirror {} ({}) purged: its grace period ended", server.id(), server.baseUrl());
+            }
+        });
+    }
+
+    public Page<AuditEntry> audit(Caller caller, int start, int limit) {
+        requireAdmin(caller);
+        return store.inTransaction(tx -> Page.of(tx.audit().list(start, limit + 1), start, limit));
     }
 
     /** Sets the projects a mirror carries: all of them, or those named. */
     public MirrorServerView select(Caller caller, String mirrorId, boolean allProjects, Set<ProjectKey> projects) {
         requireAdmin(caller);
         return store.inTransaction(tx -> {
-            MirrorServer server = requireRegistered(tx, mirrorId);
+            MirrorServer server = requireKnown(tx, mirrorId);
             Set<Long> ids = new java.util.HashSet<>();
             for (ProjectKey key : projects) {
                 ids.add(tx.projects().find(key)
@@ -376,6 +452,9 @@ public final class MirrorRegistry {
 
     /** What the primary shows: the mirror's own report, unless it has gone silent. */
     static MirrorServerState derivedState(MirrorServer server, Instant now) {
+        if (server.isRemoved()) {
+            return MirrorServerState.REMOVED;
+        }
         Instant lastHeard = server.lastSeen() != null ? server.lastSeen() : server.createdAt();
         if (lastHeard.plus(OFFLINE_AFTER).isBefore(now)) {
             return MirrorServerState.OFFLINE;
@@ -404,9 +483,19 @@ public final class MirrorRegistry {
         return request;
     }
 
-    private static MirrorServer requireRegistered(StoreTransaction tx, String mirrorId) {
+    private static MirrorServer requireKnown(StoreTransaction tx, String mirrorId) {
         return tx.mirrorServers().find(mirrorId)
                 .orElseThrow(() -> new NotFound("mirror", "Mirror " + mirrorId + " is not registered here."));
+    }
+
+    /** A registered mirror that is not removed: only those may read events, repositories and credentials. */
+    private static MirrorServer requireRegistered(StoreTransaction tx, String mirrorId) {
+        MirrorServer server = requireKnown(tx, mirrorId);
+        if (server.isRemoved()) {
+            throw new PermissionDenied("Mirror " + mirrorId + " was removed by " + server.removedBy() + " on "
+                    + server.removedAt() + "; an administrator can restore it until " + server.purgeAfter() + ".");
+        }
+        return server;
     }
 
     private static void requireAdmin(Caller caller) {

@@ -4,6 +4,7 @@ import dev.facet.core.event.Event;
 import dev.facet.core.event.EventChain;
 import dev.facet.core.event.EventType;
 import dev.facet.core.store.AccessTokens;
+import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.Events;
 import dev.facet.core.store.Grants;
 import dev.facet.core.store.InstanceSettings;
@@ -85,6 +86,11 @@ public final class SignallingStore implements Store {
         @Override
         public MirrorServers mirrorServers() {
             return tx.mirrorServers();
+        }
+
+        @Override
+        public AuditLog audit() {
+            return tx.audit();
         }
 
         @Override

@@ -14,7 +14,15 @@ class MirrorStateDerivationTest {
 
     private static MirrorServer mirror(Instant registered, Instant lastSeen, String reported) {
         return new MirrorServer("m", "mirror", "http://mirror", "{}", MirrorType.SINGLE, true, registered, lastSeen,
-                reported, "0.1.0", 0, 0, null);
+                reported, "0.1.0", 0, 0, null, null, null, null);
+    }
+
+    @Test
+    void removedMirrorIsShownRemovedEvenWhileItStillSendsHeartbeats() {
+        MirrorServer removed = new MirrorServer("m", "mirror", "http://mirror", "{}", MirrorType.SINGLE, true,
+                NOW.minusSeconds(600), NOW.minusSeconds(1), "SYNCHRONIZED", "0.1.0", 0, 0, null,
+                NOW.minusSeconds(60), NOW.plusSeconds(3600), "admin");
+        assertThat(MirrorRegistry.derivedState(removed, NOW)).isEqualTo(MirrorServerState.REMOVED);
     }
 
     @Test

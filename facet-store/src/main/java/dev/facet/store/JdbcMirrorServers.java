@@ -15,7 +15,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 final class JdbcMirrorServers implements MirrorServers {
     private static final String SELECT = "SELECT id, name, base_url, public_key, mirror_type, all_projects, created_at, "
-            + "last_seen, reported_state, version, repositories_in_sync, repositories_behind, report FROM mirror_servers ";
+            + "last_seen, reported_state, version, repositories_in_sync, repositories_behind, report, removed_at, "
+            + "purge_after, removed_by FROM mirror_servers ";
     private final Handle handle;
 
     JdbcMirrorServers(Handle handle) {
@@ -71,6 +72,26 @@ final class JdbcMirrorServers implements MirrorServers {
     }
 
     @Override
+    public void markRemoved(String mirrorId, Instant removedAt, Instant purgeAfter, String removedBy) {
+        handle.createUpdate("UPDATE mirror_servers SET removed_at = :removedAt, purge_after = :purgeAfter, "
+                        + "removed_by = :removedBy WHERE id = :id")
+                .bind("removedAt", Timestamps.toNullableColumn(removedAt))
+                .bind("purgeAfter", Timestamps.toNullableColumn(purgeAfter)).bind("removedBy", removedBy)
+                .bind("id", mirrorId).execute();
+    }
+
+    @Override
+    public List<MirrorServer> removedBefore(Instant now) {
+        return handle.createQuery(SELECT + "WHERE purge_after IS NOT NULL AND purge_after < :now")
+                .bind("now", Timestamps.toColumn(now)).map(JdbcMirrorServers::map).list();
+    }
+
+    @Override
+    public void delete(String mirrorId) {
+        handle.createUpdate("DELETE FROM mirror_servers WHERE id = :id").bind("id", mirrorId).execute();
+    }
+
+    @Override
     public Set<Long> selectedProjects(String mirrorId) {
         return new HashSet<>(handle.createQuery("SELECT project_id FROM mirror_projects WHERE mirror_id = :id")
                 .bind("id", mirrorId).mapTo(Long.class).list());
@@ -81,6 +102,8 @@ final class JdbcMirrorServers implements MirrorServers {
                 rs.getString("public_key"), MirrorType.valueOf(rs.getString("mirror_type")),
                 rs.getBoolean("all_projects"), Timestamps.fromColumn(rs, "created_at"),
                 Timestamps.fromNullableColumn(rs, "last_seen"), rs.getString("reported_state"), rs.getString("version"),
-                rs.getInt("repositories_in_sync"), rs.getInt("repositories_behind"), rs.getString("report"));
+                rs.getInt("repositories_in_sync"), rs.getInt("repositories_behind"), rs.getString("report"),
+                Timestamps.fromNullableColumn(rs, "removed_at"), Timestamps.fromNullableColumn(rs, "purge_after"),
+                rs.getString("removed_by"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.facet.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.InstanceSettings;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.core.store.MirrorTransaction;
@@ -40,6 +41,11 @@ public final class JdbcMirrorStore implements MirrorStore {
             @Override
             public InstanceSettings instanceSettings() {
                 return new JdbcInstanceSettings(handle);
+            }
+
+            @Override
+            public AuditLog audit() {
+                return new JdbcAuditLog(handle);
             }
         }));
     }

@@ -1,6 +1,7 @@
 package dev.facet.store;
 
 import dev.facet.core.store.AccessTokens;
+import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.Events;
 import dev.facet.core.store.Grants;
 import dev.facet.core.store.InstanceSettings;
@@ -63,5 +64,10 @@ final class JdbcTransaction implements StoreTransaction {
     @Override
     public MirrorServers mirrorServers() {
         return new JdbcMirrorServers(handle);
+    }
+
+    @Override
+    public AuditLog audit() {
+        return new JdbcAuditLog(handle);
     }
 }

@@ -10,6 +10,7 @@ import dev.facet.core.error.FacetException;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
+import dev.facet.core.error.Unavailable;
 import dev.facet.core.identity.TokenRejected;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -37,6 +38,8 @@ final class ErrorMapping {
             return 404;
         } else if (failure instanceof AlreadyExists || failure instanceof Conflict) {
             return 409;
+        } else if (failure instanceof Unavailable) {
+            return 503;
         }
         return 400;
     }

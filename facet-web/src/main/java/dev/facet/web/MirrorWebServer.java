@@ -12,7 +12,10 @@ import dev.facet.mirror.MirrorStatus;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import jakarta.servlet.DispatcherType;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -27,6 +30,9 @@ import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
 public final class MirrorWebServer {
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
     private static final String API = "/rest/mirroring/latest";
+    /** Reconnect needs no login (nothing happens until an admin accepts), so it is rate-limited instead. */
+    static final Duration RECONNECT_INTERVAL = Duration.ofSeconds(10);
+    private final AtomicReference<Instant> lastReconnect = new AtomicReference<>();
 
     private final WebSettings settings;
     private final Javalin app;
@@ -78,12 +84,43 @@ public final class MirrorWebServer {
             });
             config.routes.get(API + "/upstreamServer", ctx -> ctx.json(UpstreamServerJson.of(status.link())));
             config.routes.get(API + "/progress", ctx -> ctx.json(status.progress()));
+            config.routes.post(API + "/upstreamServer/reconnect", ctx -> {
+                Instant now = Instant.now();
+                Instant last = lastReconnect.get();
+                if (last != null && last.plus(RECONNECT_INTERVAL).isAfter(now) || !lastReconnect.compareAndSet(last, now)) {
+                    ctx.header("Retry-After", Long.toString(RECONNECT_INTERVAL.toSeconds()));
+                    ErrorMapping.respond(ctx, 429, "A reconnect was asked for moments ago; try again in "
+                            + RECONNECT_INTERVAL.toSeconds() + " s.", null, "TooManyRequests");
+                    return;
+                }
+                try {
+                    node.reconnect("reconnect from " + ctx.ip());
+                } catch (IllegalStateException e) {
+                    ErrorMapping.respond(ctx, 409, e.getMessage(), "state", "Conflict");
+                    return;
+                }
+                ctx.status(202).json(UpstreamServerJson.of(status.link()));
+            });
+            config.routes.get(API + "/audit", ctx -> {
+                node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"));
+                ctx.json(node.audit(intParam(ctx, "start", 0), Math.min(1000, Math.max(1, intParam(ctx, "limit", 25))))
+                        .stream().map(MirroringJson.AuditJson::of).toList());
+            });
             config.routes.get("/metrics", ctx -> {
                 mirrorMetrics.showLags(status.progress().worstLags());
                 ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
             });
             ErrorMapping.register(config.routes);
         });
+    }
+
+    private static int intParam(io.javalin.http.Context ctx, String name, int fallback) {
+        String raw = ctx.queryParam(name);
+        try {
+            return raw == null ? fallback : Math.max(0, Integer.parseInt(raw));
+        } catch (NumberFormatException e) {
+            throw new dev.facet.core.error.InvalidInput(name, "'" + name + "' must be a whole number.");
+        }
     }
 
     public void start() {

@@ -2,6 +2,7 @@ package dev.facet.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.mirror.AuditEntry;
 import dev.facet.core.mirror.MirrorRequest;
 import dev.facet.primary.MirrorRegistry;
 import java.io.IOException;
@@ -27,13 +28,23 @@ final class MirroringJson {
     record MirrorServerJson(String id, String name, String baseUrl, String mirrorType, boolean enabled,
                             Long lastSeenDate, String state, String version, int repositoriesInSync,
                             int repositoriesBehind, JsonNode worstLags, boolean allProjects, List<String> projects,
-                            Long clockSkewMillis, List<Object> nodes) {
+                            Long clockSkewMillis, Long removedDate, String removedBy, Long purgeDate,
+                            List<Object> nodes) {
         static MirrorServerJson of(MirrorRegistry.MirrorServerView view) {
             var server = view.server();
             return new MirrorServerJson(server.id(), server.name(), server.baseUrl(), server.type().name(), true,
                     millis(server.lastSeen()), view.state().name(), server.version(), server.repositoriesInSync(),
                     server.repositoriesBehind(), lags(server.report()), server.allProjects(), view.projects(),
-                    view.clockSkew() == null ? null : view.clockSkew().toMillis(), List.of());
+                    view.clockSkew() == null ? null : view.clockSkew().toMillis(), millis(server.removedAt()),
+                    server.removedBy(), millis(server.purgeAfter()), List.of());
+        }
+    }
+
+    record AuditJson(long id, long date, String actor, String action, String instanceId, String instanceUrl,
+                     String details) {
+        static AuditJson of(AuditEntry entry) {
+            return new AuditJson(entry.id(), entry.at().toEpochMilli(), entry.actor(), entry.action().name(),
+                    entry.instanceId(), entry.instanceUrl(), entry.details());
         }
     }
 

@@ -88,6 +88,12 @@ final class MirroringRoutes {
                 PrimaryRoutes.start(ctx), PrimaryRoutes.limit(ctx)), MirroringJson.MirrorServerJson::of)));
         routes.get(API + "/mirrorServers/{id}", ctx ->
                 ctx.json(MirroringJson.MirrorServerJson.of(registry.server(caller(ctx), ctx.pathParam("id")))));
+        routes.delete(API + "/mirrorServers/{id}", ctx ->
+                ctx.json(MirroringJson.MirrorServerJson.of(registry.delete(caller(ctx), ctx.pathParam("id")))));
+        routes.post(API + "/mirrorServers/{id}/restore", ctx ->
+                ctx.json(MirroringJson.MirrorServerJson.of(registry.restore(caller(ctx), ctx.pathParam("id")))));
+        routes.get(API + "/audit", ctx -> ctx.json(RestJson.Paged.of(registry.audit(caller(ctx),
+                PrimaryRoutes.start(ctx), PrimaryRoutes.limit(ctx)), MirroringJson.AuditJson::of)));
         routes.put(API + "/mirrorServers/{id}/projects", ctx -> {
             MirroringJson.Selection selection = PrimaryRoutes.body(json, ctx, MirroringJson.Selection.class);
             Set<ProjectKey> projects = new LinkedHashSet<>();

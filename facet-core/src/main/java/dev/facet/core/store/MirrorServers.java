@@ -22,4 +22,12 @@ public interface MirrorServers {
     void select(String mirrorId, boolean allProjects, Set<Long> projectIds);
 
     Set<Long> selectedProjects(String mirrorId);
+
+    /** Marks a mirror removed (soft delete) until {@code purgeAfter}, or not removed when {@code removedAt} is null. */
+    void markRemoved(String mirrorId, Instant removedAt, Instant purgeAfter, String removedBy);
+
+    /** Mirrors removed whose grace period ended before {@code now}. */
+    List<MirrorServer> removedBefore(Instant now);
+
+    void delete(String mirrorId);
 }

@@ -7,4 +7,6 @@ public interface MirrorTransaction {
     MirroredRepositories repositories();
 
     InstanceSettings instanceSettings();
+
+    AuditLog audit();
 }

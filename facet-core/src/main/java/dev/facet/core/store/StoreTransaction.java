@@ -19,4 +19,6 @@ public interface StoreTransaction {
     MirrorRequests mirrorRequests();
 
     MirrorServers mirrorServers();
+
+    AuditLog audit();
 }
