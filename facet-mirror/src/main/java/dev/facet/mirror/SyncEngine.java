@@ -166,6 +166,7 @@ public final class SyncEngine {
             repositories.create(repositoryId);
         }
         MirrorFetcher.Outcome outcome;
+        long fetchStarted = System.nanoTime();
         try (Repository local = repositories.open(repositoryId)) {
             String url = upstream.client().gitUrl(repository.projectKey().value(), repository.slug().value());
             try {
@@ -184,6 +185,7 @@ public final class SyncEngine {
                     e.getMessage());
             return false;
         }
+        long fetchMillis = (System.nanoTime() - fetchStarted) / 1_000_000;
         if (outcome.headTarget() != null) {
             repositories.setHead(repositoryId, outcome.headTarget());
         }
@@ -205,8 +207,8 @@ public final class SyncEngine {
         });
         long millis = (System.nanoTime() - started) / 1_000_000;
         observer.onSynced(repositoryId, millis, outcome.bytesReceived());
-        log.debug("repository {} {}/{}: synced {} refs in {} ms", repositoryId, repository.projectKey(),
-                repository.slug(), outcome.refsUpdated(), millis);
+        log.debug("repository {} {}/{}: synced {} refs in {} ms ({} ms fetching)", repositoryId,
+                repository.projectKey(), repository.slug(), outcome.refsUpdated(), millis, fetchMillis);
         return true;
     }
 
