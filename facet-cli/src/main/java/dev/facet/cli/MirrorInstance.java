@@ -14,9 +14,6 @@ import dev.facet.store.JdbcMirrorStore;
 import dev.facet.web.FacetMetrics;
 import dev.facet.web.MirrorMetrics;
 import dev.facet.web.MirrorWebServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -44,14 +41,8 @@ public final class MirrorInstance implements AutoCloseable {
 
     public static MirrorInstance start(MirrorSettings settings) {
         Path home = settings.home();
-        Path repositoriesDir = home.resolve("data").resolve("repositories");
-        try {
-            Files.createDirectories(repositoriesDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create " + repositoriesDir, e);
-        }
-        InstanceIdentity identity = InstanceIdentity.loadOrCreate(home.resolve("keys"));
-        identity.permissionProblems().forEach(problem -> log.warn("{}", problem));
+        Path repositoriesDir = InstanceHome.repositories(home);
+        InstanceIdentity identity = InstanceHome.identity(home);
         MirrorStore store = JdbcMirrorStore.open(settings.database());
         try {
             Clock clock = Clock.systemUTC();

@@ -19,9 +19,6 @@ import dev.facet.primary.UserService;
 import dev.facet.store.JdbcStore;
 import dev.facet.web.FacetMetrics;
 import dev.facet.web.PrimaryWebServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -67,14 +64,8 @@ public final class PrimaryInstance implements AutoCloseable {
 
     public static PrimaryInstance start(PrimarySettings settings) {
         Path home = settings.home();
-        Path repositoriesDir = home.resolve("data").resolve("repositories");
-        try {
-            Files.createDirectories(repositoriesDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create " + repositoriesDir, e);
-        }
-        InstanceIdentity identity = InstanceIdentity.loadOrCreate(home.resolve("keys"));
-        identity.permissionProblems().forEach(problem -> log.warn("{}", problem));
+        Path repositoriesDir = InstanceHome.repositories(home);
+        InstanceIdentity identity = InstanceHome.identity(home);
         EventSignal signal = new EventSignal();
         Store store = new SignallingStore(JdbcStore.open(settings.database()), signal);
         ExecutorService eventReaders = Executors.newFixedThreadPool(2, daemon("facet-event-reader"));

@@ -111,6 +111,9 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
         try (Repository repository = open(repositoryId)) {
             GC gc = new GC((FileRepository) repository);
             gc.setAuto(false);
+            // Replaced packs go at once: readers that still hold one keep reading it from the open file, and
+            // packs left behind for an hour would make every later pack count (and fetch) look worse.
+            gc.setPackExpireAgeMillis(0);
             gc.gc().get();
         } catch (IOException | java.text.ParseException | org.eclipse.jgit.api.errors.GitAPIException e) {
             throw new IllegalStateException("Cannot repack repository " + repositoryId + ": " + e.getMessage(), e);

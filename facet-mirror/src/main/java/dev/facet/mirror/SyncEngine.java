@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncEngine {
     private static final Logger log = LoggerFactory.getLogger("facet.sync");
-    /** Each fetch adds a pack; past this many, the repository is repacked into one with a bitmap. */
-    static final int MAX_PACKS = 16;
+    /** Each fetch adds a pack; past this many (git's gc.autoPackLimit), the repository is repacked into one with a bitmap. */
+    static final int MAX_PACKS = 50;
 
     private final MirrorStore store;
     private final RepositoryStore repositories;

@@ -98,7 +98,7 @@ public final class MirrorRegistry {
     /** Remembers the clock skew measured on a mirror's signed request, to show it before it breaks anything. */
     public void noteClockSkew(String mirrorId, Duration skew) {
         clockSkews.put(mirrorId, skew);
-        if (skew.abs().compareTo(Duration.ofSeconds(2)) > 0) {
+        if (skew.abs().compareTo(Duration.ofSeconds(5)) > 0) {
             log.warn("mirror {}: its clock is {} ms {} this primary's", mirrorId, skew.abs().toMillis(),
                     skew.isNegative() ? "behind" : "ahead of");
         }
@@ -205,7 +205,8 @@ public final class MirrorRegistry {
         if (!now.events().isEmpty() || wait.isZero() || now.headSequence() < after || signal.isClosed()) {
             return CompletableFuture.completedFuture(now);
         }
-        return next.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
+        // A copy: the timeout must complete this reader's future, not the signal every reader shares.
+        return next.copy().completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
                 .thenApplyAsync(ignored -> readEvents(after), eventReaders);
     }
 

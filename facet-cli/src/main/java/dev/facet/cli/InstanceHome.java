@@ -1,0 +1,34 @@
+package dev.facet.cli;
+
+import dev.facet.core.identity.InstanceIdentity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every instance's home holds, whatever its role: its identity and its repositories. */
+final class InstanceHome {
+    private static final Logger log = LoggerFactory.getLogger(InstanceHome.class);
+
+    private InstanceHome() {
+    }
+
+    /** {@code HOME/data/repositories}, created when missing. */
+    static Path repositories(Path home) {
+        Path directory = home.resolve("data").resolve("repositories");
+        try {
+            return Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + directory, e);
+        }
+    }
+
+    /** The instance's id and key pair in {@code HOME/keys}, created at first start; loose permissions are warned about. */
+    static InstanceIdentity identity(Path home) {
+        InstanceIdentity identity = InstanceIdentity.loadOrCreate(home.resolve("keys"));
+        identity.permissionProblems().forEach(problem -> log.warn("{}", problem));
+        return identity;
+    }
+}
