@@ -61,6 +61,9 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
             config.setBoolean("receive", null, "fsckObjects", true);
             config.setInt(ConfigConstants.CONFIG_PROTOCOL_SECTION, null, ConfigConstants.CONFIG_KEY_VERSION, 2);
             config.setBoolean("uploadpack", null, "allowFilter", true);
+            // Packs replaced by a gc go at once; kept for git's default hour, they keep the pack count over
+            // gc.autoPackLimit, so every later push would start another full gc.
+            config.setString("gc", null, "prunePackExpire", "now");
             config.save();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create repository " + repositoryId + " in " + dir, e);
