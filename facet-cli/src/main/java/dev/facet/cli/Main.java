@@ -1,5 +1,6 @@
 package dev.facet.cli;
 
+import dev.facet.core.identity.IdentityFileUnusable;
 import dev.facet.store.DatabaseUnavailable;
 import picocli.CommandLine;
 
@@ -11,7 +12,8 @@ public final class Main {
     public static void main(String[] args) {
         CommandLine commandLine = new CommandLine(new FacetCommand());
         commandLine.setExecutionExceptionHandler((failure, cmd, parsed) -> {
-            if (failure instanceof SettingsError || failure instanceof DatabaseUnavailable) {
+            if (failure instanceof SettingsError || failure instanceof DatabaseUnavailable
+                    || failure instanceof IdentityFileUnusable) {
                 cmd.getErr().println("facet: " + failure.getMessage());
                 return 2;
             }

@@ -11,6 +11,7 @@ import dev.facet.primary.EventSignal;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PrimaryAuthenticator;
 import dev.facet.primary.SignallingStore;
+import dev.facet.primary.StagingPreparation;
 import dev.facet.primary.PasswordHasher;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
@@ -35,7 +36,6 @@ import org.slf4j.LoggerFactory;
 /** A running primary, wired by hand from its settings. Tests start it in-process; the command runs one. */
 public final class PrimaryInstance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PrimaryInstance.class);
-    static final String BASE_URL = "instance.base-url";
     private static final java.time.Duration PURGE_INTERVAL = java.time.Duration.ofSeconds(30);
 
     private final Store store;
@@ -97,7 +97,8 @@ public final class PrimaryInstance implements AutoCloseable {
                     log.warn("purging removed mirrors failed", e);
                 }
             }, PURGE_INTERVAL.toMillis(), PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-            store.useTransaction(tx -> tx.instanceSettings().put(BASE_URL, web.get().baseUrl()));
+            StagingPreparation.copyWarning(store, web.get().baseUrl()).ifPresent(warning -> log.warn("{}", warning));
+            store.useTransaction(tx -> tx.instanceSettings().put(StagingPreparation.BASE_URL, web.get().baseUrl()));
             log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);
             return new PrimaryInstance(store, web.get(), identity.id(), mirrors, eventReaders, signal, purger);
         } catch (RuntimeException e) {

@@ -60,6 +60,11 @@ final class JdbcMirrorRequests implements MirrorRequests {
                 .bind("id", requestId).execute();
     }
 
+    @Override
+    public int deleteAll() {
+        return handle.createUpdate("DELETE FROM mirror_requests").execute();
+    }
+
     private static MirrorRequest map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new MirrorRequest(rs.getString("id"), rs.getString("mirror_id"), rs.getString("name"),
                 rs.getString("base_url"), rs.getString("public_key"), MirrorType.valueOf(rs.getString("mirror_type")),

@@ -92,6 +92,11 @@ final class JdbcMirrorServers implements MirrorServers {
     }
 
     @Override
+    public int deleteAll() {
+        return handle.createUpdate("DELETE FROM mirror_servers").execute();
+    }
+
+    @Override
     public Set<Long> selectedProjects(String mirrorId) {
         return new HashSet<>(handle.createQuery("SELECT project_id FROM mirror_projects WHERE mirror_id = :id")
                 .bind("id", mirrorId).mapTo(Long.class).list());

@@ -19,4 +19,7 @@ public interface MirrorRequests {
     List<MirrorRequest> list(RequestState state, int start, int limit);
 
     void decide(String requestId, RequestState state, Instant decidedAt, String decidedBy);
+
+    /** Forgets every request; returns how many there were. */
+    int deleteAll();
 }

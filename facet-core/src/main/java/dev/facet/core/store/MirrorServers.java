@@ -30,4 +30,7 @@ public interface MirrorServers {
     List<MirrorServer> removedBefore(Instant now);
 
     void delete(String mirrorId);
+
+    /** Forgets every registered mirror; returns how many there were. */
+    int deleteAll();
 }

@@ -1,0 +1,83 @@
+package dev.facet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.facet.primary.StagingPreparation;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** A copied production home is made safe for staging in one step, and a copy that was not is pointed to that step. */
+class StagingPrepareTest {
+    @TempDir
+    Path work;
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.sorted(Comparator.naturalOrder()).toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
+    @Test
+    void preparedCopyListsNoMirrorsAndHasANewIdentity() throws IOException {
+        Path production = work.resolve("production");
+        String productionId;
+        try (TestPrimary primary = TestPrimary.start(production);
+             TestMirror mirror = TestMirror.startAuthorized(work.resolve("mirror"), primary)) {
+            productionId = primary.instance.instanceId();
+            assertThat(primary.admin.get("/rest/mirroring/latest/mirrorServers").json().path("values")).hasSize(1);
+        }
+        Path staging = work.resolve("staging");
+        copyTree(production, staging);
+
+        try (TestPrimary unprepared = TestPrimary.start(staging)) {
+            assertThat(StagingPreparation.copyWarning(unprepared.instance.store(), "http://staging.example.com"))
+                    .hasValueSatisfying(w -> assertThat(w).contains("staging-prepare").contains("1 mirror"));
+        }
+
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        try {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            exit = new CommandLine(new FacetCommand()).execute("staging-prepare", "--home", staging.toString(),
+                    "--base-url", "http://staging.example.com:7990");
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(exit).isZero();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("mirror registrations removed: 1")
+                .contains(productionId + " -> ");
+
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        // The prepared facet.properties names the staging host; here it answers on loopback.
+        try (TestPrimary prepared = TestPrimary.start(staging, null, java.util.Map.of("FACET_PORT",
+                Integer.toString(port), "FACET_BASE_URL", "http://localhost:" + port))) {
+            assertThat(prepared.instance.instanceId()).isNotEqualTo(productionId);
+            assertThat(prepared.admin.get("/rest/mirroring/latest/mirrorServers").json().path("values")).isEmpty();
+            assertThat(prepared.admin.get("/rest/mirroring/latest/requests").json().path("values")).isEmpty();
+            assertThat(prepared.admin.get("/rest/mirroring/latest/instance").json().path("id").asText())
+                    .isEqualTo(prepared.instance.instanceId());
+            assertThat(Files.readString(staging.resolve("facet.properties")))
+                    .contains("facet.base-url=http://staging.example.com:7990");
+        }
+    }
+}

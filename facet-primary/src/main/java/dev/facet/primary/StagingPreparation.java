@@ -1,0 +1,60 @@
+package dev.facet.primary;
+
+import dev.facet.core.mirror.AuditAction;
+import dev.facet.core.store.Store;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Turns a copy of a production primary's database into a staging one: it forgets every mirror
+ * registration and authorization request (they belong to production) and records the staging
+ * base URL. The instance's new identity is made by whoever owns the home's key files.
+ */
+public final class StagingPreparation {
+    /** The instance setting holding the base URL the primary last ran with. */
+    public static final String BASE_URL = "instance.base-url";
+
+    private final Store store;
+    private final Clock clock;
+
+    /** What was changed, to be told to the admin. */
+    public record Outcome(int mirrorsForgotten, int requestsForgotten, Optional<String> previousBaseUrl) {
+    }
+
+    public StagingPreparation(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public Outcome prepare(String stagingBaseUrl, String newInstanceId) {
+        return store.inTransaction(tx -> {
+            Optional<String> previous = tx.instanceSettings().get(BASE_URL);
+            int mirrors = tx.mirrorServers().deleteAll();
+            int requests = tx.mirrorRequests().deleteAll();
+            tx.instanceSettings().put(BASE_URL, stagingBaseUrl);
+            tx.audit().record(clock.instant(), "facet staging-prepare", AuditAction.PURGE, newInstanceId, stagingBaseUrl,
+                    "staging copy prepared: " + mirrors + " mirror registrations and " + requests
+                            + " authorization requests forgotten; base URL was " + previous.orElse("unknown"));
+            return new Outcome(mirrors, requests, previous);
+        });
+    }
+
+    /**
+     * A warning when a primary starts at another base URL than the one its database recorded and
+     * still holds mirror registrations: it may be a copy of another primary.
+     */
+    public static Optional<String> copyWarning(Store store, String baseUrl) {
+        return store.inTransaction(tx -> {
+            Optional<String> recorded = tx.instanceSettings().get(BASE_URL);
+            int mirrors = tx.mirrorServers().list(0, 1000).size();
+            if (recorded.isEmpty() || recorded.get().equals(baseUrl) || mirrors == 0) {
+                return Optional.empty();
+            }
+            return Optional.of("This primary runs at " + baseUrl + " but its database was last used at "
+                    + recorded.get() + " and lists " + mirrors + " mirror(s). If it is a copy (staging, a restored "
+                    + "backup), its mirrors belong to the original: stop it and run "
+                    + "'facet staging-prepare --home <home> --base-url " + baseUrl + "'. Mirrors only ever call the "
+                    + "primary they were registered with, so this copy cannot reach them.");
+        });
+    }
+}
