@@ -10,9 +10,10 @@ import picocli.CommandLine.Option;
 
 /** {@code facet mirror}: runs a mirror node until it is sent SIGTERM or SIGINT. */
 @Command(name = "mirror", mixinStandardHelpOptions = true,
+        subcommands = {MirrorReconnectCommand.class, MirrorResetCommand.class},
         description = "Run a mirror: serves clones near its users, forwards pushes, stays in sync with its upstream.")
 final class MirrorCommand implements Callable<Integer> {
-    @Option(names = "--home", required = true, description = "The node's home directory (created when missing).")
+    @Option(names = "--home", description = "The node's home directory (created when missing).")
     Path home;
 
     @Option(names = "--upstream", description = "The primary's URL (or facet.upstream.url).")
@@ -29,6 +30,9 @@ final class MirrorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (home == null) {
+            throw new SettingsError("Missing --home: the mirror's home directory.");
+        }
         Map<String, String> flags = new HashMap<>();
         flags.put(RawSettings.PORT, port == null ? null : port.toString());
         flags.put(RawSettings.BASE_URL, baseUrl);

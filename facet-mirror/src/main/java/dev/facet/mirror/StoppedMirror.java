@@ -1,0 +1,69 @@
+package dev.facet.mirror;
+
+import dev.facet.core.mirror.AuditAction;
+import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.mirror.UpstreamLink;
+import dev.facet.core.mirror.UpstreamState;
+import dev.facet.core.store.MirrorStore;
+import dev.facet.git.RepositoryStore;
+import java.time.Clock;
+import java.util.List;
+
+/** Lifecycle steps an admin takes on a mirror's home while the mirror is stopped. */
+public final class StoppedMirror {
+    private final MirrorStore store;
+    private final Clock clock;
+
+    public StoppedMirror(MirrorStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * Makes a REMOVED or REJECTED mirror send a new authorization request to the same upstream
+     * when it next starts, keeping its id, key and data.
+     *
+     * @return the upstream URL the request will go to
+     * @throws IllegalStateException when the mirror is in another state
+     */
+    public String reconnect(String actor) {
+        return store.inTransaction(tx -> {
+            UpstreamLink link = tx.upstream().get().orElseThrow(() ->
+                    new IllegalStateException("This mirror was never registered; start it with --upstream URL."));
+            if (link.state() != UpstreamState.REMOVED && link.state() != UpstreamState.REJECTED) {
+                throw new IllegalStateException("The mirror is " + link.state()
+                        + "; only a REMOVED or REJECTED mirror reconnects.");
+            }
+            tx.upstream().save(UpstreamSession.withState(link, UpstreamState.UNCONFIGURED));
+            tx.audit().record(clock.instant(), actor, AuditAction.RECONNECT, link.upstreamInstanceId(),
+                    link.upstreamUrl(), "new authorization request at next start");
+            return link.upstreamUrl();
+        });
+    }
+
+    /**
+     * Forgets the upstream registration so the mirror can be registered anew. With
+     * {@code wipeData} its repositories go too; without, they stay and the next sync is a delta.
+     *
+     * @return how many repositories were wiped
+     */
+    public int reset(RepositoryStore repositories, boolean wipeData, String actor) {
+        List<MirroredRepository> carried = store.inTransaction(tx -> {
+            UpstreamLink link = tx.upstream().get().orElse(null);
+            List<MirroredRepository> all = tx.repositories().all();
+            tx.upstream().save(UpstreamLink.unconfigured(link == null ? "" : link.upstreamUrl()));
+            if (wipeData) {
+                all.forEach(r -> tx.repositories().delete(r.id()));
+            }
+            tx.audit().record(clock.instant(), actor, AuditAction.PURGE, link == null ? null : link.upstreamInstanceId(),
+                    link == null ? null : link.upstreamUrl(),
+                    "registration forgotten (reset)" + (wipeData ? "; " + all.size() + " repositories wiped" : ""));
+            return all;
+        });
+        if (wipeData) {
+            carried.forEach(r -> repositories.delete(r.id()));
+            return carried.size();
+        }
+        return 0;
+    }
+}
