@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code facet mirror}: runs a mirror node until it is sent SIGTERM or SIGINT. */
 @Command(name = "mirror", mixinStandardHelpOptions = true,
-        subcommands = {MirrorReconnectCommand.class, MirrorResetCommand.class},
+        subcommands = {MirrorReconnectCommand.class, MirrorResetCommand.class, MirrorAcceptUpstreamCommand.class},
         description = "Run a mirror: serves clones near its users, forwards pushes, stays in sync with its upstream.")
 final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--home", description = "The node's home directory (created when missing).")

@@ -52,7 +52,11 @@ public final class MirrorFetcher {
         }
     }
 
-    public Outcome fetch(Repository repository, String upstreamGitUrl, String bearerToken)
+    /**
+     * @param destructive whether refs may be deleted or moved to a commit that does not contain their old one;
+     *                    when not, such changes are left out and the refs keep what they had
+     */
+    public Outcome fetch(Repository repository, String upstreamGitUrl, String bearerToken, boolean destructive)
             throws IOException, RepositoryGone, CredentialsRefused {
         FetchResult result;
         long packBytesBefore = packBytes(repository);
@@ -78,13 +82,13 @@ public final class MirrorFetcher {
             }
             throw e;
         }
-        int updated = applyRefs(repository, result);
+        int updated = applyRefs(repository, result, destructive);
         Ref head = result.getAdvertisedRef(Constants.HEAD);
         String headTarget = head != null && head.isSymbolic() ? head.getTarget().getName() : null;
         return new Outcome(updated, Math.max(0, packBytes(repository) - packBytesBefore), headTarget);
     }
 
-    private static int applyRefs(Repository repository, FetchResult result) throws IOException {
+    private static int applyRefs(Repository repository, FetchResult result, boolean destructive) throws IOException {
         Map<String, ObjectId> wanted = new HashMap<>();
         for (Ref ref : result.getAdvertisedRefs()) {
             if (ref.getName().startsWith(Constants.R_REFS) && !ref.isSymbolic() && ref.getObjectId() != null) {
@@ -98,19 +102,26 @@ public final class MirrorFetcher {
                 local.put(ref.getName(), ref.getObjectId());
             }
         }
-        wanted.forEach((name, id) -> {
-            ObjectId current = local.get(name);
-            if (current == null) {
-                commands.add(new ReceiveCommand(ObjectId.zeroId(), id, name, ReceiveCommand.Type.CREATE));
-            } else if (!current.equals(id)) {
-                commands.add(new ReceiveCommand(current, id, name, ReceiveCommand.Type.UPDATE_NONFASTFORWARD));
+        try (RevWalk walk = new RevWalk(repository)) {
+            for (Map.Entry<String, ObjectId> ref : wanted.entrySet()) {
+                ObjectId current = local.get(ref.getKey());
+                if (current == null) {
+                    commands.add(new ReceiveCommand(ObjectId.zeroId(), ref.getValue(), ref.getKey(),
+                            ReceiveCommand.Type.CREATE));
+                } else if (!current.equals(ref.getValue())
+                        && (destructive || isFastForward(walk, current, ref.getValue()))) {
+                    commands.add(new ReceiveCommand(current, ref.getValue(), ref.getKey(),
+                            ReceiveCommand.Type.UPDATE_NONFASTFORWARD));
+                }
             }
-        });
-        local.forEach((name, id) -> {
-            if (!wanted.containsKey(name)) {
-                commands.add(new ReceiveCommand(id, ObjectId.zeroId(), name, ReceiveCommand.Type.DELETE));
-            }
-        });
+        }
+        if (destructive) {
+            local.forEach((name, id) -> {
+                if (!wanted.containsKey(name)) {
+                    commands.add(new ReceiveCommand(id, ObjectId.zeroId(), name, ReceiveCommand.Type.DELETE));
+                }
+            });
+        }
         if (commands.isEmpty()) {
             return 0;
         }
@@ -129,6 +140,14 @@ public final class MirrorFetcher {
             }
         }
         return commands.size();
+    }
+
+    private static boolean isFastForward(RevWalk walk, ObjectId from, ObjectId to) {
+        try {
+            return walk.isMergedInto(walk.parseCommit(from), walk.parseCommit(to));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static long packBytes(Repository repository) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.event.Event;
 import dev.facet.core.event.EventChain;
+import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.protocol.EventBatch;
 import dev.facet.core.mirror.protocol.StreamedEvent;
@@ -33,8 +34,11 @@ public final class EventFollower {
     private volatile boolean stopped;
     private Thread thread;
 
+    private final UpstreamGuard guard;
+
     public EventFollower(UpstreamSession upstream, SyncEngine sync, Reconciler reconciler,
-                         dev.facet.core.store.MirrorStore store, Runnable onPermissionsChanged) {
+                         dev.facet.core.store.MirrorStore store, Runnable onPermissionsChanged, UpstreamGuard guard) {
+        this.guard = guard;
         this.upstream = upstream;
         this.sync = sync;
         this.reconciler = reconciler;
@@ -63,7 +67,8 @@ public final class EventFollower {
         while (!stopped) {
             try {
                 UpstreamLink link = upstream.link();
-                if (link.state() != dev.facet.core.mirror.UpstreamState.INSTALLED) {
+                if (link.state() != dev.facet.core.mirror.UpstreamState.INSTALLED || !guard.destructiveChangesAllowed()) {
+                    // While an alert is open the history cannot be followed; reconciliation still brings additions.
                     Thread.sleep(IDLE_CHECK.toMillis());
                     continue;
                 }
@@ -91,11 +96,7 @@ public final class EventFollower {
     private void apply(UpstreamLink link, EventBatch batch) {
         EventChain.Link applied = new EventChain.Link(link.appliedSequence(),
                 link.appliedHash() == null ? EventChain.GENESIS_HASH : link.appliedHash());
-        if (batch.headSequence() < link.appliedSequence()) {
-            log.warn("the upstream's event history is behind this mirror's ({} < {}); reconciling",
-                    batch.headSequence(), link.appliedSequence());
-            reconciler.reconcile();
-            save(link, new EventChain.Link(batch.headSequence(), batch.headHash()));
+        if (guard.checkHistory(link, batch.headSequence())) {
             return;
         }
         for (StreamedEvent streamed : batch.events()) {
@@ -104,9 +105,8 @@ public final class EventFollower {
                 continue;
             }
             if (!event.follows(applied)) {
-                log.warn("event {} does not continue the chain at {}; reconciling", event.sequence(), applied.sequence());
-                reconciler.reconcile();
-                applied = new EventChain.Link(batch.headSequence(), batch.headHash());
+                guard.raise(UpstreamAlert.Kind.HISTORY_FORKED, link, "event " + event.sequence()
+                        + " does not continue the history this mirror saw up to event " + applied.sequence());
                 break;
             }
             dispatch(event);

@@ -1,5 +1,6 @@
 package dev.facet.mirror;
 
+import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.git.RepositoryStore;
 import java.time.Clock;
@@ -31,6 +32,7 @@ public final class MirrorNode {
     private final ScheduledExecutorService scheduler;
     private final Duration reconcileInterval;
     private final MirrorStore store;
+    private final UpstreamGuard guard;
     private final Backoff firstReconciliationBackoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
     private ScheduledFuture<?> reconciling;
 
@@ -50,10 +52,11 @@ public final class MirrorNode {
         this.reconcileInterval = settings.reconcileInterval();
         this.store = store;
         this.upstream = new UpstreamSession(client, store, clock);
-        this.sync = new SyncEngine(store, repositories, upstream, clock, settings.syncParallelism(), syncObserver);
-        this.reconciler = new Reconciler(upstream, store, sync, clock);
+        this.guard = new UpstreamGuard(store, clock);
+        this.sync = new SyncEngine(store, repositories, upstream, clock, settings.syncParallelism(), syncObserver, guard);
+        this.reconciler = new Reconciler(upstream, store, sync, clock, guard);
         this.authorizer = new DelegatedGitAuthorizer(upstream, store, clock, random, authObserver);
-        this.events = new EventFollower(upstream, sync, reconciler, store, authorizer::invalidate);
+        this.events = new EventFollower(upstream, sync, reconciler, store, authorizer::invalidate, guard);
         this.status = new MirrorStatus(upstream, store, reconciler, clock);
         this.heartbeats = new Heartbeats(upstream, status, scheduler, settings.version(), this::resume);
         this.pushForwarder = new PushForwarder(upstream, store, sync);
@@ -120,6 +123,23 @@ public final class MirrorNode {
         heartbeats.stop();
         scheduler.shutdownNow();
         sync.stop();
+    }
+
+    public UpstreamGuard guard() {
+        return guard;
+    }
+
+    /**
+     * Accepts the upstream as it presents itself now: pins its id and key, forgets the event
+     * position (the next reconciliation takes the upstream's), resolves the alerts, and
+     * reconciles, deletions included.
+     */
+    public void acceptUpstream(String actor) {
+        UpstreamClient.UpstreamIdentity presented = upstream.client().identity();
+        UpstreamLink link = upstream.link();
+        guard.accept(new UpstreamLink(link.upstreamUrl(), link.state(), link.requestId(), presented.id(),
+                presented.publicKey(), 0, null, 0, null), actor);
+        resume();
     }
 
     /** The mirror's own lifecycle audit trail, newest first. */

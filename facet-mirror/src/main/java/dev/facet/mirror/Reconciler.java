@@ -1,6 +1,8 @@
 package dev.facet.mirror;
 
+import dev.facet.core.identity.InstancePublicKey;
 import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.protocol.RepositoryState;
 import dev.facet.core.mirror.protocol.RepositoryStatePage;
@@ -28,7 +30,10 @@ public final class Reconciler {
     private final Clock clock;
     private volatile boolean completedOnce;
 
-    public Reconciler(UpstreamSession upstream, MirrorStore store, SyncEngine sync, Clock clock) {
+    private final UpstreamGuard guard;
+
+    public Reconciler(UpstreamSession upstream, MirrorStore store, SyncEngine sync, Clock clock, UpstreamGuard guard) {
+        this.guard = guard;
         this.upstream = upstream;
         this.store = store;
         this.sync = sync;
@@ -41,11 +46,30 @@ public final class Reconciler {
         return completedOnce;
     }
 
+    /** Raises an alert when the server at the upstream URL is not the instance this mirror pinned. */
+    private void checkIdentity() {
+        UpstreamLink link = upstream.link();
+        UpstreamClient.UpstreamIdentity presented = upstream.client().identity();
+        if (link.upstreamPublicKey() == null) {
+            // Accepted while stopped (facet mirror accept-upstream): pin what the upstream presents now.
+            upstream.save(new UpstreamLink(link.upstreamUrl(), link.state(), link.requestId(), presented.id(),
+                    presented.publicKey(), 0, null, link.appliedSequence(), link.appliedHash()));
+            return;
+        }
+        boolean sameKey = new InstancePublicKey(link.upstreamPublicKey()).equals(new InstancePublicKey(presented.publicKey()));
+        if (!presented.id().equals(link.upstreamInstanceId()) || !sameKey) {
+            guard.raise(UpstreamAlert.Kind.IDENTITY_CHANGED, link, "the server at " + link.upstreamUrl()
+                    + " presents instance " + presented.id() + (sameKey ? "" : " with another key")
+                    + "; this mirror pinned instance " + link.upstreamInstanceId());
+        }
+    }
+
     public synchronized void reconcile() {
         if (!upstream.isInstalled()) {
             return;
         }
         long started = System.nanoTime();
+        checkIdentity();
         String upstreamId = upstream.upstreamId();
         Set<Long> listed = new HashSet<>();
         int start = 0;
@@ -55,6 +79,8 @@ public final class Reconciler {
             RepositoryStatePage page = upstream.client().repositoryStates(upstreamId, start, PAGE_SIZE);
             if (first == null) {
                 first = page;
+                // Before anything is applied: a shorter history must not delete what the mirror holds.
+                guard.checkHistory(upstream.link(), page.headSequence());
             }
             for (RepositoryState state : page.values()) {
                 listed.add(state.id());
@@ -70,7 +96,10 @@ public final class Reconciler {
             start = page.nextPageStart();
         }
         for (MirroredRepository repository : store.inTransaction(tx -> tx.repositories().all())) {
-            if (!listed.contains(repository.id())) {
+            if (!listed.contains(repository.id()) && !guard.destructiveChangesAllowed()) {
+                log.warn("repository {} {}/{}: no longer on the upstream, kept while an upstream alert is open",
+                        repository.id(), repository.projectKey(), repository.slug());
+            } else if (!listed.contains(repository.id())) {
                 log.info("repository {} {}/{}: no longer on the upstream for this mirror; removing it",
                         repository.id(), repository.projectKey(), repository.slug());
                 sync.remove(repository.id());

@@ -42,6 +42,25 @@ public final class StoppedMirror {
     }
 
     /**
+     * Accepts the upstream as it will present itself at the next start: the alerts are resolved,
+     * the pin and the event position are forgotten and taken anew from the upstream.
+     *
+     * @return how many alerts were open
+     */
+    public int acceptUpstream(String actor) {
+        return store.inTransaction(tx -> {
+            UpstreamLink link = tx.upstream().get().orElseThrow(() ->
+                    new IllegalStateException("This mirror was never registered; there is no upstream to accept."));
+            tx.upstream().save(new UpstreamLink(link.upstreamUrl(), link.state(), link.requestId(),
+                    link.upstreamInstanceId(), null, 0, null, 0, null));
+            int resolved = tx.alerts().resolveAll(clock.instant(), actor);
+            tx.audit().record(clock.instant(), actor, AuditAction.ACCEPT_UPSTREAM, link.upstreamInstanceId(),
+                    link.upstreamUrl(), resolved + " alert(s) resolved; the upstream is pinned anew at the next start");
+            return resolved;
+        });
+    }
+
+    /**
      * Forgets the upstream registration so the mirror can be registered anew. With
      * {@code wipeData} its repositories go too; without, they stay and the next sync is a delta.
      *

@@ -36,6 +36,7 @@ public final class SyncEngine {
     private final MirrorFetcher fetcher = new MirrorFetcher();
     private final Clock clock;
     private final SyncObserver observer;
+    private final UpstreamGuard guard;
     private final ExecutorService workers;
     private final Map<Long, Flight> flights = new ConcurrentHashMap<>();
 
@@ -47,7 +48,8 @@ public final class SyncEngine {
     }
 
     public SyncEngine(MirrorStore store, RepositoryStore repositories, UpstreamSession upstream, Clock clock,
-                      int parallelism, SyncObserver observer) {
+                      int parallelism, SyncObserver observer, UpstreamGuard guard) {
+        this.guard = guard;
         this.store = store;
         this.repositories = repositories;
         this.upstream = upstream;
@@ -170,12 +172,19 @@ public final class SyncEngine {
         try (Repository local = repositories.open(repositoryId)) {
             String url = upstream.client().gitUrl(repository.projectKey().value(), repository.slug().value());
             try {
-                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current());
+                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current(),
+                        guard.destructiveChangesAllowed());
             } catch (MirrorFetcher.CredentialsRefused e) {
                 upstream.fetchCredentials().forget();
-                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current());
+                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current(),
+                        guard.destructiveChangesAllowed());
             }
         } catch (MirrorFetcher.RepositoryGone e) {
+            if (!guard.destructiveChangesAllowed()) {
+                log.warn("repository {} {}/{}: gone upstream, kept while an upstream alert is open", repositoryId,
+                        repository.projectKey(), repository.slug());
+                return true;
+            }
             log.info("repository {} {}/{}: gone upstream or not carried by this mirror; removing it", repositoryId,
                     repository.projectKey(), repository.slug());
             remove(repositoryId);

@@ -6,6 +6,7 @@ import dev.facet.core.store.InstanceSettings;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.core.store.MirrorTransaction;
 import dev.facet.core.store.MirroredRepositories;
+import dev.facet.core.store.UpstreamAlerts;
 import dev.facet.core.store.UpstreamLinks;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
@@ -46,6 +47,11 @@ public final class JdbcMirrorStore implements MirrorStore {
             @Override
             public AuditLog audit() {
                 return new JdbcAuditLog(handle);
+            }
+
+            @Override
+            public UpstreamAlerts alerts() {
+                return new JdbcUpstreamAlerts(handle);
             }
         }));
     }

@@ -18,9 +18,10 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
     private final Counter cacheHits;
     private final Counter cacheMisses;
     private final MultiGauge lag;
+    private final io.micrometer.core.instrument.MeterRegistry registry;
 
     public MirrorMetrics(FacetMetrics metrics) {
-        var registry = metrics.registry();
+        this.registry = metrics.registry();
         syncDuration = Timer.builder("facet.sync.duration").description("Time to bring one repository in sync")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
         syncFailures = Counter.builder("facet.sync.failures").description("Syncs that failed and will be retried")
@@ -49,6 +50,12 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
     @Override
     public void onLookup(boolean cacheHit) {
         (cacheHit ? cacheHits : cacheMisses).increment();
+    }
+
+    /** Shows how many upstream alerts are open; a non-zero value wants an administrator. */
+    void watchAlerts(java.util.function.IntSupplier openAlerts) {
+        io.micrometer.core.instrument.Gauge.builder("facet.mirror.upstream.alerts", openAlerts::getAsInt)
+                .description("Open alerts about the upstream's identity or history").register(registry);
     }
 
     /** Shows the worst lags as they are now. */

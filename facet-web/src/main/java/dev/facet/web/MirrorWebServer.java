@@ -1,6 +1,7 @@
 package dev.facet.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
 import dev.facet.git.AuthorizedRepositoryResolver;
@@ -32,14 +33,27 @@ public final class MirrorWebServer {
 
     /** The mirror's view of its upstream, as {@code GET upstreamServer} shows it. */
     record UpstreamServerJson(String id, String baseUrl, String state, String requestId, String pinnedInstanceId,
-                              String reviewUrl, List<String> alerts) {
-        static UpstreamServerJson of(UpstreamLink link) {
+                              String reviewUrl, List<AlertJson> alerts) {
+        static UpstreamServerJson of(UpstreamLink link, List<UpstreamAlert> alerts) {
             boolean installed = link.state() == UpstreamState.INSTALLED;
             return new UpstreamServerJson(link.upstreamInstanceId(), link.upstreamUrl(), link.state().name(),
                     link.requestId(), installed ? link.upstreamInstanceId() : null,
                     link.requestId() == null ? null : link.upstreamUrl() + "/admin/mirrors?request=" + link.requestId(),
-                    List.of());
+                    alerts.stream().map(AlertJson::of).toList());
         }
+    }
+
+    /** An open alert as the mirror shows it, with the step that resolves it. */
+    record AlertJson(String kind, long raisedDate, String details, String resolution) {
+        static AlertJson of(UpstreamAlert alert) {
+            return new AlertJson(alert.kind().name(), alert.raisedAt().toEpochMilli(), alert.details(),
+                    "Check the upstream; if it is right as it is now, accept it: facet mirror accept-upstream --home DIR, "
+                            + "or POST /rest/mirroring/latest/upstreamServer/accept-upstream as an administrator.");
+        }
+    }
+
+    /** What {@code /status} answers: the sync state, and the open alerts if any. */
+    record StatusJson(String state, List<AlertJson> alerts) {
     }
 
     public MirrorWebServer(WebSettings settings, MirrorNode node, RepositoryStore repositories,
@@ -51,6 +65,7 @@ public final class MirrorWebServer {
             throw new ServiceNotEnabledException("Pushes to a mirror are forwarded to the primary.");
         });
         ObjectMapper json = new ObjectMapper();
+        mirrorMetrics.watchAlerts(() -> node.guard().open().size());
 
         this.server = new HttpServer(settings, json, metrics,
                 List.of(node.pushForwarder(), new GitAccessFilter(node.authorizer()), clonePackCache), git,
@@ -61,9 +76,10 @@ public final class MirrorWebServer {
         MirrorStatus status = node.status();
         routes.get("/status", ctx -> {
             String state = status.progress().state();
-            ctx.status("SYNCHRONIZED".equals(state) ? 200 : 503).json(new RestJson.Status(state));
+            ctx.status("SYNCHRONIZED".equals(state) ? 200 : 503).json(new StatusJson(state,
+                    node.guard().open().stream().map(AlertJson::of).toList()));
         });
-        routes.get(API + "/upstreamServer", ctx -> ctx.json(UpstreamServerJson.of(status.link())));
+        routes.get(API + "/upstreamServer", ctx -> ctx.json(UpstreamServerJson.of(status.link(), node.guard().open())));
         routes.get(API + "/progress", ctx -> ctx.json(status.progress()));
         routes.post(API + "/upstreamServer/reconnect", ctx -> {
             Instant now = Instant.now();
@@ -80,7 +96,12 @@ public final class MirrorWebServer {
                 ErrorMapping.respond(ctx, 409, e.getMessage(), "state", "Conflict");
                 return;
             }
-            ctx.status(202).json(UpstreamServerJson.of(status.link()));
+            ctx.status(202).json(UpstreamServerJson.of(status.link(), node.guard().open()));
+        });
+        routes.post(API + "/upstreamServer/accept-upstream", ctx -> {
+            String admin = node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"));
+            node.acceptUpstream(admin + " (REST)");
+            ctx.json(UpstreamServerJson.of(status.link(), node.guard().open()));
         });
         routes.get(API + "/audit", ctx -> {
             node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"));

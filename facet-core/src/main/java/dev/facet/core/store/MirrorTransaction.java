@@ -9,4 +9,6 @@ public interface MirrorTransaction {
     InstanceSettings instanceSettings();
 
     AuditLog audit();
+
+    UpstreamAlerts alerts();
 }

@@ -1,0 +1,100 @@
+package dev.facet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A primary restored from an old copy at the same URL cannot make a mirror forget what it has. */
+class UpstreamPinningTest {
+    private static final String ADMIN = TestPrimary.ADMIN_PASSWORD;
+
+    @TempDir
+    Path work;
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.sorted(Comparator.naturalOrder()).toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    @Test
+    void restoreOfThePrimaryFromAnOldCopyRaisesAnAlertAndKeepsNewerRefsUntilAccepted() throws IOException {
+        Path home = work.resolve("primary");
+        GitClient git = new GitClient(work.resolve("git-home"));
+        Path source = git.newWorkTree(work.resolve("source"), "a.txt");
+        TestPrimary primary = TestPrimary.start(home);
+        int port = primary.instance.port();
+        primary.createProject("PIN");
+        primary.createRepository("PIN", "history", false);
+        String url = primary.gitUrl("admin", ADMIN, "PIN", "history");
+        git.run(source, "push", "-q", url, "main").requireSuccess();
+        Map<String, String> samePort = Map.of("FACET_PORT", Integer.toString(port));
+        try (TestMirror mirror = TestMirror.startAuthorized(work.resolve("mirror"), primary,
+                Map.of(RawSettings.RECONCILE_SECONDS, "1"))) {
+            primary.close();
+            copyTree(home, work.resolve("old-copy"));
+            primary = TestPrimary.start(home, null, samePort);
+
+            git.run(source, "branch", "after-the-copy").requireSuccess();
+            git.run(source, "push", "-q", url, "after-the-copy").requireSuccess();
+            String mirrorUrl = mirror.gitUrl("admin", ADMIN, "PIN", "history");
+            await().atMost(Duration.ofSeconds(15)).until(() -> git.lsRemote(work, mirrorUrl).stream()
+                    .anyMatch(l -> l.endsWith("refs/heads/after-the-copy")));
+
+            primary.close();
+            deleteTree(home);
+            copyTree(work.resolve("old-copy"), home);
+            primary = TestPrimary.start(home, null, samePort);
+            assertThat(git.lsRemote(work, url)).noneMatch(l -> l.endsWith("refs/heads/after-the-copy"));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> mirror.anonymous
+                    .get("/rest/mirroring/latest/upstreamServer").json().path("alerts").size() > 0);
+            JsonNode alert = mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("alerts").get(0);
+            assertThat(alert.path("kind").asText()).isEqualTo("HISTORY_REWOUND");
+            assertThat(mirror.anonymous.get("/status").json().path("alerts")).hasSize(1);
+            assertThat(mirror.anonymous.get("/metrics").body()).contains("facet_mirror_upstream_alerts 1.0");
+
+            // Reconciliation keeps running (additions still arrive) but deletes nothing while the alert is open.
+            primary.createRepository("PIN", "added-after-restore", false);
+            TestMirror watched = mirror;
+            await().atMost(Duration.ofSeconds(15)).until(() -> watched.instance.store().inTransaction(tx ->
+                    tx.repositories().find("PIN", "added-after-restore")).isPresent());
+            assertThat(git.lsRemote(work, mirrorUrl)).anyMatch(l -> l.endsWith("refs/heads/after-the-copy"));
+
+            TestPrimary.expect(200, mirror.anonymous.as("admin", ADMIN)
+                    .post("/rest/mirroring/latest/upstreamServer/accept-upstream", null));
+            assertThat(mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("alerts")).isEmpty();
+            await().atMost(Duration.ofSeconds(15)).until(() -> git.lsRemote(work, mirrorUrl).stream()
+                    .noneMatch(l -> l.endsWith("refs/heads/after-the-copy")));
+            assertThat(mirror.anonymous.as("admin", ADMIN).get("/rest/mirroring/latest/audit").json()
+                    .findValuesAsText("action")).contains("ALERT", "ACCEPT_UPSTREAM");
+        } finally {
+            primary.close();
+        }
+    }
+}
