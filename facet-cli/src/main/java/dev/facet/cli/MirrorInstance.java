@@ -54,7 +54,7 @@ public final class MirrorInstance implements AutoCloseable {
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> (long) tx.repositories().all().size()));
             MirrorMetrics mirrorMetrics = new MirrorMetrics(metrics);
             MirrorNode node = new MirrorNode(new MirrorNode.Settings(settings.reconcileInterval(),
-                    settings.syncParallelism(), VERSION), client, store, repositories, clock, random, mirrorMetrics,
+                    settings.syncParallelism(), VERSION, settings.keptRetention()), client, store, repositories, clock, random, mirrorMetrics,
                     mirrorMetrics);
             MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
                     new ClonePackCache(repositories, metrics), metrics, mirrorMetrics);

@@ -8,7 +8,10 @@ import java.util.Map;
 
 /** Everything a mirror node needs to start, parsed and checked once. */
 public record MirrorSettings(Path home, WebSettings web, DatabaseSettings database, String upstreamUrl, String name,
-                             Duration reconcileInterval, int syncParallelism) {
+                             Duration reconcileInterval, int syncParallelism, Duration keptRetention) {
+    /** How long refs and repositories deleted or rewound upstream are kept aside on a mirror. */
+    public static final Duration DEFAULT_KEPT_RETENTION = Duration.ofDays(7);
+
     public static final int DEFAULT_PORT = 7991;
 
     public static MirrorSettings load(Path home, Map<String, String> flags, Map<String, String> environment) {
@@ -23,6 +26,7 @@ public record MirrorSettings(Path home, WebSettings web, DatabaseSettings databa
         Duration reconcile = Duration.ofSeconds(raw.positiveLong(RawSettings.RECONCILE_SECONDS, 60));
         int parallelism = (int) Math.min(64, raw.positiveLong(RawSettings.SYNC_PARALLELISM, 4));
         return new MirrorSettings(absoluteHome, web, DatabaseSettings.embeddedH2(absoluteHome.resolve("data").resolve("db")),
-                upstream, name, reconcile, parallelism);
+                upstream, name, reconcile, parallelism, Duration.ofSeconds(raw.positiveLong(RawSettings.KEPT_RETENTION_SECONDS,
+                        DEFAULT_KEPT_RETENTION.toSeconds())));
     }
 }

@@ -21,6 +21,11 @@ public final class HostedUploadPackFactory implements UploadPackFactory<HttpServ
             throw new ServiceNotAuthorizedException();
         }
         UploadPack uploadPack = new UploadPack(repository);
+        uploadPack.setRefFilter(refs -> {
+            java.util.Map<String, org.eclipse.jgit.lib.Ref> visible = new java.util.HashMap<>(refs);
+            visible.keySet().removeIf(KeptRefs::isKept);
+            return visible;
+        });
         // The client asks for protocol v2 in this header; without passing it on JGit answers in v0.
         String protocol = request.getHeader("Git-Protocol");
         if (protocol != null) {

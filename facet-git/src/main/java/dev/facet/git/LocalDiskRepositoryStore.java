@@ -150,12 +150,84 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
         }
     }
 
+    /** Where repositories moved aside wait for their purge: {@code <root>/../kept-repositories/<id>-<epoch seconds>}. */
+    public Path keptRepositories() {
+        return root.resolveSibling("kept-repositories");
+    }
+
+    @Override
+    public void keepAside(long repositoryId, java.time.Instant at) {
+        Path dir = directory(repositoryId);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        RepositoryCache.unregister(RepositoryCache.FileKey.exact(dir.toFile(), FS.DETECTED));
+        try {
+            Path kept = Files.createDirectories(keptRepositories()).resolve(repositoryId + "-" + at.getEpochSecond());
+            Files.move(dir, kept, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot keep repository " + repositoryId + " aside", e);
+        }
+    }
+
+    @Override
+    public int purgeKept(java.time.Instant olderThan) {
+        int purged = 0;
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+                purged += purgeKeptRefs(Long.parseLong(dir.getFileName().toString()), olderThan);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + root, e);
+        }
+        if (Files.isDirectory(keptRepositories())) {
+            try (Stream<Path> kept = Files.list(keptRepositories())) {
+                for (Path dir : kept.toList()) {
+                    String name = dir.getFileName().toString();
+                    long at = Long.parseLong(name.substring(name.lastIndexOf('-') + 1));
+                    if (java.time.Instant.ofEpochSecond(at).isBefore(olderThan)) {
+                        deleteTree(dir);
+                        purged++;
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                throw new IllegalStateException("Cannot purge " + keptRepositories() + ": " + e.getMessage(), e);
+            }
+        }
+        return purged;
+    }
+
+    private int purgeKeptRefs(long repositoryId, java.time.Instant olderThan) {
+        try (Repository repository = open(repositoryId)) {
+            int purged = 0;
+            for (Ref ref : repository.getRefDatabase().getRefsByPrefix(KeptRefs.PREFIX)) {
+                if (KeptRefs.keptAt(ref.getName()).isBefore(olderThan)) {
+                    org.eclipse.jgit.lib.RefUpdate delete = repository.updateRef(ref.getName());
+                    delete.setForceUpdate(true);
+                    delete.delete();
+                    purged++;
+                }
+            }
+            return purged;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot purge the kept refs of repository " + repositoryId, e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
     @Override
     public Map<String, ObjectId> refs(long repositoryId) {
         try (Repository repository = open(repositoryId)) {
             Map<String, ObjectId> refs = new LinkedHashMap<>();
             for (Ref ref : repository.getRefDatabase().getRefsByPrefix("refs/")) {
-                if (ref.getObjectId() != null) {
+                if (ref.getObjectId() != null && !KeptRefs.isKept(ref.getName())) {
                     refs.put(ref.getName(), ref.getObjectId());
                 }
             }

@@ -98,20 +98,26 @@ public final class MirrorFetcher {
         List<ReceiveCommand> commands = new ArrayList<>();
         Map<String, ObjectId> local = new HashMap<>();
         for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {
-            if (ref.getObjectId() != null) {
+            if (ref.getObjectId() != null && !KeptRefs.isKept(ref.getName())) {
                 local.put(ref.getName(), ref.getObjectId());
             }
         }
+        java.time.Instant now = java.time.Instant.now();
         try (RevWalk walk = new RevWalk(repository)) {
             for (Map.Entry<String, ObjectId> ref : wanted.entrySet()) {
                 ObjectId current = local.get(ref.getKey());
                 if (current == null) {
                     commands.add(new ReceiveCommand(ObjectId.zeroId(), ref.getValue(), ref.getKey(),
                             ReceiveCommand.Type.CREATE));
-                } else if (!current.equals(ref.getValue())
-                        && (destructive || isFastForward(walk, current, ref.getValue()))) {
-                    commands.add(new ReceiveCommand(current, ref.getValue(), ref.getKey(),
-                            ReceiveCommand.Type.UPDATE_NONFASTFORWARD));
+                } else if (!current.equals(ref.getValue())) {
+                    boolean fastForward = isFastForward(walk, current, ref.getValue());
+                    if (fastForward || destructive) {
+                        commands.add(new ReceiveCommand(current, ref.getValue(), ref.getKey(),
+                                ReceiveCommand.Type.UPDATE_NONFASTFORWARD));
+                    }
+                    if (!fastForward && destructive) {
+                        commands.add(keep(ref.getKey(), current, now));
+                    }
                 }
             }
         }
@@ -119,6 +125,7 @@ public final class MirrorFetcher {
             local.forEach((name, id) -> {
                 if (!wanted.containsKey(name)) {
                     commands.add(new ReceiveCommand(id, ObjectId.zeroId(), name, ReceiveCommand.Type.DELETE));
+                    commands.add(keep(name, id, now));
                 }
             });
         }
@@ -140,6 +147,11 @@ public final class MirrorFetcher {
             }
         }
         return commands.size();
+    }
+
+    /** What the upstream deleted or rewound is kept aside, in the same atomic batch that moves the ref. */
+    private static ReceiveCommand keep(String refName, ObjectId old, java.time.Instant at) {
+        return new ReceiveCommand(ObjectId.zeroId(), old, KeptRefs.keptName(refName, at), ReceiveCommand.Type.CREATE);
     }
 
     private static boolean isFastForward(RevWalk walk, ObjectId from, ObjectId to) {

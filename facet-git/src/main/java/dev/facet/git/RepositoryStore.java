@@ -18,6 +18,12 @@ public interface RepositoryStore {
     /** Removes a repository's files. Missing files are not an error. */
     void delete(long repositoryId);
 
+    /** Moves a repository's files aside instead of removing them, to be purged after a retention window. */
+    void keepAside(long repositoryId, java.time.Instant at);
+
+    /** Removes kept refs and repositories kept aside before {@code olderThan}; returns how many went. */
+    int purgeKept(java.time.Instant olderThan);
+
     /** Every ref under {@code refs/} with the object it points at. */
     Map<String, ObjectId> refs(long repositoryId);
 

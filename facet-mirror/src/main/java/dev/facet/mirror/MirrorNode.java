@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MirrorNode {
     private static final Logger log = LoggerFactory.getLogger(MirrorNode.class);
+    private static final Duration PURGE_INTERVAL = Duration.ofSeconds(30);
 
     private final UpstreamSession upstream;
     private final SyncEngine sync;
@@ -37,7 +38,7 @@ public final class MirrorNode {
     private ScheduledFuture<?> reconciling;
 
     /** What a mirror node needs from its wiring. */
-    public record Settings(Duration reconcileInterval, int syncParallelism, String version) {
+    public record Settings(Duration reconcileInterval, int syncParallelism, String version, Duration keptRetention) {
     }
 
     public MirrorNode(Settings settings, UpstreamClient client, MirrorStore store, RepositoryStore repositories,
@@ -50,6 +51,9 @@ public final class MirrorNode {
             return thread;
         });
         this.reconcileInterval = settings.reconcileInterval();
+        long purgeEvery = Math.min(PURGE_INTERVAL.toMillis(), settings.keptRetention().toMillis());
+        scheduler.scheduleWithFixedDelay(() -> purgeKept(repositories, clock, settings.keptRetention()), purgeEvery,
+                purgeEvery, TimeUnit.MILLISECONDS);
         this.store = store;
         this.upstream = new UpstreamSession(client, store, clock);
         this.guard = new UpstreamGuard(store, clock);
@@ -105,6 +109,18 @@ public final class MirrorNode {
     /** Asks the upstream to authorize this mirror again; see {@link Registration#reconnect}. */
     public synchronized void reconnect(String actor) {
         registration.reconnect(actor);
+    }
+
+    /** Removes what was kept aside (refs and repositories deleted or rewound upstream) once its window has passed. */
+    private static void purgeKept(RepositoryStore repositories, Clock clock, Duration retention) {
+        try {
+            int purged = repositories.purgeKept(clock.instant().minus(retention));
+            if (purged > 0) {
+                log.info("purged {} kept refs or repositories older than {}", purged, retention);
+            }
+        } catch (RuntimeException e) {
+            log.warn("purging kept refs and repositories failed", e);
+        }
     }
 
     private void reconcileQuietly() {

@@ -221,13 +221,13 @@ public final class SyncEngine {
         return true;
     }
 
-    /** Forgets a repository: its row and its files. */
+    /** Stops carrying a repository: its row goes, its files are kept aside until the retention window ends. */
     public void remove(long repositoryId) {
         store.inTransaction(tx -> {
             tx.repositories().delete(repositoryId);
             return null;
         });
-        repositories.delete(repositoryId);
+        repositories.keepAside(repositoryId, clock.instant());
     }
 
     private void markRequested(long repositoryId) {
