@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 /** The {@code facet} command: one distribution, a subcommand per role or operation. */
 @Command(name = "facet", mixinStandardHelpOptions = true, version = "Facet 0.1.0",
         description = "A self-hosted Git server with smart mirrors.",
-        subcommands = {PrimaryCommand.class, MirrorCommand.class, DemoCommand.class, StagingPrepareCommand.class},
+        subcommands = {PrimaryCommand.class, MirrorCommand.class, DemoCommand.class, StagingPrepareCommand.class,
+            DoctorCommand.class},
         commandListHeading = "%nCommands:%n")
 final class FacetCommand implements Runnable {
     @Override

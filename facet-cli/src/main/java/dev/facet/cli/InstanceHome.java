@@ -15,6 +15,30 @@ final class InstanceHome {
     private InstanceHome() {
     }
 
+    /** The role a home belongs to, as written at the instance's first start (tools read it). */
+    enum Role { PRIMARY, MIRROR }
+
+    static void markRole(Path home, Role role) {
+        Path file = home.resolve("role");
+        try {
+            if (!Files.exists(file)) {
+                Files.writeString(file, role.name().toLowerCase(java.util.Locale.ROOT) + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+
+    static java.util.Optional<Role> role(Path home) {
+        try {
+            Path file = home.resolve("role");
+            return Files.exists(file) ? java.util.Optional.of(Role.valueOf(
+                    Files.readString(file).strip().toUpperCase(java.util.Locale.ROOT))) : java.util.Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** {@code HOME/data/repositories}, created when missing. */
     static Path repositories(Path home) {
         Path directory = home.resolve("data").resolve("repositories");

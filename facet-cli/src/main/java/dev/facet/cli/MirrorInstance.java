@@ -43,6 +43,7 @@ public final class MirrorInstance implements AutoCloseable {
         Path home = settings.home();
         Path repositoriesDir = InstanceHome.repositories(home);
         InstanceIdentity identity = InstanceHome.identity(home);
+        InstanceHome.markRole(home, InstanceHome.Role.MIRROR);
         MirrorStore store = JdbcMirrorStore.open(settings.database());
         try {
             Clock clock = Clock.systemUTC();

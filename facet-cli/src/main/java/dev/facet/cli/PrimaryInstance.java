@@ -66,6 +66,7 @@ public final class PrimaryInstance implements AutoCloseable {
         Path home = settings.home();
         Path repositoriesDir = InstanceHome.repositories(home);
         InstanceIdentity identity = InstanceHome.identity(home);
+        InstanceHome.markRole(home, InstanceHome.Role.PRIMARY);
         EventSignal signal = new EventSignal();
         Store store = new SignallingStore(JdbcStore.open(settings.database()), signal);
         ExecutorService eventReaders = Executors.newFixedThreadPool(2, daemon("facet-event-reader"));

@@ -1,0 +1,118 @@
+package dev.facet.mirror;
+
+import dev.facet.core.identity.InstancePublicKey;
+import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.mirror.UpstreamAlert;
+import dev.facet.core.mirror.UpstreamLink;
+import dev.facet.core.mirror.UpstreamState;
+import dev.facet.core.mirror.protocol.RepositoryState;
+import dev.facet.core.mirror.protocol.RepositoryStatePage;
+import dev.facet.core.store.MirrorStore;
+import dev.facet.git.RepositoryStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a mirror's relation to its upstream from its home: registration, reachability, the
+ * pinned identity, open alerts, and every repository's refs hash against the upstream's. Each
+ * finding carries the exact step that fixes it.
+ */
+public final class MirrorDoctor {
+    private final MirrorStore store;
+    private final RepositoryStore repositories;
+    private final UpstreamClient client;
+
+    /** One problem and its fix. */
+    public record Finding(String problem, String fix) {
+    }
+
+    public MirrorDoctor(MirrorStore store, RepositoryStore repositories, UpstreamClient client) {
+        this.store = store;
+        this.repositories = repositories;
+        this.client = client;
+    }
+
+    public List<Finding> examine() {
+        List<Finding> findings = new ArrayList<>();
+        UpstreamLink link = store.inTransaction(tx -> tx.upstream().get()).orElse(null);
+        if (link == null) {
+            findings.add(new Finding("This mirror has never been registered with an upstream.",
+                    "Start it with: facet mirror --home <home> --upstream <primary URL>"));
+            return findings;
+        }
+        switch (link.state()) {
+            case REMOVED -> findings.add(new Finding("The upstream " + link.upstreamUrl() + " removed this mirror.",
+                    "Restore it on the primary (POST /rest/mirroring/latest/mirrorServers/<id>/restore) within its grace "
+                            + "period, or reconnect: facet mirror reconnect --home <home>"));
+            case REJECTED -> findings.add(new Finding("The upstream " + link.upstreamUrl() + " rejected this mirror's request.",
+                    "Reconnect (facet mirror reconnect --home <home>) and ask an administrator of the primary to accept it."));
+            case PENDING -> findings.add(new Finding("The authorization request " + link.requestId() + " is still pending.",
+                    "An administrator accepts it at " + link.upstreamUrl() + "/admin/mirrors?request=" + link.requestId()));
+            case UNCONFIGURED -> findings.add(new Finding("This mirror has not sent its authorization request yet.",
+                    "Start the mirror; it sends the request to " + link.upstreamUrl()));
+            default -> {
+            }
+        }
+        for (UpstreamAlert alert : store.inTransaction(tx -> tx.alerts().open())) {
+            findings.add(new Finding("Upstream alert " + alert.kind() + ": " + alert.details(),
+                    "Check the upstream; if it is right as it is now: facet mirror accept-upstream --home <home>"));
+        }
+        UpstreamClient.UpstreamIdentity presented;
+        try {
+            presented = client.identity();
+        } catch (UpstreamUnavailable e) {
+            findings.add(new Finding("The upstream " + link.upstreamUrl() + " cannot be reached: " + e.getMessage(),
+                    "Check that the primary runs and that this machine reaches " + link.upstreamUrl()
+                            + " (DNS, firewall, proxy, TLS certificate)."));
+            return findings;
+        }
+        if (link.upstreamPublicKey() != null && (!presented.id().equals(link.upstreamInstanceId())
+                || !new InstancePublicKey(presented.publicKey()).equals(new InstancePublicKey(link.upstreamPublicKey())))) {
+            findings.add(new Finding("The server at " + link.upstreamUrl() + " presents instance " + presented.id()
+                    + ", not the pinned instance " + link.upstreamInstanceId() + " (or another key).",
+                    "If it is the right primary: facet mirror accept-upstream --home <home>; otherwise fix the upstream URL."));
+            return findings;
+        }
+        if (link.state() == UpstreamState.INSTALLED) {
+            compareRepositories(link, findings);
+        }
+        return findings;
+    }
+
+    private void compareRepositories(UpstreamLink link, List<Finding> findings) {
+        Map<Long, String> upstreamHashes = new HashMap<>();
+        int start = 0;
+        try {
+            while (true) {
+                RepositoryStatePage page = client.repositoryStates(link.upstreamInstanceId(), start, 500);
+                for (RepositoryState state : page.values()) {
+                    upstreamHashes.put(state.id(), state.refsHash());
+                }
+                if (page.isLastPage() || page.nextPageStart() == null) {
+                    break;
+                }
+                start = page.nextPageStart();
+            }
+        } catch (UpstreamUnavailable e) {
+            findings.add(new Finding("The upstream did not answer for this mirror's repositories: " + e.getMessage(),
+                    "If the registration was removed, restore or reconnect it; if the answer is 401, check the clocks "
+                            + "and the keys in <home>/keys."));
+            return;
+        }
+        for (MirroredRepository repository : store.inTransaction(tx -> tx.repositories().all())) {
+            String upstream = upstreamHashes.get(repository.id());
+            String local = repositories.exists(repository.id()) ? repositories.refsHash(repository.id()).value() : null;
+            if (upstream != null && !upstream.equals(local)) {
+                findings.add(new Finding("Repository " + repository.projectKey() + "/" + repository.slug()
+                        + " differs from the upstream (refs hash " + shortHash(local) + " here, " + shortHash(upstream)
+                        + " there).", "Start the mirror: it reconciles at start and fetches the difference."));
+            }
+        }
+    }
+
+    private static String shortHash(String hash) {
+        return hash == null ? "none" : hash.substring(0, 12);
+    }
+}
