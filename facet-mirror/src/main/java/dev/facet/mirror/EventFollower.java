@@ -96,7 +96,7 @@ public final class EventFollower {
     private void apply(UpstreamLink link, EventBatch batch) {
         EventChain.Link applied = new EventChain.Link(link.appliedSequence(),
                 link.appliedHash() == null ? EventChain.GENESIS_HASH : link.appliedHash());
-        if (guard.checkHistory(link, batch.headSequence())) {
+        if (guard.checkHistory(link, batch.headSequence(), batch.headHash())) {
             return;
         }
         for (StreamedEvent streamed : batch.events()) {

@@ -80,7 +80,7 @@ public final class Reconciler {
             if (first == null) {
                 first = page;
                 // Before anything is applied: a shorter history must not delete what the mirror holds.
-                guard.checkHistory(upstream.link(), page.headSequence());
+                guard.checkHistory(upstream.link(), page.headSequence(), page.headHash());
             }
             for (RepositoryState state : page.values()) {
                 listed.add(state.id());

@@ -1,11 +1,13 @@
 package dev.facet.mirror;
 
+import dev.facet.core.event.EventChain;
 import dev.facet.core.mirror.AuditAction;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.store.MirrorStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,7 @@ public final class UpstreamGuard {
     private final MirrorStore store;
     private final Clock clock;
     private volatile boolean alerted;
+    private final AtomicReference<EventChain.Link> highestSeen = new AtomicReference<>();
 
     public UpstreamGuard(MirrorStore store, Clock clock) {
         this.store = store;
@@ -38,18 +41,33 @@ public final class UpstreamGuard {
     }
 
     /**
-     * Raises HISTORY_REWOUND when the upstream's history ends before the event this mirror already applied.
+     * Checks the head the upstream reports against the furthest head this mirror has seen (applied,
+     * or reported by an earlier answer): shorter is HISTORY_REWOUND, as long but different is
+     * HISTORY_FORKED. Reconciliation can bring changes before their events are applied, so the
+     * applied position alone would miss a restore that happened in between.
      *
-     * @return whether the history went back
+     * @return whether the history went back or forked
      */
-    boolean checkHistory(UpstreamLink link, long upstreamHeadSequence) {
-        if (link.appliedHash() == null || upstreamHeadSequence >= link.appliedSequence()) {
-            return false;
+    boolean checkHistory(UpstreamLink link, long headSequence, String headHash) {
+        EventChain.Link seen = highestSeen.get();
+        if (link.appliedHash() != null && (seen == null || link.appliedSequence() > seen.sequence())) {
+            seen = new EventChain.Link(link.appliedSequence(), link.appliedHash());
         }
-        raise(UpstreamAlert.Kind.HISTORY_REWOUND, link, "the upstream's event history ends at " + upstreamHeadSequence
-                + " but this mirror already applied event " + link.appliedSequence()
-                + " (was the upstream restored from an older copy?)");
-        return true;
+        if (seen != null && headSequence < seen.sequence()) {
+            raise(UpstreamAlert.Kind.HISTORY_REWOUND, link, "the upstream's event history ends at " + headSequence
+                    + " but this mirror already saw event " + seen.sequence()
+                    + " (was the upstream restored from an older copy?)");
+            return true;
+        }
+        if (seen != null && headSequence == seen.sequence() && !seen.hash().equals(headHash)) {
+            raise(UpstreamAlert.Kind.HISTORY_FORKED, link, "the upstream's event " + headSequence
+                    + " is not the one this mirror saw");
+            return true;
+        }
+        EventChain.Link reported = new EventChain.Link(headSequence, headHash);
+        highestSeen.accumulateAndGet(reported, (current, next) ->
+                current == null || next.sequence() > current.sequence() ? next : current);
+        return false;
     }
 
     void raise(UpstreamAlert.Kind kind, UpstreamLink link, String details) {
@@ -79,6 +97,7 @@ public final class UpstreamGuard {
             return null;
         });
         alerted = false;
+        highestSeen.set(null);
         log.info("upstream {} accepted by {}: pinned instance {}", repinned.upstreamUrl(), actor,
                 repinned.upstreamInstanceId());
     }
