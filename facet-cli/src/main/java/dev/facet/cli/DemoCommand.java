@@ -1,5 +1,6 @@
 package dev.facet.cli;
 
+import dev.facet.core.file.Directories;
 import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Caller;
 import dev.facet.core.access.GlobalRole;
@@ -83,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
                     .setCredentialsProvider(new UsernamePasswordCredentialsProvider("admin", password))
                     .add("main").call();
         } finally {
-            deleteTree(work);
+            Directories.deleteTree(work);
         }
     }
 
@@ -109,14 +110,6 @@ final class DemoCommand implements Callable<Integer> {
                 throw new IllegalStateException("The mirror did not synchronize within " + SYNC_BUDGET);
             }
             Thread.sleep(100);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var files = Files.walk(root)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.facet.cli;
 
+import dev.facet.core.file.Directories;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.primary.StagingPreparation;
 import dev.facet.store.JdbcStore;
@@ -7,11 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,7 +37,7 @@ final class StagingPrepareCommand implements Callable<Integer> {
         StagingPreparation.Outcome outcome;
         try (JdbcStore store = JdbcStore.open(settings.database())) {
             Path keys = settings.home().resolve("keys");
-            deleteTree(keys);
+            Directories.deleteTree(keys);
             InstanceIdentity fresh = InstanceHome.identity(settings.home());
             outcome = new StagingPreparation(store, Clock.systemUTC()).prepare(settings.web().baseUrl(), fresh.id());
             System.out.println("Prepared " + settings.home() + " as a staging instance:");
@@ -73,11 +72,4 @@ final class StagingPrepareCommand implements Callable<Integer> {
         return out.toString();
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
-    }
 }

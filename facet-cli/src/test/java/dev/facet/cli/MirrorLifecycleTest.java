@@ -8,12 +8,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,19 +63,6 @@ class MirrorLifecycleTest {
         return url;
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-    }
-
     @Test
     void stagingCopyOfProductionCannotRemoveAProductionMirror() throws IOException {
         Path productionHome = work.resolve("production");
@@ -88,7 +73,7 @@ class MirrorLifecycleTest {
         String url = seedLargeRepository(production, git, source);
         try (TestMirror mirror = TestMirror.startAuthorized(work.resolve("mirror"), production)) {
             production.close();
-            copyTree(productionHome, work.resolve("staging"));
+            TestFiles.copyTree(productionHome, work.resolve("staging"));
             production = TestPrimary.start(productionHome, null, Map.of("FACET_PORT", Integer.toString(port)));
 
             try (TestPrimary staging = TestPrimary.start(work.resolve("staging"))) {

@@ -9,8 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -19,19 +17,6 @@ import picocli.CommandLine;
 class StagingPrepareTest {
     @TempDir
     Path work;
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-    }
 
     @Test
     void preparedCopyListsNoMirrorsAndHasANewIdentity() throws IOException {
@@ -43,7 +28,7 @@ class StagingPrepareTest {
             assertThat(primary.admin.get("/rest/mirroring/latest/mirrorServers").json().path("values")).hasSize(1);
         }
         Path staging = work.resolve("staging");
-        copyTree(production, staging);
+        TestFiles.copyTree(production, staging);
 
         try (TestPrimary unprepared = TestPrimary.start(staging)) {
             assertThat(StagingPreparation.copyWarning(unprepared.instance.store(), "http://staging.example.com"))

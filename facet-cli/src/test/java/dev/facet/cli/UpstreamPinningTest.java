@@ -1,16 +1,14 @@
 package dev.facet.cli;
 
+import dev.facet.core.file.Directories;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,27 +18,6 @@ class UpstreamPinningTest {
 
     @TempDir
     Path work;
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
-    }
 
     @Test
     void restoreOfThePrimaryFromAnOldCopyRaisesAnAlertAndKeepsNewerRefsUntilAccepted() throws IOException {
@@ -57,7 +34,7 @@ class UpstreamPinningTest {
         try (TestMirror mirror = TestMirror.startAuthorized(work.resolve("mirror"), primary,
                 Map.of(RawSettings.RECONCILE_SECONDS, "1"))) {
             primary.close();
-            copyTree(home, work.resolve("old-copy"));
+            TestFiles.copyTree(home, work.resolve("old-copy"));
             primary = TestPrimary.start(home, null, samePort);
 
             git.run(source, "branch", "after-the-copy").requireSuccess();
@@ -67,8 +44,8 @@ class UpstreamPinningTest {
                     .anyMatch(l -> l.endsWith("refs/heads/after-the-copy")));
 
             primary.close();
-            deleteTree(home);
-            copyTree(work.resolve("old-copy"), home);
+            Directories.deleteTree(home);
+            TestFiles.copyTree(work.resolve("old-copy"), home);
             primary = TestPrimary.start(home, null, samePort);
             assertThat(git.lsRemote(work, url)).noneMatch(l -> l.endsWith("refs/heads/after-the-copy"));
 

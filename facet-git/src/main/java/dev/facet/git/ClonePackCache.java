@@ -1,5 +1,6 @@
 package dev.facet.git;
 
+import dev.facet.core.file.Directories;
 import dev.facet.core.digest.Sha256;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -23,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -158,21 +158,10 @@ public final class ClonePackCache implements Filter {
     private void forgetOtherStates(long repositoryId, Path current) {
         try (Stream<Path> states = Files.list(current.getParent())) {
             for (Path state : states.filter(p -> !p.equals(current)).toList()) {
-                deleteTree(state);
+                Directories.deleteTree(state);
             }
         } catch (IOException e) {
             log.warn("repository {}: could not remove old clone cache files", repositoryId, e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
         }
     }
 

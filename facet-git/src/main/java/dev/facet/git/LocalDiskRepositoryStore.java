@@ -1,12 +1,12 @@
 package dev.facet.git;
 
+import dev.facet.core.file.Directories;
 import dev.facet.core.error.NotFound;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -99,11 +99,7 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
             // Move aside first: a half-deleted directory must never look like a repository.
             Path trash = Files.createDirectories(root.resolve(".trash")).resolve(repositoryId + "-" + System.nanoTime());
             Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
-            try (Stream<Path> files = Files.walk(trash)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
+            Directories.deleteTree(trash);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete repository " + repositoryId + " in " + dir, e);
         }
@@ -186,7 +182,7 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
                     String name = dir.getFileName().toString();
                     long at = Long.parseLong(name.substring(name.lastIndexOf('-') + 1));
                     if (java.time.Instant.ofEpochSecond(at).isBefore(olderThan)) {
-                        deleteTree(dir);
+                        Directories.deleteTree(dir);
                         purged++;
                     }
                 }
@@ -211,14 +207,6 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
             return purged;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot purge the kept refs of repository " + repositoryId, e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
         }
     }
 
