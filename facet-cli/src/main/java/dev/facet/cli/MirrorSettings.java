@@ -17,9 +17,7 @@ public record MirrorSettings(Path home, WebSettings web, DatabaseSettings databa
     public static MirrorSettings load(Path home, Map<String, String> flags, Map<String, String> environment) {
         Path absoluteHome = home.toAbsolutePath().normalize();
         RawSettings raw = RawSettings.load(absoluteHome, flags, environment);
-        WebSettings web = new WebSettings(raw.text(RawSettings.BIND_ADDRESS).orElse(null),
-                raw.port(RawSettings.PORT, DEFAULT_PORT), raw.httpUrl(RawSettings.BASE_URL).orElse(null),
-                raw.positiveLong(RawSettings.MAX_REQUEST_BYTES, WebSettings.DEFAULT_MAX_REQUEST_BYTES));
+        WebSettings web = raw.web(DEFAULT_PORT);
         String upstream = raw.httpUrl(RawSettings.UPSTREAM_URL).orElseThrow(() -> new SettingsError(
                 "A mirror needs its upstream: pass --upstream URL or set " + RawSettings.UPSTREAM_URL + "."));
         String name = raw.text(RawSettings.MIRROR_NAME).orElseGet(() -> absoluteHome.getFileName().toString());

@@ -18,9 +18,7 @@ public record PrimarySettings(Path home, WebSettings web, DatabaseSettings datab
     public static PrimarySettings load(Path home, Map<String, String> flags, Map<String, String> environment) {
         Path absoluteHome = home.toAbsolutePath().normalize();
         RawSettings raw = RawSettings.load(absoluteHome, flags, environment);
-        WebSettings web = new WebSettings(raw.text(RawSettings.BIND_ADDRESS).orElse(null),
-                raw.port(RawSettings.PORT, DEFAULT_PORT), raw.httpUrl(RawSettings.BASE_URL).orElse(null),
-                raw.positiveLong(RawSettings.MAX_REQUEST_BYTES, WebSettings.DEFAULT_MAX_REQUEST_BYTES));
+        WebSettings web = raw.web(DEFAULT_PORT);
         DatabaseSettings database = raw.databaseUrl(RawSettings.DB_URL)
                 .map(url -> new DatabaseSettings(url, raw.text(RawSettings.DB_USER).orElse(null),
                         raw.text(RawSettings.DB_PASSWORD).orElse(null)))

@@ -1,5 +1,6 @@
 package dev.facet.cli;
 
+import dev.facet.web.WebSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -86,6 +87,12 @@ final class RawSettings {
             }
         }
         return new RawSettings(values, origins);
+    }
+
+    /** How an instance listens: bind address, port (the role's default when unset), base URL, request limit. */
+    WebSettings web(int defaultPort) {
+        return new WebSettings(text(BIND_ADDRESS).orElse(null), port(PORT, defaultPort), httpUrl(BASE_URL).orElse(null),
+                positiveLong(MAX_REQUEST_BYTES, WebSettings.DEFAULT_MAX_REQUEST_BYTES));
     }
 
     Optional<String> text(String key) {

@@ -70,11 +70,11 @@ final class TestMirror implements AutoCloseable {
     }
 
     String gitUrl(String user, String secret, String project, String slug) {
-        return baseUrl().replace("://", "://" + user + ":" + secret + "@") + "/scm/" + project + "/" + slug + ".git";
+        return GitUrls.withCredentials(baseUrl(), user, secret, project, slug);
     }
 
     String anonymousGitUrl(String project, String slug) {
-        return baseUrl() + "/scm/" + project + "/" + slug + ".git";
+        return GitUrls.anonymous(baseUrl(), project, slug);
     }
 
     @Override

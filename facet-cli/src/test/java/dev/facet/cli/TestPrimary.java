@@ -50,11 +50,11 @@ final class TestPrimary implements AutoCloseable {
 
     /** A clone URL with credentials in it, as a user would paste it. */
     String gitUrl(String user, String secret, String project, String slug) {
-        return baseUrl().replace("://", "://" + user + ":" + secret + "@") + "/scm/" + project + "/" + slug + ".git";
+        return GitUrls.withCredentials(baseUrl(), user, secret, project, slug);
     }
 
     String anonymousGitUrl(String project, String slug) {
-        return baseUrl() + "/scm/" + project + "/" + slug + ".git";
+        return GitUrls.anonymous(baseUrl(), project, slug);
     }
 
     void createProject(String key) {
