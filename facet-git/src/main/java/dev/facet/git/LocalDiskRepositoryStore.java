@@ -59,11 +59,14 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
             config.setBoolean(ConfigConstants.CONFIG_PACK_SECTION, null, ConfigConstants.CONFIG_KEY_BUILD_BITMAPS, true);
             config.setBoolean("repack", null, "writeBitmaps", true);
             config.setBoolean("receive", null, "fsckObjects", true);
-            config.setInt(ConfigConstants.CONFIG_PROTOCOL_SECTION, null, ConfigConstants.CONFIG_KEY_VERSION, 2);
+            // protocol.version stays unset: JGit then serves v2 to clients that ask for it, while a mirror's
+            // own fetch speaks v0, one HTTP round trip fewer than v2 (every ref is wanted anyway).
             config.setBoolean("uploadpack", null, "allowFilter", true);
             // Packs replaced by a gc go at once; kept for git's default hour, they keep the pack count over
             // gc.autoPackLimit, so every later push would start another full gc.
             config.setString("gc", null, "prunePackExpire", "now");
+            // A mirror's sync engine repacks on its own schedule; a gc started by each fetch would race it.
+            config.setBoolean("fetch", null, "autogc", false);
             config.save();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create repository " + repositoryId + " in " + dir, e);
