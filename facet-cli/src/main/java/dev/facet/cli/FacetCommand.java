@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "facet", mixinStandardHelpOptions = true, version = "Facet 0.1.0",
         description = "A self-hosted Git server with smart mirrors.",
         subcommands = {PrimaryCommand.class, MirrorCommand.class, DemoCommand.class, StagingPrepareCommand.class,
-            DoctorCommand.class},
+            DoctorCommand.class, BackupCommand.class, RestoreCommand.class},
         commandListHeading = "%nCommands:%n")
 final class FacetCommand implements Runnable {
     @Override

@@ -10,6 +10,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The {@code facet} command with the error handling every run gets. */
+    static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new FacetCommand());
         commandLine.setExecutionExceptionHandler((failure, cmd, parsed) -> {
             if (failure instanceof SettingsError || failure instanceof DatabaseUnavailable
@@ -20,6 +25,6 @@ public final class Main {
             cmd.getErr().println("facet: " + failure);
             throw failure;
         });
-        System.exit(commandLine.execute(args));
+        return commandLine;
     }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +32,11 @@ public final class MirrorInstance implements AutoCloseable {
     private final MirrorNode node;
     private final MirrorWebServer web;
     private final String instanceId;
+    private final Optional<InstanceControl> control;
 
-    private MirrorInstance(MirrorStore store, MirrorNode node, MirrorWebServer web, String instanceId) {
+    private MirrorInstance(MirrorStore store, MirrorNode node, MirrorWebServer web, String instanceId,
+                           Optional<InstanceControl> control) {
+        this.control = control;
         this.store = store;
         this.node = node;
         this.web = web;
@@ -44,7 +48,14 @@ public final class MirrorInstance implements AutoCloseable {
         Path repositoriesDir = InstanceHome.repositories(home);
         InstanceIdentity identity = InstanceHome.identity(home);
         InstanceHome.markRole(home, InstanceHome.Role.MIRROR);
-        MirrorStore store = JdbcMirrorStore.open(settings.database());
+        Optional<InstanceControl> control = InstanceControl.open(home, settings.database());
+        MirrorStore store;
+        try {
+            store = JdbcMirrorStore.open(settings.database());
+        } catch (RuntimeException e) {
+            control.ifPresent(InstanceControl::close);
+            throw e;
+        }
         try {
             Clock clock = Clock.systemUTC();
             SecureRandom random = new SecureRandom();
@@ -64,8 +75,9 @@ public final class MirrorInstance implements AutoCloseable {
                     MirrorType.SINGLE));
             log.info("mirror {} serving {} from {}, upstream {}", identity.id(), web.baseUrl(), home,
                     settings.upstreamUrl());
-            return new MirrorInstance(store, node, web, identity.id());
+            return new MirrorInstance(store, node, web, identity.id(), control);
         } catch (RuntimeException e) {
+            control.ifPresent(InstanceControl::close);
             store.close();
             throw e;
         }
@@ -90,6 +102,7 @@ public final class MirrorInstance implements AutoCloseable {
     @Override
     public void close() {
         try {
+            control.ifPresent(InstanceControl::close);
             node.stop();
             web.stop();
         } finally {

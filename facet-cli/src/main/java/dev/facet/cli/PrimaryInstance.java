@@ -23,6 +23,7 @@ import dev.facet.web.PrimaryWebServer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,9 +46,12 @@ public final class PrimaryInstance implements AutoCloseable {
     private final ExecutorService eventReaders;
     private final EventSignal signal;
     private final ScheduledExecutorService purger;
+    private final Optional<InstanceControl> control;
 
     private PrimaryInstance(Store store, PrimaryWebServer web, String instanceId, MirrorRegistry mirrors,
-                            ExecutorService eventReaders, EventSignal signal, ScheduledExecutorService purger) {
+                            ExecutorService eventReaders, EventSignal signal, ScheduledExecutorService purger,
+                            Optional<InstanceControl> control) {
+        this.control = control;
         this.purger = purger;
         this.signal = signal;
         this.store = store;
@@ -68,7 +72,14 @@ public final class PrimaryInstance implements AutoCloseable {
         InstanceIdentity identity = InstanceHome.identity(home);
         InstanceHome.markRole(home, InstanceHome.Role.PRIMARY);
         EventSignal signal = new EventSignal();
-        Store store = new SignallingStore(JdbcStore.open(settings.database()), signal);
+        Optional<InstanceControl> control = InstanceControl.open(home, settings.database());
+        Store store;
+        try {
+            store = new SignallingStore(JdbcStore.open(settings.database()), signal);
+        } catch (RuntimeException e) {
+            control.ifPresent(InstanceControl::close);
+            throw e;
+        }
         ExecutorService eventReaders = Executors.newFixedThreadPool(2, daemon("facet-event-reader"));
         ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(daemon("facet-mirror-purge"));
         try {
@@ -101,8 +112,9 @@ public final class PrimaryInstance implements AutoCloseable {
             StagingPreparation.copyWarning(store, web.get().baseUrl()).ifPresent(warning -> log.warn("{}", warning));
             store.useTransaction(tx -> tx.instanceSettings().put(StagingPreparation.BASE_URL, web.get().baseUrl()));
             log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);
-            return new PrimaryInstance(store, web.get(), identity.id(), mirrors, eventReaders, signal, purger);
+            return new PrimaryInstance(store, web.get(), identity.id(), mirrors, eventReaders, signal, purger, control);
         } catch (RuntimeException e) {
+            control.ifPresent(InstanceControl::close);
             purger.shutdownNow();
             eventReaders.shutdownNow();
             store.close();
@@ -140,6 +152,7 @@ public final class PrimaryInstance implements AutoCloseable {
     public void close() {
         try {
             // Answer the mirrors' pending long-polls now, so that stopping does not wait for them to time out.
+            control.ifPresent(InstanceControl::close);
             signal.close();
             web.stop();
         } finally {

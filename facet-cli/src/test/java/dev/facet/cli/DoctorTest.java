@@ -3,10 +3,7 @@ package dev.facet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,26 +14,14 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code facet doctor} on a stopped mirror's home: exit 0 when healthy, each finding with its fix otherwise. */
 class DoctorTest {
     @TempDir
     Path work;
 
-    private record Run(int exit, String out) {
-    }
-
-    private static Run doctor(Path home) {
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        try {
-            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new FacetCommand()).execute("doctor", "--home", home.toString());
-            return new Run(exit, printed.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
+    private static FacetRun doctor(Path home) {
+        return FacetRun.of("doctor", "--home", home.toString());
     }
 
     @Test
@@ -56,7 +41,7 @@ class DoctorTest {
                 mirrorId = mirror.instance.instanceId();
             }
 
-            Run healthy = doctor(mirrorHome);
+            FacetRun healthy = doctor(mirrorHome);
             assertThat(healthy.exit()).as(healthy.out()).isZero();
             assertThat(healthy.out()).contains("Healthy");
 
@@ -67,7 +52,7 @@ class DoctorTest {
                 update.update();
             }
             Files.setPosixFilePermissions(mirrorHome.resolve("keys/instance.jwk"), PosixFilePermissions.fromString("rw-r--r--"));
-            Run problems = doctor(mirrorHome);
+            FacetRun problems = doctor(mirrorHome);
             assertThat(problems.exit()).isNotZero();
             assertThat(problems.out()).contains("DOC/checked differs from the upstream").contains("chmod 600")
                     .contains("fix:");
@@ -78,14 +63,14 @@ class DoctorTest {
                 await().atMost(Duration.ofSeconds(15)).until(() -> "REMOVED".equals(again.anonymous
                         .get("/rest/mirroring/latest/upstreamServer").json().path("state").asText()));
             }
-            Run removed = doctor(mirrorHome);
+            FacetRun removed = doctor(mirrorHome);
             assertThat(removed.exit()).isNotZero();
             assertThat(removed.out()).contains("removed this mirror").contains("restore");
         } finally {
             primary.close();
         }
 
-        Run down = doctor(mirrorHome);
+        FacetRun down = doctor(mirrorHome);
         assertThat(down.exit()).isNotZero();
         assertThat(down.out()).contains("cannot be reached").contains(primaryUrl);
     }

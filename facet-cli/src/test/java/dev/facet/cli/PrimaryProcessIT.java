@@ -105,6 +105,39 @@ class PrimaryProcessIT {
     }
 
     @Test
+    void backupAskedFromAnotherProcessWhileThePrimaryRunsRestoresIntoAWorkingHome() throws Exception {
+        Path home = work.resolve("home");
+        Path backup = work.resolve("backup.zip");
+        Process primary = facet("primary", "--home", home.toString(), "--port", "0").start();
+        try {
+            String baseUrl = awaitReadyLine(primary);
+            TestPrimary.expect(201, RestClient.anonymous(baseUrl).as("admin", "process-admin-1")
+                    .post("/rest/api/1.0/projects", RestClient.json("key", "KEEP", "name", "Kept")));
+            Finished run = runToEnd(facet("backup", "--home", home.toString(), "--to", backup.toString()));
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stdout()).contains("is running; it writes the backup itself").contains("database included");
+            Finished refused = runToEnd(facet("restore", "--from", backup.toString(), "--home", home.toString()));
+            assertThat(refused.exitCode()).isEqualTo(2);
+            assertThat(refused.stderr()).contains("is running");
+        } finally {
+            primary.destroy();
+            primary.waitFor(20, TimeUnit.SECONDS);
+        }
+        Path restored = work.resolve("restored");
+        Finished restore = runToEnd(facet("restore", "--from", backup.toString(), "--home", restored.toString()));
+        assertThat(restore.exitCode()).as(restore.stderr()).isZero();
+        Process again = facet("primary", "--home", restored.toString(), "--port", "0").start();
+        try {
+            String baseUrl = awaitReadyLine(again);
+            assertThat(RestClient.anonymous(baseUrl).as("admin", "process-admin-1").get("/rest/api/1.0/projects/KEEP")
+                    .status()).isEqualTo(200);
+        } finally {
+            again.destroy();
+            again.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void badSettingStopsStartUpNamingTheKey() throws Exception {
         Path home = Files.createDirectories(work.resolve("bad"));
         Files.writeString(home.resolve("facet.properties"), "facet.port=eighty\n");

@@ -3,15 +3,11 @@ package dev.facet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.facet.primary.StagingPreparation;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** A copied production home is made safe for staging in one step, and a copy that was not is pointed to that step. */
 class StagingPrepareTest {
@@ -35,18 +31,10 @@ class StagingPrepareTest {
                     .hasValueSatisfying(w -> assertThat(w).contains("staging-prepare").contains("1 mirror"));
         }
 
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        try {
-            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            exit = new CommandLine(new FacetCommand()).execute("staging-prepare", "--home", staging.toString(),
-                    "--base-url", "http://staging.example.com:7990");
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(exit).isZero();
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("mirror registrations removed: 1")
+        FacetRun prepare = FacetRun.of("staging-prepare", "--home", staging.toString(),
+                "--base-url", "http://staging.example.com:7990");
+        assertThat(prepare.exit()).isZero();
+        assertThat(prepare.out()).contains("mirror registrations removed: 1")
                 .contains(productionId + " -> ");
 
         int port;

@@ -81,6 +81,9 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
         }
         try {
             return RepositoryCache.open(RepositoryCache.FileKey.exact(dir.toFile(), FS.DETECTED), true);
+        } catch (org.eclipse.jgit.errors.RepositoryNotFoundException e) {
+            throw new NotFound("repository", "Repository " + repositoryId + " has files on disk that do not form a Git "
+                    + "repository (" + dir + "); restore them from a backup.");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open repository " + repositoryId + " in " + dir, e);
         }
