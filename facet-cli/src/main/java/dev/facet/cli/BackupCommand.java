@@ -1,13 +1,8 @@
 package dev.facet.cli;
 
 import dev.facet.store.DatabaseSettings;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -58,28 +53,18 @@ final class BackupCommand implements Callable<Integer> {
 
     private static HomeBackup.Summary askRunning(SocketChannel channel, Path target, BackupProgress progress)
             throws IOException {
-        try (channel) {
-            PrintWriter out = new PrintWriter(Channels.newOutputStream(channel), true, StandardCharsets.UTF_8);
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
-                    StandardCharsets.UTF_8));
-            out.println("backup\t" + target);
-            for (String line; (line = in.readLine()) != null; ) {
-                String[] words = line.split("\t");
-                switch (words[0]) {
-                    case "phase" -> progress.phase(words.length > 1 ? words[1] : "");
-                    case "bytes" -> progress.bytes(Long.parseLong(words[1]), Long.parseLong(words[2]));
-                    case "error" -> throw new SettingsError(words.length > 1 ? words[1] : "The backup failed.");
-                    case "done" -> {
-                        return new HomeBackup.Summary(Path.of(words[1]), words[2], words[3], Integer.parseInt(words[4]),
-                                Boolean.parseBoolean(words[5]), Long.parseLong(words[6]));
-                    }
-                    default -> {
-                        // A line from a newer instance: not ours to interpret.
-                    }
+        HomeBackup.Summary[] summary = new HomeBackup.Summary[1];
+        InstanceControl.ask(channel, "backup", target.toString(), words -> {
+            switch (words[0]) {
+                case "phase" -> progress.phase(words[1]);
+                case "bytes" -> progress.bytes(Long.parseLong(words[1]), Long.parseLong(words[2]));
+                case "done" -> summary[0] = new HomeBackup.Summary(Path.of(words[1]), words[2], words[3],
+                        Integer.parseInt(words[4]), Boolean.parseBoolean(words[5]), Long.parseLong(words[6]));
+                default -> {
+                    // A line from a newer instance: not ours to interpret.
                 }
             }
-        }
-        throw new SettingsError("The running instance closed the control socket before the backup was done; "
-                + "see its log.");
+        });
+        return summary[0];
     }
 }

@@ -1,5 +1,6 @@
 package dev.facet.cli;
 
+import dev.facet.core.doctor.Finding;
 import dev.facet.core.identity.IdentityFileUnusable;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.ReplayGuard;
@@ -7,7 +8,11 @@ import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.mirror.MirrorDoctor;
 import dev.facet.mirror.UpstreamClient;
+import dev.facet.primary.PrimaryDoctor;
+import dev.facet.store.DatabaseUnavailable;
+import dev.facet.store.JdbcStore;
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -15,72 +20,133 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code facet doctor}: checks an instance's home and prints each finding with its fix. */
+/** {@code facet doctor}: checks an instance's home, or asks the running instance, and prints each finding with its fix. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Check an instance's home (keys, disk, database; for a mirror its upstream, registration, pinned "
-                + "identity, alerts and repositories) and print each finding with its fix. Exit 0 when healthy.")
+        description = "Check an instance: keys, disk and database; repository files against the database; for a mirror "
+                + "its upstream (reachability, TLS, identity, clock), registration, alerts and repositories. A running "
+                + "instance is asked for its own view; a stopped one is read from its home. Exit 0 when healthy.")
 final class DoctorCommand implements Callable<Integer> {
     private static final long MIN_FREE_BYTES = 1024L * 1024 * 1024;
 
     @Option(names = "--home", required = true, description = "The instance's home.")
     Path home;
 
+    /** The running instance's side of {@code facet doctor}: its checks, made with its live state. */
+    static InstanceControl.Handler controlHandler(Supplier<List<Finding>> checks) {
+        return (argument, reply) -> {
+            for (Finding finding : checks.get()) {
+                reply.println("finding\t" + InstanceControl.word(finding.problem()) + "\t"
+                        + InstanceControl.word(finding.fix()));
+            }
+            reply.println("done");
+        };
+    }
+
     @Override
     public Integer call() throws IOException {
         Path absolute = home.toAbsolutePath().normalize();
-        List<MirrorDoctor.Finding> findings = new ArrayList<>();
-        InstanceIdentity identity = null;
-        try {
-            if (!Files.isDirectory(absolute.resolve("keys"))) {
-                findings.add(new MirrorDoctor.Finding("The key files are missing (" + absolute.resolve("keys") + ").",
-                        "Restore keys/ from a backup of this home; a new key pair would make this a new instance."));
-            } else {
-                identity = InstanceIdentity.loadOrCreate(absolute.resolve("keys"));
-                identity.permissionProblems().forEach(p -> findings.add(new MirrorDoctor.Finding(p, "see above")));
-            }
-        } catch (IdentityFileUnusable e) {
-            findings.add(new MirrorDoctor.Finding(e.getMessage(), "Restore " + e.file() + " from a backup of this home."));
+        if (!Files.isDirectory(absolute)) {
+            throw new SettingsError(absolute + " does not exist or is not a directory.");
         }
-        long free = Files.getFileStore(Files.isDirectory(absolute) ? absolute : absolute.getParent()).getUsableSpace();
-        if (free < MIN_FREE_BYTES) {
-            findings.add(new MirrorDoctor.Finding("Only " + free / (1024 * 1024) + " MiB are free on the home's disk.",
-                    "Free space or move the home: syncs and pushes fail when the disk is full."));
-        }
-        if (identity != null && InstanceHome.role(absolute).orElse(null) == InstanceHome.Role.MIRROR) {
-            examineMirror(absolute, identity, findings);
+        List<Finding> findings = new ArrayList<>(homeFindings(absolute));
+        Optional<InstanceHome.Role> role = InstanceHome.role(absolute);
+        Optional<SocketChannel> running = InstanceControl.connect(absolute);
+        if (role.isEmpty()) {
+            findings.add(new Finding(absolute + " has no role file: no Facet instance has started here.",
+                    "Start one: facet primary --home " + absolute + " or facet mirror --home " + absolute
+                            + " --upstream <URL>"));
+        } else if (running.isPresent()) {
+            System.out.println("The " + name(role.get()) + " on " + absolute + " is running; it checks itself.");
+            InstanceControl.ask(running.get(), "doctor", "-", words -> {
+                if (words[0].equals("finding")) {
+                    findings.add(new Finding(words[1], words[2]));
+                }
+            });
+        } else if (role.get() == InstanceHome.Role.MIRROR) {
+            findings.addAll(examineStoppedMirror(absolute));
+        } else {
+            findings.addAll(examineStoppedPrimary(absolute));
         }
         if (findings.isEmpty()) {
             System.out.println("Healthy: " + absolute);
             return 0;
         }
         System.out.println(findings.size() + " finding(s) for " + absolute + ":");
-        for (MirrorDoctor.Finding finding : findings) {
+        for (Finding finding : findings) {
             System.out.println("- " + finding.problem());
             System.out.println("  fix: " + finding.fix());
         }
         return 1;
     }
 
-    private static void examineMirror(Path home, InstanceIdentity identity, List<MirrorDoctor.Finding> findings) {
+    private static String name(InstanceHome.Role role) {
+        return role.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** What any home needs, whatever runs on it: its key files, owner-only, and room on its disk. */
+    private static List<Finding> homeFindings(Path home) throws IOException {
+        List<Finding> findings = new ArrayList<>();
+        Path keys = home.resolve("keys");
+        try {
+            if (!Files.isDirectory(keys)) {
+                findings.add(new Finding("The key files are missing (" + keys + ").",
+                        "Restore keys/ from a backup of this home (facet restore); a new key pair would make this a "
+                                + "new instance."));
+            } else {
+                InstanceIdentity.loadOrCreate(keys).permissionProblems()
+                        .forEach(problem -> findings.add(new Finding(problem, "see above")));
+            }
+        } catch (IdentityFileUnusable e) {
+            findings.add(new Finding(e.getMessage(), "Restore " + e.file() + " from a backup of this home."));
+        }
+        long free = Files.getFileStore(home).getUsableSpace();
+        if (free < MIN_FREE_BYTES) {
+            findings.add(new Finding("Only " + free / (1024 * 1024) + " MiB are free on the home's disk.",
+                    "Free space or move the home: syncs and pushes fail when the disk is full."));
+        }
+        return findings;
+    }
+
+    private static List<Finding> examineStoppedPrimary(Path home) {
+        PrimarySettings settings = PrimarySettings.load(home, Map.of(), System.getenv());
+        try (JdbcStore store = JdbcStore.open(settings.database())) {
+            return new PrimaryDoctor(store, new LocalDiskRepositoryStore(InstanceHome.repositories(home))).examine();
+        } catch (DatabaseUnavailable e) {
+            return List.of(databaseFinding(e.getMessage()));
+        }
+    }
+
+    private static List<Finding> examineStoppedMirror(Path home) {
+        if (!Files.isDirectory(home.resolve("keys"))) {
+            return List.of();
+        }
+        InstanceIdentity identity = InstanceIdentity.loadOrCreate(home.resolve("keys"));
         try (var store = StoppedMirrorHome.openStopped(home)) {
             String upstreamUrl = store.inTransaction(tx -> tx.upstream().get()).map(l -> l.upstreamUrl()).orElse(null);
+            LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(InstanceHome.repositories(home));
             if (upstreamUrl == null || upstreamUrl.isEmpty()) {
-                findings.addAll(new MirrorDoctor(store, null, null).examine());
-                return;
+                return new MirrorDoctor(store, repositories, null).examine();
             }
             Clock clock = Clock.systemUTC();
             RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 1000));
             UpstreamClient client = new UpstreamClient(upstreamUrl,
                     audience -> tokens.sign(identity, audience, Duration.ofSeconds(30)));
-            findings.addAll(new MirrorDoctor(store, new LocalDiskRepositoryStore(InstanceHome.repositories(home)), client)
-                    .examine());
+            return new MirrorDoctor(store, repositories, client).examine();
         } catch (SettingsError e) {
-            findings.add(new MirrorDoctor.Finding("The database cannot be opened: " + e.getMessage(),
-                    "If the instance is running, stop it before running facet doctor (it reads a stopped home)."));
+            return List.of(databaseFinding(e.getMessage()));
         }
+    }
+
+    private static Finding databaseFinding(String message) {
+        return new Finding("The database cannot be opened: " + message,
+                "If another process holds it, stop that process; if its files are damaged, restore the home from a "
+                        + "backup (facet restore --from <file> --home <home> --force).");
     }
 }

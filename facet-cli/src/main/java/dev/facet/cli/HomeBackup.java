@@ -41,6 +41,25 @@ final class HomeBackup {
     private HomeBackup() {
     }
 
+    /** The running instance's side of {@code facet backup}: it writes the file and reports its progress. */
+    static InstanceControl.Handler controlHandler(Path home, DatabaseSettings database) {
+        return (argument, reply) -> {
+            Summary summary = write(home, database, Path.of(argument), new BackupProgress() {
+                @Override
+                public void phase(String line) {
+                    reply.println("phase\t" + InstanceControl.word(line));
+                }
+
+                @Override
+                public void bytes(long done, long total) {
+                    reply.println("bytes\t" + done + "\t" + total);
+                }
+            });
+            reply.println("done\t" + summary.file() + "\t" + summary.role() + "\t" + summary.instanceId() + "\t"
+                    + summary.repositories() + "\t" + summary.databaseIncluded() + "\t" + summary.bytes());
+        };
+    }
+
     static Summary write(Path home, DatabaseSettings database, Path target, BackupProgress progress) throws IOException {
         Path absoluteHome = home.toAbsolutePath().normalize();
         Path file = target.toAbsolutePath().normalize();

@@ -1,6 +1,5 @@
 package dev.facet.cli;
 
-import dev.facet.store.DatabaseSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,31 +13,39 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running instance's local control channel, the Unix socket {@code HOME/run/control.sock} in an
  * owner-only directory: commands on the same machine ask the instance for work only the process
- * holding the database can do (an online backup). Whoever can open it can read the home anyway;
- * nothing on the network reaches it.
+ * holding the database can do (an online backup, checks of its live state). Whoever can open it
+ * can read the home anyway; nothing on the network reaches it.
  *
- * <p>The conversation is lines of tab-separated words: the command sends {@code backup <file>},
- * the instance answers {@code phase <text>} and {@code bytes <done> <total>} lines and ends with
- * {@code done <file>} or {@code error <message>}.
+ * <p>The conversation is lines of tab-separated words: the command sends its name and argument
+ * ({@code backup <file>}, {@code doctor -}), the instance answers with lines the command reads
+ * and ends with {@code done ...} or {@code error <message>}.
  */
 final class InstanceControl implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InstanceControl.class);
+
+    /** One command the instance answers. */
+    interface Handler {
+        /** Answers on {@code reply}, ending with a {@code done} line; a failure is answered as an error line. */
+        void handle(String argument, PrintWriter reply) throws IOException;
+    }
 
     private final ServerSocketChannel server;
     private final Path socket;
     private final Thread acceptor;
 
-    private InstanceControl(ServerSocketChannel server, Path socket, Path home, DatabaseSettings database) {
+    private InstanceControl(ServerSocketChannel server, Path socket, Map<String, Handler> handlers) {
         this.server = server;
         this.socket = socket;
-        this.acceptor = new Thread(() -> acceptLoop(home, database), "facet-control");
+        this.acceptor = new Thread(() -> acceptLoop(handlers), "facet-control");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -50,9 +57,9 @@ final class InstanceControl implements AutoCloseable {
     /**
      * Opens the channel; a socket file left by an instance that crashed is replaced, a live one is refused.
      * When the socket cannot be made (a home path longer than a Unix socket name allows), the instance runs
-     * without it and says so: only online backups need it.
+     * without it and says so: only online backups and live checks need it.
      */
-    static Optional<InstanceControl> open(Path home, DatabaseSettings database) {
+    static Optional<InstanceControl> open(Path home, Map<String, Handler> handlers) {
         Path socket = socketOf(home);
         try {
             Path run = socket.getParent();
@@ -69,10 +76,10 @@ final class InstanceControl implements AutoCloseable {
             }
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
-            return Optional.of(new InstanceControl(server, socket, home, database));
+            return Optional.of(new InstanceControl(server, socket, handlers));
         } catch (IOException | IllegalArgumentException e) {
-            log.warn("No control socket at {} ({}): facet backup cannot ask this instance for an online backup; "
-                    + "stop it to back it up.", socket, e.getMessage());
+            log.warn("No control socket at {} ({}): facet backup and facet doctor cannot ask this instance; "
+                    + "stop it to back it up or check it.", socket, e.getMessage());
             return Optional.empty();
         }
     }
@@ -90,10 +97,37 @@ final class InstanceControl implements AutoCloseable {
         }
     }
 
-    private void acceptLoop(Path home, DatabaseSettings database) {
+    /** Sends one command to a running instance and hands each answer line, split into words, to {@code answer} until {@code done}. */
+    static void ask(SocketChannel channel, String command, String argument, Consumer<String[]> answer) throws IOException {
+        try (channel) {
+            PrintWriter out = new PrintWriter(Channels.newOutputStream(channel), true, StandardCharsets.UTF_8);
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
+                    StandardCharsets.UTF_8));
+            out.println(command + "\t" + argument);
+            for (String line; (line = in.readLine()) != null; ) {
+                String[] words = line.split("\t", -1);
+                if (words[0].equals("error")) {
+                    throw new SettingsError(words.length > 1 ? words[1] : "The running instance refused " + command + ".");
+                }
+                answer.accept(words);
+                if (words[0].equals("done")) {
+                    return;
+                }
+            }
+        }
+        throw new SettingsError("The running instance closed the control socket before " + command + " was done; "
+                + "see its log.");
+    }
+
+    /** One word of an answer line: tabs and line breaks in free text would split it. */
+    static String word(Object text) {
+        return String.valueOf(text).replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+    }
+
+    private void acceptLoop(Map<String, Handler> handlers) {
         while (server.isOpen()) {
             try (SocketChannel client = server.accept()) {
-                serve(client, home, database);
+                serve(client, handlers);
             } catch (IOException e) {
                 if (server.isOpen()) {
                     log.warn("control socket: {}", e.toString());
@@ -102,37 +136,24 @@ final class InstanceControl implements AutoCloseable {
         }
     }
 
-    private static void serve(SocketChannel client, Path home, DatabaseSettings database) throws IOException {
+    private static void serve(SocketChannel client, Map<String, Handler> handlers) throws IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
         PrintWriter out = new PrintWriter(Channels.newOutputStream(client), true, StandardCharsets.UTF_8);
         String request = in.readLine();
         String[] words = request == null ? new String[0] : request.split("\t", 2);
-        if (words.length != 2 || !words[0].equals("backup")) {
-            out.println("error\tUnknown control command: " + request);
+        Handler handler = words.length == 2 ? handlers.get(words[0]) : null;
+        if (handler == null) {
+            out.println("error\tUnknown control command: " + word(request) + "; this instance answers "
+                    + String.join(", ", handlers.keySet()) + ".");
             return;
         }
-        log.info("backup of {} to {} asked through the control socket", home, words[1]);
         try {
-            HomeBackup.Summary summary = HomeBackup.write(home, database, Path.of(words[1]), new BackupProgress() {
-                @Override
-                public void phase(String line) {
-                    out.println("phase\t" + line);
-                }
-
-                @Override
-                public void bytes(long done, long total) {
-                    out.println("bytes\t" + done + "\t" + total);
-                }
-            });
-            log.info("backup written to {} ({} repositories, {} bytes)", summary.file(), summary.repositories(),
-                    summary.bytes());
-            out.println("done\t" + summary.file() + "\t" + summary.role() + "\t" + summary.instanceId() + "\t"
-                    + summary.repositories() + "\t" + summary.databaseIncluded() + "\t" + summary.bytes());
+            handler.handle(words[1], out);
         } catch (SettingsError e) {
-            out.println("error\t" + e.getMessage());
+            out.println("error\t" + word(e.getMessage()));
         } catch (IOException | RuntimeException e) {
-            log.warn("backup to {} failed", words[1], e);
-            out.println("error\tThe backup failed: " + e.getMessage());
+            log.warn("control command {} failed", words[0], e);
+            out.println("error\t" + word(words[0] + " failed: " + e.getMessage()));
         }
     }
 

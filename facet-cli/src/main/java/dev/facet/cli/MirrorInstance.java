@@ -7,6 +7,7 @@ import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.LocalDiskRepositoryStore;
+import dev.facet.mirror.MirrorDoctor;
 import dev.facet.mirror.MirrorIdentity;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.mirror.UpstreamClient;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,14 +50,8 @@ public final class MirrorInstance implements AutoCloseable {
         Path repositoriesDir = InstanceHome.repositories(home);
         InstanceIdentity identity = InstanceHome.identity(home);
         InstanceHome.markRole(home, InstanceHome.Role.MIRROR);
-        Optional<InstanceControl> control = InstanceControl.open(home, settings.database());
-        MirrorStore store;
-        try {
-            store = JdbcMirrorStore.open(settings.database());
-        } catch (RuntimeException e) {
-            control.ifPresent(InstanceControl::close);
-            throw e;
-        }
+        MirrorStore store = JdbcMirrorStore.open(settings.database());
+        Optional<InstanceControl> control = Optional.empty();
         try {
             Clock clock = Clock.systemUTC();
             SecureRandom random = new SecureRandom();
@@ -63,6 +59,9 @@ public final class MirrorInstance implements AutoCloseable {
             UpstreamClient client = new UpstreamClient(settings.upstreamUrl(),
                     audience -> tokens.sign(identity, audience, REQUEST_TOKEN_VALIDITY));
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
+            control = InstanceControl.open(home, Map.of(
+                    "backup", HomeBackup.controlHandler(home, settings.database()),
+                    "doctor", DoctorCommand.controlHandler(() -> new MirrorDoctor(store, repositories, client).examine())));
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> (long) tx.repositories().all().size()));
             MirrorMetrics mirrorMetrics = new MirrorMetrics(metrics);
             MirrorNode node = new MirrorNode(new MirrorNode.Settings(settings.reconcileInterval(),

@@ -10,6 +10,7 @@ import dev.facet.primary.AdminBootstrap;
 import dev.facet.primary.EventSignal;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PrimaryAuthenticator;
+import dev.facet.primary.PrimaryDoctor;
 import dev.facet.primary.SignallingStore;
 import dev.facet.primary.StagingPreparation;
 import dev.facet.primary.PasswordHasher;
@@ -23,6 +24,7 @@ import dev.facet.web.PrimaryWebServer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,20 +74,17 @@ public final class PrimaryInstance implements AutoCloseable {
         InstanceIdentity identity = InstanceHome.identity(home);
         InstanceHome.markRole(home, InstanceHome.Role.PRIMARY);
         EventSignal signal = new EventSignal();
-        Optional<InstanceControl> control = InstanceControl.open(home, settings.database());
-        Store store;
-        try {
-            store = new SignallingStore(JdbcStore.open(settings.database()), signal);
-        } catch (RuntimeException e) {
-            control.ifPresent(InstanceControl::close);
-            throw e;
-        }
+        Store store = new SignallingStore(JdbcStore.open(settings.database()), signal);
+        Optional<InstanceControl> control = Optional.empty();
         ExecutorService eventReaders = Executors.newFixedThreadPool(2, daemon("facet-event-reader"));
         ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(daemon("facet-mirror-purge"));
         try {
             Clock clock = Clock.systemUTC();
             SecureRandom random = new SecureRandom();
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
+            control = InstanceControl.open(home, Map.of(
+                    "backup", HomeBackup.controlHandler(home, settings.database()),
+                    "doctor", DoctorCommand.controlHandler(() -> new PrimaryDoctor(store, repositories).examine())));
             UserService users = new UserService(store, new PasswordHasher(random), random, clock);
             new AdminBootstrap(users, random).ensureAdmin(settings.adminPassword(), home.resolve("admin-password"))
                     .ifPresent(log::info);

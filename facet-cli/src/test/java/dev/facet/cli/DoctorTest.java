@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import dev.facet.core.mirror.UpstreamLink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -73,5 +74,101 @@ class DoctorTest {
         FacetRun down = doctor(mirrorHome);
         assertThat(down.exit()).isNotZero();
         assertThat(down.out()).contains("cannot be reached").contains(primaryUrl);
+    }
+
+    @Test
+    void runningMirrorIsAskedForItsOwnViewAndNamesItsUnreachableUpstream() {
+        Path mirrorHome = work.resolve("mirror");
+        TestPrimary primary = TestPrimary.start(work.resolve("primary"));
+        String primaryUrl = primary.baseUrl();
+        try (TestMirror mirror = TestMirror.startAuthorized(mirrorHome, primary)) {
+            FacetRun healthy = doctor(mirrorHome);
+            assertThat(healthy.exit()).as(healthy.out()).isZero();
+            assertThat(healthy.out()).contains("is running; it checks itself").contains("Healthy");
+
+            primary.close();
+            FacetRun down = doctor(mirrorHome);
+            assertThat(down.exit()).isNotZero();
+            assertThat(down.out()).contains("is running").contains("cannot be reached").contains(primaryUrl);
+        } finally {
+            primary.close();
+        }
+    }
+
+    @Test
+    void upstreamSpeakingNoTlsAnsweringAnErrorOrWithAnotherClockIsNamedWithItsFix() throws IOException {
+        Path mirrorHome = work.resolve("mirror");
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            primary.createProject("DOC");
+            primary.createRepository("DOC", "checked", false);
+            TestMirror.startAuthorized(mirrorHome, primary).close();
+
+            pointUpstreamAt(mirrorHome, primary.baseUrl().replace("http://", "https://"));
+            FacetRun tls = doctor(mirrorHome);
+            assertThat(tls.exit()).isNotZero();
+            assertThat(tls.out()).contains("TLS handshake with the upstream https://").contains("certificate");
+
+            pointUpstreamAt(mirrorHome, primary.baseUrl() + "/not-facet");
+            FacetRun http = doctor(mirrorHome);
+            assertThat(http.exit()).isNotZero();
+            assertThat(http.out()).contains("answered HTTP 404").contains("facet.upstream.url");
+
+            try (SkewedClockProxy slowClock = new SkewedClockProxy(primary.baseUrl(), Duration.ofSeconds(-90))) {
+                pointUpstreamAt(mirrorHome, slowClock.url());
+                FacetRun skewed = doctor(mirrorHome);
+                assertThat(skewed.exit()).as(skewed.out()).isNotZero();
+                assertThat(skewed.out()).containsPattern("clock is (89|90|91) s ahead of the upstream's")
+                        .contains("NTP").doesNotContain("differs from the upstream");
+            }
+
+            pointUpstreamAt(mirrorHome, primary.baseUrl());
+            Files.delete(mirrorHome.resolve("data/repositories/1/HEAD"));
+            FacetRun damaged = doctor(mirrorHome);
+            assertThat(damaged.exit()).isNotZero();
+            assertThat(damaged.out()).contains("DOC/checked (id 1) has damaged files")
+                    .contains("move data/repositories/1 away");
+        }
+    }
+
+    @Test
+    void stoppedPrimaryIsCheckedAgainstItsDiskAndADamagedDatabaseIsNamed() throws IOException {
+        Path primaryHome = work.resolve("primary");
+        try (TestPrimary primary = TestPrimary.start(primaryHome)) {
+            primary.createProject("DOC");
+            primary.createRepository("DOC", "kept", false);
+            FacetRun running = doctor(primaryHome);
+            assertThat(running.exit()).as(running.out()).isZero();
+            assertThat(running.out()).contains("The primary on " + primaryHome + " is running");
+        }
+        FacetRun healthy = doctor(primaryHome);
+        assertThat(healthy.exit()).as(healthy.out()).isZero();
+
+        Path repository = primaryHome.resolve("data/repositories/1");
+        Path aside = Files.move(repository, work.resolve("repository-aside"));
+        FacetRun missing = doctor(primaryHome);
+        assertThat(missing.exit()).isNotZero();
+        assertThat(missing.out()).contains("DOC/kept (id 1) is in the database but has no files").contains("facet restore");
+        Files.move(aside, repository);
+
+        Path database = primaryHome.resolve("data/db/facet.mv.db");
+        byte[] garbage = new byte[(int) Files.size(database)];
+        java.util.Arrays.fill(garbage, (byte) 0x5a);
+        Files.write(database, garbage);
+        FacetRun damaged = doctor(primaryHome);
+        assertThat(damaged.exit()).isNotZero();
+        assertThat(damaged.out()).contains("The database cannot be opened").contains("facet restore")
+                .doesNotContain("\tat ");
+    }
+
+    private static void pointUpstreamAt(Path mirrorHome, String url) {
+        try (var store = StoppedMirrorHome.openStopped(mirrorHome)) {
+            store.inTransaction(tx -> {
+                UpstreamLink link = tx.upstream().get().orElseThrow();
+                tx.upstream().save(new UpstreamLink(url, link.state(), link.requestId(), link.upstreamInstanceId(),
+                        link.upstreamPublicKey(), link.pinnedSequence(), link.pinnedHash(), link.appliedSequence(),
+                        link.appliedHash()));
+                return null;
+            });
+        }
     }
 }

@@ -90,6 +90,20 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
     }
 
     @Override
+    public void verify(long repositoryId) {
+        Path dir = directory(repositoryId);
+        try (Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build()) {
+            repository.getRefDatabase().getRefs();
+            if (repository.exactRef(org.eclipse.jgit.lib.Constants.HEAD) == null) {
+                throw new NotFound("repository", "Repository " + repositoryId + " has no HEAD in " + dir + ".");
+            }
+        } catch (IOException e) {
+            throw new NotFound("repository", "Repository " + repositoryId + " in " + dir
+                    + " is not a readable Git repository (" + e.getMessage() + ").");
+        }
+    }
+
+    @Override
     public boolean exists(long repositoryId) {
         return Files.isDirectory(directory(repositoryId));
     }

@@ -15,6 +15,12 @@ public interface RepositoryStore {
 
     boolean exists(long repositoryId);
 
+    /**
+     * Reads a repository's files afresh, past any cached instance, as a check of what is on disk.
+     * @throws dev.facet.core.error.NotFound naming what is wrong when they do not form a Git repository
+     */
+    void verify(long repositoryId);
+
     /** Removes a repository's files. Missing files are not an error. */
     void delete(long repositoryId);
 

@@ -1,6 +1,8 @@
 package dev.facet.mirror;
 
+import dev.facet.core.doctor.Finding;
 import dev.facet.core.identity.InstancePublicKey;
+import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
@@ -20,13 +22,12 @@ import java.util.Map;
  * finding carries the exact step that fixes it.
  */
 public final class MirrorDoctor {
+    /** The Date header has whole seconds; past this, the clocks really differ. */
+    private static final java.time.Duration NOTABLE_SKEW = java.time.Duration.ofSeconds(2);
+
     private final MirrorStore store;
     private final RepositoryStore repositories;
     private final UpstreamClient client;
-
-    /** One problem and its fix. */
-    public record Finding(String problem, String fix) {
-    }
 
     public MirrorDoctor(MirrorStore store, RepositoryStore repositories, UpstreamClient client) {
         this.store = store;
@@ -59,15 +60,22 @@ public final class MirrorDoctor {
             findings.add(new Finding("Upstream alert " + alert.kind() + ": " + alert.details(),
                     "Check the upstream; if it is right as it is now: facet mirror accept-upstream --home <home>"));
         }
+        examineRepositoryFiles(findings);
+        if (client == null) {
+            return findings;
+        }
         UpstreamClient.UpstreamIdentity presented;
         try {
             presented = client.identity();
         } catch (UpstreamUnavailable e) {
-            findings.add(new Finding("The upstream " + link.upstreamUrl() + " cannot be reached: " + e.getMessage(),
-                    "Check that the primary runs and that this machine reaches " + link.upstreamUrl()
-                            + " (DNS, firewall, proxy, TLS certificate)."));
+            findings.add(unreachable(link.upstreamUrl(), e));
             return findings;
         }
+        client.clockSkew().filter(skew -> skew.abs().compareTo(NOTABLE_SKEW) > 0).ifPresent(skew ->
+                findings.add(new Finding("This machine's clock is " + skew.abs().toSeconds() + " s "
+                        + (skew.isNegative() ? "ahead of" : "behind") + " the upstream's (" + link.upstreamUrl()
+                        + "); signed requests are refused beyond " + RequestTokens.CLOCK_TOLERANCE.toSeconds() + " s.",
+                        "Synchronize both machines' clocks with NTP (for example: timedatectl set-ntp true).")));
         if (link.upstreamPublicKey() != null && (!presented.id().equals(link.upstreamInstanceId())
                 || !new InstancePublicKey(presented.publicKey()).equals(new InstancePublicKey(link.upstreamPublicKey())))) {
             findings.add(new Finding("The server at " + link.upstreamUrl() + " presents instance " + presented.id()
@@ -79,6 +87,56 @@ public final class MirrorDoctor {
             compareRepositories(link, findings);
         }
         return findings;
+    }
+
+    private static Finding unreachable(String url, UpstreamUnavailable e) {
+        if (hasCause(e, javax.net.ssl.SSLException.class)) {
+            return new Finding("The TLS handshake with the upstream " + url + " failed: " + rootMessage(e),
+                    "Check the primary's certificate (trusted by this Java's trust store, issued for the host name in "
+                            + url + ", not expired), or use http:// if the primary serves no TLS.");
+        }
+        if (e.status() != 0) {
+            return new Finding("The upstream " + url + " answered HTTP " + e.status() + " instead of a Facet primary's "
+                    + "answer: " + e.getMessage(), "Check that " + url + " is the primary's base URL (facet.upstream.url), "
+                    + "not a proxy's error page or another service.");
+        }
+        return new Finding("The upstream " + url + " cannot be reached: " + rootMessage(e),
+                "Check that the primary runs and that this machine reaches " + url + " (DNS, firewall, proxy).");
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> kind) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (kind.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root == failure ? String.valueOf(failure.getMessage()) : root.getClass().getSimpleName() + ": "
+                + root.getMessage();
+    }
+
+    /** Every carried repository has files on disk that form a Git repository. */
+    private void examineRepositoryFiles(List<Finding> findings) {
+        for (MirroredRepository repository : store.inTransaction(tx -> tx.repositories().all())) {
+            if (repository.localRefsHash() == null || !repositories.exists(repository.id())) {
+                continue;
+            }
+            try {
+                repositories.verify(repository.id());
+            } catch (RuntimeException e) {
+                findings.add(new Finding("Repository " + repository.projectKey() + "/" + repository.slug() + " (id "
+                        + repository.id() + ") has damaged files: " + e.getMessage(),
+                        "Stop the mirror, move data/repositories/" + repository.id() + " away and start it: it fetches "
+                                + "the repository again from the upstream."));
+            }
+        }
     }
 
     private void compareRepositories(UpstreamLink link, List<Finding> findings) {
@@ -103,12 +161,20 @@ public final class MirrorDoctor {
         }
         for (MirroredRepository repository : store.inTransaction(tx -> tx.repositories().all())) {
             String upstream = upstreamHashes.get(repository.id());
-            String local = repositories.exists(repository.id()) ? repositories.refsHash(repository.id()).value() : null;
+            String local = localHash(repository.id());
             if (upstream != null && !upstream.equals(local)) {
                 findings.add(new Finding("Repository " + repository.projectKey() + "/" + repository.slug()
                         + " differs from the upstream (refs hash " + shortHash(local) + " here, " + shortHash(upstream)
                         + " there).", "Start the mirror: it reconciles at start and fetches the difference."));
             }
+        }
+    }
+
+    private String localHash(long repositoryId) {
+        try {
+            return repositories.exists(repositoryId) ? repositories.refsHash(repositoryId).value() : null;
+        } catch (RuntimeException damaged) {
+            return null;
         }
     }
 

@@ -30,6 +30,7 @@ public final class UpstreamClient {
     private final String upstreamUrl;
     private final RequestSigner signer;
     private final HttpClient http;
+    private volatile Duration clockSkew;
 
     /** The upstream's identity as it presents it. */
     public record UpstreamIdentity(String id, String publicKey) {
@@ -43,6 +44,14 @@ public final class UpstreamClient {
 
     public String upstreamUrl() {
         return upstreamUrl;
+    }
+
+    /**
+     * How far the upstream's clock was ahead of this machine's at its last answer (negative: behind),
+     * read from its {@code Date} header, so to about a second; empty before the first answer.
+     */
+    public java.util.Optional<Duration> clockSkew() {
+        return java.util.Optional.ofNullable(clockSkew);
     }
 
     public UpstreamIdentity identity() {
@@ -99,7 +108,9 @@ public final class UpstreamClient {
             if (audience != null) {
                 request.header("Authorization", "Bearer " + signer.sign(audience));
             }
+            java.time.Instant sent = java.time.Instant.now();
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            noteClock(response, sent);
             if (response.statusCode() / 100 != 2) {
                 throw new UpstreamUnavailable(response.statusCode(), method + " " + upstreamUrl + path + " answered "
                         + response.statusCode() + ": " + errorMessage(response.body()), null);
@@ -111,6 +122,21 @@ public final class UpstreamClient {
             Thread.currentThread().interrupt();
             throw new UpstreamUnavailable(0, "Interrupted while calling " + upstreamUrl, e);
         }
+    }
+
+    private void noteClock(HttpResponse<?> response, java.time.Instant sent) {
+        response.headers().firstValue("Date").ifPresent(date -> {
+            try {
+                java.time.Instant upstream = java.time.ZonedDateTime.parse(date,
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                java.time.Instant now = java.time.Instant.now();
+                java.time.Instant middle = sent.plus(Duration.between(sent, now).dividedBy(2));
+                // The header has whole seconds: compare with this clock's time truncated the same way.
+                clockSkew = Duration.between(middle.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), upstream);
+            } catch (java.time.format.DateTimeParseException e) {
+                // An unreadable Date header tells nothing about the clocks.
+            }
+        });
     }
 
     private static String errorMessage(byte[] body) {
