@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
                 + "its upstream (reachability, TLS, identity, clock), registration, alerts and repositories. A running "
                 + "instance is asked for its own view; a stopped one is read from its home. Exit 0 when healthy.")
 final class DoctorCommand implements Callable<Integer> {
-    private static final long MIN_FREE_BYTES = 1024L * 1024 * 1024;
+    private static final long DEFAULT_MIN_FREE_MIB = 1024;
 
     @Option(names = "--home", required = true, description = "The instance's home.")
     Path home;
@@ -95,7 +95,7 @@ final class DoctorCommand implements Callable<Integer> {
         List<Finding> findings = new ArrayList<>();
         Path keys = home.resolve("keys");
         try {
-            if (!Files.isDirectory(keys)) {
+            if (!hasIdentity(home)) {
                 findings.add(new Finding("The key files are missing (" + keys + ").",
                         "Restore keys/ from a backup of this home (facet restore); a new key pair would make this a "
                                 + "new instance."));
@@ -106,12 +106,21 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (IdentityFileUnusable e) {
             findings.add(new Finding(e.getMessage(), "Restore " + e.file() + " from a backup of this home."));
         }
-        long free = Files.getFileStore(home).getUsableSpace();
-        if (free < MIN_FREE_BYTES) {
-            findings.add(new Finding("Only " + free / (1024 * 1024) + " MiB are free on the home's disk.",
+        long minimumMib = RawSettings.load(home, Map.of(), System.getenv())
+                .positiveLong(RawSettings.DOCTOR_MIN_FREE_MIB, DEFAULT_MIN_FREE_MIB);
+        long freeMib = Files.getFileStore(home).getUsableSpace() / (1024 * 1024);
+        if (freeMib < minimumMib) {
+            findings.add(new Finding("Only " + freeMib + " MiB are free on the home's disk, less than the "
+                    + minimumMib + " MiB " + RawSettings.DOCTOR_MIN_FREE_MIB + " asks for.",
                     "Free space or move the home: syncs and pushes fail when the disk is full."));
         }
         return findings;
+    }
+
+    /** Whether the home has key files; the doctor must not create them, as an instance's first start does. */
+    private static boolean hasIdentity(Path home) {
+        Path keys = home.resolve("keys");
+        return Files.exists(keys.resolve("instance-id")) || Files.exists(keys.resolve("instance.jwk"));
     }
 
     private static List<Finding> examineStoppedPrimary(Path home) {
@@ -124,10 +133,16 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private static List<Finding> examineStoppedMirror(Path home) {
-        if (!Files.isDirectory(home.resolve("keys"))) {
+        InstanceIdentity identity;
+        try {
+            identity = hasIdentity(home) ? InstanceIdentity.loadOrCreate(home.resolve("keys")) : null;
+        } catch (IdentityFileUnusable reportedAlready) {
+            identity = null;
+        }
+        if (identity == null) {
             return List.of();
         }
-        InstanceIdentity identity = InstanceIdentity.loadOrCreate(home.resolve("keys"));
+        InstanceIdentity signer = identity;
         try (var store = StoppedMirrorHome.openStopped(home)) {
             String upstreamUrl = store.inTransaction(tx -> tx.upstream().get()).map(l -> l.upstreamUrl()).orElse(null);
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(InstanceHome.repositories(home));
@@ -137,7 +152,7 @@ final class DoctorCommand implements Callable<Integer> {
             Clock clock = Clock.systemUTC();
             RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 1000));
             UpstreamClient client = new UpstreamClient(upstreamUrl,
-                    audience -> tokens.sign(identity, audience, Duration.ofSeconds(30)));
+                    audience -> tokens.sign(signer, audience, Duration.ofSeconds(30)));
             return new MirrorDoctor(store, repositories, client).examine();
         } catch (SettingsError e) {
             return List.of(databaseFinding(e.getMessage()));

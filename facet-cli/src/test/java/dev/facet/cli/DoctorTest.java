@@ -143,6 +143,18 @@ class DoctorTest {
         FacetRun healthy = doctor(primaryHome);
         assertThat(healthy.exit()).as(healthy.out()).isZero();
 
+        Files.writeString(primaryHome.resolve("facet.properties"), "facet.doctor.min-free-mib=1000000000000\n");
+        FacetRun full = doctor(primaryHome);
+        assertThat(full.exit()).isNotZero();
+        assertThat(full.out()).contains("MiB are free on the home's disk").contains("Free space or move the home");
+        Files.delete(primaryHome.resolve("facet.properties"));
+
+        Path keys = Files.move(primaryHome.resolve("keys"), work.resolve("keys-aside"));
+        FacetRun keyless = doctor(primaryHome);
+        assertThat(keyless.exit()).isNotZero();
+        assertThat(keyless.out()).contains("The key files are missing").contains("facet restore");
+        Files.move(keys, primaryHome.resolve("keys"));
+
         Path repository = primaryHome.resolve("data/repositories/1");
         Path aside = Files.move(repository, work.resolve("repository-aside"));
         FacetRun missing = doctor(primaryHome);

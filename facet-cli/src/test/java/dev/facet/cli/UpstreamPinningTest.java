@@ -55,6 +55,9 @@ class UpstreamPinningTest {
             assertThat(alert.path("kind").asText()).isEqualTo("HISTORY_REWOUND");
             assertThat(mirror.anonymous.get("/status").json().path("alerts")).hasSize(1);
             assertThat(mirror.anonymous.get("/metrics").body()).contains("facet_mirror_upstream_alerts 1.0");
+            FacetRun alerted = FacetRun.of("doctor", "--home", mirror.home.toString());
+            assertThat(alerted.exit()).isNotZero();
+            assertThat(alerted.out()).contains("Upstream alert HISTORY_REWOUND").contains("accept-upstream");
 
             // Reconciliation keeps running (additions still arrive) but deletes nothing while the alert is open.
             primary.createRepository("PIN", "added-after-restore", false);
@@ -66,6 +69,8 @@ class UpstreamPinningTest {
             TestPrimary.expect(200, mirror.anonymous.as("admin", ADMIN)
                     .post("/rest/mirroring/latest/upstreamServer/accept-upstream", null));
             assertThat(mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("alerts")).isEmpty();
+            FacetRun accepted = FacetRun.of("doctor", "--home", mirror.home.toString());
+            assertThat(accepted.out()).doesNotContain("Upstream alert");
             await().atMost(Duration.ofSeconds(15)).until(() -> git.lsRemote(work, mirrorUrl).stream()
                     .noneMatch(l -> l.endsWith("refs/heads/after-the-copy")));
             assertThat(mirror.anonymous.as("admin", ADMIN).get("/rest/mirroring/latest/audit").json()
