@@ -96,6 +96,25 @@ class DoctorTest {
     }
 
     @Test
+    void pendingAndRejectedRegistrationsAreFindingsWithTheStepThatFixesThem() {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"));
+             TestMirror mirror = TestMirror.start(work.resolve("mirror"), primary, java.util.Map.of())) {
+            String requestId = mirror.awaitPendingRequest(primary);
+            FacetRun pending = doctor(mirror.home);
+            assertThat(pending.exit()).isNotZero();
+            assertThat(pending.out()).contains("request " + requestId + " is still pending")
+                    .contains(primary.baseUrl() + "/admin/mirrors?request=" + requestId);
+
+            TestPrimary.expect(200, primary.admin.post("/rest/mirroring/latest/requests/" + requestId + "/reject", null));
+            await().atMost(Duration.ofSeconds(15)).until(() -> "REJECTED".equals(mirror.anonymous
+                    .get("/rest/mirroring/latest/upstreamServer").json().path("state").asText()));
+            FacetRun rejected = doctor(mirror.home);
+            assertThat(rejected.exit()).isNotZero();
+            assertThat(rejected.out()).contains("rejected this mirror's request").contains("facet mirror reconnect");
+        }
+    }
+
+    @Test
     void upstreamSpeakingNoTlsAnsweringAnErrorOrWithAnotherClockIsNamedWithItsFix() throws IOException {
         Path mirrorHome = work.resolve("mirror");
         try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
