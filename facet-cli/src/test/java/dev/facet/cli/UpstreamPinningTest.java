@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +79,43 @@ class UpstreamPinningTest {
                     .findValuesAsText("action")).contains("ALERT", "ACCEPT_UPSTREAM");
         } finally {
             primary.close();
+        }
+    }
+
+    @Test
+    void anotherServerPutInThePrimarysPlaceRaisesAnAlertAndDeletesNothing() {
+        GitClient git = new GitClient(work.resolve("git-home"));
+        Path source = git.newWorkTree(work.resolve("source"), "a.txt");
+        TestPrimary primary = TestPrimary.start(work.resolve("primary"));
+        Map<String, String> samePort = Map.of("FACET_PORT", Integer.toString(primary.instance.port()));
+        primary.createProject("PIN");
+        primary.createRepository("PIN", "precious", false);
+        git.run(source, "push", "-q", primary.gitUrl("admin", ADMIN, "PIN", "precious"), "main").requireSuccess();
+        String head = git.run(source, "rev-parse", "HEAD").requireSuccess().stdout().strip();
+        try (TestMirror mirror = TestMirror.startAuthorized(work.resolve("mirror"), primary,
+                Map.of(RawSettings.RECONCILE_SECONDS, "1"))) {
+            String pinned = primary.instance.instanceId();
+            primary.close();
+            primary = TestPrimary.start(work.resolve("impostor"), null, samePort);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> mirror.anonymous
+                    .get("/rest/mirroring/latest/upstreamServer").json().path("alerts").size() > 0);
+            JsonNode alert = mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("alerts").get(0);
+            assertThat(alert.path("kind").asText()).isEqualTo("IDENTITY_CHANGED");
+            boolean stillCarried = mirror.instance.store().inTransaction(tx ->
+                    tx.repositories().find("PIN", "precious").isPresent());
+            assertThat(stillCarried).as("the new server has no repositories; the mirror deleted none").isTrue();
+            FacetRun doctor = FacetRun.of("doctor", "--home", mirror.home.toString());
+            assertThat(doctor.exit()).isNotZero();
+            assertThat(doctor.out()).contains("IDENTITY_CHANGED").contains("not the pinned instance " + pinned);
+        } finally {
+            primary.close();
+        }
+        try (Repository kept = new FileRepositoryBuilder().setGitDir(work.resolve("mirror/data/repositories/1").toFile())
+                .setMustExist(true).build()) {
+            assertThat(kept.exactRef("refs/heads/main").getObjectId().name()).isEqualTo(head);
+        } catch (IOException e) {
+            throw new AssertionError("the mirror's copy of PIN/precious is gone", e);
         }
     }
 }
