@@ -95,6 +95,11 @@ public final class MirrorRegistry {
                                    Duration clockSkew) {
     }
 
+    /** How long a deleted mirror can be restored before its removal becomes final. */
+    public Duration removalGrace() {
+        return removalGrace;
+    }
+
     /** Remembers the clock skew measured on a mirror's signed request, to show it before it breaks anything. */
     public void noteClockSkew(String mirrorId, Duration skew) {
         clockSkews.put(mirrorId, skew);

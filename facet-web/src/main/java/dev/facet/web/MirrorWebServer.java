@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jgit.http.server.GitServlet;
 import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
 
@@ -30,6 +31,10 @@ public final class MirrorWebServer {
     private final AtomicReference<Instant> lastReconnect = new AtomicReference<>();
 
     private final HttpServer server;
+
+    /** Why a reconnect was not done, as an HTTP status and words. */
+    record Refusal(int status, String message) {
+    }
 
     /** The mirror's view of its upstream, as {@code GET upstreamServer} shows it. */
     record UpstreamServerJson(String id, String baseUrl, String state, String requestId, String pinnedInstanceId,
@@ -72,6 +77,22 @@ public final class MirrorWebServer {
                 routes -> register(routes, node, metrics, mirrorMetrics));
     }
 
+    /** Sends a new authorization request unless one was sent moments ago or the mirror is installed. */
+    private Optional<Refusal> reconnect(MirrorNode node, String actor) {
+        Instant now = Instant.now();
+        Instant last = lastReconnect.get();
+        if (last != null && last.plus(RECONNECT_INTERVAL).isAfter(now) || !lastReconnect.compareAndSet(last, now)) {
+            return Optional.of(new Refusal(429, "A reconnect was asked for moments ago; try again in "
+                    + RECONNECT_INTERVAL.toSeconds() + " s."));
+        }
+        try {
+            node.reconnect(actor);
+            return Optional.empty();
+        } catch (IllegalStateException e) {
+            return Optional.of(new Refusal(409, e.getMessage()));
+        }
+    }
+
     private void register(RoutesConfig routes, MirrorNode node, FacetMetrics metrics, MirrorMetrics mirrorMetrics) {
         MirrorStatus status = node.status();
         routes.get("/status", ctx -> {
@@ -82,22 +103,19 @@ public final class MirrorWebServer {
         routes.get(API + "/upstreamServer", ctx -> ctx.json(UpstreamServerJson.of(status.link(), node.guard().open())));
         routes.get(API + "/progress", ctx -> ctx.json(status.progress()));
         routes.post(API + "/upstreamServer/reconnect", ctx -> {
-            Instant now = Instant.now();
-            Instant last = lastReconnect.get();
-            if (last != null && last.plus(RECONNECT_INTERVAL).isAfter(now) || !lastReconnect.compareAndSet(last, now)) {
-                ctx.header("Retry-After", Long.toString(RECONNECT_INTERVAL.toSeconds()));
-                ErrorMapping.respond(ctx, 429, "A reconnect was asked for moments ago; try again in "
-                        + RECONNECT_INTERVAL.toSeconds() + " s.", null, "TooManyRequests");
-                return;
-            }
-            try {
-                node.reconnect("reconnect from " + ctx.ip());
-            } catch (IllegalStateException e) {
-                ErrorMapping.respond(ctx, 409, e.getMessage(), "state", "Conflict");
+            Optional<Refusal> refused = reconnect(node, "reconnect from " + ctx.ip());
+            if (refused.isPresent()) {
+                if (refused.get().status() == 429) {
+                    ctx.header("Retry-After", Long.toString(RECONNECT_INTERVAL.toSeconds()));
+                }
+                ErrorMapping.respond(ctx, refused.get().status(), refused.get().message(),
+                        refused.get().status() == 429 ? null : "state",
+                        refused.get().status() == 429 ? "TooManyRequests" : "Conflict");
                 return;
             }
             ctx.status(202).json(UpstreamServerJson.of(status.link(), node.guard().open()));
         });
+        new MirrorPages(node, actor -> reconnect(node, actor)).register(routes);
         routes.post(API + "/upstreamServer/accept-upstream", ctx -> {
             String admin = node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"));
             node.acceptUpstream(admin + " (REST)");

@@ -40,12 +40,15 @@ public final class PrimaryWebServer {
         PrimaryRoutes routes = new PrimaryRoutes(projects, permissions, users, authentication, metrics, this::baseUrl,
                 json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, requestTokens, json, publicKey);
+        PrimaryPages pages = new PrimaryPages(users, mirrors, new BrowserSessions(java.time.Clock.systemUTC(),
+                settings.isHttps()), java.time.Clock.systemUTC(), json);
 
         this.server = new HttpServer(settings, json, metrics,
                 List.of(new GitAccessFilter(new LocalGitAuthorizer(authentication, permissions)), clonePackCache), git,
                 config -> {
                     routes.register(config);
                     mirroring.register(config);
+                    pages.register(config);
                 });
     }
 

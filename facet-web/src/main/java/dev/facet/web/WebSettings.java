@@ -10,4 +10,9 @@ package dev.facet.web;
  */
 public record WebSettings(String host, int port, String baseUrl, long maxRequestBytes) {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+
+    /** Whether users reach this instance over TLS, so that its cookies are marked Secure. */
+    boolean isHttps() {
+        return baseUrl != null && baseUrl.regionMatches(true, 0, "https://", 0, 8);
+    }
 }

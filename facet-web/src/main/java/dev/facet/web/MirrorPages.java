@@ -1,0 +1,113 @@
+package dev.facet.web;
+
+import dev.facet.core.mirror.UpstreamAlert;
+import dev.facet.core.mirror.UpstreamLink;
+import dev.facet.core.mirror.UpstreamState;
+import dev.facet.core.mirror.protocol.Heartbeat;
+import dev.facet.mirror.MirrorNode;
+import dev.facet.mirror.MirrorStatus;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The mirror's own page: its state in words, the upstream it belongs to, the way to the pending
+ * request on the primary, Reconnect when it was removed or rejected, alerts and sync progress.
+ * It needs no sign-in and shows no secret, like {@code /status}: nothing on it changes the mirror
+ * except Reconnect, which only asks the primary's admins again.
+ */
+final class MirrorPages {
+    /** Sends a new authorization request, or says why not. */
+    interface Reconnector {
+        Optional<MirrorWebServer.Refusal> reconnect(String actor);
+    }
+
+    private final MirrorNode node;
+    private final Reconnector reconnector;
+    private final BrowserSessions sessions = new BrowserSessions(Clock.systemUTC(), false);
+
+    MirrorPages(MirrorNode node, Reconnector reconnector) {
+        this.node = node;
+        this.reconnector = reconnector;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/", ctx -> ctx.redirect("/mirror"));
+        routes.get("/mirror", ctx -> page(ctx, 200, null));
+        routes.get("/mirror/state.json", ctx -> ctx.json(model(ctx, null)));
+        routes.post("/mirror/reconnect", ctx -> {
+            try {
+                sessions.requireCsrf(ctx);
+            } catch (RuntimeException e) {
+                page(ctx, 403, "This form's security token is missing or stale, so nothing was sent; reload the page "
+                        + "and press Reconnect again.");
+                return;
+            }
+            Optional<MirrorWebServer.Refusal> refused = reconnector.reconnect("Reconnect on the mirror page from "
+                    + ctx.ip());
+            if (refused.isPresent()) {
+                page(ctx, refused.get().status(), refused.get().message());
+                return;
+            }
+            ctx.redirect("/mirror");
+        });
+    }
+
+    private void page(Context ctx, int status, String message) {
+        ctx.status(status);
+        Pages.render(ctx, "mirror.jte", model(ctx, message));
+    }
+
+    private PageModels.MirrorPage model(Context ctx, String message) {
+        MirrorStatus status = node.status();
+        UpstreamLink link = status.link();
+        MirrorStatus.Progress progress = status.progress();
+        boolean askedToReconnect = "1".equals(ctx.queryParam("reconnect"));
+        boolean canReconnect = link.state() == UpstreamState.REMOVED || link.state() == UpstreamState.REJECTED
+                || askedToReconnect && link.state() != UpstreamState.PENDING;
+        String primaryLink = link.state() == UpstreamState.PENDING && link.requestId() != null
+                ? link.upstreamUrl() + "/admin/mirrors?request=" + link.requestId() : null;
+        List<PageModels.Alert> alerts = node.guard().open().stream().map(MirrorPages::alert).toList();
+        return new PageModels.MirrorPage(new PageModels.Frame("Mirror", null, sessions.csrfToken(ctx)),
+                upstreamState(link.state()), link.upstreamUrl(), primaryLink, canReconnect, syncState(progress.state()),
+                progress.total(), progress.inSync(), progress.behind(), lags(progress.worstLags()), alerts, message);
+    }
+
+    private static PageModels.Alert alert(UpstreamAlert alert) {
+        return new PageModels.Alert(alert.kind().name(), alert.details(), switch (alert.kind()) {
+            case IDENTITY_CHANGED -> "Another server answers at the upstream URL. If it is the right primary (it was "
+                    + "moved or restored), accept it: facet mirror accept-upstream --home DIR; otherwise fix "
+                    + "facet.upstream.url.";
+            default -> "The upstream's history went backwards or forked (a restore from an old backup?). Nothing is "
+                    + "deleted meanwhile. When the upstream is right as it is now: facet mirror accept-upstream --home DIR.";
+        });
+    }
+
+    static PageModels.State upstreamState(UpstreamState state) {
+        return switch (state) {
+            case UNCONFIGURED -> new PageModels.State(state.name(), "Not registered yet", "state-off");
+            case PENDING -> new PageModels.State(state.name(), "Waiting for authorization", "state-pending");
+            case INSTALLED -> new PageModels.State(state.name(), "Installed", "state-ok");
+            case REMOVED -> new PageModels.State(state.name(), "Removed by the upstream", "state-bad");
+            case REJECTED -> new PageModels.State(state.name(), "Rejected by the upstream", "state-bad");
+        };
+    }
+
+    private static PageModels.State syncState(String state) {
+        return switch (state) {
+            case "SYNCHRONIZED" -> new PageModels.State(state, "Synchronized", "state-ok");
+            case "SYNCHRONIZING" -> new PageModels.State(state, "Synchronizing", "state-busy");
+            case "LAGGING" -> new PageModels.State(state, "Lagging", "state-warn");
+            default -> new PageModels.State(state, "Not synchronizing", "state-off");
+        };
+    }
+
+    private static String lags(List<Heartbeat.Lag> lags) {
+        return lags.stream().limit(5).map(lag -> lag.project() + "/" + lag.slug() + " "
+                + Pages.duration(Duration.ofMillis(lag.lagMillis()))).collect(Collectors.joining(", "));
+    }
+}

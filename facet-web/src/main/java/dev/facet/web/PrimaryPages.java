@@ -1,0 +1,262 @@
+package dev.facet.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.access.Caller;
+import dev.facet.core.error.AuthenticationRequired;
+import dev.facet.core.error.FacetException;
+import dev.facet.core.mirror.MirrorRequest;
+import dev.facet.core.mirror.MirrorServer;
+import dev.facet.core.mirror.MirrorServerState;
+import dev.facet.core.mirror.RequestState;
+import dev.facet.primary.MirrorRegistry;
+import dev.facet.primary.UserService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The primary's pages: sign-in, and the admin's mirror console. */
+final class PrimaryPages {
+    private static final String MIRRORS = "/admin/mirrors";
+    private static final int LIST_LIMIT = 500;
+
+    private final UserService users;
+    private final MirrorRegistry registry;
+    private final BrowserSessions sessions;
+    private final Clock clock;
+    private final ObjectMapper json;
+
+    PrimaryPages(UserService users, MirrorRegistry registry, BrowserSessions sessions, Clock clock, ObjectMapper json) {
+        this.users = users;
+        this.registry = registry;
+        this.sessions = sessions;
+        this.clock = clock;
+        this.json = json;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/", ctx -> ctx.redirect(MIRRORS));
+        routes.get("/login", ctx -> {
+            if (sessions.caller(ctx).isPresent()) {
+                ctx.redirect(safeNext(ctx.queryParam("next")));
+                return;
+            }
+            login(ctx, 200, "", ctx.queryParam("next"), null);
+        });
+        routes.post("/login", this::signIn);
+        routes.post("/logout", ctx -> {
+            if (csrfRefused(ctx)) {
+                return;
+            }
+            sessions.signOut(ctx);
+            ctx.redirect("/login");
+        });
+        routes.get(MIRRORS, ctx -> admin(ctx).ifPresent(caller -> mirrors(ctx, caller, 200, null)));
+        routes.get(MIRRORS + "/state.json", ctx -> {
+            Optional<Caller> caller = sessions.caller(ctx);
+            if (caller.isEmpty() || !caller.get().isAdmin()) {
+                ErrorMapping.respond(ctx, 401, "Sign in as an administrator to see the mirrors.", null,
+                        "AuthenticationRequired");
+                return;
+            }
+            PageModels.AdminMirrorsPage page = mirrorsPage(ctx, caller.get(), null);
+            Map<String, Object> state = new LinkedHashMap<>();
+            state.put("signature", page.signature());
+            state.put("mirrors", page.mirrors());
+            ctx.json(state);
+        });
+        action(routes, MIRRORS + "/requests/{id}/accept", (caller, ctx) -> registry.accept(caller, ctx.pathParam("id")));
+        action(routes, MIRRORS + "/requests/{id}/reject", (caller, ctx) -> registry.reject(caller, ctx.pathParam("id")));
+        action(routes, MIRRORS + "/{id}/delete", (caller, ctx) -> registry.delete(caller, ctx.pathParam("id")));
+        action(routes, MIRRORS + "/{id}/restore", (caller, ctx) -> registry.restore(caller, ctx.pathParam("id")));
+    }
+
+    private interface AdminAction {
+        void run(Caller caller, Context ctx);
+    }
+
+    /** A button on the mirror console: the form's token is checked, the action done, and the console shown again. */
+    private void action(RoutesConfig routes, String path, AdminAction action) {
+        routes.post(path, ctx -> {
+            if (csrfRefused(ctx)) {
+                return;
+            }
+            Optional<Caller> caller = admin(ctx);
+            if (caller.isEmpty()) {
+                return;
+            }
+            try {
+                action.run(caller.get(), ctx);
+            } catch (FacetException e) {
+                mirrors(ctx, caller.get(), ErrorMapping.status(e), e.getMessage());
+                return;
+            }
+            ctx.redirect(MIRRORS);
+        });
+    }
+
+    private void signIn(Context ctx) {
+        String username = Optional.ofNullable(ctx.formParam("username")).orElse("").strip();
+        String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
+        String next = ctx.formParam("next");
+        if (!csrfMatches(ctx)) {
+            login(ctx, 403, username, next, "This form's security token is missing or stale; reload the page and sign "
+                    + "in again.");
+            return;
+        }
+        if (username.isEmpty() || password.isEmpty()) {
+            login(ctx, 400, username, next, "Enter your username and your password.");
+            return;
+        }
+        Optional<java.time.Duration> locked = sessions.lockedFor(username);
+        if (locked.isPresent()) {
+            login(ctx, 429, username, next, "Too many wrong passwords for " + username + "; try again in "
+                    + Math.max(1, locked.get().toSeconds()) + " s.");
+            return;
+        }
+        Caller caller;
+        try {
+            caller = users.authenticate(username, password);
+        } catch (AuthenticationRequired e) {
+            sessions.failedSignIn(username);
+            login(ctx, 401, username, next, "Wrong username or password.");
+            return;
+        }
+        sessions.signIn(ctx, caller);
+        ctx.redirect(safeNext(next));
+    }
+
+    private void login(Context ctx, int status, String username, String next, String error) {
+        ctx.status(status);
+        Pages.render(ctx, "login.jte", new PageModels.LoginPage(new PageModels.Frame("Sign in", null,
+                sessions.csrfToken(ctx)), username, next == null ? "" : next, error));
+    }
+
+    /** The signed-in administrator; anyone else is sent to sign in, or told they may not. */
+    private Optional<Caller> admin(Context ctx) {
+        Optional<Caller> caller = sessions.caller(ctx);
+        if (caller.isEmpty()) {
+            String here = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+            ctx.redirect("/login?next=" + URLEncoder.encode(ctx.method().name().equals("GET") ? here : MIRRORS,
+                    StandardCharsets.UTF_8));
+            return Optional.empty();
+        }
+        if (!caller.get().isAdmin()) {
+            ctx.status(403);
+            Pages.render(ctx, "message.jte", new PageModels.MessagePage(new PageModels.Frame("Not allowed",
+                    caller.get().name().value(), sessions.csrfToken(ctx)), "Only administrators manage mirrors.",
+                    "Ask an administrator of this Facet to do it, or to make you one."));
+            return Optional.empty();
+        }
+        return caller;
+    }
+
+    private boolean csrfMatches(Context ctx) {
+        try {
+            sessions.requireCsrf(ctx);
+            return true;
+        } catch (FacetException e) {
+            return false;
+        }
+    }
+
+    /** Answers a form that came without this browser's token with a page that says so; true when it did. */
+    private boolean csrfRefused(Context ctx) {
+        if (csrfMatches(ctx)) {
+            return false;
+        }
+        ctx.status(403);
+        Pages.render(ctx, "message.jte", new PageModels.MessagePage(new PageModels.Frame("Form refused",
+                sessions.caller(ctx).map(c -> c.name().value()).orElse(null), sessions.csrfToken(ctx)),
+                "This form's security token is missing or stale, so it was not acted on.",
+                "Go back, reload the page and send the form again."));
+        return true;
+    }
+
+    private static String safeNext(String next) {
+        return next != null && next.startsWith("/") && !next.startsWith("//") && !next.contains("\\") ? next : MIRRORS;
+    }
+
+    private void mirrors(Context ctx, Caller caller, int status, String message) {
+        ctx.status(status);
+        Pages.render(ctx, "admin-mirrors.jte", mirrorsPage(ctx, caller, message));
+    }
+
+    private PageModels.AdminMirrorsPage mirrorsPage(Context ctx, Caller caller, String message) {
+        Instant now = clock.instant();
+        String highlighted = ctx.queryParam("request");
+        List<PageModels.RequestRow> requests = new ArrayList<>();
+        for (MirrorRequest request : registry.requests(caller, RequestState.PENDING, 0, LIST_LIMIT).values()) {
+            requests.add(new PageModels.RequestRow(request.id(), request.name(), request.baseUrl(), request.type().name(),
+                    Pages.ago(request.createdAt(), now), request.id().equals(highlighted)));
+        }
+        List<PageModels.MirrorRow> mirrors = new ArrayList<>();
+        StringBuilder signature = new StringBuilder();
+        requests.forEach(r -> signature.append(r.id()).append(','));
+        for (MirrorRegistry.MirrorServerView view : registry.servers(caller, 0, LIST_LIMIT).values()) {
+            MirrorServer server = view.server();
+            PageModels.MirrorRow row = row(view, now);
+            mirrors.add(row);
+            signature.append('|').append(server.id()).append(row.removed() ? "-removed" : "");
+        }
+        return new PageModels.AdminMirrorsPage(new PageModels.Frame("Mirrors", caller.name().value(), sessions.csrfToken(ctx)),
+                requests, mirrors, Integer.toHexString(signature.toString().hashCode()), message);
+    }
+
+    private PageModels.MirrorRow row(MirrorRegistry.MirrorServerView view, Instant now) {
+        MirrorServer server = view.server();
+        MirrorServerState state = view.state();
+        String fix = switch (state) {
+            case PENDING -> "Authorized; waiting for the mirror's first report. If this lasts, check that the mirror runs.";
+            case LAGGING -> "Check the mirror: run facet doctor --home <its home> on it.";
+            case OFFLINE -> "Check the mirror: it has not reported for " + Pages.ago(server.lastSeen(), now).replace(" ago", "")
+                    + ". Is it running, and can it reach this primary?";
+            case REMOVED -> "Restore it before " + Pages.when(server.purgeAfter()) + ", when its removal becomes final; "
+                    + "after that, reconnect it from the mirror and authorize it again.";
+            default -> null;
+        };
+        return new PageModels.MirrorRow(server.id(), server.name(), server.baseUrl(), serverState(state), fix,
+                Pages.ago(server.lastSeen(), now), server.repositoriesInSync(), server.repositoriesBehind(),
+                worstLag(server.report()), server.version() == null ? "" : server.version(),
+                server.allProjects() ? "all projects" : String.join(", ", view.projects()),
+                Pages.when(server.isRemoved() ? server.purgeAfter() : now.plus(registry.removalGrace())),
+                server.isRemoved());
+    }
+
+    static PageModels.State serverState(MirrorServerState state) {
+        return switch (state) {
+            case PENDING -> new PageModels.State(state.name(), "Authorized", "state-pending");
+            case SYNCHRONIZING -> new PageModels.State(state.name(), "Synchronizing", "state-busy");
+            case SYNCHRONIZED -> new PageModels.State(state.name(), "Synchronized", "state-ok");
+            case LAGGING -> new PageModels.State(state.name(), "Lagging", "state-warn");
+            case OFFLINE -> new PageModels.State(state.name(), "Offline", "state-off");
+            case REMOVED -> new PageModels.State(state.name(), "Removed", "state-bad");
+        };
+    }
+
+    private String worstLag(String report) {
+        if (report == null) {
+            return "";
+        }
+        try {
+            JsonNode lags = json.readTree(report);
+            if (lags.isArray() && !lags.isEmpty()) {
+                JsonNode worst = lags.get(0);
+                return worst.path("project").asText() + "/" + worst.path("slug").asText() + " "
+                        + Pages.duration(java.time.Duration.ofMillis(worst.path("lagMillis").asLong()));
+            }
+        } catch (IOException e) {
+            // a report this version cannot read shows no lag
+        }
+        return "";
+    }
+}
