@@ -372,6 +372,20 @@ public final class MirrorRegistry {
         });
     }
 
+    /**
+     * The registered mirrors that carry a project, for clone URLs: anyone who sees the project may
+     * know where it is mirrored. Removed mirrors serve nothing and are left out.
+     */
+    public List<MirrorServer> carrying(ProjectKey project) {
+        return store.inTransaction(tx -> {
+            Long projectId = tx.projects().find(project).map(p -> p.id()).orElse(null);
+            return tx.mirrorServers().list(0, Page.MAX_LIMIT).stream().filter(server -> !server.isRemoved())
+                    .filter(server -> server.allProjects() || projectId != null
+                            && tx.mirrorServers().selectedProjects(server.id()).contains(projectId))
+                    .toList();
+        });
+    }
+
     public MirrorServerView server(Caller caller, String mirrorId) {
         requireAdmin(caller);
         return store.inTransaction(tx -> view(tx, requireKnown(tx, mirrorId)));

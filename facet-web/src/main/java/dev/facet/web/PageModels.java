@@ -38,6 +38,46 @@ public final class PageModels {
                                    String message) {
     }
 
+    public record AuditRow(String when, String ago, String actor, String action, String instanceId, String instanceUrl,
+                           String details) {
+    }
+
+    public record AuditPage(Frame frame, List<AuditRow> entries) {
+    }
+
+    public record ProjectRow(String key, String name, String description, boolean isPublic) {
+    }
+
+    public record ProjectsPage(Frame frame, List<ProjectRow> projects) {
+    }
+
+    /** Where a repository can be cloned from: the primary, or a mirror near its users. */
+    public record CloneUrl(String where, String url) {
+    }
+
+    public record RepositoryRow(String name, String slug, boolean isPublic, List<CloneUrl> cloneUrls) {
+    }
+
+    public record ProjectPage(Frame frame, ProjectRow project, List<RepositoryRow> repositories) {
+    }
+
+    /**
+     * The administration of users: the last form's values, its errors by field, and what was done.
+     *
+     * @param createdToken a token just created: shown this once, never again
+     */
+    public record UsersPage(Frame frame, java.util.Map<String, String> values, java.util.Map<String, String> errors,
+                            String done, String createdToken, List<String> projectPermissions,
+                            List<String> tokenPermissions) {
+        public String value(String field) {
+            return values.getOrDefault(field, "");
+        }
+
+        public String error(String field) {
+            return errors.get(field);
+        }
+    }
+
     public record Alert(String kind, String details, String resolution) {
     }
 

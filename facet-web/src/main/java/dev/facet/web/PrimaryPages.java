@@ -6,6 +6,7 @@ import dev.facet.core.access.Caller;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.FacetException;
 import dev.facet.core.mirror.MirrorRequest;
+import dev.facet.core.name.ProjectKey;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorServerState;
 import dev.facet.core.mirror.RequestState;
@@ -14,8 +15,6 @@ import dev.facet.primary.UserService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,17 +27,20 @@ import java.util.Optional;
 final class PrimaryPages {
     private static final String MIRRORS = "/admin/mirrors";
     private static final int LIST_LIMIT = 500;
+    private static final int AUDIT_LIMIT = 500;
 
     private final UserService users;
     private final MirrorRegistry registry;
     private final BrowserSessions sessions;
+    private final PageAccess access;
     private final Clock clock;
     private final ObjectMapper json;
 
-    PrimaryPages(UserService users, MirrorRegistry registry, BrowserSessions sessions, Clock clock, ObjectMapper json) {
+    PrimaryPages(UserService users, MirrorRegistry registry, PageAccess access, Clock clock, ObjectMapper json) {
         this.users = users;
         this.registry = registry;
-        this.sessions = sessions;
+        this.access = access;
+        this.sessions = access.sessions();
         this.clock = clock;
         this.json = json;
     }
@@ -54,13 +56,13 @@ final class PrimaryPages {
         });
         routes.post("/login", this::signIn);
         routes.post("/logout", ctx -> {
-            if (csrfRefused(ctx)) {
+            if (access.csrfRefused(ctx)) {
                 return;
             }
             sessions.signOut(ctx);
             ctx.redirect("/login");
         });
-        routes.get(MIRRORS, ctx -> admin(ctx).ifPresent(caller -> mirrors(ctx, caller, 200, null)));
+        routes.get(MIRRORS, ctx -> access.admin(ctx, MIRRORS).ifPresent(caller -> mirrors(ctx, caller, 200, null)));
         routes.get(MIRRORS + "/state.json", ctx -> {
             Optional<Caller> caller = sessions.caller(ctx);
             if (caller.isEmpty() || !caller.get().isAdmin()) {
@@ -78,6 +80,25 @@ final class PrimaryPages {
         action(routes, MIRRORS + "/requests/{id}/reject", (caller, ctx) -> registry.reject(caller, ctx.pathParam("id")));
         action(routes, MIRRORS + "/{id}/delete", (caller, ctx) -> registry.delete(caller, ctx.pathParam("id")));
         action(routes, MIRRORS + "/{id}/restore", (caller, ctx) -> registry.restore(caller, ctx.pathParam("id")));
+        action(routes, MIRRORS + "/{id}/projects", (caller, ctx) -> {
+            String listed = Optional.ofNullable(ctx.formParam("projects")).orElse("").strip();
+            java.util.Set<ProjectKey> projects = new java.util.LinkedHashSet<>();
+            for (String key : listed.split("[,\\s]+")) {
+                if (!key.isEmpty()) {
+                    projects.add(ProjectKey.of(key));
+                }
+            }
+            registry.select(caller, ctx.pathParam("id"), projects.isEmpty(), projects);
+        });
+        routes.get("/admin/audit", ctx -> access.admin(ctx, "/admin/audit").ifPresent(caller -> {
+            Instant now = clock.instant();
+            List<PageModels.AuditRow> entries = registry.audit(caller, 0, AUDIT_LIMIT).values().stream()
+                    .map(entry -> new PageModels.AuditRow(Pages.when(entry.at()), Pages.ago(entry.at(), now),
+                            entry.actor(), entry.action().name(), entry.instanceId(), entry.instanceUrl(),
+                            entry.details()))
+                    .toList();
+            Pages.render(ctx, "audit.jte", new PageModels.AuditPage(access.frame(ctx, "Audit trail"), entries));
+        }));
     }
 
     private interface AdminAction {
@@ -87,10 +108,10 @@ final class PrimaryPages {
     /** A button on the mirror console: the form's token is checked, the action done, and the console shown again. */
     private void action(RoutesConfig routes, String path, AdminAction action) {
         routes.post(path, ctx -> {
-            if (csrfRefused(ctx)) {
+            if (access.csrfRefused(ctx)) {
                 return;
             }
-            Optional<Caller> caller = admin(ctx);
+            Optional<Caller> caller = access.admin(ctx, MIRRORS);
             if (caller.isEmpty()) {
                 return;
             }
@@ -108,7 +129,7 @@ final class PrimaryPages {
         String username = Optional.ofNullable(ctx.formParam("username")).orElse("").strip();
         String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
         String next = ctx.formParam("next");
-        if (!csrfMatches(ctx)) {
+        if (!access.csrfMatches(ctx)) {
             login(ctx, 403, username, next, "This form's security token is missing or stale; reload the page and sign "
                     + "in again.");
             return;
@@ -139,47 +160,6 @@ final class PrimaryPages {
         ctx.status(status);
         Pages.render(ctx, "login.jte", new PageModels.LoginPage(new PageModels.Frame("Sign in", null,
                 sessions.csrfToken(ctx)), username, next == null ? "" : next, error));
-    }
-
-    /** The signed-in administrator; anyone else is sent to sign in, or told they may not. */
-    private Optional<Caller> admin(Context ctx) {
-        Optional<Caller> caller = sessions.caller(ctx);
-        if (caller.isEmpty()) {
-            String here = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-            ctx.redirect("/login?next=" + URLEncoder.encode(ctx.method().name().equals("GET") ? here : MIRRORS,
-                    StandardCharsets.UTF_8));
-            return Optional.empty();
-        }
-        if (!caller.get().isAdmin()) {
-            ctx.status(403);
-            Pages.render(ctx, "message.jte", new PageModels.MessagePage(new PageModels.Frame("Not allowed",
-                    caller.get().name().value(), sessions.csrfToken(ctx)), "Only administrators manage mirrors.",
-                    "Ask an administrator of this Facet to do it, or to make you one."));
-            return Optional.empty();
-        }
-        return caller;
-    }
-
-    private boolean csrfMatches(Context ctx) {
-        try {
-            sessions.requireCsrf(ctx);
-            return true;
-        } catch (FacetException e) {
-            return false;
-        }
-    }
-
-    /** Answers a form that came without this browser's token with a page that says so; true when it did. */
-    private boolean csrfRefused(Context ctx) {
-        if (csrfMatches(ctx)) {
-            return false;
-        }
-        ctx.status(403);
-        Pages.render(ctx, "message.jte", new PageModels.MessagePage(new PageModels.Frame("Form refused",
-                sessions.caller(ctx).map(c -> c.name().value()).orElse(null), sessions.csrfToken(ctx)),
-                "This form's security token is missing or stale, so it was not acted on.",
-                "Go back, reload the page and send the form again."));
-        return true;
     }
 
     private static String safeNext(String next) {

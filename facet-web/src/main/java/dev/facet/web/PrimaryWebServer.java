@@ -40,8 +40,10 @@ public final class PrimaryWebServer {
         PrimaryRoutes routes = new PrimaryRoutes(projects, permissions, users, authentication, metrics, this::baseUrl,
                 json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, requestTokens, json, publicKey);
-        PrimaryPages pages = new PrimaryPages(users, mirrors, new BrowserSessions(java.time.Clock.systemUTC(),
-                settings.isHttps()), java.time.Clock.systemUTC(), json);
+        PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), settings.isHttps()));
+        PrimaryPages pages = new PrimaryPages(users, mirrors, access, java.time.Clock.systemUTC(), json);
+        ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl);
+        UserPages userPages = new UserPages(users, permissions, projects, access);
 
         this.server = new HttpServer(settings, json, metrics,
                 List.of(new GitAccessFilter(new LocalGitAuthorizer(authentication, permissions)), clonePackCache), git,
@@ -49,6 +51,8 @@ public final class PrimaryWebServer {
                     routes.register(config);
                     mirroring.register(config);
                     pages.register(config);
+                    projectPages.register(config);
+                    userPages.register(config);
                 });
     }
 

@@ -41,8 +41,7 @@ final class RestJson {
     record RepositoryJson(long id, String slug, String name, String scmId, String state, ProjectRef project,
                           @JsonProperty("public") boolean isPublic, Map<String, List<Link>> links) {
         static RepositoryJson of(RepositoryRecord repository, String baseUrl) {
-            String cloneUrl = baseUrl + "/scm/" + repository.projectKey().value().toLowerCase(java.util.Locale.ROOT)
-                    + "/" + repository.slug() + ".git";
+            String cloneUrl = cloneUrl(baseUrl, repository);
             return new RepositoryJson(repository.id(), repository.slug().value(), repository.name().value(), "git",
                     "AVAILABLE", new ProjectRef(repository.projectId(), repository.projectKey().value()),
                     repository.isPublic(),
@@ -82,5 +81,11 @@ final class RestJson {
     }
 
     record Status(String state) {
+    }
+
+    /** Where {@code git clone} finds a repository on the instance at {@code baseUrl}: the same path on a primary and its mirrors. */
+    static String cloneUrl(String baseUrl, RepositoryRecord repository) {
+        return baseUrl + "/scm/" + repository.projectKey().value().toLowerCase(java.util.Locale.ROOT) + "/"
+                + repository.slug() + ".git";
     }
 }

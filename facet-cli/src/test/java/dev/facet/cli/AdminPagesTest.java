@@ -1,0 +1,136 @@
+package dev.facet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+
+/** Projects with their clone URLs, user administration and the audit trail, used in a real browser. */
+class AdminPagesTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void projectsShowEveryCloneUrlAndAnAdminManagesUsersPermissionsAndTokensInForms() throws Exception {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"));
+             TestMirror mirror = TestMirror.startAuthorized(work.resolve("near-mirror"), primary);
+             Browser browser = new Browser(work.resolve("browser"))) {
+            primary.createProject("DOC");
+            primary.createRepository("DOC", "guide", false);
+            GitClient git = new GitClient(work.resolve("git-home"));
+            Path source = git.newWorkTree(work.resolve("source"), "a.txt");
+            git.run(source, "push", "-q", primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "DOC", "guide"), "main")
+                    .requireSuccess();
+
+            browser.open(primary.baseUrl() + "/projects");
+            browser.awaitText("#no-projects", "No project to show to anonymous visitors");
+            browser.find("#no-projects a").click();
+            signIn(browser);
+            browser.awaitText("#projects", "DOC");
+            browser.find("tr[data-project=DOC] a").click();
+            browser.awaitText("h1", "DOC");
+            List<String> urls = browser.driver.findElements(By.cssSelector("tr[data-repository=guide] button.copy"))
+                    .stream().map(button -> button.getAttribute("data-url")).toList();
+            assertThat(urls).containsExactly(primary.baseUrl() + "/scm/doc/guide.git",
+                    mirror.instance.baseUrl() + "/scm/doc/guide.git");
+            assertThat(browser.text("tr[data-repository=guide]")).contains("mirror near-mirror");
+
+            browser.open(primary.baseUrl() + "/admin/users");
+            browser.find("#user\\.name").sendKeys("carol");
+            browser.find("#create-user button").click();
+            browser.awaitText("#error-user\\.password", "A password is required.");
+            assertThat(browser.find("#user\\.name").getAttribute("value")).isEqualTo("carol");
+            browser.find("#user\\.password").sendKeys("carol-secret-1");
+            browser.find("#create-user button").click();
+            browser.awaitText("#done", "User carol created.");
+
+            browser.find("#grant\\.user").sendKeys("carol");
+            browser.find("#grant\\.project").sendKeys("NOPE");
+            browser.find("#grant button").click();
+            browser.awaitText("#error-grant\\.project", "NOPE");
+            assertThat(browser.driver.findElements(By.id("error-grant.user"))).isEmpty();
+            browser.find("#grant\\.project").clear();
+            browser.find("#grant\\.project").sendKeys("doc");
+            browser.find("#grant button").click();
+            browser.awaitText("#done", "carol has PROJECT_READ on DOC.");
+            assertThat(git.lsRemote(work, primary.gitUrl("carol", "carol-secret-1", "DOC", "guide")))
+                    .anyMatch(line -> line.endsWith("refs/heads/main"));
+
+            browser.find("#token\\.user").sendKeys("carol");
+            browser.find("#token\\.name").sendKeys("ci");
+            browser.find("#token button").click();
+            browser.awaitText("#error-token\\.permissions", "Choose at least one permission");
+            browser.find("input[name='token.permissions'][value=REPO_READ]").click();
+            browser.find("#token button").click();
+            browser.awaitText("#done", "Token ci created for carol");
+            String token = browser.text("#created-token");
+            assertThat(git.lsRemote(work, primary.gitUrl("carol", token, "DOC", "guide")))
+                    .anyMatch(line -> line.endsWith("refs/heads/main"));
+
+            browser.open(primary.baseUrl() + "/admin/audit");
+            browser.awaitText("#audit", "ACCEPT");
+            List<String> actions = browser.driver.findElements(By.cssSelector("#audit tr td:nth-child(2)")).stream()
+                    .map(cell -> cell.getText()).toList();
+            assertThat(actions).containsSubsequence("ACCEPT", "REQUEST");
+        }
+    }
+
+    @Test
+    void sessionCookiesStayOnThisSiteAndPasswordGuessingIsSlowedDown() throws Exception {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            primary.createUser("dave", "dave-secret-1");
+            HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+            HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(primary.baseUrl() + "/login")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String csrf = form.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                HttpResponse<String> wrong = signIn(http, primary, csrf, "dave", "guess-" + attempt);
+                assertThat(wrong.statusCode()).isEqualTo(401);
+                assertThat(wrong.body()).contains("Wrong username or password.");
+            }
+            HttpResponse<String> locked = signIn(http, primary, csrf, "dave", "dave-secret-1");
+            assertThat(locked.statusCode()).isEqualTo(429);
+            assertThat(locked.body()).contains("Too many wrong passwords for dave; try again in");
+
+            HttpResponse<String> admin = signIn(http, primary, csrf, "admin", TestPrimary.ADMIN_PASSWORD);
+            assertThat(admin.statusCode()).isEqualTo(302);
+            String cookie = admin.headers().allValues("Set-Cookie").stream()
+                    .filter(value -> value.startsWith("facet-session=")).findFirst().orElseThrow();
+            assertThat(cookie).contains("HttpOnly").contains("SameSite=Lax").doesNotContain("Secure");
+
+            HttpResponse<String> forged = signIn(http, primary, "not-the-token", "admin", TestPrimary.ADMIN_PASSWORD);
+            assertThat(forged.statusCode()).isEqualTo(403);
+            assertThat(forged.body()).contains("security token is missing or stale").doesNotContain("Exception");
+        }
+    }
+
+    private static HttpResponse<String> signIn(HttpClient http, TestPrimary primary, String csrf, String user,
+                                               String password) throws IOException, InterruptedException {
+        String body = "csrf=" + enc(csrf) + "&username=" + enc(user) + "&password=" + enc(password) + "&next=";
+        return http.send(HttpRequest.newBuilder(URI.create(primary.baseUrl() + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static void signIn(Browser browser) {
+        browser.awaitText("h1", "Sign in");
+        browser.find("#username").sendKeys("admin");
+        browser.find("#password").sendKeys(TestPrimary.ADMIN_PASSWORD);
+        browser.find("#sign-in").click();
+    }
+}
