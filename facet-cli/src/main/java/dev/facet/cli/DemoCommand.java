@@ -62,6 +62,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  primary:  " + primary.baseUrl());
         System.out.println("  mirror:   " + mirror.baseUrl());
         System.out.println("  user admin, password " + password);
+        System.out.println("  mirror console: " + primary.baseUrl() + "/admin/mirrors   mirror page: " + mirror.baseUrl()
+                + "/mirror");
         System.out.println("  clone from the primary: git clone " + primary.baseUrl() + "/scm/demo/hello.git");
         System.out.println("  clone from the mirror:  git clone " + mirror.baseUrl() + "/scm/demo/hello.git");
         System.out.println("  homes under " + root + "; press Ctrl-C to stop both.");

@@ -72,7 +72,7 @@ final class MirrorPages {
         String primaryLink = link.state() == UpstreamState.PENDING && link.requestId() != null
                 ? link.upstreamUrl() + "/admin/mirrors?request=" + link.requestId() : null;
         List<PageModels.Alert> alerts = node.guard().open().stream().map(MirrorPages::alert).toList();
-        return new PageModels.MirrorPage(new PageModels.Frame("Mirror", null, sessions.csrfToken(ctx)),
+        return new PageModels.MirrorPage(PageModels.Frame.mirror("Mirror", sessions.csrfToken(ctx)),
                 upstreamState(link.state()), link.upstreamUrl(), primaryLink, canReconnect, syncState(progress.state()),
                 progress.total(), progress.inSync(), progress.behind(), lags(progress.worstLags()), alerts, message);
     }

@@ -26,7 +26,7 @@ final class PageAccess {
 
     PageModels.Frame frame(Context ctx, String title) {
         Caller viewer = viewer(ctx);
-        return new PageModels.Frame(title, viewer.isAnonymous() ? null : viewer.name().value(), sessions.csrfToken(ctx));
+        return PageModels.Frame.primary(title, viewer.isAnonymous() ? null : viewer.name().value(), sessions.csrfToken(ctx));
     }
 
     /** The signed-in administrator; anyone else is sent to sign in, or told they may not. */

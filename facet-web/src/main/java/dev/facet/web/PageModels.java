@@ -7,8 +7,18 @@ public final class PageModels {
     private PageModels() {
     }
 
-    /** The frame every page shares: its title, who is signed in (null: nobody) and the form token. */
-    public record Frame(String title, String user, String csrf) {
+    /**
+     * The frame every page shares: its title, who is signed in (null: nobody), the form token, and
+     * whether it is a primary's page (with the primary's navigation) or a mirror's.
+     */
+    public record Frame(String title, String user, String csrf, boolean onPrimary) {
+        public static Frame primary(String title, String user, String csrf) {
+            return new Frame(title, user, csrf, true);
+        }
+
+        public static Frame mirror(String title, String csrf) {
+            return new Frame(title, null, csrf, false);
+        }
     }
 
     /** A page that only says something: what happened and what to do. */

@@ -158,7 +158,7 @@ final class PrimaryPages {
 
     private void login(Context ctx, int status, String username, String next, String error) {
         ctx.status(status);
-        Pages.render(ctx, "login.jte", new PageModels.LoginPage(new PageModels.Frame("Sign in", null,
+        Pages.render(ctx, "login.jte", new PageModels.LoginPage(PageModels.Frame.primary("Sign in", null,
                 sessions.csrfToken(ctx)), username, next == null ? "" : next, error));
     }
 
@@ -188,7 +188,7 @@ final class PrimaryPages {
             mirrors.add(row);
             signature.append('|').append(server.id()).append(row.removed() ? "-removed" : "");
         }
-        return new PageModels.AdminMirrorsPage(new PageModels.Frame("Mirrors", caller.name().value(), sessions.csrfToken(ctx)),
+        return new PageModels.AdminMirrorsPage(PageModels.Frame.primary("Mirrors", caller.name().value(), sessions.csrfToken(ctx)),
                 requests, mirrors, Integer.toHexString(signature.toString().hashCode()), message);
     }
 
