@@ -36,7 +36,7 @@ class AdminPagesTest {
             browser.open(primary.baseUrl() + "/projects");
             browser.awaitText("#no-projects", "No project to show to anonymous visitors");
             browser.find("#no-projects a").click();
-            signIn(browser);
+            browser.signIn("admin", TestPrimary.ADMIN_PASSWORD);
             browser.awaitText("#projects", "DOC");
             browser.find("tr[data-project=DOC] a").click();
             browser.awaitText("h1", "DOC");
@@ -83,6 +83,12 @@ class AdminPagesTest {
             List<String> actions = browser.driver.findElements(By.cssSelector("#audit tr td:nth-child(2)")).stream()
                     .map(cell -> cell.getText()).toList();
             assertThat(actions).containsSubsequence("ACCEPT", "REQUEST");
+
+            browser.find("#sign-out").click();
+            browser.awaitText("h1", "Sign in");
+            browser.open(primary.baseUrl() + "/admin/users");
+            browser.awaitText("h1", "Sign in");
+            assertThat(browser.driver.getCurrentUrl()).contains("/login?next=%2Fadmin%2Fusers");
         }
     }
 
@@ -125,12 +131,5 @@ class AdminPagesTest {
 
     private static String enc(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private static void signIn(Browser browser) {
-        browser.awaitText("h1", "Sign in");
-        browser.find("#username").sendKeys("admin");
-        browser.find("#password").sendKeys(TestPrimary.ADMIN_PASSWORD);
-        browser.find("#sign-in").click();
     }
 }

@@ -111,13 +111,8 @@ class BackupRestoreTest {
         assertThat(notABackup.exit()).isEqualTo(2);
         assertThat(notABackup.out()).contains("is not a Facet backup").doesNotContain("Exception");
 
-        Path escaping = work.resolve("escaping.zip");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(escaping))) {
-            zip.putNextEntry(new ZipEntry(HomeBackup.MANIFEST));
-            zip.write("format=1\nrole=primary\n".getBytes(StandardCharsets.UTF_8));
-            zip.putNextEntry(new ZipEntry("home/../../outside.txt"));
-            zip.write("written outside the home\n".getBytes(StandardCharsets.UTF_8));
-        }
+        Path escaping = zip(work.resolve("escaping.zip"), Map.of(HomeBackup.MANIFEST, "format=1\nrole=primary\n",
+                "home/../../outside.txt", "written outside the home\n"));
         Path target = work.resolve("target");
         FacetRun slip = FacetRun.of("restore", "--from", escaping.toString(), "--home", target.toString());
         assertThat(slip.exit()).isEqualTo(2);
@@ -125,13 +120,8 @@ class BackupRestoreTest {
         assertThat(work.getParent().resolve("outside.txt")).doesNotExist();
         assertThat(target).doesNotExist();
 
-        Path valid = work.resolve("valid.zip");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(valid))) {
-            zip.putNextEntry(new ZipEntry(HomeBackup.MANIFEST));
-            zip.write("format=1\nrole=primary\ndatabase=h2\nrepositories=0\n".getBytes(StandardCharsets.UTF_8));
-            zip.putNextEntry(new ZipEntry("home/role"));
-            zip.write("primary\n".getBytes(StandardCharsets.UTF_8));
-        }
+        Path valid = zip(work.resolve("valid.zip"), Map.of(HomeBackup.MANIFEST,
+                "format=1\nrole=primary\ndatabase=h2\nrepositories=0\n", "home/role", "primary\n"));
         Path occupied = Files.createDirectories(work.resolve("occupied"));
         Path precious = Files.writeString(occupied.resolve("precious.txt"), "keep me\n");
         FacetRun refused = FacetRun.of("restore", "--from", valid.toString(), "--home", occupied.toString());
@@ -148,5 +138,16 @@ class BackupRestoreTest {
             assertThat(aside.resolve("precious.txt")).hasContent("keep me");
             assertThat(forced.out()).contains(aside.toString());
         }
+    }
+
+    /** A zip file with these entries, written as a hand-made (or tampered) backup would be. */
+    private static Path zip(Path file, Map<String, String> entries) throws IOException {
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            for (Map.Entry<String, String> entry : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(entry.getKey()));
+                zip.write(entry.getValue().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return file;
     }
 }

@@ -54,8 +54,9 @@ final class Browser implements AutoCloseable {
     /** Waits, without reloading, until the page shows what {@code condition} looks for. */
     <T> T await(Function<WebDriver, T> condition) {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(200));
-        // A page that replaced itself between finding an element and reading it is read again.
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        // A page that navigates between finding an element and reading it is read again (Chromium then reports a
+        // stale element or an inspector error); a real failure still ends the wait, with the last error as cause.
+        wait.ignoring(org.openqa.selenium.WebDriverException.class);
         return wait.until(condition);
     }
 
@@ -64,6 +65,15 @@ final class Browser implements AutoCloseable {
             var found = d.findElements(By.cssSelector(css));
             return !found.isEmpty() && found.get(0).getText().contains(expected);
         });
+    }
+
+    /** Fills in the sign-in form the browser is on and sends it. */
+    void signIn(String username, String password) {
+        awaitText("h1", "Sign in");
+        find("#username").clear();
+        find("#username").sendKeys(username);
+        find("#password").sendKeys(password);
+        find("#sign-in").click();
     }
 
     void screenshot(Path file) throws IOException {

@@ -31,13 +31,9 @@ class MirrorConsolePageTest {
             assertThat(browser.find("#reconnect-form").isDisplayed()).isFalse();
 
             browser.find("#go-to-primary").click();
-            browser.awaitText("h1", "Sign in");
-            browser.find("#username").sendKeys("admin");
-            browser.find("#password").sendKeys("not-the-password");
-            browser.find("#sign-in").click();
+            browser.signIn("admin", "not-the-password");
             browser.awaitText("#login-error", "Wrong username or password.");
-            browser.find("#password").sendKeys(TestPrimary.ADMIN_PASSWORD);
-            browser.find("#sign-in").click();
+            browser.signIn("admin", TestPrimary.ADMIN_PASSWORD);
 
             browser.awaitText("h1", "Mirrors");
             assertThat(browser.driver.getCurrentUrl()).endsWith("/admin/mirrors?request=" + requestId);
@@ -103,9 +99,7 @@ class MirrorConsolePageTest {
              Browser browser = new Browser(work.resolve("browser"))) {
             String requestId = mirror.awaitPendingRequest(primary);
             browser.open(primary.baseUrl() + "/admin/mirrors");
-            browser.find("#username").sendKeys("admin");
-            browser.find("#password").sendKeys(TestPrimary.ADMIN_PASSWORD);
-            browser.find("#sign-in").click();
+            browser.signIn("admin", TestPrimary.ADMIN_PASSWORD);
             browser.awaitText("h1", "Mirrors");
 
             String row = "tr[data-request-id='" + requestId + "']";

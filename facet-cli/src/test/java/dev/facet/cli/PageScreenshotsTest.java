@@ -32,9 +32,7 @@ class PageScreenshotsTest {
             browser.open(primary.baseUrl() + "/login");
             browser.awaitText("h1", "Sign in");
             browser.screenshot(out.resolve("login.png"));
-            browser.find("#username").sendKeys("admin");
-            browser.find("#password").sendKeys(TestPrimary.ADMIN_PASSWORD);
-            browser.find("#sign-in").click();
+            browser.signIn("admin", TestPrimary.ADMIN_PASSWORD);
 
             browser.open(primary.baseUrl() + "/admin/mirrors?request=" + requestId);
             browser.awaitText("tr[data-mirror-id='" + synced.instance.instanceId() + "'] [data-field=state]",

@@ -2,7 +2,6 @@ package dev.facet.mirror;
 
 import dev.facet.core.doctor.Finding;
 import dev.facet.core.identity.InstancePublicKey;
-import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
@@ -22,9 +21,6 @@ import java.util.Map;
  * finding carries the exact step that fixes it.
  */
 public final class MirrorDoctor {
-    /** The Date header has whole seconds; past this, the clocks really differ. */
-    private static final java.time.Duration NOTABLE_SKEW = java.time.Duration.ofSeconds(2);
-
     private final MirrorStore store;
     private final RepositoryStore repositories;
     private final UpstreamClient client;
@@ -71,11 +67,8 @@ public final class MirrorDoctor {
             findings.add(unreachable(link.upstreamUrl(), e));
             return findings;
         }
-        client.clockSkew().filter(skew -> skew.abs().compareTo(NOTABLE_SKEW) > 0).ifPresent(skew ->
-                findings.add(new Finding("This machine's clock is " + skew.abs().toSeconds() + " s "
-                        + (skew.isNegative() ? "ahead of" : "behind") + " the upstream's (" + link.upstreamUrl()
-                        + "); signed requests are refused beyond " + RequestTokens.CLOCK_TOLERANCE.toSeconds() + " s.",
-                        "Synchronize both machines' clocks with NTP (for example: timedatectl set-ntp true).")));
+        ClockCheck.problem(client.clockSkew(), link.upstreamUrl())
+                .ifPresent(problem -> findings.add(new Finding(problem, ClockCheck.FIX)));
         if (link.upstreamPublicKey() != null && (!presented.id().equals(link.upstreamInstanceId())
                 || !new InstancePublicKey(presented.publicKey()).equals(new InstancePublicKey(link.upstreamPublicKey())))) {
             findings.add(new Finding("The server at " + link.upstreamUrl() + " presents instance " + presented.id()

@@ -163,6 +163,11 @@ public final class MirrorNode {
         return store.inTransaction(tx -> tx.audit().list(start, limit));
     }
 
+    /** How far the upstream's clock is ahead of this machine's (negative: behind), as its last answer showed. */
+    public java.util.Optional<Duration> upstreamClockSkew() {
+        return upstream.client().clockSkew();
+    }
+
     public MirrorStatus status() {
         return status;
     }

@@ -4,6 +4,7 @@ import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
 import dev.facet.core.mirror.protocol.Heartbeat;
+import dev.facet.mirror.ClockCheck;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.mirror.MirrorStatus;
 import io.javalin.config.RoutesConfig;
@@ -71,7 +72,10 @@ final class MirrorPages {
                 || askedToReconnect && link.state() != UpstreamState.PENDING;
         String primaryLink = link.state() == UpstreamState.PENDING && link.requestId() != null
                 ? link.upstreamUrl() + "/admin/mirrors?request=" + link.requestId() : null;
-        List<PageModels.Alert> alerts = node.guard().open().stream().map(MirrorPages::alert).toList();
+        List<PageModels.Alert> alerts = new java.util.ArrayList<>(node.guard().open().stream().map(MirrorPages::alert)
+                .toList());
+        ClockCheck.problem(node.upstreamClockSkew(), link.upstreamUrl())
+                .ifPresent(problem -> alerts.add(new PageModels.Alert("CLOCK_SKEW", problem, ClockCheck.FIX)));
         return new PageModels.MirrorPage(PageModels.Frame.mirror("Mirror", sessions.csrfToken(ctx)),
                 upstreamState(link.state()), link.upstreamUrl(), primaryLink, canReconnect, syncState(progress.state()),
                 progress.total(), progress.inSync(), progress.behind(), lags(progress.worstLags()), alerts, message);
