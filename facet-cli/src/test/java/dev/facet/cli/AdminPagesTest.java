@@ -78,6 +78,18 @@ class AdminPagesTest {
             assertThat(git.lsRemote(work, primary.gitUrl("carol", token, "DOC", "guide")))
                     .anyMatch(line -> line.endsWith("refs/heads/main"));
 
+            browser.open(primary.baseUrl() + "/admin/mirrors");
+            String carries = "tr[data-mirror-id='" + mirror.instance.instanceId() + "'] input[name=projects]";
+            browser.find(carries).sendKeys("NOPE");
+            browser.find("tr[data-mirror-id='" + mirror.instance.instanceId() + "'] button.carry").click();
+            browser.awaitText("#page-message", "Project NOPE does not exist.");
+            browser.find(carries).clear();
+            browser.find(carries).sendKeys("doc");
+            browser.find("tr[data-mirror-id='" + mirror.instance.instanceId() + "'] button.carry").click();
+            browser.await(d -> "DOC".equals(d.findElement(By.cssSelector(carries)).getAttribute("value")));
+            assertThat(primary.admin.get("/rest/mirroring/latest/mirrorServers/" + mirror.instance.instanceId()).json()
+                    .path("projects").toString()).isEqualTo("[\"DOC\"]");
+
             browser.open(primary.baseUrl() + "/admin/audit");
             browser.awaitText("#audit", "ACCEPT");
             List<String> actions = browser.driver.findElements(By.cssSelector("#audit tr td:nth-child(2)")).stream()
