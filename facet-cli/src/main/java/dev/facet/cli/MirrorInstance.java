@@ -7,6 +7,7 @@ import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.LocalDiskRepositoryStore;
+import dev.facet.mirror.DelegatedGitAuthorizer;
 import dev.facet.mirror.MirrorDoctor;
 import dev.facet.mirror.MirrorIdentity;
 import dev.facet.mirror.MirrorNode;
@@ -65,7 +66,8 @@ public final class MirrorInstance implements AutoCloseable {
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> (long) tx.repositories().all().size()));
             MirrorMetrics mirrorMetrics = new MirrorMetrics(metrics);
             MirrorNode node = new MirrorNode(new MirrorNode.Settings(settings.reconcileInterval(),
-                    settings.syncParallelism(), VERSION, settings.keptRetention()), client, store, repositories, clock, random, mirrorMetrics,
+                    settings.syncParallelism(), VERSION, settings.keptRetention(),
+                    new DelegatedGitAuthorizer.Policy(settings.authCache(), settings.offlineAccess())), client, store, repositories, clock, random, mirrorMetrics,
                     mirrorMetrics);
             MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
                     new ClonePackCache(repositories, metrics), metrics, mirrorMetrics);

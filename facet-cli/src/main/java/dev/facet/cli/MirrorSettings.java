@@ -8,9 +8,15 @@ import java.util.Map;
 
 /** Everything a mirror node needs to start, parsed and checked once. */
 public record MirrorSettings(Path home, WebSettings web, DatabaseSettings database, String upstreamUrl, String name,
-                             Duration reconcileInterval, int syncParallelism, Duration keptRetention) {
+                             Duration reconcileInterval, int syncParallelism, Duration keptRetention,
+                             Duration authCache, Duration offlineAccess) {
     /** How long refs and repositories deleted or rewound upstream are kept aside on a mirror. */
     public static final Duration DEFAULT_KEPT_RETENTION = Duration.ofDays(7);
+
+    /** How long the primary's answer on a user's credentials is reused before it is asked again. */
+    public static final Duration DEFAULT_AUTH_CACHE = Duration.ofSeconds(30);
+    /** How long a user the primary let in keeps read access while the primary cannot answer (DESIGN, offline policy). */
+    public static final Duration DEFAULT_OFFLINE_ACCESS = Duration.ofMinutes(15);
 
     public static final int DEFAULT_PORT = 7991;
 
@@ -25,6 +31,9 @@ public record MirrorSettings(Path home, WebSettings web, DatabaseSettings databa
         int parallelism = (int) Math.min(64, raw.positiveLong(RawSettings.SYNC_PARALLELISM, 4));
         return new MirrorSettings(absoluteHome, web, DatabaseSettings.embeddedH2(absoluteHome.resolve("data").resolve("db")),
                 upstream, name, reconcile, parallelism, Duration.ofSeconds(raw.positiveLong(RawSettings.KEPT_RETENTION_SECONDS,
-                        DEFAULT_KEPT_RETENTION.toSeconds())));
+                        DEFAULT_KEPT_RETENTION.toSeconds())),
+                Duration.ofSeconds(raw.positiveLong(RawSettings.AUTH_CACHE_SECONDS, DEFAULT_AUTH_CACHE.toSeconds())),
+                Duration.ofSeconds(raw.nonNegativeLong(RawSettings.OFFLINE_ACCESS_SECONDS,
+                        DEFAULT_OFFLINE_ACCESS.toSeconds())));
     }
 }

@@ -36,9 +36,11 @@ final class RawSettings {
     static final String REMOVAL_GRACE_SECONDS = "facet.mirror.removal-grace-seconds";
     static final String KEPT_RETENTION_SECONDS = "facet.mirror.kept-retention-seconds";
     static final String DOCTOR_MIN_FREE_MIB = "facet.doctor.min-free-mib";
+    static final String AUTH_CACHE_SECONDS = "facet.mirror.auth-cache-seconds";
+    static final String OFFLINE_ACCESS_SECONDS = "facet.mirror.offline-access-seconds";
     static final Set<String> KNOWN = Set.of(PORT, BASE_URL, BIND_ADDRESS, DB_URL, DB_USER, DB_PASSWORD,
             MAX_REQUEST_BYTES, UPSTREAM_URL, MIRROR_NAME, RECONCILE_SECONDS, SYNC_PARALLELISM, REMOVAL_GRACE_SECONDS,
-            KEPT_RETENTION_SECONDS, DOCTOR_MIN_FREE_MIB);
+            KEPT_RETENTION_SECONDS, DOCTOR_MIN_FREE_MIB, AUTH_CACHE_SECONDS, OFFLINE_ACCESS_SECONDS);
 
     private final Map<String, String> values;
     private final Map<String, String> origins;
@@ -111,6 +113,20 @@ final class RawSettings {
                 // reported below
             }
             throw bad(key, raw, "a port number from 0 to 65535 (0 picks a free port)");
+        }).orElse(fallback);
+    }
+
+    long nonNegativeLong(String key, long fallback) {
+        return text(key).map(raw -> {
+            try {
+                long value = Long.parseLong(raw);
+                if (value >= 0) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw bad(key, raw, "a whole number of at least 0");
         }).orElse(fallback);
     }
 

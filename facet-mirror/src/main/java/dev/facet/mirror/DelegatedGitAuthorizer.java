@@ -23,24 +23,40 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Git access on a mirror, decided by the primary: the client's credentials and the repository
  * go to {@code POST authenticate}, and the verdict is cached briefly under a keyed digest of the
  * credentials. Permission events clear the cache, so access on the mirror follows the primary.
+ *
+ * <p>The offline policy: while the primary cannot answer, a user it let in within the offline
+ * window keeps read access to what it let them read; nobody else gets in, and nobody writes.
  */
 public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
-    public static final Duration CACHE_TTL = Duration.ofSeconds(30);
+    private static final Logger log = LoggerFactory.getLogger(DelegatedGitAuthorizer.class);
     private static final int CACHE_MAX = 10_000;
+
+    /**
+     * @param cache   how long the primary's answer is reused before it is asked again
+     * @param offline how long after the primary last let a user in they keep read access while it cannot answer
+     *                (zero: nobody does)
+     */
+    public record Policy(Duration cache, Duration offline) {
+        public static final Policy DEFAULT = new Policy(Duration.ofSeconds(30), Duration.ofMinutes(15));
+    }
 
     private final UpstreamSession upstream;
     private final MirrorStore store;
     private final Clock clock;
     private final AuthObserver observer;
+    private final Policy policy;
     private final byte[] cacheKey = new byte[32];
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(CredentialVerdict verdict, Instant until) {
+    /** The primary's answer and when it gave it. */
+    private record Cached(CredentialVerdict verdict, Instant checkedAt) {
     }
 
     /** Counts cache hits and misses; metrics implement it. */
@@ -51,7 +67,8 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
     }
 
     public DelegatedGitAuthorizer(UpstreamSession upstream, MirrorStore store, Clock clock, SecureRandom random,
-                                  AuthObserver observer) {
+                                  AuthObserver observer, Policy policy) {
+        this.policy = policy;
         this.upstream = upstream;
         this.store = store;
         this.clock = clock;
@@ -123,18 +140,37 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
         String key = digest(credentials, project, repository);
         Instant now = clock.instant();
         Cached cached = cache.get(key);
-        if (cached != null && cached.until().isAfter(now)) {
+        if (cached != null && cached.checkedAt().plus(policy.cache()).isAfter(now)) {
             observer.onLookup(true);
             return cached.verdict();
         }
         observer.onLookup(false);
-        CredentialVerdict verdict = ask(new CredentialCheck(credentials.username(), credentials.secret(),
-                credentials.bearerToken(), project.value(), repository.value()));
+        CredentialVerdict verdict;
+        try {
+            verdict = upstream.client().checkCredentials(upstream.upstreamId(), new CredentialCheck(credentials.username(),
+                    credentials.secret(), credentials.bearerToken(), project.value(), repository.value()));
+        } catch (UpstreamUnavailable e) {
+            if (cached != null && "OK".equals(cached.verdict().outcome())
+                    && cached.checkedAt().plus(policy.offline()).isAfter(now)) {
+                log.info("primary unreachable; {} keeps read access to {}/{} (let in {} ago, offline window {})",
+                        cached.verdict().user(), project, repository, Duration.between(cached.checkedAt(), now),
+                        policy.offline());
+                return readOnly(cached.verdict());
+            }
+            throw unavailable(e);
+        }
         if (cache.size() >= CACHE_MAX) {
             cache.clear();
         }
-        cache.put(key, new Cached(verdict, now.plus(CACHE_TTL)));
+        cache.put(key, new Cached(verdict, now));
         return verdict;
+    }
+
+    /** Offline, the primary cannot take a push anyway; reads are what the policy keeps. */
+    private static CredentialVerdict readOnly(CredentialVerdict verdict) {
+        AccessLevel level = AccessLevel.valueOf(verdict.access());
+        return level.allows(AccessLevel.WRITE) ? new CredentialVerdict(verdict.outcome(), verdict.user(),
+                AccessLevel.READ.name(), verdict.message(), verdict.admin()) : verdict;
     }
 
     /** Asks the upstream; when it cannot answer, nobody is let in and the client is told why. */
@@ -142,9 +178,15 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
         try {
             return upstream.client().checkCredentials(upstream.upstreamId(), check);
         } catch (UpstreamUnavailable e) {
-            throw new Unavailable("This mirror cannot check credentials with its primary " + upstream.client().upstreamUrl()
-                    + " now (" + e.getMessage() + "); public repositories are still served.");
+            throw unavailable(e);
         }
+    }
+
+    private Unavailable unavailable(UpstreamUnavailable e) {
+        return new Unavailable("This mirror cannot check credentials with its primary " + upstream.client().upstreamUrl()
+                + " now (" + e.getMessage() + "); public repositories are still served"
+                + (policy.offline().isZero() ? "." : ", and users the primary let in within the last "
+                + Math.max(1, policy.offline().toMinutes()) + " min keep read access."));
     }
 
     private String digest(Credentials credentials, ProjectKey project, RepositorySlug repository) {

@@ -38,7 +38,8 @@ public final class MirrorNode {
     private ScheduledFuture<?> reconciling;
 
     /** What a mirror node needs from its wiring. */
-    public record Settings(Duration reconcileInterval, int syncParallelism, String version, Duration keptRetention) {
+    public record Settings(Duration reconcileInterval, int syncParallelism, String version, Duration keptRetention,
+                           DelegatedGitAuthorizer.Policy authPolicy) {
     }
 
     public MirrorNode(Settings settings, UpstreamClient client, MirrorStore store, RepositoryStore repositories,
@@ -59,7 +60,8 @@ public final class MirrorNode {
         this.guard = new UpstreamGuard(store, clock);
         this.sync = new SyncEngine(store, repositories, upstream, clock, settings.syncParallelism(), syncObserver, guard);
         this.reconciler = new Reconciler(upstream, store, sync, clock, guard);
-        this.authorizer = new DelegatedGitAuthorizer(upstream, store, clock, random, authObserver);
+        this.authorizer = new DelegatedGitAuthorizer(upstream, store, clock, random, authObserver,
+                settings.authPolicy());
         this.events = new EventFollower(upstream, sync, reconciler, store, authorizer::invalidate, guard);
         this.status = new MirrorStatus(upstream, store, reconciler, clock);
         this.heartbeats = new Heartbeats(upstream, status, scheduler, settings.version(), this::resume);
