@@ -57,7 +57,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         List<Finding> findings = new ArrayList<>(homeFindings(absolute));
         Optional<InstanceHome.Role> role = InstanceHome.role(absolute);
-        Optional<SocketChannel> running = InstanceControl.connect(absolute);
+        Optional<SocketChannel> running = role.isEmpty() ? Optional.empty() : InstanceControl.connect(absolute);
         if (role.isEmpty()) {
             findings.add(new Finding(absolute + " has no role file: no Facet instance has started here.",
                     "Start one: facet primary --home " + absolute + " or facet mirror --home " + absolute
@@ -123,8 +123,23 @@ final class DoctorCommand implements Callable<Integer> {
         return Files.exists(keys.resolve("instance-id")) || Files.exists(keys.resolve("instance.jwk"));
     }
 
+    /** The embedded database's file, which opening would create empty when it is gone: the doctor only looks. */
+    private static Optional<Finding> missingDatabase(Path home, dev.facet.store.DatabaseSettings database) {
+        Path file = home.resolve("data").resolve("db").resolve("facet.mv.db");
+        if (dev.facet.store.EmbeddedDatabaseBackup.supports(database) && !Files.exists(file)) {
+            return Optional.of(new Finding("The database file " + file + " is missing.",
+                    "Restore the home from a backup (facet restore --from <file> --home <home> --force); starting the "
+                            + "instance would begin with an empty database."));
+        }
+        return Optional.empty();
+    }
+
     private static List<Finding> examineStoppedPrimary(Path home) {
         PrimarySettings settings = PrimarySettings.load(home, Map.of(), System.getenv());
+        Optional<Finding> missing = missingDatabase(home, settings.database());
+        if (missing.isPresent()) {
+            return List.of(missing.get());
+        }
         try (JdbcStore store = JdbcStore.open(settings.database())) {
             return new PrimaryDoctor(store, new LocalDiskRepositoryStore(InstanceHome.repositories(home))).examine();
         } catch (DatabaseUnavailable e) {
@@ -141,6 +156,14 @@ final class DoctorCommand implements Callable<Integer> {
         }
         if (identity == null) {
             return List.of();
+        }
+        if (!Files.isDirectory(home.resolve("data").resolve("db"))) {
+            return List.of(new Finding("The database directory " + home.resolve("data").resolve("db") + " is missing.",
+                    "Restore the home from a backup (facet restore --from <file> --home <home> --force)."));
+        }
+        Optional<Finding> missing = missingDatabase(home, StoppedMirrorHome.database(home));
+        if (missing.isPresent()) {
+            return List.of(missing.get());
         }
         InstanceIdentity signer = identity;
         try (var store = StoppedMirrorHome.openStopped(home)) {

@@ -106,7 +106,17 @@ final class HomeBackup {
                 }
                 for (Path directory : directories) {
                     Path copy = staging.resolve(area).resolve(directory.getFileName().toString());
-                    RepositorySnapshot.take(directory, copy);
+                    try {
+                        RepositorySnapshot.take(directory, copy);
+                    } catch (IOException e) {
+                        if (Files.isDirectory(directory)) {
+                            throw e;
+                        }
+                        // Deleted or moved aside while the backup ran: the database backup, taken first, may still
+                        // list it; the instance restored from this file fetches or recreates what it needs.
+                        progress.phase("  " + directory.getFileName() + " was removed while the backup ran; left out.");
+                        continue;
+                    }
                     entries.addAll(tree(staging, copy).stream().map(e -> new Entry(HOME_PREFIX + "data/"
                             + e.name().substring(HOME_PREFIX.length()), e.file())).toList());
                     repositories++;

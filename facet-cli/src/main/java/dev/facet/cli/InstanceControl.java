@@ -68,7 +68,7 @@ final class InstanceControl implements AutoCloseable {
             }
             Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx------"));
             if (Files.exists(socket)) {
-                if (connect(home).isPresent()) {
+                if (isRunning(home)) {
                     throw new SettingsError("Another Facet instance is running on " + home.toAbsolutePath()
                             + " (its control socket " + socket + " answers); stop it first.");
                 }
@@ -84,7 +84,20 @@ final class InstanceControl implements AutoCloseable {
         }
     }
 
-    /** A connection to the instance running on {@code home}, when one is. */
+    /** Whether an instance answers on {@code home}'s control socket; the probe is closed at once. */
+    static boolean isRunning(Path home) {
+        Optional<SocketChannel> probe = connect(home);
+        probe.ifPresent(channel -> {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // it answered; closing the probe cannot change that
+            }
+        });
+        return probe.isPresent();
+    }
+
+    /** A connection to the instance running on {@code home}, when one is; the caller closes it. */
     static Optional<SocketChannel> connect(Path home) {
         Path socket = socketOf(home);
         if (!Files.exists(socket)) {
@@ -124,15 +137,27 @@ final class InstanceControl implements AutoCloseable {
         return String.valueOf(text).replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
     }
 
+    /** Each command runs on a thread of its own: a long backup does not keep {@code facet doctor} waiting. */
     private void acceptLoop(Map<String, Handler> handlers) {
         while (server.isOpen()) {
-            try (SocketChannel client = server.accept()) {
-                serve(client, handlers);
+            SocketChannel client;
+            try {
+                client = server.accept();
             } catch (IOException e) {
                 if (server.isOpen()) {
                     log.warn("control socket: {}", e.toString());
                 }
+                continue;
             }
+            Thread worker = new Thread(() -> {
+                try (client) {
+                    serve(client, handlers);
+                } catch (IOException e) {
+                    log.debug("control socket client: {}", e.toString());
+                }
+            }, "facet-control-command");
+            worker.setDaemon(true);
+            worker.start();
         }
     }
 

@@ -27,6 +27,11 @@ import picocli.CommandLine.Option;
                 + "missing; with --force, what is there is moved aside, never deleted. A restored mirror comes back "
                 + "installed, with no new approval, and catches up with its upstream.")
 final class RestoreCommand implements Callable<Integer> {
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_DIRECTORY =
+            PosixFilePermissions.fromString("rwx------");
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_FILE =
+            PosixFilePermissions.fromString("rw-------");
+
     @Option(names = "--from", required = true, description = "The backup file.")
     Path from;
 
@@ -46,26 +51,33 @@ final class RestoreCommand implements Callable<Integer> {
         }
         try (ZipFile zip = open(file)) {
             Properties manifest = manifest(zip, file);
-            if (InstanceControl.connect(target).isPresent()) {
+            if (InstanceControl.isRunning(target)) {
                 throw new SettingsError("A Facet instance is running on " + target + "; stop it before restoring.");
             }
-            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-            Path movedAside = null;
-            if (Files.exists(target) && !isEmptyDirectory(target)) {
-                if (!force) {
-                    throw new SettingsError(target + " is not empty. Restore into an empty or new directory, or pass "
-                            + "--force to move what is there to " + target.getFileName() + ".before-restore-<time> first.");
-                }
-                movedAside = target.resolveSibling(target.getFileName() + ".before-restore-" + stamp);
-                Files.move(target, movedAside, StandardCopyOption.ATOMIC_MOVE);
+            boolean occupied = Files.exists(target) && !isEmptyDirectory(target);
+            if (occupied && !force) {
+                throw new SettingsError(target + " is not empty. Restore into an empty or new directory, or pass "
+                        + "--force to move what is there to " + target.getFileName() + ".before-restore-<time> first.");
             }
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             Path restoring = target.resolveSibling(target.getFileName() + ".restoring-" + stamp);
             BackupProgress progress = BackupProgress.printingTo(System.out, System.console() != null);
             progress.phase("Restoring a " + manifest.getProperty("role") + " home (instance "
                     + manifest.getProperty("instance-id") + ", backed up " + manifest.getProperty("created") + ") into "
                     + target);
+            Path movedAside = null;
             try {
-                extract(zip, restoring, progress);
+                // Everything is unpacked beside the home first: a restore that fails leaves the home as it was.
+                try {
+                    extract(zip, restoring, progress);
+                } catch (IOException e) {
+                    throw new SettingsError("The backup " + file + " could not be unpacked (" + e + "); " + target
+                            + " is unchanged.");
+                }
+                if (occupied) {
+                    movedAside = target.resolveSibling(target.getFileName() + ".before-restore-" + stamp);
+                    Files.move(target, movedAside, StandardCopyOption.ATOMIC_MOVE);
+                }
                 Files.deleteIfExists(target);
                 Files.move(restoring, target, StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -120,7 +132,8 @@ final class RestoreCommand implements Callable<Integer> {
         long total = entries.stream().mapToLong(e -> Math.max(0, e.getSize())).sum();
         long done = 0;
         byte[] buffer = new byte[64 * 1024];
-        Files.createDirectories(into);
+        // The home holds keys, passwords and the database: nothing in it is for other users of the machine.
+        Files.createDirectory(into, PosixFilePermissions.asFileAttribute(OWNER_DIRECTORY));
         for (ZipEntry entry : entries) {
             String relative = entry.getName().substring(HomeBackup.HOME_PREFIX.length());
             Path out = into.resolve(relative).normalize();
@@ -130,25 +143,25 @@ final class RestoreCommand implements Callable<Integer> {
                         + "); it was not written by facet backup and is not restored.");
             }
             if (entry.isDirectory()) {
-                Files.createDirectories(out);
+                createOwnerOnlyDirectories(into, out);
                 continue;
             }
-            Files.createDirectories(out.getParent());
+            createOwnerOnlyDirectories(into, out.getParent());
+            Files.createFile(out, PosixFilePermissions.asFileAttribute(OWNER_FILE));
             try (InputStream in = zip.getInputStream(entry); OutputStream os = Files.newOutputStream(out)) {
                 HomeBackup.copy(in, os, buffer);
             }
             done += Math.max(0, entry.getSize());
             progress.bytes(done, total);
         }
-        Path keys = into.resolve("keys");
-        if (Files.isDirectory(keys)) {
-            Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwx------"));
-            try (Stream<Path> files = Files.list(keys)) {
-                for (Path key : files.toList()) {
-                    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-                }
-            }
+    }
+
+    private static void createOwnerOnlyDirectories(Path root, Path directory) throws IOException {
+        if (directory.equals(root) || Files.isDirectory(directory)) {
+            return;
         }
+        createOwnerOnlyDirectories(root, directory.getParent());
+        Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_DIRECTORY));
     }
 
     private static boolean isEmptyDirectory(Path directory) throws IOException {

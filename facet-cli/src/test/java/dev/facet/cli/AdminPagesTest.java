@@ -127,6 +127,23 @@ class AdminPagesTest {
                     .filter(value -> value.startsWith("facet-session=")).findFirst().orElseThrow();
             assertThat(cookie).contains("HttpOnly").contains("SameSite=Lax").doesNotContain("Secure");
 
+            HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(URI.create(primary.baseUrl() + "/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("csrf=" + enc(csrf) + "&username=admin&password="
+                            + enc(TestPrimary.ADMIN_PASSWORD) + "&next=" + enc("/\t/evil.example"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(elsewhere.headers().firstValue("Location")).as("never sent to another host")
+                    .hasValue("/admin/mirrors");
+
+            String readToken = primary.admin.put("/rest/access-tokens/1.0/users/admin",
+                    RestClient.json("name", "read-only", "permissions", List.of("REPO_READ"))).json().path("token").asText();
+            HttpResponse<String> withToken = signIn(http, primary, csrf, "admin", readToken);
+            assertThat(withToken.statusCode()).isEqualTo(400);
+            assertThat(withToken.body()).contains("Sign in with your password");
+            RestClient.Response createdWithToken = RestClient.anonymous(primary.baseUrl()).as("admin", readToken)
+                    .post("/rest/api/1.0/admin/users", RestClient.json("name", "eve", "password", "eve-secret-1"));
+            assertThat(createdWithToken.status()).as("an admin's read-only token is not an admin").isIn(403, 404);
+
             HttpResponse<String> forged = signIn(http, primary, "not-the-token", "admin", TestPrimary.ADMIN_PASSWORD);
             assertThat(forged.statusCode()).isEqualTo(403);
             assertThat(forged.body()).contains("security token is missing or stale").doesNotContain("Exception");

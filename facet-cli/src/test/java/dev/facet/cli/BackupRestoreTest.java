@@ -49,8 +49,12 @@ class BackupRestoreTest {
             FacetRun restore = FacetRun.of("restore", "--from", backup.toString(), "--home", mirrorHome.toString());
             assertThat(restore.exit()).as(restore.out()).isZero();
             assertThat(restore.out()).contains("Restored 1 repositories into " + mirrorHome);
-            assertThat(Files.getPosixFilePermissions(mirrorHome.resolve("keys").resolve("instance.jwk")))
-                    .hasSize(2);
+            for (Path secret : java.util.List.of(mirrorHome.resolve("keys").resolve("instance.jwk"),
+                    mirrorHome.resolve("data").resolve("db").resolve("facet.mv.db"))) {
+                assertThat(Files.getPosixFilePermissions(secret)).as(secret.toString())
+                        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            }
 
             try (TestMirror restored = TestMirror.start(mirrorHome, primary, Map.of())) {
                 assertThat(restored.instance.instanceId()).isEqualTo(mirrorId);

@@ -120,6 +120,9 @@ class DoctorTest {
         try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
             primary.createProject("DOC");
             primary.createRepository("DOC", "checked", false);
+            GitClient git = new GitClient(work.resolve("git-home"));
+            git.run(git.newWorkTree(work.resolve("source"), "a.txt"), "push", "-q",
+                    primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "DOC", "checked"), "main").requireSuccess();
             TestMirror.startAuthorized(mirrorHome, primary).close();
 
             pointUpstreamAt(mirrorHome, primary.baseUrl().replace("http://", "https://"));
@@ -141,11 +144,15 @@ class DoctorTest {
             }
 
             pointUpstreamAt(mirrorHome, primary.baseUrl());
-            Files.delete(mirrorHome.resolve("data/repositories/1/HEAD"));
+            try (var packs = Files.list(mirrorHome.resolve("data/repositories/1/objects/pack"))) {
+                for (Path pack : packs.toList()) {
+                    Files.delete(pack);
+                }
+            }
             FacetRun damaged = doctor(mirrorHome);
             assertThat(damaged.exit()).isNotZero();
             assertThat(damaged.out()).contains("DOC/checked (id 1) has damaged files")
-                    .contains("move data/repositories/1 away");
+                    .contains("which is not in its objects").contains("move data/repositories/1 away");
         }
     }
 

@@ -17,6 +17,12 @@ class OfflineAccessTest {
     @TempDir
     Path work;
 
+    private static double offlineGrants(TestMirror mirror) {
+        return mirror.anonymous.get("/metrics").body().lines()
+                .filter(line -> line.startsWith("facet_mirror_auth_offline_grants_total "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).sum();
+    }
+
     @Test
     void recentUsersKeepReadingWhileThePrimaryIsDownUntilTheWindowEndsAndNobodyNewGetsIn() {
         GitClient git = new GitClient(work.resolve("git-home"));
@@ -37,6 +43,9 @@ class OfflineAccessTest {
 
             primary.close();
             assertThat(git.lsRemote(work, aliceOnMirror)).anyMatch(line -> line.endsWith("refs/heads/main"));
+            // The credential cache lasts 1 s: once it is past, alice's reads are the offline policy's.
+            await().atMost(Duration.ofSeconds(10)).until(() -> git.run(work, "ls-remote", aliceOnMirror).exitCode() == 0
+                    && offlineGrants(mirror) > 0);
 
             GitClient.Result bob = git.run(work, "ls-remote", mirror.gitUrl("bob", "bob-secret-1", "OFF", "notes"));
             assertThat(bob.exitCode()).isNotZero();

@@ -93,9 +93,14 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
     public void verify(long repositoryId) {
         Path dir = directory(repositoryId);
         try (Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build()) {
-            repository.getRefDatabase().getRefs();
             if (repository.exactRef(org.eclipse.jgit.lib.Constants.HEAD) == null) {
                 throw new NotFound("repository", "Repository " + repositoryId + " has no HEAD in " + dir + ".");
+            }
+            for (org.eclipse.jgit.lib.Ref ref : repository.getRefDatabase().getRefs()) {
+                if (ref.getObjectId() != null && !repository.getObjectDatabase().has(ref.getObjectId())) {
+                    throw new NotFound("repository", "Repository " + repositoryId + " in " + dir + ": " + ref.getName()
+                            + " points at " + ref.getObjectId().name() + ", which is not in its objects.");
+                }
             }
         } catch (IOException e) {
             throw new NotFound("repository", "Repository " + repositoryId + " in " + dir

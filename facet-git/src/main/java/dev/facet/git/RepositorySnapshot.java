@@ -15,16 +15,21 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.ObjectWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 /**
  * A consistent copy of a bare repository that is in use. The refs are read first and the object
- * files linked after them: objects are written before the refs that name them and pack files
- * never change, so the copy holds every object its refs need, unless a gc dropped one in between.
- * The copy is checked for exactly that and taken again when it happened.
+ * files linked after them, listing the object directory again until nothing new appears: objects
+ * are written before the refs that name them, pack files never change, and a gc writes its new pack
+ * before it deletes the old ones, so the copy holds every object its refs reach, unless a gc dropped
+ * an object that became unreachable in between. The copy is walked from its refs to check exactly
+ * that, and taken again when it happened.
  */
 public final class RepositorySnapshot {
     private static final int ATTEMPTS = 5;
+    /** A gc that keeps writing packs faster than they are linked is waited out this many listings at most. */
+    private static final int LISTINGS = 20;
 
     /** What the copy holds. */
     public record Outcome(int refs, long bytes) {
@@ -63,26 +68,33 @@ public final class RepositorySnapshot {
 
     private static long linkObjects(Path from, Path to) throws IOException {
         long bytes = 0;
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(from)) {
-            files = walk.filter(Files::isRegularFile).filter(RepositorySnapshot::isObjectFile)
-                    .sorted(Comparator.naturalOrder()).toList();
-        }
-        for (Path file : files) {
-            Path copy = to.resolve(from.relativize(file).toString());
-            Files.createDirectories(copy.getParent());
-            try {
+        java.util.Set<Path> linked = new java.util.HashSet<>();
+        for (int listing = 0; listing < LISTINGS; listing++) {
+            List<Path> fresh;
+            try (Stream<Path> walk = Files.walk(from)) {
+                fresh = walk.filter(Files::isRegularFile).filter(RepositorySnapshot::isObjectFile)
+                        .filter(file -> !linked.contains(file)).sorted(Comparator.naturalOrder()).toList();
+            }
+            if (fresh.isEmpty()) {
+                break;
+            }
+            for (Path file : fresh) {
+                linked.add(file);
+                Path copy = to.resolve(from.relativize(file).toString());
+                Files.createDirectories(copy.getParent());
                 try {
-                    Files.createLink(copy, file);
-                } catch (UnsupportedOperationException | FileSystemException e) {
-                    if (e instanceof NoSuchFileException) {
-                        throw (NoSuchFileException) e;
+                    try {
+                        Files.createLink(copy, file);
+                    } catch (UnsupportedOperationException | FileSystemException e) {
+                        if (e instanceof NoSuchFileException) {
+                            throw (NoSuchFileException) e;
+                        }
+                        Files.copy(file, copy);
                     }
-                    Files.copy(file, copy);
+                    bytes += Files.size(copy);
+                } catch (NoSuchFileException vanished) {
+                    // A gc replaced it meanwhile; its objects are in the pack the next listing finds.
                 }
-                bytes += Files.size(copy);
-            } catch (NoSuchFileException vanished) {
-                // A gc replaced it meanwhile; the check after the copy tells whether anything named went with it.
             }
         }
         return bytes;
@@ -107,15 +119,25 @@ public final class RepositorySnapshot {
         return out.toString();
     }
 
+    /** Whether every object reachable from the refs is in the copy: the walk a clone of it would make. */
     private static boolean holdsEveryNamedObject(Path copy, List<Ref> refs) throws IOException {
-        try (Repository repository = new FileRepositoryBuilder().setGitDir(copy.toFile()).setMustExist(true).build()) {
+        try (Repository repository = new FileRepositoryBuilder().setGitDir(copy.toFile()).setMustExist(true).build();
+             ObjectWalk walk = new ObjectWalk(repository)) {
             for (Ref ref : refs) {
                 ObjectId id = ref.getObjectId();
-                if (id != null && !repository.getObjectDatabase().has(id)) {
+                if (id == null) {
+                    continue;
+                }
+                if (!repository.getObjectDatabase().has(id)) {
                     return false;
                 }
+                walk.markStart(walk.parseAny(id));
             }
+            // Every commit, tree and blob reachable from the refs is read or looked up; a missing one throws.
+            walk.checkConnectivity();
+            return true;
+        } catch (org.eclipse.jgit.errors.MissingObjectException missing) {
+            return false;
         }
-        return true;
     }
 }

@@ -59,11 +59,14 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
     private record Cached(CredentialVerdict verdict, Instant checkedAt) {
     }
 
-    /** Counts cache hits and misses; metrics implement it. */
+    /** Counts cache hits and misses, and reads let through by the offline policy; metrics implement it. */
     public interface AuthObserver {
         AuthObserver NONE = hit -> { };
 
         void onLookup(boolean cacheHit);
+
+        default void onOfflineGrant() {
+        }
     }
 
     public DelegatedGitAuthorizer(UpstreamSession upstream, MirrorStore store, Clock clock, SecureRandom random,
@@ -150,11 +153,14 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
             verdict = upstream.client().checkCredentials(upstream.upstreamId(), new CredentialCheck(credentials.username(),
                     credentials.secret(), credentials.bearerToken(), project.value(), repository.value()));
         } catch (UpstreamUnavailable e) {
-            if (cached != null && "OK".equals(cached.verdict().outcome())
+            // Only a primary that does not answer (or whose proxy says it is down) is "offline"; a refusal is not.
+            boolean unreachable = e.status() == 0 || e.status() == 502 || e.status() == 503 || e.status() == 504;
+            if (unreachable && cached != null && "OK".equals(cached.verdict().outcome())
                     && cached.checkedAt().plus(policy.offline()).isAfter(now)) {
                 log.info("primary unreachable; {} keeps read access to {}/{} (let in {} ago, offline window {})",
                         cached.verdict().user(), project, repository, Duration.between(cached.checkedAt(), now),
                         policy.offline());
+                observer.onOfflineGrant();
                 return readOnly(cached.verdict());
             }
             throw unavailable(e);

@@ -124,7 +124,14 @@ public final class UpstreamClient {
         }
     }
 
+    /**
+     * Reads the upstream's clock from its Date header. The server stamps it when the request arrives,
+     * so only quick exchanges tell the time: a long-poll that waited 25 s would look like a skew.
+     */
     private void noteClock(HttpResponse<?> response, java.time.Instant sent) {
+        if (Duration.between(sent, java.time.Instant.now()).compareTo(Duration.ofSeconds(1)) > 0) {
+            return;
+        }
         response.headers().firstValue("Date").ifPresent(date -> {
             try {
                 java.time.Instant upstream = java.time.ZonedDateTime.parse(date,

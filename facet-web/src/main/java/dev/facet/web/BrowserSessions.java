@@ -2,6 +2,7 @@ package dev.facet.web;
 
 import dev.facet.core.access.Caller;
 import dev.facet.core.error.PermissionDenied;
+import dev.facet.core.name.Username;
 import io.javalin.http.Context;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * What a browser carries for pages: a session after sign-in (Git and REST keep using Basic and
@@ -20,34 +22,50 @@ import java.util.concurrent.ConcurrentHashMap;
  * Sessions live in memory: a restart signs everyone out.
  */
 final class BrowserSessions {
-    static final String SESSION_COOKIE = "facet-session";
-    static final String CSRF_COOKIE = "facet-csrf";
     static final String CSRF_FIELD = "csrf";
+    private static final int MAX_TRACKED_NAMES = 10_000;
     static final Duration SESSION_LIFETIME = Duration.ofHours(8);
-    /** After this many wrong passwords for one user name, sign-ins for it wait {@link #LOCKOUT}. */
+    /** After this many sign-in attempts for one user name without a success, sign-ins for it wait {@link #LOCKOUT}. */
     static final int FAILURES_BEFORE_LOCKOUT = 5;
     static final Duration LOCKOUT = Duration.ofSeconds(60);
 
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final boolean secureCookies;
+    private final String sessionCookie;
+    private final String csrfCookie;
+    private final Function<Username, Optional<Caller>> currentUser;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
 
-    private record Session(Caller caller, Instant expiresAt) {
+    /** A signed-in browser: the user's name, looked up again on every request, so a deleted user is signed out. */
+    private record Session(Username user, Instant expiresAt) {
     }
 
     private record Failures(int count, Instant lockedUntil) {
     }
 
-    /** @param secureCookies whether the base URL is https, so that cookies never travel in clear */
-    BrowserSessions(Clock clock, boolean secureCookies) {
+    /**
+     * @param cookiePrefix  the role's cookie names start with it: a mirror on the primary's host name must not
+     *                      receive the primary's session (browsers send cookies to every port of a host)
+     * @param secureCookies whether the base URL is https, so that cookies never travel in clear
+     * @param currentUser   who a user is now (role included), or empty when they no longer exist
+     */
+    BrowserSessions(Clock clock, String cookiePrefix, boolean secureCookies,
+                    Function<Username, Optional<Caller>> currentUser) {
         this.clock = clock;
         this.secureCookies = secureCookies;
+        this.sessionCookie = cookiePrefix + "-session";
+        this.csrfCookie = cookiePrefix + "-csrf";
+        this.currentUser = currentUser;
+    }
+
+    String sessionCookie() {
+        return sessionCookie;
     }
 
     Optional<Caller> caller(Context ctx) {
-        String id = ctx.cookie(SESSION_COOKIE);
+        String id = ctx.cookie(sessionCookie);
         if (id == null) {
             return Optional.empty();
         }
@@ -56,63 +74,72 @@ final class BrowserSessions {
             sessions.remove(id);
             return Optional.empty();
         }
-        return Optional.of(session.caller());
+        Optional<Caller> caller = currentUser.apply(session.user());
+        if (caller.isEmpty()) {
+            sessions.remove(id);
+        }
+        return caller;
     }
 
     void signIn(Context ctx, Caller caller) {
-        String previous = ctx.cookie(SESSION_COOKIE);
+        String previous = ctx.cookie(sessionCookie);
         if (previous != null) {
             sessions.remove(previous);
         }
+        Instant now = clock.instant();
+        sessions.values().removeIf(session -> session.expiresAt().isBefore(now));
         String id = newToken();
-        sessions.put(id, new Session(caller, clock.instant().plus(SESSION_LIFETIME)));
-        setCookie(ctx, SESSION_COOKIE, id, SESSION_LIFETIME.toSeconds());
+        sessions.put(id, new Session(caller.name(), now.plus(SESSION_LIFETIME)));
+        setCookie(ctx, sessionCookie, id, SESSION_LIFETIME.toSeconds());
         failures.remove(key(caller.name().value()));
     }
 
     void signOut(Context ctx) {
-        String id = ctx.cookie(SESSION_COOKIE);
+        String id = ctx.cookie(sessionCookie);
         if (id != null) {
             sessions.remove(id);
         }
-        setCookie(ctx, SESSION_COOKIE, "", 0);
+        setCookie(ctx, sessionCookie, "", 0);
     }
 
     /** The token forms carry; the same value sits in a cookie only this site's pages can send back. */
     String csrfToken(Context ctx) {
-        String token = ctx.cookie(CSRF_COOKIE);
+        String token = ctx.cookie(csrfCookie);
         if (token == null || token.length() < 20) {
             token = newToken();
-            setCookie(ctx, CSRF_COOKIE, token, -1);
+            setCookie(ctx, csrfCookie, token, -1);
         }
         return token;
     }
 
     /** Refuses a form whose token is missing or is not the one its browser holds. */
     void requireCsrf(Context ctx) {
-        String cookie = ctx.cookie(CSRF_COOKIE);
+        String cookie = ctx.cookie(csrfCookie);
         String field = ctx.formParam(CSRF_FIELD);
         if (cookie == null || field == null || !MessageDigest.isEqual(cookie.getBytes(), field.getBytes())) {
             throw new PermissionDenied("This form's security token is missing or stale; reload the page and send it again.");
         }
     }
 
-    /** How long sign-ins for this user name must wait, when too many passwords were wrong. */
-    Optional<Duration> lockedFor(String username) {
-        Failures current = failures.get(key(username));
-        if (current == null || current.lockedUntil() == null) {
-            return Optional.empty();
+    /**
+     * Takes one sign-in attempt for this user name, before the password is checked, so that parallel
+     * guesses are counted too; empty when it may go ahead, else how long sign-ins for it must wait.
+     */
+    Optional<Duration> attempt(String username) {
+        Instant now = clock.instant();
+        if (failures.size() >= MAX_TRACKED_NAMES) {
+            failures.values().removeIf(f -> f.lockedUntil() == null || !f.lockedUntil().isAfter(now));
         }
-        Duration left = Duration.between(clock.instant(), current.lockedUntil());
-        return left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
-    }
-
-    void failedSignIn(String username) {
+        Duration[] wait = new Duration[1];
         failures.compute(key(username), (name, current) -> {
-            int count = current == null ? 1 : current.count() + 1;
-            return count >= FAILURES_BEFORE_LOCKOUT ? new Failures(0, clock.instant().plus(LOCKOUT))
-                    : new Failures(count, current == null ? null : current.lockedUntil());
+            if (current != null && current.lockedUntil() != null && current.lockedUntil().isAfter(now)) {
+                wait[0] = Duration.between(now, current.lockedUntil());
+                return current;
+            }
+            int count = current == null || current.lockedUntil() != null ? 1 : current.count() + 1;
+            return count >= FAILURES_BEFORE_LOCKOUT ? new Failures(0, now.plus(LOCKOUT)) : new Failures(count, null);
         });
+        return Optional.ofNullable(wait[0]);
     }
 
     private static String key(String username) {

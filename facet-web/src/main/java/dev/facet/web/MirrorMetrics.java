@@ -17,6 +17,7 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
     private final Counter fetchedBytes;
     private final Counter cacheHits;
     private final Counter cacheMisses;
+    private final Counter offlineGrants;
     private final MultiGauge lag;
     private final io.micrometer.core.instrument.MeterRegistry registry;
 
@@ -32,6 +33,9 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
                 .description("Credential checks answered from the cache or by the upstream").register(registry);
         cacheMisses = Counter.builder("facet.mirror.auth.lookups").tag("cache", "miss")
                 .description("Credential checks answered from the cache or by the upstream").register(registry);
+        offlineGrants = Counter.builder("facet.mirror.auth.offline.grants")
+                .description("Reads let through by the offline policy while the primary could not answer")
+                .register(registry);
         lag = MultiGauge.builder("facet.sync.lag").description("How long the worst repositories have been behind")
                 .baseUnit("seconds").register(registry);
     }
@@ -50,6 +54,11 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
     @Override
     public void onLookup(boolean cacheHit) {
         (cacheHit ? cacheHits : cacheMisses).increment();
+    }
+
+    @Override
+    public void onOfflineGrant() {
+        offlineGrants.increment();
     }
 
     /** Shows how many upstream alerts are open; a non-zero value wants an administrator. */

@@ -29,9 +29,11 @@ final class MirrorPages {
 
     private final MirrorNode node;
     private final Reconnector reconnector;
-    private final BrowserSessions sessions = new BrowserSessions(Clock.systemUTC(), false);
+    /** Nobody signs in on a mirror; the sessions give its forms their token, under cookie names of the mirror's own. */
+    private final BrowserSessions sessions;
 
-    MirrorPages(MirrorNode node, Reconnector reconnector) {
+    MirrorPages(MirrorNode node, Reconnector reconnector, boolean https) {
+        this.sessions = new BrowserSessions(Clock.systemUTC(), "facet-mirror", https, name -> Optional.empty());
         this.node = node;
         this.reconnector = reconnector;
     }

@@ -74,7 +74,7 @@ public final class MirrorWebServer {
 
         this.server = new HttpServer(settings, json, metrics,
                 List.of(node.pushForwarder(), new GitAccessFilter(node.authorizer()), clonePackCache), git,
-                routes -> register(routes, node, metrics, mirrorMetrics));
+                routes -> register(routes, node, metrics, mirrorMetrics, settings.isHttps()));
     }
 
     /** Sends a new authorization request unless one was sent moments ago or the mirror is installed. */
@@ -93,7 +93,8 @@ public final class MirrorWebServer {
         }
     }
 
-    private void register(RoutesConfig routes, MirrorNode node, FacetMetrics metrics, MirrorMetrics mirrorMetrics) {
+    private void register(RoutesConfig routes, MirrorNode node, FacetMetrics metrics, MirrorMetrics mirrorMetrics,
+                          boolean https) {
         MirrorStatus status = node.status();
         routes.get("/status", ctx -> {
             String state = status.progress().state();
@@ -115,7 +116,7 @@ public final class MirrorWebServer {
             }
             ctx.status(202).json(UpstreamServerJson.of(status.link(), node.guard().open()));
         });
-        new MirrorPages(node, actor -> reconnect(node, actor)).register(routes);
+        new MirrorPages(node, actor -> reconnect(node, actor), https).register(routes);
         routes.post(API + "/upstreamServer/accept-upstream", ctx -> {
             String admin = node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"));
             node.acceptUpstream(admin + " (REST)");

@@ -138,7 +138,11 @@ final class PrimaryPages {
             login(ctx, 400, username, next, "Enter your username and your password.");
             return;
         }
-        Optional<java.time.Duration> locked = sessions.lockedFor(username);
+        if (password.startsWith(UserService.TOKEN_PREFIX)) {
+            login(ctx, 400, username, next, "Sign in with your password: access tokens are for Git and the REST API.");
+            return;
+        }
+        Optional<java.time.Duration> locked = sessions.attempt(username);
         if (locked.isPresent()) {
             login(ctx, 429, username, next, "Too many wrong passwords for " + username + "; try again in "
                     + Math.max(1, locked.get().toSeconds()) + " s.");
@@ -148,7 +152,6 @@ final class PrimaryPages {
         try {
             caller = users.authenticate(username, password);
         } catch (AuthenticationRequired e) {
-            sessions.failedSignIn(username);
             login(ctx, 401, username, next, "Wrong username or password.");
             return;
         }
@@ -162,8 +165,18 @@ final class PrimaryPages {
                 sessions.csrfToken(ctx)), username, next == null ? "" : next, error));
     }
 
-    private static String safeNext(String next) {
-        return next != null && next.startsWith("/") && !next.startsWith("//") && !next.contains("\\") ? next : MIRRORS;
+    /** Where to go after signing in: a path on this site only, never another host (no scheme, no "//", nothing a browser strips). */
+    static String safeNext(String next) {
+        if (next == null || !next.startsWith("/") || next.startsWith("//")) {
+            return MIRRORS;
+        }
+        for (int i = 0; i < next.length(); i++) {
+            char c = next.charAt(i);
+            if (c <= 0x20 || c == '\\' || c == 0x7f) {
+                return MIRRORS;
+            }
+        }
+        return next;
     }
 
     private void mirrors(Context ctx, Caller caller, int status, String message) {

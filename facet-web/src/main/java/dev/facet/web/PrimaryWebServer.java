@@ -3,7 +3,9 @@ package dev.facet.web;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Authenticator;
+import dev.facet.core.access.Caller;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.AuthorizedRepositoryResolver;
 import dev.facet.git.ClonePackCache;
@@ -40,7 +42,8 @@ public final class PrimaryWebServer {
         PrimaryRoutes routes = new PrimaryRoutes(projects, permissions, users, authentication, metrics, this::baseUrl,
                 json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, requestTokens, json, publicKey);
-        PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), settings.isHttps()));
+        PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
+                name -> users.user(name).map(user -> Caller.user(user.id(), user.name(), user.role(), AccessLevel.ADMIN))));
         PrimaryPages pages = new PrimaryPages(users, mirrors, access, java.time.Clock.systemUTC(), json);
         ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl);
         UserPages userPages = new UserPages(users, permissions, projects, access);

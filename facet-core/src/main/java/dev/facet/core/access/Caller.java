@@ -33,8 +33,9 @@ public record Caller(Long userId, Username name, GlobalRole role, AccessLevel to
         return userId != null;
     }
 
+    /** An administrator acting with full rights: an access token with a lesser cap does not make its owner's power its own. */
     public boolean isAdmin() {
-        return isUser() && role.isAdmin();
+        return isUser() && role.isAdmin() && (tokenCap == null || tokenCap == AccessLevel.ADMIN);
     }
 
     @Override
