@@ -71,6 +71,23 @@ final class HomeBackup {
         }
         String role = InstanceHome.role(absoluteHome).map(r -> r.name().toLowerCase(java.util.Locale.ROOT))
                 .orElseThrow(() -> new SettingsError(absoluteHome + " is not a Facet home (it has no role file)."));
+        Files.createDirectories(absoluteHome.resolve("data"));
+        try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(
+                absoluteHome.resolve("data").resolve("backup.lock"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = lockFile.tryLock()) {
+            if (lock == null) {
+                throw new SettingsError("Another backup of " + absoluteHome + " is running; wait for it to finish.");
+            }
+            return writeLocked(absoluteHome, role, database, file, progress);
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            throw new SettingsError("Another backup of " + absoluteHome + " is running; wait for it to finish.");
+        }
+    }
+
+    /** One backup at a time per home: they share the staging directory. */
+    private static Summary writeLocked(Path absoluteHome, String role, DatabaseSettings database, Path file,
+                                       BackupProgress progress) throws IOException {
         Path staging = absoluteHome.resolve("data").resolve(STAGING);
         Directories.deleteTree(staging);
         Files.createDirectories(staging);

@@ -93,6 +93,14 @@ class BackupRestoreTest {
             FacetRun again = FacetRun.of("backup", "--home", primary.home.toString(), "--to", backup.toString());
             assertThat(again.exit()).isEqualTo(2);
             assertThat(again.out()).contains(backup + " exists already");
+            try (var lockFile = java.nio.channels.FileChannel.open(primary.home.resolve("data/backup.lock"),
+                    java.nio.file.StandardOpenOption.WRITE); var held = lockFile.lock()) {
+                FacetRun concurrent = FacetRun.of("backup", "--home", primary.home.toString(), "--to",
+                        work.resolve("second.zip").toString());
+                assertThat(concurrent.exit()).isEqualTo(2);
+                assertThat(concurrent.out()).contains("Another backup of").contains("is running");
+                assertThat(work.resolve("second.zip")).doesNotExist();
+            }
         }
 
         Path restoredHome = work.resolve("restored");
