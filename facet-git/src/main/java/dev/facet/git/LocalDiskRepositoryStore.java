@@ -59,8 +59,7 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
             config.setBoolean(ConfigConstants.CONFIG_PACK_SECTION, null, ConfigConstants.CONFIG_KEY_BUILD_BITMAPS, true);
             config.setBoolean("repack", null, "writeBitmaps", true);
             config.setBoolean("receive", null, "fsckObjects", true);
-            // protocol.version stays unset: JGit then serves v2 to clients that ask for it, while a mirror's
-            // own fetch speaks v0, one HTTP round trip fewer than v2 (every ref is wanted anyway).
+            // protocol.version stays unset: JGit serves v2 to every client that asks for it (and fetches with v2).
             config.setBoolean("uploadpack", null, "allowFilter", true);
             // Packs replaced by a gc go at once; kept for git's default hour, they keep the pack count over
             // gc.autoPackLimit, so every later push would start another full gc.
