@@ -69,6 +69,7 @@ public final class MirrorInstance implements AutoCloseable {
                     settings.syncParallelism(), VERSION, settings.keptRetention(),
                     new DelegatedGitAuthorizer.Policy(settings.authCache(), settings.offlineAccess())), client, store, repositories, clock, random, mirrorMetrics,
                     mirrorMetrics);
+            client.checkAnswers(tokens, identity.id(), node::pinnedUpstream, node::answerNotFromPinnedUpstream);
             MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
                     new ClonePackCache(repositories, metrics), metrics, mirrorMetrics);
             web.start();

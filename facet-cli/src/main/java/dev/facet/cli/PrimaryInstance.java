@@ -97,7 +97,7 @@ public final class PrimaryInstance implements AutoCloseable {
             RequestTokens requestTokens = new RequestTokens(clock, random,
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             web.set(new PrimaryWebServer(settings.web(), projects, permissions, users,
-                    new PrimaryAuthenticator(users, mirrors), mirrors, requestTokens, identity.publicKeyJwk(),
+                    new PrimaryAuthenticator(users, mirrors), mirrors, requestTokens, identity,
                     repositories, new ClonePackCache(repositories, metrics), new PushEventRecorder(store, clock), metrics));
             web.get().start();
             mirrors.purgeExpired();

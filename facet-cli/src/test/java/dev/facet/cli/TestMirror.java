@@ -21,9 +21,14 @@ final class TestMirror implements AutoCloseable {
     }
 
     static TestMirror start(Path home, TestPrimary primary, Map<String, String> extraSettings) {
+        return start(home, primary.baseUrl(), extraSettings);
+    }
+
+    /** A mirror whose upstream URL is {@code upstreamUrl}: a primary's, or a server in its place. */
+    static TestMirror start(Path home, String upstreamUrl, Map<String, String> extraSettings) {
         Map<String, String> flags = new HashMap<>(extraSettings);
         flags.put(RawSettings.PORT, "0");
-        flags.put(RawSettings.UPSTREAM_URL, primary.baseUrl());
+        flags.put(RawSettings.UPSTREAM_URL, upstreamUrl);
         flags.put(RawSettings.MIRROR_NAME, home.getFileName().toString());
         return new TestMirror(home, MirrorInstance.start(MirrorSettings.load(home, flags, Map.of())));
     }

@@ -118,4 +118,39 @@ class UpstreamPinningTest {
             throw new AssertionError("the mirror's copy of PIN/precious is gone", e);
         }
     }
+
+    @Test
+    void anAnswerThePinnedPrimaryDidNotSignRaisesAnAlertAtTheNextExchange() throws IOException {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            primary.createProject("PIN");
+            primary.createRepository("PIN", "signed", false);
+            Path mirrorHome = work.resolve("mirror");
+            // Reconciliation, which also compares identities, is an hour away: only the answers can tell.
+            Map<String, String> hourly = Map.of(RawSettings.RECONCILE_SECONDS, "3600");
+            TestMirror.startAuthorized(mirrorHome, primary, hourly).close();
+
+            try (ImpostorProxy impostor = new ImpostorProxy(primary.baseUrl(), Duration.ZERO);
+                 TestMirror mirror = TestMirror.start(mirrorHome, impostor.url(), hourly)) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> mirror.anonymous
+                        .get("/rest/mirroring/latest/upstreamServer").json().path("alerts").size() > 0);
+                JsonNode alert = mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("alerts")
+                        .get(0);
+                assertThat(alert.path("kind").asText()).isEqualTo("IDENTITY_CHANGED");
+                assertThat(alert.path("details").asText()).contains("without the pinned instance's signature");
+                boolean stillCarried = mirror.instance.store().inTransaction(tx ->
+                        tx.repositories().find("PIN", "signed").isPresent());
+                assertThat(stillCarried).isTrue();
+            }
+
+            try (TestMirror direct = TestMirror.start(mirrorHome, primary, hourly)) {
+                TestPrimary.expect(200, direct.anonymous.as("admin", ADMIN)
+                        .post("/rest/mirroring/latest/upstreamServer/accept-upstream", null));
+                assertThat(direct.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("alerts"))
+                        .isEmpty();
+                direct.awaitState("SYNCHRONIZED");
+                assertThat(direct.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("alerts"))
+                        .as("the real primary's answers carry its signature").isEmpty();
+            }
+        }
+    }
 }

@@ -165,6 +165,18 @@ public final class MirrorNode {
         return store.inTransaction(tx -> tx.audit().list(start, limit));
     }
 
+    /** The upstream pinned at authorization, once there is one: signed answers must come from it. */
+    public java.util.Optional<UpstreamClient.Pin> pinnedUpstream() {
+        UpstreamLink link = upstream.link();
+        return link.upstreamInstanceId() == null || link.upstreamPublicKey() == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new UpstreamClient.Pin(link.upstreamInstanceId(), link.upstreamPublicKey()));
+    }
+
+    /** An answer that the pinned upstream did not sign: another server answers at its URL. */
+    public void answerNotFromPinnedUpstream(String details) {
+        guard.raise(dev.facet.core.mirror.UpstreamAlert.Kind.IDENTITY_CHANGED, upstream.link(), details);
+    }
+
     /** How far the upstream's clock is ahead of this machine's (negative: behind), as its last answer showed. */
     public java.util.Optional<Duration> upstreamClockSkew() {
         return upstream.client().clockSkew();

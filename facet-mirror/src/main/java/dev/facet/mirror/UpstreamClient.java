@@ -17,6 +17,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import dev.facet.core.identity.RequestTokens;
+import dev.facet.core.identity.TokenRejected;
 
 /**
  * The mirror's only way to talk to its upstream: every call is opened by the mirror, to the URL
@@ -31,6 +36,16 @@ public final class UpstreamClient {
     private final RequestSigner signer;
     private final HttpClient http;
     private volatile Duration clockSkew;
+    private volatile AnswerCheck answers;
+
+    /** The upstream this mirror pinned: its instance id and public key. */
+    public record Pin(String instanceId, String publicKeyJwk) {
+    }
+
+    /** How signed answers are checked: against the current pin, with a word to whoever raises the alert. */
+    private record AnswerCheck(RequestTokens tokens, String selfId, Supplier<Optional<Pin>> pin,
+                               Consumer<String> onMismatch) {
+    }
 
     /** The upstream's identity as it presents it. */
     public record UpstreamIdentity(String id, String publicKey) {
@@ -44,6 +59,15 @@ public final class UpstreamClient {
 
     public String upstreamUrl() {
         return upstreamUrl;
+    }
+
+    /**
+     * From now on, every answer to a signed request must carry the pinned upstream's signature for
+     * that very request; an answer without it is refused, as if nobody had answered, and reported.
+     */
+    public void checkAnswers(RequestTokens tokens, String selfId, Supplier<Optional<Pin>> pin,
+                             Consumer<String> onMismatch) {
+        this.answers = new AnswerCheck(tokens, selfId, pin, onMismatch);
     }
 
     /**
@@ -105,8 +129,9 @@ public final class UpstreamClient {
             if (body != null) {
                 request.header("Content-Type", "application/json");
             }
-            if (audience != null) {
-                request.header("Authorization", "Bearer " + signer.sign(audience));
+            String requestToken = audience == null ? null : signer.sign(audience);
+            if (requestToken != null) {
+                request.header("Authorization", "Bearer " + requestToken);
             }
             java.time.Instant sent = java.time.Instant.now();
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -115,6 +140,9 @@ public final class UpstreamClient {
                 throw new UpstreamUnavailable(response.statusCode(), method + " " + upstreamUrl + path + " answered "
                         + response.statusCode() + ": " + errorMessage(response.body()), null);
             }
+            if (requestToken != null) {
+                checkAnswer(response, requestToken, method + " " + path);
+            }
             return JSON.readValue(response.body(), type);
         } catch (IOException e) {
             throw new UpstreamUnavailable(0, "Cannot reach the upstream at " + upstreamUrl + ": " + e, e);
@@ -122,6 +150,31 @@ public final class UpstreamClient {
             Thread.currentThread().interrupt();
             throw new UpstreamUnavailable(0, "Interrupted while calling " + upstreamUrl, e);
         }
+    }
+
+    private void checkAnswer(HttpResponse<?> response, String requestToken, String exchange) {
+        AnswerCheck check = answers;
+        Optional<Pin> pin = check == null ? Optional.empty() : check.pin().get();
+        if (pin.isEmpty()) {
+            return;
+        }
+        String problem;
+        Optional<String> signature = response.headers().firstValue(RequestTokens.ANSWER_HEADER);
+        if (signature.isEmpty()) {
+            problem = "the server at " + upstreamUrl + " answered " + exchange + " without the pinned instance's "
+                    + "signature";
+        } else {
+            try {
+                check.tokens().verifyAnswer(signature.get(), pin.get().instanceId(), pin.get().publicKeyJwk(),
+                        check.selfId(), RequestTokens.tokenId(requestToken));
+                return;
+            } catch (TokenRejected e) {
+                problem = "the answer of " + upstreamUrl + " to " + exchange + " is not signed by the pinned instance "
+                        + pin.get().instanceId() + ": " + e.getMessage();
+            }
+        }
+        check.onMismatch().accept(problem);
+        throw new UpstreamUnavailable(0, "Answer refused: " + problem, null);
     }
 
     /**

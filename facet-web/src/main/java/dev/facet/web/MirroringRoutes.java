@@ -3,6 +3,7 @@ package dev.facet.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.access.Caller;
 import dev.facet.core.error.InvalidInput;
+import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.KeyLookup;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.identity.TokenRejected;
@@ -33,12 +34,14 @@ final class MirroringRoutes {
     private final RequestTokens tokens;
     private final ObjectMapper json;
     private final String publicKey;
+    private final InstanceIdentity identity;
 
-    MirroringRoutes(MirrorRegistry registry, RequestTokens tokens, ObjectMapper json, String publicKey) {
+    MirroringRoutes(MirrorRegistry registry, RequestTokens tokens, ObjectMapper json, InstanceIdentity identity) {
+        this.identity = identity;
         this.registry = registry;
         this.tokens = tokens;
         this.json = json;
-        this.publicKey = publicKey;
+        this.publicKey = identity.publicKeyJwk();
     }
 
     void register(RoutesConfig routes) {
@@ -119,6 +122,8 @@ final class MirroringRoutes {
         }
         RequestTokens.Verified verified = tokens.verify(header.substring(7).strip(), registry.instanceId(), keys);
         registry.noteClockSkew(verified.issuer(), verified.clockSkew());
+        // Signed answers let the mirror check on every exchange that its pinned primary is the one answering.
+        ctx.header(RequestTokens.ANSWER_HEADER, tokens.signAnswer(identity, verified.issuer(), verified.tokenId()));
         return verified.issuer();
     }
 

@@ -59,8 +59,12 @@ public final class RequestTokens {
      * @param clockSkew how far the issuer's clock was ahead of this one when it signed (negative:
      *                  behind); to the second, and less the time the request took to arrive
      */
-    public record Verified(String issuer, Duration clockSkew) {
+    public record Verified(String issuer, Duration clockSkew, String tokenId) {
     }
+
+    /** The response header in which an upstream signs its answer to a signed request. */
+    public static final String ANSWER_HEADER = "Facet-Answer";
+    private static final String REQUEST_CLAIM = "req";
 
     public RequestTokens(Clock clock, SecureRandom random, ReplayGuard replayGuard) {
         this.clock = clock;
@@ -73,6 +77,53 @@ public final class RequestTokens {
      * {@code validity} rounded up to whole seconds, at most {@link #MAX_VALIDITY}.
      */
     public String sign(InstanceIdentity sender, String audienceInstanceId, Duration validity) {
+        return sign(sender, audienceInstanceId, validity, null);
+    }
+
+    /**
+     * The signature an instance puts on its answer to a signed request: addressed back to the
+     * requester and naming the request's one-time id, so an answer cannot be replayed for another
+     * request and nobody without the answering instance's key can make one.
+     */
+    public String signAnswer(InstanceIdentity sender, String requesterInstanceId, String requestTokenId) {
+        return sign(sender, requesterInstanceId, MAX_VALIDITY, Objects.requireNonNull(requestTokenId, "requestTokenId"));
+    }
+
+    /**
+     * Checks that an answer comes from {@code expectedIssuer} holding {@code publicKeyJwk} (the pinned
+     * upstream), is addressed to {@code requesterInstanceId} and answers the request {@code requestTokenId}.
+     *
+     * @throws TokenRejected naming what does not match
+     */
+    public void verifyAnswer(String answer, String expectedIssuer, String publicKeyJwk, String requesterInstanceId,
+                             String requestTokenId) {
+        SignedJWT jwt = parseEdDsa(answer);
+        JWTClaimsSet claims = claimsOf(jwt);
+        String issuer = instanceIdClaim(claims.getIssuer(), "iss");
+        if (!issuer.equals(expectedIssuer)) {
+            throw rejected(UNKNOWN_KEY, "The answer is signed by instance " + issuer + ", not by the pinned instance "
+                    + expectedIssuer + ".");
+        }
+        checkSignature(jwt, issuer, id -> java.util.Optional.of(publicKeyJwk));
+        checkAudience(claims.getAudience(), requesterInstanceId);
+        checkTimes(timeClaim(claims.getIssueTime(), "iat"), timeClaim(claims.getExpirationTime(), "exp"),
+                claims.getNotBeforeTime(), issuer, clock.instant());
+        Object answered = claims.getClaim(REQUEST_CLAIM);
+        if (!requestTokenId.equals(answered)) {
+            throw rejected(REPLAYED, "The answer is for another request than the one sent.");
+        }
+    }
+
+    /** The one-time id of a token this instance signed. */
+    public static String tokenId(String token) {
+        try {
+            return SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
+        } catch (ParseException e) {
+            throw rejected(MALFORMED, "Malformed token: " + printable(e.getMessage()));
+        }
+    }
+
+    private String sign(InstanceIdentity sender, String audienceInstanceId, Duration validity, String answersRequest) {
         if (!InstanceIdentity.isInstanceId(audienceInstanceId)) {
             throw new IllegalArgumentException("The audience must be an instance id (a lower-case UUID), not '"
                     + audienceInstanceId + "'");
@@ -90,6 +141,7 @@ public final class RequestTokens {
                 .issueTime(Date.from(issuedAt))
                 .expirationTime(Date.from(issuedAt.plus(capped)))
                 .jwtID(Base64URL.encode(tokenId).toString())
+                .claim(REQUEST_CLAIM, answersRequest)
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(JOSEObjectType.JWT).build(), claims);
         try {
@@ -125,7 +177,7 @@ public final class RequestTokens {
         if (!replayGuard.firstUse(issuer + "/" + tokenId, expiresAt.plus(CLOCK_TOLERANCE))) {
             throw rejected(REPLAYED, "Token id already used: every request needs a freshly signed token.");
         }
-        return new Verified(issuer, Duration.between(now, issuedAt));
+        return new Verified(issuer, Duration.between(now, issuedAt), tokenId);
     }
 
     private static SignedJWT parseEdDsa(String token) {

@@ -47,7 +47,7 @@ class RequestTokensTest {
 
         RequestTokens.Verified verified = primaryTokens.verify(token, primary.id(), registeredMirrors);
 
-        assertThat(verified).isEqualTo(new RequestTokens.Verified(mirror.id(), Duration.ZERO));
+        assertThat(verified).isEqualTo(new RequestTokens.Verified(mirror.id(), Duration.ZERO, RequestTokens.tokenId(token)));
     }
 
     @Test
@@ -280,5 +280,46 @@ class RequestTokensTest {
             throw new IllegalStateException(e);
         }
         return jwt.serialize();
+    }
+
+    @Test
+    void anAnswerSignedByThePinnedUpstreamForThisRequestIsAccepted() {
+        String request = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        RequestTokens.Verified verified = primaryTokens.verify(request, primary.id(), registeredMirrors);
+        String answer = primaryTokens.signAnswer(primary, verified.issuer(), verified.tokenId());
+
+        mirrorTokens.verifyAnswer(answer, primary.id(), primary.publicKeyJwk(), mirror.id(), RequestTokens.tokenId(request));
+    }
+
+    @Test
+    void anAnswerFromAnotherKeyForAnotherRequestOrAnotherMirrorIsRefusedWithTheReason(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path keys) throws java.io.IOException {
+        String request = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        String requestId = RequestTokens.tokenId(request);
+        InstanceIdentity impostor = InstanceIdentity.generate(new SecureRandom());
+
+        TokenRejected otherKey = catchThrowableOfType(TokenRejected.class, () -> mirrorTokens.verifyAnswer(
+                primaryTokens.signAnswer(impostor, mirror.id(), requestId), primary.id(), primary.publicKeyJwk(),
+                mirror.id(), requestId));
+        assertThat(otherKey.getMessage()).contains("not by the pinned instance " + primary.id());
+
+        InstanceIdentity.loadOrCreate(keys);
+        java.nio.file.Files.writeString(keys.resolve(InstanceIdentity.ID_FILE), primary.id() + "\n");
+        InstanceIdentity sameIdOtherKey = InstanceIdentity.loadOrCreate(keys);
+        assertThat(sameIdOtherKey.id()).isEqualTo(primary.id());
+        TokenRejected copiedIdentity = catchThrowableOfType(TokenRejected.class, () -> mirrorTokens.verifyAnswer(
+                primaryTokens.signAnswer(sameIdOtherKey, mirror.id(), requestId), primary.id(), primary.publicKeyJwk(),
+                mirror.id(), requestId));
+        assertThat(copiedIdentity.reason()).isEqualTo(TokenRejected.Reason.BAD_SIGNATURE);
+
+        TokenRejected otherRequest = catchThrowableOfType(TokenRejected.class, () -> mirrorTokens.verifyAnswer(
+                primaryTokens.signAnswer(primary, mirror.id(), "another-request-id-0000"), primary.id(),
+                primary.publicKeyJwk(), mirror.id(), requestId));
+        assertThat(otherRequest.getMessage()).contains("another request");
+
+        TokenRejected otherMirror = catchThrowableOfType(TokenRejected.class, () -> mirrorTokens.verifyAnswer(
+                primaryTokens.signAnswer(primary, impostor.id(), requestId), primary.id(), primary.publicKeyJwk(),
+                mirror.id(), requestId));
+        assertThat(otherMirror.reason()).isEqualTo(TokenRejected.Reason.WRONG_AUDIENCE);
     }
 }

@@ -20,21 +20,23 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * Passes HTTP requests on to a real primary and answers with its response, but with a {@code Date}
- * header off by {@code skew}: the clock of a machine whose time is wrong, which this machine's own
- * clock cannot be made to be. One request per connection.
+ * Another server in front of a real primary: it passes requests on and answers with the primary's
+ * status and body, but with its own headers — a {@code Date} off by {@code skew} (the clock of a
+ * machine whose time is wrong, which this machine's own clock cannot be made to be), and none of the
+ * primary's signatures, as any server that is not the primary answers. One request per connection,
+ * each on a thread of its own (a mirror holds a long-poll open).
  */
-final class SkewedClockProxy implements AutoCloseable {
+final class ImpostorProxy implements AutoCloseable {
     private final ServerSocket server;
     private final String target;
     private final Duration skew;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    SkewedClockProxy(String target, Duration skew) throws IOException {
+    ImpostorProxy(String target, Duration skew) throws IOException {
         this.target = target;
         this.skew = skew;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::acceptLoop, "skewed-clock-proxy");
+        Thread acceptor = new Thread(this::acceptLoop, "impostor-proxy");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -45,11 +47,21 @@ final class SkewedClockProxy implements AutoCloseable {
 
     private void acceptLoop() {
         while (!server.isClosed()) {
-            try (Socket socket = server.accept()) {
-                forward(new BufferedInputStream(socket.getInputStream()), socket.getOutputStream());
-            } catch (IOException | InterruptedException e) {
-                // the connection or the proxy closed
+            Socket accepted;
+            try {
+                accepted = server.accept();
+            } catch (IOException e) {
+                return;
             }
+            Thread worker = new Thread(() -> {
+                try (Socket socket = accepted) {
+                    forward(new BufferedInputStream(socket.getInputStream()), socket.getOutputStream());
+                } catch (IOException | InterruptedException e) {
+                    // the connection or the proxy closed
+                }
+            }, "impostor-proxy-request");
+            worker.setDaemon(true);
+            worker.start();
         }
     }
 
