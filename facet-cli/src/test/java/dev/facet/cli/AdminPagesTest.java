@@ -108,6 +108,7 @@ class AdminPagesTest {
     void sessionCookiesStayOnThisSiteAndPasswordGuessingIsSlowedDown() throws Exception {
         try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
             primary.createUser("dave", "dave-secret-1");
+            primary.createUser("erin", "erin-secret-1");
             HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
             HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(primary.baseUrl() + "/login")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -120,6 +121,10 @@ class AdminPagesTest {
             HttpResponse<String> locked = signIn(http, primary, csrf, "dave", "dave-secret-1");
             assertThat(locked.statusCode()).isEqualTo(429);
             assertThat(locked.body()).contains("Too many wrong passwords for dave; try again in");
+
+            HttpResponse<String> user = signIn(http, primary, csrf, "erin", "erin-secret-1");
+            assertThat(user.headers().firstValue("Location")).as("a user who is not an admin starts at the projects")
+                    .hasValue("/projects");
 
             HttpResponse<String> admin = signIn(http, primary, csrf, "admin", TestPrimary.ADMIN_PASSWORD);
             assertThat(admin.statusCode()).isEqualTo(302);

@@ -46,10 +46,11 @@ final class PrimaryPages {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/", ctx -> ctx.redirect(MIRRORS));
+        routes.get("/", ctx -> ctx.redirect(home(access.viewer(ctx))));
         routes.get("/login", ctx -> {
-            if (sessions.caller(ctx).isPresent()) {
-                ctx.redirect(safeNext(ctx.queryParam("next")));
+            Optional<Caller> signedIn = sessions.caller(ctx);
+            if (signedIn.isPresent()) {
+                ctx.redirect(safeNext(ctx.queryParam("next")).orElse(home(signedIn.get())));
                 return;
             }
             login(ctx, 200, "", ctx.queryParam("next"), null);
@@ -156,7 +157,7 @@ final class PrimaryPages {
             return;
         }
         sessions.signIn(ctx, caller);
-        ctx.redirect(safeNext(next));
+        ctx.redirect(safeNext(next).orElse(home(caller)));
     }
 
     private void login(Context ctx, int status, String username, String next, String error) {
@@ -166,17 +167,22 @@ final class PrimaryPages {
     }
 
     /** Where to go after signing in: a path on this site only, never another host (no scheme, no "//", nothing a browser strips). */
-    static String safeNext(String next) {
+    static Optional<String> safeNext(String next) {
         if (next == null || !next.startsWith("/") || next.startsWith("//")) {
-            return MIRRORS;
+            return Optional.empty();
         }
         for (int i = 0; i < next.length(); i++) {
             char c = next.charAt(i);
             if (c <= 0x20 || c == '\\' || c == 0x7f) {
-                return MIRRORS;
+                return Optional.empty();
             }
         }
-        return next;
+        return Optional.of(next);
+    }
+
+    /** The first page for someone: the mirror console for administrators, the projects for everyone else. */
+    private static String home(Caller caller) {
+        return caller.isAdmin() ? MIRRORS : "/projects";
     }
 
     private void mirrors(Context ctx, Caller caller, int status, String message) {
