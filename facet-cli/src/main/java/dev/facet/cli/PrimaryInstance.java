@@ -7,6 +7,7 @@ import dev.facet.core.store.Store;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.primary.AdminBootstrap;
+import dev.facet.primary.EventRetention;
 import dev.facet.primary.EventSignal;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PrimaryAuthenticator;
@@ -108,6 +109,14 @@ public final class PrimaryInstance implements AutoCloseable {
                     log.warn("purging removed mirrors failed", e);
                 }
             }, PURGE_INTERVAL.toMillis(), PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            EventRetention retention = new EventRetention(store, clock, settings.eventRetention());
+            purger.scheduleWithFixedDelay(() -> {
+                try {
+                    retention.purge();
+                } catch (RuntimeException e) {
+                    log.warn("purging old events failed", e);
+                }
+            }, 0, retention.interval().toMillis(), TimeUnit.MILLISECONDS);
             StagingPreparation.copyWarning(store, web.get().baseUrl()).ifPresent(warning -> log.warn("{}", warning));
             store.useTransaction(tx -> tx.instanceSettings().put(StagingPreparation.BASE_URL, web.get().baseUrl()));
             log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);

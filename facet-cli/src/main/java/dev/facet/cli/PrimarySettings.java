@@ -9,9 +9,12 @@ import java.util.Optional;
 
 /** Everything a primary needs to start, parsed and checked once. */
 public record PrimarySettings(Path home, WebSettings web, DatabaseSettings database, Optional<String> adminPassword,
-                              Duration mirrorRemovalGrace) {
+                              Duration mirrorRemovalGrace, Duration eventRetention) {
     /** How long a deleted mirror can be restored before its registration is purged. */
     public static final Duration DEFAULT_REMOVAL_GRACE = Duration.ofDays(7);
+
+    /** How long events are kept for mirrors to follow; longer than the removal grace, so a restored mirror can. */
+    public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(30);
 
     public static final int DEFAULT_PORT = 7990;
 
@@ -27,6 +30,8 @@ public record PrimarySettings(Path home, WebSettings web, DatabaseSettings datab
                 .filter(p -> !p.isEmpty());
         Duration grace = Duration.ofSeconds(raw.positiveLong(RawSettings.REMOVAL_GRACE_SECONDS,
                 DEFAULT_REMOVAL_GRACE.toSeconds()));
-        return new PrimarySettings(absoluteHome, web, database, adminPassword, grace);
+        Duration retention = Duration.ofSeconds(raw.positiveLong(RawSettings.EVENT_RETENTION_SECONDS,
+                DEFAULT_EVENT_RETENTION.toSeconds()));
+        return new PrimarySettings(absoluteHome, web, database, adminPassword, grace, retention);
     }
 }

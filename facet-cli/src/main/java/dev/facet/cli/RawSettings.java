@@ -36,11 +36,13 @@ final class RawSettings {
     static final String REMOVAL_GRACE_SECONDS = "facet.mirror.removal-grace-seconds";
     static final String KEPT_RETENTION_SECONDS = "facet.mirror.kept-retention-seconds";
     static final String DOCTOR_MIN_FREE_MIB = "facet.doctor.min-free-mib";
+    static final String EVENT_RETENTION_SECONDS = "facet.events.retention-seconds";
     static final String AUTH_CACHE_SECONDS = "facet.mirror.auth-cache-seconds";
     static final String OFFLINE_ACCESS_SECONDS = "facet.mirror.offline-access-seconds";
     static final Set<String> KNOWN = Set.of(PORT, BASE_URL, BIND_ADDRESS, DB_URL, DB_USER, DB_PASSWORD,
             MAX_REQUEST_BYTES, UPSTREAM_URL, MIRROR_NAME, RECONCILE_SECONDS, SYNC_PARALLELISM, REMOVAL_GRACE_SECONDS,
-            KEPT_RETENTION_SECONDS, DOCTOR_MIN_FREE_MIB, AUTH_CACHE_SECONDS, OFFLINE_ACCESS_SECONDS);
+            KEPT_RETENTION_SECONDS, DOCTOR_MIN_FREE_MIB, AUTH_CACHE_SECONDS, OFFLINE_ACCESS_SECONDS,
+            EVENT_RETENTION_SECONDS);
 
     private final Map<String, String> values;
     private final Map<String, String> origins;

@@ -80,4 +80,39 @@ class MirrorRecoveryTest {
             }
         }
     }
+
+    @Test
+    void mirrorAwayLongerThanTheEventRetentionReconcilesInsteadOfSeeingAFork() {
+        Map<String, String> shortRetention = Map.of(RawSettings.environmentName(RawSettings.EVENT_RETENTION_SECONDS), "1");
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"), null, shortRetention)) {
+            primary.createProject("RET");
+            primary.createRepository("RET", "kept", false);
+            GitClient git = new GitClient(work.resolve("git-home"));
+            String url = primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "RET", "kept");
+            Path source = git.newWorkTree(work.resolve("source"), "a.txt");
+            git.run(source, "push", "-q", url, "main").requireSuccess();
+            Path mirrorHome = work.resolve("mirror");
+            TestMirror.startAuthorized(mirrorHome, primary).close();
+
+            git.commitFile(source, "while-away.txt", "pushed while the mirror was away\n");
+            git.run(source, "push", "-q", url, "main").requireSuccess();
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    primary.instance.store().inTransaction(tx -> tx.events().after(0, 10)).isEmpty());
+            // One event the primary still keeps: it does not follow the last one this mirror saw.
+            git.commitFile(source, "after-the-purge.txt", "pushed after the purge\n");
+            git.run(source, "push", "-q", url, "main").requireSuccess();
+            String head = git.run(source, "rev-parse", "HEAD").requireSuccess().stdout().strip();
+
+            try (TestMirror back = TestMirror.start(mirrorHome, primary, Map.of())) {
+                back.awaitState("SYNCHRONIZED");
+                await().atMost(Duration.ofSeconds(15)).until(() -> git.lsRemote(work,
+                        back.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "RET", "kept")).contains(head + "\trefs/heads/main"));
+                assertThat(back.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("alerts"))
+                        .as("a purged history is not a forked one").isEmpty();
+                long applied = back.instance.store().inTransaction(tx -> tx.upstream().get().orElseThrow().appliedSequence());
+                long primaryHead = primary.instance.store().inTransaction(tx -> tx.events().head().sequence());
+                assertThat(applied).isEqualTo(primaryHead);
+            }
+        }
+    }
 }

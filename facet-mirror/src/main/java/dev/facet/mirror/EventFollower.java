@@ -99,6 +99,16 @@ public final class EventFollower {
         if (guard.checkHistory(link, batch.headSequence(), batch.headHash())) {
             return;
         }
+        if (batch.oldestRetained() > applied.sequence() + 1) {
+            // The events after this mirror's position passed the upstream's retention period: nothing
+            // tells what they did, so every repository is compared instead, and the stream resumes after them.
+            log.info("events {} to {} are no longer kept by {}; reconciling every repository", applied.sequence() + 1,
+                    batch.oldestRetained() - 1, upstream.client().upstreamUrl());
+            reconciler.reconcile();
+            applied = batch.events().isEmpty()
+                    ? new EventChain.Link(batch.headSequence(), batch.headHash())
+                    : new EventChain.Link(batch.events().get(0).sequence() - 1, batch.events().get(0).previousHash());
+        }
         for (StreamedEvent streamed : batch.events()) {
             Event event = streamed.toEvent();
             if (event.sequence() <= applied.sequence()) {

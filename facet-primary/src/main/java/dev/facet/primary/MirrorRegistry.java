@@ -220,7 +220,7 @@ public final class MirrorRegistry {
             EventChain.Link head = tx.events().head();
             List<StreamedEvent> events = tx.events().after(after, MAX_EVENTS_PER_BATCH).stream()
                     .map(StreamedEvent::of).toList();
-            return new EventBatch(events, head.sequence(), head.hash());
+            return new EventBatch(events, head.sequence(), head.hash(), tx.events().oldestRetained());
         });
     }
 

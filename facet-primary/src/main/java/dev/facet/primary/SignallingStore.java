@@ -112,6 +112,16 @@ public final class SignallingStore implements Store {
                 public EventChain.Link head() {
                     return events.head();
                 }
+
+                @Override
+                public long oldestRetained() {
+                    return events.oldestRetained();
+                }
+
+                @Override
+                public int deleteCreatedBefore(Instant cutoff) {
+                    return events.deleteCreatedBefore(cutoff);
+                }
             };
         }
     }

@@ -48,6 +48,18 @@ final class JdbcEvents implements Events {
                 .map((rs, ctx) -> new EventChain.Link(rs.getLong("last_seq"), rs.getString("last_hash"))).one();
     }
 
+    @Override
+    public long oldestRetained() {
+        Long oldest = handle.createQuery("SELECT MIN(seq) FROM events").mapTo(Long.class).one();
+        return oldest != null ? oldest : head().sequence() + 1;
+    }
+
+    @Override
+    public int deleteCreatedBefore(Instant cutoff) {
+        return handle.createUpdate("DELETE FROM events WHERE created_at < :cutoff")
+                .bind("cutoff", Timestamps.toColumn(cutoff)).execute();
+    }
+
     private static Event map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Event(rs.getLong("seq"), EventType.valueOf(rs.getString("event_type")),
                 rs.getObject("repository_id", Long.class), rs.getString("payload"), Timestamps.fromColumn(rs, "created_at"),

@@ -480,6 +480,32 @@ abstract class StoreContract {
     }
 
     @Test
+    void eventsPastTheRetentionGoAndTheNextOneStillContinuesTheChain() {
+        Instant old = Instant.parse("2024-01-01T00:00:00Z");
+        Instant recent = Instant.parse("2024-03-01T00:00:00Z");
+        inTransaction(tx -> tx.events().append(EventType.REPOSITORY_CREATED, 1L, "{}", old));
+        Event lastOld = inTransaction(tx -> tx.events().append(EventType.REFS_CHANGED, 1L, "{}", old));
+        Event kept = inTransaction(tx -> tx.events().append(EventType.REFS_CHANGED, 1L, "{}", recent));
+        long oldestBefore = inTransaction(tx -> tx.events().oldestRetained());
+        assertThat(oldestBefore).isEqualTo(1L);
+
+        int purged = inTransaction(tx -> tx.events().deleteCreatedBefore(Instant.parse("2024-02-01T00:00:00Z")));
+
+        assertThat(purged).isEqualTo(2);
+        long oldestAfter = inTransaction(tx -> tx.events().oldestRetained());
+        assertThat(oldestAfter).isEqualTo(3L);
+        assertThat(eventsAfter(0, 10)).containsExactly(kept);
+        assertThat(kept.previousHash()).isEqualTo(lastOld.hash());
+        int purgedAll = inTransaction(tx -> tx.events().deleteCreatedBefore(Instant.parse("2024-12-01T00:00:00Z")));
+        assertThat(purgedAll).isEqualTo(1);
+        long oldestNone = inTransaction(tx -> tx.events().oldestRetained());
+        assertThat(oldestNone).as("none kept: the head's next").isEqualTo(4L);
+        Event next = append(EventType.REPOSITORY_DELETED, 1L, "{}");
+        assertThat(next.sequence()).isEqualTo(4L);
+        assertThat(next.follows(kept.link())).isTrue();
+    }
+
+    @Test
     void anInstanceWideEventKeepsItsMissingRepository() {
         Event appended = append(EventType.PERMISSIONS_CHANGED, null, "{\"scope\":\"instance\"}");
 

@@ -18,4 +18,13 @@ public interface Events {
     List<Event> after(long sequence, int limit);
 
     EventChain.Link head();
+
+    /** The oldest event still kept, or the head's next sequence when none is; older ones were purged. */
+    long oldestRetained();
+
+    /**
+     * Removes the events created before {@code cutoff}. The head (sequence and hash) stays where it
+     * is, so the next event still continues the chain.
+     */
+    int deleteCreatedBefore(Instant cutoff);
 }
