@@ -9,7 +9,9 @@ import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.mirror.MirrorDoctor;
 import dev.facet.mirror.UpstreamClient;
 import dev.facet.primary.PrimaryDoctor;
+import dev.facet.store.DatabaseSettings;
 import dev.facet.store.DatabaseUnavailable;
+import dev.facet.store.EmbeddedDatabaseBackup;
 import dev.facet.store.JdbcStore;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -124,9 +126,9 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     /** The embedded database's file, which opening would create empty when it is gone: the doctor only looks. */
-    private static Optional<Finding> missingDatabase(Path home, dev.facet.store.DatabaseSettings database) {
+    private static Optional<Finding> missingDatabase(Path home, DatabaseSettings database) {
         Path file = home.resolve("data").resolve("db").resolve("facet.mv.db");
-        if (dev.facet.store.EmbeddedDatabaseBackup.supports(database) && !Files.exists(file)) {
+        if (EmbeddedDatabaseBackup.supports(database) && !Files.exists(file)) {
             return Optional.of(new Finding("The database file " + file + " is missing.",
                     "Restore the home from a backup (facet restore --from <file> --home <home> --force); starting the "
                             + "instance would begin with an empty database."));

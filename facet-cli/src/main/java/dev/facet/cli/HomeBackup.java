@@ -7,12 +7,18 @@ import dev.facet.store.EmbeddedDatabaseBackup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
@@ -72,15 +78,15 @@ final class HomeBackup {
         String role = InstanceHome.role(absoluteHome).map(r -> r.name().toLowerCase(java.util.Locale.ROOT))
                 .orElseThrow(() -> new SettingsError(absoluteHome + " is not a Facet home (it has no role file)."));
         Files.createDirectories(absoluteHome.resolve("data"));
-        try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(
-                absoluteHome.resolve("data").resolve("backup.lock"), java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE);
-             java.nio.channels.FileLock lock = lockFile.tryLock()) {
+        try (FileChannel lockFile = FileChannel.open(
+                absoluteHome.resolve("data").resolve("backup.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+             FileLock lock = lockFile.tryLock()) {
             if (lock == null) {
                 throw new SettingsError("Another backup of " + absoluteHome + " is running; wait for it to finish.");
             }
             return writeLocked(absoluteHome, role, database, file, progress);
-        } catch (java.nio.channels.OverlappingFileLockException e) {
+        } catch (OverlappingFileLockException e) {
             throw new SettingsError("Another backup of " + absoluteHome + " is running; wait for it to finish.");
         }
     }
@@ -213,7 +219,7 @@ final class HomeBackup {
         try (Stream<Path> children = Files.list(path)) {
             return children.findAny().isEmpty();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -221,7 +227,7 @@ final class HomeBackup {
         List<Entry> entries = new ArrayList<>();
         Files.createDirectories(into);
         try (ZipFile zip = new ZipFile(zipFile.toFile())) {
-            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+            for (ZipEntry entry : Collections.list(zip.entries())) {
                 if (entry.isDirectory()) {
                     continue;
                 }

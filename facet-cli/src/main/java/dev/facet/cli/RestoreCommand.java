@@ -7,12 +7,14 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -27,9 +29,9 @@ import picocli.CommandLine.Option;
                 + "missing; with --force, what is there is moved aside, never deleted. A restored mirror comes back "
                 + "installed, with no new approval, and catches up with its upstream.")
 final class RestoreCommand implements Callable<Integer> {
-    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_DIRECTORY =
+    private static final Set<PosixFilePermission> OWNER_DIRECTORY =
             PosixFilePermissions.fromString("rwx------");
-    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_FILE =
+    private static final Set<PosixFilePermission> OWNER_FILE =
             PosixFilePermissions.fromString("rw-------");
 
     @Option(names = "--from", required = true, description = "The backup file.")

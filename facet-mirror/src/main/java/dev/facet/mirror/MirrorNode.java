@@ -1,10 +1,12 @@
 package dev.facet.mirror;
 
+import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.git.RepositoryStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -166,19 +168,19 @@ public final class MirrorNode {
     }
 
     /** The upstream pinned at authorization, once there is one: signed answers must come from it. */
-    public java.util.Optional<UpstreamClient.Pin> pinnedUpstream() {
+    public Optional<UpstreamClient.Pin> pinnedUpstream() {
         UpstreamLink link = upstream.link();
-        return link.upstreamInstanceId() == null || link.upstreamPublicKey() == null ? java.util.Optional.empty()
-                : java.util.Optional.of(new UpstreamClient.Pin(link.upstreamInstanceId(), link.upstreamPublicKey()));
+        return link.upstreamInstanceId() == null || link.upstreamPublicKey() == null ? Optional.empty()
+                : Optional.of(new UpstreamClient.Pin(link.upstreamInstanceId(), link.upstreamPublicKey()));
     }
 
     /** An answer that the pinned upstream did not sign: another server answers at its URL. */
     public void answerNotFromPinnedUpstream(String details) {
-        guard.raise(dev.facet.core.mirror.UpstreamAlert.Kind.IDENTITY_CHANGED, upstream.link(), details);
+        guard.raise(UpstreamAlert.Kind.IDENTITY_CHANGED, upstream.link(), details);
     }
 
     /** How far the upstream's clock is ahead of this machine's (negative: behind), as its last answer showed. */
-    public java.util.Optional<Duration> upstreamClockSkew() {
+    public Optional<Duration> upstreamClockSkew() {
         return upstream.client().clockSkew();
     }
 

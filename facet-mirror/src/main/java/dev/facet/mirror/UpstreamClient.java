@@ -2,6 +2,8 @@ package dev.facet.mirror;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.identity.RequestTokens;
+import dev.facet.core.identity.TokenRejected;
 import dev.facet.core.mirror.protocol.AuthorizationRequest;
 import dev.facet.core.mirror.protocol.AuthorizationStatus;
 import dev.facet.core.mirror.protocol.CredentialCheck;
@@ -17,11 +19,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import dev.facet.core.identity.RequestTokens;
-import dev.facet.core.identity.TokenRejected;
 
 /**
  * The mirror's only way to talk to its upstream: every call is opened by the mirror, to the URL
@@ -74,8 +79,8 @@ public final class UpstreamClient {
      * How far the upstream's clock was ahead of this machine's at its last answer (negative: behind),
      * read from its {@code Date} header, so to about a second; empty before the first answer.
      */
-    public java.util.Optional<Duration> clockSkew() {
-        return java.util.Optional.ofNullable(clockSkew);
+    public Optional<Duration> clockSkew() {
+        return Optional.ofNullable(clockSkew);
     }
 
     public UpstreamIdentity identity() {
@@ -133,7 +138,7 @@ public final class UpstreamClient {
             if (requestToken != null) {
                 request.header("Authorization", "Bearer " + requestToken);
             }
-            java.time.Instant sent = java.time.Instant.now();
+            Instant sent = Instant.now();
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             noteClock(response, sent);
             if (response.statusCode() / 100 != 2) {
@@ -181,19 +186,18 @@ public final class UpstreamClient {
      * Reads the upstream's clock from its Date header. The server stamps it when the request arrives,
      * so only quick exchanges tell the time: a long-poll that waited 25 s would look like a skew.
      */
-    private void noteClock(HttpResponse<?> response, java.time.Instant sent) {
-        if (Duration.between(sent, java.time.Instant.now()).compareTo(Duration.ofSeconds(1)) > 0) {
+    private void noteClock(HttpResponse<?> response, Instant sent) {
+        if (Duration.between(sent, Instant.now()).compareTo(Duration.ofSeconds(1)) > 0) {
             return;
         }
         response.headers().firstValue("Date").ifPresent(date -> {
             try {
-                java.time.Instant upstream = java.time.ZonedDateTime.parse(date,
-                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                java.time.Instant now = java.time.Instant.now();
-                java.time.Instant middle = sent.plus(Duration.between(sent, now).dividedBy(2));
+                Instant upstream = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Instant now = Instant.now();
+                Instant middle = sent.plus(Duration.between(sent, now).dividedBy(2));
                 // The header has whole seconds: compare with this clock's time truncated the same way.
-                clockSkew = Duration.between(middle.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), upstream);
-            } catch (java.time.format.DateTimeParseException e) {
+                clockSkew = Duration.between(middle.truncatedTo(ChronoUnit.SECONDS), upstream);
+            } catch (DateTimeParseException e) {
                 // An unreadable Date header tells nothing about the clocks.
             }
         });
