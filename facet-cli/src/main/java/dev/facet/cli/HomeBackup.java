@@ -213,11 +213,8 @@ final class HomeBackup {
     }
 
     private static boolean isEmptyDirectory(Path path) {
-        if (!Files.isDirectory(path)) {
-            return false;
-        }
-        try (Stream<Path> children = Files.list(path)) {
-            return children.findAny().isEmpty();
+        try {
+            return Directories.isEmptyDirectory(path);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -56,7 +55,7 @@ final class RestoreCommand implements Callable<Integer> {
             if (InstanceControl.isRunning(target)) {
                 throw new SettingsError("A Facet instance is running on " + target + "; stop it before restoring.");
             }
-            boolean occupied = Files.exists(target) && !isEmptyDirectory(target);
+            boolean occupied = Files.exists(target) && !Directories.isEmptyDirectory(target);
             if (occupied && !force) {
                 throw new SettingsError(target + " is not empty. Restore into an empty or new directory, or pass "
                         + "--force to move what is there to " + target.getFileName() + ".before-restore-<time> first.");
@@ -164,14 +163,5 @@ final class RestoreCommand implements Callable<Integer> {
         }
         createOwnerOnlyDirectories(root, directory.getParent());
         Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_DIRECTORY));
-    }
-
-    private static boolean isEmptyDirectory(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return false;
-        }
-        try (Stream<Path> children = Files.list(directory)) {
-            return children.findAny().isEmpty();
-        }
     }
 }
