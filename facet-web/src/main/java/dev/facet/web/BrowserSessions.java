@@ -1,7 +1,6 @@
 package dev.facet.web;
 
 import dev.facet.core.access.Caller;
-import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.name.Username;
 import io.javalin.http.Context;
 import java.security.MessageDigest;
@@ -112,13 +111,11 @@ final class BrowserSessions {
         return token;
     }
 
-    /** Refuses a form whose token is missing or is not the one its browser holds. */
-    void requireCsrf(Context ctx) {
+    /** Whether a form carries the token its browser holds; each page says in its own words when it does not. */
+    boolean csrfMatches(Context ctx) {
         String cookie = ctx.cookie(csrfCookie);
         String field = ctx.formParam(CSRF_FIELD);
-        if (cookie == null || field == null || !MessageDigest.isEqual(cookie.getBytes(), field.getBytes())) {
-            throw new PermissionDenied("This form's security token is missing or stale; reload the page and send it again.");
-        }
+        return cookie != null && field != null && MessageDigest.isEqual(cookie.getBytes(), field.getBytes());
     }
 
     /**

@@ -43,9 +43,7 @@ final class MirrorPages {
         routes.get("/mirror", ctx -> page(ctx, 200, null));
         routes.get("/mirror/state.json", ctx -> ctx.json(model(ctx, null)));
         routes.post("/mirror/reconnect", ctx -> {
-            try {
-                sessions.requireCsrf(ctx);
-            } catch (RuntimeException e) {
+            if (!sessions.csrfMatches(ctx)) {
                 page(ctx, 403, "This form's security token is missing or stale, so nothing was sent; reload the page "
                         + "and press Reconnect again.");
                 return;
