@@ -20,7 +20,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from facet_nodes import (Admin, BenchError, Distribution, FacetNode, log, new_password, pack_summary,  # noqa: E402
-                         start_mirror, stop_group, wait_synchronized)
+                         interrupted, start_mirror, stop_group, wait_synchronized)
 
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(BENCH)
@@ -675,10 +675,6 @@ def parse_args():
         ap.error("--facet-url benchmarks an already-running Facet: it does not go with --mirror or --primary")
     a.mode = "external" if a.facet_url else (a.mode or "mirror")
     return a
-
-
-def interrupted(*_):
-    raise KeyboardInterrupt()
 
 
 def main():

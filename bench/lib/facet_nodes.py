@@ -34,6 +34,11 @@ class BenchError(Exception):
     pass
 
 
+def interrupted(*_):
+    """SIGTERM handler: stop the run as Ctrl-C does, so the nodes are stopped and the report kept."""
+    raise KeyboardInterrupt()
+
+
 def stop_group(proc, name, timeout=20):
     """Stops a server this harness started (its own process group, created at start)."""
     if proc is None or proc.poll() is not None:

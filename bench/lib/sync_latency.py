@@ -19,7 +19,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from facet_nodes import (Admin, BenchError, Distribution, FacetNode, log, new_password, scrape_metrics,  # noqa: E402
-                         start_mirror, wait_synchronized)
+                         interrupted, start_mirror, wait_synchronized)
 from clone_vs_native import CLIENT_ENV, GIT, WORK, machine_info, run  # noqa: E402
 
 TARGETS = (("p50", 50.0), ("p99", 250.0))  # ms, on loopback (from the issue)
@@ -125,10 +125,6 @@ def parse_args():
     if a.pushes < 1:
         ap.error("--pushes must be at least 1")
     return a
-
-
-def interrupted(*_):
-    raise KeyboardInterrupt()
 
 
 def main():
