@@ -61,12 +61,13 @@ final class MirroringRoutes {
                 ctx.json(registry.requestStatus(verify(ctx, registry::publicKeyOf), ctx.pathParam("id"))));
         routes.get(API + "/events", ctx -> {
             String mirrorId = verify(ctx, registry::publicKeyOf);
-            long after = longParam(ctx, "after", 0);
-            long wait = Math.min(MAX_WAIT_SECONDS, longParam(ctx, "waitSeconds", 0));
+            long after = QueryParameters.wholeNumber(ctx, "after", 0, 0, Long.MAX_VALUE);
+            long wait = Math.min(MAX_WAIT_SECONDS, QueryParameters.wholeNumber(ctx, "waitSeconds", 0, 0, Long.MAX_VALUE));
             ctx.future(() -> registry.events(mirrorId, after, Duration.ofSeconds(wait)).thenAccept(ctx::json));
         });
         routes.get(API + "/repo-hashes", ctx -> ctx.json(registry.repositoryStates(verify(ctx, registry::publicKeyOf),
-                (int) longParam(ctx, "start", 0), (int) Math.min(Page.MAX_LIMIT, Math.max(1, longParam(ctx, "limit", 500))))));
+                PrimaryRoutes.start(ctx), (int) Math.min(Page.MAX_LIMIT,
+                        Math.max(1, QueryParameters.wholeNumber(ctx, "limit", 500, 0, Long.MAX_VALUE))))));
         routes.post(API + "/heartbeat", ctx -> {
             String mirrorId = verify(ctx, registry::publicKeyOf);
             ctx.json(registry.heartbeat(mirrorId, PrimaryRoutes.body(json, ctx, Heartbeat.class)));
@@ -140,21 +141,5 @@ final class MirroringRoutes {
         } catch (IllegalArgumentException e) {
             throw new InvalidInput("state", "Unknown state '" + raw + "'; use PENDING, ACCEPTED or REJECTED.");
         }
-    }
-
-    private static long longParam(Context ctx, String name, long fallback) {
-        String raw = ctx.queryParam(name);
-        if (raw == null || raw.isEmpty()) {
-            return fallback;
-        }
-        try {
-            long value = Long.parseLong(raw);
-            if (value >= 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidInput(name, "'" + name + "' must be a whole number of at least 0.");
     }
 }

@@ -176,26 +176,11 @@ final class PrimaryRoutes {
     }
 
     static int start(Context ctx) {
-        return intParam(ctx, "start", 0, 0, Integer.MAX_VALUE);
+        return (int) QueryParameters.wholeNumber(ctx, "start", 0, 0, Integer.MAX_VALUE);
     }
 
     static int limit(Context ctx) {
-        return intParam(ctx, "limit", Page.DEFAULT_LIMIT, 1, Page.MAX_LIMIT);
+        return (int) QueryParameters.wholeNumber(ctx, "limit", Page.DEFAULT_LIMIT, 1, Page.MAX_LIMIT);
     }
 
-    private static int intParam(Context ctx, String name, int fallback, int min, int max) {
-        String raw = ctx.queryParam(name);
-        if (raw == null || raw.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(raw);
-            if (value < min || value > max) {
-                throw new NumberFormatException();
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new InvalidInput(name, "'" + name + "' must be a whole number from " + min + " to " + max + ".");
-        }
-    }
 }
