@@ -9,7 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -31,15 +33,11 @@ public final class RepositorySnapshot {
     /** A gc that keeps writing packs faster than they are linked is waited out this many listings at most. */
     private static final int LISTINGS = 20;
 
-    /** What the copy holds. */
-    public record Outcome(int refs, long bytes) {
-    }
-
     private RepositorySnapshot() {
     }
 
     /** Copies {@code gitDir} to {@code target} (replaced when it exists), hard-linking object files where the disk allows. */
-    public static Outcome take(Path gitDir, Path target) throws IOException {
+    public static void take(Path gitDir, Path target) throws IOException {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Directories.deleteTree(target);
             Files.createDirectories(target.resolve("objects"));
@@ -52,13 +50,13 @@ public final class RepositorySnapshot {
                         : headRef != null && headRef.getObjectId() != null ? headRef.getObjectId().name()
                         : "ref: " + Constants.R_HEADS + Constants.MASTER;
             }
-            long bytes = linkObjects(gitDir.resolve("objects"), target.resolve("objects"));
+            linkObjects(gitDir.resolve("objects"), target.resolve("objects"));
             Files.copy(gitDir.resolve("config"), target.resolve("config"));
             Files.writeString(target.resolve("HEAD"), head + "\n", StandardCharsets.UTF_8);
             Files.createDirectories(target.resolve("refs"));
             Files.writeString(target.resolve("packed-refs"), packedRefs(refs), StandardCharsets.UTF_8);
             if (holdsEveryNamedObject(target, refs)) {
-                return new Outcome(refs.size(), bytes);
+                return;
             }
         }
         Directories.deleteTree(target);
@@ -66,9 +64,8 @@ public final class RepositorySnapshot {
                 + ATTEMPTS + " attempts); is a gc running in a loop?");
     }
 
-    private static long linkObjects(Path from, Path to) throws IOException {
-        long bytes = 0;
-        java.util.Set<Path> linked = new java.util.HashSet<>();
+    private static void linkObjects(Path from, Path to) throws IOException {
+        Set<Path> linked = new HashSet<>();
         for (int listing = 0; listing < LISTINGS; listing++) {
             List<Path> fresh;
             try (Stream<Path> walk = Files.walk(from)) {
@@ -83,21 +80,23 @@ public final class RepositorySnapshot {
                 Path copy = to.resolve(from.relativize(file).toString());
                 Files.createDirectories(copy.getParent());
                 try {
-                    try {
-                        Files.createLink(copy, file);
-                    } catch (UnsupportedOperationException | FileSystemException e) {
-                        if (e instanceof NoSuchFileException) {
-                            throw (NoSuchFileException) e;
-                        }
-                        Files.copy(file, copy);
-                    }
-                    bytes += Files.size(copy);
+                    linkOrCopy(file, copy);
                 } catch (NoSuchFileException vanished) {
                     // A gc replaced it meanwhile; its objects are in the pack the next listing finds.
                 }
             }
         }
-        return bytes;
+    }
+
+    /** A hard link where the file system has them (instant, and safe: object files never change), else a copy. */
+    private static void linkOrCopy(Path file, Path copy) throws IOException {
+        try {
+            Files.createLink(copy, file);
+        } catch (NoSuchFileException vanished) {
+            throw vanished;
+        } catch (UnsupportedOperationException | FileSystemException noLinks) {
+            Files.copy(file, copy);
+        }
     }
 
     /** Pack and loose object files; not the temporary files of a pack being written, nor locks or keep markers. */

@@ -44,7 +44,6 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
      *                (zero: nobody does)
      */
     public record Policy(Duration cache, Duration offline) {
-        public static final Policy DEFAULT = new Policy(Duration.ofSeconds(30), Duration.ofMinutes(15));
     }
 
     private final UpstreamSession upstream;
