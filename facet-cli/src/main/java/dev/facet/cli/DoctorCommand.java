@@ -11,7 +11,6 @@ import dev.facet.mirror.UpstreamClient;
 import dev.facet.primary.PrimaryDoctor;
 import dev.facet.store.DatabaseSettings;
 import dev.facet.store.DatabaseUnavailable;
-import dev.facet.store.EmbeddedDatabaseBackup;
 import dev.facet.store.JdbcStore;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -126,19 +125,15 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     /** The embedded database's file, which opening would create empty when it is gone: the doctor only looks. */
-    private static Optional<Finding> missingDatabase(Path home, DatabaseSettings database) {
-        Path file = home.resolve("data").resolve("db").resolve("facet.mv.db");
-        if (EmbeddedDatabaseBackup.supports(database) && !Files.exists(file)) {
-            return Optional.of(new Finding("The database file " + file + " is missing.",
-                    "Restore the home from a backup (facet restore --from <file> --home <home> --force); starting the "
-                            + "instance would begin with an empty database."));
-        }
-        return Optional.empty();
+    private static Optional<Finding> missingDatabase(DatabaseSettings database) {
+        return database.embeddedFile().filter(file -> !Files.exists(file)).map(file -> new Finding(
+                "The database file " + file + " is missing.", "Restore the home from a backup (facet restore --from "
+                + "<file> --home <home> --force); starting the instance would begin with an empty database."));
     }
 
     private static List<Finding> examineStoppedPrimary(Path home) {
         PrimarySettings settings = PrimarySettings.load(home, Map.of(), System.getenv());
-        Optional<Finding> missing = missingDatabase(home, settings.database());
+        Optional<Finding> missing = missingDatabase(settings.database());
         if (missing.isPresent()) {
             return List.of(missing.get());
         }
@@ -163,7 +158,7 @@ final class DoctorCommand implements Callable<Integer> {
             return List.of(new Finding("The database directory " + home.resolve("data").resolve("db") + " is missing.",
                     "Restore the home from a backup (facet restore --from <file> --home <home> --force)."));
         }
-        Optional<Finding> missing = missingDatabase(home, StoppedMirrorHome.database(home));
+        Optional<Finding> missing = missingDatabase(StoppedMirrorHome.database(home));
         if (missing.isPresent()) {
             return List.of(missing.get());
         }

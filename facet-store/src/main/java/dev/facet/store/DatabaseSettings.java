@@ -2,9 +2,12 @@ package dev.facet.store;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /** Where an instance's database is and how to sign in to it. */
 public record DatabaseSettings(String url, String user, String password) {
+    private static final String H2_FILE = "jdbc:h2:file:";
+
     public DatabaseSettings {
         Objects.requireNonNull(url, "url");
         user = user == null ? "" : user;
@@ -13,8 +16,18 @@ public record DatabaseSettings(String url, String user, String password) {
 
     /** The embedded default: an H2 file database in {@code directory}. */
     public static DatabaseSettings embeddedH2(Path directory) {
-        return new DatabaseSettings("jdbc:h2:file:" + directory.toAbsolutePath().resolve("facet")
+        return new DatabaseSettings(H2_FILE + directory.toAbsolutePath().resolve("facet")
                 + ";DB_CLOSE_ON_EXIT=FALSE", "facet", "");
+    }
+
+    /** The file an embedded H2 database keeps its data in; empty for a database server. */
+    public Optional<Path> embeddedFile() {
+        if (!url.startsWith(H2_FILE)) {
+            return Optional.empty();
+        }
+        String base = url.substring(H2_FILE.length());
+        int options = base.indexOf(';');
+        return Optional.of(Path.of((options < 0 ? base : base.substring(0, options)) + ".mv.db"));
     }
 
     public boolean isPostgresql() {

@@ -20,7 +20,7 @@ public final class EmbeddedDatabaseBackup {
     }
 
     public static boolean supports(DatabaseSettings settings) {
-        return settings.url().startsWith("jdbc:h2:file:");
+        return settings.embeddedFile().isPresent();
     }
 
     /** Writes a zip of the database files to {@code target}; H2's restore reads it back (file names as in the database directory). */
