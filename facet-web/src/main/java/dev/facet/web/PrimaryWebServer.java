@@ -3,9 +3,9 @@ package dev.facet.web;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Authenticator;
 import dev.facet.core.access.Caller;
+import dev.facet.core.access.TokenScope;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.AuthorizedRepositoryResolver;
@@ -34,7 +34,7 @@ public final class PrimaryWebServer {
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
         git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
-        git.setReceivePackFactory(new HostedReceivePackFactory(repositories, refChangeListener, metrics));
+        git.setReceivePackFactory(new HostedReceivePackFactory(repositories, permissions, refChangeListener, metrics));
 
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
@@ -44,7 +44,7 @@ public final class PrimaryWebServer {
                 json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, requestTokens, json, identity);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
-                name -> users.user(name).map(user -> Caller.user(user.id(), user.name(), user.role(), AccessLevel.ADMIN))));
+                name -> users.user(name).map(user -> Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD))));
         PrimaryPages pages = new PrimaryPages(users, mirrors, access, java.time.Clock.systemUTC(), json);
         ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl);
         UserPages userPages = new UserPages(users, permissions, projects, access);
