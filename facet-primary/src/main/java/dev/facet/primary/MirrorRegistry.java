@@ -9,6 +9,7 @@ import dev.facet.core.error.Conflict;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
+import dev.facet.core.error.TooManyAttempts;
 import dev.facet.core.event.EventChain;
 import dev.facet.core.event.EventType;
 import dev.facet.core.mirror.AuditAction;
@@ -257,42 +258,76 @@ public final class MirrorRegistry {
                 repositories.exists(repository.id()) ? repositories.refsHash(repository.id()).value() : null);
     }
 
-    /** Checks a mirror's client's credentials and answers what they may do with one repository. */
+    /**
+     * Checks a mirror's client's credentials and answers what they may do with one repository the mirror
+     * carries (any other is NOT_FOUND, without a look at the credentials), or, without a repository, who
+     * they are. Throttled like every credential check, by the client's address the mirror passes along.
+     */
     public CredentialVerdict checkCredentials(String mirrorId, CredentialCheck check) {
         store.useTransaction(tx -> requireRegistered(tx, mirrorId));
+        Caller mirror = Caller.mirror(mirrorId);
+        RepositoryRecord asked = null;
+        if (check.project() != null) {
+            // A mirror's credentials answer only for what it carries, before any password is looked at:
+            // about anything else the primary is no oracle.
+            asked = carried(mirror, check.project(), check.slug()).orElse(null);
+            if (asked == null) {
+                return notFound(null, check.project(), check.slug());
+            }
+        }
+        // The client's address as the mirror saw it, kept apart from addresses seen here: a mirror can slow
+        // down only the clients it serves.
+        String clientAddress = "mirror " + mirrorId + " client "
+                + (check.clientAddress() == null ? "unknown" : check.clientAddress());
         Caller caller;
         try {
             if (check.bearerToken() != null) {
-                caller = users.authenticateToken(check.bearerToken());
+                caller = users.authenticateToken(check.bearerToken(), clientAddress);
             } else if (check.username() != null) {
-                caller = users.authenticate(check.username(), check.secret());
+                caller = users.authenticate(check.username(), check.secret(), clientAddress);
             } else {
                 caller = Caller.ANONYMOUS;
             }
+        } catch (TooManyAttempts e) {
+            return new CredentialVerdict(CredentialVerdict.THROTTLED, null, AccessLevel.NONE.name(), e.getMessage(),
+                    false, e.retryAfterSeconds());
         } catch (AuthenticationRequired e) {
-            return new CredentialVerdict("BAD_CREDENTIALS", null, AccessLevel.NONE.name(), e.getMessage(), false);
+            return new CredentialVerdict(CredentialVerdict.BAD_CREDENTIALS, null, AccessLevel.NONE.name(),
+                    e.getMessage(), false, null);
         }
-        if (check.project() == null) {
-            return new CredentialVerdict(caller.isUser() ? "OK" : "BAD_CREDENTIALS",
-                    caller.isUser() ? caller.name().value() : null, AccessLevel.NONE.name(), null, caller.isAdmin());
+        if (asked == null) {
+            return new CredentialVerdict(caller.isUser() ? CredentialVerdict.OK : CredentialVerdict.BAD_CREDENTIALS,
+                    caller.isUser() ? caller.name().value() : null, AccessLevel.NONE.name(), null, caller.isAdmin(),
+                    null);
         }
-        ProjectKey project = ProjectKey.of(check.project());
-        RepositorySlug slug = RepositorySlug.of(check.slug());
+        RepositoryRecord repository = asked;
         Caller who = caller;
-        return store.inTransaction(tx -> tx.repositories().find(project, slug)
-                .map(repository -> {
-                    AccessLevel level = AccessRules.onRepository(tx, who, repository);
-                    return level.allows(AccessLevel.READ)
-                            ? new CredentialVerdict("OK", who.isUser() ? who.name().value() : null, level.name(), null,
-                                    who.isAdmin())
-                            : notFound(who, project, slug);
-                })
-                .orElseGet(() -> notFound(who, project, slug)));
+        AccessLevel level = store.inTransaction(tx -> AccessRules.onRepository(tx, who, repository));
+        return level.allows(AccessLevel.READ)
+                ? new CredentialVerdict(CredentialVerdict.OK, who.isUser() ? who.name().value() : null, level.name(),
+                        null, who.isAdmin(), null)
+                : notFound(who, check.project(), check.slug());
     }
 
-    private static CredentialVerdict notFound(Caller caller, ProjectKey project, RepositorySlug slug) {
-        return new CredentialVerdict("NOT_FOUND", caller.isUser() ? caller.name().value() : null,
-                AccessLevel.NONE.name(), "Repository " + project + "/" + slug + " does not exist.", caller.isAdmin());
+    /** The repository, when it exists and the mirror carries it. */
+    private Optional<RepositoryRecord> carried(Caller mirror, String project, String slug) {
+        ProjectKey key;
+        RepositorySlug repositorySlug;
+        try {
+            key = ProjectKey.of(project);
+            repositorySlug = RepositorySlug.of(slug);
+        } catch (InvalidInput e) {
+            return Optional.empty();
+        }
+        return store.inTransaction(tx -> tx.repositories().find(key, repositorySlug)
+                .filter(repository -> AccessRules.onRepository(tx, mirror, repository).allows(AccessLevel.READ)));
+    }
+
+    private static CredentialVerdict notFound(Caller caller, String project, String slug) {
+        boolean user = caller != null && caller.isUser();
+        return new CredentialVerdict(CredentialVerdict.NOT_FOUND, user ? caller.name().value() : null,
+                AccessLevel.NONE.name(), "Repository " + project + "/" + slug + " does not exist.",
+                user && caller.isAdmin(), null);
     }
 
     /** A bearer token for the mirror's Git fetches, valid for a few minutes. */

@@ -10,6 +10,7 @@ import dev.facet.core.error.FacetException;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
+import dev.facet.core.error.TooManyAttempts;
 import dev.facet.core.error.Unavailable;
 import dev.facet.core.identity.TokenRejected;
 import io.javalin.config.RoutesConfig;
@@ -40,13 +41,17 @@ final class ErrorMapping {
             return 409;
         } else if (failure instanceof Unavailable) {
             return 503;
+        } else if (failure instanceof TooManyAttempts) {
+            return 429;
         }
         return 400;
     }
 
     static void register(RoutesConfig routes) {
         routes.exception(FacetException.class, (e, ctx) -> {
-            if (e instanceof TokenRejected) {
+            if (e instanceof TooManyAttempts wait) {
+                ctx.header("Retry-After", Long.toString(wait.retryAfterSeconds()));
+            } else if (e instanceof TokenRejected) {
                 ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             } else if (e instanceof AuthenticationRequired) {
                 ctx.header("WWW-Authenticate", CHALLENGE);

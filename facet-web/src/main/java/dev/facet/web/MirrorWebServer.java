@@ -118,12 +118,12 @@ public final class MirrorWebServer {
         });
         new MirrorPages(node, actor -> reconnect(node, actor), https).register(routes);
         routes.post(API + "/upstreamServer/accept-upstream", ctx -> {
-            String admin = node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"));
+            String admin = node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"), ctx.ip());
             node.acceptUpstream(admin + " (REST)");
             ctx.json(UpstreamServerJson.of(status.link(), node.guard().open()));
         });
         routes.get(API + "/audit", ctx -> {
-            node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"));
+            node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"), ctx.ip());
             ctx.json(node.audit(intParam(ctx, "start", 0), Math.min(1000, Math.max(1, intParam(ctx, "limit", 25))))
                     .stream().map(MirroringJson.AuditJson::of).toList());
         });

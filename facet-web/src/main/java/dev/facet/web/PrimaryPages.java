@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.access.Caller;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.FacetException;
+import dev.facet.core.error.TooManyAttempts;
 import dev.facet.core.mirror.MirrorRequest;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.mirror.MirrorServer;
@@ -143,15 +144,14 @@ final class PrimaryPages {
             login(ctx, 400, username, next, "Sign in with your password: access tokens are for Git and the REST API.");
             return;
         }
-        Optional<java.time.Duration> locked = sessions.attempt(username);
-        if (locked.isPresent()) {
-            login(ctx, 429, username, next, "Too many wrong passwords for " + username + "; try again in "
-                    + Math.max(1, locked.get().toSeconds()) + " s.");
-            return;
-        }
         Caller caller;
         try {
-            caller = users.authenticate(username, password);
+            caller = users.authenticate(username, password, ctx.ip());
+        } catch (TooManyAttempts e) {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            login(ctx, 429, username, next, "Too many wrong passwords for " + username + "; try again in "
+                    + e.retryAfterSeconds() + " s.");
+            return;
         } catch (AuthenticationRequired e) {
             login(ctx, 401, username, next, "Wrong username or password.");
             return;
