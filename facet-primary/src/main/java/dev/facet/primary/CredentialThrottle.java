@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,9 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * from anywhere. Past a few free failures each further failure opens a back-off window that
  * doubles (capped); while a window is open the attempt is answered "try again later" before the
  * password is even looked at, so guessing gains nothing by hurrying. Nobody is locked out for
- * good: a window is short, a client that waits it out is heard again, and the account-wide count
- * never holds back an address that signed in to that account lately, so a guesser elsewhere cannot
- * shut its owner out. Counts are forgotten after a quiet spell, and kept in memory only.
+ * good: a window is short, a client that waits it out is heard again, and an address that signed
+ * in to an account lately is held back only by its own failures for that account, so neither a
+ * guesser elsewhere nor one behind the same address (a shared proxy) shuts the owner out. Counts
+ * are forgotten after a quiet spell, and kept in memory only.
  */
 final class CredentialThrottle {
     /** How each count turns into back-off. */
@@ -128,13 +130,15 @@ final class CredentialThrottle {
         });
     }
 
-    private java.util.List<String> keys(String account, String address, Instant now) {
+    private List<String> keys(String account, String address, Instant now) {
         if (account == null) {
-            return java.util.List.of(addressKey(address));
+            return List.of(addressKey(address));
         }
+        // Where the owner signed in lately, only the owner's own count from there holds: guesses at this account
+        // from elsewhere, or at other accounts from here (a proxy many users share), do not shut the owner out.
         return isKnown(account, address, now)
-                ? java.util.List.of(accountFromAddress(account, address), addressKey(address))
-                : java.util.List.of(accountFromAddress(account, address), addressKey(address), accountKey(account));
+                ? List.of(accountFromAddress(account, address))
+                : List.of(accountFromAddress(account, address), addressKey(address), accountKey(account));
     }
 
     private boolean isKnown(String account, String address, Instant now) {

@@ -100,6 +100,17 @@ class CredentialThrottleTest {
     }
 
     @Test
+    void guessesAtOtherAccountsFromASharedAddressDoNotHoldBackAnOwnerWhoSignedInFromThere() {
+        throttle.succeeded("dave", "10.0.0.1");
+        for (int i = 0; i < CredentialThrottle.ADDRESS.freeFailures(); i++) {
+            fail("user" + i, "10.0.0.1", 1);
+        }
+
+        assertThatThrownBy(() -> throttle.beforeAttempt("someone-new", "10.0.0.1")).isInstanceOf(TooManyAttempts.class);
+        assertThatCode(() -> throttle.beforeAttempt("dave", "10.0.0.1")).doesNotThrowAnyException();
+    }
+
+    @Test
     void aSuccessClearsTheClientsOwnCountAndAQuietSpellForgetsTheRest() {
         fail("dave", "10.0.0.1", 4);
         throttle.succeeded("dave", "10.0.0.1");
