@@ -67,6 +67,8 @@ class AdminPagesTest {
             assertThat(git.lsRemote(work, primary.gitUrl("carol", "carol-secret-1", "DOC", "guide")))
                     .anyMatch(line -> line.endsWith("refs/heads/main"));
 
+            assertThat(browser.find("#token\\.user").getAttribute("value")).isEqualTo("admin");
+            browser.find("#token\\.user").clear();
             browser.find("#token\\.user").sendKeys("carol");
             browser.find("#token\\.name").sendKeys("ci");
             browser.find("#token button").click();
