@@ -65,6 +65,23 @@ class PasswordGuessingTest {
     }
 
     @Test
+    void guessingOverGitOnThePrimaryIsThrottledLikeRest() {
+        primary.createUser("hal", "hal-secret-1");
+        primary.createProject("GIT");
+        primary.createRepository("GIT", "private", false);
+        GitClient git = new GitClient(work.resolve("git-home"));
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            assertThat(git.run(work, "ls-remote", primary.gitUrl("hal", "guess-" + attempt, "GIT", "private")).stderr())
+                    .contains("Authentication failed");
+        }
+
+        GitClient.Result rightButTooSoon = git.run(work, "ls-remote", primary.gitUrl("hal", "hal-secret-1", "GIT", "private"));
+
+        assertThat(rightButTooSoon.exitCode()).isNotZero();
+        assertThat(rightButTooSoon.stderr()).contains("429");
+    }
+
+    @Test
     void anUnknownUserNameTakesAsLongAsAKnownOne() {
         primary.createUser("frank", "frank-secret-1");
         List<Long> known = new ArrayList<>();
