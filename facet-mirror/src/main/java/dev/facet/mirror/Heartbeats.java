@@ -46,10 +46,15 @@ public final class Heartbeats {
         }
     }
 
-    /** Sends one heartbeat now. */
+    /**
+     * Sends one heartbeat now. A mirror that was ever authorized keeps beating while it is removed,
+     * and while a reconnect request of its waits or was rejected, so that a Restore on the primary
+     * reaches it whatever it asked for meanwhile.
+     */
     public void beat() {
         UpstreamLink link = upstream.link();
-        if (link.state() != UpstreamState.INSTALLED && link.state() != UpstreamState.REMOVED) {
+        boolean everAuthorized = link.upstreamPublicKey() != null;
+        if (link.state() != UpstreamState.INSTALLED && !(everAuthorized && link.state() != UpstreamState.UNCONFIGURED)) {
             return;
         }
         try {
@@ -60,15 +65,17 @@ public final class Heartbeats {
             if ("REMOVED".equals(answer.registration()) && link.state() == UpstreamState.INSTALLED) {
                 removed(link, "removed by an administrator of " + link.upstreamUrl() + "; restorable until "
                         + (answer.purgeAfter() == null ? "?" : Instant.ofEpochMilli(answer.purgeAfter())));
-            } else if ("INSTALLED".equals(answer.registration()) && link.state() == UpstreamState.REMOVED) {
+            } else if ("INSTALLED".equals(answer.registration()) && link.state() != UpstreamState.INSTALLED) {
                 upstream.transition(UpstreamSession.withState(link, UpstreamState.INSTALLED), "facet",
-                        AuditAction.RESTORE, "restored on " + link.upstreamUrl());
+                        AuditAction.RESTORE, "restored on " + link.upstreamUrl() + " (was " + link.state() + ")");
                 log.info("This mirror was restored on {}; synchronizing what changed meanwhile", link.upstreamUrl());
                 onRestored.run();
             }
         } catch (UpstreamUnavailable e) {
             if (e.status() == 404 && link.state() == UpstreamState.INSTALLED) {
                 removed(link, "no longer registered on " + link.upstreamUrl());
+            } else if (e.status() == 404) {
+                log.debug("heartbeat to {}: this mirror is not registered there", upstream.client().upstreamUrl());
             } else {
                 log.warn("heartbeat to {} failed: {}", upstream.client().upstreamUrl(), e.getMessage());
             }

@@ -101,7 +101,7 @@ public final class PageModels {
      * @param primaryLink the page on the primary where an admin decides this mirror's pending request, or null
      * @param canReconnect whether the Reconnect button is shown (removed, rejected, or asked for with {@code ?reconnect=1})
      */
-    public record MirrorPage(Frame frame, State state, String upstreamUrl, String primaryLink, boolean canReconnect,
+    public record MirrorPage(Frame frame, String mirrorId, String keyFingerprint, State state, String upstreamUrl, String primaryLink, boolean canReconnect,
                              State sync, int total, int inSync, int behind, String worstLags, List<Alert> alerts,
                              String message) {
     }
