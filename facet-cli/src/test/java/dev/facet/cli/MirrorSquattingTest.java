@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.mirror.UpstreamUnavailable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,29 +73,30 @@ class MirrorSquattingTest {
         try (TestPrimary primary = TestPrimary.start(work.resolve("primary"));
              TestMirror mirror = TestMirror.startAuthorized(work.resolve("mirror"), primary)) {
             String mirrorId = mirror.instance.instanceId();
-            String key = keyFingerprintOf(primary, mirror);
+            String ownKey = InstanceIdentity.loadOrCreate(mirror.home.resolve("keys")).publicKey().fingerprint();
             TestPrimary.expect(200, primary.admin.delete(serverPath(mirror)));
             await().atMost(Duration.ofSeconds(15)).until(() -> "REMOVED".equals(mirror.upstreamState()));
 
             ForeignServer squatter = ForeignServer.claiming(mirrorId, work.resolve("squatter-keys"), primary);
+            String squattersRequest = null;
             try {
-                squatter.requestAuthorization("edge-mirror", mirror.baseUrl());
-            } catch (UpstreamUnavailable expected) {
-                // refused: what matters is what the real mirror is shown next
+                squattersRequest = squatter.requestAuthorization("edge-mirror", mirror.baseUrl()).requestId();
+            } catch (UpstreamUnavailable refused) {
+                // what matters is where the real mirror's link leads next
             }
             mirror.reconnectAsPrimaryAdmin();
             await().atMost(Duration.ofSeconds(15)).until(() -> "PENDING".equals(mirror.upstreamState()));
 
             String linked = mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("requestId")
                     .asText();
-            JsonNode request = primary.admin.get(REQUESTS + "/" + linked).json();
-            assertThat(request.path("keyFingerprint").asText()).isEqualTo(key);
+            assertThat(linked).as("the mirror's link must lead to its own request").isNotEqualTo(squattersRequest);
+            assertThat(primary.admin.get(REQUESTS + "/" + linked).json().path("keyFingerprint").asText())
+                    .isEqualTo(ownKey);
             assertThat(pendingRequests(primary)).hasSize(1);
             assertThat(pendingRequests(primary).get(0).path("id").asText()).isEqualTo(linked);
 
             String page = mirror.anonymous.get("/mirror").body();
-            assertThat(page).contains("/admin/mirrors?request=" + linked).contains(mirrorId)
-                    .contains(shortForm(key));
+            assertThat(page).contains("/admin/mirrors?request=" + linked).contains(mirrorId).contains(shortForm(ownKey));
         }
     }
 
