@@ -99,7 +99,7 @@ public final class MirrorAdmission {
         Instant windowStart = now.minus(WINDOW);
         synchronized (recentByAddress) {
             if (recentByAddress.size() >= MAX_TRACKED_ADDRESSES) {
-                recentByAddress.values().removeIf(times -> times.peekLast().isBefore(windowStart));
+                recentByAddress.values().removeIf(times -> times.isEmpty() || times.peekLast().isBefore(windowStart));
             }
             Deque<Instant> times = recentByAddress.computeIfAbsent(sourceAddress, address -> new ArrayDeque<>());
             while (!times.isEmpty() && !times.peekFirst().isAfter(windowStart)) {
