@@ -53,8 +53,7 @@ public final class Heartbeats {
      */
     public void beat() {
         UpstreamLink link = upstream.link();
-        boolean everAuthorized = link.upstreamPublicKey() != null;
-        if (link.state() != UpstreamState.INSTALLED && !(everAuthorized && link.state() != UpstreamState.UNCONFIGURED)) {
+        if (!mayBeRegistered(link)) {
             return;
         }
         try {
@@ -84,9 +83,19 @@ public final class Heartbeats {
         }
     }
 
+    /**
+     * Whether the upstream may hold a registration of this mirror: it is installed, or it was
+     * once (it pinned the upstream's key) and is removed, reconnecting or rejected since.
+     */
+    private static boolean mayBeRegistered(UpstreamLink link) {
+        return link.state() == UpstreamState.INSTALLED
+                || link.upstreamPublicKey() != null && link.state() != UpstreamState.UNCONFIGURED;
+    }
+
     private void removed(UpstreamLink link, String why) {
         upstream.transition(UpstreamSession.withState(link, UpstreamState.REMOVED), "facet", AuditAction.REMOVED, why);
         log.warn("This mirror was {}. It stops syncing and keeps its data; restore it on the primary or reconnect "
-                + "it (POST /rest/mirroring/latest/upstreamServer/reconnect).", why);
+                + "it as an administrator of the primary (Reconnect on /mirror, or POST "
+                + "/rest/mirroring/latest/upstreamServer/reconnect).", why);
     }
 }
