@@ -6,12 +6,20 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.facet.core.identity.InstanceIdentity;
+import dev.facet.core.mirror.MirrorRequest;
+import dev.facet.core.mirror.MirrorType;
+import dev.facet.core.mirror.RequestState;
+import dev.facet.store.JdbcStore;
 import dev.facet.mirror.UpstreamUnavailable;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 
 /**
  * A mirror cannot be taken over by squatting its id: a request under a known mirror id signed by
@@ -65,6 +73,51 @@ class MirrorSquattingTest {
             UpstreamUnavailable fetch = catchThrowableOfType(UpstreamUnavailable.class, squatter::fetchToken);
             assertThat(fetch).as("another key must not get fetch tokens").isNotNull();
             assertThat(fetch.status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aRequestWithAnotherKeyFiledBeforeIdsWereBoundToKeysCannotBeAccepted() throws IOException {
+        Path home = work.resolve("primary");
+        String mirrorId;
+        String registeredKey;
+        TestPrimary primary = TestPrimary.start(home);
+        try (TestMirror mirror = TestMirror.startAuthorized(work.resolve("mirror"), primary)) {
+            mirrorId = mirror.instance.instanceId();
+            registeredKey = keyFingerprintOf(primary, mirror);
+        } finally {
+            primary.close();
+        }
+        // Such a request is refused now; an older primary may have recorded one, so put it in its database.
+        InstanceIdentity squatter = InstanceIdentity.generate(new SecureRandom());
+        try (JdbcStore store = JdbcStore.open(PrimarySettings.load(home, Map.of(), Map.of()).database())) {
+            store.useTransaction(tx -> tx.mirrorRequests().create(new MirrorRequest("legacy-squat", mirrorId,
+                    "edge-mirror", "http://squatter.example:7990", squatter.publicKeyJwk(), MirrorType.SINGLE,
+                    RequestState.PENDING, Instant.now(), null, null, "192.0.2.9")));
+        }
+
+        try (TestPrimary again = TestPrimary.start(home)) {
+            RestClient.Response accepted = again.admin.post(REQUESTS + "/legacy-squat/accept", null);
+
+            assertThat(accepted.status()).isEqualTo(409);
+            assertThat(accepted.firstError()).contains(registeredKey).contains(squatter.publicKey().fingerprint());
+            assertThat(again.admin.get("/rest/mirroring/latest/mirrorServers/" + mirrorId).json()
+                    .path("keyFingerprint").asText()).isEqualTo(registeredKey);
+            assertThat(again.admin.get(REQUESTS + "/legacy-squat").json().path("state").asText()).isEqualTo("PENDING");
+
+            try (Browser browser = new Browser(work.resolve("browser"))) {
+                browser.open(again.baseUrl() + "/admin/mirrors");
+                browser.signIn("admin", TestPrimary.ADMIN_PASSWORD);
+                browser.awaitText("h1", "Mirrors");
+                String row = "tr[data-request-id='legacy-squat']";
+                assertThat(browser.text(row + " [data-field=mirrorId]")).isEqualTo(mirrorId);
+                assertThat(browser.text(row + " [data-field=key]")).isEqualTo(shortForm(squatter.publicKey().fingerprint()));
+                assertThat(browser.text(row + " .key-differs")).contains(shortForm(registeredKey));
+                assertThat(browser.driver.findElements(By.cssSelector(row + " button.authorize"))).isEmpty();
+                assertThat(browser.text("tr[data-mirror-id='" + mirrorId + "'] [data-field=key]"))
+                        .isEqualTo(shortForm(registeredKey));
+            }
+            TestPrimary.expect(200, again.admin.post(REQUESTS + "/legacy-squat/reject", null));
         }
     }
 
