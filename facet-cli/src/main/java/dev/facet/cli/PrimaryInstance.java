@@ -101,8 +101,7 @@ public final class PrimaryInstance implements AutoCloseable {
             MirrorAdmission admission = new MirrorAdmission(store, clock, identity.id(), identity.publicKeyJwk(),
                     () -> web.get().baseUrl(), settings.mirrorRequestLimits());
             MirrorRegistry mirrors = new MirrorRegistry(store, repositories, users, signal, clock, random, identity.id(),
-                    identity.publicKeyJwk(), () -> web.get().baseUrl(), eventReaders, settings.mirrorRemovalGrace(),
-                    admission);
+                    eventReaders, settings.mirrorRemovalGrace(), admission);
             ProjectService projects = new ProjectService(store, repositories, clock);
             PermissionService permissions = new PermissionService(store, clock);
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> tx.repositories().count()));

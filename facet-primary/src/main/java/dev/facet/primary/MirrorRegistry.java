@@ -13,12 +13,8 @@ import dev.facet.core.event.EventChain;
 import dev.facet.core.event.EventType;
 import dev.facet.core.mirror.AuditAction;
 import dev.facet.core.mirror.AuditEntry;
-import dev.facet.core.mirror.MirrorRequest;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorServerState;
-import dev.facet.core.mirror.RequestState;
-import dev.facet.core.mirror.protocol.AuthorizationRequest;
-import dev.facet.core.mirror.protocol.AuthorizationStatus;
 import dev.facet.core.mirror.protocol.CredentialCheck;
 import dev.facet.core.mirror.protocol.CredentialVerdict;
 import dev.facet.core.mirror.protocol.EventBatch;
@@ -35,7 +31,6 @@ import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.Store;
 import dev.facet.core.store.StoreTransaction;
 import dev.facet.git.RepositoryStore;
-import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,14 +39,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,8 +69,6 @@ public final class MirrorRegistry {
     private final Clock clock;
     private final SecureRandom random;
     private final String instanceId;
-    private final String publicKey;
-    private final Supplier<String> baseUrl;
     private final Executor eventReaders;
     private final Duration removalGrace;
     private final MirrorAdmission admission;
@@ -112,8 +102,7 @@ public final class MirrorRegistry {
     }
 
     public MirrorRegistry(Store store, RepositoryStore repositories, UserService users, EventSignal signal, Clock clock,
-                          SecureRandom random, String instanceId, String publicKey, Supplier<String> baseUrl,
-                          Executor eventReaders, Duration removalGrace, MirrorAdmission admission) {
+                          SecureRandom random, String instanceId, Executor eventReaders, Duration removalGrace, MirrorAdmission admission) {
         this.removalGrace = removalGrace;
         this.admission = admission;
         this.store = store;
@@ -123,8 +112,6 @@ public final class MirrorRegistry {
         this.clock = clock;
         this.random = random;
         this.instanceId = instanceId;
-        this.publicKey = publicKey;
-        this.baseUrl = baseUrl;
         this.eventReaders = eventReaders;
     }
 
