@@ -56,7 +56,7 @@ final class MirrorPages {
             try {
                 // The credentials are checked by the primary and not kept here.
                 MirrorWebServer.reconnect(node, "Basic " + Base64.getEncoder().encodeToString(
-                        (username + ":" + password).getBytes(StandardCharsets.UTF_8)), "mirror page, from " + ctx.ip());
+                        (username + ":" + password).getBytes(StandardCharsets.UTF_8)), ctx.ip(), "mirror page");
             } catch (FacetException e) {
                 page(ctx, ErrorMapping.status(e), e.getMessage());
                 return;

@@ -71,13 +71,14 @@ public final class MirrorWebServer {
      * Sends a new authorization request for an administrator of the primary, checked there: an
      * anonymous caller must not be able to make the mirror ask again (and so choose when it does).
      *
+     * @param clientAddress where the credentials came from, named in the audit trail
      * @return the administrator's name
      * @throws Conflict when the mirror is installed or already waiting for a decision
      */
-    static String reconnect(MirrorNode node, String authorization, String how) {
+    static String reconnect(MirrorNode node, String authorization, String clientAddress, String how) {
         String admin = node.authorizer().requireUpstreamAdmin(authorization);
         try {
-            node.reconnect(admin + " (" + how + ")");
+            node.reconnect(admin + " (" + how + ", from " + clientAddress + ")");
         } catch (IllegalStateException e) {
             throw new Conflict("state", e.getMessage());
         }
@@ -95,7 +96,7 @@ public final class MirrorWebServer {
         routes.get(API + "/upstreamServer", ctx -> ctx.json(UpstreamServerJson.of(status.link(), node.guard().open())));
         routes.get(API + "/progress", ctx -> ctx.json(status.progress()));
         routes.post(API + "/upstreamServer/reconnect", ctx -> {
-            reconnect(node, ctx.header("Authorization"), "REST, from " + ctx.ip());
+            reconnect(node, ctx.header("Authorization"), ctx.ip(), "REST");
             ctx.status(202).json(UpstreamServerJson.of(status.link(), node.guard().open()));
         });
         new MirrorPages(node, https).register(routes);
