@@ -93,10 +93,10 @@ final class DemoCommand implements Callable<Integer> {
     private static void authorize(PrimaryInstance primary, Caller admin, String mirrorId) throws InterruptedException {
         Instant deadline = Instant.now().plus(SYNC_BUDGET);
         while (Instant.now().isBefore(deadline)) {
-            List<MirrorRequest> pending = primary.mirrors().requests(admin, RequestState.PENDING, 0, 100).values();
+            List<MirrorRequest> pending = primary.admission().requests(admin, RequestState.PENDING, 0, 100).values();
             for (MirrorRequest request : pending) {
                 if (request.mirrorId().equals(mirrorId)) {
-                    primary.mirrors().accept(admin, request.id());
+                    primary.admission().accept(admin, request.id());
                     return;
                 }
             }

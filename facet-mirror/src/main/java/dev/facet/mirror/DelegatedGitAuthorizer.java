@@ -158,11 +158,6 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
         return verdict.user();
     }
 
-    /** As {@link #requireUpstreamAdmin(String, String)}, for a caller whose address is not known. */
-    public String requireUpstreamAdmin(String authorization) {
-        return requireUpstreamAdmin(authorization, null);
-    }
-
     /** The primary's verdict on the credentials for one repository, or on who they are when {@code project} is null. */
     private CredentialVerdict verdict(Credentials credentials, String clientAddress, ProjectKey project,
                                       RepositorySlug repository) {
