@@ -172,7 +172,7 @@ final class DoctorCommand implements Callable<Integer> {
             Clock clock = Clock.systemUTC();
             RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 1000));
             UpstreamClient client = new UpstreamClient(upstreamUrl,
-                    audience -> tokens.sign(signer, audience, Duration.ofSeconds(30)));
+                    (audience, request) -> tokens.sign(signer, audience, Duration.ofSeconds(30), request));
             return new MirrorDoctor(store, repositories, client).examine();
         } catch (SettingsError e) {
             return List.of(databaseFinding(e.getMessage()));

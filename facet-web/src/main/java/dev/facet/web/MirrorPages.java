@@ -82,13 +82,7 @@ final class MirrorPages {
     }
 
     private static PageModels.Alert alert(UpstreamAlert alert) {
-        return new PageModels.Alert(alert.kind().name(), alert.details(), switch (alert.kind()) {
-            case IDENTITY_CHANGED -> "Another server answers at the upstream URL. If it is the right primary (it was "
-                    + "moved or restored), accept it: facet mirror accept-upstream --home DIR; otherwise fix "
-                    + "facet.upstream.url.";
-            default -> "The upstream's history went backwards or forked (a restore from an old backup?). Nothing is "
-                    + "deleted meanwhile. When the upstream is right as it is now: facet mirror accept-upstream --home DIR.";
-        });
+        return new PageModels.Alert(alert.kind().name(), alert.details(), alert.kind().resolution());
     }
 
     static PageModels.State upstreamState(UpstreamState state) {

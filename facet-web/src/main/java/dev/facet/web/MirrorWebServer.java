@@ -52,8 +52,7 @@ public final class MirrorWebServer {
     record AlertJson(String kind, long raisedDate, String details, String resolution) {
         static AlertJson of(UpstreamAlert alert) {
             return new AlertJson(alert.kind().name(), alert.raisedAt().toEpochMilli(), alert.details(),
-                    "Check the upstream; if it is right as it is now, accept it: facet mirror accept-upstream --home DIR, "
-                            + "or POST /rest/mirroring/latest/upstreamServer/accept-upstream as an administrator.");
+                    alert.kind().resolution());
         }
     }
 

@@ -3,8 +3,10 @@ package dev.facet.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.access.Caller;
 import dev.facet.core.error.InvalidInput;
+import dev.facet.core.identity.AnswerBinding;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.KeyLookup;
+import dev.facet.core.identity.RequestBinding;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.identity.TokenRejected;
 import dev.facet.core.mirror.RequestState;
@@ -16,6 +18,8 @@ import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.Page;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -29,6 +33,7 @@ import java.util.Set;
 final class MirroringRoutes {
     static final String API = "/rest/mirroring/latest";
     private static final long MAX_WAIT_SECONDS = 55;
+    private static final String REQUESTER = "facet.mirror-requester";
 
     private final MirrorRegistry registry;
     private final RequestTokens tokens;
@@ -46,6 +51,7 @@ final class MirroringRoutes {
 
     void register(RoutesConfig routes) {
         routes.get(API + "/instance", ctx -> ctx.json(new MirroringJson.Identity(registry.instanceId(), publicKey)));
+        routes.after(API + "/*", this::signAnswer);
 
         // Mirror side: signed by the mirror.
         routes.post(API + "/requests", ctx -> {
@@ -115,17 +121,46 @@ final class MirroringRoutes {
                 && authorization.chars().filter(c -> c == '.').count() == 2;
     }
 
+    /**
+     * The one place where a mirror's request is checked: its token must be signed by a known key,
+     * for this instance, fresh, never seen, and for this very method, target and body.
+     */
     private String verify(Context ctx, KeyLookup keys) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new TokenRejected(TokenRejected.Reason.MALFORMED,
                     "This endpoint needs a request signed by a mirror (Authorization: Bearer <token>).");
         }
-        RequestTokens.Verified verified = tokens.verify(header.substring(7).strip(), registry.instanceId(), keys);
+        String token = header.substring(7).strip();
+        // Set before the checks: a refusal is signed too, so the mirror can tell the primary's "no" from a forged one.
+        RequestTokens.requesterOf(token).ifPresent(requester -> ctx.attribute(REQUESTER, requester));
+        RequestTokens.Verified verified = tokens.verify(token, registry.instanceId(), keys, received(ctx));
         registry.noteClockSkew(verified.issuer(), verified.clockSkew());
-        // Signed answers let the mirror check on every exchange that its pinned primary is the one answering.
-        ctx.header(RequestTokens.ANSWER_HEADER, tokens.signAnswer(identity, verified.issuer(), verified.tokenId()));
         return verified.issuer();
+    }
+
+    /** The request as it arrived: what the mirror's token must have been signed for. */
+    private static RequestBinding received(Context ctx) {
+        String query = ctx.queryString();
+        return RequestBinding.of(ctx.method().name(), ctx.path() + (query == null ? "" : "?" + query),
+                ctx.bodyAsBytes());
+    }
+
+    /**
+     * Signs the answer to a mirror's request, whatever its status, over that status and the body as
+     * it leaves: the mirror checks on every exchange that its pinned primary said exactly this.
+     * Runs after the handler and the error mapping, when both are final.
+     */
+    private void signAnswer(Context ctx) throws IOException {
+        RequestTokens.Requester requester = ctx.attribute(REQUESTER);
+        if (requester == null) {
+            return;
+        }
+        InputStream result = ctx.resultInputStream();
+        byte[] body = result == null ? new byte[0] : result.readAllBytes();
+        ctx.result(body);
+        ctx.header(RequestTokens.ANSWER_HEADER, tokens.signAnswer(identity, requester.instanceId(),
+                requester.tokenId(), AnswerBinding.of(ctx.statusCode(), body)));
     }
 
     private static Caller caller(Context ctx) {

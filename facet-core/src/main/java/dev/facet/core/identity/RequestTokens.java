@@ -1,6 +1,5 @@
 package dev.facet.core.identity;
 
-import static dev.facet.core.identity.TokenRejected.Reason.ALTERED;
 import static dev.facet.core.identity.TokenRejected.Reason.BAD_SIGNATURE;
 import static dev.facet.core.identity.TokenRejected.Reason.CLOCK_SKEW;
 import static dev.facet.core.identity.TokenRejected.Reason.EXPIRED;
@@ -144,11 +143,11 @@ public final class RequestTokens {
         }
         Object status = claims.getClaim(STATUS_CLAIM);
         if (!(status instanceof Number number) || number.longValue() != received.status()) {
-            throw rejected(ALTERED, "The answer was signed with status " + printable(String.valueOf(status))
+            throw new MessageAltered("The answer was signed with status " + printable(String.valueOf(status))
                     + " but arrived with status " + received.status() + ".");
         }
         if (!received.body().value().equals(claims.getClaim(BODY_CLAIM))) {
-            throw rejected(ALTERED, "The answer's body is not the one that was signed (status " + received.status()
+            throw new MessageAltered("The answer's body is not the one that was signed (status " + received.status()
                     + ").");
         }
     }
@@ -247,12 +246,12 @@ public final class RequestTokens {
             throw rejected(MALFORMED, "Malformed token: it is not bound to a request (htm, htu and bdg claims).");
         }
         if (!received.method().equals(method) || !received.target().equals(target)) {
-            throw rejected(ALTERED, "The token was signed for " + printable((String) method) + " "
+            throw new MessageAltered("The token was signed for " + printable((String) method) + " "
                     + printable((String) target) + ", not for " + printable(received.toString())
                     + ": the request was changed on its way here.");
         }
         if (!received.body().value().equals(body)) {
-            throw rejected(ALTERED, "The token was signed for another body than the one of " + printable(
+            throw new MessageAltered("The token was signed for another body than the one of " + printable(
                     received.toString()) + ": the request was changed on its way here.");
         }
     }

@@ -7,7 +7,7 @@ import dev.facet.core.error.AuthenticationRequired;
  * which says what is wrong and what to do; {@link #reason()} is for logs, metrics and
  * {@code facet doctor}. Messages never contain the token.
  */
-public final class TokenRejected extends AuthenticationRequired {
+public class TokenRejected extends AuthenticationRequired {
     private static final long serialVersionUID = 1L;
 
     /** Why a token was refused. */
