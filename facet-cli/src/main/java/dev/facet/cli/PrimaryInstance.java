@@ -9,6 +9,8 @@ import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.primary.AdminBootstrap;
 import dev.facet.primary.EventRetention;
 import dev.facet.primary.EventSignal;
+import dev.facet.primary.MirrorEventStream;
+import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PrimaryAuthenticator;
 import dev.facet.primary.PrimaryDoctor;
@@ -90,15 +92,18 @@ public final class PrimaryInstance implements AutoCloseable {
             new AdminBootstrap(users, random).ensureAdmin(settings.adminPassword(), home.resolve("admin-password"))
                     .ifPresent(log::info);
             AtomicReference<PrimaryWebServer> web = new AtomicReference<>();
-            MirrorRegistry mirrors = new MirrorRegistry(store, repositories, users, signal, clock, random, identity.id(),
-                    identity.publicKeyJwk(), () -> web.get().baseUrl(), eventReaders, settings.mirrorRemovalGrace());
+            MirrorRegistry mirrors = new MirrorRegistry(store, users, clock, identity.id(), identity.publicKeyJwk(),
+                    () -> web.get().baseUrl(), settings.mirrorRemovalGrace());
+            MirrorEventStream mirrorEvents = new MirrorEventStream(store, repositories, signal, eventReaders);
+            MirrorFetchTokens fetchTokens = new MirrorFetchTokens(store, clock, random);
             ProjectService projects = new ProjectService(store, repositories, clock);
             PermissionService permissions = new PermissionService(store, clock);
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> tx.repositories().count()));
             RequestTokens requestTokens = new RequestTokens(clock, random,
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             web.set(new PrimaryWebServer(settings.web(), projects, permissions, users,
-                    new PrimaryAuthenticator(users, mirrors), mirrors, requestTokens, identity,
+                    new PrimaryAuthenticator(users, fetchTokens), mirrors, mirrorEvents, fetchTokens, requestTokens,
+                    identity,
                     repositories, new ClonePackCache(repositories, metrics), new PushEventRecorder(store, clock), metrics));
             web.get().start();
             mirrors.purgeExpired();

@@ -14,6 +14,8 @@ import dev.facet.core.mirror.protocol.AuthorizationRequest;
 import dev.facet.core.mirror.protocol.CredentialCheck;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.core.name.ProjectKey;
+import dev.facet.primary.MirrorEventStream;
+import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.Page;
 import io.javalin.config.RoutesConfig;
@@ -36,14 +38,19 @@ final class MirroringRoutes {
     private static final String REQUESTER = "facet.mirror-requester";
 
     private final MirrorRegistry registry;
+    private final MirrorEventStream events;
+    private final MirrorFetchTokens fetchTokens;
     private final RequestTokens tokens;
     private final ObjectMapper json;
     private final String publicKey;
     private final InstanceIdentity identity;
 
-    MirroringRoutes(MirrorRegistry registry, RequestTokens tokens, ObjectMapper json, InstanceIdentity identity) {
+    MirroringRoutes(MirrorRegistry registry, MirrorEventStream events, MirrorFetchTokens fetchTokens,
+                    RequestTokens tokens, ObjectMapper json, InstanceIdentity identity) {
         this.identity = identity;
         this.registry = registry;
+        this.events = events;
+        this.fetchTokens = fetchTokens;
         this.tokens = tokens;
         this.json = json;
         this.publicKey = identity.publicKeyJwk();
@@ -69,9 +76,9 @@ final class MirroringRoutes {
             String mirrorId = verify(ctx, registry::publicKeyOf);
             long after = QueryParameters.wholeNumber(ctx, "after", 0, 0, Long.MAX_VALUE);
             long wait = Math.min(MAX_WAIT_SECONDS, QueryParameters.wholeNumber(ctx, "waitSeconds", 0, 0, Long.MAX_VALUE));
-            ctx.future(() -> registry.events(mirrorId, after, Duration.ofSeconds(wait)).thenAccept(ctx::json));
+            ctx.future(() -> events.events(mirrorId, after, Duration.ofSeconds(wait)).thenAccept(ctx::json));
         });
-        routes.get(API + "/repo-hashes", ctx -> ctx.json(registry.repositoryStates(verify(ctx, registry::publicKeyOf),
+        routes.get(API + "/repo-hashes", ctx -> ctx.json(events.repositoryStates(verify(ctx, registry::publicKeyOf),
                 PrimaryRoutes.start(ctx), (int) Math.min(Page.MAX_LIMIT,
                         Math.max(1, QueryParameters.wholeNumber(ctx, "limit", 500, 0, Long.MAX_VALUE))))));
         routes.post(API + "/heartbeat", ctx -> {
@@ -82,7 +89,7 @@ final class MirroringRoutes {
             String mirrorId = verify(ctx, registry::publicKeyOf);
             ctx.json(registry.checkCredentials(mirrorId, PrimaryRoutes.body(json, ctx, CredentialCheck.class)));
         });
-        routes.post(API + "/fetch-token", ctx -> ctx.json(registry.fetchToken(verify(ctx, registry::publicKeyOf))));
+        routes.post(API + "/fetch-token", ctx -> ctx.json(fetchTokens.issue(verify(ctx, registry::publicKeyOf))));
 
         // Admin side.
         routes.get(API + "/requests", ctx -> ctx.json(RestJson.Paged.of(registry.requests(caller(ctx),

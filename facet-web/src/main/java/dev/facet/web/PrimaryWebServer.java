@@ -14,6 +14,8 @@ import dev.facet.git.HostedReceivePackFactory;
 import dev.facet.git.HostedUploadPackFactory;
 import dev.facet.git.RefChangeListener;
 import dev.facet.git.RepositoryStore;
+import dev.facet.primary.MirrorEventStream;
+import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
@@ -27,7 +29,7 @@ public final class PrimaryWebServer {
 
     public PrimaryWebServer(WebSettings settings, ProjectService projects, PermissionService permissions,
                             UserService users, Authenticator authenticator, MirrorRegistry mirrors,
-                            RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
+                            MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens, RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
                             ClonePackCache clonePackCache, RefChangeListener refChangeListener, FacetMetrics metrics) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
@@ -42,7 +44,8 @@ public final class PrimaryWebServer {
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
         PrimaryRoutes routes = new PrimaryRoutes(projects, permissions, users, authentication, metrics, this::baseUrl,
                 json);
-        MirroringRoutes mirroring = new MirroringRoutes(mirrors, requestTokens, json, identity);
+        MirroringRoutes mirroring = new MirroringRoutes(mirrors, mirrorEvents, fetchTokens, requestTokens, json,
+                identity);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
                 name -> users.user(name).map(user -> Caller.user(user.id(), user.name(), user.role(), AccessLevel.ADMIN))));
         PrimaryPages pages = new PrimaryPages(users, mirrors, access, java.time.Clock.systemUTC(), json);
