@@ -3,7 +3,6 @@ package dev.facet.web;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
-import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.mirror.ClockCheck;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.mirror.MirrorStatus;
@@ -13,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The mirror's own page: its state in words, the upstream it belongs to, the way to the pending
@@ -78,7 +76,7 @@ final class MirrorPages {
                 .ifPresent(problem -> alerts.add(new PageModels.Alert("CLOCK_SKEW", problem, ClockCheck.FIX)));
         return new PageModels.MirrorPage(PageModels.Frame.mirror("Mirror", sessions.csrfToken(ctx)),
                 upstreamState(link.state()), link.upstreamUrl(), primaryLink, canReconnect, syncState(progress.state()),
-                progress.total(), progress.inSync(), progress.behind(), lags(progress.worstLags()), alerts, message);
+                progress.total(), progress.inSync(), progress.behind(), worstLag(progress), alerts, message);
     }
 
     private static PageModels.Alert alert(UpstreamAlert alert) {
@@ -104,8 +102,12 @@ final class MirrorPages {
         };
     }
 
-    private static String lags(List<Heartbeat.Lag> lags) {
-        return lags.stream().limit(5).map(lag -> lag.project() + "/" + lag.slug() + " "
-                + Pages.duration(Duration.ofMillis(lag.lagMillis()))).collect(Collectors.joining(", "));
+    /**
+     * The worst lag without the repository's name: the page needs no sign-in, and which private
+     * repositories exist is not for everyone. Administrators of the primary read the names from
+     * {@code GET /rest/mirroring/latest/progress} with their credentials.
+     */
+    private static String worstLag(MirrorStatus.Progress progress) {
+        return progress.behind() == 0 ? "" : Pages.duration(Duration.ofMillis(progress.worstLagMillis()));
     }
 }
