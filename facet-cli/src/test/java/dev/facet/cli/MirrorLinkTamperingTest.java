@@ -44,6 +44,7 @@ class MirrorLinkTamperingTest {
         primary.createRepository("PRIV", "secret", false);
         primary.createProject("OPEN");
         primary.createRepository("OPEN", "public", true);
+        primary.createUser("eve", "eve-pass-1");
         git = new GitClient(work.resolve("git-home"));
         Path source = git.newWorkTree(work.resolve("source"), "a.txt");
         git.run(source, "push", "-q", primary.gitUrl("admin", ADMIN, "PRIV", "secret"), "main").requireSuccess();
@@ -90,6 +91,7 @@ class MirrorLinkTamperingTest {
         return found.get();
     }
 
+    /** Whether {@code user} gets PRIV/secret, which only an administrator may read, through the mirror. */
     private static boolean clones(String user, String password) {
         return git.run(work, "clone", "-q", mirror.gitUrl(user, password, "PRIV", "secret"),
                 work.resolve("clone-" + System.nanoTime()).toString()).exitCode() == 0;
@@ -150,12 +152,14 @@ class MirrorLinkTamperingTest {
 
     @Test
     void aRequestChangedOnTheWayIsRefusedByThePrimaryAndReportedByTheMirror() {
-        // Mallory asks for the private repository; the proxy asks the primary about the public one instead.
+        // Eve, a user with no grant on PRIV, asks for the private repository; the proxy asks the primary
+        // about a public one instead, which Eve may read.
         proxy.rewriteRequests(request -> request.target().equals(AUTHENTICATE)
-                ? request.withBody(request.bodyText().replace("\"PRIV\"", "\"OPEN\"").replace("\"secret\"", "\"public\""))
+                ? request.withBody(request.bodyText().replace("\"project\":\"PRIV\"", "\"project\":\"OPEN\"")
+                        .replace("\"slug\":\"secret\"", "\"slug\":\"public\""))
                 : request);
 
-        assertThat(clones("mallory", "guess-3")).isFalse();
+        assertThat(clones("eve", "eve-pass-1")).as("a user without a grant clones a private repository").isFalse();
 
         JsonNode alert = awaitAlert("REQUEST_ALTERED");
         assertThat(alert.path("details").asText()).contains(AUTHENTICATE).contains("arrived changed");
