@@ -10,6 +10,8 @@ import dev.facet.primary.AdminBootstrap;
 import dev.facet.primary.EventRetention;
 import dev.facet.primary.EventSignal;
 import dev.facet.primary.MirrorAdmission;
+import dev.facet.primary.MirrorEventStream;
+import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PrimaryAuthenticator;
 import dev.facet.primary.PrimaryDoctor;
@@ -100,15 +102,18 @@ public final class PrimaryInstance implements AutoCloseable {
             AtomicReference<PrimaryWebServer> web = new AtomicReference<>();
             MirrorAdmission admission = new MirrorAdmission(store, clock, identity.id(), identity.publicKeyJwk(),
                     () -> web.get().baseUrl(), settings.mirrorRequestLimits());
-            MirrorRegistry mirrors = new MirrorRegistry(store, repositories, users, signal, clock, random, identity.id(),
-                    eventReaders, settings.mirrorRemovalGrace(), admission);
+            MirrorRegistry mirrors = new MirrorRegistry(store, users, clock, identity.id(), settings.mirrorRemovalGrace(),
+                    admission);
+            MirrorEventStream mirrorEvents = new MirrorEventStream(store, repositories, signal, eventReaders);
+            MirrorFetchTokens fetchTokens = new MirrorFetchTokens(store, clock, random);
             ProjectService projects = new ProjectService(store, repositories, clock);
             PermissionService permissions = new PermissionService(store, clock);
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> tx.repositories().count()));
             RequestTokens requestTokens = new RequestTokens(clock, random,
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             web.set(new PrimaryWebServer(settings.web(), projects, permissions, users,
-                    new PrimaryAuthenticator(users, mirrors), mirrors, admission, requestTokens, identity,
+                    new PrimaryAuthenticator(users, fetchTokens), mirrors, admission, mirrorEvents, fetchTokens,
+                    requestTokens, identity,
                     repositories, new ClonePackCache(repositories, metrics), new PushEventRecorder(store, clock), metrics));
             web.get().start();
             mirrors.purgeExpired();

@@ -32,7 +32,7 @@ final class ForeignServer {
         RequestTokens tokens = new RequestTokens(Clock.systemUTC(), new SecureRandom(),
                 new ReplayGuard(Clock.systemUTC(), ReplayGuard.DEFAULT_CAPACITY));
         this.client = new UpstreamClient(primary.baseUrl(),
-                audience -> tokens.sign(identity, audience, Duration.ofSeconds(30)));
+                (audience, request) -> tokens.sign(identity, audience, Duration.ofSeconds(30), request));
         this.upstreamId = client.identity().id();
     }
 

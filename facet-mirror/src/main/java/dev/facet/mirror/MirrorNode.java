@@ -187,9 +187,12 @@ public final class MirrorNode {
                 : Optional.of(new UpstreamClient.Pin(link.upstreamInstanceId(), link.upstreamPublicKey()));
     }
 
-    /** An answer that the pinned upstream did not sign: another server answers at its URL. */
-    public void answerNotFromPinnedUpstream(String details) {
-        guard.raise(UpstreamAlert.Kind.IDENTITY_CHANGED, upstream.link(), details);
+    /**
+     * An answer refused: not signed by the pinned upstream (another server answers at its URL), or
+     * signed but changed on the way, or a genuine refusal of a request that was changed on the way.
+     */
+    public void answerRefused(UpstreamAlert.Kind kind, String details) {
+        guard.raise(kind, upstream.link(), details);
     }
 
     /** How far the upstream's clock is ahead of this machine's (negative: behind), as its last answer showed. */

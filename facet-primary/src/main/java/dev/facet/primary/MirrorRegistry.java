@@ -18,67 +18,45 @@ import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorServerState;
 import dev.facet.core.mirror.protocol.CredentialCheck;
 import dev.facet.core.mirror.protocol.CredentialVerdict;
-import dev.facet.core.mirror.protocol.EventBatch;
-import dev.facet.core.mirror.protocol.FetchToken;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.core.mirror.protocol.HeartbeatAnswer;
-import dev.facet.core.mirror.protocol.RepositoryState;
-import dev.facet.core.mirror.protocol.RepositoryStatePage;
-import dev.facet.core.mirror.protocol.StreamedEvent;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
-import dev.facet.core.store.Project;
 import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.Store;
 import dev.facet.core.store.StoreTransaction;
-import dev.facet.git.RepositoryStore;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The primary's side of mirroring once a mirror is admitted ({@link MirrorAdmission} decides
  * that): registered mirrors and the state their heartbeats report, their removal and restore,
- * and what a mirror reads (events, repository states, credential checks, fetch tokens). Mirrors
- * always call in; nothing here calls a mirror.
+ * and credential checks. What a mirror reads (events, repository states) is
+ * {@link MirrorEventStream}'s; its fetch tokens are {@link MirrorFetchTokens}'. Mirrors always
+ * call in; nothing here calls a mirror.
  */
 public final class MirrorRegistry {
     private static final Logger log = LoggerFactory.getLogger(MirrorRegistry.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A mirror that has not sent a heartbeat for this long is shown OFFLINE. */
     public static final Duration OFFLINE_AFTER = Duration.ofSeconds(20);
-    static final Duration FETCH_TOKEN_VALIDITY = Duration.ofMinutes(5);
-    static final int MAX_EVENTS_PER_BATCH = 500;
-    public static final String FETCH_TOKEN_PREFIX = "fmt_";
 
     private final Store store;
-    private final RepositoryStore repositories;
     private final UserService users;
-    private final EventSignal signal;
     private final Clock clock;
-    private final SecureRandom random;
     private final String instanceId;
-    private final Executor eventReaders;
     private final Duration removalGrace;
     private final MirrorAdmission admission;
-    private final Map<String, FetchGrant> fetchTokens = new ConcurrentHashMap<>();
     private final Map<String, Duration> clockSkews = new ConcurrentHashMap<>();
-
-    private record FetchGrant(String mirrorId, Instant expiresAt) {
-    }
 
     /**
      * A registered mirror with the state derived from what it last reported.
@@ -103,18 +81,14 @@ public final class MirrorRegistry {
         }
     }
 
-    public MirrorRegistry(Store store, RepositoryStore repositories, UserService users, EventSignal signal, Clock clock,
-                          SecureRandom random, String instanceId, Executor eventReaders, Duration removalGrace, MirrorAdmission admission) {
+    public MirrorRegistry(Store store, UserService users, Clock clock, String instanceId, Duration removalGrace,
+                          MirrorAdmission admission) {
         this.removalGrace = removalGrace;
         this.admission = admission;
         this.store = store;
-        this.repositories = repositories;
         this.users = users;
-        this.signal = signal;
         this.clock = clock;
-        this.random = random;
         this.instanceId = instanceId;
-        this.eventReaders = eventReaders;
     }
 
     public String instanceId() {
@@ -140,61 +114,6 @@ public final class MirrorRegistry {
         return server.isRemoved()
                 ? new HeartbeatAnswer("REMOVED", instanceId, server.purgeAfter().toEpochMilli())
                 : new HeartbeatAnswer("INSTALLED", instanceId, null);
-    }
-
-    /** Events after {@code after}; waits up to {@code wait} for the first one when there is none yet. */
-    public CompletableFuture<EventBatch> events(String mirrorId, long after, Duration wait) {
-        store.useTransaction(tx -> requireRegistered(tx, mirrorId));
-        CompletableFuture<Void> next = signal.next();
-        EventBatch now = readEvents(after);
-        if (!now.events().isEmpty() || wait.isZero() || now.headSequence() < after || signal.isClosed()) {
-            return CompletableFuture.completedFuture(now);
-        }
-        // A copy: the timeout must complete this reader's future, not the signal every reader shares.
-        return next.copy().completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApplyAsync(ignored -> readEvents(after), eventReaders);
-    }
-
-    private EventBatch readEvents(long after) {
-        return store.inTransaction(tx -> {
-            EventChain.Link head = tx.events().head();
-            List<StreamedEvent> events = tx.events().after(after, MAX_EVENTS_PER_BATCH).stream()
-                    .map(StreamedEvent::of).toList();
-            return new EventBatch(events, head.sequence(), head.hash(), tx.events().oldestRetained());
-        });
-    }
-
-    /** The repositories a mirror carries with their refs hashes, read from disk. */
-    public RepositoryStatePage repositoryStates(String mirrorId, int start, int limit) {
-        return store.inTransaction(tx -> {
-            requireRegistered(tx, mirrorId);
-            EventChain.Link head = tx.events().head();
-            Caller mirror = Caller.mirror(mirrorId);
-            List<RepositoryState> carried = new ArrayList<>();
-            int offset = 0;
-            List<RepositoryRecord> batch;
-            do {
-                batch = tx.repositories().listAll(offset, 200);
-                for (RepositoryRecord repository : batch) {
-                    if (AccessRules.onRepository(tx, mirror, repository).allows(AccessLevel.READ)) {
-                        carried.add(describe(tx, repository));
-                    }
-                }
-                offset += batch.size();
-            } while (batch.size() == 200 && carried.size() <= start + limit);
-            List<RepositoryState> window = new ArrayList<>(
-                    carried.subList(Math.min(start, carried.size()), Math.min(carried.size(), start + limit + 1)));
-            Page<RepositoryState> page = Page.of(window, start, limit);
-            return new RepositoryStatePage(page.values(), start, limit, page.isLastPage(), page.nextPageStart(),
-                    head.sequence(), head.hash());
-        });
-    }
-
-    private RepositoryState describe(StoreTransaction tx, RepositoryRecord repository) {
-        boolean projectPublic = tx.projects().findById(repository.projectId()).map(Project::isPublic).orElse(false);
-        return new RepositoryState(repository.id(), repository.projectKey().value(), repository.slug().value(),
-                repository.name().value(), repository.isPublic() || projectPublic,
-                repositories.exists(repository.id()) ? repositories.refsHash(repository.id()).value() : null);
     }
 
     /**
@@ -269,32 +188,6 @@ public final class MirrorRegistry {
         return new CredentialVerdict(CredentialVerdict.NOT_FOUND, user ? caller.name().value() : null,
                 AccessLevel.NONE.name(), "Repository " + project + "/" + slug + " does not exist.",
                 user && caller.isAdmin(), null);
-    }
-
-    /** A bearer token for the mirror's Git fetches, valid for a few minutes. */
-    public FetchToken fetchToken(String mirrorId) {
-        store.useTransaction(tx -> requireRegistered(tx, mirrorId));
-        Instant now = clock.instant();
-        fetchTokens.values().removeIf(grant -> grant.expiresAt().isBefore(now));
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String token = FETCH_TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        fetchTokens.put(token, new FetchGrant(mirrorId, now.plus(FETCH_TOKEN_VALIDITY)));
-        return new FetchToken(token, FETCH_TOKEN_VALIDITY.toSeconds());
-    }
-
-    /** The mirror a fetch token was issued to, while it is valid and the mirror registered. */
-    public Caller fetchCaller(String token) {
-        FetchGrant grant = fetchTokens.get(token);
-        if (grant == null || grant.expiresAt().isBefore(clock.instant())) {
-            throw new AuthenticationRequired("The mirror fetch token is unknown or expired; ask for a new one.");
-        }
-        boolean registered = store.inTransaction(tx -> tx.mirrorServers().find(grant.mirrorId())
-                .filter(server -> !server.isRemoved()).isPresent());
-        if (!registered) {
-            throw new AuthenticationRequired("Mirror " + grant.mirrorId() + " is not registered here.");
-        }
-        return Caller.mirror(grant.mirrorId());
     }
 
     // ---- called by administrators ----
@@ -432,7 +325,7 @@ public final class MirrorRegistry {
     }
 
     /** A registered mirror that is not removed: only those may read events, repositories and credentials. */
-    private static MirrorServer requireRegistered(StoreTransaction tx, String mirrorId) {
+    static MirrorServer requireRegistered(StoreTransaction tx, String mirrorId) {
         MirrorServer server = requireKnown(tx, mirrorId);
         if (server.isRemoved()) {
             throw new PermissionDenied("Mirror " + mirrorId + " was removed by " + server.removedBy() + " on "

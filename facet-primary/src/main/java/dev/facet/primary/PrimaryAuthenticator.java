@@ -6,11 +6,11 @@ import dev.facet.core.access.Caller;
 /** Credentials on the primary: users' passwords and access tokens, and the fetch tokens of registered mirrors. */
 public final class PrimaryAuthenticator implements Authenticator {
     private final UserService users;
-    private final MirrorRegistry mirrors;
+    private final MirrorFetchTokens fetchTokens;
 
-    public PrimaryAuthenticator(UserService users, MirrorRegistry mirrors) {
+    public PrimaryAuthenticator(UserService users, MirrorFetchTokens fetchTokens) {
         this.users = users;
-        this.mirrors = mirrors;
+        this.fetchTokens = fetchTokens;
     }
 
     @Override
@@ -20,7 +20,7 @@ public final class PrimaryAuthenticator implements Authenticator {
 
     @Override
     public Caller authenticateToken(String token, String clientAddress) {
-        return token != null && token.startsWith(MirrorRegistry.FETCH_TOKEN_PREFIX)
-                ? mirrors.fetchCaller(token) : users.authenticateToken(token, clientAddress);
+        return token != null && token.startsWith(MirrorFetchTokens.PREFIX)
+                ? fetchTokens.caller(token) : users.authenticateToken(token, clientAddress);
     }
 }

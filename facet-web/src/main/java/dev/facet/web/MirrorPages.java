@@ -5,7 +5,6 @@ import dev.facet.core.identity.InstancePublicKey;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
-import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.mirror.ClockCheck;
 import dev.facet.mirror.MirrorIdentity;
 import dev.facet.mirror.MirrorNode;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The mirror's own page: its id and key (to compare with the primary's console), its state in
@@ -88,17 +86,11 @@ final class MirrorPages {
                 self.map(MirrorIdentity::id).orElse(""),
                 self.map(identity -> new InstancePublicKey(identity.publicKey()).shortFingerprint()).orElse(""),
                 upstreamState(link.state()), link.upstreamUrl(), primaryLink, canReconnect, syncState(progress.state()),
-                progress.total(), progress.inSync(), progress.behind(), lags(progress.worstLags()), alerts, message);
+                progress.total(), progress.inSync(), progress.behind(), worstLag(progress), alerts, message);
     }
 
     private static PageModels.Alert alert(UpstreamAlert alert) {
-        return new PageModels.Alert(alert.kind().name(), alert.details(), switch (alert.kind()) {
-            case IDENTITY_CHANGED -> "Another server answers at the upstream URL. If it is the right primary (it was "
-                    + "moved or restored), accept it: facet mirror accept-upstream --home DIR; otherwise fix "
-                    + "facet.upstream.url.";
-            default -> "The upstream's history went backwards or forked (a restore from an old backup?). Nothing is "
-                    + "deleted meanwhile. When the upstream is right as it is now: facet mirror accept-upstream --home DIR.";
-        });
+        return new PageModels.Alert(alert.kind().name(), alert.details(), alert.kind().resolution());
     }
 
     static PageModels.State upstreamState(UpstreamState state) {
@@ -120,8 +112,12 @@ final class MirrorPages {
         };
     }
 
-    private static String lags(List<Heartbeat.Lag> lags) {
-        return lags.stream().limit(5).map(lag -> lag.project() + "/" + lag.slug() + " "
-                + Pages.duration(Duration.ofMillis(lag.lagMillis()))).collect(Collectors.joining(", "));
+    /**
+     * The worst lag without the repository's name: the page needs no sign-in, and which private
+     * repositories exist is not for everyone. Administrators of the primary read the names from
+     * {@code GET /rest/mirroring/latest/progress} with their credentials.
+     */
+    private static String worstLag(MirrorStatus.Progress progress) {
+        return progress.behind() == 0 ? "" : Pages.duration(Duration.ofMillis(progress.worstLagMillis()));
     }
 }

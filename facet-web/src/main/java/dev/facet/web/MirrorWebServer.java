@@ -2,6 +2,7 @@ package dev.facet.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.error.Conflict;
+import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
@@ -42,8 +43,7 @@ public final class MirrorWebServer {
     record AlertJson(String kind, long raisedDate, String details, String resolution) {
         static AlertJson of(UpstreamAlert alert) {
             return new AlertJson(alert.kind().name(), alert.raisedAt().toEpochMilli(), alert.details(),
-                    "Check the upstream; if it is right as it is now, accept it: facet mirror accept-upstream --home DIR, "
-                            + "or POST /rest/mirroring/latest/upstreamServer/accept-upstream as an administrator.");
+                    alert.kind().resolution());
         }
     }
 
@@ -94,7 +94,8 @@ public final class MirrorWebServer {
                     node.guard().open().stream().map(AlertJson::of).toList()));
         });
         routes.get(API + "/upstreamServer", ctx -> ctx.json(UpstreamServerJson.of(status.link(), node.guard().open())));
-        routes.get(API + "/progress", ctx -> ctx.json(status.progress()));
+        routes.get(API + "/progress", ctx -> ctx.json(namesShownTo(ctx, node) ? status.progress()
+                : status.progress().withoutNames()));
         routes.post(API + "/upstreamServer/reconnect", ctx -> {
             reconnect(node, ctx.header("Authorization"), ctx.ip(), "REST");
             ctx.status(202).json(UpstreamServerJson.of(status.link(), node.guard().open()));
@@ -111,9 +112,26 @@ public final class MirrorWebServer {
                     .stream().map(MirroringJson.AuditJson::of).toList());
         });
         routes.get("/metrics", ctx -> {
-            mirrorMetrics.showLags(status.progress().worstLags());
+            mirrorMetrics.showProgress(status.progress());
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
         });
+    }
+
+    /**
+     * Whether this caller may read the names of the repositories the mirror carries: only an
+     * administrator of the primary, checked there. Anyone else sees counts; wrong credentials get 401.
+     */
+    private static boolean namesShownTo(io.javalin.http.Context ctx, MirrorNode node) {
+        String authorization = ctx.header("Authorization");
+        if (authorization == null) {
+            return false;
+        }
+        try {
+            node.authorizer().requireUpstreamAdmin(authorization, ctx.ip());
+            return true;
+        } catch (PermissionDenied signedInButNotAnAdministrator) {
+            return false;
+        }
     }
 
     private static int intParam(io.javalin.http.Context ctx, String name, int fallback) {

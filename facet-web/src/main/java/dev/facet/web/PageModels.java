@@ -100,9 +100,12 @@ public final class PageModels {
     /**
      * @param primaryLink the page on the primary where an admin decides this mirror's pending request, or null
      * @param canReconnect whether the Reconnect button is shown (removed, rejected, or asked for with {@code ?reconnect=1})
+     * @param worstLag how long the repository furthest behind has been, in words; empty when none is. The page
+     *                 names no repository: anyone can read it.
      */
-    public record MirrorPage(Frame frame, String mirrorId, String keyFingerprint, State state, String upstreamUrl, String primaryLink, boolean canReconnect,
-                             State sync, int total, int inSync, int behind, String worstLags, List<Alert> alerts,
+    public record MirrorPage(Frame frame, String mirrorId, String keyFingerprint, State state, String upstreamUrl,
+                             String primaryLink, boolean canReconnect, State sync, int total, int inSync, int behind,
+                             String worstLag, List<Alert> alerts,
                              String message) {
     }
 }

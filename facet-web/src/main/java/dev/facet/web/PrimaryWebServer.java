@@ -15,6 +15,8 @@ import dev.facet.git.HostedUploadPackFactory;
 import dev.facet.git.RefChangeListener;
 import dev.facet.git.RepositoryStore;
 import dev.facet.primary.MirrorAdmission;
+import dev.facet.primary.MirrorEventStream;
+import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
@@ -28,7 +30,8 @@ public final class PrimaryWebServer {
 
     public PrimaryWebServer(WebSettings settings, ProjectService projects, PermissionService permissions,
                             UserService users, Authenticator authenticator, MirrorRegistry mirrors,
-                            MirrorAdmission admission, RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
+                            MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
+                            RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
                             ClonePackCache clonePackCache, RefChangeListener refChangeListener, FacetMetrics metrics) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
@@ -43,7 +46,8 @@ public final class PrimaryWebServer {
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
         PrimaryRoutes routes = new PrimaryRoutes(projects, permissions, users, authentication, metrics, this::baseUrl,
                 json);
-        MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, requestTokens, json, identity);
+        MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
+                json, identity);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
                 name -> users.user(name).map(user -> Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD))));
         PrimaryPages pages = new PrimaryPages(users, mirrors, admission, access, java.time.Clock.systemUTC(), json);
