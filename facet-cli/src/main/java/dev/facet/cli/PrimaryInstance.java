@@ -99,7 +99,7 @@ public final class PrimaryInstance implements AutoCloseable {
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             web.set(new PrimaryWebServer(settings.web(), projects, permissions, users,
                     new PrimaryAuthenticator(users, mirrors), mirrors, requestTokens, identity,
-                    repositories, new ClonePackCache(repositories, metrics), new PushEventRecorder(store, clock), metrics));
+                    repositories, new ClonePackCache(repositories, metrics, settings.git().cloneCache()), new PushEventRecorder(store, clock), metrics));
             web.get().start();
             mirrors.purgeExpired();
             purger.scheduleWithFixedDelay(() -> {

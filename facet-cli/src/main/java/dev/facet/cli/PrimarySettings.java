@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /** Everything a primary needs to start, parsed and checked once. */
 public record PrimarySettings(Path home, WebSettings web, DatabaseSettings database, Optional<String> adminPassword,
-                              Duration mirrorRemovalGrace, Duration eventRetention) {
+                              Duration mirrorRemovalGrace, Duration eventRetention, GitLimits git) {
     /** How long a deleted mirror can be restored before its registration is purged. */
     public static final Duration DEFAULT_REMOVAL_GRACE = Duration.ofDays(7);
 
@@ -32,6 +32,6 @@ public record PrimarySettings(Path home, WebSettings web, DatabaseSettings datab
                 DEFAULT_REMOVAL_GRACE.toSeconds()));
         Duration retention = Duration.ofSeconds(raw.positiveLong(RawSettings.EVENT_RETENTION_SECONDS,
                 DEFAULT_EVENT_RETENTION.toSeconds()));
-        return new PrimarySettings(absoluteHome, web, database, adminPassword, grace, retention);
+        return new PrimarySettings(absoluteHome, web, database, adminPassword, grace, retention, GitLimits.from(raw));
     }
 }
