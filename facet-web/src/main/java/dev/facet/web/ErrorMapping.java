@@ -58,6 +58,8 @@ final class ErrorMapping {
                 case 404 -> "No such resource: " + ctx.method() + " " + ctx.path();
                 case 405 -> "Method " + ctx.method() + " is not allowed on " + ctx.path() + ".";
                 case 413 -> "The request body is too large.";
+                case 415 -> e.getMessage() == null || e.getMessage().isBlank()
+                        ? "This content type is not accepted here." : e.getMessage();
                 default -> e.getMessage();
             };
             respond(ctx, e.getStatus(), message, null, e.getClass().getSimpleName());

@@ -95,6 +95,7 @@ public final class MirrorWebServer {
 
     private void register(RoutesConfig routes, MirrorNode node, FacetMetrics metrics, MirrorMetrics mirrorMetrics,
                           boolean https) {
+        CrossSiteRequests.register(routes);
         MirrorStatus status = node.status();
         routes.get("/status", ctx -> {
             String state = status.progress().state();

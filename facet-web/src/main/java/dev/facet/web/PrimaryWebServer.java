@@ -18,6 +18,7 @@ import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
 import dev.facet.primary.UserService;
+import dev.facet.core.store.User;
 import java.util.List;
 import org.eclipse.jgit.http.server.GitServlet;
 
@@ -44,7 +45,7 @@ public final class PrimaryWebServer {
                 json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, requestTokens, json, identity);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
-                name -> users.user(name).map(user -> Caller.user(user.id(), user.name(), user.role(), AccessLevel.ADMIN))));
+                name -> users.user(name).filter(User::active).map(user -> Caller.user(user.id(), user.name(), user.role(), AccessLevel.ADMIN))));
         PrimaryPages pages = new PrimaryPages(users, mirrors, access, java.time.Clock.systemUTC(), json);
         ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl);
         UserPages userPages = new UserPages(users, permissions, projects, access);
@@ -52,6 +53,7 @@ public final class PrimaryWebServer {
         this.server = new HttpServer(settings, json, metrics,
                 List.of(new GitAccessFilter(new LocalGitAuthorizer(authentication, permissions)), clonePackCache), git,
                 config -> {
+                    CrossSiteRequests.register(config);
                     routes.register(config);
                     mirroring.register(config);
                     pages.register(config);

@@ -83,10 +83,12 @@ final class RestJson {
     record UpdateUser(String name, Boolean active) {
     }
 
-    record TokenJson(String id, String name, List<String> permissions, long createdDate, String token) {
+    record TokenJson(String id, String name, List<String> permissions, long createdDate,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Long expiryDate, String token) {
         static TokenJson of(AccessToken token, String secret) {
             return new TokenJson(token.id(), token.name(), token.permissions().stream().map(Enum::name).sorted().toList(),
-                    token.createdAt().toEpochMilli(), secret);
+                    token.createdAt().toEpochMilli(), token.expiresAt() == null ? null : token.expiresAt().toEpochMilli(),
+                    secret);
         }
     }
 
