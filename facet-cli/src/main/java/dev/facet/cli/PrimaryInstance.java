@@ -17,6 +17,7 @@ import dev.facet.primary.StagingPreparation;
 import dev.facet.primary.PasswordHasher;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
+import dev.facet.primary.PushAudit;
 import dev.facet.primary.PushEventRecorder;
 import dev.facet.primary.UserService;
 import dev.facet.store.JdbcStore;
@@ -99,7 +100,8 @@ public final class PrimaryInstance implements AutoCloseable {
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             web.set(new PrimaryWebServer(settings.web(), projects, permissions, users,
                     new PrimaryAuthenticator(users, mirrors), mirrors, requestTokens, identity,
-                    repositories, new ClonePackCache(repositories, metrics, settings.git().cloneCache()), new PushEventRecorder(store, clock), metrics));
+                    repositories, new ClonePackCache(repositories, metrics, settings.git().cloneCache()), new PushEventRecorder(store, clock), new PushAudit(store, clock),
+                    settings.git().maxPushBytes(), metrics));
             web.get().start();
             mirrors.purgeExpired();
             purger.scheduleWithFixedDelay(() -> {

@@ -6,6 +6,7 @@ import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
 import dev.facet.git.AuthorizedRepositoryResolver;
 import dev.facet.git.ClonePackCache;
+import dev.facet.git.PushSizeLimit;
 import dev.facet.git.HostedUploadPackFactory;
 import dev.facet.git.RepositoryStore;
 import dev.facet.mirror.MirrorNode;
@@ -62,7 +63,8 @@ public final class MirrorWebServer {
     }
 
     public MirrorWebServer(WebSettings settings, MirrorNode node, RepositoryStore repositories,
-                           ClonePackCache clonePackCache, FacetMetrics metrics, MirrorMetrics mirrorMetrics) {
+                           ClonePackCache clonePackCache, long maxPushBytes, FacetMetrics metrics,
+                           MirrorMetrics mirrorMetrics) {
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
         git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
@@ -73,7 +75,7 @@ public final class MirrorWebServer {
         mirrorMetrics.watchAlerts(() -> node.guard().open().size());
 
         this.server = new HttpServer(settings, json, metrics,
-                List.of(node.pushForwarder(), new GitAccessFilter(node.authorizer()), clonePackCache), git,
+                List.of(new PushSizeLimit(maxPushBytes), node.pushForwarder(), new GitAccessFilter(node.authorizer()), clonePackCache), git,
                 routes -> register(routes, node, metrics, mirrorMetrics, settings.isHttps()));
     }
 

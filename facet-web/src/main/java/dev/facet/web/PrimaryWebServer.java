@@ -9,11 +9,14 @@ import dev.facet.core.access.Caller;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.AuthorizedRepositoryResolver;
+import dev.facet.git.AuditedReceivePacks;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.HostedReceivePackFactory;
 import dev.facet.git.HostedUploadPackFactory;
+import dev.facet.git.PushLog;
 import dev.facet.git.RefChangeListener;
 import dev.facet.git.RepositoryStore;
+import dev.facet.git.SizeLimitedReceivePacks;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
@@ -29,13 +32,15 @@ public final class PrimaryWebServer {
     public PrimaryWebServer(WebSettings settings, ProjectService projects, PermissionService permissions,
                             UserService users, Authenticator authenticator, MirrorRegistry mirrors,
                             RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
-                            ClonePackCache clonePackCache, RefChangeListener refChangeListener, FacetMetrics metrics) {
+                            ClonePackCache clonePackCache, RefChangeListener refChangeListener, PushLog pushLog,
+                            long maxPushBytes, FacetMetrics metrics) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
         git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
-        git.setReceivePackFactory(new HostedReceivePackFactory(repositories, refChangeListener, metrics));
+        git.setReceivePackFactory(new SizeLimitedReceivePacks(new AuditedReceivePacks(
+                new HostedReceivePackFactory(repositories, refChangeListener, metrics), pushLog), maxPushBytes));
 
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
