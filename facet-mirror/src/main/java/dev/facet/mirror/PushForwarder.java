@@ -1,6 +1,9 @@
 package dev.facet.mirror;
 
+import dev.facet.core.error.InvalidInput;
 import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.name.ProjectKey;
+import dev.facet.core.name.RepositorySlug;
 import dev.facet.core.store.MirrorStore;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -62,6 +65,14 @@ public final class PushForwarder implements Filter {
         }
         String project = matcher.group(1);
         String slug = matcher.group(2);
+        try {
+            ProjectKey.of(project);
+            RepositorySlug.of(slug);
+        } catch (InvalidInput e) {
+            // a name that cannot exist is not forwarded: it could not even be written into the upstream's URL
+            response.sendError(404, "Repository not found: " + e.getMessage());
+            return;
+        }
         String target = upstream.client().gitUrl(project, slug) + matcher.group(3)
                 + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
         HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofMinutes(30));

@@ -8,6 +8,7 @@ import dev.facet.git.AuthorizedRepositoryResolver;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.PushSizeLimit;
 import dev.facet.git.HostedUploadPackFactory;
+import dev.facet.git.UploadPackErrors;
 import dev.facet.git.RepositoryStore;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.mirror.MirrorStatus;
@@ -68,6 +69,7 @@ public final class MirrorWebServer {
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
         git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
+        git.setUploadPackErrorHandler(new UploadPackErrors());
         git.setReceivePackFactory((request, repository) -> {
             throw new ServiceNotEnabledException("Pushes to a mirror are forwarded to the primary.");
         });

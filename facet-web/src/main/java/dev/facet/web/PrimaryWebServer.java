@@ -13,6 +13,7 @@ import dev.facet.git.AuditedReceivePacks;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.HostedReceivePackFactory;
 import dev.facet.git.HostedUploadPackFactory;
+import dev.facet.git.UploadPackErrors;
 import dev.facet.git.PushLog;
 import dev.facet.git.RefChangeListener;
 import dev.facet.git.RepositoryStore;
@@ -39,6 +40,7 @@ public final class PrimaryWebServer {
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
         git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
+        git.setUploadPackErrorHandler(new UploadPackErrors());
         git.setReceivePackFactory(new SizeLimitedReceivePacks(new AuditedReceivePacks(
                 new HostedReceivePackFactory(repositories, refChangeListener, metrics), pushLog), maxPushBytes));
 
