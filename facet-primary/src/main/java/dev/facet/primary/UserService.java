@@ -105,7 +105,8 @@ public final class UserService implements Authenticator {
      */
     public CreatedToken createToken(Caller caller, Username owner, String name, Set<Permission> permissions,
                                     Integer expiryDays) {
-        if (caller.isAnonymous()) {
+        if (!caller.isUser()) {
+            // anonymous, or a mirror's fetch token: neither is a user a token could belong to
             throw new AuthenticationRequired("Authentication required.");
         }
         if (!caller.name().equals(owner)) {
