@@ -126,15 +126,6 @@ public final class ClonePackCache implements Filter {
         }
     }
 
-    /** How many answers are kept and how many bytes they take, over all repositories. */
-    public int keptFiles() {
-        return kept.fileCount();
-    }
-
-    public long keptBytes() {
-        return kept.byteCount();
-    }
-
     private Path packAndKeep(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
                              long repositoryId, Path stateDir, Path cached) throws IOException, ServletException {
         Files.createDirectories(stateDir);

@@ -68,14 +68,6 @@ final class KeptPacks {
         return true;
     }
 
-    synchronized int fileCount() {
-        return kept.size();
-    }
-
-    synchronized long byteCount() {
-        return totalBytes;
-    }
-
     private void evictForRepository(long repositoryId, Path spared) {
         int files = 0;
         long bytes = 0;
