@@ -203,6 +203,34 @@ class AccountSecurityTest {
     }
 
     @Test
+    void aUserRevokesTheirTokenAndChangesTheirPasswordOnTheirAccountPage() throws Exception {
+        primary.createUser("ada", "ada-secret-1");
+        JsonNode token = ownToken("ada", "ada-secret-1", "desktop");
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        assertThat(page(browser, "/account").statusCode()).as("anonymous visitors sign in first").isEqualTo(302);
+        signIn(browser, "ada", "ada-secret-1");
+        HttpResponse<String> account = page(browser, "/account");
+        assertThat(account.body()).contains("desktop").doesNotContain(token.path("token").asText());
+
+        HttpResponse<String> revoked = form(browser, "/account/revoke-token", csrfOf(account.body()),
+                Map.of("tokenId", token.path("id").asText()));
+        assertThat(revoked.statusCode()).isEqualTo(200);
+        assertThat(revoked.body()).contains("revoked").contains("You have no access tokens.");
+        assertThat(bearer(token.path("token").asText()).get(PROJECTS).status()).isEqualTo(401);
+
+        HttpResponse<String> wrong = form(browser, "/account/password", csrfOf(revoked.body()),
+                Map.of("oldPassword", "not-my-password", "password", "ada-secret-2", "passwordConfirm", "ada-secret-2"));
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(wrong.body()).contains("id=\"error-oldPassword\"");
+        HttpResponse<String> changed = form(browser, "/account/password", csrfOf(wrong.body()),
+                Map.of("oldPassword", "ada-secret-1", "password", "ada-secret-2", "passwordConfirm", "ada-secret-2"));
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.body()).contains("Your password was changed.");
+        assertThat(user("ada", "ada-secret-1").get(PROJECTS).status()).isEqualTo(401);
+        assertThat(user("ada", "ada-secret-2").get(PROJECTS).status()).isEqualTo(200);
+    }
+
+    @Test
     void aCrossSiteTextBodyChangesNothing() {
         RestClient.Response plain = send("POST", PROJECTS, "text/plain", RestClient.json("key", "XSITE", "name", "x"));
         assertThat(plain.status()).as(plain.toString()).isEqualTo(415);

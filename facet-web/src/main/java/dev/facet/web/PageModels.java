@@ -84,6 +84,13 @@ public final class PageModels {
     public record TokenRow(String id, String name, String permissions, String created, String expires, String lastUsed) {
     }
 
+    /** A signed-in user's own account: their password and their tokens. */
+    public record AccountPage(Frame frame, java.util.Map<String, String> errors, String done, List<TokenRow> tokens) {
+        public String error(String field) {
+            return errors.get(field);
+        }
+    }
+
     public record UsersPage(Frame frame, java.util.Map<String, String> values, java.util.Map<String, String> errors,
                             String done, String createdToken, List<String> projectPermissions,
                             List<String> tokenPermissions, List<UserRow> users, String tokensOf,

@@ -56,6 +56,7 @@ public final class PrimaryWebServer {
         PrimaryPages pages = new PrimaryPages(users, mirrors, access, java.time.Clock.systemUTC(), json);
         ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl);
         UserPages userPages = new UserPages(users, permissions, projects, access);
+        AccountPages accountPages = new AccountPages(users, access);
 
         this.server = new HttpServer(settings, json, metrics,
                 List.of(new GitAccessFilter(new LocalGitAuthorizer(authentication, permissions)), clonePackCache), git,
@@ -66,6 +67,7 @@ public final class PrimaryWebServer {
                     pages.register(config);
                     projectPages.register(config);
                     userPages.register(config);
+                    accountPages.register(config);
                 });
     }
 
