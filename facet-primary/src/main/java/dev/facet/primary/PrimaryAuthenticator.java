@@ -14,13 +14,13 @@ public final class PrimaryAuthenticator implements Authenticator {
     }
 
     @Override
-    public Caller authenticate(String username, String secret) {
-        return users.authenticate(username, secret);
+    public Caller authenticate(String username, String secret, String clientAddress) {
+        return users.authenticate(username, secret, clientAddress);
     }
 
     @Override
-    public Caller authenticateToken(String token) {
+    public Caller authenticateToken(String token, String clientAddress) {
         return token != null && token.startsWith(MirrorRegistry.FETCH_TOKEN_PREFIX)
-                ? mirrors.fetchCaller(token) : users.authenticateToken(token);
+                ? mirrors.fetchCaller(token) : users.authenticateToken(token, clientAddress);
     }
 }

@@ -12,6 +12,7 @@ import dev.facet.core.mirror.protocol.AuthorizationRequest;
 import dev.facet.core.mirror.protocol.CredentialCheck;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.core.name.ProjectKey;
+import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.Page;
 import io.javalin.config.RoutesConfig;
@@ -31,13 +32,16 @@ final class MirroringRoutes {
     private static final long MAX_WAIT_SECONDS = 55;
 
     private final MirrorRegistry registry;
+    private final MirrorAdmission admission;
     private final RequestTokens tokens;
     private final ObjectMapper json;
     private final String publicKey;
     private final InstanceIdentity identity;
 
-    MirroringRoutes(MirrorRegistry registry, RequestTokens tokens, ObjectMapper json, InstanceIdentity identity) {
+    MirroringRoutes(MirrorRegistry registry, MirrorAdmission admission, RequestTokens tokens, ObjectMapper json,
+                    InstanceIdentity identity) {
         this.identity = identity;
+        this.admission = admission;
         this.registry = registry;
         this.tokens = tokens;
         this.json = json;
@@ -49,45 +53,51 @@ final class MirroringRoutes {
 
         // Mirror side: signed by the mirror.
         routes.post(API + "/requests", ctx -> {
+            admission.countRequestFrom(ctx.ip());
             AuthorizationRequest request = PrimaryRoutes.body(json, ctx, AuthorizationRequest.class);
             if (request.mirrorId() == null || request.publicKey() == null) {
                 throw new InvalidInput("mirrorId", "A request needs the mirror's id and public key.");
             }
+            // Self-signed: the key in the request proves only that the sender holds it; admission
+            // decides whether that key may ask under this mirror id.
             String mirrorId = verify(ctx, issuer -> issuer.equals(request.mirrorId())
                     ? Optional.of(request.publicKey()) : Optional.empty());
-            ctx.status(201).json(registry.submit(mirrorId, request));
+            ctx.status(201).json(admission.submit(mirrorId, request, ctx.ip()));
         });
-        routes.get(API + "/requests/{id}/status", ctx ->
-                ctx.json(registry.requestStatus(verify(ctx, registry::publicKeyOf), ctx.pathParam("id"))));
+        routes.get(API + "/requests/{id}/status", ctx -> {
+            String requestId = ctx.pathParam("id");
+            ctx.json(admission.requestStatus(verify(ctx, issuer -> admission.keyOfRequest(issuer, requestId)),
+                    requestId));
+        });
         routes.get(API + "/events", ctx -> {
-            String mirrorId = verify(ctx, registry::publicKeyOf);
+            String mirrorId = verify(ctx, admission::keyOf);
             long after = QueryParameters.wholeNumber(ctx, "after", 0, 0, Long.MAX_VALUE);
             long wait = Math.min(MAX_WAIT_SECONDS, QueryParameters.wholeNumber(ctx, "waitSeconds", 0, 0, Long.MAX_VALUE));
             ctx.future(() -> registry.events(mirrorId, after, Duration.ofSeconds(wait)).thenAccept(ctx::json));
         });
-        routes.get(API + "/repo-hashes", ctx -> ctx.json(registry.repositoryStates(verify(ctx, registry::publicKeyOf),
+        routes.get(API + "/repo-hashes", ctx -> ctx.json(registry.repositoryStates(verify(ctx, admission::keyOf),
                 PrimaryRoutes.start(ctx), (int) Math.min(Page.MAX_LIMIT,
                         Math.max(1, QueryParameters.wholeNumber(ctx, "limit", 500, 0, Long.MAX_VALUE))))));
         routes.post(API + "/heartbeat", ctx -> {
-            String mirrorId = verify(ctx, registry::publicKeyOf);
+            String mirrorId = verify(ctx, admission::keyOf);
             ctx.json(registry.heartbeat(mirrorId, PrimaryRoutes.body(json, ctx, Heartbeat.class)));
         });
         routes.post(API + "/authenticate", ctx -> {
-            String mirrorId = verify(ctx, registry::publicKeyOf);
+            String mirrorId = verify(ctx, admission::keyOf);
             ctx.json(registry.checkCredentials(mirrorId, PrimaryRoutes.body(json, ctx, CredentialCheck.class)));
         });
-        routes.post(API + "/fetch-token", ctx -> ctx.json(registry.fetchToken(verify(ctx, registry::publicKeyOf))));
+        routes.post(API + "/fetch-token", ctx -> ctx.json(registry.fetchToken(verify(ctx, admission::keyOf))));
 
         // Admin side.
-        routes.get(API + "/requests", ctx -> ctx.json(RestJson.Paged.of(registry.requests(caller(ctx),
+        routes.get(API + "/requests", ctx -> ctx.json(RestJson.Paged.of(admission.requests(caller(ctx),
                 requestState(ctx.queryParam("state")), PrimaryRoutes.start(ctx), PrimaryRoutes.limit(ctx)),
                 MirroringJson.MirrorRequestJson::of)));
         routes.get(API + "/requests/{id}", ctx ->
-                ctx.json(MirroringJson.MirrorRequestJson.of(registry.request(caller(ctx), ctx.pathParam("id")))));
+                ctx.json(MirroringJson.MirrorRequestJson.of(admission.request(caller(ctx), ctx.pathParam("id")))));
         routes.post(API + "/requests/{id}/accept", ctx ->
-                ctx.json(MirroringJson.MirrorRequestJson.of(registry.accept(caller(ctx), ctx.pathParam("id")))));
+                ctx.json(MirroringJson.MirrorRequestJson.of(admission.accept(caller(ctx), ctx.pathParam("id")))));
         routes.post(API + "/requests/{id}/reject", ctx ->
-                ctx.json(MirroringJson.MirrorRequestJson.of(registry.reject(caller(ctx), ctx.pathParam("id")))));
+                ctx.json(MirroringJson.MirrorRequestJson.of(admission.reject(caller(ctx), ctx.pathParam("id")))));
         routes.get(API + "/mirrorServers", ctx -> ctx.json(RestJson.Paged.of(registry.servers(caller(ctx),
                 PrimaryRoutes.start(ctx), PrimaryRoutes.limit(ctx)), MirroringJson.MirrorServerJson::of)));
         routes.get(API + "/mirrorServers/{id}", ctx ->

@@ -3,9 +3,9 @@ package dev.facet.web;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Authenticator;
 import dev.facet.core.access.Caller;
+import dev.facet.core.access.TokenScope;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.AuthorizedRepositoryResolver;
@@ -18,6 +18,7 @@ import dev.facet.git.PushLog;
 import dev.facet.git.RefChangeListener;
 import dev.facet.git.RepositoryStore;
 import dev.facet.git.SizeLimitedReceivePacks;
+import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
@@ -32,9 +33,10 @@ public final class PrimaryWebServer {
 
     public PrimaryWebServer(WebSettings settings, ProjectService projects, PermissionService permissions,
                             UserService users, Authenticator authenticator, MirrorRegistry mirrors,
-                            RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
-                            ClonePackCache clonePackCache, RefChangeListener refChangeListener, PushLog pushLog,
-                            long maxPushBytes, FacetMetrics metrics) {
+                            MirrorAdmission admission, RequestTokens requestTokens, InstanceIdentity identity,
+                            RepositoryStore repositories, ClonePackCache clonePackCache,
+                            RefChangeListener refChangeListener, PushLog pushLog, long maxPushBytes,
+                            FacetMetrics metrics) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
         GitServlet git = new GitServlet();
@@ -42,7 +44,8 @@ public final class PrimaryWebServer {
         git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
         git.setUploadPackErrorHandler(new UploadPackErrors());
         git.setReceivePackFactory(new SizeLimitedReceivePacks(new AuditedReceivePacks(
-                new HostedReceivePackFactory(repositories, refChangeListener, metrics), pushLog), maxPushBytes));
+                new HostedReceivePackFactory(repositories, permissions, refChangeListener, metrics), pushLog),
+                maxPushBytes));
 
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
@@ -50,10 +53,11 @@ public final class PrimaryWebServer {
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
         PrimaryRoutes routes = new PrimaryRoutes(projects, permissions, users, authentication, metrics, this::baseUrl,
                 json);
-        MirroringRoutes mirroring = new MirroringRoutes(mirrors, requestTokens, json, identity);
+        MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, requestTokens, json, identity);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
-                name -> users.user(name).filter(User::active).map(user -> Caller.user(user.id(), user.name(), user.role(), AccessLevel.ADMIN))));
-        PrimaryPages pages = new PrimaryPages(users, mirrors, access, java.time.Clock.systemUTC(), json);
+                name -> users.user(name).filter(User::active)
+                        .map(user -> Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD))));
+        PrimaryPages pages = new PrimaryPages(users, mirrors, admission, access, java.time.Clock.systemUTC(), json);
         ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl);
         UserPages userPages = new UserPages(users, permissions, projects, access);
         AccountPages accountPages = new AccountPages(users, access);

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Enough user administration for a browser: create a user, grant a project permission, create an access token. */
+/** Enough user administration for a browser: create a user, grant a project permission, create one's own access token. */
 final class UserPages {
     private static final String PAGE = "/admin/users";
     private static final int USER_LIMIT = 500;
@@ -190,6 +190,8 @@ final class UserPages {
     }
 
     private void render(Context ctx, int status, Form form) {
+        // Tokens are minted by their owner only (UserService decides), so the form starts with the viewer's name.
+        form.values.putIfAbsent("token.user", access.viewer(ctx).name().value());
         Caller viewer = access.viewer(ctx);
         List<PageModels.UserRow> rows = users.users(viewer, 0, USER_LIMIT).values().stream()
                 .map(user -> new PageModels.UserRow(user.name().value(), user.displayName(), user.role().name(),
