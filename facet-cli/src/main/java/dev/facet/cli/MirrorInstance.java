@@ -71,7 +71,8 @@ public final class MirrorInstance implements AutoCloseable {
                     mirrorMetrics);
             client.checkAnswers(tokens, identity.id(), node::pinnedUpstream, node::answerRefused);
             MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
-                    new ClonePackCache(repositories, metrics), metrics, mirrorMetrics);
+                    new ClonePackCache(repositories, metrics, settings.git().cloneCache()), settings.git().maxPushBytes(), metrics,
+                    mirrorMetrics);
             web.start();
             node.start(new MirrorIdentity(identity.id(), settings.name(), web.baseUrl(), identity.publicKeyJwk(),
                     MirrorType.SINGLE));

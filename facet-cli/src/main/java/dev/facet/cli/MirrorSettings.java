@@ -9,7 +9,7 @@ import java.util.Map;
 /** Everything a mirror node needs to start, parsed and checked once. */
 public record MirrorSettings(Path home, WebSettings web, DatabaseSettings database, String upstreamUrl, String name,
                              Duration reconcileInterval, int syncParallelism, Duration keptRetention,
-                             Duration authCache, Duration offlineAccess) {
+                             Duration authCache, Duration offlineAccess, GitLimits git) {
     /** How long refs and repositories deleted or rewound upstream are kept aside on a mirror. */
     public static final Duration DEFAULT_KEPT_RETENTION = Duration.ofDays(7);
 
@@ -34,6 +34,6 @@ public record MirrorSettings(Path home, WebSettings web, DatabaseSettings databa
                         DEFAULT_KEPT_RETENTION.toSeconds())),
                 Duration.ofSeconds(raw.positiveLong(RawSettings.AUTH_CACHE_SECONDS, DEFAULT_AUTH_CACHE.toSeconds())),
                 Duration.ofSeconds(raw.nonNegativeLong(RawSettings.OFFLINE_ACCESS_SECONDS,
-                        DEFAULT_OFFLINE_ACCESS.toSeconds())));
+                        DEFAULT_OFFLINE_ACCESS.toSeconds())), GitLimits.from(raw));
     }
 }

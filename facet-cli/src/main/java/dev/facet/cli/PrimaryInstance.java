@@ -20,6 +20,7 @@ import dev.facet.primary.StagingPreparation;
 import dev.facet.primary.PasswordHasher;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
+import dev.facet.primary.PushAudit;
 import dev.facet.primary.PushEventRecorder;
 import dev.facet.primary.UserService;
 import dev.facet.store.JdbcStore;
@@ -50,14 +51,15 @@ public final class PrimaryInstance implements AutoCloseable {
     private final String instanceId;
     private final MirrorRegistry mirrors;
     private final MirrorAdmission admission;
+    private final MirrorFetchTokens fetchTokens;
     private final ExecutorService eventReaders;
     private final EventSignal signal;
     private final ScheduledExecutorService purger;
     private final Optional<InstanceControl> control;
 
     private PrimaryInstance(Store store, PrimaryWebServer web, String instanceId, MirrorRegistry mirrors,
-                            MirrorAdmission admission, ExecutorService eventReaders, EventSignal signal, ScheduledExecutorService purger,
-                            Optional<InstanceControl> control) {
+                            MirrorAdmission admission, MirrorFetchTokens fetchTokens, ExecutorService eventReaders,
+                            EventSignal signal, ScheduledExecutorService purger, Optional<InstanceControl> control) {
         this.control = control;
         this.purger = purger;
         this.signal = signal;
@@ -66,6 +68,7 @@ public final class PrimaryInstance implements AutoCloseable {
         this.instanceId = instanceId;
         this.mirrors = mirrors;
         this.admission = admission;
+        this.fetchTokens = fetchTokens;
         this.eventReaders = eventReaders;
     }
 
@@ -77,6 +80,11 @@ public final class PrimaryInstance implements AutoCloseable {
     /** The mirrors' authorization requests, for the demo and tests that act as an administrator would. */
     public MirrorAdmission admission() {
         return admission;
+    }
+
+    /** The fetch tokens mirrors are given, for tests that call as a mirror's Git client would. */
+    public MirrorFetchTokens fetchTokens() {
+        return fetchTokens;
     }
 
     public static PrimaryInstance start(PrimarySettings settings) {
@@ -114,7 +122,9 @@ public final class PrimaryInstance implements AutoCloseable {
             web.set(new PrimaryWebServer(settings.web(), projects, permissions, users,
                     new PrimaryAuthenticator(users, fetchTokens), mirrors, admission, mirrorEvents, fetchTokens,
                     requestTokens, identity,
-                    repositories, new ClonePackCache(repositories, metrics), new PushEventRecorder(store, clock), metrics));
+                    repositories, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),
+                    new PushEventRecorder(store, clock), new PushAudit(store, clock), settings.git().maxPushBytes(),
+                    metrics));
             web.get().start();
             mirrors.purgeExpired();
             purger.scheduleWithFixedDelay(() -> {
@@ -135,7 +145,8 @@ public final class PrimaryInstance implements AutoCloseable {
             StagingPreparation.copyWarning(store, web.get().baseUrl()).ifPresent(warning -> log.warn("{}", warning));
             store.useTransaction(tx -> tx.instanceSettings().put(StagingPreparation.BASE_URL, web.get().baseUrl()));
             log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);
-            return new PrimaryInstance(store, web.get(), identity.id(), mirrors, admission, eventReaders, signal, purger, control);
+            return new PrimaryInstance(store, web.get(), identity.id(), mirrors, admission, fetchTokens, eventReaders, signal,
+                    purger, control);
         } catch (RuntimeException e) {
             control.ifPresent(InstanceControl::close);
             purger.shutdownNow();

@@ -41,10 +41,16 @@ final class RawSettings {
     static final String OFFLINE_ACCESS_SECONDS = "facet.mirror.offline-access-seconds";
     static final String MIRROR_REQUESTS_PENDING_PER_ADDRESS = "facet.mirror.requests.max-pending-per-address";
     static final String MIRROR_REQUESTS_PER_MINUTE_PER_ADDRESS = "facet.mirror.requests.max-per-minute-per-address";
+    static final String CLONE_CACHE_MAX_FILES_PER_REPOSITORY = "facet.git.clone-cache.max-files-per-repository";
+    static final String CLONE_CACHE_MAX_BYTES_PER_REPOSITORY = "facet.git.clone-cache.max-bytes-per-repository";
+    static final String CLONE_CACHE_MAX_BYTES = "facet.git.clone-cache.max-bytes";
+    static final String MAX_PUSH_BYTES = "facet.git.max-push-bytes";
     static final Set<String> KNOWN = Set.of(PORT, BASE_URL, BIND_ADDRESS, DB_URL, DB_USER, DB_PASSWORD,
             MAX_REQUEST_BYTES, UPSTREAM_URL, MIRROR_NAME, RECONCILE_SECONDS, SYNC_PARALLELISM, REMOVAL_GRACE_SECONDS,
             KEPT_RETENTION_SECONDS, DOCTOR_MIN_FREE_MIB, AUTH_CACHE_SECONDS, OFFLINE_ACCESS_SECONDS,
-            EVENT_RETENTION_SECONDS, MIRROR_REQUESTS_PENDING_PER_ADDRESS, MIRROR_REQUESTS_PER_MINUTE_PER_ADDRESS);
+            EVENT_RETENTION_SECONDS, MIRROR_REQUESTS_PENDING_PER_ADDRESS, MIRROR_REQUESTS_PER_MINUTE_PER_ADDRESS,
+            CLONE_CACHE_MAX_FILES_PER_REPOSITORY, CLONE_CACHE_MAX_BYTES_PER_REPOSITORY, CLONE_CACHE_MAX_BYTES,
+            MAX_PUSH_BYTES);
 
     private final Map<String, String> values;
     private final Map<String, String> origins;

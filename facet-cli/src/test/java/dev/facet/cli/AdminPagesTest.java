@@ -86,6 +86,24 @@ class AdminPagesTest {
             assertThat(git.lsRemote(work, primary.gitUrl("admin", token, "DOC", "guide")))
                     .anyMatch(line -> line.endsWith("refs/heads/main"));
 
+            browser.find("tr[data-user=admin] a.button").click();
+            browser.awaitText("#tokens", "ci");
+            assertThat(browser.text("#tokens")).contains("REPO_READ").doesNotContain(token);
+            browser.find("#tokens button.danger").click();
+            browser.awaitText("#done", "Token");
+            assertThat(browser.text("#done")).contains("revoked");
+            assertThat(browser.driver.findElements(By.id("tokens"))).isEmpty();
+            assertThat(git.run(work, "ls-remote", primary.gitUrl("admin", token, "DOC", "guide")).exitCode())
+                    .as("a revoked token").isNotZero();
+
+            browser.find("tr[data-user=carol] form[action='/admin/users/disable'] button").click();
+            browser.awaitText("#done", "User carol disabled");
+            assertThat(browser.text("tr[data-user=carol] [data-field=state]")).isEqualTo("disabled");
+            assertThat(git.run(work, "ls-remote", primary.gitUrl("carol", "carol-secret-1", "DOC", "guide")).exitCode())
+                    .as("a disabled user's password").isNotZero();
+            browser.find("tr[data-user=carol] form[action='/admin/users/enable'] button").click();
+            browser.awaitText("#done", "User carol enabled again");
+
             browser.open(primary.baseUrl() + "/admin/mirrors");
             String carries = "tr[data-mirror-id='" + mirror.instance.instanceId() + "'] input[name=projects]";
             browser.find(carries).sendKeys("NOPE");
@@ -100,6 +118,8 @@ class AdminPagesTest {
 
             browser.open(primary.baseUrl() + "/admin/audit");
             browser.awaitText("#audit", "ACCEPT");
+            assertThat(browser.text("#audit")).contains("TOKEN_REVOKE").contains("USER_DISABLE").contains("SIGN_IN")
+                    .contains("PUSH");
             List<String> actions = browser.driver.findElements(By.cssSelector("#audit tr td:nth-child(2)")).stream()
                     .map(cell -> cell.getText()).toList();
             assertThat(actions).containsSubsequence("ACCEPT", "REQUEST");

@@ -205,4 +205,101 @@ class BadInputTest {
             assertThat(status).as(path).isBetween(400, 499);
         }
     }
+
+    /** Requests a fuzzer would send: odd encodings, wrong JSON types, huge numbers, unknown values, escaping paths. */
+    static List<RawRequest> oddRequests() {
+        String json = "Content-Type: application/json";
+        List<RawRequest> requests = new ArrayList<>();
+        for (String path : List.of("/scm/a%20b/x.git/info/refs?service=git-upload-pack",
+                "/scm/a%20b/x.git/info/refs?service=git-receive-pack", "/scm/BAD/a%20b.git/git-upload-pack",
+                "/scm/BAD/existing.git/info/refs?service=bogus", "/scm/BAD/existing.git/info/refs",
+                "/scm/BAD/existing.git/HEAD", "/scm/BAD/existing.git/objects/info/packs",
+                "/scm/BAD/existing.git/git-upload-pack", "/scm/%00/x.git/info/refs?service=git-upload-pack",
+                "/scm/BAD/%2F.git/info/refs?service=git-upload-pack", "/scm/BAD/existing.git/%ff",
+                "/scm/BAD/existing.git/info/refs?service=%ff%fe", "/scm/BAD%ZZ/x.git/info/refs",
+                "/rest/api/1.0/projects/%00", "/rest/api/1.0/projects/A%2FB", "/rest/api/1.0/projects/..%2F..",
+                "/rest/api/1.0/projects/BAD/repos/%00", "/rest/api/1.0/projects/BAD/repos/%ff",
+                "/rest/api/1.0/projects?limit=99999999999999999999", "/rest/api/1.0/projects?start=1e3",
+                "/rest/api/1.0/projects?limit=%00", "/rest/api/1.0/admin/users?limit=-5",
+                "/rest/mirroring/latest/events?after=-1", "/rest/mirroring/latest/events?after=abc",
+                "/rest/mirroring/latest/events?after=99999999999999999999", "/rest/mirroring/latest/requests?state=BOGUS",
+                "/rest/mirroring/latest/requests/%00", "/rest/mirroring/latest/mirrorServers/%00",
+                "/rest/access-tokens/1.0/users/%00", "/rest/access-tokens/1.0/users/nobody", "/admin/audit?x=%00",
+                "/login?next=%00", "/projects/%00", "/projects/BAD/repos/%00/browse", "/%2e%2e/%2e%2e/etc/passwd",
+                "/rest/api/1.0/projects/BAD/repos/existing/permissions/users?name=%00&permission=REPO_READ")) {
+            requests.add(new RawRequest("GET", path, List.of(), null));
+        }
+        for (String body : List.of("{\"key\": 123}", "{\"key\": true, \"public\": \"yes\"}", "{\"name\": 1e400}",
+                "{\"key\": \"K\", \"name\": [1]}", "{\"key\": null}", "\"\u0000\"", "{\"key\": \"\\u0000\"}",
+                "{\"key\":\"1X\"" + ",\"k\":1".repeat(10) + "}", "[".repeat(5000))) {
+            requests.add(new RawRequest("POST", PROJECTS, List.of(json), body));
+        }
+        for (String body : List.of("{\"name\":\"t\",\"permissions\":\"REPO_READ\"}",
+                "{\"name\":\"t\",\"permissions\":[null]}", "{\"name\":\"t\",\"permissions\":[1]}",
+                "{\"name\":\"t\",\"permissions\":[\"REPO_READ\"],\"expiryDays\":1e20}",
+                "{\"name\":\"t\",\"permissions\":[\"REPO_READ\"],\"expiryDays\":\"x\"}",
+                "{\"name\":\"t\",\"permissions\":[\"REPO_READ\"],\"expiryDays\":99999999999}")) {
+            requests.add(new RawRequest("PUT", "/rest/access-tokens/1.0/users/admin", List.of(json), body));
+        }
+        requests.add(new RawRequest("PUT", "/rest/access-tokens/1.0/users/%00", List.of(json),
+                "{\"name\":\"t\",\"permissions\":[\"REPO_READ\"]}"));
+        requests.add(new RawRequest("PUT", "/rest/api/1.0/users/credentials", List.of(json), "{}"));
+        requests.add(new RawRequest("PUT", "/rest/api/1.0/users/credentials", List.of(json), "{\"password\": 5}"));
+        requests.add(new RawRequest("PUT", "/rest/api/1.0/admin/users/credentials", List.of(json), "{}"));
+        requests.add(new RawRequest("PUT", "/rest/api/1.0/admin/users/credentials", List.of(json),
+                "{\"name\":\"nobody\",\"password\":\"long-enough-1\",\"passwordConfirm\":\"long-enough-1\"}"));
+        requests.add(new RawRequest("PUT", "/rest/api/1.0/admin/users", List.of(json), "{\"name\":\"someone\"}"));
+        requests.add(new RawRequest("PUT", "/rest/api/1.0/admin/users", List.of(json), "{\"name\":\"x\",\"active\":\"no\"}"));
+        requests.add(new RawRequest("DELETE", "/rest/api/1.0/admin/users", List.of(), null));
+        requests.add(new RawRequest("DELETE", "/rest/api/1.0/admin/users?name=%00", List.of(), null));
+        requests.add(new RawRequest("DELETE", "/rest/access-tokens/1.0/users/admin/%00", List.of(), null));
+        requests.add(new RawRequest("POST", "/rest/mirroring/latest/requests/%00/accept", List.of(), null));
+        requests.add(new RawRequest("POST", "/rest/mirroring/latest/requests", List.of(json), "{\"mirrorId\": 1}"));
+        requests.add(new RawRequest("POST", "/rest/mirroring/latest/authenticate", List.of(json, "Authorization: Bearer x.y.z"), "{}"));
+        requests.add(new RawRequest("POST", "/rest/mirroring/latest/heartbeat", List.of(json, "Authorization: Bearer %00"), "{}"));
+        requests.add(new RawRequest("POST", PROJECTS, List.of("Content-Type: application/json; charset=nonsense"), "{}"));
+        requests.add(new RawRequest("POST", PROJECTS, List.of(json, "Content-Encoding: gzip"), "not gzip"));
+        requests.add(new RawRequest("POST", "/scm/BAD/existing.git/git-upload-pack",
+                List.of("Content-Type: application/x-git-upload-pack-request"), "garbage that is not pkt-line"));
+        requests.add(new RawRequest("POST", "/scm/BAD/existing.git/git-upload-pack",
+                List.of("Content-Type: application/x-git-upload-pack-request", "Content-Encoding: gzip"), "not gzip"));
+        requests.add(new RawRequest("POST", "/scm/BAD/existing.git/git-upload-pack",
+                List.of("Content-Type: application/x-git-upload-pack-request", "Git-Protocol: version=2"),
+                "0014command=fetch\n0001000dwant zz\n0009done\n0000"));
+        requests.add(new RawRequest("POST", "/scm/BAD/existing.git/git-receive-pack",
+                List.of("Content-Type: application/x-git-receive-pack-request"), "ffff"));
+        requests.add(new RawRequest("POST", "/login", List.of("Content-Type: application/x-www-form-urlencoded"),
+                "csrf=%zz&username=%00&password="));
+        requests.add(new RawRequest("POST", "/admin/users/create-user",
+                List.of("Content-Type: application/x-www-form-urlencoded"), "user.name=%00"));
+        return requests;
+    }
+
+    /** One request as a fuzzer writes it, sent with the administrator's password so that it reaches the handlers. */
+    record RawRequest(String method, String path, List<String> headers, String body) {
+        RawHttp.Answer sendTo(String baseUrl) {
+            List<String> all = new ArrayList<>(headers);
+            all.add("Authorization: Basic " + java.util.Base64.getEncoder().encodeToString(
+                    ("admin:" + TestPrimary.ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return RawHttp.send(baseUrl, method, path, all,
+                    body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + path + (body == null ? "" : " " + (body.length() > 60 ? body.substring(0, 60) + "…" : body));
+        }
+    }
+
+    @Test
+    void noOddRequestGetsA5xxOrAStackTrace() {
+        List<String> failures = new ArrayList<>();
+        for (RawRequest request : oddRequests()) {
+            RawHttp.Answer answer = request.sendTo(primary.baseUrl());
+            if (answer.status() >= 500 || answer.body().contains("Exception") || answer.body().contains("\tat ")) {
+                failures.add(request + " -> " + answer);
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
 }

@@ -36,6 +36,42 @@ final class RawHttp {
         }
     }
 
+    /** What a server answered to a request sent byte for byte as given. */
+    record Answer(int status, String head, String body) {
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    /** Sends {@code method rawPath} with the given extra header lines and body, exactly as written. */
+    static Answer send(String baseUrl, String method, String rawPath, java.util.List<String> headers, byte[] body) {
+        URI base = URI.create(baseUrl);
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            StringBuilder request = new StringBuilder(method + " " + rawPath + " HTTP/1.1\r\nHost: " + base.getHost()
+                    + "\r\nConnection: close\r\n");
+            for (String header : headers) {
+                request.append(header).append("\r\n");
+            }
+            if (body != null) {
+                request.append("Content-Length: ").append(body.length).append("\r\n");
+            }
+            out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            if (body != null) {
+                out.write(body);
+            }
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int split = answer.indexOf("\r\n\r\n");
+            String head = split < 0 ? answer : answer.substring(0, split);
+            return new Answer(Integer.parseInt(head.split(" ")[1]), head, split < 0 ? "" : answer.substring(split + 4));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Sends a GET with an {@code Authorization} header from a local address of the test's choosing (any of
      * 127.0.0.0/8), so that a test can be several clients at once.

@@ -1,6 +1,5 @@
 package dev.facet.git;
 
-import dev.facet.core.file.Directories;
 import dev.facet.core.digest.Sha256;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -19,33 +18,30 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves repeated full clones from disk. A clone asks for objects without offering any it has,
- * so for one repository state and one request the answer is always the same bytes: the first
- * such answer is written to a file keyed by the repository's refs hash and the request, and
- * later identical clones stream that file instead of packing again. Clones that arrive while
- * the first is being packed wait for it rather than pack in parallel. A new refs hash makes
- * the old files useless, and they are removed when the first answer for the new state is kept.
- * The files live inside the repository's directory, so they go when the repository goes.
+ * so for one repository state and one {@link CloneRequest} the answer is always the same bytes:
+ * the first such answer is kept in a file named after the repository's refs hash and the request
+ * (what decides the bytes, not who asks), and later identical clones stream that file instead of
+ * packing again. Clones that arrive while the first is being packed wait for it rather than pack
+ * in parallel. A new refs hash makes the old files useless, and they are removed when the first
+ * answer for the new state is kept. The files live inside the repository's directory, so they go
+ * when the repository goes; {@link KeptPacks} holds them within their limits.
  */
 public final class ClonePackCache implements Filter {
-    private static final Logger log = LoggerFactory.getLogger(ClonePackCache.class);
     private static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
     private static final long FOLLOWER_WAIT_MINUTES = 10;
     private static final String RESULT_TYPE = "application/x-git-upload-pack-result";
@@ -53,13 +49,36 @@ public final class ClonePackCache implements Filter {
     /** The directory, inside each repository, that holds its cached clone answers. */
     public static final String DIRECTORY = "facet-clone-cache";
 
+    /**
+     * How much disk kept clone answers may take.
+     *
+     * @param maxFilesPerRepository answers kept per repository (0 turns the cache off)
+     * @param maxBytesPerRepository bytes kept per repository; a larger answer is not kept
+     * @param maxBytesTotal         bytes kept over all repositories
+     */
+    public record Limits(int maxFilesPerRepository, long maxBytesPerRepository, long maxBytesTotal) {
+        public static final int DEFAULT_MAX_FILES_PER_REPOSITORY = 4;
+        public static final long DEFAULT_MAX_BYTES_PER_REPOSITORY = 1024L * 1024 * 1024;
+        public static final long DEFAULT_MAX_BYTES_TOTAL = 4L * 1024 * 1024 * 1024;
+        public static final Limits DEFAULT = new Limits(DEFAULT_MAX_FILES_PER_REPOSITORY,
+                DEFAULT_MAX_BYTES_PER_REPOSITORY, DEFAULT_MAX_BYTES_TOTAL);
+
+        public Limits {
+            if (maxFilesPerRepository < 0 || maxBytesPerRepository < 0 || maxBytesTotal < 0) {
+                throw new IllegalArgumentException("Clone cache limits cannot be negative.");
+            }
+        }
+    }
+
     private final LocalDiskRepositoryStore repositories;
     private final GitOperationObserver observer;
+    private final KeptPacks kept;
     private final Map<String, CompletableFuture<Path>> inFlight = new ConcurrentHashMap<>();
 
-    public ClonePackCache(LocalDiskRepositoryStore repositories, GitOperationObserver observer) {
+    public ClonePackCache(LocalDiskRepositoryStore repositories, GitOperationObserver observer, Limits limits) {
         this.repositories = repositories;
         this.observer = observer;
+        this.kept = new KeptPacks(repositories.root(), limits);
     }
 
     @Override
@@ -74,26 +93,24 @@ public final class ClonePackCache implements Filter {
         }
         byte[] raw = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
         HttpServletRequest replay = new ReplayedBody(request, raw);
-        if (raw.length > MAX_REQUEST_BYTES || !isClone(decoded(request, raw))) {
+        Optional<CloneRequest> clone = raw.length > MAX_REQUEST_BYTES ? Optional.empty()
+                : CloneRequest.parse(decoded(request, raw), request.getHeader("Git-Protocol"));
+        if (clone.isEmpty()) {
             chain.doFilter(replay, response);
             return;
         }
         String refsHash = repositories.refsHash(repositoryId).value();
-        String key = Sha256.hex(repositoryId + "\n" + refsHash + "\n" + request.getHeader("Git-Protocol") + "\n"
-                + HexFormat.of().formatHex(Sha256.newDigest().digest(raw)));
-        Path stateDir = repositories.root().resolve(Long.toString(repositoryId)).resolve(DIRECTORY).resolve(refsHash);
-        Path cached = stateDir.resolve(key + ".pack");
-        if (Files.isRegularFile(cached)) {
-            serve(cached, repositoryId, response);
+        Path stateDir = kept.stateDirectory(repositoryId, refsHash);
+        Path cached = stateDir.resolve(Sha256.hex(clone.get().canonical()) + ".pack");
+        if (kept.use(cached) && serve(cached, repositoryId, response)) {
             return;
         }
+        String key = repositoryId + "/" + refsHash + "/" + cached.getFileName();
         CompletableFuture<Path> mine = new CompletableFuture<>();
         CompletableFuture<Path> leader = inFlight.putIfAbsent(key, mine);
         if (leader != null) {
             Path ready = awaitLeader(leader);
-            if (ready != null && Files.isRegularFile(ready)) {
-                serve(ready, repositoryId, response);
-            } else {
+            if (ready == null || !kept.use(ready) || !serve(ready, repositoryId, response)) {
                 chain.doFilter(replay, response);
             }
             return;
@@ -124,12 +141,7 @@ public final class ClonePackCache implements Filter {
                 Files.deleteIfExists(temporary);
             }
         }
-        if (!complete) {
-            return null;
-        }
-        Files.move(temporary, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forgetOtherStates(repositoryId, stateDir);
-        return cached;
+        return complete && kept.keep(repositoryId, temporary, cached) ? cached : null;
     }
 
     private static Path awaitLeader(CompletableFuture<Path> leader) {
@@ -143,76 +155,24 @@ public final class ClonePackCache implements Filter {
         }
     }
 
-    private void serve(Path cached, long repositoryId, HttpServletResponse response) throws IOException {
-        response.setStatus(200);
-        response.setContentType(RESULT_TYPE);
-        response.setHeader("Cache-Control", "no-cache, max-age=0, must-revalidate");
-        response.setContentLengthLong(Files.size(cached));
-        try (InputStream in = Files.newInputStream(cached)) {
-            in.transferTo(response.getOutputStream());
-        }
-        observer.onUpload(repositoryId, true, Files.size(cached));
-    }
-
-    /** Removes the files of the repository's earlier states; nothing can ask for them any more. */
-    private void forgetOtherStates(long repositoryId, Path current) {
-        try (Stream<Path> states = Files.list(current.getParent())) {
-            for (Path state : states.filter(p -> !p.equals(current)).toList()) {
-                Directories.deleteTree(state);
-            }
-        } catch (IOException e) {
-            log.warn("repository {}: could not remove old clone cache files", repositoryId, e);
-        }
-    }
-
-    /** A request for objects with nothing offered in return, no shallow or partial history, and nothing to negotiate. */
-    static boolean isClone(byte[] body) {
-        List<String> lines = pktLines(body);
-        if (lines == null) {
+    /** Streams a kept answer; false, with nothing sent, when the file went away before it could be opened. */
+    private boolean serve(Path cached, long repositoryId, HttpServletResponse response) throws IOException {
+        FileChannel file;
+        try {
+            file = FileChannel.open(cached, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
             return false;
         }
-        boolean wants = false;
-        boolean done = false;
-        for (String line : lines) {
-            if (line.startsWith("want ")) {
-                wants = true;
-            } else if (line.equals("done")) {
-                done = true;
-            } else if (line.startsWith("have ") || line.startsWith("shallow ") || line.startsWith("deepen")
-                    || line.startsWith("filter ") || line.startsWith("want-ref ")) {
-                return false;
-            }
+        try (file; InputStream in = Channels.newInputStream(file)) {
+            long size = file.size();
+            response.setStatus(200);
+            response.setContentType(RESULT_TYPE);
+            response.setHeader("Cache-Control", "no-cache, max-age=0, must-revalidate");
+            response.setContentLengthLong(size);
+            in.transferTo(response.getOutputStream());
+            observer.onUpload(repositoryId, true, size);
         }
-        return wants && done;
-    }
-
-    /** The payloads of a pkt-line stream, or null when it is not one. */
-    static List<String> pktLines(byte[] body) {
-        List<String> lines = new ArrayList<>();
-        int at = 0;
-        while (at < body.length) {
-            if (at + 4 > body.length) {
-                return null;
-            }
-            int length;
-            try {
-                length = Integer.parseInt(new String(body, at, 4, StandardCharsets.US_ASCII), 16);
-            } catch (NumberFormatException e) {
-                return null;
-            }
-            if (length < 4) {
-                at += 4;
-                continue;
-            }
-            if (at + length > body.length) {
-                return null;
-            }
-            String payload = new String(body, at + 4, length - 4, StandardCharsets.UTF_8);
-            int nul = payload.indexOf('\0');
-            lines.add((nul >= 0 ? payload.substring(0, nul) : payload).strip());
-            at += length;
-        }
-        return lines;
+        return true;
     }
 
     private static byte[] decoded(HttpServletRequest request, byte[] raw) {

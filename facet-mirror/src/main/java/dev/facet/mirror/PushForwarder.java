@@ -1,8 +1,11 @@
 package dev.facet.mirror;
 
+import dev.facet.core.error.InvalidInput;
 import dev.facet.core.mirror.MirroredRepository;
-import dev.facet.git.GitHttpEndpoint;
+import dev.facet.core.name.ProjectKey;
+import dev.facet.core.name.RepositorySlug;
 import dev.facet.core.store.MirrorStore;
+import dev.facet.git.GitHttpEndpoint;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -62,6 +65,14 @@ public final class PushForwarder implements Filter {
         }
         String project = endpoint.project();
         String slug = endpoint.repository();
+        try {
+            ProjectKey.of(project);
+            RepositorySlug.of(slug);
+        } catch (InvalidInput e) {
+            // a name that cannot exist is not forwarded: it could not even be written into the upstream's URL
+            response.sendError(404, "Repository not found: " + e.getMessage());
+            return;
+        }
         // Only the canonical endpoint travels on: the primary sees the push as the push it is, and decides.
         String target = upstream.client().gitUrl(project, slug) + endpoint.pathAndQuery();
         HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofMinutes(30));

@@ -63,6 +63,17 @@ final class EventPayloads {
         return write(root);
     }
 
+    /**
+     * A user's credentials changed (password, a token revoked, the account disabled or deleted): mirrors drop the
+     * verdicts they cached for everyone, since a cached verdict is keyed by credentials, not by user.
+     */
+    static String accountChanged(Username user) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("scope", "USER");
+        root.put("user", user.value());
+        return write(root);
+    }
+
     /** A repository as mirrors need it; {@code public} is whether anyone may read it, through its project or itself. */
     private static ObjectNode describe(StoreTransaction tx, RepositoryRecord repository) {
         boolean projectPublic = tx.projects().findById(repository.projectId()).map(Project::isPublic).orElse(false);

@@ -8,10 +8,13 @@ import dev.facet.core.access.Permission;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
+import dev.facet.core.event.EventType;
+import dev.facet.core.mirror.AuditAction;
 import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.name.Username;
 import dev.facet.core.store.AccessToken;
 import dev.facet.core.store.Store;
+import dev.facet.core.store.StoreTransaction;
 import dev.facet.core.store.User;
 import dev.facet.core.digest.Sha256;
 import java.security.MessageDigest;
@@ -19,8 +22,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +43,9 @@ public final class UserService implements Authenticator {
     static final int MAX_PASSWORD_LENGTH = 256;
     private static final Duration VERIFIED_CREDENTIALS_TTL = Duration.ofSeconds(60);
     private static final int VERIFIED_CREDENTIALS_MAX = 10_000;
+    /** The longest expiry a token may be given, as Bitbucket allows. */
+    static final int MAX_TOKEN_EXPIRY_DAYS = 3650;
+    private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
 
     private final Store store;
     private final PasswordHasher hasher;
@@ -65,7 +73,9 @@ public final class UserService implements Authenticator {
         if (role == GlobalRole.SYS_ADMIN && caller.role() != GlobalRole.SYS_ADMIN) {
             throw AccessRules.denied(caller, "Only system administrators may create system administrators.");
         }
-        return create(name, password, displayName, emailAddress, role);
+        User created = create(name, password, displayName, emailAddress, role);
+        audit(caller.toString(), AuditAction.USER_CREATE, "user " + name + " (" + role + ")");
+        return created;
     }
 
     /** Creates a user without a caller: the first administrator, at first start. */
@@ -86,8 +96,18 @@ public final class UserService implements Authenticator {
         return store.inTransaction(tx -> tx.users().find(name));
     }
 
-    /** A new token for {@code owner}; the secret is returned once and only its digest is kept. */
+    /** A new token for {@code owner} that never expires; the secret is returned once and only its digest is kept. */
     public CreatedToken createToken(Caller caller, Username owner, String name, Set<Permission> permissions) {
+        return createToken(caller, owner, name, permissions, null);
+    }
+
+    /**
+     * A new token for {@code owner}; the secret is returned once and only its digest is kept.
+     *
+     * @param expiryDays after how many days it stops working; null for never
+     */
+    public CreatedToken createToken(Caller caller, Username owner, String name, Set<Permission> permissions,
+                                    Integer expiryDays) {
         AccessRules.requireWholeAccount(caller, "create access tokens");
         if (!caller.name().equals(owner)) {
             // Bitbucket's rule too: a token acts as its owner, so only the owner may mint one, administrators included.
@@ -98,6 +118,12 @@ public final class UserService implements Authenticator {
         if (permissions == null || permissions.isEmpty()) {
             throw new InvalidInput("permissions", "A token needs at least one permission, such as REPO_READ.");
         }
+        if (expiryDays != null && (expiryDays < 1 || expiryDays > MAX_TOKEN_EXPIRY_DAYS)) {
+            throw new InvalidInput("expiryDays", "A token's expiryDays must be from 1 to " + MAX_TOKEN_EXPIRY_DAYS
+                    + ", or left out for a token that does not expire.");
+        }
+        Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant expiresAt = expiryDays == null ? null : createdAt.plus(Duration.ofDays(expiryDays));
         byte[] secretBytes = new byte[32];
         random.nextBytes(secretBytes);
         String secret = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
@@ -107,8 +133,12 @@ public final class UserService implements Authenticator {
         AccessToken token = store.inTransaction(tx -> {
             User user = tx.users().find(owner).orElseThrow(
                     () -> new NotFound("name", "User '" + owner + "' does not exist."));
-            return tx.accessTokens().create(id, user.id(), tokenName, permissions, Sha256.hex(secret),
-                    clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+            AccessToken created = tx.accessTokens().create(id, user.id(), tokenName, permissions, Sha256.hex(secret),
+                    createdAt, expiresAt);
+            tx.audit().record(createdAt, caller.toString(), AuditAction.TOKEN_CREATE, null, null,
+                    "token " + tokenName + " (" + id + ") for " + owner + ", " + permissions
+                            + (expiresAt == null ? "" : ", expires " + expiresAt));
+            return created;
         });
         return new CreatedToken(token, secret);
     }
@@ -182,7 +212,7 @@ public final class UserService implements Authenticator {
             hasher.matchesNothing(secret == null ? "" : secret);
             throw wrongCredentials();
         }
-        if (!hasher.matches(secret, user.passwordHash())) {
+        if (!hasher.matches(secret, user.passwordHash()) || !user.active()) {
             throw wrongCredentials();
         }
         remember(user, secret);
@@ -204,7 +234,7 @@ public final class UserService implements Authenticator {
         if (verified == null || !verified.until().isAfter(clock.instant())) {
             return Optional.empty();
         }
-        return store.inTransaction(tx -> tx.users().findById(verified.userId()))
+        return store.inTransaction(tx -> tx.users().findById(verified.userId())).filter(User::active)
                 .map(user -> Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD));
     }
 
@@ -227,8 +257,154 @@ public final class UserService implements Authenticator {
         return store.inTransaction(tx -> {
             AccessToken token = tx.accessTokens().findBySecretHash(Sha256.hex(secret)).orElseThrow(this::wrongCredentials);
             User user = tx.users().findById(token.userId()).orElseThrow(this::wrongCredentials);
+            if (!stillValid(tx, token, user)) {
+                throw wrongCredentials();
+            }
             return Caller.user(user.id(), user.name(), user.role(), TokenScope.of(token.permissions()));
         });
+    }
+
+    /**
+     * Whether a token found by its secret may still be used: not expired, its user not disabled. A valid one is
+     * marked used, at most once a minute, so that its list shows when it last worked without a write per request.
+     */
+    private boolean stillValid(StoreTransaction tx, AccessToken token, User user) {
+        Instant now = clock.instant();
+        if (token.isExpired(now) || !user.active()) {
+            return false;
+        }
+        if (token.lastUsedAt() == null || token.lastUsedAt().plus(LAST_USED_RESOLUTION).isBefore(now)) {
+            tx.accessTokens().markUsed(token.id(), now.truncatedTo(ChronoUnit.MILLIS));
+        }
+        return true;
+    }
+
+    /** A user's tokens, newest first: their own, or anyone's for an administrator. */
+    public List<AccessToken> tokens(Caller caller, Username owner) {
+        return store.inTransaction(tx -> tx.accessTokens().listForUser(ownOrAdministered(tx, caller, owner).id()));
+    }
+
+    /** Revokes a token at once: the next request that carries it is refused. Its owner or an administrator may. */
+    public void revokeToken(Caller caller, Username owner, String tokenId) {
+        AccessRules.requireWholeAccount(caller, "revoke access tokens");
+        store.useTransaction(tx -> {
+            User user = ownOrAdministered(tx, caller, owner);
+            AccessToken token = tx.accessTokens().listForUser(user.id()).stream()
+                    .filter(t -> t.id().equals(tokenId)).findFirst()
+                    .orElseThrow(() -> new NotFound("tokenId", "User '" + owner + "' has no token '" + tokenId + "'."));
+            tx.accessTokens().delete(user.id(), token.id());
+            tx.audit().record(clock.instant(), caller.toString(), AuditAction.TOKEN_REVOKE, null, null,
+                    "token " + token.name() + " (" + token.id() + ") of " + owner);
+            tx.events().append(EventType.PERMISSIONS_CHANGED, null, EventPayloads.accountChanged(owner), clock.instant());
+        });
+    }
+
+    /** Changes the caller's own password, which they must know; their other credentials stop being remembered. */
+    public void changeOwnPassword(Caller caller, String oldPassword, String password, String passwordConfirm) {
+        AccessRules.requireWholeAccount(caller, "change a password");
+        User user = store.inTransaction(tx -> tx.users().findById(caller.userId())).filter(User::active)
+                .orElseThrow(this::wrongCredentials);
+        if (oldPassword == null || !hasher.matches(oldPassword, user.passwordHash())) {
+            throw new InvalidInput("oldPassword", "The current password is wrong.");
+        }
+        setPassword(caller, user, password, passwordConfirm);
+    }
+
+    /** An administrator sets another user's password (SYS_ADMIN accounts only by a SYS_ADMIN). */
+    public void changePassword(Caller caller, Username name, String password, String passwordConfirm) {
+        AccessRules.requireAdmin(caller);
+        User user = store.inTransaction(tx -> administered(tx, caller, name));
+        setPassword(caller, user, password, passwordConfirm);
+    }
+
+    /** Disables or enables an account; a disabled one's sessions, tokens and passwords stop working at once. */
+    public void setActive(Caller caller, Username name, boolean active) {
+        AccessRules.requireAdmin(caller);
+        store.useTransaction(tx -> {
+            User user = administered(tx, caller, name);
+            if (!active && user.id() == caller.userId()) {
+                throw new InvalidInput("name", "You cannot disable your own account.");
+            }
+            tx.users().setActive(user.id(), active);
+            tx.audit().record(clock.instant(), caller.toString(), active ? AuditAction.USER_ENABLE
+                    : AuditAction.USER_DISABLE, null, null, "user " + name);
+            tx.events().append(EventType.PERMISSIONS_CHANGED, null, EventPayloads.accountChanged(name), clock.instant());
+            forgetCredentials(user.id());
+        });
+    }
+
+    /** Deletes an account with its tokens and permissions; what it pushed stays. */
+    public void deleteUser(Caller caller, Username name) {
+        AccessRules.requireAdmin(caller);
+        store.useTransaction(tx -> {
+            User user = administered(tx, caller, name);
+            if (user.id() == caller.userId()) {
+                throw new InvalidInput("name", "You cannot delete your own account.");
+            }
+            tx.users().delete(user.id());
+            tx.audit().record(clock.instant(), caller.toString(), AuditAction.USER_DELETE, null, null, "user " + name);
+            tx.events().append(EventType.PERMISSIONS_CHANGED, null, EventPayloads.accountChanged(name), clock.instant());
+            forgetCredentials(user.id());
+        });
+    }
+
+    /** Every user, by name, for administrators. */
+    public Page<User> users(Caller caller, int start, int limit) {
+        AccessRules.requireAdmin(caller);
+        return store.inTransaction(tx -> Page.of(tx.users().list(start, limit + 1), start, limit));
+    }
+
+    /** Records a sign-in through the web form, or a failed one, with where it came from. */
+    public void recordSignIn(String username, boolean succeeded, String clientAddress) {
+        String name = username.length() > 64 ? username.substring(0, 64) + "…" : username;
+        audit(succeeded ? name : "anonymous", succeeded ? AuditAction.SIGN_IN : AuditAction.SIGN_IN_FAILED,
+                (succeeded ? "" : "as '" + name + "' ") + "from " + clientAddress);
+    }
+
+    private void setPassword(Caller caller, User user, String password, String passwordConfirm) {
+        requirePassword(password);
+        if (!password.equals(passwordConfirm)) {
+            throw new InvalidInput("passwordConfirm", "The password and its confirmation differ.");
+        }
+        String hash = hasher.hash(password);
+        store.useTransaction(tx -> {
+            tx.users().setPasswordHash(user.id(), hash);
+            tx.audit().record(clock.instant(), caller.toString(), AuditAction.PASSWORD_CHANGE, null, null,
+                    "user " + user.name());
+            tx.events().append(EventType.PERMISSIONS_CHANGED, null, EventPayloads.accountChanged(user.name()),
+                    clock.instant());
+        });
+        forgetCredentials(user.id());
+    }
+
+    /** The owner themselves, or any user for an administrator; others are told the user does not exist. */
+    private User ownOrAdministered(StoreTransaction tx, Caller caller, Username owner) {
+        if (caller.isAnonymous()) {
+            throw new AuthenticationRequired("Authentication required.");
+        }
+        if (caller.isUser() && caller.name().equals(owner)) {
+            return tx.users().findById(caller.userId()).orElseThrow(this::wrongCredentials);
+        }
+        AccessRules.requireAdmin(caller);
+        return tx.users().find(owner).orElseThrow(() -> new NotFound("name", "User '" + owner + "' does not exist."));
+    }
+
+    /** A user an administrator may change: system administrators only by a system administrator. */
+    private User administered(StoreTransaction tx, Caller caller, Username name) {
+        User user = tx.users().find(name).orElseThrow(() -> new NotFound("name", "User '" + name + "' does not exist."));
+        if (user.role() == GlobalRole.SYS_ADMIN && caller.role() != GlobalRole.SYS_ADMIN) {
+            throw AccessRules.denied(caller, "Only system administrators may change system administrators.");
+        }
+        return user;
+    }
+
+    /** Drops remembered password checks of a user, so that a changed or disabled account is checked afresh. */
+    private void forgetCredentials(long userId) {
+        verifiedCredentials.values().removeIf(verified -> verified.userId() == userId);
+    }
+
+    private void audit(String actor, AuditAction action, String details) {
+        store.useTransaction(tx -> tx.audit().record(clock.instant(), actor, action, null, null, details));
     }
 
     private static String knownOrUnknown(String clientAddress) {

@@ -8,13 +8,14 @@ import dev.facet.core.store.Users;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 final class JdbcUsers implements Users {
     private static final String SELECT =
-            "SELECT id, name, display_name, email_address, global_role, password_hash FROM users ";
+            "SELECT id, name, display_name, email_address, global_role, password_hash, active FROM users ";
     private final Handle handle;
 
     JdbcUsers(Handle handle) {
@@ -33,7 +34,7 @@ final class JdbcUsers implements Users {
                     .bind("role", role.name()).bind("hash", passwordHash)
                     .bind("createdAt", Timestamps.toColumn(Instant.now()))
                     .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
-            return new User(id, name, displayName, emailAddress, role, passwordHash);
+            return new User(id, name, displayName, emailAddress, role, passwordHash, true);
         } catch (RuntimeException e) {
             if (SqlErrors.isUniqueViolation(e)) {
                 throw new AlreadyExists("name", "User '" + name + "' already exists.");
@@ -58,9 +59,32 @@ final class JdbcUsers implements Users {
         return handle.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one();
     }
 
+    @Override
+    public List<User> list(int start, int limit) {
+        return handle.createQuery(SELECT + "ORDER BY name LIMIT :limit OFFSET :start")
+                .bind("limit", limit).bind("start", start).map(JdbcUsers::map).list();
+    }
+
+    @Override
+    public void setPasswordHash(long userId, String passwordHash) {
+        handle.createUpdate("UPDATE users SET password_hash = :hash WHERE id = :id")
+                .bind("hash", passwordHash).bind("id", userId).execute();
+    }
+
+    @Override
+    public void setActive(long userId, boolean active) {
+        handle.createUpdate("UPDATE users SET active = :active WHERE id = :id")
+                .bind("active", active).bind("id", userId).execute();
+    }
+
+    @Override
+    public void delete(long userId) {
+        handle.createUpdate("DELETE FROM users WHERE id = :id").bind("id", userId).execute();
+    }
+
     private static User map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new User(rs.getLong("id"), new Username(rs.getString("name")), rs.getString("display_name"),
                 rs.getString("email_address"), GlobalRole.valueOf(rs.getString("global_role")),
-                rs.getString("password_hash"));
+                rs.getString("password_hash"), rs.getBoolean("active"));
     }
 }

@@ -319,7 +319,90 @@ abstract class StoreContract {
         assertThat(userCount()).isEqualTo(1);
     }
 
+    @Test
+    void aDisabledUserIsStillFoundAndShowsAsDisabled() {
+        User alice = newUser("alice");
+        assertThat(alice.active()).isTrue();
+
+        inTransaction(tx -> {
+            tx.users().setActive(alice.id(), false);
+            return null;
+        });
+
+        assertThat(userById(alice.id()).orElseThrow().active()).isFalse();
+        assertThat(findUser(alice.name()).orElseThrow().active()).isFalse();
+    }
+
+    @Test
+    void aNewPasswordHashReplacesTheOld() {
+        User alice = newUser("alice");
+
+        inTransaction(tx -> {
+            tx.users().setPasswordHash(alice.id(), "$argon2id$v=19$other");
+            return null;
+        });
+
+        assertThat(userById(alice.id()).orElseThrow().passwordHash()).isEqualTo("$argon2id$v=19$other");
+    }
+
+    @Test
+    void deletingAUserTakesTheirTokensWithThem() {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        newToken("tok1", alice, "laptop");
+        newToken("tok2", bob, "laptop");
+
+        inTransaction(tx -> {
+            tx.users().delete(alice.id());
+            return null;
+        });
+
+        assertThat(userById(alice.id())).isEmpty();
+        assertThat(tokenBySecretHash(Sha256.hex("tok1"))).isEmpty();
+        assertThat(tokenBySecretHash(Sha256.hex("tok2"))).isPresent();
+        List<User> remaining = inTransaction(tx -> tx.users().list(0, 10));
+        assertThat(remaining).extracting(User::name).containsExactly(bob.name());
+    }
+
     // --- access tokens
+
+    @Test
+    void aTokenKeepsItsExpiryAndWhenItWasLastUsed() {
+        User alice = newUser("alice");
+        Instant expiry = T0.plusSeconds(86_400);
+        inTransaction(tx -> tx.accessTokens().create("tok1", alice.id(), "ci", Set.of(Permission.REPO_READ),
+                Sha256.hex("tok1"), T0, expiry));
+        assertThat(tokenBySecretHash(Sha256.hex("tok1")).orElseThrow().lastUsedAt()).isNull();
+
+        inTransaction(tx -> {
+            tx.accessTokens().markUsed("tok1", T0.plusSeconds(60));
+            return null;
+        });
+
+        AccessToken token = tokenBySecretHash(Sha256.hex("tok1")).orElseThrow();
+        assertThat(token.expiresAt()).isEqualTo(expiry);
+        assertThat(token.lastUsedAt()).isEqualTo(T0.plusSeconds(60));
+        assertThat(token.isExpired(expiry.minusMillis(1))).isFalse();
+        assertThat(token.isExpired(expiry)).isTrue();
+    }
+
+    @Test
+    void aTokenIsListedForItsUserAndRevokedOnlyByItsUser() {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        newToken("tok1", alice, "laptop");
+        newToken("tok2", bob, "laptop");
+
+        List<AccessToken> listed = inTransaction(tx -> tx.accessTokens().listForUser(alice.id()));
+        assertThat(listed).extracting(AccessToken::id).containsExactly("tok1");
+        boolean deletedOthers = inTransaction(tx -> tx.accessTokens().delete(alice.id(), "tok2"));
+        boolean deletedOwn = inTransaction(tx -> tx.accessTokens().delete(alice.id(), "tok1"));
+        assertThat(deletedOthers).isFalse();
+        assertThat(deletedOwn).isTrue();
+
+        assertThat(tokenBySecretHash(Sha256.hex("tok1"))).isEmpty();
+        assertThat(tokenBySecretHash(Sha256.hex("tok2"))).isPresent();
+    }
 
     @Test
     void aTokenIsFoundByTheHashOfItsSecret() {
@@ -327,7 +410,7 @@ abstract class StoreContract {
         String secretHash = Sha256.hex("secret-1");
 
         AccessToken created = inTransaction(tx -> tx.accessTokens().create("tok1", alice.id(), "laptop",
-                Set.of(Permission.REPO_READ, Permission.PROJECT_WRITE), secretHash, T0));
+                Set.of(Permission.REPO_READ, Permission.PROJECT_WRITE), secretHash, T0, null));
 
         assertThat(tokenBySecretHash(secretHash)).contains(created);
         assertThat(tokenBySecretHash(Sha256.hex("secret-2"))).isEmpty();
@@ -337,7 +420,7 @@ abstract class StoreContract {
     void aTokenWithoutPermissionsKeepsAnEmptySet() {
         User alice = newUser("alice");
 
-        inTransaction(tx -> tx.accessTokens().create("tok1", alice.id(), "none", Set.of(), Sha256.hex("s"), T0));
+        inTransaction(tx -> tx.accessTokens().create("tok1", alice.id(), "none", Set.of(), Sha256.hex("s"), T0, null));
 
         assertThat(tokenBySecretHash(Sha256.hex("s")).orElseThrow().permissions()).isEmpty();
     }
@@ -625,7 +708,7 @@ abstract class StoreContract {
     /** A token whose secret is its id, so a test can look it up by {@code Sha256.hex(id)}. */
     private AccessToken newToken(String id, User user, String name) {
         return inTransaction(tx -> tx.accessTokens().create(id, user.id(), name, Set.of(Permission.REPO_READ),
-                Sha256.hex(id), T0));
+                Sha256.hex(id), T0, null));
     }
 
     private Event append(EventType type, Long repositoryId, String payload) {

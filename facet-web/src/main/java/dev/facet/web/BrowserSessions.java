@@ -3,6 +3,8 @@ package dev.facet.web;
 import dev.facet.core.access.Caller;
 import dev.facet.core.name.Username;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -13,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * What a browser carries for pages: a session after sign-in (Git and REST keep using Basic and
@@ -25,6 +29,8 @@ final class BrowserSessions {
     static final Duration SESSION_LIFETIME = Duration.ofHours(8);
 
     private final SecureRandom random = new SecureRandom();
+    /** Keys the CSRF tokens; new at every start, which is fine since sessions do not survive a restart either. */
+    private final byte[] csrfKey = new byte[32];
     private final Clock clock;
     private final boolean secureCookies;
     private final String sessionCookie;
@@ -49,6 +55,7 @@ final class BrowserSessions {
         this.sessionCookie = cookiePrefix + "-session";
         this.csrfCookie = cookiePrefix + "-csrf";
         this.currentUser = currentUser;
+        random.nextBytes(csrfKey);
     }
 
     String sessionCookie() {
@@ -92,21 +99,64 @@ final class BrowserSessions {
         setCookie(ctx, sessionCookie, "", 0);
     }
 
-    /** The token forms carry; the same value sits in a cookie only this site's pages can send back. */
+    /**
+     * The token this browser's forms carry. It is bound to the session: a keyed digest of the session id, which
+     * only this browser holds (an HttpOnly cookie) and which changes at every sign-in, so a token seen before
+     * signing in, taken from another session, or planted with a cookie of the attacker's choosing does not
+     * work. Before sign-in (the sign-in form itself) it is bound the same way to a random visitor cookie.
+     */
     String csrfToken(Context ctx) {
-        String token = ctx.cookie(csrfCookie);
-        if (token == null || token.length() < 20) {
-            token = newToken();
-            setCookie(ctx, csrfCookie, token, -1);
-        }
-        return token;
+        return liveSession(ctx).map(id -> keyedDigest("session\u0000" + id)).orElseGet(() -> visitorBinding(ctx, true));
     }
 
-    /** Whether a form carries the token its browser holds; each page says in its own words when it does not. */
+    /** Whether a form carries the token bound to this browser's session; each page says in its own words when not. */
     boolean csrfMatches(Context ctx) {
-        String cookie = ctx.cookie(csrfCookie);
+        return matches(ctx, liveSession(ctx).map(id -> keyedDigest("session\u0000" + id))
+                .orElseGet(() -> visitorBinding(ctx, false)));
+    }
+
+    /** The sign-in form's token: it belongs to no session (signing in starts one), so it is bound to the visitor. */
+    String signInCsrfToken(Context ctx) {
+        return visitorBinding(ctx, true);
+    }
+
+    boolean signInCsrfMatches(Context ctx) {
+        return matches(ctx, visitorBinding(ctx, false));
+    }
+
+    private static boolean matches(Context ctx, String expected) {
         String field = ctx.formParam(CSRF_FIELD);
-        return cookie != null && field != null && MessageDigest.isEqual(cookie.getBytes(), field.getBytes());
+        return expected != null && field != null
+                && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), field.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Optional<String> liveSession(Context ctx) {
+        String sessionId = ctx.cookie(sessionCookie);
+        Session session = sessionId == null ? null : sessions.get(sessionId);
+        return session != null && session.expiresAt().isAfter(clock.instant()) ? Optional.of(sessionId) : Optional.empty();
+    }
+
+    /** The keyed digest of the visitor cookie (set when {@code create} and missing), or null. */
+    private String visitorBinding(Context ctx, boolean create) {
+        String visitor = ctx.cookie(csrfCookie);
+        if (visitor == null || visitor.length() < 20) {
+            if (!create) {
+                return null;
+            }
+            visitor = newToken();
+            setCookie(ctx, csrfCookie, visitor, -1);
+        }
+        return keyedDigest("visitor\u0000" + visitor);
+    }
+
+    private String keyedDigest(String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(csrfKey, "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
     }
 
     private String newToken() {

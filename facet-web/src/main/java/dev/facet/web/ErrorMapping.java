@@ -63,9 +63,18 @@ final class ErrorMapping {
                 case 404 -> "No such resource: " + ctx.method() + " " + ctx.path();
                 case 405 -> "Method " + ctx.method() + " is not allowed on " + ctx.path() + ".";
                 case 413 -> "The request body is too large.";
+                case 415 -> e.getMessage() == null || e.getMessage().isBlank()
+                        ? "This content type is not accepted here." : e.getMessage();
                 default -> e.getMessage();
             };
-            respond(ctx, e.getStatus(), message, null, e.getClass().getSimpleName());
+            String name = switch (e.getStatus()) {
+                case 404 -> "NotFound";
+                case 405 -> "MethodNotAllowed";
+                case 413 -> "RequestTooLarge";
+                case 415 -> "UnsupportedMediaType";
+                default -> e.getClass().getSimpleName();
+            };
+            respond(ctx, e.getStatus(), message, null, name);
         });
         routes.exception(JacksonException.class, (e, ctx) ->
                 respond(ctx, 400, describe(e), field(e), "InvalidJson"));

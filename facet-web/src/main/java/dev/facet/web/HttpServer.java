@@ -38,6 +38,9 @@ final class HttpServer {
             config.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MILLIS));
             config.jetty.modifyServletContextHandler(handler -> {
                 handler.addFilter(new FilterHolder(metrics.requestCounter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(new UncaughtFailures()), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(new SecurityHeaders()), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(new MalformedRequests()), "/*", EnumSet.of(DispatcherType.REQUEST));
                 for (Filter filter : gitFilters) {
                     handler.addFilter(new FilterHolder(filter), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
                 }

@@ -8,7 +8,9 @@ import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
 import dev.facet.git.AuthorizedRepositoryResolver;
 import dev.facet.git.ClonePackCache;
+import dev.facet.git.PushSizeLimit;
 import dev.facet.git.HostedUploadPackFactory;
+import dev.facet.git.UploadPackErrors;
 import dev.facet.git.RepositoryStore;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.mirror.MirrorStatus;
@@ -52,10 +54,12 @@ public final class MirrorWebServer {
     }
 
     public MirrorWebServer(WebSettings settings, MirrorNode node, RepositoryStore repositories,
-                           ClonePackCache clonePackCache, FacetMetrics metrics, MirrorMetrics mirrorMetrics) {
+                           ClonePackCache clonePackCache, long maxPushBytes, FacetMetrics metrics,
+                           MirrorMetrics mirrorMetrics) {
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
         git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
+        git.setUploadPackErrorHandler(new UploadPackErrors());
         git.setReceivePackFactory((request, repository) -> {
             throw new ServiceNotEnabledException("Pushes to a mirror are forwarded to the primary.");
         });
@@ -63,7 +67,7 @@ public final class MirrorWebServer {
         mirrorMetrics.watchAlerts(() -> node.guard().open().size());
 
         this.server = new HttpServer(settings, json, metrics,
-                List.of(node.pushForwarder(), new GitAccessFilter(node.authorizer()), clonePackCache), git,
+                List.of(new PushSizeLimit(maxPushBytes), node.pushForwarder(), new GitAccessFilter(node.authorizer()), clonePackCache), git,
                 routes -> register(routes, node, metrics, mirrorMetrics, settings.isHttps()));
     }
 
@@ -87,6 +91,7 @@ public final class MirrorWebServer {
 
     private void register(RoutesConfig routes, MirrorNode node, FacetMetrics metrics, MirrorMetrics mirrorMetrics,
                           boolean https) {
+        CrossSiteRequests.register(routes);
         MirrorStatus status = node.status();
         routes.get("/status", ctx -> {
             String state = status.progress().state();

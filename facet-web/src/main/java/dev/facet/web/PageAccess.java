@@ -28,13 +28,21 @@ final class PageAccess {
         return PageModels.Frame.primary(title, viewer.isAnonymous() ? null : viewer.name().value(), sessions.csrfToken(ctx));
     }
 
-    /** The signed-in administrator; anyone else is sent to sign in, or told they may not. */
-    Optional<Caller> admin(Context ctx, String fallbackNext) {
+    /** The signed-in user; an anonymous visitor is sent to sign in first. */
+    Optional<Caller> signedIn(Context ctx, String fallbackNext) {
         Optional<Caller> caller = sessions.caller(ctx);
         if (caller.isEmpty()) {
             String here = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
             ctx.redirect("/login?next=" + URLEncoder.encode(ctx.method().name().equals("GET") ? here : fallbackNext,
                     StandardCharsets.UTF_8));
+        }
+        return caller;
+    }
+
+    /** The signed-in administrator; anyone else is sent to sign in, or told they may not. */
+    Optional<Caller> admin(Context ctx, String fallbackNext) {
+        Optional<Caller> caller = signedIn(ctx, fallbackNext);
+        if (caller.isEmpty()) {
             return Optional.empty();
         }
         if (!caller.get().isAdmin()) {

@@ -82,9 +82,25 @@ public final class PageModels {
      *
      * @param createdToken a token just created: shown this once, never again
      */
+    /** A user as the administrator's list shows them. */
+    public record UserRow(String name, String displayName, String role, boolean active) {
+    }
+
+    /** An access token as listed: never its secret. */
+    public record TokenRow(String id, String name, String permissions, String created, String expires, String lastUsed) {
+    }
+
+    /** A signed-in user's own account: their password and their tokens. */
+    public record AccountPage(Frame frame, java.util.Map<String, String> errors, String done, List<TokenRow> tokens) {
+        public String error(String field) {
+            return errors.get(field);
+        }
+    }
+
     public record UsersPage(Frame frame, java.util.Map<String, String> values, java.util.Map<String, String> errors,
                             String done, String createdToken, List<String> projectPermissions,
-                            List<String> tokenPermissions) {
+                            List<String> tokenPermissions, List<UserRow> users, String tokensOf,
+                            List<TokenRow> tokens) {
         public String value(String field) {
             return values.getOrDefault(field, "");
         }

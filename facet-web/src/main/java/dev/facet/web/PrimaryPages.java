@@ -136,7 +136,7 @@ final class PrimaryPages {
         String username = Optional.ofNullable(ctx.formParam("username")).orElse("").strip();
         String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
         String next = ctx.formParam("next");
-        if (!access.csrfMatches(ctx)) {
+        if (!sessions.signInCsrfMatches(ctx)) {
             login(ctx, 403, username, next, "This form's security token is missing or stale; reload the page and sign "
                     + "in again.");
             return;
@@ -158,9 +158,11 @@ final class PrimaryPages {
                     + e.retryAfterSeconds() + " s.");
             return;
         } catch (AuthenticationRequired e) {
+            users.recordSignIn(username, false, ctx.ip());
             login(ctx, 401, username, next, "Wrong username or password.");
             return;
         }
+        users.recordSignIn(caller.name().value(), true, ctx.ip());
         sessions.signIn(ctx, caller);
         ctx.redirect(safeNext(next).orElse(home(caller)));
     }
@@ -168,7 +170,7 @@ final class PrimaryPages {
     private void login(Context ctx, int status, String username, String next, String error) {
         ctx.status(status);
         Pages.render(ctx, "login.jte", new PageModels.LoginPage(PageModels.Frame.primary("Sign in", null,
-                sessions.csrfToken(ctx)), username, next == null ? "" : next, error));
+                sessions.signInCsrfToken(ctx)), username, next == null ? "" : next, error));
     }
 
     /** Where to go after signing in: a path on this site only, never another host (no scheme, no "//", nothing a browser strips). */

@@ -18,6 +18,7 @@ import dev.facet.primary.UserService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -25,6 +26,7 @@ import java.util.function.Supplier;
 final class PrimaryRoutes {
     private static final String CALLER = "facet.caller";
     private static final String API = "/rest/api/1.0";
+    private static final String TOKENS = "/rest/access-tokens/1.0/users";
 
     private final ProjectService projects;
     private final PermissionService permissions;
@@ -130,9 +132,59 @@ final class PrimaryRoutes {
             if (body.permissions() != null) {
                 body.permissions().forEach(p -> granted.add(Permission.parseAny("permissions", p)));
             }
-            var created = users.createToken(caller(ctx), Username.of(ctx.pathParam("name")), body.name(), granted);
+            var created = users.createToken(caller(ctx), Username.of(ctx.pathParam("name")), body.name(), granted,
+                    body.expiryDays());
             ctx.status(201).json(RestJson.TokenJson.of(created.token(), created.secret()));
         });
+        registerAccounts(routes);
+    }
+
+    /** Tokens listed and revoked, passwords changed, users listed, disabled and deleted: Bitbucket's paths and shapes. */
+    private void registerAccounts(RoutesConfig routes) {
+        routes.get(TOKENS + "/{name}", ctx -> {
+            List<RestJson.TokenListJson> tokens = users.tokens(caller(ctx), Username.of(ctx.pathParam("name"))).stream()
+                    .map(RestJson.TokenListJson::of).toList();
+            ctx.json(new RestJson.Paged<>(tokens, tokens.size(), 0, tokens.size(), true, null));
+        });
+        routes.delete(TOKENS + "/{name}/{tokenId}", ctx -> {
+            users.revokeToken(caller(ctx), Username.of(ctx.pathParam("name")), ctx.pathParam("tokenId"));
+            ctx.status(204);
+        });
+        routes.put(API + "/users/credentials", ctx -> {
+            RestJson.OwnPasswordChange body = body(ctx, RestJson.OwnPasswordChange.class);
+            users.changeOwnPassword(caller(ctx), body.oldPassword(), body.password(), body.passwordConfirm());
+            ctx.status(204);
+        });
+        routes.put(API + "/admin/users/credentials", ctx -> {
+            RestJson.AdminPasswordChange body = body(ctx, RestJson.AdminPasswordChange.class);
+            users.changePassword(caller(ctx), requiredName(body.name()), body.password(), body.passwordConfirm());
+            ctx.status(204);
+        });
+        routes.get(API + "/admin/users", ctx -> ctx.json(RestJson.Paged.of(
+                users.users(caller(ctx), start(ctx), limit(ctx)), RestJson.UserJson::of)));
+        routes.put(API + "/admin/users", ctx -> {
+            RestJson.UpdateUser body = body(ctx, RestJson.UpdateUser.class);
+            Username name = requiredName(body.name());
+            if (body.active() == null) {
+                throw new InvalidInput("active", "Say what to change: {\"name\": \"…\", \"active\": false} disables "
+                        + "the user, true enables them again.");
+            }
+            users.setActive(caller(ctx), name, body.active());
+            ctx.json(RestJson.UserJson.of(users.user(name).orElseThrow()));
+        });
+        routes.delete(API + "/admin/users", ctx -> {
+            Username name = username(ctx);
+            var user = users.user(name);
+            users.deleteUser(caller(ctx), name);
+            ctx.json(RestJson.UserJson.of(user.orElseThrow()));
+        });
+    }
+
+    private static Username requiredName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new InvalidInput("name", "The field 'name' (a user name) is required.");
+        }
+        return Username.of(name);
     }
 
     private RestJson.RepositoryJson repositoryJson(RepositoryRecord repository) {

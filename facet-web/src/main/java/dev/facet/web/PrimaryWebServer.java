@@ -9,11 +9,15 @@ import dev.facet.core.access.TokenScope;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.AuthorizedRepositoryResolver;
+import dev.facet.git.AuditedReceivePacks;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.HostedReceivePackFactory;
 import dev.facet.git.HostedUploadPackFactory;
+import dev.facet.git.UploadPackErrors;
+import dev.facet.git.PushLog;
 import dev.facet.git.RefChangeListener;
 import dev.facet.git.RepositoryStore;
+import dev.facet.git.SizeLimitedReceivePacks;
 import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorEventStream;
 import dev.facet.primary.MirrorFetchTokens;
@@ -21,6 +25,7 @@ import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
 import dev.facet.primary.UserService;
+import dev.facet.core.store.User;
 import java.util.List;
 import org.eclipse.jgit.http.server.GitServlet;
 
@@ -32,13 +37,17 @@ public final class PrimaryWebServer {
                             UserService users, Authenticator authenticator, MirrorRegistry mirrors,
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
-                            ClonePackCache clonePackCache, RefChangeListener refChangeListener, FacetMetrics metrics) {
+                            ClonePackCache clonePackCache, RefChangeListener refChangeListener, PushLog pushLog,
+                            long maxPushBytes, FacetMetrics metrics) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
         git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
-        git.setReceivePackFactory(new HostedReceivePackFactory(repositories, permissions, refChangeListener, metrics));
+        git.setUploadPackErrorHandler(new UploadPackErrors());
+        git.setReceivePackFactory(new SizeLimitedReceivePacks(new AuditedReceivePacks(
+                new HostedReceivePackFactory(repositories, permissions, refChangeListener, metrics), pushLog),
+                maxPushBytes));
 
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
@@ -49,19 +58,23 @@ public final class PrimaryWebServer {
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
                 json, identity);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
-                name -> users.user(name).map(user -> Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD))));
+                name -> users.user(name).filter(User::active)
+                        .map(user -> Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD))));
         PrimaryPages pages = new PrimaryPages(users, mirrors, admission, access, java.time.Clock.systemUTC(), json);
         ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl);
         UserPages userPages = new UserPages(users, permissions, projects, access);
+        AccountPages accountPages = new AccountPages(users, access);
 
         this.server = new HttpServer(settings, json, metrics,
                 List.of(new GitAccessFilter(new LocalGitAuthorizer(authentication, permissions)), clonePackCache), git,
                 config -> {
+                    CrossSiteRequests.register(config);
                     routes.register(config);
                     mirroring.register(config);
                     pages.register(config);
                     projectPages.register(config);
                     userPages.register(config);
+                    accountPages.register(config);
                 });
     }
 

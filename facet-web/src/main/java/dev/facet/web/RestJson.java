@@ -51,17 +51,44 @@ final class RestJson {
         }
     }
 
-    record UserJson(long id, String name, String slug, String displayName, String emailAddress, String type) {
+    record UserJson(long id, String name, String slug, String displayName, String emailAddress, String type,
+                    boolean active) {
         static UserJson of(User user) {
             return new UserJson(user.id(), user.name().value(), user.name().value(), user.displayName(),
-                    user.emailAddress(), "NORMAL");
+                    user.emailAddress(), "NORMAL", user.active());
         }
     }
 
-    record TokenJson(String id, String name, List<String> permissions, long createdDate, String token) {
+    /** A token as listed: never its secret. Dates are epoch milliseconds, as Bitbucket gives them. */
+    record TokenListJson(String id, String name, List<String> permissions, long createdDate,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Long expiryDate,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Long lastAuthenticated) {
+        static TokenListJson of(AccessToken token) {
+            return new TokenListJson(token.id(), token.name(),
+                    token.permissions().stream().map(Enum::name).sorted().toList(), token.createdAt().toEpochMilli(),
+                    token.expiresAt() == null ? null : token.expiresAt().toEpochMilli(),
+                    token.lastUsedAt() == null ? null : token.lastUsedAt().toEpochMilli());
+        }
+    }
+
+    /** {@code PUT /rest/api/1.0/users/credentials}: the caller's own password. */
+    record OwnPasswordChange(String oldPassword, String password, String passwordConfirm) {
+    }
+
+    /** {@code PUT /rest/api/1.0/admin/users/credentials}: an administrator sets a user's password. */
+    record AdminPasswordChange(String name, String password, String passwordConfirm) {
+    }
+
+    /** {@code PUT /rest/api/1.0/admin/users}: what an administrator changes on a user; only {@code active} for now. */
+    record UpdateUser(String name, Boolean active) {
+    }
+
+    record TokenJson(String id, String name, List<String> permissions, long createdDate,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Long expiryDate, String token) {
         static TokenJson of(AccessToken token, String secret) {
             return new TokenJson(token.id(), token.name(), token.permissions().stream().map(Enum::name).sorted().toList(),
-                    token.createdAt().toEpochMilli(), secret);
+                    token.createdAt().toEpochMilli(), token.expiresAt() == null ? null : token.expiresAt().toEpochMilli(),
+                    secret);
         }
     }
 
@@ -77,7 +104,7 @@ final class RestJson {
     record CreateUser(String name, String password, String displayName, String emailAddress, String role) {
     }
 
-    record CreateToken(String name, List<String> permissions) {
+    record CreateToken(String name, List<String> permissions, Integer expiryDays) {
     }
 
     record Status(String state) {

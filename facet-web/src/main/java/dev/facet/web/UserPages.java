@@ -18,10 +18,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Enough user administration for a browser: create a user, grant a project permission, create one's own access token. */
 final class UserPages {
     private static final String PAGE = "/admin/users";
+    private static final int USER_LIMIT = 500;
     private static final List<String> PROJECT_PERMISSIONS = List.of("PROJECT_READ", "PROJECT_WRITE", "PROJECT_ADMIN");
     private static final List<String> TOKEN_PERMISSIONS = Arrays.stream(Permission.values()).map(Enum::name).toList();
 
@@ -72,7 +74,32 @@ final class UserPages {
     }
 
     void register(RoutesConfig routes) {
-        routes.get(PAGE, ctx -> access.admin(ctx, PAGE).ifPresent(caller -> render(ctx, 200, new Form())));
+        routes.get(PAGE, ctx -> access.admin(ctx, PAGE).ifPresent(caller -> {
+            Form form = new Form();
+            String tokensOf = ctx.queryParam("tokens");
+            if (tokensOf != null && !tokensOf.isBlank()) {
+                form.values.put("tokens.user", tokensOf.strip());
+                form.parsed("tokens.user", () -> Username.of(tokensOf.strip()));
+            }
+            render(ctx, form.errors.isEmpty() ? 200 : 400, form);
+        }));
+        post(routes, PAGE + "/revoke-token", "tokens.user", (caller, ctx, form) -> {
+            String user = form.required(ctx, "tokens.user", "A username");
+            String tokenId = form.required(ctx, "tokens.id", "A token");
+            Username owner = form.parsed("tokens.user", () -> Username.of(user));
+            if (form.errors.isEmpty()) {
+                users.revokeToken(caller, owner, tokenId);
+                form.done = "Token " + tokenId + " of " + user + " revoked: it no longer works anywhere.";
+            }
+        });
+        post(routes, PAGE + "/disable", "account.user", (caller, ctx, form) ->
+                account(caller, ctx, form, name -> users.setActive(caller, name, false), "disabled: its sessions, tokens "
+                        + "and password no longer work"));
+        post(routes, PAGE + "/enable", "account.user", (caller, ctx, form) ->
+                account(caller, ctx, form, name -> users.setActive(caller, name, true), "enabled again"));
+        post(routes, PAGE + "/delete", "account.user", (caller, ctx, form) ->
+                account(caller, ctx, form, name -> users.deleteUser(caller, name), "deleted with its tokens and "
+                        + "permissions"));
         post(routes, PAGE + "/create-user", "user.name", (caller, ctx, form) -> {
             String name = form.required(ctx, "user.name", "A username");
             String password = form.required(ctx, "user.password", "A password");
@@ -125,6 +152,17 @@ final class UserPages {
         });
     }
 
+    /** One of the buttons next to a user: the action done on the named account, and what became of it. */
+    private static void account(Caller caller, Context ctx, Form form, java.util.function.Consumer<Username> action,
+                                String outcome) {
+        String user = form.required(ctx, "account.user", "A username");
+        Username name = form.parsed("account.user", () -> Username.of(user));
+        if (form.errors.isEmpty()) {
+            action.accept(name);
+            form.done = "User " + user + " " + outcome + ".";
+        }
+    }
+
     /**
      * A form's route: its token checked, the action done; a domain error is shown next to the field it names
      * (or next to {@code firstField} when it names none of this form's).
@@ -154,8 +192,30 @@ final class UserPages {
     private void render(Context ctx, int status, Form form) {
         // Tokens are minted by their owner only (UserService decides), so the form starts with the viewer's name.
         form.values.putIfAbsent("token.user", access.viewer(ctx).name().value());
+        Caller viewer = access.viewer(ctx);
+        List<PageModels.UserRow> rows = users.users(viewer, 0, USER_LIMIT).values().stream()
+                .map(user -> new PageModels.UserRow(user.name().value(), user.displayName(), user.role().name(),
+                        user.active()))
+                .toList();
+        String tokensOf = form.values.getOrDefault("tokens.user", "");
+        List<PageModels.TokenRow> tokens = List.of();
+        if (!tokensOf.isEmpty() && !form.errors.containsKey("tokens.user")) {
+            try {
+                tokens = users.tokens(viewer, Username.of(tokensOf)).stream()
+                        .map(token -> new PageModels.TokenRow(token.id(), token.name(),
+                                token.permissions().stream().map(Enum::name).sorted().collect(Collectors.joining(", ")),
+                                Pages.when(token.createdAt()),
+                                token.expiresAt() == null ? "never" : Pages.when(token.expiresAt()),
+                                Pages.when(token.lastUsedAt())))
+                        .toList();
+            } catch (FacetException e) {
+                form.errors.put("tokens.user", e.getMessage());
+                status = ErrorMapping.status(e);
+            }
+        }
         ctx.status(status);
         Pages.render(ctx, "users.jte", new PageModels.UsersPage(access.frame(ctx, "Users and permissions"),
-                form.values, form.errors, form.done, form.token, PROJECT_PERMISSIONS, TOKEN_PERMISSIONS));
+                form.values, form.errors, form.done, form.token, PROJECT_PERMISSIONS, TOKEN_PERMISSIONS, rows, tokensOf,
+                tokens));
     }
 }

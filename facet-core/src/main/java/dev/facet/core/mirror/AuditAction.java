@@ -1,8 +1,10 @@
 package dev.facet.core.mirror;
 
-/** The lifecycle actions the audit trail records, on either side. */
+/** The actions the audit trail records, on either side: mirror lifecycle, then accounts and pushes. */
 public enum AuditAction {
     REQUEST, ACCEPT, REJECT, DELETE, RESTORE, PURGE, RECONNECT, PIN, ALERT, ACCEPT_UPSTREAM, REMOVED,
     /** A request under a mirror id that belongs to another key, refused. */
-    REFUSE
+    REFUSE,
+    SIGN_IN, SIGN_IN_FAILED, TOKEN_CREATE, TOKEN_REVOKE, PASSWORD_CHANGE, USER_CREATE, USER_DISABLE, USER_ENABLE,
+    USER_DELETE, PUSH
 }

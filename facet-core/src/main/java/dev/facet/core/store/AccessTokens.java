@@ -2,14 +2,27 @@ package dev.facet.core.store;
 
 import dev.facet.core.access.Permission;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /** The access tokens table, looked up by the SHA-256 of the secret. */
 public interface AccessTokens {
-    /** @throws dev.facet.core.error.AlreadyExists when the user already has a token with that name */
+    /**
+     * @param expiresAt null for a token that never expires
+     * @throws dev.facet.core.error.AlreadyExists when the user already has a token with that name
+     */
     AccessToken create(String id, long userId, String name, Set<Permission> permissions, String secretHash,
-                       Instant createdAt);
+                       Instant createdAt, Instant expiresAt);
 
     Optional<AccessToken> findBySecretHash(String secretHash);
+
+    /** A user's tokens, newest first. */
+    List<AccessToken> listForUser(long userId);
+
+    /** @return whether the user had a token with this id */
+    boolean delete(long userId, String tokenId);
+
+    /** Records that the token just authenticated a request. */
+    void markUsed(String tokenId, Instant at);
 }

@@ -2,6 +2,7 @@ package dev.facet.core.store;
 
 import dev.facet.core.access.GlobalRole;
 import dev.facet.core.name.Username;
+import java.util.List;
 import java.util.Optional;
 
 /** The users table. */
@@ -14,4 +15,14 @@ public interface Users {
     Optional<User> findById(long userId);
 
     long count();
+
+    /** Users by name. */
+    List<User> list(int start, int limit);
+
+    void setPasswordHash(long userId, String passwordHash);
+
+    void setActive(long userId, boolean active);
+
+    /** Removes the user with their tokens and permissions. */
+    void delete(long userId);
 }
