@@ -172,7 +172,8 @@ final class DoctorCommand implements Callable<Integer> {
             Clock clock = Clock.systemUTC();
             RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 1000));
             UpstreamClient client = new UpstreamClient(upstreamUrl,
-                    audience -> tokens.sign(signer, audience, Duration.ofSeconds(30)));
+                    audience -> tokens.sign(signer, audience, Duration.ofSeconds(30)),
+                    RawSettings.load(home, Map.of(), System.getenv()).outboundTrust());
             return new MirrorDoctor(store, repositories, client).examine();
         } catch (SettingsError e) {
             return List.of(databaseFinding(e.getMessage()));

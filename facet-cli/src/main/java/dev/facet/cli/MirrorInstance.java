@@ -58,7 +58,7 @@ public final class MirrorInstance implements AutoCloseable {
             SecureRandom random = new SecureRandom();
             RequestTokens tokens = new RequestTokens(clock, random, new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             UpstreamClient client = new UpstreamClient(settings.upstreamUrl(),
-                    audience -> tokens.sign(identity, audience, REQUEST_TOKEN_VALIDITY));
+                    audience -> tokens.sign(identity, audience, REQUEST_TOKEN_VALIDITY), settings.upstreamTrust());
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
             control = InstanceControl.open(home, Map.of(
                     "backup", HomeBackup.controlHandler(home, settings.database()),

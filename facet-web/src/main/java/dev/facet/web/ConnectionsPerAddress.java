@@ -1,0 +1,61 @@
+package dev.facet.web;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Caps the connections one client address holds open: a connection past the cap is closed as soon
+ * as it opens, before it is read from, so that it holds no thread. Only network connections count
+ * (under TLS, the decrypted connection inside one is the same client).
+ */
+final class ConnectionsPerAddress implements Connection.Listener {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionsPerAddress.class);
+
+    private final int limit;
+    private final Map<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
+
+    ConnectionsPerAddress(int limit) {
+        this.limit = limit;
+    }
+
+    @Override
+    public void onOpened(Connection connection) {
+        InetAddress address = address(connection);
+        if (address == null) {
+            return;
+        }
+        int count = open.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+        if (count > limit) {
+            if (count == limit + 1) {
+                log.warn("{} holds {} connections, the most one address may (facet.http.max-connections-per-address); "
+                        + "further ones are closed", address.getHostAddress(), limit);
+            }
+            connection.getEndPoint().close();
+        }
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+        InetAddress address = address(connection);
+        if (address == null) {
+            return;
+        }
+        open.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    private static InetAddress address(Connection connection) {
+        if (!(connection.getEndPoint() instanceof SocketChannelEndPoint network)) {
+            return null;
+        }
+        SocketAddress remote = network.getRemoteSocketAddress();
+        return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    }
+}
