@@ -37,6 +37,14 @@ public final class MirrorDoctor {
         if (link == null) {
             findings.add(new Finding("This mirror has never been registered with an upstream.",
                     "Start it with: facet mirror --home <home> --upstream <primary URL>"));
+            if (client != null) {
+                // Often the reason it never registered: say why the upstream it is given does not answer.
+                try {
+                    client.identity();
+                } catch (UpstreamUnavailable e) {
+                    findings.add(unreachable(client.upstreamUrl(), e));
+                }
+            }
             return findings;
         }
         switch (link.state()) {
