@@ -49,6 +49,7 @@ final class MirrorCommand implements Callable<Integer> {
         flags.put(RawSettings.UPSTREAM_URL, upstream);
         flags.put(RawSettings.MIRROR_NAME, name);
         MirrorSettings settings = MirrorSettings.load(home, flags, System.getenv());
+        InstanceHome.secure(settings.home());
         LogFiles.writeTo(settings.home().resolve("log"));
         MirrorInstance mirror = MirrorInstance.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -47,7 +47,7 @@ public final class MirrorInstance implements AutoCloseable {
     }
 
     public static MirrorInstance start(MirrorSettings settings) {
-        Path home = settings.home();
+        Path home = InstanceHome.secure(settings.home());
         Path repositoriesDir = InstanceHome.repositories(home);
         InstanceIdentity identity = InstanceHome.identity(home);
         InstanceHome.markRole(home, InstanceHome.Role.MIRROR);

@@ -37,6 +37,7 @@ final class PrimaryCommand implements Callable<Integer> {
         flags.put(RawSettings.TLS_CERTIFICATE, tlsCertificate == null ? null : tlsCertificate.toAbsolutePath().toString());
         flags.put(RawSettings.TLS_PRIVATE_KEY, tlsPrivateKey == null ? null : tlsPrivateKey.toAbsolutePath().toString());
         PrimarySettings settings = PrimarySettings.load(home, flags, System.getenv());
+        InstanceHome.secure(settings.home());
         LogFiles.writeTo(settings.home().resolve("log"));
         PrimaryInstance primary = PrimaryInstance.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
