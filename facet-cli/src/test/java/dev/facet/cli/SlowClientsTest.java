@@ -38,8 +38,12 @@ class SlowClientsTest {
         boolean closedByServer;
 
         SlowBody(InetSocketAddress server, String path) throws IOException {
+            this(server, path, InetAddress.getByName("127.0.0.1"));
+        }
+
+        SlowBody(InetSocketAddress server, String path, InetAddress from) throws IOException {
             channel = SocketChannel.open();
-            channel.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            channel.bind(new InetSocketAddress(from, 0));
             channel.connect(server);
             channel.configureBlocking(false);
             write("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-git-upload-pack-request"
@@ -121,6 +125,34 @@ class SlowClientsTest {
         } finally {
             dripper.shutdownNow();
             dripper.awaitTermination(5, TimeUnit.SECONDS);
+            slow.forEach(SlowBody::close);
+        }
+    }
+
+    @Test
+    void gitRequestsBeyondTheirShareOfThreadsAreAnsweredBusyAtOnceWhileRestAnswers() throws Exception {
+        List<SlowBody> slow = new ArrayList<>();
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"), null, java.util.Map.of(
+                "FACET_HTTP_MAX_CONCURRENT_GIT_REQUESTS", "2", "FACET_HTTP_MIN_REQUEST_BYTES_PER_SECOND", "0"))) {
+            primary.createProject("PUB");
+            primary.createRepository("PUB", "open", true);
+            InetSocketAddress server = new InetSocketAddress("127.0.0.1", URI.create(primary.baseUrl()).getPort());
+            String advertisement = "/scm/PUB/open.git/info/refs?service=git-upload-pack";
+            InetAddress third = InetAddress.getByName("127.0.0.5");
+            assertThat(RawHttp.status(primary.baseUrl(), advertisement, third)).isEqualTo(200);
+
+            // Two clients on two addresses, each holding a Git request open with a body that never ends.
+            slow.add(new SlowBody(server, "/scm/PUB/open.git/git-upload-pack", InetAddress.getByName("127.0.0.3")));
+            slow.add(new SlowBody(server, "/scm/PUB/open.git/git-upload-pack", InetAddress.getByName("127.0.0.4")));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> RawHttp.status(primary.baseUrl(), advertisement, third)
+                    == 503);
+            assertThat(RawHttp.status(primary.baseUrl(), "/rest/api/1.0/projects/PUB/repos", third)).isEqualTo(200);
+
+            slow.forEach(SlowBody::close);
+            await().atMost(Duration.ofSeconds(40)).until(() -> RawHttp.status(primary.baseUrl(), advertisement, third)
+                    == 200);
+        } finally {
             slow.forEach(SlowBody::close);
         }
     }
