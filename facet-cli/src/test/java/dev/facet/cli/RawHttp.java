@@ -39,6 +39,9 @@ final class RawHttp {
             while ((c = in.read()) != -1 && c != '\n') {
                 statusLine.append((char) c);
             }
+            if (statusLine.isEmpty()) {
+                throw new AssertionError("The server closed the connection without answering " + rawPath);
+            }
             return Integer.parseInt(statusLine.toString().split(" ")[1]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

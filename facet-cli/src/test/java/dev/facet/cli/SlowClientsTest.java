@@ -156,4 +156,15 @@ class SlowClientsTest {
             slow.forEach(SlowBody::close);
         }
     }
+
+    @Test
+    void connectionsAClientClosedNoLongerCountAgainstItsAddress() {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"), null,
+                java.util.Map.of("FACET_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "4"))) {
+            InetAddress client = InetAddress.getLoopbackAddress();
+            for (int i = 0; i < 40; i++) {
+                assertThat(RawHttp.status(primary.baseUrl(), "/status", client)).as("request %d", i).isEqualTo(200);
+            }
+        }
+    }
 }

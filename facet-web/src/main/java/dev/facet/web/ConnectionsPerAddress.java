@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.slf4j.Logger;
@@ -20,7 +19,9 @@ final class ConnectionsPerAddress implements Connection.Listener {
     private static final Logger log = LoggerFactory.getLogger(ConnectionsPerAddress.class);
 
     private final int limit;
-    private final Map<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    /** Whom each counted connection was from: once closed, a connection no longer knows its remote address. */
+    private final Map<Connection, InetAddress> counted = new ConcurrentHashMap<>();
 
     ConnectionsPerAddress(int limit) {
         this.limit = limit;
@@ -32,7 +33,8 @@ final class ConnectionsPerAddress implements Connection.Listener {
         if (address == null) {
             return;
         }
-        int count = open.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+        counted.put(connection, address);
+        int count = open.merge(address, 1, Integer::sum);
         if (count > limit) {
             if (count == limit + 1) {
                 log.warn("{} holds {} connections, the most one address may (facet.http.max-connections-per-address); "
@@ -44,11 +46,11 @@ final class ConnectionsPerAddress implements Connection.Listener {
 
     @Override
     public void onClosed(Connection connection) {
-        InetAddress address = address(connection);
+        InetAddress address = counted.remove(connection);
         if (address == null) {
             return;
         }
-        open.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
+        open.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
     }
 
     private static InetAddress address(Connection connection) {
