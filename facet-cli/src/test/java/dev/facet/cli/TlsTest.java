@@ -65,6 +65,14 @@ class TlsTest {
                 Path clone = work.resolve("clone");
                 git.run(work, gitTrust, "clone", "-q", mirrorUrl, clone.toString()).requireSuccess();
                 assertThat(clone.resolve("b.txt")).hasContent("pushed after the mirror was authorized");
+                // A push sent to the mirror is forwarded to the primary over the same trusted TLS.
+                git.run(clone, gitTrust, "config", "user.email", "test@facet.invalid").requireSuccess();
+                git.commitFile(clone, "c.txt", "pushed through the mirror\n");
+                git.run(clone, gitTrust, "push", "-q", "origin", "main").requireSuccess();
+                String pushed = git.run(clone, "rev-parse", "HEAD").stdout().strip();
+                assertThat(git.run(work, gitTrust, "ls-remote", primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "TLS",
+                        "secret"), "refs/heads/main").stdout()).startsWith(pushed);
+
                 GitClient.Result untrusting = git.run(work, "ls-remote", mirrorUrl);
                 assertThat(untrusting.exitCode()).as("git without the authority refuses the mirror").isNotZero();
                 assertThat(untrusting.stderr()).containsIgnoringCase("certificate");
