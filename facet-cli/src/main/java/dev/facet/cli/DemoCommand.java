@@ -1,8 +1,8 @@
 package dev.facet.cli;
 
 import dev.facet.core.file.Directories;
-import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Caller;
+import dev.facet.core.access.TokenScope;
 import dev.facet.core.access.GlobalRole;
 import dev.facet.core.mirror.MirrorRequest;
 import dev.facet.core.mirror.RequestState;
@@ -42,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
                 new java.security.SecureRandom().nextLong() & 0xffffffffL));
         PrimaryInstance primary = PrimaryInstance.start(PrimarySettings.load(root.resolve("primary"),
                 Map.of(RawSettings.PORT, "0"), Map.of("FACET_ADMIN_PASSWORD", password)));
-        Caller admin = Caller.user(0, new Username("admin"), GlobalRole.SYS_ADMIN, AccessLevel.ADMIN);
+        Caller admin = Caller.user(0, new Username("admin"), GlobalRole.SYS_ADMIN, TokenScope.PASSWORD);
         System.out.println("Primary started at " + primary.baseUrl());
         samples(primary, password);
 
@@ -93,10 +93,10 @@ final class DemoCommand implements Callable<Integer> {
     private static void authorize(PrimaryInstance primary, Caller admin, String mirrorId) throws InterruptedException {
         Instant deadline = Instant.now().plus(SYNC_BUDGET);
         while (Instant.now().isBefore(deadline)) {
-            List<MirrorRequest> pending = primary.mirrors().requests(admin, RequestState.PENDING, 0, 100).values();
+            List<MirrorRequest> pending = primary.admission().requests(admin, RequestState.PENDING, 0, 100).values();
             for (MirrorRequest request : pending) {
                 if (request.mirrorId().equals(mirrorId)) {
-                    primary.mirrors().accept(admin, request.id());
+                    primary.admission().accept(admin, request.id());
                     return;
                 }
             }

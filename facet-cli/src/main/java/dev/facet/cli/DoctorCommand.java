@@ -5,6 +5,7 @@ import dev.facet.core.identity.IdentityFileUnusable;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.ReplayGuard;
 import dev.facet.core.identity.RequestTokens;
+import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.mirror.MirrorDoctor;
 import dev.facet.mirror.UpstreamClient;
@@ -180,7 +181,8 @@ final class DoctorCommand implements Callable<Integer> {
         }
         InstanceIdentity signer = identity;
         try (var store = StoppedMirrorHome.openStopped(home)) {
-            String upstreamUrl = store.inTransaction(tx -> tx.upstream().get()).map(l -> l.upstreamUrl()).orElse(null);
+            Optional<UpstreamLink> link = store.inTransaction(tx -> tx.upstream().get());
+            String upstreamUrl = link.map(UpstreamLink::upstreamUrl).orElse(null);
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(InstanceHome.repositories(home));
             if (upstreamUrl == null || upstreamUrl.isEmpty()) {
                 return new MirrorDoctor(store, repositories, null).examine();
@@ -188,8 +190,13 @@ final class DoctorCommand implements Callable<Integer> {
             Clock clock = Clock.systemUTC();
             RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 1000));
             UpstreamClient client = new UpstreamClient(upstreamUrl,
-                    audience -> tokens.sign(signer, audience, Duration.ofSeconds(30)),
+                    (audience, request) -> tokens.sign(signer, audience, Duration.ofSeconds(30), request),
                     RawSettings.load(home, Map.of(), System.getenv()).outboundTrust());
+            Optional<UpstreamClient.Pin> pin = link.filter(l -> l.upstreamInstanceId() != null
+                    && l.upstreamPublicKey() != null).map(l -> new UpstreamClient.Pin(l.upstreamInstanceId(),
+                    l.upstreamPublicKey()));
+            // A stopped mirror's doctor changes nothing: an answer it refuses becomes its finding, not an alert.
+            client.checkAnswers(tokens, signer.id(), () -> pin, (kind, details) -> { });
             return new MirrorDoctor(store, repositories, client).examine();
         } catch (SettingsError e) {
             return List.of(databaseFinding(e.getMessage()));

@@ -58,7 +58,8 @@ public final class MirrorInstance implements AutoCloseable {
             SecureRandom random = new SecureRandom();
             RequestTokens tokens = new RequestTokens(clock, random, new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             UpstreamClient client = new UpstreamClient(settings.upstreamUrl(),
-                    audience -> tokens.sign(identity, audience, REQUEST_TOKEN_VALIDITY), settings.upstreamTrust());
+                    (audience, request) -> tokens.sign(identity, audience, REQUEST_TOKEN_VALIDITY, request),
+                    settings.upstreamTrust());
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
             control = InstanceControl.open(home, Map.of(
                     "backup", HomeBackup.controlHandler(home, settings.database()),
@@ -69,7 +70,7 @@ public final class MirrorInstance implements AutoCloseable {
                     settings.syncParallelism(), VERSION, settings.keptRetention(),
                     new DelegatedGitAuthorizer.Policy(settings.authCache(), settings.offlineAccess())), client, store, repositories, clock, random, mirrorMetrics,
                     mirrorMetrics);
-            client.checkAnswers(tokens, identity.id(), node::pinnedUpstream, node::answerNotFromPinnedUpstream);
+            client.checkAnswers(tokens, identity.id(), node::pinnedUpstream, node::answerRefused);
             MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
                     new ClonePackCache(repositories, metrics), metrics, mirrorMetrics);
             web.start();

@@ -9,6 +9,9 @@ import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.primary.AdminBootstrap;
 import dev.facet.primary.EventRetention;
 import dev.facet.primary.EventSignal;
+import dev.facet.primary.MirrorAdmission;
+import dev.facet.primary.MirrorEventStream;
+import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PrimaryAuthenticator;
 import dev.facet.primary.PrimaryDoctor;
@@ -46,13 +49,14 @@ public final class PrimaryInstance implements AutoCloseable {
     private final PrimaryWebServer web;
     private final String instanceId;
     private final MirrorRegistry mirrors;
+    private final MirrorAdmission admission;
     private final ExecutorService eventReaders;
     private final EventSignal signal;
     private final ScheduledExecutorService purger;
     private final Optional<InstanceControl> control;
 
     private PrimaryInstance(Store store, PrimaryWebServer web, String instanceId, MirrorRegistry mirrors,
-                            ExecutorService eventReaders, EventSignal signal, ScheduledExecutorService purger,
+                            MirrorAdmission admission, ExecutorService eventReaders, EventSignal signal, ScheduledExecutorService purger,
                             Optional<InstanceControl> control) {
         this.control = control;
         this.purger = purger;
@@ -61,12 +65,18 @@ public final class PrimaryInstance implements AutoCloseable {
         this.web = web;
         this.instanceId = instanceId;
         this.mirrors = mirrors;
+        this.admission = admission;
         this.eventReaders = eventReaders;
     }
 
     /** The mirror registry, for the demo and tests that act as an administrator would. */
     public MirrorRegistry mirrors() {
         return mirrors;
+    }
+
+    /** The mirrors' authorization requests, for the demo and tests that act as an administrator would. */
+    public MirrorAdmission admission() {
+        return admission;
     }
 
     public static PrimaryInstance start(PrimarySettings settings) {
@@ -90,15 +100,20 @@ public final class PrimaryInstance implements AutoCloseable {
             new AdminBootstrap(users, random).ensureAdmin(settings.adminPassword(), home.resolve("admin-password"))
                     .ifPresent(log::info);
             AtomicReference<PrimaryWebServer> web = new AtomicReference<>();
-            MirrorRegistry mirrors = new MirrorRegistry(store, repositories, users, signal, clock, random, identity.id(),
-                    identity.publicKeyJwk(), () -> web.get().baseUrl(), eventReaders, settings.mirrorRemovalGrace());
+            MirrorAdmission admission = new MirrorAdmission(store, clock, identity.id(), identity.publicKeyJwk(),
+                    () -> web.get().baseUrl(), settings.mirrorRequestLimits());
+            MirrorRegistry mirrors = new MirrorRegistry(store, users, clock, identity.id(), settings.mirrorRemovalGrace(),
+                    admission);
+            MirrorEventStream mirrorEvents = new MirrorEventStream(store, repositories, signal, eventReaders);
+            MirrorFetchTokens fetchTokens = new MirrorFetchTokens(store, clock, random);
             ProjectService projects = new ProjectService(store, repositories, clock);
             PermissionService permissions = new PermissionService(store, clock);
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> tx.repositories().count()));
             RequestTokens requestTokens = new RequestTokens(clock, random,
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             web.set(new PrimaryWebServer(settings.web(), projects, permissions, users,
-                    new PrimaryAuthenticator(users, mirrors), mirrors, requestTokens, identity,
+                    new PrimaryAuthenticator(users, fetchTokens), mirrors, admission, mirrorEvents, fetchTokens,
+                    requestTokens, identity,
                     repositories, new ClonePackCache(repositories, metrics), new PushEventRecorder(store, clock), metrics));
             web.get().start();
             mirrors.purgeExpired();
@@ -120,7 +135,7 @@ public final class PrimaryInstance implements AutoCloseable {
             StagingPreparation.copyWarning(store, web.get().baseUrl()).ifPresent(warning -> log.warn("{}", warning));
             store.useTransaction(tx -> tx.instanceSettings().put(StagingPreparation.BASE_URL, web.get().baseUrl()));
             log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);
-            return new PrimaryInstance(store, web.get(), identity.id(), mirrors, eventReaders, signal, purger, control);
+            return new PrimaryInstance(store, web.get(), identity.id(), mirrors, admission, eventReaders, signal, purger, control);
         } catch (RuntimeException e) {
             control.ifPresent(InstanceControl::close);
             purger.shutdownNow();

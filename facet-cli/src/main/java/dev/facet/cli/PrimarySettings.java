@@ -1,5 +1,6 @@
 package dev.facet.cli;
 
+import dev.facet.primary.MirrorAdmission;
 import dev.facet.store.DatabaseSettings;
 import dev.facet.web.WebSettings;
 import java.nio.file.Path;
@@ -9,7 +10,8 @@ import java.util.Optional;
 
 /** Everything a primary needs to start, parsed and checked once. */
 public record PrimarySettings(Path home, WebSettings web, DatabaseSettings database, Optional<String> adminPassword,
-                              Duration mirrorRemovalGrace, Duration eventRetention) {
+                              Duration mirrorRemovalGrace, Duration eventRetention,
+                              MirrorAdmission.Limits mirrorRequestLimits) {
     /** How long a deleted mirror can be restored before its registration is purged. */
     public static final Duration DEFAULT_REMOVAL_GRACE = Duration.ofDays(7);
 
@@ -32,6 +34,11 @@ public record PrimarySettings(Path home, WebSettings web, DatabaseSettings datab
                 DEFAULT_REMOVAL_GRACE.toSeconds()));
         Duration retention = Duration.ofSeconds(raw.positiveLong(RawSettings.EVENT_RETENTION_SECONDS,
                 DEFAULT_EVENT_RETENTION.toSeconds()));
-        return new PrimarySettings(absoluteHome, web, database, adminPassword, grace, retention);
+        MirrorAdmission.Limits requestLimits = new MirrorAdmission.Limits(
+                (int) Math.min(Integer.MAX_VALUE, raw.positiveLong(RawSettings.MIRROR_REQUESTS_PENDING_PER_ADDRESS,
+                        MirrorAdmission.Limits.DEFAULT.maxPendingPerAddress())),
+                (int) Math.min(Integer.MAX_VALUE, raw.positiveLong(RawSettings.MIRROR_REQUESTS_PER_MINUTE_PER_ADDRESS,
+                        MirrorAdmission.Limits.DEFAULT.maxPerMinutePerAddress())));
+        return new PrimarySettings(absoluteHome, web, database, adminPassword, grace, retention, requestLimits);
     }
 }

@@ -45,6 +45,8 @@ final class RawSettings {
     static final String EVENT_RETENTION_SECONDS = "facet.events.retention-seconds";
     static final String AUTH_CACHE_SECONDS = "facet.mirror.auth-cache-seconds";
     static final String OFFLINE_ACCESS_SECONDS = "facet.mirror.offline-access-seconds";
+    static final String MIRROR_REQUESTS_PENDING_PER_ADDRESS = "facet.mirror.requests.max-pending-per-address";
+    static final String MIRROR_REQUESTS_PER_MINUTE_PER_ADDRESS = "facet.mirror.requests.max-per-minute-per-address";
     static final String TLS_CERTIFICATE = "facet.tls.certificate";
     static final String TLS_PRIVATE_KEY = "facet.tls.private-key";
     static final String TLS_TRUSTED_CERTIFICATES = "facet.tls.trusted-certificates";
@@ -56,9 +58,9 @@ final class RawSettings {
     static final Set<String> KNOWN = Set.of(PORT, BASE_URL, BIND_ADDRESS, DB_URL, DB_USER, DB_PASSWORD,
             MAX_REQUEST_BYTES, UPSTREAM_URL, MIRROR_NAME, RECONCILE_SECONDS, SYNC_PARALLELISM, REMOVAL_GRACE_SECONDS,
             KEPT_RETENTION_SECONDS, DOCTOR_MIN_FREE_MIB, AUTH_CACHE_SECONDS, OFFLINE_ACCESS_SECONDS,
-            EVENT_RETENTION_SECONDS, TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_TRUSTED_CERTIFICATES,
-            ALLOW_INSECURE_UPSTREAM, MAX_CONNECTIONS_PER_ADDRESS, MIN_REQUEST_BYTES_PER_SECOND, IDLE_TIMEOUT_SECONDS,
-            MAX_CONCURRENT_GIT_REQUESTS);
+            EVENT_RETENTION_SECONDS, MIRROR_REQUESTS_PENDING_PER_ADDRESS, MIRROR_REQUESTS_PER_MINUTE_PER_ADDRESS,
+            TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_TRUSTED_CERTIFICATES, ALLOW_INSECURE_UPSTREAM,
+            MAX_CONNECTIONS_PER_ADDRESS, MIN_REQUEST_BYTES_PER_SECOND, IDLE_TIMEOUT_SECONDS, MAX_CONCURRENT_GIT_REQUESTS);
 
     private final Path home;
     private final Map<String, String> values;

@@ -3,6 +3,10 @@ package dev.facet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -169,5 +173,108 @@ class AccessControlTest {
                 .status()).isEqualTo(403);
         assertThat(primary.anonymous.post("/rest/api/1.0/projects", RestClient.json("key", "NOPE", "name", "Nope"))
                 .status()).isEqualTo(401);
+    }
+
+    /** An access token the administrator made for themselves with one permission, or their password. */
+    private static RestClient adminWith(String permission) {
+        if (permission.equals("PASSWORD")) {
+            return primary.admin;
+        }
+        String secret = TestPrimary.expect(201, primary.admin.put("/rest/access-tokens/1.0/users/admin",
+                RestClient.json("name", "scope-" + permission, "permissions", new String[] {permission})))
+                .json().path("token").asText();
+        return primary.anonymous.withAuthorization("Bearer " + secret);
+    }
+
+    private record Action(String name, java.util.function.BiFunction<RestClient, String, RestClient.Response> call) {
+    }
+
+    @Test
+    void anAdministratorsTokensReachWhatTheirScopeNamesAndNeverAdministration() {
+        primary.createProject("TOK");
+        primary.createRepository("TOK", "scoped", false);
+        primary.createUser("bystander", "bystander-pass-1");
+        List<Action> actions = List.of(
+                new Action("create a user", (rest, row) -> rest.post("/rest/api/1.0/admin/users",
+                        RestClient.json("name", "made-by-" + row.toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                                "password", "long-enough-1"))),
+                new Action("create a project", (rest, row) -> rest.post("/rest/api/1.0/projects",
+                        RestClient.json("key", "P" + row.replace("_", ""), "name", "made by " + row))),
+                new Action("list mirror requests", (rest, row) -> rest.get("/rest/mirroring/latest/requests")),
+                new Action("create a token", (rest, row) -> rest.put("/rest/access-tokens/1.0/users/admin",
+                        RestClient.json("name", "minted", "permissions", new String[] {"PROJECT_ADMIN"}))),
+                new Action("read a private repository", (rest, row) -> rest.get("/rest/api/1.0/projects/TOK/repos/scoped")),
+                new Action("grant on a repository", (rest, row) -> rest.put(
+                        "/rest/api/1.0/projects/TOK/repos/scoped/permissions/users?name=bystander&permission=REPO_READ",
+                        null)),
+                new Action("grant on a project", (rest, row) -> rest.put(
+                        "/rest/api/1.0/projects/TOK/permissions/users?name=bystander&permission=PROJECT_READ", null)));
+        // Rows: what the administrator signed in with. Columns follow the actions above.
+        Map<String, int[]> expected = new LinkedHashMap<>();
+        expected.put("PASSWORD", new int[] {201, 201, 200, 201, 200, 204, 204});
+        expected.put("REPO_READ", new int[] {403, 403, 403, 403, 200, 403, 403});
+        expected.put("REPO_WRITE", new int[] {403, 403, 403, 403, 200, 403, 403});
+        expected.put("REPO_ADMIN", new int[] {403, 403, 403, 403, 200, 204, 403});
+        expected.put("PROJECT_READ", new int[] {403, 403, 403, 403, 200, 403, 403});
+        expected.put("PROJECT_ADMIN", new int[] {403, 403, 403, 403, 200, 204, 204});
+
+        List<String> wrong = new ArrayList<>();
+        expected.forEach((row, statuses) -> {
+            RestClient rest = adminWith(row);
+            for (int i = 0; i < actions.size(); i++) {
+                RestClient.Response response = actions.get(i).call().apply(rest, row);
+                if (response.status() != statuses[i]) {
+                    wrong.add(row + " / " + actions.get(i).name() + ": expected " + statuses[i] + ", got " + response);
+                }
+            }
+        });
+
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void anAdministratorsWriteTokenPushesToEveryRepositoryButAReadTokenDoesNot() {
+        primary.createRepository("SEC", "admins-only", false);
+        GitClient git = git();
+        Path source = git.newWorkTree(work.resolve("source"), "a.txt");
+        String writeToken = TestPrimary.expect(201, primary.admin.put("/rest/access-tokens/1.0/users/admin",
+                RestClient.json("name", "ci-write", "permissions", new String[] {"REPO_WRITE"}))).json().path("token")
+                .asText();
+        String readToken = TestPrimary.expect(201, primary.admin.put("/rest/access-tokens/1.0/users/admin",
+                RestClient.json("name", "ci-read", "permissions", new String[] {"REPO_READ"}))).json().path("token")
+                .asText();
+
+        git.run(source, "push", "-q", primary.gitUrl("admin", writeToken, "SEC", "admins-only"), "main").requireSuccess();
+        git.commitFile(source, "b.txt", "b\n");
+        GitClient.Result readPush = git.run(source, "push", primary.gitUrl("admin", readToken, "SEC", "admins-only"), "main");
+
+        assertThat(git.lsRemote(work, primary.gitUrl("admin", readToken, "SEC", "admins-only")))
+                .anyMatch(line -> line.endsWith("refs/heads/main"));
+        assertThat(readPush.exitCode()).isNotZero();
+        assertThat(readPush.stderr()).contains("403");
+    }
+
+    @Test
+    void aTokenCannotMintATokenNotEvenAWeakerOne() {
+        String readToken = TestPrimary.expect(201, primary.anonymous.as("writer", "writer-pass-1")
+                .put("/rest/access-tokens/1.0/users/writer", RestClient.json("name", "would-mint", "permissions",
+                        new String[] {"REPO_READ"}))).json().path("token").asText();
+
+        for (RestClient withToken : List.of(primary.anonymous.as("writer", readToken),
+                primary.anonymous.withAuthorization("Bearer " + readToken))) {
+            RestClient.Response minted = withToken.put("/rest/access-tokens/1.0/users/writer",
+                    RestClient.json("name", "stronger", "permissions", new String[] {"REPO_READ"}));
+            assertThat(minted.status()).isEqualTo(403);
+            assertThat(minted.firstError()).isEqualTo("An access token may not create access tokens; use your password.");
+        }
+    }
+
+    @Test
+    void anAdministratorCannotCreateATokenForAnotherUser() {
+        RestClient.Response forReader = primary.admin.put("/rest/access-tokens/1.0/users/reader",
+                RestClient.json("name", "impersonate", "permissions", new String[] {"REPO_READ"}));
+
+        assertThat(forReader.status()).isEqualTo(403);
+        assertThat(forReader.firstError()).contains("Access tokens are created by their owner only");
     }
 }

@@ -67,15 +67,23 @@ class AdminPagesTest {
             assertThat(git.lsRemote(work, primary.gitUrl("carol", "carol-secret-1", "DOC", "guide")))
                     .anyMatch(line -> line.endsWith("refs/heads/main"));
 
+            assertThat(browser.find("#token\\.user").getAttribute("value")).isEqualTo("admin");
+            browser.find("#token\\.user").clear();
             browser.find("#token\\.user").sendKeys("carol");
             browser.find("#token\\.name").sendKeys("ci");
             browser.find("#token button").click();
             browser.awaitText("#error-token\\.permissions", "Choose at least one permission");
             browser.find("input[name='token.permissions'][value=REPO_READ]").click();
             browser.find("#token button").click();
-            browser.awaitText("#done", "Token ci created for carol");
+            browser.awaitText("#error-token\\.user", "Access tokens are created by their owner only");
+            assertThat(browser.driver.findElements(By.id("created-token"))).isEmpty();
+            browser.find("#token\\.user").clear();
+            browser.find("#token\\.user").sendKeys("admin");
+            browser.find("input[name='token.permissions'][value=REPO_READ]").click();
+            browser.find("#token button").click();
+            browser.awaitText("#done", "Token ci created for admin");
             String token = browser.text("#created-token");
-            assertThat(git.lsRemote(work, primary.gitUrl("carol", token, "DOC", "guide")))
+            assertThat(git.lsRemote(work, primary.gitUrl("admin", token, "DOC", "guide")))
                     .anyMatch(line -> line.endsWith("refs/heads/main"));
 
             browser.open(primary.baseUrl() + "/admin/mirrors");

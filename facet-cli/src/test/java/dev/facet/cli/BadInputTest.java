@@ -125,7 +125,7 @@ class BadInputTest {
         assertClientError(primary.admin.put(PROJECTS + "/BAD/permissions/users?permission=PROJECT_READ", null),
                 400, "'name'");
         assertClientError(primary.admin.put("/rest/access-tokens/1.0/users/nobody",
-                RestClient.json("name", "t", "permissions", List.of("REPO_READ"))), 404, "does not exist");
+                RestClient.json("name", "t", "permissions", List.of("REPO_READ"))), 403, "created by their owner only");
         assertClientError(primary.admin.put("/rest/access-tokens/1.0/users/someone",
                 RestClient.json("name", "t", "permissions", List.of("REPO_EVERYTHING"))), 400, "REPO_EVERYTHING");
         assertClientError(primary.admin.post("/rest/api/1.0/admin/users",

@@ -80,6 +80,13 @@ class MirrorConsolePageTest {
             browser.driver.switchTo().window(mirrorTab);
             browser.awaitText("#upstream-state", "Removed by the upstream");
             browser.await(d -> d.findElement(By.id("reconnect")).isDisplayed());
+            browser.find("#reconnect-username").sendKeys("admin");
+            browser.find("#reconnect-password").sendKeys("not-the-password");
+            browser.find("#reconnect").click();
+            browser.awaitText("#page-message", "wrong");
+            browser.awaitText("#upstream-state", "Removed by the upstream");
+            browser.find("#reconnect-username").sendKeys("admin");
+            browser.find("#reconnect-password").sendKeys(TestPrimary.ADMIN_PASSWORD);
             browser.find("#reconnect").click();
             browser.awaitText("#upstream-state", "Waiting for authorization");
 

@@ -159,10 +159,9 @@ class MirrorLifecycleTest {
                 git.commitFile(source, "while-removed.txt", "pushed while removed\n");
                 git.run(source, "push", "-q", url, "main").requireSuccess();
 
-                RestClient.Response reconnect = mirror.anonymous.post("/rest/mirroring/latest/upstreamServer/reconnect", null);
-                assertThat(reconnect.status()).isEqualTo(202);
-                assertThat(mirror.anonymous.post("/rest/mirroring/latest/upstreamServer/reconnect", null).status())
-                        .isEqualTo(429);
+                mirror.reconnectAsPrimaryAdmin();
+                assertThat(mirror.asPrimaryAdmin().post("/rest/mirroring/latest/upstreamServer/reconnect", null)
+                        .status()).isEqualTo(409);
                 await().atMost(Duration.ofSeconds(15)).until(() -> "PENDING".equals(upstreamState(mirror)));
 
                 mirror.authorizeOn(primary);
@@ -195,7 +194,7 @@ class MirrorLifecycleTest {
                 await().atMost(Duration.ofSeconds(15)).until(() -> "REMOVED".equals(upstreamState(mirror)));
                 assertThat(primary.admin.post(path(mirror) + "/restore", null).status()).isEqualTo(404);
 
-                TestPrimary.expect(202, mirror.anonymous.post("/rest/mirroring/latest/upstreamServer/reconnect", null));
+                mirror.reconnectAsPrimaryAdmin();
                 mirror.authorizeOn(primary);
             }
         }
@@ -205,7 +204,10 @@ class MirrorLifecycleTest {
     void reconnectOfAnInstalledMirrorIsRefusedAndTheAuditNeedsAnAdmin() {
         try (TestPrimary primary = TestPrimary.start(work.resolve("primary"));
              TestMirror mirror = TestMirror.startAuthorized(work.resolve("mirror"), primary)) {
-            RestClient.Response refused = mirror.anonymous.post("/rest/mirroring/latest/upstreamServer/reconnect", null);
+            assertThat(mirror.anonymous.post("/rest/mirroring/latest/upstreamServer/reconnect", null).status())
+                    .isEqualTo(401);
+            RestClient.Response refused = mirror.asPrimaryAdmin().post("/rest/mirroring/latest/upstreamServer/reconnect",
+                    null);
             assertThat(refused.status()).isEqualTo(409);
             assertThat(refused.firstError()).contains("INSTALLED");
             assertThat(mirror.anonymous.get("/rest/mirroring/latest/audit").status()).isEqualTo(401);

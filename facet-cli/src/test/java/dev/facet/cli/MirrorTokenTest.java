@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.ReplayGuard;
+import dev.facet.core.identity.RequestBinding;
 import dev.facet.core.identity.RequestTokens;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -21,6 +23,8 @@ class MirrorTokenTest {
     private static final String HEARTBEAT = "/rest/mirroring/latest/heartbeat";
     private static final String BODY = "{\"state\":\"SYNCHRONIZED\",\"version\":\"t\",\"repositoriesInSync\":0,"
             + "\"repositoriesBehind\":0,\"worstLags\":[],\"appliedSequence\":0}";
+    private static final RequestBinding HEARTBEAT_REQUEST =
+            RequestBinding.of("POST", HEARTBEAT, BODY.getBytes(StandardCharsets.UTF_8));
 
     @TempDir
     static Path home;
@@ -56,13 +60,13 @@ class MirrorTokenTest {
 
     @Test
     void validTokenIsAccepted() {
-        assertThat(heartbeatWith(tokensAt(Instant.now()).sign(mirrorIdentity, audience(), Duration.ofSeconds(30)))
+        assertThat(heartbeatWith(tokensAt(Instant.now()).sign(mirrorIdentity, audience(), Duration.ofSeconds(30), HEARTBEAT_REQUEST))
                 .status()).isEqualTo(200);
     }
 
     @Test
     void expiredTokenIsRefusedSayingSo() {
-        String token = tokensAt(Instant.now().minusSeconds(300)).sign(mirrorIdentity, audience(), Duration.ofSeconds(30));
+        String token = tokensAt(Instant.now().minusSeconds(300)).sign(mirrorIdentity, audience(), Duration.ofSeconds(30), HEARTBEAT_REQUEST);
         RestClient.Response response = heartbeatWith(token);
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.firstError()).containsIgnoringCase("expired");
@@ -70,7 +74,7 @@ class MirrorTokenTest {
 
     @Test
     void tokenFromTheFutureNamesTheClockSkew() {
-        String token = tokensAt(Instant.now().plusSeconds(120)).sign(mirrorIdentity, audience(), Duration.ofSeconds(30));
+        String token = tokensAt(Instant.now().plusSeconds(120)).sign(mirrorIdentity, audience(), Duration.ofSeconds(30), HEARTBEAT_REQUEST);
         RestClient.Response response = heartbeatWith(token);
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.firstError()).containsIgnoringCase("clock skew");
@@ -78,7 +82,7 @@ class MirrorTokenTest {
 
     @Test
     void tokenForAnotherInstanceIsRefused() {
-        String token = tokensAt(Instant.now()).sign(mirrorIdentity, mirrorIdentity.id(), Duration.ofSeconds(30));
+        String token = tokensAt(Instant.now()).sign(mirrorIdentity, mirrorIdentity.id(), Duration.ofSeconds(30), HEARTBEAT_REQUEST);
         RestClient.Response response = heartbeatWith(token);
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.firstError()).contains(audience());
@@ -86,7 +90,7 @@ class MirrorTokenTest {
 
     @Test
     void replayedTokenIsRefused() {
-        String token = tokensAt(Instant.now()).sign(mirrorIdentity, audience(), Duration.ofSeconds(30));
+        String token = tokensAt(Instant.now()).sign(mirrorIdentity, audience(), Duration.ofSeconds(30), HEARTBEAT_REQUEST);
         assertThat(heartbeatWith(token).status()).isEqualTo(200);
         RestClient.Response replay = heartbeatWith(token);
         assertThat(replay.status()).isEqualTo(401);
@@ -97,20 +101,40 @@ class MirrorTokenTest {
     void tokenFromAnUnknownInstanceIsRefused() {
         InstanceIdentity stranger = InstanceIdentity.generate(new SecureRandom());
         RestClient.Response response = heartbeatWith(tokensAt(Instant.now()).sign(stranger, audience(),
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30), HEARTBEAT_REQUEST));
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.firstError()).containsIgnoringCase("unknown key");
     }
 
     @Test
     void tokenWithABadSignatureIsRefused() {
-        String token = tokensAt(Instant.now()).sign(mirrorIdentity, audience(), Duration.ofSeconds(30));
+        String token = tokensAt(Instant.now()).sign(mirrorIdentity, audience(), Duration.ofSeconds(30), HEARTBEAT_REQUEST);
         String[] parts = token.split("\\.");
         char last = parts[2].charAt(10);
         parts[2] = parts[2].substring(0, 10) + (last == 'A' ? 'B' : 'A') + parts[2].substring(11);
         RestClient.Response response = heartbeatWith(String.join(".", parts));
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.firstError()).containsIgnoringCase("signature");
+    }
+
+    @Test
+    void aTokenSignedForOneRequestIsRefusedOnAnotherBodyOrPathWithASignedRefusal() {
+        String token = tokensAt(Instant.now()).sign(mirrorIdentity, audience(), Duration.ofSeconds(30),
+                HEARTBEAT_REQUEST);
+
+        RestClient.Response otherBody = primary.anonymous.withAuthorization("Bearer " + token)
+                .post(HEARTBEAT, BODY.replace("SYNCHRONIZED", "REMOVED"));
+        RestClient.Response otherPath = primary.anonymous.withAuthorization("Bearer " + token)
+                .post("/rest/mirroring/latest/authenticate", BODY);
+
+        assertThat(otherBody.status()).isEqualTo(401);
+        assertThat(otherBody.json().path("errors").path(0).path("exceptionName").asText()).isEqualTo("MessageAltered");
+        assertThat(otherBody.firstError()).contains("another body");
+        assertThat(otherPath.status()).isEqualTo(401);
+        assertThat(otherPath.firstError()).contains("signed for POST " + HEARTBEAT);
+        assertThat(otherBody.raw().headers().firstValue(RequestTokens.ANSWER_HEADER))
+                .as("the refusal is signed, so the mirror can trust it").isPresent();
+        assertThat(heartbeatWith(token).status()).as("the altered copies did not spend the genuine one").isEqualTo(200);
     }
 
     @Test

@@ -87,6 +87,20 @@ final class TestMirror implements AutoCloseable {
         return instance.baseUrl();
     }
 
+    /** Calls to this mirror with the credentials of the primary's administrator, which it checks with the primary. */
+    RestClient asPrimaryAdmin() {
+        return anonymous.as("admin", TestPrimary.ADMIN_PASSWORD);
+    }
+
+    /** Asks this mirror to send a new authorization request, as the primary's administrator. */
+    void reconnectAsPrimaryAdmin() {
+        TestPrimary.expect(202, asPrimaryAdmin().post("/rest/mirroring/latest/upstreamServer/reconnect", null));
+    }
+
+    String upstreamState() {
+        return anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("state").asText();
+    }
+
     String gitUrl(String user, String secret, String project, String slug) {
         return GitUrls.withCredentials(baseUrl(), user, secret, project, slug);
     }

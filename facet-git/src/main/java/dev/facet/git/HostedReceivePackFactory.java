@@ -1,6 +1,9 @@
 package dev.facet.git;
 
 import dev.facet.core.access.Caller;
+import dev.facet.core.access.GitAccessPolicy;
+import dev.facet.core.error.AuthenticationRequired;
+import dev.facet.core.error.FacetException;
 import dev.facet.core.ref.RefChange;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collection;
@@ -11,33 +14,47 @@ import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.resolver.ReceivePackFactory;
 import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
+import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Receives pushes into repositories this instance hosts: checks every received object, then,
- * once refs have moved, tells the listener what moved and the repository's new refs hash.
+ * Receives pushes into repositories this instance hosts. This is where JGit decides to take a
+ * pack, so this is where WRITE is checked, for every transport and whatever the URL looked like.
+ * It checks every received object, then, once refs have moved, tells the listener what moved and
+ * the repository's new refs hash.
  */
 public final class HostedReceivePackFactory implements ReceivePackFactory<HttpServletRequest> {
     private static final Logger log = LoggerFactory.getLogger(HostedReceivePackFactory.class);
 
     private final RepositoryStore repositories;
+    private final GitAccessPolicy access;
     private final RefChangeListener refChangeListener;
     private final GitOperationObserver observer;
 
-    public HostedReceivePackFactory(RepositoryStore repositories, RefChangeListener refChangeListener,
-                                    GitOperationObserver observer) {
+    public HostedReceivePackFactory(RepositoryStore repositories, GitAccessPolicy access,
+                                    RefChangeListener refChangeListener, GitOperationObserver observer) {
         this.repositories = repositories;
+        this.access = access;
         this.refChangeListener = refChangeListener;
         this.observer = observer;
     }
 
     @Override
-    public ReceivePack create(HttpServletRequest request, Repository repository) throws ServiceNotAuthorizedException {
+    public ReceivePack create(HttpServletRequest request, Repository repository)
+            throws ServiceNotAuthorizedException, ServiceNotEnabledException {
         if (!(request.getAttribute(GitRequestAttributes.REPOSITORY_ID) instanceof Long repositoryId)
                 || !(request.getAttribute(GitRequestAttributes.CALLER) instanceof Caller caller)
                 || caller.isAnonymous()) {
             throw new ServiceNotAuthorizedException();
+        }
+        try {
+            access.requireWrite(caller, repositoryId);
+        } catch (AuthenticationRequired e) {
+            throw new ServiceNotAuthorizedException();
+        } catch (FacetException e) {
+            log.info("repository {}: push by {} refused: {}", repositoryId, caller, e.getMessage());
+            throw new ServiceNotEnabledException(e.getMessage());
         }
         ReceivePack receivePack = new ReceivePack(repository);
         receivePack.setCheckReceivedObjects(true);

@@ -4,10 +4,12 @@ import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Caller;
 import dev.facet.core.access.Credentials;
 import dev.facet.core.access.GitRequestAuthorizer;
+import dev.facet.core.access.TokenScope;
 import dev.facet.core.digest.Sha256;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
+import dev.facet.core.error.TooManyAttempts;
 import dev.facet.core.error.Unavailable;
 import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.mirror.protocol.CredentialCheck;
@@ -84,8 +86,8 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
     }
 
     @Override
-    public AuthorizedGitRequest authorize(String authorization, ProjectKey project, RepositorySlug repository,
-                                          AccessLevel needed) {
+    public AuthorizedGitRequest authorize(String authorization, String clientAddress, ProjectKey project,
+                                          RepositorySlug repository, AccessLevel needed) {
         Credentials credentials = Credentials.parse(authorization).orElse(null);
         MirroredRepository carried = store.inTransaction(tx -> tx.repositories().find(project.value(), repository.value()))
                 .orElse(null);
@@ -93,6 +95,9 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
             if (credentials == null) {
                 throw new AuthenticationRequired("Authentication required.");
             }
+            // Wrong credentials get the same challenge whether the repository exists or not, so names do not leak.
+            CredentialVerdict who = verdict(credentials, clientAddress, null, null);
+            requireKnownCaller(who);
             throw new NotFound(null, "Repository " + project + "/" + repository + " is not on this mirror.");
         }
         if (credentials == null && carried.isPublic()) {
@@ -101,44 +106,61 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
         if (credentials == null) {
             throw new AuthenticationRequired("Authentication required.");
         }
-        CredentialVerdict verdict = verdict(credentials, project, repository);
-        switch (verdict.outcome()) {
-            case "BAD_CREDENTIALS" -> throw new AuthenticationRequired(verdict.message());
-            case "OK" -> {
-                AccessLevel level = AccessLevel.valueOf(verdict.access());
-                if (!level.allows(needed)) {
-                    throw new PermissionDenied("You need " + needed + " access to repository " + project + "/"
-                            + repository + " for this.");
-                }
-                Caller caller = verdict.user() == null ? Caller.ANONYMOUS
-                        : Caller.user(-1, Username.of(verdict.user()), null, level);
-                return new AuthorizedGitRequest(carried.id(), caller);
+        CredentialVerdict verdict = verdict(credentials, clientAddress, project, repository);
+        requireKnownCaller(verdict);
+        if (CredentialVerdict.OK.equals(verdict.outcome())) {
+            AccessLevel level = AccessLevel.valueOf(verdict.access());
+            if (!level.allows(needed)) {
+                throw new PermissionDenied("You need " + needed + " access to repository " + project + "/"
+                        + repository + " for this.");
             }
-            default -> throw new NotFound(null, verdict.message() != null ? verdict.message()
-                    : "Repository " + project + "/" + repository + " does not exist.");
+            // On a mirror a caller only reads (pushes go on to the primary, which decides again).
+            Caller caller = verdict.user() == null ? Caller.ANONYMOUS
+                    : Caller.user(-1, Username.of(verdict.user()), null, new TokenScope(AccessLevel.NONE, level, false));
+            return new AuthorizedGitRequest(carried.id(), caller);
+        }
+        throw new NotFound(null, verdict.message() != null ? verdict.message()
+                : "Repository " + project + "/" + repository + " does not exist.");
+    }
+
+    /** Turns the primary's refusal of the credentials themselves into the client's 401 or 429. */
+    private static void requireKnownCaller(CredentialVerdict verdict) {
+        switch (verdict.outcome()) {
+            case CredentialVerdict.BAD_CREDENTIALS -> throw new AuthenticationRequired(verdict.message());
+            case CredentialVerdict.THROTTLED -> throw new TooManyAttempts(Duration.ofSeconds(
+                    verdict.retryAfterSeconds() == null ? 1 : verdict.retryAfterSeconds()));
+            default -> {
+            }
         }
     }
 
     /**
      * Lets through only an administrator of the upstream, checked there.
      *
+     * @param clientAddress the address of the client asking, for the primary's throttle; null when unknown
      * @return the administrator's name
      */
-    public String requireUpstreamAdmin(String authorization) {
+    public String requireUpstreamAdmin(String authorization, String clientAddress) {
         Credentials credentials = Credentials.parse(authorization)
                 .orElseThrow(() -> new AuthenticationRequired("Sign in as an administrator of the primary."));
         CredentialVerdict verdict = ask(new CredentialCheck(credentials.username(), credentials.secret(),
-                credentials.bearerToken(), null, null));
-        if (!"OK".equals(verdict.outcome())) {
+                credentials.bearerToken(), null, null, clientAddress));
+        if (CredentialVerdict.THROTTLED.equals(verdict.outcome())) {
+            requireKnownCaller(verdict);
+        }
+        if (!CredentialVerdict.OK.equals(verdict.outcome())) {
             throw new AuthenticationRequired(verdict.message() == null ? "The credentials are wrong." : verdict.message());
         }
         if (!verdict.admin()) {
-            throw new PermissionDenied("Only administrators of the primary may do this.");
+            throw new PermissionDenied("Only administrators of the primary may do this (signed in with their password, "
+                    + "not a token).");
         }
         return verdict.user();
     }
 
-    private CredentialVerdict verdict(Credentials credentials, ProjectKey project, RepositorySlug repository) {
+    /** The primary's verdict on the credentials for one repository, or on who they are when {@code project} is null. */
+    private CredentialVerdict verdict(Credentials credentials, String clientAddress, ProjectKey project,
+                                      RepositorySlug repository) {
         String key = digest(credentials, project, repository);
         Instant now = clock.instant();
         Cached cached = cache.get(key);
@@ -150,11 +172,12 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
         CredentialVerdict verdict;
         try {
             verdict = upstream.client().checkCredentials(upstream.upstreamId(), new CredentialCheck(credentials.username(),
-                    credentials.secret(), credentials.bearerToken(), project.value(), repository.value()));
+                    credentials.secret(), credentials.bearerToken(), project == null ? null : project.value(),
+                    repository == null ? null : repository.value(), clientAddress));
         } catch (UpstreamUnavailable e) {
             // Only a primary that does not answer (or whose proxy says it is down) is "offline"; a refusal is not.
             boolean unreachable = e.status() == 0 || e.status() == 502 || e.status() == 503 || e.status() == 504;
-            if (unreachable && cached != null && "OK".equals(cached.verdict().outcome())
+            if (project != null && unreachable && cached != null && CredentialVerdict.OK.equals(cached.verdict().outcome())
                     && cached.checkedAt().plus(policy.offline()).isAfter(now)) {
                 log.info("primary unreachable; {} keeps read access to {}/{} (let in {} ago, offline window {})",
                         cached.verdict().user(), project, repository, Duration.between(cached.checkedAt(), now),
@@ -163,6 +186,10 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
                 return readOnly(cached.verdict());
             }
             throw unavailable(e);
+        }
+        if (CredentialVerdict.THROTTLED.equals(verdict.outcome())) {
+            // A back-off window closes on its own: the next attempt after it is the primary's to judge.
+            return verdict;
         }
         if (cache.size() >= CACHE_MAX) {
             cache.clear();
@@ -175,7 +202,7 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
     private static CredentialVerdict readOnly(CredentialVerdict verdict) {
         AccessLevel level = AccessLevel.valueOf(verdict.access());
         return level.allows(AccessLevel.WRITE) ? new CredentialVerdict(verdict.outcome(), verdict.user(),
-                AccessLevel.READ.name(), verdict.message(), verdict.admin()) : verdict;
+                AccessLevel.READ.name(), verdict.message(), verdict.admin(), null) : verdict;
     }
 
     /** Asks the upstream; when it cannot answer, nobody is let in and the client is told why. */
@@ -198,7 +225,7 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
         MessageDigest digest = Sha256.newDigest();
         digest.update(cacheKey);
         return Sha256.hex(digest, String.join("\u0000", String.valueOf(credentials.username()),
-                String.valueOf(credentials.secret()), String.valueOf(credentials.bearerToken()), project.value(),
-                repository.value()));
+                String.valueOf(credentials.secret()), String.valueOf(credentials.bearerToken()),
+                String.valueOf(project), String.valueOf(repository)));
     }
 }

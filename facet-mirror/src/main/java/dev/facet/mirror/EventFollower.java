@@ -110,17 +110,19 @@ public final class EventFollower {
                     : new EventChain.Link(batch.events().get(0).sequence() - 1, batch.events().get(0).previousHash());
         }
         for (StreamedEvent streamed : batch.events()) {
-            Event event = streamed.toEvent();
-            if (event.sequence() <= applied.sequence()) {
+            if (streamed.sequence() <= applied.sequence()) {
                 continue;
             }
-            if (!event.follows(applied)) {
-                guard.raise(UpstreamAlert.Kind.HISTORY_FORKED, link, "event " + event.sequence()
+            if (!streamed.follows(applied)) {
+                guard.raise(UpstreamAlert.Kind.HISTORY_FORKED, link, "event " + streamed.sequence()
                         + " does not continue the history this mirror saw up to event " + applied.sequence());
                 break;
             }
-            dispatch(event);
-            applied = event.link();
+            // A withheld event is about a project this mirror does not carry: it only moves the position on.
+            if (!streamed.isWithheld()) {
+                dispatch(streamed.toEvent());
+            }
+            applied = streamed.link();
         }
         if (applied.sequence() != link.appliedSequence()) {
             save(link, applied);

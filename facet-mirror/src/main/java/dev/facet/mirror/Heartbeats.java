@@ -46,10 +46,14 @@ public final class Heartbeats {
         }
     }
 
-    /** Sends one heartbeat now. */
+    /**
+     * Sends one heartbeat now. A mirror that was ever authorized keeps beating while it is removed,
+     * and while a reconnect request of its waits or was rejected, so that a Restore on the primary
+     * reaches it whatever it asked for meanwhile.
+     */
     public void beat() {
         UpstreamLink link = upstream.link();
-        if (link.state() != UpstreamState.INSTALLED && link.state() != UpstreamState.REMOVED) {
+        if (!mayBeRegistered(link)) {
             return;
         }
         try {
@@ -60,15 +64,17 @@ public final class Heartbeats {
             if ("REMOVED".equals(answer.registration()) && link.state() == UpstreamState.INSTALLED) {
                 removed(link, "removed by an administrator of " + link.upstreamUrl() + "; restorable until "
                         + (answer.purgeAfter() == null ? "?" : Instant.ofEpochMilli(answer.purgeAfter())));
-            } else if ("INSTALLED".equals(answer.registration()) && link.state() == UpstreamState.REMOVED) {
+            } else if ("INSTALLED".equals(answer.registration()) && link.state() != UpstreamState.INSTALLED) {
                 upstream.transition(UpstreamSession.withState(link, UpstreamState.INSTALLED), "facet",
-                        AuditAction.RESTORE, "restored on " + link.upstreamUrl());
+                        AuditAction.RESTORE, "restored on " + link.upstreamUrl() + " (was " + link.state() + ")");
                 log.info("This mirror was restored on {}; synchronizing what changed meanwhile", link.upstreamUrl());
                 onRestored.run();
             }
         } catch (UpstreamUnavailable e) {
             if (e.status() == 404 && link.state() == UpstreamState.INSTALLED) {
                 removed(link, "no longer registered on " + link.upstreamUrl());
+            } else if (e.status() == 404) {
+                log.debug("heartbeat to {}: this mirror is not registered there", upstream.client().upstreamUrl());
             } else {
                 log.warn("heartbeat to {} failed: {}", upstream.client().upstreamUrl(), e.getMessage());
             }
@@ -77,9 +83,19 @@ public final class Heartbeats {
         }
     }
 
+    /**
+     * Whether the upstream may hold a registration of this mirror: it is installed, or it was
+     * once (it pinned the upstream's key) and is removed, reconnecting or rejected since.
+     */
+    private static boolean mayBeRegistered(UpstreamLink link) {
+        return link.state() == UpstreamState.INSTALLED
+                || link.upstreamPublicKey() != null && link.state() != UpstreamState.UNCONFIGURED;
+    }
+
     private void removed(UpstreamLink link, String why) {
         upstream.transition(UpstreamSession.withState(link, UpstreamState.REMOVED), "facet", AuditAction.REMOVED, why);
         log.warn("This mirror was {}. It stops syncing and keeps its data; restore it on the primary or reconnect "
-                + "it (POST /rest/mirroring/latest/upstreamServer/reconnect).", why);
+                + "it as an administrator of the primary (Reconnect on /mirror, or POST "
+                + "/rest/mirroring/latest/upstreamServer/reconnect).", why);
     }
 }

@@ -62,7 +62,7 @@ public final class MirrorDoctor {
         }
         for (UpstreamAlert alert : store.inTransaction(tx -> tx.alerts().open())) {
             findings.add(new Finding("Upstream alert " + alert.kind() + ": " + alert.details(),
-                    "Check the upstream; if it is right as it is now: facet mirror accept-upstream --home <home>"));
+                    alert.kind().resolution()));
         }
         examineRepositoryFiles(findings);
         if (client == null) {

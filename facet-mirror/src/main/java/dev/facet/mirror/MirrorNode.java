@@ -32,6 +32,7 @@ public final class MirrorNode {
     private final DelegatedGitAuthorizer authorizer;
     private final PushForwarder pushForwarder;
     private Registration registration;
+    private MirrorIdentity self;
     private final ScheduledExecutorService scheduler;
     private final Duration reconcileInterval;
     private final MirrorStore store;
@@ -66,14 +67,23 @@ public final class MirrorNode {
                 settings.authPolicy());
         this.events = new EventFollower(upstream, sync, reconciler, store, authorizer::invalidate, guard);
         this.status = new MirrorStatus(upstream, store, reconciler, clock);
-        this.heartbeats = new Heartbeats(upstream, status, scheduler, settings.version(), this::resume);
+        this.heartbeats = new Heartbeats(upstream, status, scheduler, settings.version(), this::installed);
         this.pushForwarder = new PushForwarder(upstream, store, sync);
     }
 
     /** Starts registering (or resumes an installed mirror) as {@code self}, whose base URL is known once it serves. */
     public synchronized void start(MirrorIdentity self) {
+        this.self = self;
         registration = new Registration(upstream, self, scheduler, this::installed);
         registration.start();
+        // Beats only once the mirror was authorized; from the start, so that a mirror started while
+        // removed or reconnecting still learns of a Restore.
+        heartbeats.start();
+    }
+
+    /** How this mirror introduces itself to the upstream, once it has started. */
+    public synchronized Optional<MirrorIdentity> identity() {
+        return Optional.ofNullable(self);
     }
 
     private synchronized void installed() {
@@ -110,7 +120,10 @@ public final class MirrorNode {
         });
     }
 
-    /** Asks the upstream to authorize this mirror again; see {@link Registration#reconnect}. */
+    /**
+     * Asks the upstream to authorize this mirror again; see {@link Registration#reconnect}. The
+     * caller has checked that {@code actor} is an administrator of the upstream, or is this machine.
+     */
     public synchronized void reconnect(String actor) {
         registration.reconnect(actor);
     }
@@ -174,9 +187,12 @@ public final class MirrorNode {
                 : Optional.of(new UpstreamClient.Pin(link.upstreamInstanceId(), link.upstreamPublicKey()));
     }
 
-    /** An answer that the pinned upstream did not sign: another server answers at its URL. */
-    public void answerNotFromPinnedUpstream(String details) {
-        guard.raise(UpstreamAlert.Kind.IDENTITY_CHANGED, upstream.link(), details);
+    /**
+     * An answer refused: not signed by the pinned upstream (another server answers at its URL), or
+     * signed but changed on the way, or a genuine refusal of a request that was changed on the way.
+     */
+    public void answerRefused(UpstreamAlert.Kind kind, String details) {
+        guard.raise(kind, upstream.link(), details);
     }
 
     /** How far the upstream's clock is ahead of this machine's (negative: behind), as its last answer showed. */

@@ -25,8 +25,17 @@ public final class MirrorStatus {
     private final Reconciler reconciler;
     private final Clock clock;
 
-    /** Counts of repositories by sync state, and the worst lags. */
-    public record Progress(String state, int total, int inSync, int behind, List<Heartbeat.Lag> worstLags) {
+    /**
+     * Counts of repositories by sync state, how long the worst one has been behind, and the worst
+     * lags by repository. The names are for the primary and its administrators only: anyone else
+     * sees {@link #withoutNames()}.
+     */
+    public record Progress(String state, int total, int inSync, int behind, long worstLagMillis,
+                           List<Heartbeat.Lag> worstLags) {
+        /** The same counts, naming no repository: what a caller who is not an administrator may see. */
+        public Progress withoutNames() {
+            return new Progress(state, total, inSync, behind, worstLagMillis, List.of());
+        }
     }
 
     public MirrorStatus(UpstreamSession upstream, MirrorStore store, Reconciler reconciler, Clock clock) {
@@ -51,7 +60,7 @@ public final class MirrorStatus {
                 .sorted(Comparator.comparingLong(Heartbeat.Lag::lagMillis).reversed())
                 .limit(WORST_LAGS).toList();
         return new Progress(state(link, repositories, worst), repositories.size(), inSync,
-                repositories.size() - inSync, worst);
+                repositories.size() - inSync, worst.isEmpty() ? 0 : worst.get(0).lagMillis(), worst);
     }
 
     private String state(UpstreamLink link, List<MirroredRepository> repositories, List<Heartbeat.Lag> worst) {

@@ -1,6 +1,7 @@
 package dev.facet.mirror;
 
 import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.git.GitHttpEndpoint;
 import dev.facet.core.store.MirrorStore;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -21,8 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PushForwarder implements Filter {
     private static final Logger log = LoggerFactory.getLogger(PushForwarder.class);
-    private static final Pattern GIT_PATH = Pattern.compile("^/([^/]+)/([^/]+?)(?:\\.git)?(/.*)?$");
     private static final Set<String> FORWARDED_REQUEST_HEADERS = Set.of("authorization", "content-type",
             "content-encoding", "accept", "accept-encoding", "git-protocol", "user-agent");
     private static final List<String> FORWARDED_RESPONSE_HEADERS = List.of("Content-Type", "Content-Encoding",
@@ -58,15 +56,17 @@ public final class PushForwarder implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
-        Matcher matcher = GIT_PATH.matcher(request.getPathInfo() == null ? "" : request.getPathInfo());
-        if (!matcher.matches() || !isPush(request, matcher.group(3))) {
+        GitHttpEndpoint endpoint = GitHttpEndpoint.parse(request.getPathInfo(), request.getParameterValues("service"))
+                .orElse(null);
+        if (endpoint == null || !endpoint.isPush()) {
+            // Anything that is not exactly a push goes on to the access filter, which refuses what is not Git.
             chain.doFilter(request, response);
             return;
         }
-        String project = matcher.group(1);
-        String slug = matcher.group(2);
-        String target = upstream.client().gitUrl(project, slug) + matcher.group(3)
-                + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+        String project = endpoint.project();
+        String slug = endpoint.repository();
+        // Only the canonical endpoint travels on: the primary sees the push as the push it is, and decides.
+        String target = upstream.client().gitUrl(project, slug) + endpoint.pathAndQuery();
         HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofMinutes(30));
         for (String name : java.util.Collections.list(request.getHeaderNames())) {
             if (FORWARDED_REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
@@ -122,10 +122,5 @@ public final class PushForwarder implements Filter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static boolean isPush(HttpServletRequest request, String rest) {
-        return rest != null && ("/git-receive-pack".equals(rest)
-                || ("/info/refs".equals(rest) && "git-receive-pack".equals(request.getParameter("service"))));
     }
 }

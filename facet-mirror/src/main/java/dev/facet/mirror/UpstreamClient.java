@@ -2,8 +2,12 @@ package dev.facet.mirror;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.identity.AnswerBinding;
+import dev.facet.core.identity.MessageAltered;
+import dev.facet.core.identity.RequestBinding;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.identity.TokenRejected;
+import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.protocol.AuthorizationRequest;
 import dev.facet.core.mirror.protocol.AuthorizationStatus;
 import dev.facet.core.mirror.protocol.CredentialCheck;
@@ -26,7 +30,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -49,9 +52,15 @@ public final class UpstreamClient {
     public record Pin(String instanceId, String publicKeyJwk) {
     }
 
+    /** Whoever raises the alert when an answer is refused. */
+    @FunctionalInterface
+    public interface AnswerRefusals {
+        void refused(UpstreamAlert.Kind kind, String details);
+    }
+
     /** How signed answers are checked: against the current pin, with a word to whoever raises the alert. */
     private record AnswerCheck(RequestTokens tokens, String selfId, Supplier<Optional<Pin>> pin,
-                               Consumer<String> onMismatch) {
+                               AnswerRefusals onRefused) {
     }
 
     /** The upstream's identity as it presents it. */
@@ -78,11 +87,12 @@ public final class UpstreamClient {
 
     /**
      * From now on, every answer to a signed request must carry the pinned upstream's signature for
-     * that very request; an answer without it is refused, as if nobody had answered, and reported.
+     * that very request, its status and its body; an answer without it is refused, as if nobody had
+     * answered, and reported.
      */
     public void checkAnswers(RequestTokens tokens, String selfId, Supplier<Optional<Pin>> pin,
-                             Consumer<String> onMismatch) {
-        this.answers = new AnswerCheck(tokens, selfId, pin, onMismatch);
+                             AnswerRefusals onRefused) {
+        this.answers = new AnswerCheck(tokens, selfId, pin, onRefused);
     }
 
     /**
@@ -134,29 +144,36 @@ public final class UpstreamClient {
         return upstreamUrl + "/scm/" + project + "/" + slug + ".git";
     }
 
+    /**
+     * Sends one request. {@code path} is the target as the upstream sees it (path and query) and is
+     * what the token is bound to, with the method and the exact body bytes sent.
+     */
     private <T> T send(String method, String path, String audience, Object body, Duration timeout, Class<T> type) {
         try {
+            byte[] payload = body == null ? null : JSON.writeValueAsBytes(body);
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstreamUrl + path))
                     .timeout(timeout)
                     .header("Accept", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-            if (body != null) {
+                    .method(method, payload == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(payload));
+            if (payload != null) {
                 request.header("Content-Type", "application/json");
             }
-            String requestToken = audience == null ? null : signer.sign(audience);
+            String requestToken = audience == null ? null
+                    : signer.sign(audience, RequestBinding.of(method, path, payload));
             if (requestToken != null) {
                 request.header("Authorization", "Bearer " + requestToken);
             }
             Instant sent = Instant.now();
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             noteClock(response, sent);
+            // Checked before the status is read: a refusal the mirror acts on (404: unregistered) must be genuine too.
+            if (requestToken != null) {
+                checkAnswer(response, requestToken, method + " " + path);
+            }
             if (response.statusCode() / 100 != 2) {
                 throw new UpstreamUnavailable(response.statusCode(), method + " " + upstreamUrl + path + " answered "
                         + response.statusCode() + ": " + errorMessage(response.body()), null);
-            }
-            if (requestToken != null) {
-                checkAnswer(response, requestToken, method + " " + path);
             }
             return JSON.readValue(response.body(), type);
         } catch (IOException e) {
@@ -179,28 +196,48 @@ public final class UpstreamClient {
         return new UpstreamUnavailable(0, "Cannot reach the upstream at " + upstreamUrl + ": " + e, e);
     }
 
-    private void checkAnswer(HttpResponse<?> response, String requestToken, String exchange) {
+    /**
+     * The one place where an answer to a signed request is judged, whatever its status: it must be
+     * signed by the pinned upstream for this request, this status and this body. Only an unsigned
+     * 5xx passes unjudged (a gateway in front of the upstream saying it is down), and it is acted on
+     * as "unreachable" and nothing more. A signed refusal saying the request arrived changed is
+     * genuine, and reported too.
+     */
+    private void checkAnswer(HttpResponse<byte[]> response, String requestToken, String exchange) {
         AnswerCheck check = answers;
         Optional<Pin> pin = check == null ? Optional.empty() : check.pin().get();
         if (pin.isEmpty()) {
             return;
         }
-        String problem;
+        int status = response.statusCode();
         Optional<String> signature = response.headers().firstValue(RequestTokens.ANSWER_HEADER);
         if (signature.isEmpty()) {
-            problem = "the server at " + upstreamUrl + " answered " + exchange + " without the pinned instance's "
-                    + "signature";
-        } else {
-            try {
-                check.tokens().verifyAnswer(signature.get(), pin.get().instanceId(), pin.get().publicKeyJwk(),
-                        check.selfId(), RequestTokens.tokenId(requestToken));
+            if (status >= 500) {
                 return;
-            } catch (TokenRejected e) {
-                problem = "the answer of " + upstreamUrl + " to " + exchange + " is not signed by the pinned instance "
-                        + pin.get().instanceId() + ": " + e.getMessage();
             }
+            refuse(check, UpstreamAlert.Kind.IDENTITY_CHANGED, "the server at " + upstreamUrl + " answered " + exchange
+                    + " with status " + status + " without the pinned instance's signature");
         }
-        check.onMismatch().accept(problem);
+        try {
+            check.tokens().verifyAnswer(signature.get(), pin.get().instanceId(), pin.get().publicKeyJwk(),
+                    check.selfId(), RequestTokens.tokenId(requestToken), AnswerBinding.of(status, response.body()));
+        } catch (MessageAltered e) {
+            refuse(check, UpstreamAlert.Kind.ANSWER_ALTERED, "the answer of " + upstreamUrl + " to " + exchange
+                    + " was changed on its way: " + e.getMessage());
+        } catch (TokenRejected e) {
+            refuse(check, e.reason() == TokenRejected.Reason.REPLAYED ? UpstreamAlert.Kind.ANSWER_ALTERED
+                    : UpstreamAlert.Kind.IDENTITY_CHANGED, "the answer of " + upstreamUrl + " to " + exchange
+                    + " is not signed by the pinned instance " + pin.get().instanceId() + " for this request: "
+                    + e.getMessage());
+        }
+        if (status == 401 && MessageAltered.class.getSimpleName().equals(errorName(response.body()))) {
+            refuse(check, UpstreamAlert.Kind.REQUEST_ALTERED, "the upstream " + upstreamUrl + " refused " + exchange
+                    + " because it arrived changed: " + errorMessage(response.body()));
+        }
+    }
+
+    private static void refuse(AnswerCheck check, UpstreamAlert.Kind kind, String problem) {
+        check.onRefused().refused(kind, problem);
         throw new UpstreamUnavailable(0, "Answer refused: " + problem, null);
     }
 
@@ -223,6 +260,16 @@ public final class UpstreamClient {
                 // An unreadable Date header tells nothing about the clocks.
             }
         });
+    }
+
+    /** The {@code exceptionName} of the first error in an error body, or null. */
+    private static String errorName(byte[] body) {
+        try {
+            JsonNode name = JSON.readTree(body).path("errors").path(0).path("exceptionName");
+            return name.isTextual() ? name.asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static String errorMessage(byte[] body) {

@@ -12,29 +12,26 @@ import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.StoreTransaction;
 
 /**
- * Who may do what, in one place. A caller's level on a repository is the highest of: a global
- * admin role, a project permission, a repository permission, and READ for public repositories;
- * an access token caps it. Callers who may not read something are told it does not exist.
+ * Who may do what, in one place. A user's level on a repository is the highest of: a global
+ * admin role, a project permission, a repository permission; the scope of the credentials they
+ * used limits it (a token reaches only what its permissions name, see {@link
+ * dev.facet.core.access.TokenScope}); public repositories add READ for everyone. Global
+ * administration needs an administrator's password, never a token. Callers who may not read
+ * something are told it does not exist.
  */
 final class AccessRules {
     private AccessRules() {
     }
 
     static AccessLevel onProject(StoreTransaction tx, Caller caller, Project project) {
-        AccessLevel level = project.isPublic() ? AccessLevel.READ : AccessLevel.NONE;
+        AccessLevel publicLevel = project.isPublic() ? AccessLevel.READ : AccessLevel.NONE;
         if (caller.isMirror()) {
             return carries(tx, caller.mirrorId(), project.id()) ? AccessLevel.READ : AccessLevel.NONE;
         }
         if (caller.isAnonymous()) {
-            return level;
+            return publicLevel;
         }
-        if (caller.isAdmin()) {
-            level = AccessLevel.ADMIN;
-        } else {
-            level = AccessLevel.max(level, tx.grants().onProject(project.id(), caller.userId())
-                    .map(Permission::level).orElse(AccessLevel.NONE));
-        }
-        return AccessLevel.min(level, caller.tokenCap());
+        return AccessLevel.max(publicLevel, caller.scope().onProject(userOnProject(tx, caller, project)));
     }
 
     static AccessLevel onRepository(StoreTransaction tx, Caller caller, RepositoryRecord repository) {
@@ -46,10 +43,17 @@ final class AccessRules {
         if (caller.isAnonymous()) {
             return publicLevel;
         }
-        AccessLevel level = onProject(tx, caller, project);
-        level = AccessLevel.max(level, AccessLevel.min(caller.tokenCap(), tx.grants()
-                .onRepository(repository.id(), caller.userId()).map(Permission::level).orElse(AccessLevel.NONE)));
-        return AccessLevel.max(level, publicLevel);
+        AccessLevel user = AccessLevel.max(userOnProject(tx, caller, project), tx.grants()
+                .onRepository(repository.id(), caller.userId()).map(Permission::level).orElse(AccessLevel.NONE));
+        return AccessLevel.max(publicLevel, caller.scope().onRepository(user));
+    }
+
+    /** The user's own level on a project, before their credentials' scope limits it: the admin role or a grant. */
+    private static AccessLevel userOnProject(StoreTransaction tx, Caller caller, Project project) {
+        if (caller.hasAdminRole()) {
+            return AccessLevel.ADMIN;
+        }
+        return tx.grants().onProject(project.id(), caller.userId()).map(Permission::level).orElse(AccessLevel.NONE);
     }
 
     /** Whether a registered mirror carries the project's repositories. */
@@ -102,8 +106,25 @@ final class AccessRules {
     }
 
     static void requireAdmin(Caller caller) {
+        if (caller.hasAdminRole() && !caller.isAdmin()) {
+            throw denied(caller, "Access tokens do not reach administration; an administrator does this signed in "
+                    + "with their password.");
+        }
         if (!caller.isAdmin()) {
             throw denied(caller, "Only administrators may do this.");
+        }
+    }
+
+    /**
+     * Lets through a user acting with their whole account: a token may not mint tokens or change the
+     * account it belongs to.
+     */
+    static void requireWholeAccount(Caller caller, String action) {
+        if (!caller.isUser()) {
+            throw denied(caller, "Only a signed-in user may " + action + ".");
+        }
+        if (!caller.actsForWholeAccount()) {
+            throw new PermissionDenied("An access token may not " + action + "; use your password.");
         }
     }
 

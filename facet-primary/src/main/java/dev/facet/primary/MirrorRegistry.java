@@ -9,82 +9,54 @@ import dev.facet.core.error.Conflict;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
+import dev.facet.core.error.TooManyAttempts;
 import dev.facet.core.event.EventChain;
 import dev.facet.core.event.EventType;
 import dev.facet.core.mirror.AuditAction;
 import dev.facet.core.mirror.AuditEntry;
-import dev.facet.core.mirror.MirrorRequest;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorServerState;
-import dev.facet.core.mirror.RequestState;
-import dev.facet.core.mirror.protocol.AuthorizationRequest;
-import dev.facet.core.mirror.protocol.AuthorizationStatus;
 import dev.facet.core.mirror.protocol.CredentialCheck;
 import dev.facet.core.mirror.protocol.CredentialVerdict;
-import dev.facet.core.mirror.protocol.EventBatch;
-import dev.facet.core.mirror.protocol.FetchToken;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.core.mirror.protocol.HeartbeatAnswer;
-import dev.facet.core.mirror.protocol.RepositoryState;
-import dev.facet.core.mirror.protocol.RepositoryStatePage;
-import dev.facet.core.mirror.protocol.StreamedEvent;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
-import dev.facet.core.store.Project;
 import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.Store;
 import dev.facet.core.store.StoreTransaction;
-import dev.facet.git.RepositoryStore;
-import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The primary's side of mirroring: authorization requests and their decisions, registered
- * mirrors and the state their heartbeats report, and what a mirror reads (events, repository
- * states, credential checks, fetch tokens). Mirrors always call in; nothing here calls a mirror.
+ * The primary's side of mirroring once a mirror is admitted ({@link MirrorAdmission} decides
+ * that): registered mirrors and the state their heartbeats report, their removal and restore,
+ * and credential checks. What a mirror reads (events, repository states) is
+ * {@link MirrorEventStream}'s; its fetch tokens are {@link MirrorFetchTokens}'. Mirrors always
+ * call in; nothing here calls a mirror.
  */
 public final class MirrorRegistry {
     private static final Logger log = LoggerFactory.getLogger(MirrorRegistry.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A mirror that has not sent a heartbeat for this long is shown OFFLINE. */
     public static final Duration OFFLINE_AFTER = Duration.ofSeconds(20);
-    static final Duration FETCH_TOKEN_VALIDITY = Duration.ofMinutes(5);
-    static final int MAX_EVENTS_PER_BATCH = 500;
-    public static final String FETCH_TOKEN_PREFIX = "fmt_";
 
     private final Store store;
-    private final RepositoryStore repositories;
     private final UserService users;
-    private final EventSignal signal;
     private final Clock clock;
-    private final SecureRandom random;
     private final String instanceId;
-    private final String publicKey;
-    private final Supplier<String> baseUrl;
-    private final Executor eventReaders;
     private final Duration removalGrace;
-    private final Map<String, FetchGrant> fetchTokens = new ConcurrentHashMap<>();
+    private final MirrorAdmission admission;
     private final Map<String, Duration> clockSkews = new ConcurrentHashMap<>();
-
-    private record FetchGrant(String mirrorId, Instant expiresAt) {
-    }
 
     /**
      * A registered mirror with the state derived from what it last reported.
@@ -109,20 +81,14 @@ public final class MirrorRegistry {
         }
     }
 
-    public MirrorRegistry(Store store, RepositoryStore repositories, UserService users, EventSignal signal, Clock clock,
-                          SecureRandom random, String instanceId, String publicKey, Supplier<String> baseUrl,
-                          Executor eventReaders, Duration removalGrace) {
+    public MirrorRegistry(Store store, UserService users, Clock clock, String instanceId, Duration removalGrace,
+                          MirrorAdmission admission) {
         this.removalGrace = removalGrace;
+        this.admission = admission;
         this.store = store;
-        this.repositories = repositories;
         this.users = users;
-        this.signal = signal;
         this.clock = clock;
-        this.random = random;
         this.instanceId = instanceId;
-        this.publicKey = publicKey;
-        this.baseUrl = baseUrl;
-        this.eventReaders = eventReaders;
     }
 
     public String instanceId() {
@@ -130,58 +96,6 @@ public final class MirrorRegistry {
     }
 
     // ---- called by mirrors, after their signature was verified ----
-
-    /** The key a mirror signs with: the registered one, else the one in its latest request. */
-    public Optional<String> publicKeyOf(String mirrorId) {
-        return store.inTransaction(tx -> tx.mirrorServers().find(mirrorId).map(MirrorServer::publicKey)
-                .or(() -> tx.mirrorRequests().latestFrom(mirrorId).map(MirrorRequest::publicKey)));
-    }
-
-    /** Records a new request, or answers with the pending one when the mirror asks again. */
-    public AuthorizationStatus submit(String verifiedMirrorId, AuthorizationRequest request) {
-        if (!verifiedMirrorId.equals(request.mirrorId())) {
-            throw new InvalidInput("mirrorId", "The request is signed by " + verifiedMirrorId
-                    + " but names mirror " + request.mirrorId() + ".");
-        }
-        String name = ProjectService.requireText("name", "A mirror name", request.name(), 255);
-        String mirrorUrl = requireHttpUrl(request.baseUrl());
-        if (request.mirrorType() == null) {
-            throw new InvalidInput("mirrorType", "A mirror type (SINGLE or FARM) is required.");
-        }
-        MirrorRequest recorded = store.inTransaction(tx -> {
-            Optional<MirrorRequest> previous = tx.mirrorRequests().latestFrom(request.mirrorId());
-            if (previous.isPresent() && previous.get().state() == RequestState.PENDING) {
-                return previous.get();
-            }
-            MirrorRequest created = new MirrorRequest(UUID.randomUUID().toString(), request.mirrorId(), name, mirrorUrl,
-                    request.publicKey(), request.mirrorType(), RequestState.PENDING, clock.instant(), null, null);
-            tx.mirrorRequests().create(created);
-            boolean known = previous.isPresent() || tx.mirrorServers().find(request.mirrorId()).isPresent();
-            tx.audit().record(clock.instant(), "mirror " + name, known ? AuditAction.RECONNECT : AuditAction.REQUEST,
-                    request.mirrorId(), mirrorUrl, "request " + created.id());
-            return created;
-        });
-        log.info("mirror {} ({}, {}) asked to be authorized: request {}", recorded.mirrorId(), recorded.name(),
-                recorded.baseUrl(), recorded.id());
-        return status(recorded);
-    }
-
-    public AuthorizationStatus requestStatus(String verifiedMirrorId, String requestId) {
-        MirrorRequest request = store.inTransaction(tx -> tx.mirrorRequests().find(requestId))
-                .filter(r -> r.mirrorId().equals(verifiedMirrorId))
-                .orElseThrow(() -> new NotFound("requestId", "There is no request " + requestId + " from this mirror."));
-        return status(request);
-    }
-
-    private AuthorizationStatus status(MirrorRequest request) {
-        String review = baseUrl.get() + "/admin/mirrors?request=" + request.id();
-        if (request.state() != RequestState.ACCEPTED) {
-            return new AuthorizationStatus(request.id(), request.state(), null, null, null, null, review);
-        }
-        EventChain.Link head = store.inTransaction(tx -> tx.events().head());
-        return new AuthorizationStatus(request.id(), request.state(), instanceId, publicKey, head.sequence(),
-                head.hash(), review);
-    }
 
     public HeartbeatAnswer heartbeat(String mirrorId, Heartbeat heartbeat) {
         String report;
@@ -202,166 +116,81 @@ public final class MirrorRegistry {
                 : new HeartbeatAnswer("INSTALLED", instanceId, null);
     }
 
-    /** Events after {@code after}; waits up to {@code wait} for the first one when there is none yet. */
-    public CompletableFuture<EventBatch> events(String mirrorId, long after, Duration wait) {
-        store.useTransaction(tx -> requireRegistered(tx, mirrorId));
-        CompletableFuture<Void> next = signal.next();
-        EventBatch now = readEvents(after);
-        if (!now.events().isEmpty() || wait.isZero() || now.headSequence() < after || signal.isClosed()) {
-            return CompletableFuture.completedFuture(now);
-        }
-        // A copy: the timeout must complete this reader's future, not the signal every reader shares.
-        return next.copy().completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApplyAsync(ignored -> readEvents(after), eventReaders);
-    }
-
-    private EventBatch readEvents(long after) {
-        return store.inTransaction(tx -> {
-            EventChain.Link head = tx.events().head();
-            List<StreamedEvent> events = tx.events().after(after, MAX_EVENTS_PER_BATCH).stream()
-                    .map(StreamedEvent::of).toList();
-            return new EventBatch(events, head.sequence(), head.hash(), tx.events().oldestRetained());
-        });
-    }
-
-    /** The repositories a mirror carries with their refs hashes, read from disk. */
-    public RepositoryStatePage repositoryStates(String mirrorId, int start, int limit) {
-        return store.inTransaction(tx -> {
-            requireRegistered(tx, mirrorId);
-            EventChain.Link head = tx.events().head();
-            Caller mirror = Caller.mirror(mirrorId);
-            List<RepositoryState> carried = new ArrayList<>();
-            int offset = 0;
-            List<RepositoryRecord> batch;
-            do {
-                batch = tx.repositories().listAll(offset, 200);
-                for (RepositoryRecord repository : batch) {
-                    if (AccessRules.onRepository(tx, mirror, repository).allows(AccessLevel.READ)) {
-                        carried.add(describe(tx, repository));
-                    }
-                }
-                offset += batch.size();
-            } while (batch.size() == 200 && carried.size() <= start + limit);
-            List<RepositoryState> window = new ArrayList<>(
-                    carried.subList(Math.min(start, carried.size()), Math.min(carried.size(), start + limit + 1)));
-            Page<RepositoryState> page = Page.of(window, start, limit);
-            return new RepositoryStatePage(page.values(), start, limit, page.isLastPage(), page.nextPageStart(),
-                    head.sequence(), head.hash());
-        });
-    }
-
-    private RepositoryState describe(StoreTransaction tx, RepositoryRecord repository) {
-        boolean projectPublic = tx.projects().findById(repository.projectId()).map(Project::isPublic).orElse(false);
-        return new RepositoryState(repository.id(), repository.projectKey().value(), repository.slug().value(),
-                repository.name().value(), repository.isPublic() || projectPublic,
-                repositories.exists(repository.id()) ? repositories.refsHash(repository.id()).value() : null);
-    }
-
-    /** Checks a mirror's client's credentials and answers what they may do with one repository. */
+    /**
+     * Checks a mirror's client's credentials and answers what they may do with one repository the mirror
+     * carries (any other is NOT_FOUND, without a look at the credentials), or, without a repository, who
+     * they are. Throttled like every credential check, by the client's address the mirror passes along.
+     */
     public CredentialVerdict checkCredentials(String mirrorId, CredentialCheck check) {
-        store.useTransaction(tx -> requireRegistered(tx, mirrorId));
+        Caller mirror = Caller.mirror(mirrorId);
+        RepositoryRecord asked = null;
+        if (check.project() != null) {
+            store.useTransaction(tx -> requireRegistered(tx, mirrorId));
+            // A mirror's credentials answer only for what it carries, before any password is looked at:
+            // about anything else the primary is no oracle.
+            asked = carried(mirror, check.project(), check.slug()).orElse(null);
+            if (asked == null) {
+                return notFound(null, check.project(), check.slug());
+            }
+        }
+        // Without a repository the mirror asks only who a caller is, to let an administrator of this
+        // primary reconnect it: a removed or rejected mirror must be able to ask that too.
+        // The client's address as the mirror saw it, kept apart from addresses seen here: a mirror can slow
+        // down only the clients it serves.
+        String clientAddress = "mirror " + mirrorId + " client "
+                + (check.clientAddress() == null ? "unknown" : check.clientAddress());
         Caller caller;
         try {
             if (check.bearerToken() != null) {
-                caller = users.authenticateToken(check.bearerToken());
+                caller = users.authenticateToken(check.bearerToken(), clientAddress);
             } else if (check.username() != null) {
-                caller = users.authenticate(check.username(), check.secret());
+                caller = users.authenticate(check.username(), check.secret(), clientAddress);
             } else {
                 caller = Caller.ANONYMOUS;
             }
+        } catch (TooManyAttempts e) {
+            return new CredentialVerdict(CredentialVerdict.THROTTLED, null, AccessLevel.NONE.name(), e.getMessage(),
+                    false, e.retryAfterSeconds());
         } catch (AuthenticationRequired e) {
-            return new CredentialVerdict("BAD_CREDENTIALS", null, AccessLevel.NONE.name(), e.getMessage(), false);
+            return new CredentialVerdict(CredentialVerdict.BAD_CREDENTIALS, null, AccessLevel.NONE.name(),
+                    e.getMessage(), false, null);
         }
-        if (check.project() == null) {
-            return new CredentialVerdict(caller.isUser() ? "OK" : "BAD_CREDENTIALS",
-                    caller.isUser() ? caller.name().value() : null, AccessLevel.NONE.name(), null, caller.isAdmin());
+        if (asked == null) {
+            return new CredentialVerdict(caller.isUser() ? CredentialVerdict.OK : CredentialVerdict.BAD_CREDENTIALS,
+                    caller.isUser() ? caller.name().value() : null, AccessLevel.NONE.name(), null, caller.isAdmin(),
+                    null);
         }
-        ProjectKey project = ProjectKey.of(check.project());
-        RepositorySlug slug = RepositorySlug.of(check.slug());
+        RepositoryRecord repository = asked;
         Caller who = caller;
-        return store.inTransaction(tx -> tx.repositories().find(project, slug)
-                .map(repository -> {
-                    AccessLevel level = AccessRules.onRepository(tx, who, repository);
-                    return level.allows(AccessLevel.READ)
-                            ? new CredentialVerdict("OK", who.isUser() ? who.name().value() : null, level.name(), null,
-                                    who.isAdmin())
-                            : notFound(who, project, slug);
-                })
-                .orElseGet(() -> notFound(who, project, slug)));
+        AccessLevel level = store.inTransaction(tx -> AccessRules.onRepository(tx, who, repository));
+        return level.allows(AccessLevel.READ)
+                ? new CredentialVerdict(CredentialVerdict.OK, who.isUser() ? who.name().value() : null, level.name(),
+                        null, who.isAdmin(), null)
+                : notFound(who, check.project(), check.slug());
     }
 
-    private static CredentialVerdict notFound(Caller caller, ProjectKey project, RepositorySlug slug) {
-        return new CredentialVerdict("NOT_FOUND", caller.isUser() ? caller.name().value() : null,
-                AccessLevel.NONE.name(), "Repository " + project + "/" + slug + " does not exist.", caller.isAdmin());
-    }
-
-    /** A bearer token for the mirror's Git fetches, valid for a few minutes. */
-    public FetchToken fetchToken(String mirrorId) {
-        store.useTransaction(tx -> requireRegistered(tx, mirrorId));
-        Instant now = clock.instant();
-        fetchTokens.values().removeIf(grant -> grant.expiresAt().isBefore(now));
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String token = FETCH_TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        fetchTokens.put(token, new FetchGrant(mirrorId, now.plus(FETCH_TOKEN_VALIDITY)));
-        return new FetchToken(token, FETCH_TOKEN_VALIDITY.toSeconds());
-    }
-
-    /** The mirror a fetch token was issued to, while it is valid and the mirror registered. */
-    public Caller fetchCaller(String token) {
-        FetchGrant grant = fetchTokens.get(token);
-        if (grant == null || grant.expiresAt().isBefore(clock.instant())) {
-            throw new AuthenticationRequired("The mirror fetch token is unknown or expired; ask for a new one.");
+    /** The repository, when it exists and the mirror carries it. */
+    private Optional<RepositoryRecord> carried(Caller mirror, String project, String slug) {
+        ProjectKey key;
+        RepositorySlug repositorySlug;
+        try {
+            key = ProjectKey.of(project);
+            repositorySlug = RepositorySlug.of(slug);
+        } catch (InvalidInput e) {
+            return Optional.empty();
         }
-        boolean registered = store.inTransaction(tx -> tx.mirrorServers().find(grant.mirrorId())
-                .filter(server -> !server.isRemoved()).isPresent());
-        if (!registered) {
-            throw new AuthenticationRequired("Mirror " + grant.mirrorId() + " is not registered here.");
-        }
-        return Caller.mirror(grant.mirrorId());
+        return store.inTransaction(tx -> tx.repositories().find(key, repositorySlug)
+                .filter(repository -> AccessRules.onRepository(tx, mirror, repository).allows(AccessLevel.READ)));
+    }
+
+    private static CredentialVerdict notFound(Caller caller, String project, String slug) {
+        boolean user = caller != null && caller.isUser();
+        return new CredentialVerdict(CredentialVerdict.NOT_FOUND, user ? caller.name().value() : null,
+                AccessLevel.NONE.name(), "Repository " + project + "/" + slug + " does not exist.",
+                user && caller.isAdmin(), null);
     }
 
     // ---- called by administrators ----
-
-    public Page<MirrorRequest> requests(Caller caller, RequestState state, int start, int limit) {
-        requireAdmin(caller);
-        return store.inTransaction(tx -> Page.of(tx.mirrorRequests().list(state, start, limit + 1), start, limit));
-    }
-
-    public MirrorRequest request(Caller caller, String requestId) {
-        requireAdmin(caller);
-        return store.inTransaction(tx -> findRequest(tx, requestId));
-    }
-
-    public MirrorRequest accept(Caller caller, String requestId) {
-        requireAdmin(caller);
-        MirrorRequest accepted = store.inTransaction(tx -> {
-            MirrorRequest request = pending(tx, requestId);
-            tx.mirrorRequests().decide(requestId, RequestState.ACCEPTED, clock.instant(), caller.name().value());
-            tx.mirrorServers().register(new MirrorServer(request.mirrorId(), request.name(), request.baseUrl(),
-                    request.publicKey(), request.type(), true, clock.instant(), null, null, null, 0, 0, null, null, null,
-                    null));
-            tx.mirrorServers().markRemoved(request.mirrorId(), null, null, null);
-            tx.audit().record(clock.instant(), caller.name().value(), AuditAction.ACCEPT, request.mirrorId(),
-                    request.baseUrl(), "request " + requestId);
-            return tx.mirrorRequests().find(requestId).orElseThrow();
-        });
-        log.info("mirror {} ({}) authorized by {}", accepted.mirrorId(), accepted.baseUrl(), caller);
-        return accepted;
-    }
-
-    public MirrorRequest reject(Caller caller, String requestId) {
-        requireAdmin(caller);
-        MirrorRequest rejected = store.inTransaction(tx -> {
-            MirrorRequest request = pending(tx, requestId);
-            tx.mirrorRequests().decide(requestId, RequestState.REJECTED, clock.instant(), caller.name().value());
-            tx.audit().record(clock.instant(), caller.name().value(), AuditAction.REJECT, request.mirrorId(),
-                    request.baseUrl(), "request " + requestId);
-            return tx.mirrorRequests().find(requestId).orElseThrow();
-        });
-        log.info("mirror {} ({}) rejected by {}", rejected.mirrorId(), rejected.baseUrl(), caller);
-        return rejected;
-    }
 
     public Page<MirrorServerView> servers(Caller caller, int start, int limit) {
         requireAdmin(caller);
@@ -423,6 +252,7 @@ public final class MirrorRegistry {
             tx.mirrorServers().markRemoved(mirrorId, null, null, null);
             tx.audit().record(clock.instant(), caller.name().value(), AuditAction.RESTORE, mirrorId, server.baseUrl(),
                     null);
+            admission.acceptWaitingRequestsOnRestore(tx, server, caller.name().value());
             return view(tx, tx.mirrorServers().find(mirrorId).orElseThrow());
         });
         log.info("mirror {} ({}) restored by {}", mirrorId, view.server().baseUrl(), caller);
@@ -489,27 +319,13 @@ public final class MirrorRegistry {
         }
     }
 
-    private static MirrorRequest findRequest(StoreTransaction tx, String requestId) {
-        return tx.mirrorRequests().find(requestId)
-                .orElseThrow(() -> new NotFound("id", "There is no authorization request " + requestId + "."));
-    }
-
-    private static MirrorRequest pending(StoreTransaction tx, String requestId) {
-        MirrorRequest request = findRequest(tx, requestId);
-        if (request.state() != RequestState.PENDING) {
-            throw new Conflict("id", "Request " + requestId + " was already " + request.state().name().toLowerCase()
-                    + (request.decidedBy() == null ? "." : " by " + request.decidedBy() + "."));
-        }
-        return request;
-    }
-
     private static MirrorServer requireKnown(StoreTransaction tx, String mirrorId) {
         return tx.mirrorServers().find(mirrorId)
                 .orElseThrow(() -> new NotFound("mirror", "Mirror " + mirrorId + " is not registered here."));
     }
 
     /** A registered mirror that is not removed: only those may read events, repositories and credentials. */
-    private static MirrorServer requireRegistered(StoreTransaction tx, String mirrorId) {
+    static MirrorServer requireRegistered(StoreTransaction tx, String mirrorId) {
         MirrorServer server = requireKnown(tx, mirrorId);
         if (server.isRemoved()) {
             throw new PermissionDenied("Mirror " + mirrorId + " was removed by " + server.removedBy() + " on "
@@ -519,24 +335,7 @@ public final class MirrorRegistry {
     }
 
     private static void requireAdmin(Caller caller) {
-        if (caller.isAnonymous()) {
-            throw new AuthenticationRequired("Authentication required.");
-        }
-        if (!caller.isAdmin()) {
-            throw new PermissionDenied("Only administrators may manage mirrors.");
-        }
-    }
-
-    private static String requireHttpUrl(String raw) {
-        try {
-            URI uri = new URI(raw);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
-            }
-        } catch (Exception e) {
-            // reported below
-        }
-        throw new InvalidInput("baseUrl", "The mirror's base URL must be an absolute http(s) URL, not '" + raw + "'.");
+        MirrorAdmission.requireAdmin(caller);
     }
 
     private static String limit(String text, int max) {

@@ -21,9 +21,23 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final SecureRandom random;
+    /** A hash of a random password nobody knows, checked against when a user name has no hash. */
+    private final String nobodysHash;
 
     public PasswordHasher(SecureRandom random) {
         this.random = random;
+        byte[] unknown = new byte[24];
+        random.nextBytes(unknown);
+        this.nobodysHash = hash(B64.encodeToString(unknown));
+    }
+
+    /**
+     * Does the work of {@link #matches} against a hash nobody's password matches, and says no: an unknown
+     * user name costs what a known one does, so the time of an answer does not tell which names exist.
+     */
+    public boolean matchesNothing(String password) {
+        matches(password, nobodysHash);
+        return false;
     }
 
     public String hash(String password) {

@@ -86,6 +86,15 @@ public final class PermissionService implements GitAccessPolicy {
         });
     }
 
+    @Override
+    public void requireWrite(Caller caller, long repositoryId) {
+        store.useTransaction(tx -> {
+            RepositoryRecord found = tx.repositories().findById(repositoryId).orElseThrow(
+                    () -> AccessRules.notFound(caller, "Repository " + repositoryId + " does not exist."));
+            AccessRules.requireRepository(tx, caller, found, AccessLevel.WRITE);
+        });
+    }
+
     private static RepositoryRecord requireRepositoryAdmin(StoreTransaction tx, Caller caller, ProjectKey key,
                                                            RepositorySlug slug) {
         RepositoryRecord repository = tx.repositories().find(key, slug)

@@ -1,13 +1,14 @@
 package dev.facet.primary;
 
-import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Authenticator;
 import dev.facet.core.access.Caller;
 import dev.facet.core.access.GlobalRole;
+import dev.facet.core.access.TokenScope;
 import dev.facet.core.access.Permission;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
+import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.name.Username;
 import dev.facet.core.store.AccessToken;
 import dev.facet.core.store.Store;
@@ -44,11 +45,13 @@ public final class UserService implements Authenticator {
     private final Clock clock;
     private final byte[] cacheKey = new byte[32];
     private final Map<String, Verified> verifiedCredentials = new ConcurrentHashMap<>();
+    private final CredentialThrottle throttle;
 
     private record Verified(long userId, Instant until) {
     }
 
     public UserService(Store store, PasswordHasher hasher, SecureRandom random, Clock clock) {
+        this.throttle = new CredentialThrottle(clock);
         this.store = store;
         this.hasher = hasher;
         this.random = random;
@@ -85,11 +88,11 @@ public final class UserService implements Authenticator {
 
     /** A new token for {@code owner}; the secret is returned once and only its digest is kept. */
     public CreatedToken createToken(Caller caller, Username owner, String name, Set<Permission> permissions) {
-        if (caller.isAnonymous()) {
-            throw new AuthenticationRequired("Authentication required.");
-        }
+        AccessRules.requireWholeAccount(caller, "create access tokens");
         if (!caller.name().equals(owner)) {
-            AccessRules.requireAdmin(caller);
+            // Bitbucket's rule too: a token acts as its owner, so only the owner may mint one, administrators included.
+            throw new PermissionDenied("Access tokens are created by their owner only: sign in as " + owner
+                    + " to create one for that account.");
         }
         String tokenName = ProjectService.requireText("name", "A token name", name, 255);
         if (permissions == null || permissions.isEmpty()) {
@@ -114,57 +117,122 @@ public final class UserService implements Authenticator {
     public record CreatedToken(AccessToken token, String secret) {
     }
 
+    /**
+     * Checks a password (or an access token given as one) for a user, throttled by account and by the
+     * client's address; see {@link CredentialThrottle}.
+     *
+     * @throws dev.facet.core.error.TooManyAttempts while a back-off window is open for this account or address
+     */
     @Override
-    public Caller authenticate(String username, String secret) {
-        if (username == null || secret == null || username.isEmpty()) {
-            throw wrongCredentials();
+    public Caller authenticate(String username, String secret, String clientAddress) {
+        String address = knownOrUnknown(clientAddress);
+        String account = username == null || username.isBlank() ? null : username;
+        Optional<Caller> remembered = remembered(username, secret);
+        if (remembered.isPresent()) {
+            // Proven moments ago: a Git clone's later requests do not count against anyone.
+            return remembered.get();
         }
-        Username name;
+        throttle.beforeAttempt(account, address);
+        Caller caller;
         try {
-            name = Username.of(username);
-        } catch (InvalidInput e) {
-            throw wrongCredentials();
+            caller = checkPasswordOrToken(username, secret);
+        } catch (AuthenticationRequired e) {
+            throttle.failed(account, address);
+            throw e;
         }
-        if (secret.startsWith(TOKEN_PREFIX)) {
-            Caller caller = authenticateToken(secret);
+        throttle.succeeded(account, address);
+        return caller;
+    }
+
+    /**
+     * Checks a bearer access token, throttled by the client's address.
+     *
+     * @throws dev.facet.core.error.TooManyAttempts while a back-off window is open for this address
+     */
+    @Override
+    public Caller authenticateToken(String secret, String clientAddress) {
+        String address = knownOrUnknown(clientAddress);
+        throttle.beforeAttempt(null, address);
+        try {
+            return checkToken(secret);
+        } catch (AuthenticationRequired e) {
+            throttle.failed(null, address);
+            throw e;
+        }
+    }
+
+    private Caller checkPasswordOrToken(String username, String secret) {
+        Username name = null;
+        try {
+            name = username == null || username.isEmpty() ? null : Username.of(username);
+        } catch (InvalidInput e) {
+            // Not a name anyone can have: refused below at the cost of a real check.
+        }
+        if (secret != null && secret.startsWith(TOKEN_PREFIX)) {
+            Caller caller = checkToken(secret);
             if (!caller.name().equals(name)) {
                 throw wrongCredentials();
             }
             return caller;
         }
-        String cacheEntry = digest(name.value() + "\u0000" + secret);
-        Verified verified = verifiedCredentials.get(cacheEntry);
-        Instant now = clock.instant();
-        if (verified != null && verified.until().isAfter(now)) {
-            User user = store.inTransaction(tx -> tx.users().findById(verified.userId())).orElseThrow(this::wrongCredentials);
-            return Caller.user(user.id(), user.name(), user.role(), AccessLevel.ADMIN);
-        }
-        User user = store.inTransaction(tx -> tx.users().find(name)).orElse(null);
-        if (user == null || !hasher.matches(secret, user.passwordHash())) {
+        Username known = name;
+        User user = known == null ? null : store.inTransaction(tx -> tx.users().find(known)).orElse(null);
+        if (user == null || secret == null) {
+            // The same work as for a known name, so the time of the answer does not tell which names exist.
+            hasher.matchesNothing(secret == null ? "" : secret);
             throw wrongCredentials();
         }
+        if (!hasher.matches(secret, user.passwordHash())) {
+            throw wrongCredentials();
+        }
+        remember(user, secret);
+        return Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD);
+    }
+
+    /** A password this instance verified for the user within the last minute. */
+    private Optional<Caller> remembered(String username, String secret) {
+        if (username == null || secret == null || secret.startsWith(TOKEN_PREFIX)) {
+            return Optional.empty();
+        }
+        Username name;
+        try {
+            name = Username.of(username);
+        } catch (InvalidInput e) {
+            return Optional.empty();
+        }
+        Verified verified = verifiedCredentials.get(digest(name.value() + "\u0000" + secret));
+        if (verified == null || !verified.until().isAfter(clock.instant())) {
+            return Optional.empty();
+        }
+        return store.inTransaction(tx -> tx.users().findById(verified.userId()))
+                .map(user -> Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD));
+    }
+
+    private void remember(User user, String secret) {
+        Instant now = clock.instant();
         if (verifiedCredentials.size() >= VERIFIED_CREDENTIALS_MAX) {
             verifiedCredentials.values().removeIf(v -> !v.until().isAfter(now));
             if (verifiedCredentials.size() >= VERIFIED_CREDENTIALS_MAX) {
                 verifiedCredentials.clear();
             }
         }
-        verifiedCredentials.put(cacheEntry, new Verified(user.id(), now.plus(VERIFIED_CREDENTIALS_TTL)));
-        return Caller.user(user.id(), user.name(), user.role(), AccessLevel.ADMIN);
+        verifiedCredentials.put(digest(user.name().value() + "\u0000" + secret),
+                new Verified(user.id(), now.plus(VERIFIED_CREDENTIALS_TTL)));
     }
 
-    @Override
-    public Caller authenticateToken(String secret) {
+    private Caller checkToken(String secret) {
         if (secret == null || !secret.startsWith(TOKEN_PREFIX)) {
             throw wrongCredentials();
         }
         return store.inTransaction(tx -> {
             AccessToken token = tx.accessTokens().findBySecretHash(Sha256.hex(secret)).orElseThrow(this::wrongCredentials);
             User user = tx.users().findById(token.userId()).orElseThrow(this::wrongCredentials);
-            AccessLevel cap = token.permissions().stream().map(Permission::level)
-                    .reduce(AccessLevel.NONE, AccessLevel::max);
-            return Caller.user(user.id(), user.name(), user.role(), cap);
+            return Caller.user(user.id(), user.name(), user.role(), TokenScope.of(token.permissions()));
         });
+    }
+
+    private static String knownOrUnknown(String clientAddress) {
+        return clientAddress == null || clientAddress.isBlank() ? "unknown" : clientAddress;
     }
 
     private AuthenticationRequired wrongCredentials() {

@@ -14,7 +14,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 final class JdbcMirrorRequests implements MirrorRequests {
     private static final String SELECT = "SELECT id, mirror_id, name, base_url, public_key, mirror_type, state, "
-            + "created_at, decided_at, decided_by FROM mirror_requests ";
+            + "created_at, decided_at, decided_by, source_address FROM mirror_requests ";
     private final Handle handle;
 
     JdbcMirrorRequests(Handle handle) {
@@ -24,11 +24,14 @@ final class JdbcMirrorRequests implements MirrorRequests {
     @Override
     public void create(MirrorRequest request) {
         handle.createUpdate("INSERT INTO mirror_requests (id, mirror_id, name, base_url, public_key, mirror_type, state, "
-                        + "created_at) VALUES (:id, :mirrorId, :name, :baseUrl, :publicKey, :type, :state, :createdAt)")
+                        + "created_at, decided_at, decided_by, source_address) VALUES (:id, :mirrorId, :name, :baseUrl, "
+                        + ":publicKey, :type, :state, :createdAt, :decidedAt, :decidedBy, :sourceAddress)")
                 .bind("id", request.id()).bind("mirrorId", request.mirrorId()).bind("name", request.name())
                 .bind("baseUrl", request.baseUrl()).bind("publicKey", request.publicKey())
                 .bind("type", request.type().name()).bind("state", request.state().name())
-                .bind("createdAt", Timestamps.toColumn(request.createdAt())).execute();
+                .bind("createdAt", Timestamps.toColumn(request.createdAt()))
+                .bind("decidedAt", Timestamps.toNullableColumn(request.decidedAt()))
+                .bind("decidedBy", request.decidedBy()).bind("sourceAddress", request.sourceAddress()).execute();
     }
 
     @Override
@@ -40,6 +43,25 @@ final class JdbcMirrorRequests implements MirrorRequests {
     public Optional<MirrorRequest> latestFrom(String mirrorId) {
         return handle.createQuery(SELECT + "WHERE mirror_id = :mirrorId ORDER BY created_at DESC, id LIMIT 1")
                 .bind("mirrorId", mirrorId).map(JdbcMirrorRequests::map).findOne();
+    }
+
+    @Override
+    public Optional<MirrorRequest> firstFrom(String mirrorId) {
+        return handle.createQuery(SELECT + "WHERE mirror_id = :mirrorId ORDER BY created_at, id LIMIT 1")
+                .bind("mirrorId", mirrorId).map(JdbcMirrorRequests::map).findOne();
+    }
+
+    @Override
+    public List<MirrorRequest> pendingFrom(String mirrorId) {
+        return handle.createQuery(SELECT + "WHERE mirror_id = :mirrorId AND state = :state ORDER BY created_at DESC, id")
+                .bind("mirrorId", mirrorId).bind("state", RequestState.PENDING.name())
+                .map(JdbcMirrorRequests::map).list();
+    }
+
+    @Override
+    public int countPendingFromAddress(String sourceAddress) {
+        return handle.createQuery("SELECT COUNT(*) FROM mirror_requests WHERE source_address = :address AND state = :state")
+                .bind("address", sourceAddress).bind("state", RequestState.PENDING.name()).mapTo(Integer.class).one();
     }
 
     @Override
@@ -69,6 +91,7 @@ final class JdbcMirrorRequests implements MirrorRequests {
         return new MirrorRequest(rs.getString("id"), rs.getString("mirror_id"), rs.getString("name"),
                 rs.getString("base_url"), rs.getString("public_key"), MirrorType.valueOf(rs.getString("mirror_type")),
                 RequestState.valueOf(rs.getString("state")), Timestamps.fromColumn(rs, "created_at"),
-                Timestamps.fromNullableColumn(rs, "decided_at"), rs.getString("decided_by"));
+                Timestamps.fromNullableColumn(rs, "decided_at"), rs.getString("decided_by"),
+                rs.getString("source_address"));
     }
 }

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,16 +16,13 @@ import java.util.function.Function;
 
 /**
  * What a browser carries for pages: a session after sign-in (Git and REST keep using Basic and
- * Bearer), a CSRF token every form sends back, and the throttle that slows down password guessing.
+ * Bearer) and a CSRF token every form sends back. Password guessing on the sign-in form is slowed
+ * down where every other credential check is, in the user service.
  * Sessions live in memory: a restart signs everyone out.
  */
 final class BrowserSessions {
     static final String CSRF_FIELD = "csrf";
-    private static final int MAX_TRACKED_NAMES = 10_000;
     static final Duration SESSION_LIFETIME = Duration.ofHours(8);
-    /** After this many sign-in attempts for one user name without a success, sign-ins for it wait {@link #LOCKOUT}. */
-    static final int FAILURES_BEFORE_LOCKOUT = 5;
-    static final Duration LOCKOUT = Duration.ofSeconds(60);
 
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
@@ -35,13 +31,9 @@ final class BrowserSessions {
     private final String csrfCookie;
     private final Function<Username, Optional<Caller>> currentUser;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
 
     /** A signed-in browser: the user's name, looked up again on every request, so a deleted user is signed out. */
     private record Session(Username user, Instant expiresAt) {
-    }
-
-    private record Failures(int count, Instant lockedUntil) {
     }
 
     /**
@@ -90,7 +82,6 @@ final class BrowserSessions {
         String id = newToken();
         sessions.put(id, new Session(caller.name(), now.plus(SESSION_LIFETIME)));
         setCookie(ctx, sessionCookie, id, SESSION_LIFETIME.toSeconds());
-        failures.remove(key(caller.name().value()));
     }
 
     void signOut(Context ctx) {
@@ -116,31 +107,6 @@ final class BrowserSessions {
         String cookie = ctx.cookie(csrfCookie);
         String field = ctx.formParam(CSRF_FIELD);
         return cookie != null && field != null && MessageDigest.isEqual(cookie.getBytes(), field.getBytes());
-    }
-
-    /**
-     * Takes one sign-in attempt for this user name, before the password is checked, so that parallel
-     * guesses are counted too; empty when it may go ahead, else how long sign-ins for it must wait.
-     */
-    Optional<Duration> attempt(String username) {
-        Instant now = clock.instant();
-        if (failures.size() >= MAX_TRACKED_NAMES) {
-            failures.values().removeIf(f -> f.lockedUntil() == null || !f.lockedUntil().isAfter(now));
-        }
-        Duration[] wait = new Duration[1];
-        failures.compute(key(username), (name, current) -> {
-            if (current != null && current.lockedUntil() != null && current.lockedUntil().isAfter(now)) {
-                wait[0] = Duration.between(now, current.lockedUntil());
-                return current;
-            }
-            int count = current == null || current.lockedUntil() != null ? 1 : current.count() + 1;
-            return count >= FAILURES_BEFORE_LOCKOUT ? new Failures(0, now.plus(LOCKOUT)) : new Failures(count, null);
-        });
-        return Optional.ofNullable(wait[0]);
-    }
-
-    private static String key(String username) {
-        return username.strip().toLowerCase(Locale.ROOT);
     }
 
     private String newToken() {

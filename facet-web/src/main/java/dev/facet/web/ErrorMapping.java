@@ -10,6 +10,7 @@ import dev.facet.core.error.FacetException;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
+import dev.facet.core.error.TooManyRequests;
 import dev.facet.core.error.Unavailable;
 import dev.facet.core.identity.TokenRejected;
 import io.javalin.config.RoutesConfig;
@@ -38,6 +39,8 @@ final class ErrorMapping {
             return 404;
         } else if (failure instanceof AlreadyExists || failure instanceof Conflict) {
             return 409;
+        } else if (failure instanceof TooManyRequests) {
+            return 429;
         } else if (failure instanceof Unavailable) {
             return 503;
         }
@@ -50,6 +53,8 @@ final class ErrorMapping {
                 ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             } else if (e instanceof AuthenticationRequired) {
                 ctx.header("WWW-Authenticate", CHALLENGE);
+            } else if (e instanceof TooManyRequests tooMany) {
+                ctx.header("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
             }
             respond(ctx, status(e), e.getMessage(), e.context(), e.getClass().getSimpleName());
         });

@@ -5,8 +5,10 @@ import dev.facet.core.access.GitRequestAuthorizer;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.FacetException;
 import dev.facet.core.error.InvalidInput;
+import dev.facet.core.error.TooManyAttempts;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
+import dev.facet.git.GitHttpEndpoint;
 import dev.facet.git.GitRequestAttributes;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -17,20 +19,18 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Guards {@code /scm/{project}/{repo}.git}: parses the URL into validated names, authenticates
- * the caller, asks the access policy, and hands the chosen repository id to the Git servlet.
+ * Guards {@code /scm/{project}/{repo}.git}: lets through only Git's smart HTTP endpoints, parses
+ * the URL into validated names, authenticates the caller, asks the access policy, and hands the
+ * chosen repository id to the Git servlet.
  * Git clients see 401 with a Basic challenge (so they prompt), 403 or 404, each with a line
  * saying why.
  */
 final class GitAccessFilter implements Filter {
     private static final Logger log = LoggerFactory.getLogger(GitAccessFilter.class);
-    private static final Pattern GIT_PATH = Pattern.compile("^/([^/]+)/([^/]+?)(?:\\.git)?(/.*)?$");
 
     private final GitRequestAuthorizer authorizer;
 
@@ -43,19 +43,25 @@ final class GitAccessFilter implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         String path = request.getPathInfo();
-        Matcher matcher = GIT_PATH.matcher(path == null ? "" : path);
-        if (!matcher.matches()) {
-            reply(response, 404, "Not a repository URL: use /scm/PROJECT/repository.git");
+        GitHttpEndpoint endpoint = GitHttpEndpoint.parse(path, request.getParameterValues("service")).orElse(null);
+        if (endpoint == null) {
+            reply(response, 404, GitHttpEndpoint.EXPECTED);
             return;
         }
         try {
-            ProjectKey project = ProjectKey.of(matcher.group(1));
-            RepositorySlug slug = RepositorySlug.of(matcher.group(2));
-            AccessLevel needed = isPush(request, matcher.group(3)) ? AccessLevel.WRITE : AccessLevel.READ;
+            ProjectKey project = ProjectKey.of(endpoint.project());
+            RepositorySlug slug = RepositorySlug.of(endpoint.repository());
+            // An early answer for the client; the receive-pack factory decides again where the pack is taken.
+            AccessLevel needed = endpoint.isPush() ? AccessLevel.WRITE : AccessLevel.READ;
             GitRequestAuthorizer.AuthorizedGitRequest authorized =
-                    authorizer.authorize(request.getHeader("Authorization"), project, slug, needed);
+                    authorizer.authorize(request.getHeader("Authorization"), request.getRemoteAddr(), project, slug,
+                            needed);
             request.setAttribute(GitRequestAttributes.REPOSITORY_ID, authorized.repositoryId());
             request.setAttribute(GitRequestAttributes.CALLER, authorized.caller());
+        } catch (TooManyAttempts e) {
+            response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+            reply(response, 429, e.getMessage());
+            return;
         } catch (AuthenticationRequired e) {
             response.setHeader("WWW-Authenticate", ErrorMapping.CHALLENGE);
             reply(response, 401, e.getMessage());
@@ -72,14 +78,6 @@ final class GitAccessFilter implements Filter {
             return;
         }
         chain.doFilter(request, response);
-    }
-
-    static boolean isPush(HttpServletRequest request, String rest) {
-        if (rest == null) {
-            return false;
-        }
-        return "/git-receive-pack".equals(rest)
-                || ("/info/refs".equals(rest) && "git-receive-pack".equals(request.getParameter("service")));
     }
 
     private static void reply(HttpServletResponse response, int status, String message) throws IOException {

@@ -18,9 +18,9 @@ final class LocalGitAuthorizer implements GitRequestAuthorizer {
     }
 
     @Override
-    public AuthorizedGitRequest authorize(String authorization, ProjectKey project, RepositorySlug repository,
+    public AuthorizedGitRequest authorize(String authorization, String clientAddress, ProjectKey project, RepositorySlug repository,
                                           AccessLevel needed) {
-        Caller caller = authentication.caller(authorization);
+        Caller caller = authentication.caller(authorization, clientAddress);
         return new AuthorizedGitRequest(policy.authorize(caller, project, repository, needed), caller);
     }
 }

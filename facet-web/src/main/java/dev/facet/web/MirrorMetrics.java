@@ -1,16 +1,18 @@
 package dev.facet.web;
 
-import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.mirror.DelegatedGitAuthorizer;
+import dev.facet.mirror.MirrorStatus;
 import dev.facet.mirror.SyncObserver;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** A mirror's own metrics, beside the Git ones: sync latency, bytes fetched, the worst lags, auth cache use. */
+/**
+ * A mirror's own metrics, beside the Git ones: sync latency, bytes fetched, how far behind it is,
+ * auth cache use. {@code /metrics} needs no sign-in, so nothing here names a repository.
+ */
 public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer.AuthObserver {
     private final Timer syncDuration;
     private final Counter syncFailures;
@@ -18,7 +20,8 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
     private final Counter cacheHits;
     private final Counter cacheMisses;
     private final Counter offlineGrants;
-    private final MultiGauge lag;
+    private final AtomicLong worstLagMillis = new AtomicLong();
+    private final AtomicLong behind = new AtomicLong();
     private final io.micrometer.core.instrument.MeterRegistry registry;
 
     public MirrorMetrics(FacetMetrics metrics) {
@@ -36,8 +39,11 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
         offlineGrants = Counter.builder("facet.mirror.auth.offline.grants")
                 .description("Reads let through by the offline policy while the primary could not answer")
                 .register(registry);
-        lag = MultiGauge.builder("facet.sync.lag").description("How long the worst repositories have been behind")
-                .baseUnit("seconds").register(registry);
+        Gauge.builder("facet.sync.lag.max", () -> worstLagMillis.get() / 1000.0)
+                .description("How long the repository furthest behind has been behind").baseUnit("seconds")
+                .register(registry);
+        Gauge.builder("facet.sync.repositories.behind", behind::get)
+                .description("Carried repositories that are behind the upstream").register(registry);
     }
 
     @Override
@@ -67,9 +73,9 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
                 .description("Open alerts about the upstream's identity or history").register(registry);
     }
 
-    /** Shows the worst lags as they are now. */
-    void showLags(List<Heartbeat.Lag> worst) {
-        lag.register(worst.stream().map(l -> MultiGauge.Row.of(Tags.of("repository", l.project() + "/" + l.slug()),
-                l.lagMillis() / 1000.0)).toList(), true);
+    /** Shows how far behind the mirror is now, as counts. */
+    void showProgress(MirrorStatus.Progress progress) {
+        worstLagMillis.set(progress.worstLagMillis());
+        behind.set(progress.behind());
     }
 }

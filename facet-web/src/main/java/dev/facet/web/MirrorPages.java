@@ -1,41 +1,38 @@
 package dev.facet.web;
 
+import dev.facet.core.error.FacetException;
+import dev.facet.core.identity.InstancePublicKey;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
-import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.mirror.ClockCheck;
+import dev.facet.mirror.MirrorIdentity;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.mirror.MirrorStatus;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
- * The mirror's own page: its state in words, the upstream it belongs to, the way to the pending
- * request on the primary, Reconnect when it was removed or rejected, alerts and sync progress.
- * It needs no sign-in and shows no secret, like {@code /status}: nothing on it changes the mirror
- * except Reconnect, which only asks the primary's admins again.
+ * The mirror's own page: its id and key (to compare with the primary's console), its state in
+ * words, the upstream it belongs to, the way to the pending request on the primary, Reconnect
+ * when it was removed or rejected, alerts and sync progress. It needs no sign-in and shows no
+ * secret, like {@code /status}; the one thing on it that changes the mirror, Reconnect, asks for
+ * the credentials of an administrator of the primary and checks them there.
  */
 final class MirrorPages {
-    /** Sends a new authorization request, or says why not. */
-    interface Reconnector {
-        Optional<MirrorWebServer.Refusal> reconnect(String actor);
-    }
-
     private final MirrorNode node;
-    private final Reconnector reconnector;
     /** Nobody signs in on a mirror; the sessions give its forms their token, under cookie names of the mirror's own. */
     private final BrowserSessions sessions;
 
-    MirrorPages(MirrorNode node, Reconnector reconnector, boolean https) {
+    MirrorPages(MirrorNode node, boolean https) {
         this.sessions = new BrowserSessions(Clock.systemUTC(), "facet-mirror", https, name -> Optional.empty());
         this.node = node;
-        this.reconnector = reconnector;
     }
 
     void register(RoutesConfig routes) {
@@ -48,10 +45,18 @@ final class MirrorPages {
                         + "and press Reconnect again.");
                 return;
             }
-            Optional<MirrorWebServer.Refusal> refused = reconnector.reconnect("Reconnect on the mirror page from "
-                    + ctx.ip());
-            if (refused.isPresent()) {
-                page(ctx, refused.get().status(), refused.get().message());
+            String username = Optional.ofNullable(ctx.formParam("username")).orElse("").strip();
+            String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
+            if (username.isEmpty() || password.isEmpty()) {
+                page(ctx, 400, "Enter the username and password of an administrator of the primary.");
+                return;
+            }
+            try {
+                // The credentials are checked by the primary and not kept here.
+                MirrorWebServer.reconnect(node, "Basic " + Base64.getEncoder().encodeToString(
+                        (username + ":" + password).getBytes(StandardCharsets.UTF_8)), ctx.ip(), "mirror page");
+            } catch (FacetException e) {
+                page(ctx, ErrorMapping.status(e), e.getMessage());
                 return;
             }
             ctx.redirect("/mirror");
@@ -76,19 +81,16 @@ final class MirrorPages {
                 .toList());
         ClockCheck.problem(node.upstreamClockSkew(), link.upstreamUrl())
                 .ifPresent(problem -> alerts.add(new PageModels.Alert("CLOCK_SKEW", problem, ClockCheck.FIX)));
+        Optional<MirrorIdentity> self = node.identity();
         return new PageModels.MirrorPage(PageModels.Frame.mirror("Mirror", sessions.csrfToken(ctx)),
+                self.map(MirrorIdentity::id).orElse(""),
+                self.map(identity -> new InstancePublicKey(identity.publicKey()).shortFingerprint()).orElse(""),
                 upstreamState(link.state()), link.upstreamUrl(), primaryLink, canReconnect, syncState(progress.state()),
-                progress.total(), progress.inSync(), progress.behind(), lags(progress.worstLags()), alerts, message);
+                progress.total(), progress.inSync(), progress.behind(), worstLag(progress), alerts, message);
     }
 
     private static PageModels.Alert alert(UpstreamAlert alert) {
-        return new PageModels.Alert(alert.kind().name(), alert.details(), switch (alert.kind()) {
-            case IDENTITY_CHANGED -> "Another server answers at the upstream URL. If it is the right primary (it was "
-                    + "moved or restored), accept it: facet mirror accept-upstream --home DIR; otherwise fix "
-                    + "facet.upstream.url.";
-            default -> "The upstream's history went backwards or forked (a restore from an old backup?). Nothing is "
-                    + "deleted meanwhile. When the upstream is right as it is now: facet mirror accept-upstream --home DIR.";
-        });
+        return new PageModels.Alert(alert.kind().name(), alert.details(), alert.kind().resolution());
     }
 
     static PageModels.State upstreamState(UpstreamState state) {
@@ -110,8 +112,12 @@ final class MirrorPages {
         };
     }
 
-    private static String lags(List<Heartbeat.Lag> lags) {
-        return lags.stream().limit(5).map(lag -> lag.project() + "/" + lag.slug() + " "
-                + Pages.duration(Duration.ofMillis(lag.lagMillis()))).collect(Collectors.joining(", "));
+    /**
+     * The worst lag without the repository's name: the page needs no sign-in, and which private
+     * repositories exist is not for everyone. Administrators of the primary read the names from
+     * {@code GET /rest/mirroring/latest/progress} with their credentials.
+     */
+    private static String worstLag(MirrorStatus.Progress progress) {
+        return progress.behind() == 0 ? "" : Pages.duration(Duration.ofMillis(progress.worstLagMillis()));
     }
 }

@@ -1,6 +1,8 @@
 package dev.facet.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.error.Conflict;
+import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
@@ -11,11 +13,7 @@ import dev.facet.git.RepositoryStore;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.mirror.MirrorStatus;
 import io.javalin.config.RoutesConfig;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
-import java.util.Optional;
 import org.eclipse.jgit.http.server.GitServlet;
 import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
 
@@ -26,15 +24,8 @@ import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
  */
 public final class MirrorWebServer {
     private static final String API = "/rest/mirroring/latest";
-    /** Reconnect needs no login (nothing happens until an admin accepts), so it is rate-limited instead. */
-    static final Duration RECONNECT_INTERVAL = Duration.ofSeconds(10);
-    private final AtomicReference<Instant> lastReconnect = new AtomicReference<>();
 
     private final HttpServer server;
-
-    /** Why a reconnect was not done, as an HTTP status and words. */
-    record Refusal(int status, String message) {
-    }
 
     /** The mirror's view of its upstream, as {@code GET upstreamServer} shows it. */
     record UpstreamServerJson(String id, String baseUrl, String state, String requestId, String pinnedInstanceId,
@@ -52,8 +43,7 @@ public final class MirrorWebServer {
     record AlertJson(String kind, long raisedDate, String details, String resolution) {
         static AlertJson of(UpstreamAlert alert) {
             return new AlertJson(alert.kind().name(), alert.raisedAt().toEpochMilli(), alert.details(),
-                    "Check the upstream; if it is right as it is now, accept it: facet mirror accept-upstream --home DIR, "
-                            + "or POST /rest/mirroring/latest/upstreamServer/accept-upstream as an administrator.");
+                    alert.kind().resolution());
         }
     }
 
@@ -77,20 +67,22 @@ public final class MirrorWebServer {
                 routes -> register(routes, node, metrics, mirrorMetrics, settings.isHttps()));
     }
 
-    /** Sends a new authorization request unless one was sent moments ago or the mirror is installed. */
-    private Optional<Refusal> reconnect(MirrorNode node, String actor) {
-        Instant now = Instant.now();
-        Instant last = lastReconnect.get();
-        if (last != null && last.plus(RECONNECT_INTERVAL).isAfter(now) || !lastReconnect.compareAndSet(last, now)) {
-            return Optional.of(new Refusal(429, "A reconnect was asked for moments ago; try again in "
-                    + RECONNECT_INTERVAL.toSeconds() + " s."));
-        }
+    /**
+     * Sends a new authorization request for an administrator of the primary, checked there: an
+     * anonymous caller must not be able to make the mirror ask again (and so choose when it does).
+     *
+     * @param clientAddress where the credentials came from, named in the audit trail
+     * @return the administrator's name
+     * @throws Conflict when the mirror is installed or already waiting for a decision
+     */
+    static String reconnect(MirrorNode node, String authorization, String clientAddress, String how) {
+        String admin = node.authorizer().requireUpstreamAdmin(authorization, clientAddress);
         try {
-            node.reconnect(actor);
-            return Optional.empty();
+            node.reconnect(admin + " (" + how + ", from " + clientAddress + ")");
         } catch (IllegalStateException e) {
-            return Optional.of(new Refusal(409, e.getMessage()));
+            throw new Conflict("state", e.getMessage());
         }
+        return admin;
     }
 
     private void register(RoutesConfig routes, MirrorNode node, FacetMetrics metrics, MirrorMetrics mirrorMetrics,
@@ -102,35 +94,44 @@ public final class MirrorWebServer {
                     node.guard().open().stream().map(AlertJson::of).toList()));
         });
         routes.get(API + "/upstreamServer", ctx -> ctx.json(UpstreamServerJson.of(status.link(), node.guard().open())));
-        routes.get(API + "/progress", ctx -> ctx.json(status.progress()));
+        routes.get(API + "/progress", ctx -> ctx.json(namesShownTo(ctx, node) ? status.progress()
+                : status.progress().withoutNames()));
         routes.post(API + "/upstreamServer/reconnect", ctx -> {
-            Optional<Refusal> refused = reconnect(node, "reconnect from " + ctx.ip());
-            if (refused.isPresent()) {
-                if (refused.get().status() == 429) {
-                    ctx.header("Retry-After", Long.toString(RECONNECT_INTERVAL.toSeconds()));
-                }
-                ErrorMapping.respond(ctx, refused.get().status(), refused.get().message(),
-                        refused.get().status() == 429 ? null : "state",
-                        refused.get().status() == 429 ? "TooManyRequests" : "Conflict");
-                return;
-            }
+            reconnect(node, ctx.header("Authorization"), ctx.ip(), "REST");
             ctx.status(202).json(UpstreamServerJson.of(status.link(), node.guard().open()));
         });
-        new MirrorPages(node, actor -> reconnect(node, actor), https).register(routes);
+        new MirrorPages(node, https).register(routes);
         routes.post(API + "/upstreamServer/accept-upstream", ctx -> {
-            String admin = node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"));
+            String admin = node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"), ctx.ip());
             node.acceptUpstream(admin + " (REST)");
             ctx.json(UpstreamServerJson.of(status.link(), node.guard().open()));
         });
         routes.get(API + "/audit", ctx -> {
-            node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"));
+            node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"), ctx.ip());
             ctx.json(node.audit(intParam(ctx, "start", 0), Math.min(1000, Math.max(1, intParam(ctx, "limit", 25))))
                     .stream().map(MirroringJson.AuditJson::of).toList());
         });
         routes.get("/metrics", ctx -> {
-            mirrorMetrics.showLags(status.progress().worstLags());
+            mirrorMetrics.showProgress(status.progress());
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
         });
+    }
+
+    /**
+     * Whether this caller may read the names of the repositories the mirror carries: only an
+     * administrator of the primary, checked there. Anyone else sees counts; wrong credentials get 401.
+     */
+    private static boolean namesShownTo(io.javalin.http.Context ctx, MirrorNode node) {
+        String authorization = ctx.header("Authorization");
+        if (authorization == null) {
+            return false;
+        }
+        try {
+            node.authorizer().requireUpstreamAdmin(authorization, ctx.ip());
+            return true;
+        } catch (PermissionDenied signedInButNotAnAdministrator) {
+            return false;
+        }
     }
 
     private static int intParam(io.javalin.http.Context ctx, String name, int fallback) {

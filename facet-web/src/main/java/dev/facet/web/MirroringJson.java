@@ -2,6 +2,7 @@ package dev.facet.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.identity.InstancePublicKey;
 import dev.facet.core.mirror.AuditEntry;
 import dev.facet.core.mirror.MirrorRequest;
 import dev.facet.primary.MirrorRegistry;
@@ -16,12 +17,15 @@ final class MirroringJson {
     private MirroringJson() {
     }
 
+    /** @param keyFingerprint the SHA-256 fingerprint (hex) of the key the request was signed with */
     record MirrorRequestJson(String id, String mirrorId, String name, String baseUrl, String mirrorType, String state,
-                             long createdDate, Long decidedDate, String decidedBy) {
+                             long createdDate, Long decidedDate, String decidedBy, String keyFingerprint,
+                             String sourceAddress) {
         static MirrorRequestJson of(MirrorRequest request) {
             return new MirrorRequestJson(request.id(), request.mirrorId(), request.name(), request.baseUrl(),
                     request.type().name(), request.state().name(), request.createdAt().toEpochMilli(),
-                    millis(request.decidedAt()), request.decidedBy());
+                    millis(request.decidedAt()), request.decidedBy(), fingerprint(request.publicKey()),
+                    request.sourceAddress());
         }
     }
 
@@ -29,14 +33,14 @@ final class MirroringJson {
                             Long lastSeenDate, String state, String version, int repositoriesInSync,
                             int repositoriesBehind, JsonNode worstLags, boolean allProjects, List<String> projects,
                             Long clockSkewMillis, Long removedDate, String removedBy, Long purgeDate,
-                            List<Object> nodes) {
+                            String keyFingerprint, List<Object> nodes) {
         static MirrorServerJson of(MirrorRegistry.MirrorServerView view) {
             var server = view.server();
             return new MirrorServerJson(server.id(), server.name(), server.baseUrl(), server.type().name(), true,
                     millis(server.lastSeen()), view.state().name(), server.version(), server.repositoriesInSync(),
                     server.repositoriesBehind(), lags(server.report()), server.allProjects(), view.projects(),
                     view.clockSkew() == null ? null : view.clockSkew().toMillis(), millis(server.removedAt()),
-                    server.removedBy(), millis(server.purgeAfter()), List.of());
+                    server.removedBy(), millis(server.purgeAfter()), fingerprint(server.publicKey()), List.of());
         }
     }
 
@@ -52,6 +56,15 @@ final class MirroringJson {
     }
 
     record Identity(String id, String publicKey) {
+    }
+
+    /** The key's SHA-256 fingerprint; null for a key that no longer parses, rather than failing the whole list. */
+    static String fingerprint(String publicKeyJwk) {
+        try {
+            return new InstancePublicKey(publicKeyJwk).fingerprint();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static Long millis(Instant instant) {

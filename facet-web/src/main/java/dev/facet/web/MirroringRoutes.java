@@ -3,8 +3,10 @@ package dev.facet.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.access.Caller;
 import dev.facet.core.error.InvalidInput;
+import dev.facet.core.identity.AnswerBinding;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.KeyLookup;
+import dev.facet.core.identity.RequestBinding;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.identity.TokenRejected;
 import dev.facet.core.mirror.RequestState;
@@ -12,10 +14,15 @@ import dev.facet.core.mirror.protocol.AuthorizationRequest;
 import dev.facet.core.mirror.protocol.CredentialCheck;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.core.name.ProjectKey;
+import dev.facet.primary.MirrorAdmission;
+import dev.facet.primary.MirrorEventStream;
+import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.Page;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -29,16 +36,24 @@ import java.util.Set;
 final class MirroringRoutes {
     static final String API = "/rest/mirroring/latest";
     private static final long MAX_WAIT_SECONDS = 55;
+    private static final String REQUESTER = "facet.mirror-requester";
 
     private final MirrorRegistry registry;
+    private final MirrorAdmission admission;
+    private final MirrorEventStream events;
+    private final MirrorFetchTokens fetchTokens;
     private final RequestTokens tokens;
     private final ObjectMapper json;
     private final String publicKey;
     private final InstanceIdentity identity;
 
-    MirroringRoutes(MirrorRegistry registry, RequestTokens tokens, ObjectMapper json, InstanceIdentity identity) {
+    MirroringRoutes(MirrorRegistry registry, MirrorAdmission admission, MirrorEventStream events,
+                    MirrorFetchTokens fetchTokens, RequestTokens tokens, ObjectMapper json, InstanceIdentity identity) {
         this.identity = identity;
+        this.admission = admission;
         this.registry = registry;
+        this.events = events;
+        this.fetchTokens = fetchTokens;
         this.tokens = tokens;
         this.json = json;
         this.publicKey = identity.publicKeyJwk();
@@ -46,48 +61,55 @@ final class MirroringRoutes {
 
     void register(RoutesConfig routes) {
         routes.get(API + "/instance", ctx -> ctx.json(new MirroringJson.Identity(registry.instanceId(), publicKey)));
+        routes.after(API + "/*", this::signAnswer);
 
         // Mirror side: signed by the mirror.
         routes.post(API + "/requests", ctx -> {
+            admission.countRequestFrom(ctx.ip());
             AuthorizationRequest request = PrimaryRoutes.body(json, ctx, AuthorizationRequest.class);
             if (request.mirrorId() == null || request.publicKey() == null) {
                 throw new InvalidInput("mirrorId", "A request needs the mirror's id and public key.");
             }
+            // Self-signed: the key in the request proves only that the sender holds it; admission
+            // decides whether that key may ask under this mirror id.
             String mirrorId = verify(ctx, issuer -> issuer.equals(request.mirrorId())
                     ? Optional.of(request.publicKey()) : Optional.empty());
-            ctx.status(201).json(registry.submit(mirrorId, request));
+            ctx.status(201).json(admission.submit(mirrorId, request, ctx.ip()));
         });
-        routes.get(API + "/requests/{id}/status", ctx ->
-                ctx.json(registry.requestStatus(verify(ctx, registry::publicKeyOf), ctx.pathParam("id"))));
+        routes.get(API + "/requests/{id}/status", ctx -> {
+            String requestId = ctx.pathParam("id");
+            ctx.json(admission.requestStatus(verify(ctx, issuer -> admission.keyOfRequest(issuer, requestId)),
+                    requestId));
+        });
         routes.get(API + "/events", ctx -> {
-            String mirrorId = verify(ctx, registry::publicKeyOf);
+            String mirrorId = verify(ctx, admission::keyOf);
             long after = QueryParameters.wholeNumber(ctx, "after", 0, 0, Long.MAX_VALUE);
             long wait = Math.min(MAX_WAIT_SECONDS, QueryParameters.wholeNumber(ctx, "waitSeconds", 0, 0, Long.MAX_VALUE));
-            ctx.future(() -> registry.events(mirrorId, after, Duration.ofSeconds(wait)).thenAccept(ctx::json));
+            ctx.future(() -> events.events(mirrorId, after, Duration.ofSeconds(wait)).thenAccept(ctx::json));
         });
-        routes.get(API + "/repo-hashes", ctx -> ctx.json(registry.repositoryStates(verify(ctx, registry::publicKeyOf),
+        routes.get(API + "/repo-hashes", ctx -> ctx.json(events.repositoryStates(verify(ctx, admission::keyOf),
                 PrimaryRoutes.start(ctx), (int) Math.min(Page.MAX_LIMIT,
                         Math.max(1, QueryParameters.wholeNumber(ctx, "limit", 500, 0, Long.MAX_VALUE))))));
         routes.post(API + "/heartbeat", ctx -> {
-            String mirrorId = verify(ctx, registry::publicKeyOf);
+            String mirrorId = verify(ctx, admission::keyOf);
             ctx.json(registry.heartbeat(mirrorId, PrimaryRoutes.body(json, ctx, Heartbeat.class)));
         });
         routes.post(API + "/authenticate", ctx -> {
-            String mirrorId = verify(ctx, registry::publicKeyOf);
+            String mirrorId = verify(ctx, admission::keyOf);
             ctx.json(registry.checkCredentials(mirrorId, PrimaryRoutes.body(json, ctx, CredentialCheck.class)));
         });
-        routes.post(API + "/fetch-token", ctx -> ctx.json(registry.fetchToken(verify(ctx, registry::publicKeyOf))));
+        routes.post(API + "/fetch-token", ctx -> ctx.json(fetchTokens.issue(verify(ctx, admission::keyOf))));
 
         // Admin side.
-        routes.get(API + "/requests", ctx -> ctx.json(RestJson.Paged.of(registry.requests(caller(ctx),
+        routes.get(API + "/requests", ctx -> ctx.json(RestJson.Paged.of(admission.requests(caller(ctx),
                 requestState(ctx.queryParam("state")), PrimaryRoutes.start(ctx), PrimaryRoutes.limit(ctx)),
                 MirroringJson.MirrorRequestJson::of)));
         routes.get(API + "/requests/{id}", ctx ->
-                ctx.json(MirroringJson.MirrorRequestJson.of(registry.request(caller(ctx), ctx.pathParam("id")))));
+                ctx.json(MirroringJson.MirrorRequestJson.of(admission.request(caller(ctx), ctx.pathParam("id")))));
         routes.post(API + "/requests/{id}/accept", ctx ->
-                ctx.json(MirroringJson.MirrorRequestJson.of(registry.accept(caller(ctx), ctx.pathParam("id")))));
+                ctx.json(MirroringJson.MirrorRequestJson.of(admission.accept(caller(ctx), ctx.pathParam("id")))));
         routes.post(API + "/requests/{id}/reject", ctx ->
-                ctx.json(MirroringJson.MirrorRequestJson.of(registry.reject(caller(ctx), ctx.pathParam("id")))));
+                ctx.json(MirroringJson.MirrorRequestJson.of(admission.reject(caller(ctx), ctx.pathParam("id")))));
         routes.get(API + "/mirrorServers", ctx -> ctx.json(RestJson.Paged.of(registry.servers(caller(ctx),
                 PrimaryRoutes.start(ctx), PrimaryRoutes.limit(ctx)), MirroringJson.MirrorServerJson::of)));
         routes.get(API + "/mirrorServers/{id}", ctx ->
@@ -115,17 +137,46 @@ final class MirroringRoutes {
                 && authorization.chars().filter(c -> c == '.').count() == 2;
     }
 
+    /**
+     * The one place where a mirror's request is checked: its token must be signed by a known key,
+     * for this instance, fresh, never seen, and for this very method, target and body.
+     */
     private String verify(Context ctx, KeyLookup keys) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new TokenRejected(TokenRejected.Reason.MALFORMED,
                     "This endpoint needs a request signed by a mirror (Authorization: Bearer <token>).");
         }
-        RequestTokens.Verified verified = tokens.verify(header.substring(7).strip(), registry.instanceId(), keys);
+        String token = header.substring(7).strip();
+        // Set before the checks: a refusal is signed too, so the mirror can tell the primary's "no" from a forged one.
+        RequestTokens.requesterOf(token).ifPresent(requester -> ctx.attribute(REQUESTER, requester));
+        RequestTokens.Verified verified = tokens.verify(token, registry.instanceId(), keys, received(ctx));
         registry.noteClockSkew(verified.issuer(), verified.clockSkew());
-        // Signed answers let the mirror check on every exchange that its pinned primary is the one answering.
-        ctx.header(RequestTokens.ANSWER_HEADER, tokens.signAnswer(identity, verified.issuer(), verified.tokenId()));
         return verified.issuer();
+    }
+
+    /** The request as it arrived: what the mirror's token must have been signed for. */
+    private static RequestBinding received(Context ctx) {
+        String query = ctx.queryString();
+        return RequestBinding.of(ctx.method().name(), ctx.path() + (query == null ? "" : "?" + query),
+                ctx.bodyAsBytes());
+    }
+
+    /**
+     * Signs the answer to a mirror's request, whatever its status, over that status and the body as
+     * it leaves: the mirror checks on every exchange that its pinned primary said exactly this.
+     * Runs after the handler and the error mapping, when both are final.
+     */
+    private void signAnswer(Context ctx) throws IOException {
+        RequestTokens.Requester requester = ctx.attribute(REQUESTER);
+        if (requester == null) {
+            return;
+        }
+        InputStream result = ctx.resultInputStream();
+        byte[] body = result == null ? new byte[0] : result.readAllBytes();
+        ctx.result(body);
+        ctx.header(RequestTokens.ANSWER_HEADER, tokens.signAnswer(identity, requester.instanceId(),
+                requester.tokenId(), AnswerBinding.of(ctx.statusCode(), body)));
     }
 
     private static Caller caller(Context ctx) {

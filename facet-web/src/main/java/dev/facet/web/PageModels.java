@@ -32,14 +32,20 @@ public final class PageModels {
     public record State(String code, String word, String cssClass) {
     }
 
-    public record RequestRow(String id, String name, String baseUrl, String type, String created, boolean highlighted) {
+    /**
+     * @param keyFingerprint       the short fingerprint of the key the request is signed with
+     * @param registeredKeyDiffers the registered mirror's key when the request's differs from it, else null
+     */
+    public record RequestRow(String id, String mirrorId, String name, String baseUrl, String type, String created,
+                             boolean highlighted, String keyFingerprint, String registeredKeyDiffers) {
     }
 
     /**
      * @param fix the one step that makes the state right, or null when it is right
      * @param removalFinal when a removal becomes final: a removed mirror's, or the one a deletion now would have
      */
-    public record MirrorRow(String id, String name, String baseUrl, State state, String fix, String lastSeen,
+    public record MirrorRow(String id, String name, String baseUrl, String keyFingerprint, State state, String fix,
+                            String lastSeen,
                             int inSync, int behind, String worstLag, String version, String projects,
                             String removalFinal, boolean removed) {
     }
@@ -94,9 +100,12 @@ public final class PageModels {
     /**
      * @param primaryLink the page on the primary where an admin decides this mirror's pending request, or null
      * @param canReconnect whether the Reconnect button is shown (removed, rejected, or asked for with {@code ?reconnect=1})
+     * @param worstLag how long the repository furthest behind has been, in words; empty when none is. The page
+     *                 names no repository: anyone can read it.
      */
-    public record MirrorPage(Frame frame, State state, String upstreamUrl, String primaryLink, boolean canReconnect,
-                             State sync, int total, int inSync, int behind, String worstLags, List<Alert> alerts,
+    public record MirrorPage(Frame frame, String mirrorId, String keyFingerprint, State state, String upstreamUrl,
+                             String primaryLink, boolean canReconnect, State sync, int total, int inSync, int behind,
+                             String worstLag, List<Alert> alerts,
                              String message) {
     }
 }

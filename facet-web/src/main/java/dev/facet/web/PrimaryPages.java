@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.access.Caller;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.FacetException;
+import dev.facet.core.error.TooManyAttempts;
+import dev.facet.core.identity.InstancePublicKey;
 import dev.facet.core.mirror.MirrorRequest;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorServerState;
 import dev.facet.core.mirror.RequestState;
+import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.UserService;
 import io.javalin.config.RoutesConfig;
@@ -31,13 +34,16 @@ final class PrimaryPages {
 
     private final UserService users;
     private final MirrorRegistry registry;
+    private final MirrorAdmission admission;
     private final BrowserSessions sessions;
     private final PageAccess access;
     private final Clock clock;
     private final ObjectMapper json;
 
-    PrimaryPages(UserService users, MirrorRegistry registry, PageAccess access, Clock clock, ObjectMapper json) {
+    PrimaryPages(UserService users, MirrorRegistry registry, MirrorAdmission admission, PageAccess access, Clock clock,
+                 ObjectMapper json) {
         this.users = users;
+        this.admission = admission;
         this.registry = registry;
         this.access = access;
         this.sessions = access.sessions();
@@ -77,8 +83,8 @@ final class PrimaryPages {
             state.put("mirrors", page.mirrors());
             ctx.json(state);
         });
-        action(routes, MIRRORS + "/requests/{id}/accept", (caller, ctx) -> registry.accept(caller, ctx.pathParam("id")));
-        action(routes, MIRRORS + "/requests/{id}/reject", (caller, ctx) -> registry.reject(caller, ctx.pathParam("id")));
+        action(routes, MIRRORS + "/requests/{id}/accept", (caller, ctx) -> admission.accept(caller, ctx.pathParam("id")));
+        action(routes, MIRRORS + "/requests/{id}/reject", (caller, ctx) -> admission.reject(caller, ctx.pathParam("id")));
         action(routes, MIRRORS + "/{id}/delete", (caller, ctx) -> registry.delete(caller, ctx.pathParam("id")));
         action(routes, MIRRORS + "/{id}/restore", (caller, ctx) -> registry.restore(caller, ctx.pathParam("id")));
         action(routes, MIRRORS + "/{id}/projects", (caller, ctx) -> {
@@ -143,15 +149,14 @@ final class PrimaryPages {
             login(ctx, 400, username, next, "Sign in with your password: access tokens are for Git and the REST API.");
             return;
         }
-        Optional<java.time.Duration> locked = sessions.attempt(username);
-        if (locked.isPresent()) {
-            login(ctx, 429, username, next, "Too many wrong passwords for " + username + "; try again in "
-                    + Math.max(1, locked.get().toSeconds()) + " s.");
-            return;
-        }
         Caller caller;
         try {
-            caller = users.authenticate(username, password);
+            caller = users.authenticate(username, password, ctx.ip());
+        } catch (TooManyAttempts e) {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            login(ctx, 429, username, next, "Too many wrong passwords for " + username + "; try again in "
+                    + e.retryAfterSeconds() + " s.");
+            return;
         } catch (AuthenticationRequired e) {
             login(ctx, 401, username, next, "Wrong username or password.");
             return;
@@ -193,15 +198,21 @@ final class PrimaryPages {
     private PageModels.AdminMirrorsPage mirrorsPage(Context ctx, Caller caller, String message) {
         Instant now = clock.instant();
         String highlighted = ctx.queryParam("request");
+        List<MirrorRegistry.MirrorServerView> servers = registry.servers(caller, 0, LIST_LIMIT).values();
+        Map<String, String> registeredKeys = new java.util.HashMap<>();
+        servers.forEach(view -> registeredKeys.put(view.server().id(), shortFingerprint(view.server().publicKey())));
         List<PageModels.RequestRow> requests = new ArrayList<>();
-        for (MirrorRequest request : registry.requests(caller, RequestState.PENDING, 0, LIST_LIMIT).values()) {
-            requests.add(new PageModels.RequestRow(request.id(), request.name(), request.baseUrl(), request.type().name(),
-                    Pages.ago(request.createdAt(), now), request.id().equals(highlighted)));
+        for (MirrorRequest request : admission.requests(caller, RequestState.PENDING, 0, LIST_LIMIT).values()) {
+            String key = shortFingerprint(request.publicKey());
+            String registeredKey = registeredKeys.get(request.mirrorId());
+            requests.add(new PageModels.RequestRow(request.id(), request.mirrorId(), request.name(), request.baseUrl(),
+                    request.type().name(), Pages.ago(request.createdAt(), now), request.id().equals(highlighted), key,
+                    registeredKey != null && !registeredKey.equals(key) ? registeredKey : null));
         }
         List<PageModels.MirrorRow> mirrors = new ArrayList<>();
         StringBuilder signature = new StringBuilder();
         requests.forEach(r -> signature.append(r.id()).append(','));
-        for (MirrorRegistry.MirrorServerView view : registry.servers(caller, 0, LIST_LIMIT).values()) {
+        for (MirrorRegistry.MirrorServerView view : servers) {
             MirrorServer server = view.server();
             PageModels.MirrorRow row = row(view, now);
             mirrors.add(row);
@@ -223,12 +234,22 @@ final class PrimaryPages {
                     + "after that, reconnect it from the mirror and authorize it again.";
             default -> null;
         };
-        return new PageModels.MirrorRow(server.id(), server.name(), server.baseUrl(), serverState(state), fix,
+        return new PageModels.MirrorRow(server.id(), server.name(), server.baseUrl(), shortFingerprint(server.publicKey()),
+                serverState(state), fix,
                 Pages.ago(server.lastSeen(), now), server.repositoriesInSync(), server.repositoriesBehind(),
                 worstLag(server.report()), server.version() == null ? "" : server.version(),
                 server.allProjects() ? "all projects" : String.join(", ", view.projects()),
                 Pages.when(server.isRemoved() ? server.purgeAfter() : now.plus(registry.removalGrace())),
                 server.isRemoved());
+    }
+
+    /** A key as an administrator compares it with the one a mirror's own page shows. */
+    static String shortFingerprint(String publicKeyJwk) {
+        try {
+            return new InstancePublicKey(publicKeyJwk).shortFingerprint();
+        } catch (RuntimeException e) {
+            return "(unreadable key)";
+        }
     }
 
     static PageModels.State serverState(MirrorServerState state) {

@@ -49,7 +49,7 @@ final class PrimaryRoutes {
     void register(RoutesConfig routes) {
         routes.before("/rest/*", ctx -> {
             if (!MirroringRoutes.isSignedByMirror(ctx.path(), ctx.header("Authorization"))) {
-                ctx.attribute(CALLER, authentication.caller(ctx.header("Authorization")));
+                ctx.attribute(CALLER, authentication.caller(ctx.header("Authorization"), ctx.ip()));
             }
         });
 

@@ -3,9 +3,9 @@ package dev.facet.web;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Authenticator;
 import dev.facet.core.access.Caller;
+import dev.facet.core.access.TokenScope;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.AuthorizedRepositoryResolver;
@@ -14,6 +14,9 @@ import dev.facet.git.HostedReceivePackFactory;
 import dev.facet.git.HostedUploadPackFactory;
 import dev.facet.git.RefChangeListener;
 import dev.facet.git.RepositoryStore;
+import dev.facet.primary.MirrorAdmission;
+import dev.facet.primary.MirrorEventStream;
+import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
@@ -27,6 +30,7 @@ public final class PrimaryWebServer {
 
     public PrimaryWebServer(WebSettings settings, ProjectService projects, PermissionService permissions,
                             UserService users, Authenticator authenticator, MirrorRegistry mirrors,
+                            MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
                             ClonePackCache clonePackCache, RefChangeListener refChangeListener, FacetMetrics metrics) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
@@ -34,7 +38,7 @@ public final class PrimaryWebServer {
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
         git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
-        git.setReceivePackFactory(new HostedReceivePackFactory(repositories, refChangeListener, metrics));
+        git.setReceivePackFactory(new HostedReceivePackFactory(repositories, permissions, refChangeListener, metrics));
 
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
@@ -42,10 +46,11 @@ public final class PrimaryWebServer {
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
         PrimaryRoutes routes = new PrimaryRoutes(projects, permissions, users, authentication, metrics, this::baseUrl,
                 json);
-        MirroringRoutes mirroring = new MirroringRoutes(mirrors, requestTokens, json, identity);
+        MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
+                json, identity);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
-                name -> users.user(name).map(user -> Caller.user(user.id(), user.name(), user.role(), AccessLevel.ADMIN))));
-        PrimaryPages pages = new PrimaryPages(users, mirrors, access, java.time.Clock.systemUTC(), json);
+                name -> users.user(name).map(user -> Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD))));
+        PrimaryPages pages = new PrimaryPages(users, mirrors, admission, access, java.time.Clock.systemUTC(), json);
         ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl);
         UserPages userPages = new UserPages(users, permissions, projects, access);
 

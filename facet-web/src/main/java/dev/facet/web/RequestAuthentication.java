@@ -12,10 +12,11 @@ public final class RequestAuthentication {
         this.authenticator = authenticator;
     }
 
-    public Caller caller(String authorization) {
+    /** @param clientAddress the address the request came from, for the throttle on wrong credentials */
+    public Caller caller(String authorization, String clientAddress) {
         return Credentials.parse(authorization)
-                .map(c -> c.isBearer() ? authenticator.authenticateToken(c.bearerToken())
-                        : authenticator.authenticate(c.username(), c.secret()))
+                .map(c -> c.isBearer() ? authenticator.authenticateToken(c.bearerToken(), clientAddress)
+                        : authenticator.authenticate(c.username(), c.secret(), clientAddress))
                 .orElse(Caller.ANONYMOUS);
     }
 }

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Enough user administration for a browser: create a user, grant a project permission, create an access token. */
+/** Enough user administration for a browser: create a user, grant a project permission, create one's own access token. */
 final class UserPages {
     private static final String PAGE = "/admin/users";
     private static final List<String> PROJECT_PERMISSIONS = List.of("PROJECT_READ", "PROJECT_WRITE", "PROJECT_ADMIN");
@@ -152,6 +152,8 @@ final class UserPages {
     }
 
     private void render(Context ctx, int status, Form form) {
+        // Tokens are minted by their owner only (UserService decides), so the form starts with the viewer's name.
+        form.values.putIfAbsent("token.user", access.viewer(ctx).name().value());
         ctx.status(status);
         Pages.render(ctx, "users.jte", new PageModels.UsersPage(access.frame(ctx, "Users and permissions"),
                 form.values, form.errors, form.done, form.token, PROJECT_PERMISSIONS, TOKEN_PERMISSIONS));

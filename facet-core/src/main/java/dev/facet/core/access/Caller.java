@@ -1,24 +1,29 @@
 package dev.facet.core.access;
 
 import dev.facet.core.name.Username;
+import java.util.Objects;
 
 /**
- * Who is making a request: a user (possibly through an access token that caps what they may
- * do), a registered mirror fetching what it carries, or nobody at all.
+ * Who is making a request: a user (through a password, or an access token whose scope limits
+ * what they may do), a registered mirror fetching what it carries, or nobody at all.
  *
  * @param userId   null unless a user is signed in
- * @param tokenCap the most an access token lets its holder do; ADMIN when signed in with a password
+ * @param scope    what the credentials reach of the user's rights; {@link TokenScope#PASSWORD} for a password
  * @param mirrorId the mirror's instance id when a mirror is fetching, else null
  */
-public record Caller(Long userId, Username name, GlobalRole role, AccessLevel tokenCap, String mirrorId) {
-    public static final Caller ANONYMOUS = new Caller(null, null, null, AccessLevel.READ, null);
+public record Caller(Long userId, Username name, GlobalRole role, TokenScope scope, String mirrorId) {
+    public static final Caller ANONYMOUS = new Caller(null, null, null, TokenScope.PASSWORD, null);
 
-    public static Caller user(long userId, Username name, GlobalRole role, AccessLevel tokenCap) {
-        return new Caller(userId, name, role, tokenCap, null);
+    public Caller {
+        Objects.requireNonNull(scope, "scope");
+    }
+
+    public static Caller user(long userId, Username name, GlobalRole role, TokenScope scope) {
+        return new Caller(userId, name, role, scope, null);
     }
 
     public static Caller mirror(String mirrorId) {
-        return new Caller(null, null, null, AccessLevel.READ, mirrorId);
+        return new Caller(null, null, null, TokenScope.PASSWORD, mirrorId);
     }
 
     public boolean isAnonymous() {
@@ -33,9 +38,19 @@ public record Caller(Long userId, Username name, GlobalRole role, AccessLevel to
         return userId != null;
     }
 
-    /** An administrator acting with full rights: an access token with a lesser cap does not make its owner's power its own. */
+    /** Whether the user's global role makes them an administrator, whatever credentials they used. */
+    public boolean hasAdminRole() {
+        return isUser() && role != null && role.isAdmin();
+    }
+
+    /** An administrator acting with the whole account: global administration is never within a token's reach. */
     public boolean isAdmin() {
-        return isUser() && role.isAdmin() && (tokenCap == null || tokenCap == AccessLevel.ADMIN);
+        return hasAdminRole() && scope.wholeAccount();
+    }
+
+    /** Whether the request acts for the account itself (not through a token): only then may it change it or mint tokens. */
+    public boolean actsForWholeAccount() {
+        return isUser() && scope.wholeAccount();
     }
 
     @Override

@@ -12,4 +12,14 @@ public interface GitAccessPolicy {
      * @throws dev.facet.core.error.PermissionDenied       when the caller may read but not write
      */
     long authorize(Caller caller, ProjectKey project, RepositorySlug repository, AccessLevel needed);
+
+    /**
+     * Checks, where a pack is about to be received, that the caller may write the repository with
+     * this id: the one decision a push cannot get around, whatever URL brought it here.
+     *
+     * @throws dev.facet.core.error.AuthenticationRequired when the caller is anonymous
+     * @throws dev.facet.core.error.NotFound               when the repository does not exist or the caller may not see it
+     * @throws dev.facet.core.error.PermissionDenied       when the caller may read but not write
+     */
+    void requireWrite(Caller caller, long repositoryId);
 }

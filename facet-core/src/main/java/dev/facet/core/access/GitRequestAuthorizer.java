@@ -10,11 +10,13 @@ import dev.facet.core.name.RepositorySlug;
 public interface GitRequestAuthorizer {
     /**
      * @param authorization the request's {@code Authorization} header, or null
+     * @param clientAddress the address of the Git client, for the throttle on wrong credentials
      * @throws dev.facet.core.error.AuthenticationRequired when credentials are missing or wrong
      * @throws dev.facet.core.error.NotFound               when the repository does not exist for this caller
      * @throws dev.facet.core.error.PermissionDenied       when the caller may read but not write
+     * @throws dev.facet.core.error.TooManyAttempts        while the client must wait after wrong credentials
      */
-    AuthorizedGitRequest authorize(String authorization, ProjectKey project, RepositorySlug repository,
+    AuthorizedGitRequest authorize(String authorization, String clientAddress, ProjectKey project, RepositorySlug repository,
                                    AccessLevel needed);
 
     /** The outcome: the local repository to open, and who asked. */

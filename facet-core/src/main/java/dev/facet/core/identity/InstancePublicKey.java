@@ -25,6 +25,15 @@ public record InstancePublicKey(String jwk) {
         return Sha256.hex(jwk);
     }
 
+    /**
+     * The first 64 bits of {@link #fingerprint()} in four groups ({@code 3f2a:91bc:0d4e:77a1}), for
+     * an administrator to compare by eye between a mirror's page and the primary's console.
+     */
+    public String shortFingerprint() {
+        String hex = fingerprint();
+        return hex.substring(0, 4) + ":" + hex.substring(4, 8) + ":" + hex.substring(8, 12) + ":" + hex.substring(12, 16);
+    }
+
     OctetKeyPair key() {
         try {
             return OctetKeyPair.parse(jwk);

@@ -32,13 +32,17 @@ import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
  * The bearer tokens that every request between a mirror and its primary carries in
  * {@code Authorization: Bearer <jwt>}: compact JWTs signed with the sender's Ed25519 key
  * ({@code alg: EdDSA}), issued by one instance to one other, valid for at most
- * {@link #MAX_VALIDITY} and accepted once. Tokens are credentials: never log them.
+ * {@link #MAX_VALIDITY}, accepted once, and bound to one request's method, target and body
+ * ({@link RequestBinding}); and the signatures on the answers, bound to the request they answer,
+ * their status and their body ({@link AnswerBinding}). Tokens are credentials: never log them.
  */
 public final class RequestTokens {
     public static final Duration MAX_VALIDITY = Duration.ofSeconds(60);
@@ -62,9 +66,20 @@ public final class RequestTokens {
     public record Verified(String issuer, Duration clockSkew, String tokenId) {
     }
 
+    /**
+     * Whom an answer to a token goes back to, read from the token without checking it: a refusal
+     * is signed too, so that the requester can tell the primary's "no" from a forged one.
+     */
+    public record Requester(String instanceId, String tokenId) {
+    }
+
     /** The response header in which an upstream signs its answer to a signed request. */
     public static final String ANSWER_HEADER = "Facet-Answer";
     private static final String REQUEST_CLAIM = "req";
+    private static final String METHOD_CLAIM = "htm";
+    private static final String TARGET_CLAIM = "htu";
+    private static final String STATUS_CLAIM = "sts";
+    private static final String BODY_CLAIM = "bdg";
 
     public RequestTokens(Clock clock, SecureRandom random, ReplayGuard replayGuard) {
         this.clock = clock;
@@ -73,30 +88,44 @@ public final class RequestTokens {
     }
 
     /**
-     * A token from {@code sender} to the instance {@code audienceInstanceId}, valid from now for
-     * {@code validity} rounded up to whole seconds, at most {@link #MAX_VALIDITY}.
+     * A token from {@code sender} to the instance {@code audienceInstanceId} for the one request
+     * {@code request}, valid from now for {@code validity} rounded up to whole seconds, at most
+     * {@link #MAX_VALIDITY}.
      */
-    public String sign(InstanceIdentity sender, String audienceInstanceId, Duration validity) {
-        return sign(sender, audienceInstanceId, validity, null);
+    public String sign(InstanceIdentity sender, String audienceInstanceId, Duration validity, RequestBinding request) {
+        Objects.requireNonNull(request, "request");
+        return sign(sender, audienceInstanceId, validity, claims -> claims
+                .claim(METHOD_CLAIM, request.method())
+                .claim(TARGET_CLAIM, request.target())
+                .claim(BODY_CLAIM, request.body().value()));
     }
 
     /**
      * The signature an instance puts on its answer to a signed request: addressed back to the
-     * requester and naming the request's one-time id, so an answer cannot be replayed for another
-     * request and nobody without the answering instance's key can make one.
+     * requester, naming the request's one-time id, and covering the answer's status and body, so
+     * that an answer cannot be replayed for another request, nor changed on the way, and nobody
+     * without the answering instance's key can make one.
      */
-    public String signAnswer(InstanceIdentity sender, String requesterInstanceId, String requestTokenId) {
-        return sign(sender, requesterInstanceId, MAX_VALIDITY, Objects.requireNonNull(requestTokenId, "requestTokenId"));
+    public String signAnswer(InstanceIdentity sender, String requesterInstanceId, String requestTokenId,
+                             AnswerBinding answer) {
+        Objects.requireNonNull(requestTokenId, "requestTokenId");
+        Objects.requireNonNull(answer, "answer");
+        return sign(sender, requesterInstanceId, MAX_VALIDITY, claims -> claims
+                .claim(REQUEST_CLAIM, requestTokenId)
+                .claim(STATUS_CLAIM, answer.status())
+                .claim(BODY_CLAIM, answer.body().value()));
     }
 
     /**
      * Checks that an answer comes from {@code expectedIssuer} holding {@code publicKeyJwk} (the pinned
-     * upstream), is addressed to {@code requesterInstanceId} and answers the request {@code requestTokenId}.
+     * upstream), is addressed to {@code requesterInstanceId}, answers the request {@code requestTokenId},
+     * and was signed for the status and body that {@code received} has.
      *
-     * @throws TokenRejected naming what does not match
+     * @throws TokenRejected naming what does not match; {@link TokenRejected.Reason#ALTERED} when the
+     *                       pinned upstream signed this answer but a different status or body arrived
      */
     public void verifyAnswer(String answer, String expectedIssuer, String publicKeyJwk, String requesterInstanceId,
-                             String requestTokenId) {
+                             String requestTokenId, AnswerBinding received) {
         SignedJWT jwt = parseEdDsa(answer);
         JWTClaimsSet claims = claimsOf(jwt);
         String issuer = instanceIdClaim(claims.getIssuer(), "iss");
@@ -104,13 +133,35 @@ public final class RequestTokens {
             throw rejected(UNKNOWN_KEY, "The answer is signed by instance " + issuer + ", not by the pinned instance "
                     + expectedIssuer + ".");
         }
-        checkSignature(jwt, issuer, id -> java.util.Optional.of(publicKeyJwk));
+        checkSignature(jwt, issuer, id -> Optional.of(publicKeyJwk));
         checkAudience(claims.getAudience(), requesterInstanceId);
         checkTimes(timeClaim(claims.getIssueTime(), "iat"), timeClaim(claims.getExpirationTime(), "exp"),
                 claims.getNotBeforeTime(), issuer, clock.instant());
         Object answered = claims.getClaim(REQUEST_CLAIM);
         if (!requestTokenId.equals(answered)) {
             throw rejected(REPLAYED, "The answer is for another request than the one sent.");
+        }
+        Object status = claims.getClaim(STATUS_CLAIM);
+        if (!(status instanceof Number number) || number.longValue() != received.status()) {
+            throw new MessageAltered("The answer was signed with status " + printable(String.valueOf(status))
+                    + " but arrived with status " + received.status() + ".");
+        }
+        if (!received.body().value().equals(claims.getClaim(BODY_CLAIM))) {
+            throw new MessageAltered("The answer's body is not the one that was signed (status " + received.status()
+                    + ").");
+        }
+    }
+
+    /** The requester and the one-time id a token names, if it has that form; nothing is checked. */
+    public static Optional<Requester> requesterOf(String token) {
+        try {
+            JWTClaimsSet claims = parseEdDsa(token).getJWTClaimsSet();
+            String issuer = claims.getIssuer();
+            String tokenId = claims.getJWTID();
+            return issuer != null && InstanceIdentity.isInstanceId(issuer) && tokenId != null
+                    && TOKEN_ID.matcher(tokenId).matches() ? Optional.of(new Requester(issuer, tokenId)) : Optional.empty();
+        } catch (TokenRejected | ParseException e) {
+            return Optional.empty();
         }
     }
 
@@ -123,7 +174,8 @@ public final class RequestTokens {
         }
     }
 
-    private String sign(InstanceIdentity sender, String audienceInstanceId, Duration validity, String answersRequest) {
+    private String sign(InstanceIdentity sender, String audienceInstanceId, Duration validity,
+                        UnaryOperator<JWTClaimsSet.Builder> binding) {
         if (!InstanceIdentity.isInstanceId(audienceInstanceId)) {
             throw new IllegalArgumentException("The audience must be an instance id (a lower-case UUID), not '"
                     + audienceInstanceId + "'");
@@ -135,15 +187,14 @@ public final class RequestTokens {
         Duration capped = Duration.ofSeconds(Math.min(seconds(validity), MAX_VALIDITY.toSeconds()));
         byte[] tokenId = new byte[16];
         random.nextBytes(tokenId);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(sender.id())
                 .audience(audienceInstanceId)
                 .issueTime(Date.from(issuedAt))
                 .expirationTime(Date.from(issuedAt.plus(capped)))
-                .jwtID(Base64URL.encode(tokenId).toString())
-                .claim(REQUEST_CLAIM, answersRequest)
-                .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(JOSEObjectType.JWT).build(), claims);
+                .jwtID(Base64URL.encode(tokenId).toString());
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(JOSEObjectType.JWT).build(),
+                binding.apply(claims).build());
         try {
             jwt.sign(new Ed25519Signer(sender.keyPair()));
         } catch (JOSEException e) {
@@ -153,13 +204,15 @@ public final class RequestTokens {
     }
 
     /**
-     * Checks a token received by the instance {@code expectedAudience}, and records its one-time id.
+     * Checks a token received by the instance {@code expectedAudience} with the request
+     * {@code received}, and records its one-time id.
      *
      * @throws TokenRejected when any check fails; its message says what to fix
      */
-    public Verified verify(String token, String expectedAudience, KeyLookup keys) {
+    public Verified verify(String token, String expectedAudience, KeyLookup keys, RequestBinding received) {
         Objects.requireNonNull(expectedAudience, "expectedAudience");
         Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(received, "received");
         Instant now = clock.instant();
         SignedJWT jwt = parseEdDsa(token);
         JWTClaimsSet claims = claimsOf(jwt);
@@ -174,10 +227,33 @@ public final class RequestTokens {
         if (tokenId == null || !TOKEN_ID.matcher(tokenId).matches()) {
             throw rejected(MALFORMED, "Malformed token: its one-time id (jti) must be 16 to 128 base64url characters.");
         }
+        checkBinding(claims, received);
         if (!replayGuard.firstUse(issuer + "/" + tokenId, expiresAt.plus(CLOCK_TOLERANCE))) {
             throw rejected(REPLAYED, "Token id already used: every request needs a freshly signed token.");
         }
         return new Verified(issuer, Duration.between(now, issuedAt), tokenId);
+    }
+
+    /**
+     * Checked before the one-time id is spent: a copy altered on the way is refused and leaves the
+     * genuine request valid.
+     */
+    private static void checkBinding(JWTClaimsSet claims, RequestBinding received) {
+        Object method = claims.getClaim(METHOD_CLAIM);
+        Object target = claims.getClaim(TARGET_CLAIM);
+        Object body = claims.getClaim(BODY_CLAIM);
+        if (!(method instanceof String) || !(target instanceof String) || !BodyDigest.isDigest(body)) {
+            throw rejected(MALFORMED, "Malformed token: it is not bound to a request (htm, htu and bdg claims).");
+        }
+        if (!received.method().equals(method) || !received.target().equals(target)) {
+            throw new MessageAltered("The token was signed for " + printable((String) method) + " "
+                    + printable((String) target) + ", not for " + printable(received.toString())
+                    + ": the request was changed on its way here.");
+        }
+        if (!received.body().value().equals(body)) {
+            throw new MessageAltered("The token was signed for another body than the one of " + printable(
+                    received.toString()) + ": the request was changed on its way here.");
+        }
     }
 
     private static SignedJWT parseEdDsa(String token) {

@@ -7,7 +7,7 @@ import dev.facet.core.error.AuthenticationRequired;
  * which says what is wrong and what to do; {@link #reason()} is for logs, metrics and
  * {@code facet doctor}. Messages never contain the token.
  */
-public final class TokenRejected extends AuthenticationRequired {
+public class TokenRejected extends AuthenticationRequired {
     private static final long serialVersionUID = 1L;
 
     /** Why a token was refused. */
@@ -28,6 +28,11 @@ public final class TokenRejected extends AuthenticationRequired {
         CLOCK_SKEW,
         /** The token's expiry has passed, beyond {@link RequestTokens#CLOCK_TOLERANCE}. */
         EXPIRED,
+        /**
+         * The token is genuine but was signed for another request (method, target or body), or an
+         * answer for another status or body, than the one it came with: it was changed on the way.
+         */
+        ALTERED,
         /** The token's one-time id was seen before. */
         REPLAYED,
         /** Too many unexpired tokens to remember; refused so that none can be replayed. */

@@ -15,6 +15,15 @@ public interface MirrorRequests {
     /** The newest request a mirror has sent. */
     Optional<MirrorRequest> latestFrom(String mirrorId);
 
+    /** The oldest request sent under a mirror id: its key is the one that id belongs to. */
+    Optional<MirrorRequest> firstFrom(String mirrorId);
+
+    /** The PENDING requests sent under a mirror id, newest first. */
+    List<MirrorRequest> pendingFrom(String mirrorId);
+
+    /** How many PENDING requests came from one network address. */
+    int countPendingFromAddress(String sourceAddress);
+
     /** Newest first; all states when {@code state} is null. */
     List<MirrorRequest> list(RequestState state, int start, int limit);
 

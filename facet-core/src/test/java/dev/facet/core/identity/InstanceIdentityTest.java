@@ -53,8 +53,9 @@ class InstanceIdentityTest {
         Clock clock = Clock.systemUTC();
         RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 10));
         String receiver = UUID.randomUUID().toString();
-        String token = tokens.sign(second, receiver, Duration.ofSeconds(30));
-        assertThat(tokens.verify(token, receiver, id -> Optional.of(first.publicKeyJwk())).issuer())
+        RequestBinding request = RequestBinding.of("GET", "/rest/mirroring/latest/events?after=0", null);
+        String token = tokens.sign(second, receiver, Duration.ofSeconds(30), request);
+        assertThat(tokens.verify(token, receiver, id -> Optional.of(first.publicKeyJwk()), request).issuer())
                 .isEqualTo(first.id());
     }
 

@@ -15,6 +15,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.identity.TokenRejected.Reason;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RequestTokensTest {
     private static final Instant NOON = Instant.parse("2026-03-01T12:00:00Z");
     private static final Duration HALF_A_MINUTE = Duration.ofSeconds(30);
+    private static final byte[] HEARTBEAT_BODY = "{\"state\":\"SYNCHRONIZED\"}".getBytes(StandardCharsets.UTF_8);
+    private static final RequestBinding HEARTBEAT =
+            RequestBinding.of("POST", "/rest/mirroring/latest/heartbeat", HEARTBEAT_BODY);
+    private static final AnswerBinding OK_ANSWER =
+            AnswerBinding.of(200, "{\"registration\":\"INSTALLED\"}".getBytes(StandardCharsets.UTF_8));
 
     private final SettableClock mirrorClock = new SettableClock(NOON);
     private final SettableClock primaryClock = new SettableClock(NOON);
@@ -43,16 +49,16 @@ class RequestTokensTest {
 
     @Test
     void acceptsATokenFromARegisteredInstance() {
-        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
 
-        RequestTokens.Verified verified = primaryTokens.verify(token, primary.id(), registeredMirrors);
+        RequestTokens.Verified verified = primaryTokens.verify(token, primary.id(), registeredMirrors, HEARTBEAT);
 
         assertThat(verified).isEqualTo(new RequestTokens.Verified(mirror.id(), Duration.ZERO, RequestTokens.tokenId(token)));
     }
 
     @Test
     void signsWithEdDsaForOneAudienceWithAOneTimeId() throws Exception {
-        SignedJWT jwt = SignedJWT.parse(mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE));
+        SignedJWT jwt = SignedJWT.parse(mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT));
         JWTClaimsSet claims = jwt.getJWTClaimsSet();
 
         assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.EdDSA);
@@ -65,18 +71,18 @@ class RequestTokensTest {
 
     @Test
     void givesEveryTokenItsOwnId() throws Exception {
-        String first = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
-        String second = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        String first = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
+        String second = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
 
         assertThat(SignedJWT.parse(first).getJWTClaimsSet().getJWTID())
                 .isNotEqualTo(SignedJWT.parse(second).getJWTClaimsSet().getJWTID());
-        primaryTokens.verify(first, primary.id(), registeredMirrors);
-        primaryTokens.verify(second, primary.id(), registeredMirrors);
+        primaryTokens.verify(first, primary.id(), registeredMirrors, HEARTBEAT);
+        primaryTokens.verify(second, primary.id(), registeredMirrors, HEARTBEAT);
     }
 
     @Test
     void capsTheValidityAtAMinute() throws Exception {
-        JWTClaimsSet claims = SignedJWT.parse(mirrorTokens.sign(mirror, primary.id(), Duration.ofMinutes(10)))
+        JWTClaimsSet claims = SignedJWT.parse(mirrorTokens.sign(mirror, primary.id(), Duration.ofMinutes(10), HEARTBEAT))
                 .getJWTClaimsSet();
 
         assertThat(Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant()))
@@ -86,13 +92,13 @@ class RequestTokensTest {
     @Test
     void measuresTheClockSkewBetweenTheInstances() {
         mirrorClock.advance(Duration.ofSeconds(3));
-        String ahead = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        String ahead = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
         mirrorClock.advance(Duration.ofSeconds(-5));
-        String behind = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        String behind = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
 
-        assertThat(primaryTokens.verify(ahead, primary.id(), registeredMirrors).clockSkew())
+        assertThat(primaryTokens.verify(ahead, primary.id(), registeredMirrors, HEARTBEAT).clockSkew())
                 .isEqualTo(Duration.ofSeconds(3));
-        assertThat(primaryTokens.verify(behind, primary.id(), registeredMirrors).clockSkew())
+        assertThat(primaryTokens.verify(behind, primary.id(), registeredMirrors, HEARTBEAT).clockSkew())
                 .isEqualTo(Duration.ofSeconds(-2));
     }
 
@@ -117,7 +123,7 @@ class RequestTokensTest {
     @Test
     void rejectsAnIssuerThatIsNotRegisteredHere() {
         InstanceIdentity stranger = InstanceIdentity.generate(new SecureRandom());
-        String token = mirrorTokens.sign(stranger, primary.id(), HALF_A_MINUTE);
+        String token = mirrorTokens.sign(stranger, primary.id(), HALF_A_MINUTE, HEARTBEAT);
 
         TokenRejected rejected = rejection(token);
 
@@ -140,7 +146,7 @@ class RequestTokensTest {
 
     @Test
     void rejectsATamperedPayload() {
-        String[] parts = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE).split("\\.");
+        String[] parts = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT).split("\\.");
         String longerLived = claims().expirationTime(Date.from(NOON.plusSeconds(59))).build().toString();
         String tampered = parts[0] + "." + Base64URL.encode(longerLived) + "." + parts[2];
 
@@ -150,7 +156,7 @@ class RequestTokensTest {
     @Test
     void rejectsATokenForAnotherInstance() {
         String otherPrimary = UUID.randomUUID().toString();
-        String token = mirrorTokens.sign(mirror, otherPrimary, HALF_A_MINUTE);
+        String token = mirrorTokens.sign(mirror, otherPrimary, HALF_A_MINUTE, HEARTBEAT);
 
         TokenRejected rejected = rejection(token);
 
@@ -161,7 +167,7 @@ class RequestTokensTest {
 
     @Test
     void rejectsAnExpiredToken() {
-        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
         primaryClock.advance(Duration.ofSeconds(36));
 
         TokenRejected rejected = rejection(token);
@@ -172,16 +178,16 @@ class RequestTokensTest {
 
     @Test
     void acceptsATokenThatExpiredWithinTheClockTolerance() {
-        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
         primaryClock.advance(Duration.ofSeconds(35));
 
-        assertThat(primaryTokens.verify(token, primary.id(), registeredMirrors).issuer()).isEqualTo(mirror.id());
+        assertThat(primaryTokens.verify(token, primary.id(), registeredMirrors, HEARTBEAT).issuer()).isEqualTo(mirror.id());
     }
 
     @Test
     void rejectsATokenIssuedInTheFutureNamingTheClockSkew() {
         mirrorClock.advance(Duration.ofSeconds(10));
-        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
 
         TokenRejected rejected = rejection(token);
 
@@ -192,8 +198,8 @@ class RequestTokensTest {
 
     @Test
     void rejectsAReplayedToken() {
-        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
-        primaryTokens.verify(token, primary.id(), registeredMirrors);
+        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
+        primaryTokens.verify(token, primary.id(), registeredMirrors, HEARTBEAT);
 
         TokenRejected rejected = rejection(token);
 
@@ -234,11 +240,12 @@ class RequestTokensTest {
     @Test
     void refusesTokensWhileItCannotRememberAnotherOneTimeId() {
         RequestTokens smallPrimary = tokens(primaryClock, 1);
-        smallPrimary.verify(mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE), primary.id(), registeredMirrors);
-        String next = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        smallPrimary.verify(mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT), primary.id(),
+                registeredMirrors, HEARTBEAT);
+        String next = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
 
         TokenRejected rejected = catchThrowableOfType(TokenRejected.class,
-                () -> smallPrimary.verify(next, primary.id(), registeredMirrors));
+                () -> smallPrimary.verify(next, primary.id(), registeredMirrors, HEARTBEAT));
 
         assertThat(rejected.reason()).isEqualTo(Reason.REPLAY_GUARD_FULL);
     }
@@ -249,7 +256,7 @@ class RequestTokensTest {
 
     private TokenRejected rejection(String token) {
         TokenRejected rejected = catchThrowableOfType(TokenRejected.class,
-                () -> primaryTokens.verify(token, primary.id(), registeredMirrors));
+                () -> primaryTokens.verify(token, primary.id(), registeredMirrors, HEARTBEAT));
         assertThat(rejected).as("token rejected").isNotNull();
         return rejected;
     }
@@ -261,7 +268,10 @@ class RequestTokensTest {
                 .audience(List.of(primary.id()))
                 .issueTime(Date.from(NOON))
                 .expirationTime(Date.from(NOON.plus(HALF_A_MINUTE)))
-                .jwtID(UUID.randomUUID().toString().replace("-", ""));
+                .jwtID(UUID.randomUUID().toString().replace("-", ""))
+                .claim("htm", HEARTBEAT.method())
+                .claim("htu", HEARTBEAT.target())
+                .claim("bdg", HEARTBEAT.body().value());
     }
 
     private static String signed(InstanceIdentity sender, JWSAlgorithm algorithm, JWTClaimsSet.Builder claims) {
@@ -284,23 +294,24 @@ class RequestTokensTest {
 
     @Test
     void anAnswerSignedByThePinnedUpstreamForThisRequestIsAccepted() {
-        String request = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
-        RequestTokens.Verified verified = primaryTokens.verify(request, primary.id(), registeredMirrors);
-        String answer = primaryTokens.signAnswer(primary, verified.issuer(), verified.tokenId());
+        String request = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
+        RequestTokens.Verified verified = primaryTokens.verify(request, primary.id(), registeredMirrors, HEARTBEAT);
+        String answer = primaryTokens.signAnswer(primary, verified.issuer(), verified.tokenId(), OK_ANSWER);
 
-        mirrorTokens.verifyAnswer(answer, primary.id(), primary.publicKeyJwk(), mirror.id(), RequestTokens.tokenId(request));
+        mirrorTokens.verifyAnswer(answer, primary.id(), primary.publicKeyJwk(), mirror.id(),
+                RequestTokens.tokenId(request), OK_ANSWER);
     }
 
     @Test
     void anAnswerFromAnotherKeyForAnotherRequestOrAnotherMirrorIsRefusedWithTheReason(
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path keys) throws java.io.IOException {
-        String request = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE);
+        String request = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
         String requestId = RequestTokens.tokenId(request);
         InstanceIdentity impostor = InstanceIdentity.generate(new SecureRandom());
 
         TokenRejected otherKey = catchThrowableOfType(TokenRejected.class, () -> mirrorTokens.verifyAnswer(
-                primaryTokens.signAnswer(impostor, mirror.id(), requestId), primary.id(), primary.publicKeyJwk(),
-                mirror.id(), requestId));
+                primaryTokens.signAnswer(impostor, mirror.id(), requestId, OK_ANSWER), primary.id(), primary.publicKeyJwk(),
+                mirror.id(), requestId, OK_ANSWER));
         assertThat(otherKey.getMessage()).contains("not by the pinned instance " + primary.id());
 
         InstanceIdentity.loadOrCreate(keys);
@@ -308,18 +319,98 @@ class RequestTokensTest {
         InstanceIdentity sameIdOtherKey = InstanceIdentity.loadOrCreate(keys);
         assertThat(sameIdOtherKey.id()).isEqualTo(primary.id());
         TokenRejected copiedIdentity = catchThrowableOfType(TokenRejected.class, () -> mirrorTokens.verifyAnswer(
-                primaryTokens.signAnswer(sameIdOtherKey, mirror.id(), requestId), primary.id(), primary.publicKeyJwk(),
-                mirror.id(), requestId));
+                primaryTokens.signAnswer(sameIdOtherKey, mirror.id(), requestId, OK_ANSWER), primary.id(), primary.publicKeyJwk(),
+                mirror.id(), requestId, OK_ANSWER));
         assertThat(copiedIdentity.reason()).isEqualTo(TokenRejected.Reason.BAD_SIGNATURE);
 
         TokenRejected otherRequest = catchThrowableOfType(TokenRejected.class, () -> mirrorTokens.verifyAnswer(
-                primaryTokens.signAnswer(primary, mirror.id(), "another-request-id-0000"), primary.id(),
-                primary.publicKeyJwk(), mirror.id(), requestId));
+                primaryTokens.signAnswer(primary, mirror.id(), "another-request-id-0000", OK_ANSWER), primary.id(),
+                primary.publicKeyJwk(), mirror.id(), requestId, OK_ANSWER));
         assertThat(otherRequest.getMessage()).contains("another request");
 
         TokenRejected otherMirror = catchThrowableOfType(TokenRejected.class, () -> mirrorTokens.verifyAnswer(
-                primaryTokens.signAnswer(primary, impostor.id(), requestId), primary.id(), primary.publicKeyJwk(),
-                mirror.id(), requestId));
+                primaryTokens.signAnswer(primary, impostor.id(), requestId, OK_ANSWER), primary.id(), primary.publicKeyJwk(),
+                mirror.id(), requestId, OK_ANSWER));
         assertThat(otherMirror.reason()).isEqualTo(TokenRejected.Reason.WRONG_AUDIENCE);
+    }
+
+    @Test
+    void aTokenIsRefusedOnAnotherMethodPathOrBodyAndStaysValidForItsOwnRequest() {
+        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
+
+        TokenRejected otherMethod = catchThrowableOfType(TokenRejected.class, () -> primaryTokens.verify(token,
+                primary.id(), registeredMirrors, RequestBinding.of("PUT", HEARTBEAT.target(), HEARTBEAT_BODY)));
+        TokenRejected otherPath = catchThrowableOfType(TokenRejected.class, () -> primaryTokens.verify(token,
+                primary.id(), registeredMirrors, RequestBinding.of("POST", "/rest/mirroring/latest/authenticate",
+                        HEARTBEAT_BODY)));
+        TokenRejected otherQuery = catchThrowableOfType(TokenRejected.class, () -> primaryTokens.verify(token,
+                primary.id(), registeredMirrors, RequestBinding.of("POST", HEARTBEAT.target() + "?x=1", HEARTBEAT_BODY)));
+        TokenRejected otherBody = catchThrowableOfType(TokenRejected.class, () -> primaryTokens.verify(token,
+                primary.id(), registeredMirrors, RequestBinding.of("POST", HEARTBEAT.target(),
+                        "{\"state\":\"REMOVED\"}".getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(List.of(otherMethod, otherPath, otherQuery, otherBody)).extracting(TokenRejected::reason)
+                .containsOnly(Reason.ALTERED);
+        assertThat(otherPath.getMessage()).contains("signed for POST /rest/mirroring/latest/heartbeat")
+                .contains("changed on its way");
+        assertThat(otherBody.getMessage()).contains("another body");
+        assertThat(primaryTokens.verify(token, primary.id(), registeredMirrors, HEARTBEAT).issuer())
+                .as("an altered copy does not spend the genuine request's one-time id").isEqualTo(mirror.id());
+    }
+
+    @Test
+    void aTokenBoundToNoRequestIsRefused() {
+        String unbound = signed(mirror, JWSAlgorithm.EdDSA, claims().claim("htm", null).claim("htu", null)
+                .claim("bdg", null));
+
+        TokenRejected rejected = rejection(unbound);
+
+        assertThat(rejected.reason()).isEqualTo(Reason.MALFORMED);
+        assertThat(rejected.getMessage()).contains("not bound to a request");
+    }
+
+    @Test
+    void anAnswerWithAnotherStatusOrBodyThanSignedIsRefusedAsAltered() {
+        String request = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
+        String requestId = RequestTokens.tokenId(request);
+        byte[] refusal = "{\"errors\":[{\"message\":\"Bad credentials\"}]}".getBytes(StandardCharsets.UTF_8);
+        String signedRefusal = primaryTokens.signAnswer(primary, mirror.id(), requestId, AnswerBinding.of(401, refusal));
+
+        TokenRejected statusChanged = catchThrowableOfType(TokenRejected.class, () -> mirrorTokens.verifyAnswer(
+                signedRefusal, primary.id(), primary.publicKeyJwk(), mirror.id(), requestId,
+                AnswerBinding.of(200, refusal)));
+        TokenRejected bodyChanged = catchThrowableOfType(TokenRejected.class, () -> mirrorTokens.verifyAnswer(
+                signedRefusal, primary.id(), primary.publicKeyJwk(), mirror.id(), requestId,
+                AnswerBinding.of(401, "{\"outcome\":\"OK\"}".getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(statusChanged.reason()).isEqualTo(Reason.ALTERED);
+        assertThat(statusChanged.getMessage()).contains("signed with status 401 but arrived with status 200");
+        assertThat(bodyChanged.reason()).isEqualTo(Reason.ALTERED);
+        mirrorTokens.verifyAnswer(signedRefusal, primary.id(), primary.publicKeyJwk(), mirror.id(), requestId,
+                AnswerBinding.of(401, refusal));
+    }
+
+    @Test
+    void theRequesterOfATokenIsReadWithoutCheckingItSoThatRefusalsCanBeSigned() {
+        String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
+
+        assertThat(RequestTokens.requesterOf(token))
+                .contains(new RequestTokens.Requester(mirror.id(), RequestTokens.tokenId(token)));
+        assertThat(RequestTokens.requesterOf("a.b.c")).isEmpty();
+        assertThat(RequestTokens.requesterOf(null)).isEmpty();
+        assertThat(RequestTokens.requesterOf(signed(mirror, JWSAlgorithm.EdDSA, claims().issuer("not-an-instance"))))
+                .isEmpty();
+    }
+
+    @Test
+    void bindingsRefuseWhatIsNotAMethodTargetOrStatus() {
+        assertThat(RequestBinding.of("post", "/x", null).method()).isEqualTo("POST");
+        assertThat(RequestBinding.of("GET", "/x", null).body()).isEqualTo(BodyDigest.of(new byte[0]));
+        assertThat(catchThrowableOfType(IllegalArgumentException.class,
+                () -> RequestBinding.of("GET", "http://host/x", null))).isNotNull();
+        assertThat(catchThrowableOfType(IllegalArgumentException.class,
+                () -> RequestBinding.of("G T", "/x", null))).isNotNull();
+        assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> AnswerBinding.of(42, null))).isNotNull();
+        assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> new BodyDigest("short"))).isNotNull();
     }
 }

@@ -1,0 +1,177 @@
+package dev.facet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Someone on the path between a mirror and its primary, who can rewrite every message but holds
+ * neither instance's key, tries to let a stranger in, to make the mirror believe it was removed,
+ * to reuse an answer, and to change what the mirror asks. The mirror refuses each changed answer
+ * and raises an alert that /status, the mirror's page and {@code facet doctor} show; the primary
+ * refuses each changed request.
+ */
+class MirrorLinkTamperingTest {
+    private static final String ADMIN = TestPrimary.ADMIN_PASSWORD;
+    private static final String AUTHENTICATE = "/rest/mirroring/latest/authenticate";
+    private static final String HEARTBEAT = "/rest/mirroring/latest/heartbeat";
+    /** What the primary says about an administrator: what the attacker would like it to say about anyone. */
+    private static final String FORGED_YES =
+            "{\"outcome\":\"OK\",\"user\":\"mallory\",\"access\":\"ADMIN\",\"message\":null,\"admin\":true}";
+
+    @TempDir
+    static Path work;
+    static TestPrimary primary;
+    static TamperingProxy proxy;
+    static TestMirror mirror;
+    static GitClient git;
+
+    @BeforeAll
+    static void mirrorBehindAProxy() throws IOException {
+        primary = TestPrimary.start(work.resolve("primary"));
+        primary.createProject("PRIV");
+        primary.createRepository("PRIV", "secret", false);
+        primary.createProject("OPEN");
+        primary.createRepository("OPEN", "public", true);
+        primary.createUser("eve", "eve-pass-1");
+        git = new GitClient(work.resolve("git-home"));
+        Path source = git.newWorkTree(work.resolve("source"), "a.txt");
+        git.run(source, "push", "-q", primary.gitUrl("admin", ADMIN, "PRIV", "secret"), "main").requireSuccess();
+        git.run(source, "push", "-q", primary.gitUrl("admin", ADMIN, "OPEN", "public"), "main").requireSuccess();
+        // Reconciliation, which would fetch through the proxy, is an hour away: only the signed exchanges run.
+        Map<String, String> hourly = Map.of(RawSettings.RECONCILE_SECONDS, "3600");
+        Path home = work.resolve("mirror");
+        TestMirror.startAuthorized(home, primary, hourly).close();
+        proxy = new TamperingProxy(primary.baseUrl());
+        mirror = TestMirror.start(home, proxy.url(), hourly);
+        mirror.awaitState("SYNCHRONIZED");
+    }
+
+    @AfterEach
+    void relayFaithfullyAndAcceptTheUpstreamAgain() {
+        proxy.relayFaithfully();
+        TestPrimary.expect(200, mirror.anonymous.as("admin", ADMIN)
+                .post("/rest/mirroring/latest/upstreamServer/accept-upstream", null));
+        assertThat(alerts()).isEmpty();
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        mirror.close();
+        proxy.close();
+        primary.close();
+    }
+
+    private static JsonNode alerts() {
+        return mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("alerts");
+    }
+
+    private static JsonNode awaitAlert(String kind) {
+        AtomicReference<JsonNode> found = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (JsonNode alert : alerts()) {
+                if (kind.equals(alert.path("kind").asText())) {
+                    found.set(alert);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found.get();
+    }
+
+    /** Whether {@code user} gets PRIV/secret, which only an administrator may read, through the mirror. */
+    private static boolean clones(String user, String password) {
+        return git.run(work, "clone", "-q", mirror.gitUrl(user, password, "PRIV", "secret"),
+                work.resolve("clone-" + System.nanoTime()).toString()).exitCode() == 0;
+    }
+
+    @Test
+    void aCredentialCheckAnsweredYesOnTheWayLetsNobodyInAndRaisesAnAlertEverywhere() {
+        proxy.rewriteAnswers((request, answer) -> request.target().equals(AUTHENTICATE)
+                ? answer.withBody(FORGED_YES) : answer);
+
+        assertThat(clones("mallory", "guess-1")).as("a user the primary does not know clones a private repository")
+                .isFalse();
+        assertThat(mirror.anonymous.as("mallory", "guess-1").get("/rest/mirroring/latest/audit").status())
+                .as("an admin-only action on the mirror").isNotEqualTo(200);
+
+        JsonNode alert = awaitAlert("ANSWER_ALTERED");
+        assertThat(alert.path("details").asText()).contains(AUTHENTICATE).contains("changed on its way");
+        assertThat(mirror.anonymous.get("/status").json().path("alerts")).extracting(a -> a.path("kind").asText())
+                .contains("ANSWER_ALTERED");
+        assertThat(mirror.anonymous.get("/mirror").body()).contains("ANSWER_ALTERED");
+        FacetRun doctor = FacetRun.of("doctor", "--home", mirror.home.toString());
+        assertThat(doctor.exit()).isNotZero();
+        assertThat(doctor.out()).contains("Upstream alert ANSWER_ALTERED");
+    }
+
+    @Test
+    void aStatusChangedOnTheWayIsNotBelievedAndTheMirrorStaysInstalled() {
+        proxy.rewriteAnswers((request, answer) -> request.target().equals(HEARTBEAT) ? answer.withStatus(404) : answer);
+
+        JsonNode alert = awaitAlert("ANSWER_ALTERED");
+
+        assertThat(alert.path("details").asText()).contains(HEARTBEAT).contains("arrived with status 404");
+        assertThat(mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("state").asText())
+                .as("a 404 to a heartbeat would mean the primary no longer knows this mirror").isEqualTo("INSTALLED");
+    }
+
+    @Test
+    void anAnswerToAnotherRequestIsNotTakenForTheAnswerToThisOne() {
+        AtomicReference<TamperingProxy.Answer> adminsYes = new AtomicReference<>();
+        proxy.rewriteAnswers((request, answer) -> {
+            if (!request.target().equals(AUTHENTICATE)) {
+                return answer;
+            }
+            if (request.bodyText().contains("\"admin\"") && answer.status() == 200) {
+                adminsYes.set(answer);
+                return answer;
+            }
+            return adminsYes.get() == null ? answer : adminsYes.get();
+        });
+        assertThat(clones("admin", ADMIN)).isTrue();
+        assertThat(adminsYes.get()).isNotNull();
+
+        assertThat(clones("mallory", "guess-2")).as("the administrator's yes, replayed for mallory").isFalse();
+
+        JsonNode alert = awaitAlert("ANSWER_ALTERED");
+        assertThat(alert.path("details").asText()).contains("another request");
+    }
+
+    @Test
+    void aRequestChangedOnTheWayIsRefusedByThePrimaryAndReportedByTheMirror() {
+        // Eve, a user with no grant on PRIV, asks for the private repository; the proxy asks the primary
+        // about a public one instead, which Eve may read.
+        proxy.rewriteRequests(request -> request.target().equals(AUTHENTICATE)
+                ? request.withBody(request.bodyText().replace("\"project\":\"PRIV\"", "\"project\":\"OPEN\"")
+                        .replace("\"slug\":\"secret\"", "\"slug\":\"public\""))
+                : request);
+
+        assertThat(clones("eve", "eve-pass-1")).as("a user without a grant clones a private repository").isFalse();
+
+        JsonNode alert = awaitAlert("REQUEST_ALTERED");
+        assertThat(alert.path("details").asText()).contains(AUTHENTICATE).contains("arrived changed");
+    }
+
+    @Test
+    void aRequestSentToAnotherPathIsRefusedByThePrimary() {
+        // The heartbeat's signed token, spent on the credential check instead.
+        proxy.rewriteRequests(request -> request.target().equals(HEARTBEAT) ? request.withTarget(AUTHENTICATE) : request);
+
+        JsonNode alert = awaitAlert("REQUEST_ALTERED");
+
+        assertThat(alert.path("details").asText()).contains("signed for POST " + HEARTBEAT);
+    }
+}
