@@ -145,7 +145,7 @@ class SlowClientsTest {
             slow.add(new SlowBody(server, "/scm/PUB/open.git/git-upload-pack", InetAddress.getByName("127.0.0.3")));
             slow.add(new SlowBody(server, "/scm/PUB/open.git/git-upload-pack", InetAddress.getByName("127.0.0.4")));
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> RawHttp.status(primary.baseUrl(), advertisement, third)
+            await().atMost(Duration.ofSeconds(30)).until(() -> RawHttp.status(primary.baseUrl(), advertisement, third)
                     == 503);
             assertThat(RawHttp.status(primary.baseUrl(), "/rest/api/1.0/projects/PUB/repos", third)).isEqualTo(200);
 

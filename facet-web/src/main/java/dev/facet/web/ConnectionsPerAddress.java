@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
@@ -22,6 +23,8 @@ final class ConnectionsPerAddress implements Connection.Listener {
     private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
     /** Whom each counted connection was from: once closed, a connection no longer knows its remote address. */
     private final Map<Connection, InetAddress> counted = new ConcurrentHashMap<>();
+    /** Addresses told about once, until all their connections have closed: one line per flood, not one per connection. */
+    private final Set<InetAddress> warned = ConcurrentHashMap.newKeySet();
 
     ConnectionsPerAddress(int limit) {
         this.limit = limit;
@@ -36,7 +39,7 @@ final class ConnectionsPerAddress implements Connection.Listener {
         counted.put(connection, address);
         int count = open.merge(address, 1, Integer::sum);
         if (count > limit) {
-            if (count == limit + 1) {
+            if (warned.add(address)) {
                 log.warn("{} holds {} connections, the most one address may (facet.http.max-connections-per-address); "
                         + "further ones are closed", address.getHostAddress(), limit);
             }
@@ -50,7 +53,9 @@ final class ConnectionsPerAddress implements Connection.Listener {
         if (address == null) {
             return;
         }
-        open.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
+        if (open.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1) == null) {
+            warned.remove(address);
+        }
     }
 
     private static InetAddress address(Connection connection) {
