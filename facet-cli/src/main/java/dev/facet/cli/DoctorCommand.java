@@ -108,6 +108,7 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (IdentityFileUnusable e) {
             findings.add(new Finding(e.getMessage(), "Restore " + e.file() + " from a backup of this home."));
         }
+        looseModes(home).ifPresent(findings::add);
         long minimumMib = RawSettings.load(home, Map.of(), System.getenv())
                 .positiveLong(RawSettings.DOCTOR_MIN_FREE_MIB, DEFAULT_MIN_FREE_MIB);
         long freeMib = Files.getFileStore(home).getUsableSpace() / (1024 * 1024);
@@ -117,6 +118,21 @@ final class DoctorCommand implements Callable<Integer> {
                     "Free space or move the home: syncs and pushes fail when the disk is full."));
         }
         return findings;
+    }
+
+    /** Files and directories in the home that others may read: password hashes, private repositories, keys, logs. */
+    private static Optional<Finding> looseModes(Path home) throws IOException {
+        List<OwnerOnlyFiles.Loose> loose = OwnerOnlyFiles.loosePaths(home);
+        if (loose.isEmpty()) {
+            return Optional.empty();
+        }
+        String examples = loose.stream().limit(5).map(l -> l.path() + " (" + l.mode() + ")")
+                .collect(java.util.stream.Collectors.joining(", "));
+        return Optional.of(new Finding(loose.size() + " file(s) or directories in the home can be read or entered by "
+                + "group or others, which would let other accounts on this machine read password hashes, private "
+                + "repositories and logs: " + examples + (loose.size() > 5 ? ", ..." : "") + ".",
+                "chmod -R go-rwx " + home + " (Facet creates everything owner-only; files copied in by hand keep "
+                        + "their modes)."));
     }
 
     /** Whether the home has key files; the doctor must not create them, as an instance's first start does. */
@@ -174,7 +190,8 @@ final class DoctorCommand implements Callable<Integer> {
             Clock clock = Clock.systemUTC();
             RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 1000));
             UpstreamClient client = new UpstreamClient(upstreamUrl,
-                    (audience, request) -> tokens.sign(signer, audience, Duration.ofSeconds(30), request));
+                    (audience, request) -> tokens.sign(signer, audience, Duration.ofSeconds(30), request),
+                    RawSettings.load(home, Map.of(), System.getenv()).outboundTrust());
             Optional<UpstreamClient.Pin> pin = link.filter(l -> l.upstreamInstanceId() != null
                     && l.upstreamPublicKey() != null).map(l -> new UpstreamClient.Pin(l.upstreamInstanceId(),
                     l.upstreamPublicKey()));

@@ -15,6 +15,14 @@ final class InstanceHome {
     private InstanceHome() {
     }
 
+    /**
+     * The home, created when missing, owner-only, and this process set to create everything in it
+     * owner-only: the first thing an instance or a server command does.
+     */
+    static Path secure(Path home) {
+        return OwnerOnlyFiles.secureHome(home);
+    }
+
     /** The role a home belongs to, as written at the instance's first start (tools read it). */
     enum Role { PRIMARY, MIRROR }
 

@@ -1,6 +1,7 @@
 package dev.facet.cli;
 
 import dev.facet.core.identity.IdentityFileUnusable;
+import dev.facet.core.tls.TlsFileUnusable;
 import dev.facet.store.DatabaseUnavailable;
 import picocli.CommandLine;
 
@@ -10,6 +11,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Whatever the command, what it writes into a home (or a backup) is for the owner only.
+        OwnerOnlyFiles.restrictUmask();
         System.exit(commandLine().execute(args));
     }
 
@@ -18,7 +21,7 @@ public final class Main {
         CommandLine commandLine = new CommandLine(new FacetCommand());
         commandLine.setExecutionExceptionHandler((failure, cmd, parsed) -> {
             if (failure instanceof SettingsError || failure instanceof DatabaseUnavailable
-                    || failure instanceof IdentityFileUnusable) {
+                    || failure instanceof IdentityFileUnusable || failure instanceof TlsFileUnusable) {
                 cmd.getErr().println("facet: " + failure.getMessage());
                 return 2;
             }

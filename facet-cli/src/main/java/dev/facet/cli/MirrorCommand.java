@@ -22,6 +22,14 @@ final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port; 0 picks a free one (default: facet.port, else 7991).")
     Integer port;
 
+    @Option(names = "--tls-certificate", description = "Serve HTTPS with this PEM certificate (its chain after it); "
+            + "needs --tls-private-key. Reloaded when the file changes (or facet.tls.certificate).")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-private-key", description = "The PEM PKCS#8 private key of --tls-certificate "
+            + "(or facet.tls.private-key).")
+    Path tlsPrivateKey;
+
     @Option(names = "--base-url", description = "The URL users reach this mirror at (default http://localhost:PORT).")
     String baseUrl;
 
@@ -36,9 +44,12 @@ final class MirrorCommand implements Callable<Integer> {
         Map<String, String> flags = new HashMap<>();
         flags.put(RawSettings.PORT, port == null ? null : port.toString());
         flags.put(RawSettings.BASE_URL, baseUrl);
+        flags.put(RawSettings.TLS_CERTIFICATE, tlsCertificate == null ? null : tlsCertificate.toAbsolutePath().toString());
+        flags.put(RawSettings.TLS_PRIVATE_KEY, tlsPrivateKey == null ? null : tlsPrivateKey.toAbsolutePath().toString());
         flags.put(RawSettings.UPSTREAM_URL, upstream);
         flags.put(RawSettings.MIRROR_NAME, name);
         MirrorSettings settings = MirrorSettings.load(home, flags, System.getenv());
+        InstanceHome.secure(settings.home());
         LogFiles.writeTo(settings.home().resolve("log"));
         MirrorInstance mirror = MirrorInstance.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);

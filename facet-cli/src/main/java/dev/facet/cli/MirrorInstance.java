@@ -47,7 +47,7 @@ public final class MirrorInstance implements AutoCloseable {
     }
 
     public static MirrorInstance start(MirrorSettings settings) {
-        Path home = settings.home();
+        Path home = InstanceHome.secure(settings.home());
         Path repositoriesDir = InstanceHome.repositories(home);
         InstanceIdentity identity = InstanceHome.identity(home);
         InstanceHome.markRole(home, InstanceHome.Role.MIRROR);
@@ -58,7 +58,8 @@ public final class MirrorInstance implements AutoCloseable {
             SecureRandom random = new SecureRandom();
             RequestTokens tokens = new RequestTokens(clock, random, new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             UpstreamClient client = new UpstreamClient(settings.upstreamUrl(),
-                    (audience, request) -> tokens.sign(identity, audience, REQUEST_TOKEN_VALIDITY, request));
+                    (audience, request) -> tokens.sign(identity, audience, REQUEST_TOKEN_VALIDITY, request),
+                    settings.upstreamTrust());
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
             control = InstanceControl.open(home, Map.of(
                     "backup", HomeBackup.controlHandler(home, settings.database()),

@@ -1,15 +1,19 @@
 package dev.facet.cli;
 
+import dev.facet.core.tls.OutboundTrust;
 import dev.facet.store.DatabaseSettings;
 import dev.facet.web.WebSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-/** Everything a mirror node needs to start, parsed and checked once. */
+/**
+ * Everything a mirror node needs to start, parsed and checked once; {@code upstreamTrust} is whom its
+ * calls and fetches to the upstream trust over HTTPS.
+ */
 public record MirrorSettings(Path home, WebSettings web, DatabaseSettings database, String upstreamUrl, String name,
                              Duration reconcileInterval, int syncParallelism, Duration keptRetention,
-                             Duration authCache, Duration offlineAccess, GitLimits git) {
+                             Duration authCache, Duration offlineAccess, GitLimits git, OutboundTrust upstreamTrust) {
     /** How long refs and repositories deleted or rewound upstream are kept aside on a mirror. */
     public static final Duration DEFAULT_KEPT_RETENTION = Duration.ofDays(7);
 
@@ -24,7 +28,7 @@ public record MirrorSettings(Path home, WebSettings web, DatabaseSettings databa
         Path absoluteHome = home.toAbsolutePath().normalize();
         RawSettings raw = RawSettings.load(absoluteHome, flags, environment);
         WebSettings web = raw.web(DEFAULT_PORT);
-        String upstream = raw.httpUrl(RawSettings.UPSTREAM_URL).orElseThrow(() -> new SettingsError(
+        String upstream = raw.upstreamUrl().orElseThrow(() -> new SettingsError(
                 "A mirror needs its upstream: pass --upstream URL or set " + RawSettings.UPSTREAM_URL + "."));
         String name = raw.text(RawSettings.MIRROR_NAME).orElseGet(() -> absoluteHome.getFileName().toString());
         Duration reconcile = Duration.ofSeconds(raw.positiveLong(RawSettings.RECONCILE_SECONDS, 60));
@@ -34,6 +38,6 @@ public record MirrorSettings(Path home, WebSettings web, DatabaseSettings databa
                         DEFAULT_KEPT_RETENTION.toSeconds())),
                 Duration.ofSeconds(raw.positiveLong(RawSettings.AUTH_CACHE_SECONDS, DEFAULT_AUTH_CACHE.toSeconds())),
                 Duration.ofSeconds(raw.nonNegativeLong(RawSettings.OFFLINE_ACCESS_SECONDS,
-                        DEFAULT_OFFLINE_ACCESS.toSeconds())), GitLimits.from(raw));
+                        DEFAULT_OFFLINE_ACCESS.toSeconds())), GitLimits.from(raw), raw.outboundTrust());
     }
 }

@@ -88,7 +88,7 @@ public final class PrimaryInstance implements AutoCloseable {
     }
 
     public static PrimaryInstance start(PrimarySettings settings) {
-        Path home = settings.home();
+        Path home = InstanceHome.secure(settings.home());
         Path repositoriesDir = InstanceHome.repositories(home);
         InstanceIdentity identity = InstanceHome.identity(home);
         InstanceHome.markRole(home, InstanceHome.Role.PRIMARY);

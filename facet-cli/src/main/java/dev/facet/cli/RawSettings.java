@@ -1,13 +1,19 @@
 package dev.facet.cli;
 
+import dev.facet.core.tls.OutboundTrust;
+import dev.facet.core.tls.ServerCertificate;
+import dev.facet.core.tls.TlsFileUnusable;
+import dev.facet.web.HttpLimits;
 import dev.facet.web.WebSettings;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -45,17 +51,28 @@ final class RawSettings {
     static final String CLONE_CACHE_MAX_BYTES_PER_REPOSITORY = "facet.git.clone-cache.max-bytes-per-repository";
     static final String CLONE_CACHE_MAX_BYTES = "facet.git.clone-cache.max-bytes";
     static final String MAX_PUSH_BYTES = "facet.git.max-push-bytes";
+    static final String TLS_CERTIFICATE = "facet.tls.certificate";
+    static final String TLS_PRIVATE_KEY = "facet.tls.private-key";
+    static final String TLS_TRUSTED_CERTIFICATES = "facet.tls.trusted-certificates";
+    static final String ALLOW_INSECURE_UPSTREAM = "facet.mirror.allow-insecure-upstream";
+    static final String MAX_CONNECTIONS_PER_ADDRESS = "facet.http.max-connections-per-address";
+    static final String MIN_REQUEST_BYTES_PER_SECOND = "facet.http.min-request-bytes-per-second";
+    static final String IDLE_TIMEOUT_SECONDS = "facet.http.idle-timeout-seconds";
+    static final String MAX_CONCURRENT_GIT_REQUESTS = "facet.http.max-concurrent-git-requests";
     static final Set<String> KNOWN = Set.of(PORT, BASE_URL, BIND_ADDRESS, DB_URL, DB_USER, DB_PASSWORD,
             MAX_REQUEST_BYTES, UPSTREAM_URL, MIRROR_NAME, RECONCILE_SECONDS, SYNC_PARALLELISM, REMOVAL_GRACE_SECONDS,
             KEPT_RETENTION_SECONDS, DOCTOR_MIN_FREE_MIB, AUTH_CACHE_SECONDS, OFFLINE_ACCESS_SECONDS,
             EVENT_RETENTION_SECONDS, MIRROR_REQUESTS_PENDING_PER_ADDRESS, MIRROR_REQUESTS_PER_MINUTE_PER_ADDRESS,
             CLONE_CACHE_MAX_FILES_PER_REPOSITORY, CLONE_CACHE_MAX_BYTES_PER_REPOSITORY, CLONE_CACHE_MAX_BYTES,
-            MAX_PUSH_BYTES);
+            MAX_PUSH_BYTES, TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_TRUSTED_CERTIFICATES, ALLOW_INSECURE_UPSTREAM,
+            MAX_CONNECTIONS_PER_ADDRESS, MIN_REQUEST_BYTES_PER_SECOND, IDLE_TIMEOUT_SECONDS, MAX_CONCURRENT_GIT_REQUESTS);
 
+    private final Path home;
     private final Map<String, String> values;
     private final Map<String, String> origins;
 
-    private RawSettings(Map<String, String> values, Map<String, String> origins) {
+    private RawSettings(Path home, Map<String, String> values, Map<String, String> origins) {
+        this.home = home;
         this.values = values;
         this.origins = origins;
     }
@@ -99,13 +116,119 @@ final class RawSettings {
                 origins.put(key, "the environment variable " + name);
             }
         }
-        return new RawSettings(values, origins);
+        return new RawSettings(home, values, origins);
     }
 
-    /** How an instance listens: bind address, port (the role's default when unset), base URL, request limit. */
+    /**
+     * How an instance listens: bind address, port (the role's default when unset), base URL, request
+     * limit, the certificate when it serves HTTPS, and what one client may hold.
+     */
     WebSettings web(int defaultPort) {
         return new WebSettings(text(BIND_ADDRESS).orElse(null), port(PORT, defaultPort), httpUrl(BASE_URL).orElse(null),
-                positiveLong(MAX_REQUEST_BYTES, WebSettings.DEFAULT_MAX_REQUEST_BYTES));
+                positiveLong(MAX_REQUEST_BYTES, WebSettings.DEFAULT_MAX_REQUEST_BYTES), serverCertificate(),
+                httpLimits());
+    }
+
+    /** The certificate and key to serve HTTPS with: both named, or neither; read once here so a bad file stops start-up. */
+    private Optional<ServerCertificate> serverCertificate() {
+        Optional<Path> certificate = file(TLS_CERTIFICATE);
+        Optional<Path> key = file(TLS_PRIVATE_KEY);
+        if (certificate.isEmpty() && key.isEmpty()) {
+            return Optional.empty();
+        }
+        if (certificate.isEmpty() || key.isEmpty()) {
+            String missing = certificate.isEmpty() ? TLS_CERTIFICATE : TLS_PRIVATE_KEY;
+            String given = certificate.isEmpty() ? TLS_PRIVATE_KEY : TLS_CERTIFICATE;
+            throw new SettingsError("Setting " + given + " (from " + origins.get(given) + ") needs " + missing
+                    + " as well: HTTPS is served from a PEM certificate and its PKCS#8 private key.");
+        }
+        ServerCertificate pair = new ServerCertificate(certificate.get(), key.get());
+        try {
+            pair.load();
+        } catch (TlsFileUnusable e) {
+            String culprit = e.file().equals(key.get()) ? TLS_PRIVATE_KEY : TLS_CERTIFICATE;
+            throw new SettingsError("Setting " + culprit + " (from " + origins.get(culprit) + "): " + e.getMessage());
+        }
+        return Optional.of(pair);
+    }
+
+    private HttpLimits httpLimits() {
+        return new HttpLimits(
+                (int) Math.min(Integer.MAX_VALUE, positiveLong(MAX_CONNECTIONS_PER_ADDRESS,
+                        HttpLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS)),
+                nonNegativeLong(MIN_REQUEST_BYTES_PER_SECOND, HttpLimits.DEFAULT_MIN_REQUEST_BYTES_PER_SECOND),
+                Duration.ofSeconds(positiveLong(IDLE_TIMEOUT_SECONDS, HttpLimits.DEFAULT_IDLE_TIMEOUT.toSeconds())),
+                (int) Math.min(Integer.MAX_VALUE, positiveLong(MAX_CONCURRENT_GIT_REQUESTS,
+                        HttpLimits.DEFAULT_MAX_CONCURRENT_GIT_REQUESTS)));
+    }
+
+    /** Whom outgoing HTTPS calls trust: the JVM's authorities, plus the PEM bundle of facet.tls.trusted-certificates. */
+    OutboundTrust outboundTrust() {
+        return file(TLS_TRUSTED_CERTIFICATES).map(bundle -> {
+            try {
+                return OutboundTrust.withBundle(bundle);
+            } catch (TlsFileUnusable e) {
+                throw new SettingsError("Setting " + TLS_TRUSTED_CERTIFICATES + " (from "
+                        + origins.get(TLS_TRUSTED_CERTIFICATES) + "): " + e.getMessage());
+            }
+        }).orElseGet(OutboundTrust::jvmDefault);
+    }
+
+    /**
+     * The mirror's upstream URL, refused when it is plain http:// to anything but this machine,
+     * unless an administrator said so: passwords, fetch tokens and private repositories cross that link.
+     * Decided from the URL alone, before anything is sent anywhere.
+     */
+    Optional<String> upstreamUrl() {
+        Optional<String> url = httpUrl(UPSTREAM_URL);
+        url.ifPresent(raw -> {
+            URI uri = URI.create(raw);
+            if (uri.getScheme().equalsIgnoreCase("http") && !isLoopback(uri.getHost())
+                    && !bool(ALLOW_INSECURE_UPSTREAM, false)) {
+                throw new SettingsError("Setting " + UPSTREAM_URL + " (from " + origins.get(UPSTREAM_URL) + ") is '" + raw
+                        + "': plain http:// to another machine would carry users' passwords, the mirror's fetch tokens "
+                        + "and private repositories in clear. Use the primary's https:// URL, or set "
+                        + ALLOW_INSECURE_UPSTREAM + "=true to accept that (only loopback addresses are allowed without it).");
+            }
+        });
+        return url;
+    }
+
+    /** localhost, or a literal loopback address; a host name is never looked up here, so it is not loopback. */
+    static boolean isLoopback(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (bare.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        boolean literal = bare.matches("\\d{1,3}(\\.\\d{1,3}){3}") || bare.contains(":");
+        if (!literal) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(bare).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    boolean bool(String key, boolean fallback) {
+        return text(key).map(raw -> {
+            if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(raw);
+            }
+            throw bad(key, raw, "true or false");
+        }).orElse(fallback);
+    }
+
+    /** A file that exists, named by a setting; a relative path is taken from the home. */
+    Optional<Path> file(String key) {
+        return text(key).map(raw -> {
+            Path path = home.resolve(raw).normalize();
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw bad(key, raw, "a readable file (" + path + " is not one)");
+            }
+            return path;
+        });
     }
 
     Optional<String> text(String key) {

@@ -32,7 +32,8 @@ final class ForeignServer {
         RequestTokens tokens = new RequestTokens(Clock.systemUTC(), new SecureRandom(),
                 new ReplayGuard(Clock.systemUTC(), ReplayGuard.DEFAULT_CAPACITY));
         this.client = new UpstreamClient(primary.baseUrl(),
-                (audience, request) -> tokens.sign(identity, audience, Duration.ofSeconds(30), request));
+                (audience, request) -> tokens.sign(identity, audience, Duration.ofSeconds(30), request),
+                dev.facet.core.tls.OutboundTrust.jvmDefault());
         this.upstreamId = client.identity().id();
     }
 

@@ -57,7 +57,8 @@ class MirrorCredentialCheckTest {
         Clock clock = Clock.systemUTC();
         RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 100));
         UpstreamClient client = new UpstreamClient(primary.baseUrl(),
-                (audience, request) -> tokens.sign(identity, audience, Duration.ofSeconds(30), request));
+                (audience, request) -> tokens.sign(identity, audience, Duration.ofSeconds(30), request),
+                dev.facet.core.tls.OutboundTrust.jvmDefault());
         return client.checkCredentials(primary.instance.instanceId(),
                 new CredentialCheck("hank", password, null, project, "secret", "192.0.2.1"));
     }

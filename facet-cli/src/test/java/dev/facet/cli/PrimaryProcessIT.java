@@ -92,6 +92,8 @@ class PrimaryProcessIT {
         }
         assertThat(stderr.get()).doesNotContain("Exception");
         assertThat(home.resolve("log/facet.log")).exists();
+        assertThat(OwnerOnlyHomeTest.loosePaths(home)).as("started with the machine's umask, the home is owner-only")
+                .isEmpty();
 
         Process again = facet("primary", "--home", home.toString(), "--port", "0").start();
         try {

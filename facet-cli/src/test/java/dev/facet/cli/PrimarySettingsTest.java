@@ -82,4 +82,22 @@ class PrimarySettingsTest {
         assertThat(PrimarySettings.load(home, Map.of(), Map.of("FACET_ADMIN_PASSWORD", "from-env-123")).adminPassword())
                 .hasValue("from-env-123");
     }
+
+    @Test
+    void servesPlainHttpWithTheDefaultClientLimitsUnlessToldOtherwise() throws IOException {
+        PrimarySettings defaults = PrimarySettings.load(home, Map.of(), Map.of());
+        assertThat(defaults.web().tls()).isEmpty();
+        assertThat(defaults.web().limits()).isEqualTo(dev.facet.web.HttpLimits.DEFAULTS);
+
+        properties("facet.http.max-connections-per-address=8\nfacet.http.min-request-bytes-per-second=0\n"
+                + "facet.http.idle-timeout-seconds=45\nfacet.http.max-concurrent-git-requests=20\n");
+        dev.facet.web.HttpLimits limits = PrimarySettings.load(home, Map.of(), Map.of()).web().limits();
+        assertThat(limits).isEqualTo(new dev.facet.web.HttpLimits(8, 0, java.time.Duration.ofSeconds(45), 20));
+
+        assertThatThrownBy(() -> PrimarySettings.load(home, Map.of(),
+                Map.of("FACET_HTTP_MAX_CONCURRENT_GIT_REQUESTS", "0")))
+                .hasMessageContaining("facet.http.max-concurrent-git-requests").hasMessageContaining("positive");
+        assertThatThrownBy(() -> PrimarySettings.load(home, Map.of(), Map.of("FACET_TLS_CERTIFICATE", "no-such.pem")))
+                .hasMessageContaining("facet.tls.certificate").hasMessageContaining("readable file");
+    }
 }

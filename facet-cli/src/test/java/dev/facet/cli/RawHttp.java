@@ -17,8 +17,17 @@ final class RawHttp {
 
     /** @return the status code the server answered with */
     static int status(String baseUrl, String rawPath) {
+        return status(baseUrl, rawPath, null);
+    }
+
+    /** The same from a chosen local address ({@code null}: any), e.g. 127.0.0.2 to be another client on loopback. */
+    static int status(String baseUrl, String rawPath, InetAddress from) {
         URI base = URI.create(baseUrl);
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+        try (Socket socket = new Socket()) {
+            if (from != null) {
+                socket.bind(new InetSocketAddress(from, 0));
+            }
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 10_000);
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + rawPath + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n\r\n")
@@ -29,6 +38,9 @@ final class RawHttp {
             int c;
             while ((c = in.read()) != -1 && c != '\n') {
                 statusLine.append((char) c);
+            }
+            if (statusLine.isEmpty()) {
+                throw new AssertionError("The server closed the connection without answering " + rawPath);
             }
             return Integer.parseInt(statusLine.toString().split(" ")[1]);
         } catch (IOException e) {

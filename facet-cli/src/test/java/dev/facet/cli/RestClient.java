@@ -11,15 +11,21 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import javax.net.ssl.SSLContext;
 
 /** A small HTTP client for REST calls in tests, with or without Basic credentials. */
 final class RestClient {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     private final String baseUrl;
     private final String authorization;
 
     RestClient(String baseUrl, String authorization) {
+        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), baseUrl, authorization);
+    }
+
+    private RestClient(HttpClient http, String baseUrl, String authorization) {
+        this.http = http;
         this.baseUrl = baseUrl;
         this.authorization = authorization;
     }
@@ -28,13 +34,19 @@ final class RestClient {
         return new RestClient(baseUrl, null);
     }
 
+    /** A client of an HTTPS server whose certificate {@code tls} trusts. */
+    static RestClient anonymous(String baseUrl, SSLContext tls) {
+        return new RestClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls).build(),
+                baseUrl, null);
+    }
+
     RestClient as(String user, String secret) {
-        return new RestClient(baseUrl, "Basic " + Base64.getEncoder()
+        return new RestClient(http, baseUrl, "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8)));
     }
 
     RestClient withAuthorization(String header) {
-        return new RestClient(baseUrl, header);
+        return new RestClient(http, baseUrl, header);
     }
 
     /** A response with its body parsed as JSON when it is JSON. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /** A real mirror node in this JVM on a free port with a fresh home, registered with a {@link TestPrimary}. */
 final class TestMirror implements AutoCloseable {
@@ -14,10 +15,10 @@ final class TestMirror implements AutoCloseable {
     final MirrorInstance instance;
     final RestClient anonymous;
 
-    private TestMirror(Path home, MirrorInstance instance) {
+    private TestMirror(Path home, MirrorInstance instance, RestClient anonymous) {
         this.home = home;
         this.instance = instance;
-        this.anonymous = RestClient.anonymous(instance.baseUrl());
+        this.anonymous = anonymous;
     }
 
     static TestMirror start(Path home, TestPrimary primary, Map<String, String> extraSettings) {
@@ -30,7 +31,19 @@ final class TestMirror implements AutoCloseable {
         flags.put(RawSettings.PORT, "0");
         flags.put(RawSettings.UPSTREAM_URL, upstreamUrl);
         flags.put(RawSettings.MIRROR_NAME, home.getFileName().toString());
-        return new TestMirror(home, MirrorInstance.start(MirrorSettings.load(home, flags, Map.of())));
+        MirrorInstance instance = MirrorInstance.start(MirrorSettings.load(home, flags, Map.of()));
+        return new TestMirror(home, instance, RestClient.anonymous(instance.baseUrl()));
+    }
+
+    /** A mirror serving HTTPS (settings name its certificate) whose REST clients trust {@code clientTls}. */
+    static TestMirror startHttps(Path home, String upstreamUrl, Map<String, String> extraSettings,
+                                 SSLContext clientTls) {
+        Map<String, String> flags = new HashMap<>(extraSettings);
+        flags.put(RawSettings.PORT, "0");
+        flags.put(RawSettings.UPSTREAM_URL, upstreamUrl);
+        flags.put(RawSettings.MIRROR_NAME, home.getFileName().toString());
+        MirrorInstance instance = MirrorInstance.start(MirrorSettings.load(home, flags, Map.of()));
+        return new TestMirror(home, instance, RestClient.anonymous(instance.baseUrl(), clientTls));
     }
 
     /** Starts a mirror and authorizes it through the primary's REST API, as an administrator would. */

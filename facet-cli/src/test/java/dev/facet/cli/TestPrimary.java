@@ -4,6 +4,7 @@ import dev.facet.store.DatabaseSettings;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /** A real primary in this JVM on a free port with a fresh home, and the REST and Git helpers to drive it. */
 final class TestPrimary implements AutoCloseable {
@@ -14,10 +15,10 @@ final class TestPrimary implements AutoCloseable {
     final RestClient admin;
     final RestClient anonymous;
 
-    private TestPrimary(Path home, PrimaryInstance instance) {
+    private TestPrimary(Path home, PrimaryInstance instance, RestClient anonymous) {
         this.home = home;
         this.instance = instance;
-        this.anonymous = RestClient.anonymous(instance.baseUrl());
+        this.anonymous = anonymous;
         this.admin = anonymous.as("admin", ADMIN_PASSWORD);
     }
 
@@ -31,6 +32,17 @@ final class TestPrimary implements AutoCloseable {
 
     /** A primary with extra settings, given as FACET_* environment variables (FACET_PORT to reuse a port). */
     static TestPrimary start(Path home, DatabaseSettings database, Map<String, String> extraEnvironment) {
+        PrimaryInstance instance = PrimaryInstance.start(settings(home, database, extraEnvironment));
+        return new TestPrimary(home, instance, RestClient.anonymous(instance.baseUrl()));
+    }
+
+    /** A primary serving HTTPS with settings given as FACET_* variables; its REST clients trust {@code clientTls}. */
+    static TestPrimary startHttps(Path home, Map<String, String> extraEnvironment, SSLContext clientTls) {
+        PrimaryInstance instance = PrimaryInstance.start(settings(home, null, extraEnvironment));
+        return new TestPrimary(home, instance, RestClient.anonymous(instance.baseUrl(), clientTls));
+    }
+
+    private static PrimarySettings settings(Path home, DatabaseSettings database, Map<String, String> extraEnvironment) {
         Map<String, String> environment = new HashMap<>();
         environment.put("FACET_ADMIN_PASSWORD", ADMIN_PASSWORD);
         environment.put("FACET_PORT", "0");
@@ -40,8 +52,7 @@ final class TestPrimary implements AutoCloseable {
             environment.put("FACET_DB_USER", database.user());
             environment.put("FACET_DB_PASSWORD", database.password());
         }
-        PrimarySettings settings = PrimarySettings.load(home, Map.of(), environment);
-        return new TestPrimary(home, PrimaryInstance.start(settings));
+        return PrimarySettings.load(home, Map.of(), environment);
     }
 
     String baseUrl() {

@@ -1,5 +1,6 @@
 package dev.facet.git;
 
+import dev.facet.core.tls.OutboundTrust;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -29,6 +30,13 @@ import org.eclipse.jgit.transport.URIish;
  */
 public final class MirrorFetcher {
     private static final RefSpec ALL_REFS = new RefSpec("+refs/*:refs/*");
+
+    private final VerifyingHttpConnections connections;
+
+    /** Fetches over connections that trust what {@code trust} trusts, and verify every certificate. */
+    public MirrorFetcher(OutboundTrust trust) {
+        this.connections = new VerifyingHttpConnections(trust);
+    }
 
     /** What a fetch did. */
     public record Outcome(int refsUpdated, long bytesReceived, String headTarget) {
@@ -62,6 +70,7 @@ public final class MirrorFetcher {
         long packBytesBefore = packBytes(repository);
         try (Transport transport = Transport.open(repository, new URIish(upstreamGitUrl))) {
             if (transport instanceof TransportHttp http) {
+                http.setHttpConnectionFactory(connections);
                 http.setAdditionalHeaders(Map.of("Authorization", "Bearer " + bearerToken));
             }
             transport.setDryRun(true);

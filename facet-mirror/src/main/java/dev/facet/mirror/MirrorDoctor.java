@@ -37,6 +37,14 @@ public final class MirrorDoctor {
         if (link == null) {
             findings.add(new Finding("This mirror has never been registered with an upstream.",
                     "Start it with: facet mirror --home <home> --upstream <primary URL>"));
+            if (client != null) {
+                // Often the reason it never registered: say why the upstream it is given does not answer.
+                try {
+                    client.identity();
+                } catch (UpstreamUnavailable e) {
+                    findings.add(unreachable(client.upstreamUrl(), e));
+                }
+            }
             return findings;
         }
         switch (link.state()) {
@@ -85,8 +93,9 @@ public final class MirrorDoctor {
     private static Finding unreachable(String url, UpstreamUnavailable e) {
         if (hasCause(e, javax.net.ssl.SSLException.class)) {
             return new Finding("The TLS handshake with the upstream " + url + " failed: " + rootMessage(e),
-                    "Check the primary's certificate (trusted by this Java's trust store, issued for the host name in "
-                            + url + ", not expired), or use http:// if the primary serves no TLS.");
+                    "Check the primary's certificate: issued by an authority in this Java's trust store or in the PEM "
+                            + "bundle named by facet.tls.trusted-certificates, for the host name in " + url
+                            + ", not expired; or use http:// if the primary serves no TLS.");
         }
         if (e.status() != 0) {
             return new Finding("The upstream " + url + " answered HTTP " + e.status() + " instead of a Facet primary's "

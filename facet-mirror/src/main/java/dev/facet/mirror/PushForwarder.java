@@ -44,10 +44,13 @@ public final class PushForwarder implements Filter {
     private final UpstreamSession upstream;
     private final MirrorStore store;
     private final SyncEngine sync;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
 
     public PushForwarder(UpstreamSession upstream, MirrorStore store, SyncEngine sync) {
         this.upstream = upstream;
+        // Pushes go to the upstream the mirror's other calls go to, trusting the same certificates.
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .sslContext(upstream.client().trust().sslContext()).build();
         this.store = store;
         this.sync = sync;
     }

@@ -33,7 +33,7 @@ public final class SyncEngine {
     private final MirrorStore store;
     private final RepositoryStore repositories;
     private final UpstreamSession upstream;
-    private final MirrorFetcher fetcher = new MirrorFetcher();
+    private final MirrorFetcher fetcher;
     private final Clock clock;
     private final SyncObserver observer;
     private final UpstreamGuard guard;
@@ -53,6 +53,7 @@ public final class SyncEngine {
         this.store = store;
         this.repositories = repositories;
         this.upstream = upstream;
+        this.fetcher = new MirrorFetcher(upstream.client().trust());
         this.clock = clock;
         this.observer = observer;
         AtomicInteger threads = new AtomicInteger();

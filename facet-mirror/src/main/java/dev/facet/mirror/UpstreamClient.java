@@ -17,6 +17,7 @@ import dev.facet.core.mirror.protocol.FetchToken;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.core.mirror.protocol.HeartbeatAnswer;
 import dev.facet.core.mirror.protocol.RepositoryStatePage;
+import dev.facet.core.tls.OutboundTrust;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,6 +44,7 @@ public final class UpstreamClient {
     private final String upstreamUrl;
     private final RequestSigner signer;
     private final HttpClient http;
+    private final OutboundTrust trust;
     private volatile Duration clockSkew;
     private volatile AnswerCheck answers;
 
@@ -65,10 +67,18 @@ public final class UpstreamClient {
     public record UpstreamIdentity(String id, String publicKey) {
     }
 
-    public UpstreamClient(String upstreamUrl, RequestSigner signer) {
+    /** A client of {@code upstreamUrl} whose certificate, over HTTPS, must be trusted by {@code trust}. */
+    public UpstreamClient(String upstreamUrl, RequestSigner signer, OutboundTrust trust) {
         this.upstreamUrl = upstreamUrl.endsWith("/") ? upstreamUrl.substring(0, upstreamUrl.length() - 1) : upstreamUrl;
         this.signer = signer;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.trust = trust;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trust.sslContext())
+                .build();
+    }
+
+    /** Whom this client trusts; the mirror's Git fetches trust the same. */
+    public OutboundTrust trust() {
+        return trust;
     }
 
     public String upstreamUrl() {
@@ -167,11 +177,23 @@ public final class UpstreamClient {
             }
             return JSON.readValue(response.body(), type);
         } catch (IOException e) {
-            throw new UpstreamUnavailable(0, "Cannot reach the upstream at " + upstreamUrl + ": " + e, e);
+            throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpstreamUnavailable(0, "Interrupted while calling " + upstreamUrl, e);
         }
+    }
+
+    /** Why the upstream could not be reached, naming the setting to change when its certificate is not trusted. */
+    private UpstreamUnavailable unreachable(IOException e) {
+        if (e instanceof javax.net.ssl.SSLHandshakeException) {
+            return new UpstreamUnavailable(0, "The upstream " + upstreamUrl + " presented a certificate this mirror "
+                    + "does not trust (" + e.getMessage() + "); add the certificate of the authority that issued it "
+                    + "to the PEM bundle named by facet.tls.trusted-certificates"
+                    + trust.bundle().map(bundle -> " (now " + bundle + ")").orElse("") + ", or check that it was "
+                    + "issued for the host name in the URL and has not expired.", e);
+        }
+        return new UpstreamUnavailable(0, "Cannot reach the upstream at " + upstreamUrl + ": " + e, e);
     }
 
     /**

@@ -6,32 +6,56 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.json.JavalinJackson;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import dev.facet.core.tls.ServerCertificate;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jgit.http.server.GitServlet;
 
 /**
- * The Jetty and Javalin set-up every Facet server shares: where it listens, request limits,
- * JSON, the error mapping, request metrics, and the Git servlet at {@code /scm/*} behind the
- * filters a role passes in, in their order.
+ * The Jetty and Javalin set-up every Facet server shares: where it listens, over HTTP or HTTPS,
+ * request limits and what one client may hold, JSON, the error mapping, request metrics, and the
+ * Git servlet at {@code /scm/*} behind the filters a role passes in, in their order.
  */
 final class HttpServer {
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
+    /** TLS 1.2 and 1.3 only. */
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /** Forward-secret AEAD suites only: no RSA key exchange, no CBC, no SHA-1, no export or null suites. */
+    static final String[] CIPHER_SUITES = {
+        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
 
     private final WebSettings settings;
     private final Javalin app;
+    private final Optional<CertificateReloader> reloader;
 
     HttpServer(WebSettings settings, ObjectMapper json, FacetMetrics metrics, List<Filter> gitFilters, GitServlet git,
                Consumer<RoutesConfig> routes) {
         this.settings = settings;
+        // The digest is taken before the files are read, so that a change in between is seen as one.
+        Optional<String> servedDigest = settings.tls().map(ServerCertificate::contentDigest);
+        Optional<SslContextFactory.Server> tls = settings.tls().map(HttpServer::tlsContext);
+        this.reloader = settings.tls().map(certificate -> new CertificateReloader(certificate, tls.get(),
+                servedDigest.get()));
+        HttpLimits limits = settings.limits();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
-            config.jetty.host = settings.host();
-            config.jetty.port = settings.port();
+            config.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(limits.minRequestBytesPerSecond()));
+            config.jetty.addConnector((server, http) -> connector(server, http, tls));
             config.http.maxRequestSize = settings.maxRequestBytes();
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(json, false));
@@ -41,6 +65,8 @@ final class HttpServer {
                 handler.addFilter(new FilterHolder(new UncaughtFailures()), "/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(new SecurityHeaders()), "/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(new MalformedRequests()), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(new GitRequestLimit(limits.maxConcurrentGitRequests())), "/scm/*",
+                        EnumSet.of(DispatcherType.REQUEST));
                 for (Filter filter : gitFilters) {
                     handler.addFilter(new FilterHolder(filter), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
                 }
@@ -51,12 +77,47 @@ final class HttpServer {
         });
     }
 
+    /** The one listener: plain HTTP, or HTTPS with the certificate; either way capped per client address. */
+    private ServerConnector connector(Server server, HttpConfiguration http, Optional<SslContextFactory.Server> tls) {
+        ServerConnector connector;
+        if (tls.isPresent()) {
+            HttpConfiguration https = new HttpConfiguration(http);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            // Clients check the host name against the certificate; a request by IP address sends no SNI at all.
+            secure.setSniHostCheck(false);
+            https.addCustomizer(secure);
+            connector = new ServerConnector(server, new SslConnectionFactory(tls.get(), "http/1.1"),
+                    new HttpConnectionFactory(https));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(settings.limits().idleTimeout().toMillis());
+        connector.addEventListener(new ConnectionsPerAddress(settings.limits().maxConnectionsPerAddress()));
+        return connector;
+    }
+
+    private static SslContextFactory.Server tlsContext(ServerCertificate certificate) {
+        ServerCertificate.Loaded loaded = certificate.load();
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(loaded.keyStore());
+        tls.setKeyStorePassword(ServerCertificate.KEY_STORE_PASSWORD);
+        tls.setKeyManagerPassword(ServerCertificate.KEY_STORE_PASSWORD);
+        tls.setIncludeProtocols(PROTOCOLS);
+        tls.setIncludeCipherSuites(CIPHER_SUITES);
+        tls.setRenegotiationAllowed(false);
+        return tls;
+    }
+
     void start() {
         app.start();
+        reloader.ifPresent(CertificateReloader::start);
     }
 
     /** Stops accepting requests, lets running ones finish for a few seconds, then closes. */
     void stop() {
+        reloader.ifPresent(CertificateReloader::stop);
         app.stop();
     }
 
@@ -65,6 +126,7 @@ final class HttpServer {
     }
 
     String baseUrl() {
-        return settings.baseUrl() != null ? settings.baseUrl() : "http://localhost:" + port();
+        return settings.baseUrl() != null ? settings.baseUrl()
+                : (settings.tls().isPresent() ? "https" : "http") + "://localhost:" + port();
     }
 }

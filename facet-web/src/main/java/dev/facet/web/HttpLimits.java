@@ -1,0 +1,34 @@
+package dev.facet.web;
+
+import java.time.Duration;
+
+/**
+ * What one client may hold of a server, so that slow or many connections from one place cannot
+ * take every thread: a client that sends its request body slower than the minimum rate, or goes
+ * silent for the idle timeout, is cut off; one address holds at most so many connections; and Git
+ * requests (the only long ones) never take more than their share of threads, so that
+ * {@code /status}, REST and pages keep answering.
+ *
+ * @param maxConnectionsPerAddress  connections one client address may hold open at once
+ * @param minRequestBytesPerSecond  the slowest request body accepted, averaged from its first byte
+ * @param idleTimeout               how long a connection may stay silent
+ * @param maxConcurrentGitRequests  Git requests served at once; more are answered 503 at once
+ */
+public record HttpLimits(int maxConnectionsPerAddress, long minRequestBytesPerSecond, Duration idleTimeout,
+                         int maxConcurrentGitRequests) {
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+    public static final long DEFAULT_MIN_REQUEST_BYTES_PER_SECOND = 1024;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** Of the server's 250 threads, so that at least 150 are left for everything else. */
+    public static final int DEFAULT_MAX_CONCURRENT_GIT_REQUESTS = 100;
+    public static final HttpLimits DEFAULTS = new HttpLimits(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            DEFAULT_MIN_REQUEST_BYTES_PER_SECOND, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONCURRENT_GIT_REQUESTS);
+
+    public HttpLimits {
+        if (maxConnectionsPerAddress < 1 || minRequestBytesPerSecond < 0 || idleTimeout.isNegative()
+                || idleTimeout.isZero() || maxConcurrentGitRequests < 1) {
+            throw new IllegalArgumentException("HTTP limits must be positive: " + maxConnectionsPerAddress + ", "
+                    + minRequestBytesPerSecond + ", " + idleTimeout + ", " + maxConcurrentGitRequests);
+        }
+    }
+}
