@@ -244,6 +244,29 @@ class AccountSecurityTest {
     }
 
     @Test
+    void aPageOnAnotherSiteCannotAcceptAMirrorWithAnEmptyFormBody() {
+        String requestId = ForeignServer.newcomer(primary).requestAuthorization("cross-site", "http://127.0.0.1:1")
+                .requestId();
+        String accept = "/rest/mirroring/latest/requests/" + requestId + "/accept";
+
+        RestClient.Response fromEvil = send("POST", accept, "text/plain", "", "Origin", "https://evil.example");
+        RestClient.Response fetchedCrossSite = send("POST", accept, "text/plain", "", "Sec-Fetch-Site", "cross-site");
+        RestClient.Response deleteFromEvil = send("DELETE", PROJECTS + "/ACC", "text/plain", "",
+                "Origin", "http://evil.example");
+
+        assertThat(fromEvil.status()).as(fromEvil.toString()).isEqualTo(403);
+        assertThat(fromEvil.firstError()).contains("another site");
+        assertThat(fetchedCrossSite.status()).isEqualTo(403);
+        assertThat(deleteFromEvil.status()).isEqualTo(403);
+        assertThat(primary.admin.get("/rest/mirroring/latest/requests/" + requestId).json().path("state").asText())
+                .isEqualTo("PENDING");
+        assertThat(primary.admin.get(PROJECTS + "/ACC").status()).isEqualTo(200);
+        RestClient.Response sameSite = send("POST", "/rest/mirroring/latest/requests/" + requestId + "/reject",
+                "text/plain", "", "Origin", primary.baseUrl());
+        assertThat(sameSite.status()).as(sameSite.toString()).isEqualTo(200);
+    }
+
+    @Test
     void everyAnswerForbidsSniffingAndPagesCarryAContentSecurityPolicy() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(primary.baseUrl() + "/login")).build(),
@@ -295,10 +318,14 @@ class AccountSecurityTest {
                 .doesNotContain("\"planted\"");
     }
 
-    private static RestClient.Response send(String method, String path, String contentType, String body) {
+    private static RestClient.Response send(String method, String path, String contentType, String body,
+                                            String... extraHeaders) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(primary.baseUrl() + path))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(primary.baseUrl() + path));
+            if (extraHeaders.length > 0) {
+                request.headers(extraHeaders);
+            }
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request
                     .header("Content-Type", contentType)
                     .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
                             ("admin:" + TestPrimary.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
