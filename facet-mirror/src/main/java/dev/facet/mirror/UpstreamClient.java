@@ -220,7 +220,7 @@ public final class UpstreamClient {
         }
         try {
             check.tokens().verifyAnswer(signature.get(), pin.get().instanceId(), pin.get().publicKeyJwk(),
-                    check.selfId(), RequestTokens.tokenId(requestToken), AnswerBinding.of(status, response.body()));
+                    check.selfId(), RequestTokens.reference(requestToken), AnswerBinding.of(status, response.body()));
         } catch (MessageAltered e) {
             refuse(check, UpstreamAlert.Kind.ANSWER_ALTERED, "the answer of " + upstreamUrl + " to " + exchange
                     + " was changed on its way: " + e.getMessage());

@@ -96,7 +96,7 @@ final class MirroringRoutes {
         });
         routes.post(API + "/authenticate", ctx -> {
             String mirrorId = verify(ctx, admission::keyOf);
-            ctx.json(registry.checkCredentials(mirrorId, PrimaryRoutes.body(json, ctx, CredentialCheck.class)));
+            ctx.json(registry.checkCredentials(mirrorId, PrimaryRoutes.body(json, ctx, CredentialCheck.class), ctx.ip()));
         });
         routes.post(API + "/fetch-token", ctx -> ctx.json(fetchTokens.issue(verify(ctx, admission::keyOf))));
 
@@ -176,7 +176,7 @@ final class MirroringRoutes {
         byte[] body = result == null ? new byte[0] : result.readAllBytes();
         ctx.result(body);
         ctx.header(RequestTokens.ANSWER_HEADER, tokens.signAnswer(identity, requester.instanceId(),
-                requester.tokenId(), AnswerBinding.of(ctx.statusCode(), body)));
+                requester.requestReference(), AnswerBinding.of(ctx.statusCode(), body)));
     }
 
     private static Caller caller(Context ctx) {

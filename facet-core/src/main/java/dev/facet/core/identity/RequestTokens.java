@@ -22,6 +22,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.facet.core.digest.Sha256;
 import dev.facet.core.error.InvalidInput;
 import java.security.SecureRandom;
 import java.text.ParseException;
@@ -69,8 +70,12 @@ public final class RequestTokens {
     /**
      * Whom an answer to a token goes back to, read from the token without checking it: a refusal
      * is signed too, so that the requester can tell the primary's "no" from a forged one.
+     *
+     * @param requestReference {@link #reference(String)} of the token: a forged token that copies a
+     *                         genuine one's issuer and one-time id still has another reference, so
+     *                         the signed refusal it draws answers no request the issuer sent
      */
-    public record Requester(String instanceId, String tokenId) {
+    public record Requester(String instanceId, String requestReference) {
     }
 
     /** The response header in which an upstream signs its answer to a signed request. */
@@ -102,30 +107,31 @@ public final class RequestTokens {
 
     /**
      * The signature an instance puts on its answer to a signed request: addressed back to the
-     * requester, naming the request's one-time id, and covering the answer's status and body, so
+     * requester, naming the request by {@link #reference(String) the digest of its token}, and covering the answer's status and body, so
      * that an answer cannot be replayed for another request, nor changed on the way, and nobody
      * without the answering instance's key can make one.
      */
-    public String signAnswer(InstanceIdentity sender, String requesterInstanceId, String requestTokenId,
+    public String signAnswer(InstanceIdentity sender, String requesterInstanceId, String requestReference,
                              AnswerBinding answer) {
-        Objects.requireNonNull(requestTokenId, "requestTokenId");
+        Objects.requireNonNull(requestReference, "requestReference");
         Objects.requireNonNull(answer, "answer");
         return sign(sender, requesterInstanceId, MAX_VALIDITY, claims -> claims
-                .claim(REQUEST_CLAIM, requestTokenId)
+                .claim(REQUEST_CLAIM, requestReference)
                 .claim(STATUS_CLAIM, answer.status())
                 .claim(BODY_CLAIM, answer.body().value()));
     }
 
     /**
      * Checks that an answer comes from {@code expectedIssuer} holding {@code publicKeyJwk} (the pinned
-     * upstream), is addressed to {@code requesterInstanceId}, answers the request {@code requestTokenId},
+     * upstream), is addressed to {@code requesterInstanceId}, answers the request whose token has the reference
+     * {@code requestReference},
      * and was signed for the status and body that {@code received} has.
      *
      * @throws TokenRejected naming what does not match; {@link TokenRejected.Reason#ALTERED} when the
      *                       pinned upstream signed this answer but a different status or body arrived
      */
     public void verifyAnswer(String answer, String expectedIssuer, String publicKeyJwk, String requesterInstanceId,
-                             String requestTokenId, AnswerBinding received) {
+                             String requestReference, AnswerBinding received) {
         SignedJWT jwt = parseEdDsa(answer);
         JWTClaimsSet claims = claimsOf(jwt);
         String issuer = instanceIdClaim(claims.getIssuer(), "iss");
@@ -138,7 +144,7 @@ public final class RequestTokens {
         checkTimes(timeClaim(claims.getIssueTime(), "iat"), timeClaim(claims.getExpirationTime(), "exp"),
                 claims.getNotBeforeTime(), issuer, clock.instant());
         Object answered = claims.getClaim(REQUEST_CLAIM);
-        if (!requestTokenId.equals(answered)) {
+        if (!requestReference.equals(answered)) {
             throw rejected(REPLAYED, "The answer is for another request than the one sent.");
         }
         Object status = claims.getClaim(STATUS_CLAIM);
@@ -159,10 +165,19 @@ public final class RequestTokens {
             String issuer = claims.getIssuer();
             String tokenId = claims.getJWTID();
             return issuer != null && InstanceIdentity.isInstanceId(issuer) && tokenId != null
-                    && TOKEN_ID.matcher(tokenId).matches() ? Optional.of(new Requester(issuer, tokenId)) : Optional.empty();
+                    && TOKEN_ID.matcher(tokenId).matches() ? Optional.of(new Requester(issuer, reference(token)))
+                    : Optional.empty();
         } catch (TokenRejected | ParseException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * What an answer names its request by: the SHA-256 of the request's whole token. Not the
+     * one-time id alone, which anyone who saw the token can copy into a forged one.
+     */
+    public static String reference(String token) {
+        return Sha256.hex(token);
     }
 
     /** The one-time id of a token this instance signed. */

@@ -293,20 +293,39 @@ class RequestTokensTest {
     }
 
     @Test
+    void aRefusalDrawnByAForgedCopyOfARequestDoesNotAnswerTheGenuineOne() {
+        String genuine = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
+        String copiedId = RequestTokens.tokenId(genuine);
+        InstanceIdentity forger = InstanceIdentity.generate(new SecureRandom());
+        String forged = signed(forger, JWSAlgorithm.EdDSA, claims().jwtID(copiedId));
+        // What the primary does with a token it refuses: it signs the refusal back to the requester the token names.
+        RequestTokens.Requester named = RequestTokens.requesterOf(forged).orElseThrow();
+        AnswerBinding refusal = AnswerBinding.of(401, "{\"errors\":[]}".getBytes(StandardCharsets.UTF_8));
+        String signedRefusal = primaryTokens.signAnswer(primary, named.instanceId(), named.requestReference(), refusal);
+
+        TokenRejected taken = catchThrowableOfType(TokenRejected.class, () -> mirrorTokens.verifyAnswer(signedRefusal,
+                primary.id(), primary.publicKeyJwk(), mirror.id(), RequestTokens.reference(genuine), refusal));
+
+        assertThat(named.instanceId()).isEqualTo(mirror.id());
+        assertThat(taken).as("the genuine request's answer check").isNotNull();
+        assertThat(taken.getMessage()).contains("another request");
+    }
+
+    @Test
     void anAnswerSignedByThePinnedUpstreamForThisRequestIsAccepted() {
         String request = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
         RequestTokens.Verified verified = primaryTokens.verify(request, primary.id(), registeredMirrors, HEARTBEAT);
-        String answer = primaryTokens.signAnswer(primary, verified.issuer(), verified.tokenId(), OK_ANSWER);
+        String answer = primaryTokens.signAnswer(primary, verified.issuer(), RequestTokens.reference(request), OK_ANSWER);
 
         mirrorTokens.verifyAnswer(answer, primary.id(), primary.publicKeyJwk(), mirror.id(),
-                RequestTokens.tokenId(request), OK_ANSWER);
+                RequestTokens.reference(request), OK_ANSWER);
     }
 
     @Test
     void anAnswerFromAnotherKeyForAnotherRequestOrAnotherMirrorIsRefusedWithTheReason(
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path keys) throws java.io.IOException {
         String request = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
-        String requestId = RequestTokens.tokenId(request);
+        String requestId = RequestTokens.reference(request);
         InstanceIdentity impostor = InstanceIdentity.generate(new SecureRandom());
 
         TokenRejected otherKey = catchThrowableOfType(TokenRejected.class, () -> mirrorTokens.verifyAnswer(
@@ -372,7 +391,7 @@ class RequestTokensTest {
     @Test
     void anAnswerWithAnotherStatusOrBodyThanSignedIsRefusedAsAltered() {
         String request = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
-        String requestId = RequestTokens.tokenId(request);
+        String requestId = RequestTokens.reference(request);
         byte[] refusal = "{\"errors\":[{\"message\":\"Bad credentials\"}]}".getBytes(StandardCharsets.UTF_8);
         String signedRefusal = primaryTokens.signAnswer(primary, mirror.id(), requestId, AnswerBinding.of(401, refusal));
 
@@ -395,7 +414,7 @@ class RequestTokensTest {
         String token = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
 
         assertThat(RequestTokens.requesterOf(token))
-                .contains(new RequestTokens.Requester(mirror.id(), RequestTokens.tokenId(token)));
+                .contains(new RequestTokens.Requester(mirror.id(), RequestTokens.reference(token)));
         assertThat(RequestTokens.requesterOf("a.b.c")).isEmpty();
         assertThat(RequestTokens.requesterOf(null)).isEmpty();
         assertThat(RequestTokens.requesterOf(signed(mirror, JWSAlgorithm.EdDSA, claims().issuer("not-an-instance"))))
