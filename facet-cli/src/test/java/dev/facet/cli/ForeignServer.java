@@ -9,6 +9,8 @@ import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.mirror.protocol.AuthorizationRequest;
 import dev.facet.core.mirror.protocol.AuthorizationStatus;
+import dev.facet.core.mirror.protocol.CredentialCheck;
+import dev.facet.core.mirror.protocol.CredentialVerdict;
 import dev.facet.mirror.UpstreamClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,6 +75,12 @@ final class ForeignServer {
 
     AuthorizationStatus authorizationStatus(String requestId) {
         return client.authorizationStatus(upstreamId, requestId);
+    }
+
+    /** Asks the primary, as a mirror would for a client at {@code clientAddress}, who these credentials belong to. */
+    CredentialVerdict checkCredentials(String username, String password, String clientAddress) {
+        return client.checkCredentials(upstreamId, new CredentialCheck(username, password, null, null, null,
+                clientAddress));
     }
 
     void fetchToken() {

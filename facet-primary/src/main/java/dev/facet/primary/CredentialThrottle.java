@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -91,13 +92,27 @@ final class CredentialThrottle {
         }
     }
 
+    /**
+     * Makes room by forgetting the counts nobody added to for longest. Never all at once: a flood of
+     * new names or addresses must not wipe the windows open for the accounts being guessed.
+     */
+    private void forgetOldest(Instant now) {
+        counts.values().removeIf(count -> count.lastFailure().plus(FORGET_AFTER).isBefore(now));
+        int excess = counts.size() - MAX_TRACKED * 9 / 10;
+        if (excess > 0) {
+            counts.entrySet().stream()
+                    .sorted(Comparator.comparing(entry -> entry.getValue().lastFailure()))
+                    .limit(excess)
+                    .map(Map.Entry::getKey)
+                    .toList()
+                    .forEach(counts::remove);
+        }
+    }
+
     void failed(String account, String address) {
         Instant now = clock.instant();
         if (counts.size() >= MAX_TRACKED) {
-            counts.values().removeIf(count -> count.lastFailure().plus(FORGET_AFTER).isBefore(now));
-            if (counts.size() >= MAX_TRACKED) {
-                counts.clear();
-            }
+            forgetOldest(now);
         }
         for (String key : keys(account, address, now)) {
             Policy policy = policy(key);

@@ -1,11 +1,9 @@
 package dev.facet.primary;
 
 import dev.facet.core.access.Caller;
-import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.Conflict;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
-import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.error.TooManyRequests;
 import dev.facet.core.event.EventChain;
 import dev.facet.core.identity.InstancePublicKey;
@@ -212,12 +210,12 @@ public final class MirrorAdmission {
     // ---- called by administrators ----
 
     public Page<MirrorRequest> requests(Caller caller, RequestState state, int start, int limit) {
-        requireAdmin(caller);
+        AccessRules.requireAdmin(caller);
         return store.inTransaction(tx -> Page.of(tx.mirrorRequests().list(state, start, limit + 1), start, limit));
     }
 
     public MirrorRequest request(Caller caller, String requestId) {
-        requireAdmin(caller);
+        AccessRules.requireAdmin(caller);
         return store.inTransaction(tx -> findRequest(tx, requestId));
     }
 
@@ -227,7 +225,7 @@ public final class MirrorAdmission {
      * @throws Conflict when the request is decided already, or signed by another key than the mirror's
      */
     public MirrorRequest accept(Caller caller, String requestId) {
-        requireAdmin(caller);
+        AccessRules.requireAdmin(caller);
         MirrorRequest accepted = store.inTransaction(tx -> {
             MirrorRequest request = pending(tx, requestId);
             InstancePublicKey key = new InstancePublicKey(request.publicKey());
@@ -252,7 +250,7 @@ public final class MirrorAdmission {
     }
 
     public MirrorRequest reject(Caller caller, String requestId) {
-        requireAdmin(caller);
+        AccessRules.requireAdmin(caller);
         MirrorRequest rejected = store.inTransaction(tx -> {
             MirrorRequest request = pending(tx, requestId);
             tx.mirrorRequests().decide(requestId, RequestState.REJECTED, clock.instant(), caller.name().value());
@@ -298,15 +296,6 @@ public final class MirrorAdmission {
                     + (request.decidedBy() == null ? "." : " by " + request.decidedBy() + "."));
         }
         return request;
-    }
-
-    static void requireAdmin(Caller caller) {
-        if (caller.isAnonymous()) {
-            throw new AuthenticationRequired("Authentication required.");
-        }
-        if (!caller.isAdmin()) {
-            throw new PermissionDenied("Only administrators may manage mirrors.");
-        }
     }
 
     private static String requireHttpUrl(String raw) {

@@ -16,6 +16,7 @@ import dev.facet.core.mirror.AuditAction;
 import dev.facet.core.mirror.AuditEntry;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorServerState;
+import dev.facet.core.mirror.RequestState;
 import dev.facet.core.mirror.protocol.CredentialCheck;
 import dev.facet.core.mirror.protocol.CredentialVerdict;
 import dev.facet.core.mirror.protocol.Heartbeat;
@@ -119,9 +120,23 @@ public final class MirrorRegistry {
     /**
      * Checks a mirror's client's credentials and answers what they may do with one repository the mirror
      * carries (any other is NOT_FOUND, without a look at the credentials), or, without a repository, who
-     * they are. Throttled like every credential check, by the client's address the mirror passes along.
+     * they are. Throttled like every credential check.
+     *
+     * @param connectionAddress the address the mirror's own request came from
      */
-    public CredentialVerdict checkCredentials(String mirrorId, CredentialCheck check) {
+    public CredentialVerdict checkCredentials(String mirrorId, CredentialCheck check, String connectionAddress) {
+        // A mere request under an id is no registration: only a mirror an administrator accepted may ask,
+        // registered now, removed, or purged since (its last request is the accepted one).
+        Optional<MirrorServer> server = store.inTransaction(tx -> {
+            Optional<MirrorServer> registered = tx.mirrorServers().find(mirrorId);
+            boolean acceptedOnce = registered.isPresent() || tx.mirrorRequests().latestFrom(mirrorId)
+                    .filter(request -> request.state() == RequestState.ACCEPTED).isPresent();
+            if (!acceptedOnce) {
+                throw new PermissionDenied("Mirror " + mirrorId + " was never authorized here; to ask again, reconnect "
+                        + "it on its own machine: facet mirror reconnect --home DIR.");
+            }
+            return registered;
+        });
         Caller mirror = Caller.mirror(mirrorId);
         RepositoryRecord asked = null;
         if (check.project() != null) {
@@ -134,11 +149,11 @@ public final class MirrorRegistry {
             }
         }
         // Without a repository the mirror asks only who a caller is, to let an administrator of this
-        // primary reconnect it: a removed or rejected mirror must be able to ask that too.
-        // The client's address as the mirror saw it, kept apart from addresses seen here: a mirror can slow
-        // down only the clients it serves.
-        String clientAddress = "mirror " + mirrorId + " client "
-                + (check.clientAddress() == null ? "unknown" : check.clientAddress());
+        // primary reconnect it: a removed or purged mirror must be able to ask that too. Only a mirror in service
+        // speaks for its clients' addresses (kept apart from addresses seen here, so a mirror can slow
+        // down only the clients it serves); a removed one is throttled by where its own request came from.
+        String clientAddress = server.filter(registered -> !registered.isRemoved()).isEmpty() ? connectionAddress
+                : "mirror " + mirrorId + " client " + (check.clientAddress() == null ? "unknown" : check.clientAddress());
         Caller caller;
         try {
             if (check.bearerToken() != null) {
@@ -193,7 +208,7 @@ public final class MirrorRegistry {
     // ---- called by administrators ----
 
     public Page<MirrorServerView> servers(Caller caller, int start, int limit) {
-        requireAdmin(caller);
+        AccessRules.requireAdmin(caller);
         return store.inTransaction(tx -> {
             List<MirrorServerView> views = tx.mirrorServers().list(start, limit + 1).stream()
                     .map(server -> view(tx, server)).toList();
@@ -216,7 +231,7 @@ public final class MirrorRegistry {
     }
 
     public MirrorServerView server(Caller caller, String mirrorId) {
-        requireAdmin(caller);
+        AccessRules.requireAdmin(caller);
         return store.inTransaction(tx -> view(tx, requireKnown(tx, mirrorId)));
     }
 
@@ -225,7 +240,7 @@ public final class MirrorRegistry {
      * syncing, and it can be restored until the grace period ends; then it is purged.
      */
     public MirrorServerView delete(Caller caller, String mirrorId) {
-        requireAdmin(caller);
+        AccessRules.requireAdmin(caller);
         MirrorServerView view = store.inTransaction(tx -> {
             MirrorServer server = requireKnown(tx, mirrorId);
             if (!server.isRemoved()) {
@@ -243,7 +258,7 @@ public final class MirrorRegistry {
 
     /** Undoes a removal within its grace period: the mirror returns to INSTALLED without a new approval. */
     public MirrorServerView restore(Caller caller, String mirrorId) {
-        requireAdmin(caller);
+        AccessRules.requireAdmin(caller);
         MirrorServerView view = store.inTransaction(tx -> {
             MirrorServer server = requireKnown(tx, mirrorId);
             if (!server.isRemoved()) {
@@ -272,13 +287,13 @@ public final class MirrorRegistry {
     }
 
     public Page<AuditEntry> audit(Caller caller, int start, int limit) {
-        requireAdmin(caller);
+        AccessRules.requireAdmin(caller);
         return store.inTransaction(tx -> Page.of(tx.audit().list(start, limit + 1), start, limit));
     }
 
     /** Sets the projects a mirror carries: all of them, or those named. */
     public MirrorServerView select(Caller caller, String mirrorId, boolean allProjects, Set<ProjectKey> projects) {
-        requireAdmin(caller);
+        AccessRules.requireAdmin(caller);
         return store.inTransaction(tx -> {
             MirrorServer server = requireKnown(tx, mirrorId);
             Set<Long> ids = new java.util.HashSet<>();
@@ -332,10 +347,6 @@ public final class MirrorRegistry {
                     + server.removedAt() + "; an administrator can restore it until " + server.purgeAfter() + ".");
         }
         return server;
-    }
-
-    private static void requireAdmin(Caller caller) {
-        MirrorAdmission.requireAdmin(caller);
     }
 
     private static String limit(String text, int max) {
