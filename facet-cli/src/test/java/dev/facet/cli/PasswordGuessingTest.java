@@ -1,7 +1,9 @@
 package dev.facet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.facet.mirror.UpstreamUnavailable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,5 +131,43 @@ class PasswordGuessingTest {
             assertThat(primary.anonymous.as("gina", "gina-secret-1").get(PROJECTS).status())
                     .as("the mirror's clients are told apart from the primary's own").isEqualTo(200);
         }
+    }
+
+    @Test
+    void guessesAtAMirrorsPushEndpointDoNotShutOutTheMirrorsOtherPushers() {
+        primary.createUser("ivy", "ivy-secret-1");
+        primary.createProject("PUSHY");
+        primary.createRepository("PUSHY", "repo", false);
+        primary.grantProject("PUSHY", "ivy", "PROJECT_WRITE");
+        GitClient git = new GitClient(work.resolve("git-home"));
+        Path seed = git.newWorkTree(work.resolve("seed"), "a.txt");
+        git.run(seed, "push", "-q", primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "PUSHY", "repo"), "main")
+                .requireSuccess();
+        try (TestMirror mirror = TestMirror.startAuthorized(work.resolve("mirror"), primary)) {
+            String advertisement = "/scm/PUSHY/repo.git/info/refs?service=git-receive-pack";
+            List<Integer> guesses = new ArrayList<>();
+            for (int attempt = 0; attempt < 22; attempt++) {
+                guesses.add(RawHttp.statusFrom("127.0.0.66", mirror.baseUrl(), advertisement,
+                        basic("user" + attempt, "guess")));
+            }
+
+            int ivy = RawHttp.statusFrom("127.0.0.7", mirror.baseUrl(), advertisement, basic("ivy", "ivy-secret-1"));
+
+            assertThat(guesses).contains(429);
+            assertThat(ivy).as("a pusher on another address, after the guesser was held back").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aServerWhoseMirrorRequestWasNeverAcceptedCannotAskAboutPasswords() {
+        ForeignServer requester = ForeignServer.newcomer(primary);
+        requester.requestAuthorization("not-yet", "http://127.0.0.1:1");
+
+        UpstreamUnavailable refused = catchThrowableOfType(UpstreamUnavailable.class,
+                () -> requester.checkCredentials("admin", TestPrimary.ADMIN_PASSWORD, "10.9.8.7"));
+
+        assertThat(refused).as("the primary's answer to a pending requester").isNotNull();
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.getMessage()).contains("never authorized");
     }
 }

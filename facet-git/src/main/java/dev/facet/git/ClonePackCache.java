@@ -85,8 +85,7 @@ public final class ClonePackCache implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
-        if (!"POST".equals(request.getMethod()) || request.getPathInfo() == null
-                || !request.getPathInfo().endsWith("/git-upload-pack")
+        if (!GitHttpEndpoint.isServiceCall(request, GitHttpEndpoint.Service.UPLOAD_PACK)
                 || !(request.getAttribute(GitRequestAttributes.REPOSITORY_ID) instanceof Long repositoryId)) {
             chain.doFilter(request, response);
             return;

@@ -1,5 +1,6 @@
 package dev.facet.git;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -71,6 +72,17 @@ public record GitHttpEndpoint(String project, String repository, Service service
         }
         return Service.of(serviceParameters[0])
                 .map(service -> new GitHttpEndpoint(matcher.group(1), matcher.group(2), service, true));
+    }
+
+    /** The endpoint a request under {@code /scm} is for: the one reading that every filter and factory shares. */
+    public static Optional<GitHttpEndpoint> of(HttpServletRequest request) {
+        return parse(request.getPathInfo(), request.getParameterValues("service"));
+    }
+
+    /** Whether a request is the POST that carries {@code service}'s pack or wants (not its advertisement). */
+    public static boolean isServiceCall(HttpServletRequest request, Service service) {
+        return "POST".equals(request.getMethod())
+                && of(request).filter(endpoint -> endpoint.service() == service && !endpoint.advertisement()).isPresent();
     }
 
     public boolean isPush() {

@@ -34,8 +34,7 @@ public final class PushSizeLimit implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
-        if (!"POST".equals(request.getMethod()) || request.getPathInfo() == null
-                || !request.getPathInfo().endsWith("/git-receive-pack")) {
+        if (!GitHttpEndpoint.isServiceCall(request, GitHttpEndpoint.Service.RECEIVE_PACK)) {
             chain.doFilter(request, response);
             return;
         }

@@ -98,7 +98,8 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
             // Wrong credentials get the same challenge whether the repository exists or not, so names do not leak.
             CredentialVerdict who = verdict(credentials, clientAddress, null, null);
             requireKnownCaller(who);
-            throw new NotFound(null, "Repository " + project + "/" + repository + " is not on this mirror.");
+            // The same words as the primary's "no access", so an answer does not tell what exists.
+            throw new NotFound(null, "Repository " + project + "/" + repository + " does not exist.");
         }
         if (credentials == null && carried.isPublic()) {
             return new AuthorizedGitRequest(carried.id(), Caller.ANONYMOUS);

@@ -1,9 +1,6 @@
 package dev.facet.mirror;
 
-import dev.facet.core.error.InvalidInput;
 import dev.facet.core.mirror.MirroredRepository;
-import dev.facet.core.name.ProjectKey;
-import dev.facet.core.name.RepositorySlug;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.git.GitHttpEndpoint;
 import jakarta.servlet.Filter;
@@ -29,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends pushes that reach the mirror on to the primary, byte for byte, so the Git client sees
- * the primary's own answer (permission errors included). When a push succeeds the mirror syncs
- * the repository before answering, so the pusher reads their own write from the mirror.
+ * Sends pushes that reach the mirror on to the primary, byte for byte, once the access filter in
+ * front of it has let them through, so the Git client sees the primary's own answer (permission
+ * errors included). When a push succeeds the mirror syncs the repository before answering, so the
+ * pusher reads their own write from the mirror.
  */
 public final class PushForwarder implements Filter {
     private static final Logger log = LoggerFactory.getLogger(PushForwarder.class);
@@ -59,23 +57,15 @@ public final class PushForwarder implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
-        GitHttpEndpoint endpoint = GitHttpEndpoint.parse(request.getPathInfo(), request.getParameterValues("service"))
-                .orElse(null);
+        GitHttpEndpoint endpoint = GitHttpEndpoint.of(request).orElse(null);
         if (endpoint == null || !endpoint.isPush()) {
-            // Anything that is not exactly a push goes on to the access filter, which refuses what is not Git.
             chain.doFilter(request, response);
             return;
         }
+        // The access filter in front has checked the names and WRITE with the primary, throttled by the
+        // client's own address: a push that reaches this point is one the primary will judge again.
         String project = endpoint.project();
         String slug = endpoint.repository();
-        try {
-            ProjectKey.of(project);
-            RepositorySlug.of(slug);
-        } catch (InvalidInput e) {
-            // a name that cannot exist is not forwarded: it could not even be written into the upstream's URL
-            response.sendError(404, "Repository not found: " + e.getMessage());
-            return;
-        }
         // Only the canonical endpoint travels on: the primary sees the push as the push it is, and decides.
         String target = upstream.client().gitUrl(project, slug) + endpoint.pathAndQuery();
         HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofMinutes(30));

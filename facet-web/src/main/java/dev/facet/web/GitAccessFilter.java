@@ -43,7 +43,7 @@ final class GitAccessFilter implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         String path = request.getPathInfo();
-        GitHttpEndpoint endpoint = GitHttpEndpoint.parse(path, request.getParameterValues("service")).orElse(null);
+        GitHttpEndpoint endpoint = GitHttpEndpoint.of(request).orElse(null);
         if (endpoint == null) {
             reply(response, 404, GitHttpEndpoint.EXPECTED);
             return;

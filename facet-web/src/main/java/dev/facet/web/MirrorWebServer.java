@@ -67,7 +67,8 @@ public final class MirrorWebServer {
         mirrorMetrics.watchAlerts(() -> node.guard().open().size());
 
         this.server = new HttpServer(settings, json, metrics,
-                List.of(new PushSizeLimit(maxPushBytes), node.pushForwarder(), new GitAccessFilter(node.authorizer()), clonePackCache), git,
+                List.of(new GitAccessFilter(node.authorizer()), new PushSizeLimit(maxPushBytes), node.pushForwarder(),
+                        clonePackCache), git,
                 routes -> register(routes, node, metrics, mirrorMetrics, settings.isHttps()));
     }
 
