@@ -299,13 +299,26 @@ public final class UserService implements Authenticator {
         });
     }
 
-    /** Changes the caller's own password, which they must know; their other credentials stop being remembered. */
-    public void changeOwnPassword(Caller caller, String oldPassword, String password, String passwordConfirm) {
+    /**
+     * Changes the caller's own password, which they must know; their other credentials stop being
+     * remembered. The current password is checked like any other, throttled, so that a stolen
+     * session cannot be used to guess it.
+     *
+     * @throws dev.facet.core.error.TooManyAttempts while a back-off window is open for this account or address
+     */
+    public void changeOwnPassword(Caller caller, String oldPassword, String password, String passwordConfirm,
+                                  String clientAddress) {
         AccessRules.requireWholeAccount(caller, "change a password");
         User user = store.inTransaction(tx -> tx.users().findById(caller.userId())).filter(User::active)
                 .orElseThrow(this::wrongCredentials);
-        if (oldPassword == null || !hasher.matches(oldPassword, user.passwordHash())) {
-            throw new InvalidInput("oldPassword", "The current password is wrong.");
+        InvalidInput wrong = new InvalidInput("oldPassword", "The current password is wrong.");
+        if (oldPassword == null || oldPassword.startsWith(TOKEN_PREFIX)) {
+            throw wrong;
+        }
+        try {
+            authenticate(user.name().value(), oldPassword, clientAddress);
+        } catch (AuthenticationRequired e) {
+            throw wrong;
         }
         setPassword(caller, user, password, passwordConfirm);
     }

@@ -27,7 +27,7 @@ final class AccountPages {
         routes.get(PAGE, ctx -> access.signedIn(ctx, PAGE).ifPresent(caller -> render(ctx, caller, 200, Map.of(), null)));
         routes.post(PAGE + "/password", ctx -> act(ctx, "password", caller -> {
             users.changeOwnPassword(caller, ctx.formParam("oldPassword"), ctx.formParam("password"),
-                    ctx.formParam("passwordConfirm"));
+                    ctx.formParam("passwordConfirm"), ctx.ip());
             return "Your password was changed.";
         }));
         routes.post(PAGE + "/revoke-token", ctx -> act(ctx, "token", caller -> {

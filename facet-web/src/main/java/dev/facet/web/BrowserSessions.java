@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -38,8 +39,11 @@ final class BrowserSessions {
     private final Function<Username, Optional<Caller>> currentUser;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    /** A signed-in browser: the user's name, looked up again on every request, so a deleted user is signed out. */
-    private record Session(Username user, Instant expiresAt) {
+    /**
+     * A signed-in browser: the user's name, looked up again on every request, so a deleted user is
+     * signed out, and their id, so a new account given a deleted one's name does not inherit its sessions.
+     */
+    private record Session(Username user, Long userId, Instant expiresAt) {
     }
 
     /**
@@ -72,7 +76,8 @@ final class BrowserSessions {
             sessions.remove(id);
             return Optional.empty();
         }
-        Optional<Caller> caller = currentUser.apply(session.user());
+        Optional<Caller> caller = currentUser.apply(session.user())
+                .filter(current -> Objects.equals(current.userId(), session.userId()));
         if (caller.isEmpty()) {
             sessions.remove(id);
         }
@@ -87,7 +92,7 @@ final class BrowserSessions {
         Instant now = clock.instant();
         sessions.values().removeIf(session -> session.expiresAt().isBefore(now));
         String id = newToken();
-        sessions.put(id, new Session(caller.name(), now.plus(SESSION_LIFETIME)));
+        sessions.put(id, new Session(caller.name(), caller.userId(), now.plus(SESSION_LIFETIME)));
         setCookie(ctx, sessionCookie, id, SESSION_LIFETIME.toSeconds());
     }
 

@@ -152,7 +152,7 @@ final class PrimaryRoutes {
         });
         routes.put(API + "/users/credentials", ctx -> {
             RestJson.OwnPasswordChange body = body(ctx, RestJson.OwnPasswordChange.class);
-            users.changeOwnPassword(caller(ctx), body.oldPassword(), body.password(), body.passwordConfirm());
+            users.changeOwnPassword(caller(ctx), body.oldPassword(), body.password(), body.passwordConfirm(), ctx.ip());
             ctx.status(204);
         });
         routes.put(API + "/admin/users/credentials", ctx -> {
