@@ -158,6 +158,30 @@ class SlowClientsTest {
     }
 
     @Test
+    void oneAddressHoldsOnlyItsShareOfTheGitRequestsWhileOthersAreServed() throws Exception {
+        List<SlowBody> slow = new ArrayList<>();
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"), null, java.util.Map.of(
+                "FACET_HTTP_MAX_CONCURRENT_GIT_REQUESTS", "8", "FACET_HTTP_MIN_REQUEST_BYTES_PER_SECOND", "0"))) {
+            primary.createProject("PUB");
+            primary.createRepository("PUB", "open", true);
+            InetSocketAddress server = new InetSocketAddress("127.0.0.1", URI.create(primary.baseUrl()).getPort());
+            String advertisement = "/scm/PUB/open.git/info/refs?service=git-upload-pack";
+            InetAddress greedy = InetAddress.getByName("127.0.0.6");
+            InetAddress other = InetAddress.getByName("127.0.0.7");
+
+            // A quarter of 8: the greedy address's two slow requests are all it may hold.
+            slow.add(new SlowBody(server, "/scm/PUB/open.git/git-upload-pack", greedy));
+            slow.add(new SlowBody(server, "/scm/PUB/open.git/git-upload-pack", greedy));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> RawHttp.status(primary.baseUrl(), advertisement, greedy)
+                    == 503);
+            assertThat(RawHttp.status(primary.baseUrl(), advertisement, other)).isEqualTo(200);
+        } finally {
+            slow.forEach(SlowBody::close);
+        }
+    }
+
+    @Test
     void connectionsAClientClosedNoLongerCountAgainstItsAddress() {
         try (TestPrimary primary = TestPrimary.start(work.resolve("primary"), null,
                 java.util.Map.of("FACET_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "4"))) {
