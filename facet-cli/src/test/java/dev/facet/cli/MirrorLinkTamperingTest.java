@@ -234,4 +234,17 @@ class MirrorLinkTamperingTest {
         assertThat(mirror.anonymous.as("mallory", "anything").get("/rest/mirroring/latest/audit").status())
                 .isNotEqualTo(200);
     }
+
+    @Test
+    void aFingerprintThatIsNotTheFullOneIsRefusedAsBadInput() {
+        RestClient admin = mirror.anonymous.as("admin", ADMIN);
+
+        RestClient.Response shortForm = admin.post(ACCEPT_UPSTREAM, "{\"keyFingerprint\":\"3f2a:91bc:0d4e:77a1\"}");
+        RestClient.Response notHex = admin.post(ACCEPT_UPSTREAM, "{\"keyFingerprint\":\"not a fingerprint\"}");
+
+        assertThat(shortForm.status()).isEqualTo(400);
+        assertThat(shortForm.body()).contains("full one (64 hex digits)");
+        assertThat(notHex.status()).isEqualTo(400);
+        assertThat(notHex.body()).contains("hex digits");
+    }
 }

@@ -108,8 +108,10 @@ class UpstreamPinningTest {
         try (TestMirror mirror = TestMirror.startAuthorized(work.resolve("mirror"), primary,
                 Map.of(RawSettings.RECONCILE_SECONDS, "1"))) {
             String pinned = primary.instance.instanceId();
+            String pinnedKey = primary.anonymous.get(INSTANCE).json().path("keyFingerprint").asText();
             primary.close();
             primary = TestPrimary.start(work.resolve("impostor"), null, samePort);
+            String presentedKey = primary.anonymous.get(INSTANCE).json().path("keyFingerprint").asText();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> mirror.anonymous
                     .get("/rest/mirroring/latest/upstreamServer").json().path("alerts").size() > 0);
@@ -120,7 +122,10 @@ class UpstreamPinningTest {
             assertThat(stillCarried).as("the new server has no repositories; the mirror deleted none").isTrue();
             FacetRun doctor = FacetRun.of("doctor", "--home", mirror.home.toString());
             assertThat(doctor.exit()).isNotZero();
-            assertThat(doctor.out()).contains("IDENTITY_CHANGED").contains("the pinned instance " + pinned);
+            assertThat(doctor.out()).contains("IDENTITY_CHANGED").contains("the pinned instance " + pinned)
+                    .contains(pinnedKey).contains(presentedKey);
+            assertThat(mirror.anonymous.get("/mirror").body()).as("pinned and presented, side by side")
+                    .contains("id=\"pinned-key\">" + pinnedKey).contains("id=\"presented-key\">" + presentedKey);
         } finally {
             primary.close();
         }
