@@ -37,6 +37,11 @@ class MirrorConsolePageTest {
 
             browser.awaitText("h1", "Mirrors");
             assertThat(browser.driver.getCurrentUrl()).endsWith("/admin/mirrors?request=" + requestId);
+            String primaryKey = primary.anonymous.get("/rest/mirroring/latest/instance").json().path("keyFingerprint")
+                    .asText();
+            assertThat(browser.text("#instance-id")).as("the primary names itself on its console")
+                    .isEqualTo(primary.instance.instanceId());
+            assertThat(browser.text("#instance-key")).hasSize(64).isEqualTo(primaryKey);
             String row = "tr[data-request-id='" + requestId + "']";
             assertThat(browser.text(row)).contains("edge-mirror").contains(mirror.instance.baseUrl());
             assertThat(browser.find(row).getAttribute("class")).contains("highlighted");
@@ -53,6 +58,7 @@ class MirrorConsolePageTest {
             browser.open(mirror.instance.baseUrl() + "/mirror");
             browser.awaitText("#upstream-state", "Installed");
             browser.awaitText("#sync-state", "Synchronized");
+            assertThat(browser.text("#pinned-key")).as("the mirror shows the key it pinned").isEqualTo(primaryKey);
 
             browser.driver.switchTo().window(console);
             browser.find("tr[data-mirror-id='" + mirror.instance.instanceId() + "'] button.delete").click();

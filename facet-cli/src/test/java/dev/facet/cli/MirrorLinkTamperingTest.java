@@ -4,10 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.identity.AnswerBinding;
+import dev.facet.core.identity.InstanceIdentity;
+import dev.facet.core.identity.InstancePublicKey;
+import dev.facet.core.identity.ReplayGuard;
+import dev.facet.core.identity.RequestTokens;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +36,8 @@ class MirrorLinkTamperingTest {
     private static final String ADMIN = TestPrimary.ADMIN_PASSWORD;
     private static final String AUTHENTICATE = "/rest/mirroring/latest/authenticate";
     private static final String HEARTBEAT = "/rest/mirroring/latest/heartbeat";
+    private static final String INSTANCE = "/rest/mirroring/latest/instance";
+    private static final String ACCEPT_UPSTREAM = "/rest/mirroring/latest/upstreamServer/accept-upstream";
     /** What the primary says about an administrator: what the attacker would like it to say about anyone. */
     private static final String FORGED_YES =
             "{\"outcome\":\"OK\",\"user\":\"mallory\",\"access\":\"ADMIN\",\"message\":null,\"admin\":true}";
@@ -61,8 +73,7 @@ class MirrorLinkTamperingTest {
     @AfterEach
     void relayFaithfullyAndAcceptTheUpstreamAgain() {
         proxy.relayFaithfully();
-        TestPrimary.expect(200, mirror.anonymous.as("admin", ADMIN)
-                .post("/rest/mirroring/latest/upstreamServer/accept-upstream", null));
+        TestPrimary.expect(200, mirror.anonymous.as("admin", ADMIN).post(ACCEPT_UPSTREAM, null));
         assertThat(alerts()).isEmpty();
     }
 
@@ -173,5 +184,67 @@ class MirrorLinkTamperingTest {
         JsonNode alert = awaitAlert("REQUEST_ALTERED");
 
         assertThat(alert.path("details").asText()).contains("signed for POST " + HEARTBEAT);
+    }
+
+    @Test
+    void acceptingTheUpstreamWhileAProxyPresentsItsOwnIdentityKeepsThePinAndLetsNobodyIn() throws Exception {
+        JsonNode primaryIdentity = primary.anonymous.get(INSTANCE).json();
+        String primaryFingerprint = primaryIdentity.path("keyFingerprint").asText();
+        JsonNode link = mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json();
+        assertThat(link.path("pinnedKeyFingerprint").asText()).as("the primary shows the fingerprint the mirror pinned")
+                .isEqualTo(primaryFingerprint);
+        // The lure: one changed answer raises an alert whose fix is accept-upstream.
+        proxy.rewriteAnswers((request, answer) -> request.target().equals(HEARTBEAT) ? answer.withStatus(404) : answer);
+        awaitAlert("ANSWER_ALTERED");
+        // Then everything is relayed faithfully (the administrator's credential check included) except the
+        // unsigned identity, which the proxy swaps for its own; and it signs credential checks with its own key.
+        InstanceIdentity impostor = InstanceIdentity.generate(new SecureRandom());
+        String impostorFingerprint = new InstancePublicKey(impostor.publicKeyJwk()).fingerprint();
+        byte[] impostorIdentity = new ObjectMapper().writeValueAsBytes(Map.of("id", impostor.id(),
+                "publicKey", impostor.publicKeyJwk(), "keyFingerprint", impostorFingerprint));
+        RequestTokens impostorTokens = new RequestTokens(Clock.systemUTC(), new SecureRandom(),
+                new ReplayGuard(Clock.systemUTC(), ReplayGuard.DEFAULT_CAPACITY));
+        byte[] yes = FORGED_YES.getBytes(StandardCharsets.UTF_8);
+        proxy.rewriteAnswers((request, answer) -> {
+            if (request.target().equals(INSTANCE)) {
+                return new TamperingProxy.Answer(200, "application/json", Optional.empty(), impostorIdentity);
+            }
+            if (request.target().equals(AUTHENTICATE) && request.bodyText().contains("\"mallory\"")) {
+                RequestTokens.Requester requester = RequestTokens.requesterOf(request.authorization().substring(7))
+                        .orElseThrow();
+                return new TamperingProxy.Answer(200, "application/json", Optional.of(impostorTokens.signAnswer(impostor,
+                        requester.instanceId(), requester.tokenId(), AnswerBinding.of(200, yes))), yes);
+            }
+            return answer;
+        });
+        RestClient admin = mirror.anonymous.as("admin", ADMIN);
+
+        RestClient.Response blind = admin.post(ACCEPT_UPSTREAM, null);
+        RestClient.Response withThePrimarysFingerprint = admin.post(ACCEPT_UPSTREAM,
+                "{\"keyFingerprint\":\"" + primaryFingerprint + "\"}");
+
+        assertThat(blind.status()).as(blind.body()).isEqualTo(409);
+        assertThat(blind.body()).contains(impostorFingerprint).contains(primaryFingerprint);
+        assertThat(withThePrimarysFingerprint.status()).as(withThePrimarysFingerprint.body()).isEqualTo(409);
+        assertThat(withThePrimarysFingerprint.body()).contains(impostorFingerprint).contains(primaryFingerprint);
+        JsonNode after = mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json();
+        assertThat(after.path("pinnedInstanceId").asText()).isEqualTo(primaryIdentity.path("id").asText());
+        assertThat(after.path("pinnedKeyFingerprint").asText()).isEqualTo(primaryFingerprint);
+        assertThat(clones("mallory", "anything")).as("a made-up user, vouched for by the proxy's own key").isFalse();
+        assertThat(mirror.anonymous.as("mallory", "anything").get("/rest/mirroring/latest/audit").status())
+                .isNotEqualTo(200);
+    }
+
+    @Test
+    void aFingerprintThatIsNotTheFullOneIsRefusedAsBadInput() {
+        RestClient admin = mirror.anonymous.as("admin", ADMIN);
+
+        RestClient.Response shortForm = admin.post(ACCEPT_UPSTREAM, "{\"keyFingerprint\":\"3f2a:91bc:0d4e:77a1\"}");
+        RestClient.Response notHex = admin.post(ACCEPT_UPSTREAM, "{\"keyFingerprint\":\"not a fingerprint\"}");
+
+        assertThat(shortForm.status()).isEqualTo(400);
+        assertThat(shortForm.body()).contains("full one (64 hex digits)");
+        assertThat(notHex.status()).isEqualTo(400);
+        assertThat(notHex.body()).contains("hex digits");
     }
 }

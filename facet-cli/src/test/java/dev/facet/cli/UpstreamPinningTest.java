@@ -5,10 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.identity.AnswerBinding;
+import dev.facet.core.identity.InstanceIdentity;
+import dev.facet.core.identity.InstancePublicKey;
+import dev.facet.core.identity.ReplayGuard;
+import dev.facet.core.identity.RequestTokens;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import org.assertj.core.api.SoftAssertions;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.Test;
@@ -17,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A primary restored from an old copy at the same URL cannot make a mirror forget what it has. */
 class UpstreamPinningTest {
     private static final String ADMIN = TestPrimary.ADMIN_PASSWORD;
+    private static final String INSTANCE = "/rest/mirroring/latest/instance";
 
     @TempDir
     Path work;
@@ -95,8 +108,10 @@ class UpstreamPinningTest {
         try (TestMirror mirror = TestMirror.startAuthorized(work.resolve("mirror"), primary,
                 Map.of(RawSettings.RECONCILE_SECONDS, "1"))) {
             String pinned = primary.instance.instanceId();
+            String pinnedKey = primary.anonymous.get(INSTANCE).json().path("keyFingerprint").asText();
             primary.close();
             primary = TestPrimary.start(work.resolve("impostor"), null, samePort);
+            String presentedKey = primary.anonymous.get(INSTANCE).json().path("keyFingerprint").asText();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> mirror.anonymous
                     .get("/rest/mirroring/latest/upstreamServer").json().path("alerts").size() > 0);
@@ -107,7 +122,10 @@ class UpstreamPinningTest {
             assertThat(stillCarried).as("the new server has no repositories; the mirror deleted none").isTrue();
             FacetRun doctor = FacetRun.of("doctor", "--home", mirror.home.toString());
             assertThat(doctor.exit()).isNotZero();
-            assertThat(doctor.out()).contains("IDENTITY_CHANGED").contains("not the pinned instance " + pinned);
+            assertThat(doctor.out()).contains("IDENTITY_CHANGED").contains("the pinned instance " + pinned)
+                    .contains(pinnedKey).contains(presentedKey);
+            assertThat(mirror.anonymous.get("/mirror").body()).as("pinned and presented, side by side")
+                    .contains("id=\"pinned-key\">" + pinnedKey).contains("id=\"presented-key\">" + presentedKey);
         } finally {
             primary.close();
         }
@@ -152,5 +170,117 @@ class UpstreamPinningTest {
                         .as("the real primary's answers carry its signature").isEmpty();
             }
         }
+    }
+
+    @Test
+    void acceptingFromTheCommandLineWhileAProxyPresentsItsOwnIdentityPinsNothingAndLetsNobodyIn() throws Exception {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            primary.createProject("PIN");
+            primary.createRepository("PIN", "secret", false);
+            GitClient git = new GitClient(work.resolve("git-home"));
+            Path source = git.newWorkTree(work.resolve("source"), "a.txt");
+            git.run(source, "push", "-q", primary.gitUrl("admin", ADMIN, "PIN", "secret"), "main").requireSuccess();
+            JsonNode primaryIdentity = primary.anonymous.get(INSTANCE).json();
+            String primaryFingerprint = new InstancePublicKey(primaryIdentity.path("publicKey").asText()).fingerprint();
+            Map<String, String> hourly = Map.of(RawSettings.RECONCILE_SECONDS, "3600");
+            Path home = work.resolve("mirror");
+            TestMirror.startAuthorized(home, primary, hourly).close();
+            InstanceIdentity impostor = InstanceIdentity.generate(new SecureRandom());
+            String impostorFingerprint = new InstancePublicKey(impostor.publicKeyJwk()).fingerprint();
+
+            try (TamperingProxy proxy = new TamperingProxy(primary.baseUrl())) {
+                impersonate(proxy, impostor);
+                // The mirror starts with the proxy as its upstream, from its settings file.
+                Files.writeString(home.resolve("facet.properties"), RawSettings.UPSTREAM_URL + "=" + proxy.url() + "\n");
+
+                FacetRun blind = FacetRun.of("mirror", "accept-upstream", "--home", home.toString());
+                FacetRun withThePrimarysFingerprint = FacetRun.of("mirror", "accept-upstream", "--home", home.toString(),
+                        "--fingerprint", primaryFingerprint);
+                try (TestMirror mirror = TestMirror.start(home, proxy.url(), hourly)) {
+                    await().atMost(Duration.ofSeconds(20)).until(() -> mirror.anonymous
+                            .get("/rest/mirroring/latest/upstreamServer").json().path("alerts").size() > 0);
+                    JsonNode link = mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json();
+                    boolean malloryClones = git.run(work, "clone", "-q", mirror.gitUrl("mallory", "anything", "PIN",
+                            "secret"), work.resolve("stolen").toString()).exitCode() == 0;
+
+                    SoftAssertions.assertSoftly(softly -> {
+                        softly.assertThat(blind.exit()).as(blind.out()).isNotZero();
+                        softly.assertThat(blind.out()).contains(impostorFingerprint).contains(primaryFingerprint);
+                        softly.assertThat(withThePrimarysFingerprint.exit()).as(withThePrimarysFingerprint.out())
+                                .isNotZero();
+                        softly.assertThat(withThePrimarysFingerprint.out()).contains(impostorFingerprint)
+                                .contains(primaryFingerprint);
+                        softly.assertThat(link.path("pinnedInstanceId").asText()).as("the pinned instance")
+                                .isEqualTo(primaryIdentity.path("id").asText());
+                        softly.assertThat(link.path("alerts").findValuesAsText("kind")).contains("IDENTITY_CHANGED");
+                        softly.assertThat(malloryClones).as("a made-up user, vouched for by the proxy's own key")
+                                .isFalse();
+                    });
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPrimaryRestoredWithNewKeysIsAcceptedOnlyWithTheFingerprintItShows() {
+        TestPrimary primary = TestPrimary.start(work.resolve("primary"));
+        Map<String, String> samePort = Map.of("FACET_PORT", Integer.toString(primary.instance.port()));
+        primary.createProject("PIN");
+        primary.createRepository("PIN", "kept", false);
+        Map<String, String> hourly = Map.of(RawSettings.RECONCILE_SECONDS, "3600");
+        Path home = work.resolve("mirror");
+        try {
+            TestMirror.startAuthorized(home, primary, hourly).close();
+            String oldFingerprint = primary.anonymous.get(INSTANCE).json().path("keyFingerprint").asText();
+            primary.close();
+            primary = TestPrimary.start(work.resolve("restored-with-new-keys"), null, samePort);
+            JsonNode restored = primary.anonymous.get(INSTANCE).json();
+            String newFingerprint = restored.path("keyFingerprint").asText();
+            assertThat(newFingerprint).isEqualTo(new InstancePublicKey(restored.path("publicKey").asText()).fingerprint());
+
+            FacetRun blind = FacetRun.of("mirror", "accept-upstream", "--home", home.toString());
+            assertThat(blind.exit()).isNotZero();
+            assertThat(blind.out()).contains(newFingerprint).contains(oldFingerprint).contains("--fingerprint");
+            FacetRun shortForm = FacetRun.of("mirror", "accept-upstream", "--home", home.toString(),
+                    "--fingerprint", newFingerprint.substring(0, 16));
+            assertThat(shortForm.exit()).isNotZero();
+            assertThat(shortForm.out()).contains("full one (64 hex digits)");
+
+            FacetRun accepted = FacetRun.of("mirror", "accept-upstream", "--home", home.toString(),
+                    "--fingerprint", newFingerprint.toUpperCase(java.util.Locale.ROOT));
+            assertThat(accepted.exit()).as(accepted.out()).isZero();
+            assertThat(accepted.out()).contains("re-pinned to instance " + restored.path("id").asText());
+
+            try (TestMirror mirror = TestMirror.start(home, primary, hourly)) {
+                JsonNode link = mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json();
+                assertThat(link.path("pinnedInstanceId").asText()).isEqualTo(restored.path("id").asText());
+                assertThat(link.path("pinnedKeyFingerprint").asText()).isEqualTo(newFingerprint);
+                assertThat(mirror.anonymous.get("/mirror").body()).contains(newFingerprint);
+            }
+        } finally {
+            primary.close();
+        }
+    }
+
+    /** Makes the proxy present {@code impostor}'s identity and vouch, with its key, for anyone named mallory. */
+    private static void impersonate(TamperingProxy proxy, InstanceIdentity impostor) throws IOException {
+        byte[] identity = new ObjectMapper().writeValueAsBytes(Map.of("id", impostor.id(),
+                "publicKey", impostor.publicKeyJwk()));
+        RequestTokens tokens = new RequestTokens(Clock.systemUTC(), new SecureRandom(),
+                new ReplayGuard(Clock.systemUTC(), ReplayGuard.DEFAULT_CAPACITY));
+        byte[] yes = "{\"outcome\":\"OK\",\"user\":\"mallory\",\"access\":\"ADMIN\",\"message\":null,\"admin\":true}"
+                .getBytes(StandardCharsets.UTF_8);
+        proxy.rewriteAnswers((request, answer) -> {
+            if (request.target().equals(INSTANCE)) {
+                return new TamperingProxy.Answer(200, "application/json", Optional.empty(), identity);
+            }
+            if (request.target().equals("/rest/mirroring/latest/authenticate") && request.authorization() != null) {
+                RequestTokens.Requester requester = RequestTokens.requesterOf(request.authorization().substring(7))
+                        .orElseThrow();
+                return new TamperingProxy.Answer(200, "application/json", Optional.of(tokens.signAnswer(impostor,
+                        requester.instanceId(), requester.tokenId(), AnswerBinding.of(200, yes))), yes);
+            }
+            return answer;
+        });
     }
 }

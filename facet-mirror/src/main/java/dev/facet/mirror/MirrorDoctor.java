@@ -77,17 +77,30 @@ public final class MirrorDoctor {
         }
         ClockCheck.problem(client.clockSkew(), link.upstreamUrl())
                 .ifPresent(problem -> findings.add(new Finding(problem, ClockCheck.FIX)));
-        if (link.upstreamPublicKey() != null && (!presented.id().equals(link.upstreamInstanceId())
-                || !new InstancePublicKey(presented.publicKey()).equals(new InstancePublicKey(link.upstreamPublicKey())))) {
+        if (link.upstreamPublicKey() == null || !presented.id().equals(link.upstreamInstanceId())
+                || !new InstancePublicKey(link.upstreamPublicKey()).fingerprint().equals(fingerprintOf(presented))) {
+            String pinned = link.upstreamPublicKey() == null ? "no key pinned"
+                    : "the pinned instance " + link.upstreamInstanceId() + " with key fingerprint "
+                    + new InstancePublicKey(link.upstreamPublicKey()).fingerprint();
             findings.add(new Finding("The server at " + link.upstreamUrl() + " presents instance " + presented.id()
-                    + ", not the pinned instance " + link.upstreamInstanceId() + " (or another key).",
-                    "If it is the right primary: facet mirror accept-upstream --home <home>; otherwise fix the upstream URL."));
+                    + " with key fingerprint " + fingerprintOf(presented) + "; this mirror has " + pinned + ".",
+                    "If the primary was restored with new keys, read its key fingerprint on its mirror console and, only "
+                            + "if it is the one presented: facet mirror accept-upstream --home <home> --fingerprint <hex>. "
+                            + "Otherwise fix the upstream URL, or take whatever answers in the primary's place out of the path."));
             return findings;
         }
         if (link.state() == UpstreamState.INSTALLED) {
             compareRepositories(link, findings);
         }
         return findings;
+    }
+
+    private static String fingerprintOf(UpstreamClient.UpstreamIdentity presented) {
+        try {
+            return new InstancePublicKey(presented.publicKey()).fingerprint();
+        } catch (RuntimeException e) {
+            return "(no valid key)";
+        }
     }
 
     private static Finding unreachable(String url, UpstreamUnavailable e) {

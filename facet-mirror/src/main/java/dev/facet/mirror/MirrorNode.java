@@ -1,5 +1,6 @@
 package dev.facet.mirror;
 
+import dev.facet.core.identity.KeyFingerprint;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.store.MirrorStore;
@@ -163,15 +164,15 @@ public final class MirrorNode {
     }
 
     /**
-     * Accepts the upstream as it presents itself now: pins its id and key, forgets the event
-     * position (the next reconciliation takes the upstream's), resolves the alerts, and
-     * reconciles, deletions included.
+     * Accepts the upstream after an alert, by {@link UpstreamAcceptance}'s rule: the pin is kept
+     * while the upstream presents the pinned identity, and changes only to a key with the
+     * fingerprint an administrator typed in. The alerts are resolved, the event position forgotten
+     * (the next reconciliation takes the upstream's), and reconciliation runs, deletions included.
+     *
+     * @throws UpstreamNotAccepted when the upstream presents another identity and no matching fingerprint was typed
      */
-    public void acceptUpstream(String actor) {
-        UpstreamClient.UpstreamIdentity presented = upstream.client().identity();
-        UpstreamLink link = upstream.link();
-        guard.accept(new UpstreamLink(link.upstreamUrl(), link.state(), link.requestId(), presented.id(),
-                presented.publicKey(), 0, null, 0, null), actor);
+    public void acceptUpstream(String actor, Optional<KeyFingerprint> typed) {
+        guard.accept(UpstreamAcceptance.accept(upstream.link(), typed, upstream.client()::identity), actor);
         resume();
     }
 

@@ -1,5 +1,6 @@
 package dev.facet.mirror;
 
+import dev.facet.core.error.InvalidInput;
 import dev.facet.core.identity.InstancePublicKey;
 import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.mirror.UpstreamAlert;
@@ -10,6 +11,7 @@ import dev.facet.core.store.MirrorStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,7 @@ public final class Reconciler {
     private final CarriedRepositories carried;
     private final Clock clock;
     private volatile boolean completedOnce;
+    private volatile UpstreamClient.UpstreamIdentity lastPresented;
 
     private final UpstreamGuard guard;
 
@@ -46,21 +49,41 @@ public final class Reconciler {
         return completedOnce;
     }
 
-    /** Raises an alert when the server at the upstream URL is not the instance this mirror pinned. */
+    /** What the server at the upstream URL presented at the last reconciliation (unsigned: to show, never to trust). */
+    public Optional<UpstreamClient.UpstreamIdentity> lastPresented() {
+        return Optional.ofNullable(lastPresented);
+    }
+
+    /**
+     * Raises an alert when the server at the upstream URL is not the instance this mirror pinned.
+     * Nothing here ever pins: what {@code /instance} presents is unsigned, so only an administrator
+     * who read the key's fingerprint on the primary changes the pin ({@link UpstreamAcceptance}).
+     */
     private void checkIdentity() {
         UpstreamLink link = upstream.link();
         UpstreamClient.UpstreamIdentity presented = upstream.client().identity();
+        lastPresented = presented;
+        String presentedFingerprint = fingerprintOf(presented.publicKey());
         if (link.upstreamPublicKey() == null) {
-            // Accepted while stopped (facet mirror accept-upstream): pin what the upstream presents now.
-            upstream.save(new UpstreamLink(link.upstreamUrl(), link.state(), link.requestId(), presented.id(),
-                    presented.publicKey(), 0, null, link.appliedSequence(), link.appliedHash()));
+            guard.raise(UpstreamAlert.Kind.IDENTITY_CHANGED, link, "this mirror has no key pinned for its upstream; "
+                    + "the server at " + link.upstreamUrl() + " presents instance " + presented.id()
+                    + " with key fingerprint " + presentedFingerprint);
             return;
         }
-        boolean sameKey = new InstancePublicKey(link.upstreamPublicKey()).equals(new InstancePublicKey(presented.publicKey()));
-        if (!presented.id().equals(link.upstreamInstanceId()) || !sameKey) {
+        InstancePublicKey pinned = new InstancePublicKey(link.upstreamPublicKey());
+        if (!presented.id().equals(link.upstreamInstanceId()) || !pinned.fingerprint().equals(presentedFingerprint)) {
             guard.raise(UpstreamAlert.Kind.IDENTITY_CHANGED, link, "the server at " + link.upstreamUrl()
-                    + " presents instance " + presented.id() + (sameKey ? "" : " with another key")
-                    + "; this mirror pinned instance " + link.upstreamInstanceId());
+                    + " presents instance " + presented.id() + " with key fingerprint " + presentedFingerprint
+                    + "; this mirror pinned instance " + link.upstreamInstanceId() + " with key fingerprint "
+                    + pinned.fingerprint());
+        }
+    }
+
+    private static String fingerprintOf(String presentedJwk) {
+        try {
+            return new InstancePublicKey(presentedJwk).fingerprint();
+        } catch (InvalidInput e) {
+            return "(no valid key: " + e.getMessage() + ")";
         }
     }
 

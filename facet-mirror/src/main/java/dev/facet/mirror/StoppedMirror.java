@@ -1,5 +1,6 @@
 package dev.facet.mirror;
 
+import dev.facet.core.identity.KeyFingerprint;
 import dev.facet.core.mirror.AuditAction;
 import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.mirror.UpstreamLink;
@@ -8,6 +9,8 @@ import dev.facet.core.store.MirrorStore;
 import dev.facet.git.RepositoryStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Lifecycle steps an admin takes on a mirror's home while the mirror is stopped. */
 public final class StoppedMirror {
@@ -42,21 +45,27 @@ public final class StoppedMirror {
     }
 
     /**
-     * Accepts the upstream as it will present itself at the next start: the alerts are resolved,
-     * the pin and the event position are forgotten and taken anew from the upstream.
+     * Accepts the upstream after an alert, by the same rule as a running mirror
+     * ({@link UpstreamAcceptance}): the alerts are resolved and the event position forgotten; the
+     * pin is kept while the upstream presents the pinned identity, and changes only to a key with
+     * the fingerprint typed in. The pin is never left empty.
      *
-     * @return how many alerts were open
+     * @param presented what the server at the upstream URL presents now
+     * @return what was done, for the administrator
+     * @throws UpstreamNotAccepted when the upstream presents another identity and no matching fingerprint was typed
      */
-    public int acceptUpstream(String actor) {
+    public String acceptUpstream(String actor, Optional<KeyFingerprint> typed,
+                                 Supplier<UpstreamClient.UpstreamIdentity> presented) {
         return store.inTransaction(tx -> {
             UpstreamLink link = tx.upstream().get().orElseThrow(() ->
                     new IllegalStateException("This mirror was never registered; there is no upstream to accept."));
-            tx.upstream().save(new UpstreamLink(link.upstreamUrl(), link.state(), link.requestId(),
-                    link.upstreamInstanceId(), null, 0, null, 0, null));
+            UpstreamAcceptance.Accepted accepted = UpstreamAcceptance.accept(link, typed, presented);
+            tx.upstream().save(accepted.link());
             int resolved = tx.alerts().resolveAll(clock.instant(), actor);
-            tx.audit().record(clock.instant(), actor, AuditAction.ACCEPT_UPSTREAM, link.upstreamInstanceId(),
-                    link.upstreamUrl(), resolved + " alert(s) resolved; the upstream is pinned anew at the next start");
-            return resolved;
+            String done = resolved + " alert(s) resolved; " + accepted.describe();
+            tx.audit().record(clock.instant(), actor, AuditAction.ACCEPT_UPSTREAM, accepted.link().upstreamInstanceId(),
+                    link.upstreamUrl(), done);
+            return done;
         });
     }
 

@@ -82,23 +82,23 @@ public final class UpstreamGuard {
         alerted = true;
         if (raised) {
             log.error("UPSTREAM ALERT {} for {}: {}. This mirror keeps serving and applies only additive changes "
-                    + "until an administrator accepts the upstream as it now is (facet mirror accept-upstream, or "
-                    + "POST /rest/mirroring/latest/upstreamServer/accept-upstream).", kind, link.upstreamUrl(), details);
+                    + "until an administrator resolves the alert: {}", kind, link.upstreamUrl(), details,
+                    kind.resolution());
         }
     }
 
-    /** Accepts the upstream as it presents itself now: re-pins it and resolves the alerts. */
-    void accept(UpstreamLink repinned, String actor) {
+    /** Records an acceptance decided by {@link UpstreamAcceptance}: the pin it leaves, and the alerts resolved. */
+    void accept(UpstreamAcceptance.Accepted accepted, String actor) {
+        UpstreamLink link = accepted.link();
         store.inTransaction(tx -> {
-            tx.upstream().save(repinned);
+            tx.upstream().save(link);
             int resolved = tx.alerts().resolveAll(clock.instant(), actor);
-            tx.audit().record(clock.instant(), actor, AuditAction.ACCEPT_UPSTREAM, repinned.upstreamInstanceId(),
-                    repinned.upstreamUrl(), resolved + " alert(s) resolved; pinned instance " + repinned.upstreamInstanceId());
+            tx.audit().record(clock.instant(), actor, AuditAction.ACCEPT_UPSTREAM, link.upstreamInstanceId(),
+                    link.upstreamUrl(), resolved + " alert(s) resolved; " + accepted.describe());
             return null;
         });
         alerted = false;
         highestSeen.set(null);
-        log.info("upstream {} accepted by {}: pinned instance {}", repinned.upstreamUrl(), actor,
-                repinned.upstreamInstanceId());
+        log.info("upstream {} accepted by {}: {}", link.upstreamUrl(), actor, accepted.describe());
     }
 }

@@ -81,12 +81,25 @@ final class MirrorPages {
                 .toList());
         ClockCheck.problem(node.upstreamClockSkew(), link.upstreamUrl())
                 .ifPresent(problem -> alerts.add(new PageModels.Alert("CLOCK_SKEW", problem, ClockCheck.FIX)));
+        boolean identityChanged = node.guard().open().stream()
+                .anyMatch(alert -> alert.kind() == UpstreamAlert.Kind.IDENTITY_CHANGED);
         Optional<MirrorIdentity> self = node.identity();
         return new PageModels.MirrorPage(PageModels.Frame.mirror("Mirror", sessions.csrfToken(ctx)),
                 self.map(MirrorIdentity::id).orElse(""),
                 self.map(identity -> new InstancePublicKey(identity.publicKey()).shortFingerprint()).orElse(""),
-                upstreamState(link.state()), link.upstreamUrl(), primaryLink, canReconnect, syncState(progress.state()),
+                upstreamState(link.state()), link.upstreamUrl(), pinned(link), identityChanged ? presented() : null,
+                primaryLink, canReconnect, syncState(progress.state()),
                 progress.total(), progress.inSync(), progress.behind(), worstLag(progress), alerts, message);
+    }
+
+    private static PageModels.UpstreamIdentityRow pinned(UpstreamLink link) {
+        return link.upstreamPublicKey() == null ? null : new PageModels.UpstreamIdentityRow(link.upstreamInstanceId(),
+                MirroringJson.fingerprint(link.upstreamPublicKey()));
+    }
+
+    private PageModels.UpstreamIdentityRow presented() {
+        return node.reconciler().lastPresented().map(identity -> new PageModels.UpstreamIdentityRow(identity.id(),
+                String.valueOf(MirroringJson.fingerprint(identity.publicKey())))).orElse(null);
     }
 
     private static PageModels.Alert alert(UpstreamAlert alert) {

@@ -3,6 +3,9 @@ package dev.facet.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.error.Conflict;
 import dev.facet.core.error.PermissionDenied;
+import dev.facet.core.error.Unavailable;
+import dev.facet.core.identity.InstancePublicKey;
+import dev.facet.core.identity.KeyFingerprint;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
@@ -14,8 +17,10 @@ import dev.facet.git.UploadPackErrors;
 import dev.facet.git.RepositoryStore;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.mirror.MirrorStatus;
+import dev.facet.mirror.UpstreamUnavailable;
 import io.javalin.config.RoutesConfig;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jgit.http.server.GitServlet;
 import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
 
@@ -31,11 +36,13 @@ public final class MirrorWebServer {
 
     /** The mirror's view of its upstream, as {@code GET upstreamServer} shows it. */
     record UpstreamServerJson(String id, String baseUrl, String state, String requestId, String pinnedInstanceId,
-                              String reviewUrl, List<AlertJson> alerts) {
+                              String pinnedKeyFingerprint, String reviewUrl, List<AlertJson> alerts) {
         static UpstreamServerJson of(UpstreamLink link, List<UpstreamAlert> alerts) {
             boolean installed = link.state() == UpstreamState.INSTALLED;
             return new UpstreamServerJson(link.upstreamInstanceId(), link.upstreamUrl(), link.state().name(),
                     link.requestId(), installed ? link.upstreamInstanceId() : null,
+                    installed && link.upstreamPublicKey() != null
+                            ? new InstancePublicKey(link.upstreamPublicKey()).fingerprint() : null,
                     link.requestId() == null ? null : link.upstreamUrl() + "/admin/mirrors?request=" + link.requestId(),
                     alerts.stream().map(AlertJson::of).toList());
         }
@@ -46,6 +53,16 @@ public final class MirrorWebServer {
         static AlertJson of(UpstreamAlert alert) {
             return new AlertJson(alert.kind().name(), alert.raisedAt().toEpochMilli(), alert.details(),
                     alert.kind().resolution());
+        }
+    }
+
+    /**
+     * The body of {@code POST upstreamServer/accept-upstream}, optional: the key fingerprint an
+     * administrator read on the primary, needed only when the upstream presents another identity.
+     */
+    record AcceptUpstreamJson(String keyFingerprint) {
+        Optional<KeyFingerprint> typed() {
+            return Optional.ofNullable(keyFingerprint).map(KeyFingerprint::new);
         }
     }
 
@@ -69,7 +86,7 @@ public final class MirrorWebServer {
         this.server = new HttpServer(settings, json, metrics,
                 List.of(new GitAccessFilter(node.authorizer()), new PushSizeLimit(maxPushBytes), node.pushForwarder(),
                         clonePackCache), git,
-                routes -> register(routes, node, metrics, mirrorMetrics, settings.isHttps()));
+                routes -> register(routes, node, metrics, mirrorMetrics, settings.isHttps(), json));
     }
 
     /**
@@ -91,7 +108,7 @@ public final class MirrorWebServer {
     }
 
     private void register(RoutesConfig routes, MirrorNode node, FacetMetrics metrics, MirrorMetrics mirrorMetrics,
-                          boolean https) {
+                          boolean https, ObjectMapper json) {
         CrossSiteRequests.register(routes);
         MirrorStatus status = node.status();
         routes.get("/status", ctx -> {
@@ -109,7 +126,14 @@ public final class MirrorWebServer {
         new MirrorPages(node, https).register(routes);
         routes.post(API + "/upstreamServer/accept-upstream", ctx -> {
             String admin = node.authorizer().requireUpstreamAdmin(ctx.header("Authorization"), ctx.ip());
-            node.acceptUpstream(admin + " (REST)");
+            Optional<KeyFingerprint> typed = ctx.body().isBlank() ? Optional.empty()
+                    : PrimaryRoutes.body(json, ctx, AcceptUpstreamJson.class).typed();
+            try {
+                node.acceptUpstream(admin + " (REST, from " + ctx.ip() + ")", typed);
+            } catch (UpstreamUnavailable e) {
+                throw new Unavailable("The upstream's identity could not be read, so nothing was changed: "
+                        + e.getMessage());
+            }
             ctx.json(UpstreamServerJson.of(status.link(), node.guard().open()));
         });
         routes.get(API + "/audit", ctx -> {

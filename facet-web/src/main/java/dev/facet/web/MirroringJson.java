@@ -55,7 +55,14 @@ final class MirroringJson {
     record Selection(Boolean allProjects, List<String> projects) {
     }
 
-    record Identity(String id, String publicKey) {
+    /**
+     * What {@code GET /instance} answers: the instance's id and public key, and the key's full
+     * fingerprint, which an administrator types into a mirror to accept a changed identity.
+     */
+    record Identity(String id, String publicKey, String keyFingerprint) {
+        static Identity of(String id, String publicKeyJwk) {
+            return new Identity(id, publicKeyJwk, new InstancePublicKey(publicKeyJwk).fingerprint());
+        }
     }
 
     /** The key's SHA-256 fingerprint; null for a key that no longer parses, rather than failing the whole list. */

@@ -60,7 +60,7 @@ final class MirroringRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get(API + "/instance", ctx -> ctx.json(new MirroringJson.Identity(registry.instanceId(), publicKey)));
+        routes.get(API + "/instance", ctx -> ctx.json(MirroringJson.Identity.of(registry.instanceId(), publicKey)));
         routes.after(API + "/*", this::signAnswer);
 
         // Mirror side: signed by the mirror.

@@ -50,7 +50,7 @@ public final class PageModels {
                             String removalFinal, boolean removed) {
     }
 
-    public record AdminMirrorsPage(Frame frame, List<RequestRow> requests, List<MirrorRow> mirrors, String signature,
+    public record AdminMirrorsPage(Frame frame, String instanceId, String keyFingerprint, List<RequestRow> requests, List<MirrorRow> mirrors, String signature,
                                    String message) {
     }
 
@@ -119,7 +119,15 @@ public final class PageModels {
      * @param worstLag how long the repository furthest behind has been, in words; empty when none is. The page
      *                 names no repository: anyone can read it.
      */
+    /**
+     * An upstream identity on the mirror's page: the pinned one, or the one the upstream presents
+     * while IDENTITY_CHANGED is open, so an administrator compares the fingerprint with the primary's.
+     */
+    public record UpstreamIdentityRow(String instanceId, String keyFingerprint) {
+    }
+
     public record MirrorPage(Frame frame, String mirrorId, String keyFingerprint, State state, String upstreamUrl,
+                             UpstreamIdentityRow pinned, UpstreamIdentityRow presented,
                              String primaryLink, boolean canReconnect, State sync, int total, int inSync, int behind,
                              String worstLag, List<Alert> alerts,
                              String message) {

@@ -39,9 +39,11 @@ final class PrimaryPages {
     private final PageAccess access;
     private final Clock clock;
     private final ObjectMapper json;
+    private final String keyFingerprint;
 
     PrimaryPages(UserService users, MirrorRegistry registry, MirrorAdmission admission, PageAccess access, Clock clock,
-                 ObjectMapper json) {
+                 ObjectMapper json, String publicKeyJwk) {
+        this.keyFingerprint = new InstancePublicKey(publicKeyJwk).fingerprint();
         this.users = users;
         this.admission = admission;
         this.registry = registry;
@@ -221,6 +223,7 @@ final class PrimaryPages {
             signature.append('|').append(server.id()).append(row.removed() ? "-removed" : "");
         }
         return new PageModels.AdminMirrorsPage(PageModels.Frame.primary("Mirrors", caller.name().value(), sessions.csrfToken(ctx)),
+                registry.instanceId(), keyFingerprint,
                 requests, mirrors, Integer.toHexString(signature.toString().hashCode()), message);
     }
 

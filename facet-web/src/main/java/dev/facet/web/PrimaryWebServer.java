@@ -60,7 +60,8 @@ public final class PrimaryWebServer {
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
                 name -> users.user(name).filter(User::active)
                         .map(user -> Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD))));
-        PrimaryPages pages = new PrimaryPages(users, mirrors, admission, access, java.time.Clock.systemUTC(), json);
+        PrimaryPages pages = new PrimaryPages(users, mirrors, admission, access, java.time.Clock.systemUTC(), json,
+                identity.publicKeyJwk());
         ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl);
         UserPages userPages = new UserPages(users, permissions, projects, access);
         AccountPages accountPages = new AccountPages(users, access);

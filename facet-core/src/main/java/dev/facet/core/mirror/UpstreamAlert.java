@@ -5,13 +5,20 @@ import java.time.Instant;
 /** Something about the upstream that a mirror will not accept on its own; open until an admin accepts the upstream. */
 public record UpstreamAlert(long id, Kind kind, Instant raisedAt, String details) {
     private static final String ACCEPT = "facet mirror accept-upstream --home DIR, or POST "
-            + "/rest/mirroring/latest/upstreamServer/accept-upstream as an administrator of the primary";
+            + "/rest/mirroring/latest/upstreamServer/accept-upstream as an administrator of the primary; this keeps "
+            + "the pinned identity, so nothing on the way can slip in another one";
+    private static final String ACCEPT_NEW_IDENTITY = "read the primary's key fingerprint on its own mirror console "
+            + "(never from this mirror), and accept only that key: facet mirror accept-upstream --home DIR "
+            + "--fingerprint HEX, or POST /rest/mirroring/latest/upstreamServer/accept-upstream with "
+            + "{\"keyFingerprint\":\"HEX\"} as an administrator of the primary. The mirror refuses when the key it "
+            + "is shown has another fingerprint";
 
     /** What the mirror saw, and the one place that says what resolves it (pages, REST and the doctor show it). */
     public enum Kind {
         /** The server at the upstream URL presents another instance id or key than the pinned ones. */
-        IDENTITY_CHANGED("Another server answers at the upstream URL. If it is the right primary (it was moved or "
-                + "restored), accept it: " + ACCEPT + "; otherwise fix facet.upstream.url."),
+        IDENTITY_CHANGED("Another server answers at the upstream URL, or something in between presents itself as the "
+                + "primary. If the primary was restored with new keys: " + ACCEPT_NEW_IDENTITY + ". Otherwise fix "
+                + "facet.upstream.url, or take whatever answers in the primary's place out of the path."),
         /** The upstream's event history is shorter than what the mirror already applied (a restore from an old copy). */
         HISTORY_REWOUND("The upstream's history went backwards (a restore from an old backup?). Nothing is deleted "
                 + "meanwhile. When the upstream is right as it is now: " + ACCEPT + "."),
