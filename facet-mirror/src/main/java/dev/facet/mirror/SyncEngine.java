@@ -1,10 +1,11 @@
 package dev.facet.mirror;
 
 import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.mirror.UpstreamAlert;
+import dev.facet.core.ref.RefsHash;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.git.MirrorFetcher;
 import dev.facet.git.RepositoryStore;
-import dev.facet.core.mirror.UpstreamAlert;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -219,7 +220,8 @@ public final class SyncEngine {
         Instant now = clock.instant();
         store.inTransaction(tx -> {
             tx.repositories().find(repositoryId).ifPresent(current -> {
-                // Until an event or a reconciliation says otherwise, what was just fetched is the upstream's state.
+                // With no signed hash yet (a repository just created), what was fetched stands in for one until an
+                // event or a reconciliation brings it; that fetch could only add, never delete or rewind.
                 String upstreamHash = current.upstreamRefsHash() == null ? localHash : current.upstreamRefsHash();
                 boolean matches = localHash.equals(upstreamHash);
                 tx.repositories().save(new MirroredRepository(current.id(), current.projectKey(), current.slug(),
@@ -245,7 +247,7 @@ public final class SyncEngine {
      * @return whether the fetch counts as done; when not, a retry is scheduled
      */
     private boolean heldToSignedState(MirroredRepository repository, String signedHash,
-                                      dev.facet.core.ref.RefsHash advertised, String localHash) {
+                                      RefsHash advertised, String localHash) {
         long id = repository.id();
         SignedRefsCheck.Verdict verdict = signedRefs.judge(id, signedHash, advertised);
         switch (verdict) {
