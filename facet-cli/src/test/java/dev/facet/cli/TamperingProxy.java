@@ -116,6 +116,7 @@ final class TamperingProxy implements AutoCloseable {
         int length = 0;
         String authorization = null;
         String contentType = null;
+        String contentEncoding = null;
         for (String header; !(header = readLine(in)).isEmpty(); ) {
             int colon = header.indexOf(':');
             String name = header.substring(0, colon).strip();
@@ -126,6 +127,9 @@ final class TamperingProxy implements AutoCloseable {
                 authorization = value;
             } else if (name.equalsIgnoreCase("Content-Type")) {
                 contentType = value;
+            } else if (name.equalsIgnoreCase("Content-Encoding")) {
+                // Git clients gzip larger upload-pack requests; the body is relayed as it is, so is its encoding.
+                contentEncoding = value;
             }
         }
         Request request = onRequest.apply(new Request(requestLine[0], requestLine[1], authorization, contentType,
@@ -139,6 +143,9 @@ final class TamperingProxy implements AutoCloseable {
         }
         if (request.contentType() != null) {
             forward.header("Content-Type", request.contentType());
+        }
+        if (contentEncoding != null) {
+            forward.header("Content-Encoding", contentEncoding);
         }
         HttpResponse<byte[]> response = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
         Answer answer = onAnswer.apply(request, new Answer(response.statusCode(),

@@ -1,5 +1,6 @@
 package dev.facet.git;
 
+import dev.facet.core.ref.RefsHash;
 import dev.facet.core.tls.OutboundTrust;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -38,11 +39,29 @@ public final class MirrorFetcher {
         this.connections = new VerifyingHttpConnections(trust);
     }
 
-    /** What a fetch did. */
-    public record Outcome(int refsUpdated, long bytesReceived, String headTarget) {
+    /**
+     * What a fetch did.
+     *
+     * @param advertised the refs hash of what the upstream advertised, which is what the mirror's copy holds when
+     *                   every change was applied
+     */
+    public record Outcome(int refsUpdated, long bytesReceived, String headTarget, RefsHash advertised) {
     }
 
-    /** The upstream answered that the repository is not there (or not for this mirror). */
+    /**
+     * Decides, once the upstream's refs are known, whether the fetch may delete refs or move them to a commit that
+     * does not contain their old one. Git over HTTP is not signed, so the caller compares what was advertised with
+     * what the upstream signed before it lets anything be lost.
+     */
+    @FunctionalInterface
+    public interface DestructiveChanges {
+        boolean allowedFor(RefsHash advertised);
+    }
+
+    /**
+     * The Git endpoint answered that the repository is not there (or not for this mirror). The answer is not
+     * signed, so it proves nothing: only the upstream's signed state may remove a repository.
+     */
     public static final class RepositoryGone extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -65,6 +84,12 @@ public final class MirrorFetcher {
      *                    when not, such changes are left out and the refs keep what they had
      */
     public Outcome fetch(Repository repository, String upstreamGitUrl, String bearerToken, boolean destructive)
+            throws IOException, RepositoryGone, CredentialsRefused {
+        return fetch(repository, upstreamGitUrl, bearerToken, advertised -> destructive);
+    }
+
+    /** @param destructive asked with the hash of the advertised refs, before any ref moves */
+    public Outcome fetch(Repository repository, String upstreamGitUrl, String bearerToken, DestructiveChanges destructive)
             throws IOException, RepositoryGone, CredentialsRefused {
         FetchResult result;
         long packBytesBefore = packBytes(repository);
@@ -91,19 +116,28 @@ public final class MirrorFetcher {
             }
             throw e;
         }
-        int updated = applyRefs(repository, result, destructive);
+        Map<String, ObjectId> wanted = advertisedRefs(result);
+        RefsHash advertised = RefsHash.of(wanted);
+        int updated = applyRefs(repository, wanted, destructive.allowedFor(advertised));
         Ref head = result.getAdvertisedRef(Constants.HEAD);
         String headTarget = head != null && head.isSymbolic() ? head.getTarget().getName() : null;
-        return new Outcome(updated, Math.max(0, packBytes(repository) - packBytesBefore), headTarget);
+        return new Outcome(updated, Math.max(0, packBytes(repository) - packBytesBefore), headTarget, advertised);
     }
 
-    private static int applyRefs(Repository repository, FetchResult result, boolean destructive) throws IOException {
+    /** The refs a fully applied fetch leaves in the mirror's copy; the same set the upstream's refs hash covers. */
+    private static Map<String, ObjectId> advertisedRefs(FetchResult result) {
         Map<String, ObjectId> wanted = new HashMap<>();
         for (Ref ref : result.getAdvertisedRefs()) {
-            if (ref.getName().startsWith(Constants.R_REFS) && !ref.isSymbolic() && ref.getObjectId() != null) {
+            if (ref.getName().startsWith(Constants.R_REFS) && !ref.isSymbolic() && ref.getObjectId() != null
+                    && !KeptRefs.isKept(ref.getName())) {
                 wanted.put(ref.getName(), ref.getObjectId());
             }
         }
+        return wanted;
+    }
+
+    private static int applyRefs(Repository repository, Map<String, ObjectId> wanted, boolean destructive)
+            throws IOException {
         List<ReceiveCommand> commands = new ArrayList<>();
         Map<String, ObjectId> local = new HashMap<>();
         for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {

@@ -1,10 +1,13 @@
 package dev.facet.mirror;
 
 import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.mirror.UpstreamAlert;
+import dev.facet.core.ref.RefsHash;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.git.MirrorFetcher;
 import dev.facet.git.RepositoryStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.lib.Repository;
@@ -39,6 +43,16 @@ public final class SyncEngine {
     private final UpstreamGuard guard;
     private final ExecutorService workers;
     private final Map<Long, Flight> flights = new ConcurrentHashMap<>();
+    /** A failed or contradicted fetch is tried again after this, doubling up to {@link #RETRY_MAX}. */
+    static final Duration RETRY_FIRST = Duration.ofSeconds(2);
+    static final Duration RETRY_MAX = Duration.ofMinutes(1);
+    private final SignedRefsCheck signedRefs = new SignedRefsCheck();
+    private final Map<Long, Backoff> retries = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "facet-sync-retry");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** One repository's sync in progress: whether more work arrived meanwhile, and who waits for it. */
     private static final class Flight {
@@ -74,6 +88,7 @@ public final class SyncEngine {
     }
 
     public void stop() {
+        retryTimer.shutdownNow();
         workers.shutdownNow();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
@@ -170,29 +185,25 @@ public final class SyncEngine {
         }
         MirrorFetcher.Outcome outcome;
         long fetchStarted = System.nanoTime();
+        String signedHash = repository.upstreamRefsHash();
+        // Only a fetch whose refs are the latest the upstream signed may delete or rewind, asked as the refs arrive.
+        MirrorFetcher.DestructiveChanges destructive = advertised -> guard.destructiveChangesAllowed()
+                && SignedRefsCheck.destructiveAllowed(store.inTransaction(tx -> tx.repositories().find(repositoryId))
+                        .map(MirroredRepository::upstreamRefsHash).orElse(null), advertised);
         try (Repository local = repositories.open(repositoryId)) {
             String url = upstream.client().gitUrl(repository.projectKey().value(), repository.slug().value());
             try {
-                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current(),
-                        guard.destructiveChangesAllowed());
+                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current(), destructive);
             } catch (MirrorFetcher.CredentialsRefused e) {
                 upstream.fetchCredentials().forget();
-                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current(),
-                        guard.destructiveChangesAllowed());
+                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current(), destructive);
             }
         } catch (MirrorFetcher.RepositoryGone e) {
-            if (!guard.destructiveChangesAllowed()) {
-                log.warn("repository {} {}/{}: gone upstream, kept while an upstream alert is open", repositoryId,
-                        repository.projectKey(), repository.slug());
-                return true;
-            }
-            log.info("repository {} {}/{}: gone upstream or not carried by this mirror; removing it", repositoryId,
-                    repository.projectKey(), repository.slug());
-            remove(repositoryId);
-            return true;
+            return onNotFound(repository);
         } catch (MirrorFetcher.CredentialsRefused | java.io.IOException e) {
             log.warn("repository {} {}/{}: fetch failed: {}", repositoryId, repository.projectKey(), repository.slug(),
                     e.getMessage());
+            retryLater(repositoryId);
             return false;
         }
         long fetchMillis = (System.nanoTime() - fetchStarted) / 1_000_000;
@@ -203,10 +214,14 @@ public final class SyncEngine {
             repositories.repack(repositoryId);
         }
         String localHash = repositories.refsHash(repositoryId).value();
+        // Read again: an event may have brought a newer signed state while the fetch ran.
+        String signedNow = store.inTransaction(tx -> tx.repositories().find(repositoryId))
+                .map(MirroredRepository::upstreamRefsHash).orElse(signedHash);
         Instant now = clock.instant();
         store.inTransaction(tx -> {
             tx.repositories().find(repositoryId).ifPresent(current -> {
-                // Until an event or a reconciliation says otherwise, what was just fetched is the upstream's state.
+                // With no signed hash yet (a repository just created), what was fetched stands in for one until an
+                // event or a reconciliation brings it; that fetch could only add, never delete or rewind.
                 String upstreamHash = current.upstreamRefsHash() == null ? localHash : current.upstreamRefsHash();
                 boolean matches = localHash.equals(upstreamHash);
                 tx.repositories().save(new MirroredRepository(current.id(), current.projectKey(), current.slug(),
@@ -215,6 +230,10 @@ public final class SyncEngine {
             });
             return null;
         });
+        if (!heldToSignedState(repository, signedNow, outcome.advertised(), localHash)) {
+            return false;
+        }
+        retries.remove(repositoryId);
         long millis = (System.nanoTime() - started) / 1_000_000;
         observer.onSynced(repositoryId, millis, outcome.bytesReceived());
         log.debug("repository {} {}/{}: synced {} refs in {} ms ({} ms fetching)", repositoryId,
@@ -222,8 +241,81 @@ public final class SyncEngine {
         return true;
     }
 
+    /**
+     * Judges what a fetch advertised against the latest signed state.
+     *
+     * @return whether the fetch counts as done; when not, a retry is scheduled
+     */
+    private boolean heldToSignedState(MirroredRepository repository, String signedHash,
+                                      RefsHash advertised, String localHash) {
+        long id = repository.id();
+        SignedRefsCheck.Verdict verdict = signedRefs.judge(id, signedHash, advertised);
+        switch (verdict) {
+            case SIGNED, UNSIGNED -> {
+                if (verdict == SignedRefsCheck.Verdict.SIGNED && !localHash.equals(advertised.value())
+                        && guard.destructiveChangesAllowed()) {
+                    // The signed state caught up with the answer during the fetch: fetch again to apply all of it.
+                    request(id);
+                }
+                return true;
+            }
+            case CONTRADICTED -> {
+                log.info("repository {} {}/{}: the Git answer ({}) is not the signed state ({}); applied additions "
+                        + "only, trying again", id, repository.projectKey(), repository.slug(), advertised, signedHash);
+                retryLater(id);
+                return false;
+            }
+            default -> {
+                guard.raise(UpstreamAlert.Kind.ANSWER_ALTERED, upstream.link(), "the Git fetches of repository "
+                        + repository.projectKey() + "/" + repository.slug() + " advertise refs (" + advertised
+                        + ") other than the signed state (" + signedHash + ") again and again; nothing was deleted "
+                        + "or rewound");
+                retryLater(id);
+                return false;
+            }
+        }
+    }
+
+    /**
+     * The Git endpoint said "not found". Unsigned, it removes nothing: only a signed REPOSITORY_DELETED event or
+     * the repository's absence from the signed states does. Said again and again for a repository the signed
+     * state still lists, it is an altered answer.
+     */
+    private boolean onNotFound(MirroredRepository repository) {
+        long id = repository.id();
+        MirroredRepository current = store.inTransaction(tx -> tx.repositories().find(id)).orElse(null);
+        if (current == null) {
+            return true;
+        }
+        log.warn("repository {} {}/{}: the Git endpoint answers 'not found'; kept, since only the signed state "
+                + "removes a repository, and tried again", id, repository.projectKey(), repository.slug());
+        if (signedRefs.judgeMissing(id, current.upstreamRefsHash()) == SignedRefsCheck.Verdict.ALTERED) {
+            guard.raise(UpstreamAlert.Kind.ANSWER_ALTERED, upstream.link(), "the Git fetches of repository "
+                    + repository.projectKey() + "/" + repository.slug() + " answer 'not found' again and again, "
+                    + "while the signed state lists it; nothing was removed");
+        }
+        retryLater(id);
+        return false;
+    }
+
+    /** Fetches the repository again after a back-off of its own, so a failing repository does not spin. */
+    private void retryLater(long repositoryId) {
+        Backoff backoff = retries.computeIfAbsent(repositoryId, id -> new Backoff(RETRY_FIRST, RETRY_MAX));
+        Duration wait;
+        synchronized (backoff) {
+            wait = backoff.next();
+        }
+        try {
+            retryTimer.schedule(() -> request(repositoryId), wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("repository {}: no retry, the engine is stopping", repositoryId);
+        }
+    }
+
     /** Stops carrying a repository: its row goes, its files are kept aside until the retention window ends. */
     public void remove(long repositoryId) {
+        retries.remove(repositoryId);
+        signedRefs.forget(repositoryId);
         store.inTransaction(tx -> {
             tx.repositories().delete(repositoryId);
             return null;
