@@ -4,7 +4,7 @@ import dev.facet.core.ref.RefsHash;
 import dev.facet.core.tls.OutboundTrust;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.util.ArrayList;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +33,17 @@ public final class MirrorFetcher {
     private static final RefSpec ALL_REFS = new RefSpec("+refs/*:refs/*");
 
     private final VerifyingHttpConnections connections;
+    private final Clock clock;
 
     /** Fetches over connections that trust what {@code trust} trusts, and verify every certificate. */
     public MirrorFetcher(OutboundTrust trust) {
+        this(trust, Clock.systemUTC());
+    }
+
+    /** As above; {@code clock} dates what is kept aside. */
+    public MirrorFetcher(OutboundTrust trust, Clock clock) {
         this.connections = new VerifyingHttpConnections(trust);
+        this.clock = clock;
     }
 
     /**
@@ -136,45 +143,16 @@ public final class MirrorFetcher {
         return wanted;
     }
 
-    private static int applyRefs(Repository repository, Map<String, ObjectId> wanted, boolean destructive)
-            throws IOException {
-        List<ReceiveCommand> commands = new ArrayList<>();
-        Map<String, ObjectId> local = new HashMap<>();
-        for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {
-            if (ref.getObjectId() != null && !KeptRefs.isKept(ref.getName())) {
-                local.put(ref.getName(), ref.getObjectId());
-            }
-        }
-        java.time.Instant now = java.time.Instant.now();
+    private int applyRefs(Repository repository, Map<String, ObjectId> wanted, boolean destructive) throws IOException {
+        RefPlan plan;
         try (RevWalk walk = new RevWalk(repository)) {
-            for (Map.Entry<String, ObjectId> ref : wanted.entrySet()) {
-                ObjectId current = local.get(ref.getKey());
-                if (current == null) {
-                    commands.add(new ReceiveCommand(ObjectId.zeroId(), ref.getValue(), ref.getKey(),
-                            ReceiveCommand.Type.CREATE));
-                } else if (!current.equals(ref.getValue())) {
-                    boolean fastForward = isFastForward(walk, current, ref.getValue());
-                    if (fastForward || destructive) {
-                        commands.add(new ReceiveCommand(current, ref.getValue(), ref.getKey(),
-                                ReceiveCommand.Type.UPDATE_NONFASTFORWARD));
-                    }
-                    if (!fastForward && destructive) {
-                        commands.add(keep(ref.getKey(), current, now));
-                    }
-                }
-            }
+            plan = RefPlan.of(wanted, local(repository), (ancestor, descendant) ->
+                    isFastForward(walk, ancestor, descendant), destructive, clock.instant());
         }
-        if (destructive) {
-            local.forEach((name, id) -> {
-                if (!wanted.containsKey(name)) {
-                    commands.add(new ReceiveCommand(id, ObjectId.zeroId(), name, ReceiveCommand.Type.DELETE));
-                    commands.add(keep(name, id, now));
-                }
-            });
-        }
-        if (commands.isEmpty()) {
+        if (plan.isEmpty()) {
             return 0;
         }
+        List<ReceiveCommand> commands = plan.commands();
         BatchRefUpdate batch = repository.getRefDatabase().newBatchUpdate();
         batch.setAtomic(true);
         batch.setAllowNonFastForwards(true);
@@ -192,9 +170,15 @@ public final class MirrorFetcher {
         return commands.size();
     }
 
-    /** What the upstream deleted or rewound is kept aside, in the same atomic batch that moves the ref. */
-    private static ReceiveCommand keep(String refName, ObjectId old, java.time.Instant at) {
-        return new ReceiveCommand(ObjectId.zeroId(), old, KeptRefs.keptName(refName, at), ReceiveCommand.Type.CREATE);
+    /** The refs the upstream advertised under refs/, by name; symbolic ones (HEAD) are not mirrored as refs. */
+    private static Map<String, ObjectId> local(Repository repository) throws IOException {
+        Map<String, ObjectId> refs = new HashMap<>();
+        for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {
+            if (ref.getObjectId() != null) {
+                refs.put(ref.getName(), ref.getObjectId());
+            }
+        }
+        return refs;
     }
 
     private static boolean isFastForward(RevWalk walk, ObjectId from, ObjectId to) {
@@ -206,6 +190,9 @@ public final class MirrorFetcher {
     }
 
     private static long packBytes(Repository repository) {
+        if (repository.getDirectory() == null) {
+            return 0; // held in memory: there are no pack files to measure
+        }
         java.io.File[] packs = new java.io.File(repository.getDirectory(), "objects/pack").listFiles();
         long total = 0;
         if (packs != null) {

@@ -1,96 +1,162 @@
 package dev.facet.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import dev.facet.core.ref.RefsHash;
 import dev.facet.core.tls.OutboundTrust;
-import java.io.File;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The fetcher asks, with the hash of what was advertised, whether it may delete or rewind, before any ref moves. */
+/**
+ * The fetcher between two bare repositories on disk, over Git's local transport (in process: no
+ * socket, no git binary), as a mirror fetches from its upstream: objects first, then every ref in
+ * one atomic batch.
+ */
 class MirrorFetcherTest {
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    private static final String MAIN = "refs/heads/main";
+    private static final String TOPIC = "refs/heads/topic";
+
     @TempDir
-    Path work;
-    private Git upstream;
+    Path home;
+    private Repository upstream;
     private Repository mirror;
-    private final MirrorFetcher fetcher = new MirrorFetcher(OutboundTrust.jvmDefault());
-    private RevCommit first;
+    private Commits history;
+    private final MirrorFetcher fetcher = new MirrorFetcher(OutboundTrust.jvmDefault(),
+            Clock.fixed(NOW, ZoneOffset.UTC));
 
     @BeforeEach
-    void anUpstreamWithMainAndFeatureFetchedOnce() throws Exception {
-        upstream = Git.init().setDirectory(work.resolve("upstream").toFile()).setInitialBranch("main").call();
-        first = commit("a.txt");
-        commit("b.txt");
-        upstream.branchCreate().setName("feature").call();
-        mirror = Git.init().setBare(true).setDirectory(work.resolve("mirror.git").toFile()).call().getRepository();
-        fetcher.fetch(mirror, url(), "unused", advertised -> true);
-        assertThat(refs(mirror)).isEqualTo(refs(upstream.getRepository()));
+    void twoBareRepositories() throws IOException {
+        upstream = bare("upstream.git");
+        upstream.updateRef(Constants.HEAD).link(MAIN);
+        mirror = bare("mirror.git");
+        history = new Commits(upstream);
+    }
+
+    @AfterEach
+    void close() {
+        upstream.close();
+        mirror.close();
+    }
+
+    private Repository bare(String name) throws IOException {
+        Repository repository = new FileRepository(home.resolve(name).toFile());
+        repository.create(true);
+        return repository;
+    }
+
+    private MirrorFetcher.Outcome fetch(boolean destructive) throws Exception {
+        return fetcher.fetch(mirror, home.resolve("upstream.git").toUri().toString(), "unused-on-a-local-transport",
+                destructive);
     }
 
     @Test
-    void anAdvertisementTheCallerDoesNotTrustDeletesNothingAndRewindsNothing() throws Exception {
-        Map<String, ObjectId> before = refs(mirror);
-        rewindMainAndDeleteFeature();
-        List<RefsHash> asked = new ArrayList<>();
+    void aFirstFetchBringsEveryRefWithItsObjectsAndTheUpstreamsHead() throws Exception {
+        ObjectId first = history.commit();
+        ObjectId second = history.commit(first);
+        history.set(MAIN, second);
+        history.set("refs/tags/v1", first);
 
-        MirrorFetcher.Outcome outcome = fetcher.fetch(mirror, url(), "unused", advertised -> {
-            asked.add(advertised);
-            return false;
-        });
+        MirrorFetcher.Outcome outcome = fetch(true);
 
-        assertThat(refs(mirror)).isEqualTo(before);
-        assertThat(asked).containsExactly(RefsHash.of(refs(upstream.getRepository())));
-        assertThat(outcome.advertised()).isEqualTo(RefsHash.of(refs(upstream.getRepository())));
+        assertThat(refs(mirror)).isEqualTo(Map.of(MAIN, second, "refs/tags/v1", first));
+        assertThat(mirror.getObjectDatabase().has(first)).isTrue();
+        assertThat(outcome.refsUpdated()).isEqualTo(2);
+        assertThat(outcome.headTarget()).isEqualTo(MAIN);
+        assertThat(outcome.bytesReceived()).isPositive();
     }
 
     @Test
-    void anAdvertisementTheCallerTrustsIsAppliedWholeWithWhatWentKeptAside() throws Exception {
-        Map<String, ObjectId> before = refs(mirror);
-        rewindMainAndDeleteFeature();
-        RefsHash expected = RefsHash.of(refs(upstream.getRepository()));
+    void aFetchWithNothingNewUpdatesNoRef() throws Exception {
+        history.set(MAIN, history.commit());
+        fetch(true);
 
-        fetcher.fetch(mirror, url(), "unused", expected::equals);
-
-        assertThat(refs(mirror)).isEqualTo(refs(upstream.getRepository()));
-        assertThat(mirror.getRefDatabase().getRefsByPrefix(KeptRefs.PREFIX)).extracting(Ref::getObjectId)
-                .contains(before.get("refs/heads/main"), before.get("refs/heads/feature"));
+        assertThat(fetch(true).refsUpdated()).isZero();
     }
 
-    private void rewindMainAndDeleteFeature() throws Exception {
-        upstream.branchDelete().setBranchNames("feature").setForce(true).call();
-        upstream.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(first.name()).call();
+    @Test
+    void aPushUpstreamFastForwardsTheMirror() throws Exception {
+        ObjectId first = history.commit();
+        history.set(MAIN, first);
+        fetch(true);
+        ObjectId second = history.commit(first);
+        history.set(MAIN, second);
+
+        fetch(true);
+
+        assertThat(refs(mirror)).isEqualTo(Map.of(MAIN, second));
     }
 
-    private RevCommit commit(String file) throws Exception {
-        Files.writeString(work.resolve("upstream").resolve(file), file);
-        upstream.add().addFilepattern(file).call();
-        return upstream.commit().setMessage("add " + file).setSign(false).call();
+    @Test
+    void aForcePushUpstreamRewindsTheMirrorAndKeepsTheOldCommitAside() throws Exception {
+        ObjectId base = history.commit();
+        ObjectId lost = history.commit(base);
+        history.set(MAIN, lost);
+        fetch(true);
+        ObjectId rewritten = history.commit(base);
+        history.set(MAIN, rewritten);
+
+        fetch(true);
+
+        assertThat(refs(mirror)).isEqualTo(Map.of(MAIN, rewritten, KeptRefs.keptName(MAIN, NOW), lost));
+        assertThat(mirror.getObjectDatabase().has(lost)).isTrue();
     }
 
-    private String url() {
-        return new File(upstream.getRepository().getDirectory().getPath()).toURI().toString();
+    @Test
+    void aBranchDeletedUpstreamIsDeletedOnTheMirrorAndKeptAside() throws Exception {
+        ObjectId base = history.commit();
+        history.set(MAIN, base);
+        history.set(TOPIC, history.commit(base));
+        ObjectId topic = upstream.exactRef(TOPIC).getObjectId();
+        fetch(true);
+        history.delete(TOPIC);
+
+        fetch(true);
+
+        assertThat(refs(mirror)).isEqualTo(Map.of(MAIN, base, KeptRefs.keptName(TOPIC, NOW), topic));
     }
 
-    private static Map<String, ObjectId> refs(Repository repository) throws Exception {
+    @Test
+    void whileDestructiveChangesAreHeldBackTheMirrorKeepsItsRefsAndStillTakesAdditions() throws Exception {
+        ObjectId base = history.commit();
+        ObjectId kept = history.commit(base);
+        history.set(MAIN, kept);
+        history.set(TOPIC, base);
+        fetch(true);
+        history.set(MAIN, history.commit(base));
+        history.delete(TOPIC);
+        ObjectId feature = history.commit(base);
+        history.set("refs/heads/feature", feature);
+
+        fetch(false);
+
+        assertThat(refs(mirror)).isEqualTo(Map.of(MAIN, kept, TOPIC, base, "refs/heads/feature", feature));
+    }
+
+    @Test
+    void aRepositoryThatIsNotThereUpstreamIsReportedGone() {
+        assertThatExceptionOfType(MirrorFetcher.RepositoryGone.class).isThrownBy(() -> fetcher.fetch(mirror,
+                home.resolve("missing.git").toUri().toString(), "unused", true));
+    }
+
+    private static Map<String, ObjectId> refs(Repository repository) throws IOException {
         Map<String, ObjectId> refs = new HashMap<>();
         for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {
-            if (!KeptRefs.isKept(ref.getName())) {
-                refs.put(ref.getName(), ref.getObjectId());
-            }
+            refs.put(ref.getName(), ref.getObjectId());
         }
         return refs;
     }

@@ -1,14 +1,14 @@
 package dev.facet.mirror;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.event.Event;
 import dev.facet.core.event.EventChain;
+import dev.facet.core.event.EventPayload;
+import dev.facet.core.event.EventPayloadCodec;
+import dev.facet.core.event.MalformedEventPayload;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.protocol.EventBatch;
 import dev.facet.core.mirror.protocol.StreamedEvent;
-import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventFollower {
     private static final Logger log = LoggerFactory.getLogger("facet.sync");
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration LONG_POLL = Duration.ofSeconds(25);
     /** How often a mirror that is not installed looks whether it is again. */
     static final Duration IDLE_CHECK = Duration.ofMillis(500);
@@ -137,40 +136,40 @@ public final class EventFollower {
     }
 
     private void dispatch(Event event) {
-        JsonNode payload;
+        EventPayload payload;
         try {
-            payload = JSON.readTree(event.payload());
-        } catch (IOException e) {
-            log.warn("event {} has a payload that is not JSON; reconciling", event.sequence());
+            payload = EventPayloadCodec.decode(event);
+        } catch (MalformedEventPayload e) {
+            log.warn("event {} cannot be read ({}); reconciling", event.sequence(), e.getMessage());
             reconciler.reconcile();
             return;
         }
-        JsonNode repository = payload.path("repository");
-        switch (event.type()) {
-            case REPOSITORY_CREATED, REPOSITORY_RENAMED -> {
-                carried.announce(repository.path("id").asLong(), repository.path("project").asText(),
-                        repository.path("slug").asText(), repository.path("name").asText(),
-                        repository.path("public").asBoolean(), null, event.createdAt());
-                sync.request(repository.path("id").asLong());
+        if (payload instanceof EventPayload.RepositoryCreated created) {
+            announce(created.repository(), null, event);
+            sync.request(created.repository().id());
+        } else if (payload instanceof EventPayload.RepositoryRenamed renamed) {
+            announce(renamed.repository(), null, event);
+            sync.request(renamed.repository().id());
+        } else if (payload instanceof EventPayload.RefsChanged refs) {
+            if (announce(refs.repository(), refs.refsHash().value(), event)) {
+                sync.request(refs.repository().id());
             }
-            case REFS_CHANGED -> {
-                long id = repository.path("id").asLong();
-                boolean behind = carried.announce(id, repository.path("project").asText(), repository.path("slug").asText(),
-                        repository.path("name").asText(), repository.path("public").asBoolean(),
-                        payload.path("refsHash").asText(null), event.createdAt());
-                if (behind) {
-                    sync.request(id);
-                }
+        } else if (payload instanceof EventPayload.RepositoryDeleted deleted) {
+            sync.remove(deleted.repository().id());
+        } else if (payload instanceof EventPayload.PermissionsChanged permissions) {
+            onPermissionsChanged.run();
+            // A grant on one repository changes who may read it, never which repositories this mirror carries.
+            if (permissions.scope() != EventPayload.PermissionsChanged.Scope.REPOSITORY) {
+                reconciler.reconcile();
             }
-            case REPOSITORY_DELETED -> sync.remove(repository.path("id").asLong());
-            case PERMISSIONS_CHANGED -> {
-                onPermissionsChanged.run();
-                if (!"REPOSITORY".equals(payload.path("scope").asText())) {
-                    reconciler.reconcile();
-                }
-            }
-            case MIRROR_SELECTION_CHANGED -> reconciler.reconcile();
-            default -> log.debug("event {} of type {} needs nothing here", event.sequence(), event.type());
+        } else if (payload instanceof EventPayload.MirrorSelectionChanged) {
+            reconciler.reconcile();
         }
+    }
+
+    /** @return whether the mirror's copy is behind what the event says */
+    private boolean announce(EventPayload.Repository repository, String upstreamRefsHash, Event event) {
+        return carried.announce(repository.id(), repository.project().value(), repository.slug().value(),
+                repository.name().value(), repository.isPublic(), upstreamRefsHash, event.createdAt());
     }
 }

@@ -1,10 +1,14 @@
 package dev.facet.primary;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.facet.core.access.Permission;
+import dev.facet.core.event.EventPayload;
+import dev.facet.core.event.EventPayload.PermissionsChanged;
+import dev.facet.core.event.EventPayload.RefsChanged;
+import dev.facet.core.event.EventPayload.RepositoryCreated;
+import dev.facet.core.event.EventPayload.RepositoryDeleted;
+import dev.facet.core.event.EventPayload.RepositoryRenamed;
+import dev.facet.core.event.EventPayloadCodec;
+import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.Username;
 import dev.facet.core.ref.RefChange;
 import dev.facet.core.ref.RefsHash;
@@ -13,54 +17,44 @@ import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.StoreTransaction;
 import java.util.List;
 
-/** The JSON bodies of outbox events: what a mirror needs to act without asking again. */
+/**
+ * The payloads of the primary's outbox events, built from what the primary knows at the moment of the change
+ * and written by the one {@link EventPayloadCodec} mirrors read them with.
+ */
 final class EventPayloads {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private EventPayloads() {
     }
 
-    static String repository(StoreTransaction tx, RepositoryRecord repository) {
-        ObjectNode root = JSON.createObjectNode();
-        root.set("repository", describe(tx, repository));
-        return write(root);
+    static String created(StoreTransaction tx, RepositoryRecord repository) {
+        return EventPayloadCodec.encode(new RepositoryCreated(describe(tx, repository)));
+    }
+
+    static String deleted(StoreTransaction tx, RepositoryRecord repository) {
+        return EventPayloadCodec.encode(new RepositoryDeleted(describe(tx, repository)));
     }
 
     static String renamed(StoreTransaction tx, RepositoryRecord before, RepositoryRecord after) {
-        ObjectNode root = JSON.createObjectNode();
-        root.set("repository", describe(tx, after));
-        root.put("previousSlug", before.slug().value());
-        root.put("previousName", before.name().value());
-        return write(root);
+        return EventPayloadCodec.encode(new RepositoryRenamed(describe(tx, after), before.slug(), before.name()));
     }
 
     static String refsChanged(StoreTransaction tx, RepositoryRecord repository, List<RefChange> changes,
                               RefsHash refsHash) {
-        ObjectNode root = JSON.createObjectNode();
-        root.set("repository", describe(tx, repository));
-        root.put("refsHash", refsHash.value());
-        ArrayNode list = root.putArray("changes");
-        for (RefChange change : changes) {
-            list.addObject().put("ref", change.refName()).put("from", change.oldId().name())
-                    .put("to", change.newId().name());
-        }
-        return write(root);
+        return EventPayloadCodec.encode(new RefsChanged(describe(tx, repository), refsHash, changes));
     }
 
-    /** A permission granted, changed or revoked ({@code permission} null), or a visibility change. */
-    static String permissionChanged(String scope, String project, Long repositoryId, Username user,
-                                    Permission permission) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("scope", scope);
-        root.put("project", project);
-        if (repositoryId != null) {
-            root.put("repositoryId", repositoryId);
-        }
-        if (user != null) {
-            root.put("user", user.value());
-        }
-        root.put("permission", permission == null ? null : permission.name());
-        return write(root);
+    /** A permission granted or changed on a project, or revoked ({@code permission} null). */
+    static String projectPermission(ProjectKey project, Username user, Permission permission) {
+        return EventPayloadCodec.encode(PermissionsChanged.onProject(project, user, permission));
+    }
+
+    /** A permission granted or changed on a repository, or revoked ({@code permission} null). */
+    static String repositoryPermission(ProjectKey project, long repositoryId, Username user, Permission permission) {
+        return EventPayloadCodec.encode(PermissionsChanged.onRepository(project, repositoryId, user, permission));
+    }
+
+    /** A repository became public or private. */
+    static String visibility(ProjectKey project, long repositoryId) {
+        return EventPayloadCodec.encode(PermissionsChanged.visibility(project, repositoryId));
     }
 
     /**
@@ -68,28 +62,18 @@ final class EventPayloads {
      * verdicts they cached for everyone, since a cached verdict is keyed by credentials, not by user.
      */
     static String accountChanged(Username user) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("scope", "USER");
-        root.put("user", user.value());
-        return write(root);
+        return EventPayloadCodec.encode(PermissionsChanged.account(user));
     }
 
-    /** A repository as mirrors need it; {@code public} is whether anyone may read it, through its project or itself. */
-    private static ObjectNode describe(StoreTransaction tx, RepositoryRecord repository) {
+    /** The projects a mirror carries changed. */
+    static String selectionChanged(String mirrorId) {
+        return EventPayloadCodec.encode(new EventPayload.MirrorSelectionChanged(mirrorId));
+    }
+
+    /** A repository as mirrors need it; public if anyone may read it, through its project or itself. */
+    private static EventPayload.Repository describe(StoreTransaction tx, RepositoryRecord repository) {
         boolean projectPublic = tx.projects().findById(repository.projectId()).map(Project::isPublic).orElse(false);
-        return JSON.createObjectNode()
-                .put("id", repository.id())
-                .put("project", repository.projectKey().value())
-                .put("slug", repository.slug().value())
-                .put("name", repository.name().value())
-                .put("public", repository.isPublic() || projectPublic);
-    }
-
-    private static String write(ObjectNode node) {
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("An event payload is always serializable", e);
-        }
+        return new EventPayload.Repository(repository.id(), repository.projectKey(), repository.slug(),
+                repository.name(), repository.isPublic() || projectPublic);
     }
 }

@@ -1,13 +1,12 @@
 package dev.facet.primary;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Caller;
 import dev.facet.core.event.Event;
 import dev.facet.core.event.EventChain;
-import dev.facet.core.error.InvalidInput;
-import dev.facet.core.event.EventType;
+import dev.facet.core.event.EventPayload;
+import dev.facet.core.event.EventPayloadCodec;
+import dev.facet.core.event.MalformedEventPayload;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.protocol.EventBatch;
 import dev.facet.core.mirror.protocol.RepositoryState;
@@ -19,13 +18,11 @@ import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.Store;
 import dev.facet.core.store.StoreTransaction;
 import dev.facet.git.RepositoryStore;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +35,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MirrorEventStream {
     static final int MAX_EVENTS_PER_BATCH = 500;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
     private final RepositoryStore repositories;
@@ -83,30 +79,23 @@ public final class MirrorEventStream {
      * if it is this mirror's; an instance-wide event always.
      */
     static boolean visibleTo(StoreTransaction tx, String mirrorId, Event event, Map<String, Boolean> carriedProjects) {
-        JsonNode payload;
+        EventPayload payload;
         try {
-            payload = JSON.readTree(event.payload());
-        } catch (IOException e) {
+            payload = EventPayloadCodec.decode(event);
+        } catch (MalformedEventPayload e) {
+            // What it is about cannot be told, so no mirror is sure to be allowed to read it.
             return false;
         }
-        if (event.type() == EventType.MIRROR_SELECTION_CHANGED) {
-            return mirrorId.equals(payload.path("mirrorId").asText(null));
+        if (payload instanceof EventPayload.MirrorSelectionChanged selection) {
+            return selection.mirrorId().equals(mirrorId);
         }
-        String project = payload.path("repository").path("project").asText(payload.path("project").asText(null));
-        if (project == null) {
-            return true;
-        }
-        return carriedProjects.computeIfAbsent(project, key -> carries(tx, mirrorId, key));
+        return payload.project()
+                .map(project -> carriedProjects.computeIfAbsent(project.value(), key -> carries(tx, mirrorId, project)))
+                .orElse(true);
     }
 
-    private static boolean carries(StoreTransaction tx, String mirrorId, String projectKey) {
-        Optional<Project> project;
-        try {
-            project = tx.projects().find(ProjectKey.of(projectKey));
-        } catch (InvalidInput e) {
-            project = Optional.empty();
-        }
-        return project.map(found -> AccessRules.carries(tx, mirrorId, found.id()))
+    private static boolean carries(StoreTransaction tx, String mirrorId, ProjectKey projectKey) {
+        return tx.projects().find(projectKey).map(found -> AccessRules.carries(tx, mirrorId, found.id()))
                 // A project deleted since: only a mirror of every project is sure to have carried it.
                 .orElseGet(() -> tx.mirrorServers().find(mirrorId).map(MirrorServer::allProjects).orElse(false));
     }

@@ -302,8 +302,8 @@ public final class MirrorRegistry {
                         .orElseThrow(() -> new NotFound("projects", "Project " + key + " does not exist.")).id());
             }
             tx.mirrorServers().select(mirrorId, allProjects, ids);
-            tx.events().append(EventType.MIRROR_SELECTION_CHANGED, null,
-                    "{\"mirrorId\":" + JSON.valueToTree(mirrorId) + "}", clock.instant());
+            tx.events().append(EventType.MIRROR_SELECTION_CHANGED, null, EventPayloads.selectionChanged(mirrorId),
+                    clock.instant());
             return view(tx, tx.mirrorServers().find(server.id()).orElseThrow());
         });
     }

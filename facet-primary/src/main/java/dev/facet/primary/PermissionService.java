@@ -37,7 +37,7 @@ public final class PermissionService implements GitAccessPolicy {
             User user = requireUser(tx, username);
             tx.grants().grantOnProject(project.id(), user.id(), permission);
             tx.events().append(EventType.PERMISSIONS_CHANGED, null,
-                    EventPayloads.permissionChanged("PROJECT", key.value(), null, username, permission), clock.instant());
+                    EventPayloads.projectPermission(key, username, permission), clock.instant());
         });
         log.info("{} granted {} on project {} by {}", username, permission, key, caller);
     }
@@ -50,7 +50,7 @@ public final class PermissionService implements GitAccessPolicy {
             User user = requireUser(tx, username);
             tx.grants().grantOnRepository(repository.id(), user.id(), permission);
             tx.events().append(EventType.PERMISSIONS_CHANGED, repository.id(),
-                    EventPayloads.permissionChanged("REPOSITORY", key.value(), repository.id(), username, permission),
+                    EventPayloads.repositoryPermission(key, repository.id(), username, permission),
                     clock.instant());
         });
         log.info("{} granted {} on repository {}/{} by {}", username, permission, key, slug, caller);
@@ -62,7 +62,7 @@ public final class PermissionService implements GitAccessPolicy {
             User user = requireUser(tx, username);
             tx.grants().revokeOnProject(project.id(), user.id());
             tx.events().append(EventType.PERMISSIONS_CHANGED, null,
-                    EventPayloads.permissionChanged("PROJECT", key.value(), null, username, null), clock.instant());
+                    EventPayloads.projectPermission(key, username, null), clock.instant());
         });
     }
 
@@ -72,7 +72,7 @@ public final class PermissionService implements GitAccessPolicy {
             User user = requireUser(tx, username);
             tx.grants().revokeOnRepository(repository.id(), user.id());
             tx.events().append(EventType.PERMISSIONS_CHANGED, repository.id(),
-                    EventPayloads.permissionChanged("REPOSITORY", key.value(), repository.id(), username, null),
+                    EventPayloads.repositoryPermission(key, repository.id(), username, null),
                     clock.instant());
         });
     }

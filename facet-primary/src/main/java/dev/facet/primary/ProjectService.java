@@ -95,7 +95,7 @@ public final class ProjectService {
             RepositoryRecord created = store.inTransaction(tx -> {
                 Project project = AccessRules.requireProject(tx, caller, key, AccessLevel.ADMIN);
                 RepositoryRecord repository = tx.repositories().create(project, name, isPublic);
-                tx.events().append(EventType.REPOSITORY_CREATED, repository.id(), EventPayloads.repository(tx, repository),
+                tx.events().append(EventType.REPOSITORY_CREATED, repository.id(), EventPayloads.created(tx, repository),
                         clock.instant());
                 repositories.create(repository.id());
                 createdOnDisk[0] = repository.id();
@@ -158,7 +158,7 @@ public final class ProjectService {
             }
             RepositoryRecord after = tx.repositories().setPublic(before.id(), isPublic);
             tx.events().append(EventType.PERMISSIONS_CHANGED, after.id(),
-                    EventPayloads.permissionChanged("PUBLIC", key.value(), after.id(), null, null), clock.instant());
+                    EventPayloads.visibility(key, after.id()), clock.instant());
             return after;
         });
     }
@@ -167,7 +167,7 @@ public final class ProjectService {
         RepositoryRecord deleted = store.inTransaction(tx -> {
             RepositoryRecord repository = find(tx, caller, key, slug, AccessLevel.ADMIN);
             tx.repositories().delete(repository.id());
-            tx.events().append(EventType.REPOSITORY_DELETED, repository.id(), EventPayloads.repository(tx, repository),
+            tx.events().append(EventType.REPOSITORY_DELETED, repository.id(), EventPayloads.deleted(tx, repository),
                     clock.instant());
             return repository;
         });
