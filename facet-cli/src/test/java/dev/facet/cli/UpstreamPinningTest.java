@@ -278,7 +278,7 @@ class UpstreamPinningTest {
                 RequestTokens.Requester requester = RequestTokens.requesterOf(request.authorization().substring(7))
                         .orElseThrow();
                 return new TamperingProxy.Answer(200, "application/json", Optional.of(tokens.signAnswer(impostor,
-                        requester.instanceId(), requester.tokenId(), AnswerBinding.of(200, yes))), yes);
+                        requester.instanceId(), requester.requestReference(), AnswerBinding.of(200, yes))), yes);
             }
             return answer;
         });
