@@ -59,8 +59,9 @@ public final class MirrorNode {
         scheduler.scheduleWithFixedDelay(() -> purgeKept(repositories, clock, settings.keptRetention()), purgeEvery,
                 purgeEvery, TimeUnit.MILLISECONDS);
         this.store = store;
-        this.upstream = new UpstreamSession(client, store, clock);
-        this.guard = new UpstreamGuard(store, clock);
+        UpstreamLifecycle lifecycle = new UpstreamLifecycle(store, clock, Optional.of(client.upstreamUrl()));
+        this.upstream = new UpstreamSession(client, lifecycle, clock);
+        this.guard = new UpstreamGuard(store, lifecycle, clock);
         this.sync = new SyncEngine(store, repositories, upstream, clock, settings.syncParallelism(), syncObserver, guard);
         this.reconciler = new Reconciler(upstream, store, sync, clock, guard);
         this.authorizer = new DelegatedGitAuthorizer(upstream, store, clock, random, authObserver,
@@ -169,9 +170,8 @@ public final class MirrorNode {
      */
     public void acceptUpstream(String actor) {
         UpstreamClient.UpstreamIdentity presented = upstream.client().identity();
-        UpstreamLink link = upstream.link();
-        guard.accept(new UpstreamLink(link.upstreamUrl(), link.state(), link.requestId(), presented.id(),
-                presented.publicKey(), 0, null, 0, null), actor);
+        guard.accept(current -> new UpstreamLink(current.upstreamUrl(), current.state(), current.requestId(),
+                presented.id(), presented.publicKey(), 0, null, 0, null), actor);
         resume();
     }
 

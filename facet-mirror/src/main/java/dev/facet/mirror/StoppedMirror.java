@@ -8,15 +8,18 @@ import dev.facet.core.store.MirrorStore;
 import dev.facet.git.RepositoryStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /** Lifecycle steps an admin takes on a mirror's home while the mirror is stopped. */
 public final class StoppedMirror {
     private final MirrorStore store;
     private final Clock clock;
+    private final UpstreamLifecycle lifecycle;
 
     public StoppedMirror(MirrorStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
+        this.lifecycle = new UpstreamLifecycle(store, clock, Optional.empty());
     }
 
     /**
@@ -27,18 +30,8 @@ public final class StoppedMirror {
      * @throws IllegalStateException when the mirror is in another state
      */
     public String reconnect(String actor) {
-        return store.inTransaction(tx -> {
-            UpstreamLink link = tx.upstream().get().orElseThrow(() ->
-                    new IllegalStateException("This mirror was never registered; start it with --upstream URL."));
-            if (link.state() != UpstreamState.REMOVED && link.state() != UpstreamState.REJECTED) {
-                throw new IllegalStateException("The mirror is " + link.state()
-                        + "; only a REMOVED or REJECTED mirror reconnects.");
-            }
-            tx.upstream().save(UpstreamSession.withState(link, UpstreamState.UNCONFIGURED));
-            tx.audit().record(clock.instant(), actor, AuditAction.RECONNECT, link.upstreamInstanceId(),
-                    link.upstreamUrl(), "new authorization request at next start");
-            return link.upstreamUrl();
-        });
+        return lifecycle.move(current -> UpstreamLifecycle.withState(current, UpstreamState.UNCONFIGURED), actor,
+                AuditAction.RECONNECT, "new authorization request at next start").upstreamUrl();
     }
 
     /**
@@ -49,10 +42,8 @@ public final class StoppedMirror {
      */
     public int acceptUpstream(String actor) {
         return store.inTransaction(tx -> {
-            UpstreamLink link = tx.upstream().get().orElseThrow(() ->
-                    new IllegalStateException("This mirror was never registered; there is no upstream to accept."));
-            tx.upstream().save(new UpstreamLink(link.upstreamUrl(), link.state(), link.requestId(),
-                    link.upstreamInstanceId(), null, 0, null, 0, null));
+            UpstreamLink link = lifecycle.update(tx, current -> new UpstreamLink(current.upstreamUrl(), current.state(),
+                    current.requestId(), current.upstreamInstanceId(), null, 0, null, 0, null));
             int resolved = tx.alerts().resolveAll(clock.instant(), actor);
             tx.audit().record(clock.instant(), actor, AuditAction.ACCEPT_UPSTREAM, link.upstreamInstanceId(),
                     link.upstreamUrl(), resolved + " alert(s) resolved; the upstream is pinned anew at the next start");
@@ -70,12 +61,10 @@ public final class StoppedMirror {
         List<MirroredRepository> carried = store.inTransaction(tx -> {
             UpstreamLink link = tx.upstream().get().orElse(null);
             List<MirroredRepository> all = tx.repositories().all();
-            tx.upstream().save(UpstreamLink.unconfigured(link == null ? "" : link.upstreamUrl()));
             if (wipeData) {
                 all.forEach(r -> tx.repositories().delete(r.id()));
             }
-            tx.audit().record(clock.instant(), actor, AuditAction.PURGE, link == null ? null : link.upstreamInstanceId(),
-                    link == null ? null : link.upstreamUrl(),
+            lifecycle.forget(tx, link == null ? "" : link.upstreamUrl(), actor,
                     "registration forgotten (reset)" + (wipeData ? "; " + all.size() + " repositories wiped" : ""));
             return all;
         });

@@ -21,12 +21,14 @@ public final class UpstreamGuard {
     private static final Logger log = LoggerFactory.getLogger(UpstreamGuard.class);
 
     private final MirrorStore store;
+    private final UpstreamLifecycle lifecycle;
     private final Clock clock;
     private volatile boolean alerted;
     private final AtomicReference<EventChain.Link> highestSeen = new AtomicReference<>();
 
-    public UpstreamGuard(MirrorStore store, Clock clock) {
+    public UpstreamGuard(MirrorStore store, UpstreamLifecycle lifecycle, Clock clock) {
         this.store = store;
+        this.lifecycle = lifecycle;
         this.clock = clock;
         this.alerted = !open().isEmpty();
     }
@@ -88,13 +90,13 @@ public final class UpstreamGuard {
     }
 
     /** Accepts the upstream as it presents itself now: re-pins it and resolves the alerts. */
-    void accept(UpstreamLink repinned, String actor) {
-        store.inTransaction(tx -> {
-            tx.upstream().save(repinned);
+    void accept(java.util.function.UnaryOperator<UpstreamLink> repin, String actor) {
+        UpstreamLink repinned = store.inTransaction(tx -> {
+            UpstreamLink pinned = lifecycle.update(tx, repin);
             int resolved = tx.alerts().resolveAll(clock.instant(), actor);
-            tx.audit().record(clock.instant(), actor, AuditAction.ACCEPT_UPSTREAM, repinned.upstreamInstanceId(),
-                    repinned.upstreamUrl(), resolved + " alert(s) resolved; pinned instance " + repinned.upstreamInstanceId());
-            return null;
+            tx.audit().record(clock.instant(), actor, AuditAction.ACCEPT_UPSTREAM, pinned.upstreamInstanceId(),
+                    pinned.upstreamUrl(), resolved + " alert(s) resolved; pinned instance " + pinned.upstreamInstanceId());
+            return pinned;
         });
         alerted = false;
         highestSeen.set(null);
