@@ -61,11 +61,29 @@ public final class MirrorFetcher {
     }
 
     /**
+     * The step between the two: told the refs the source advertised once their objects are in the
+     * repository, it returns when the refs may move (a farm waits here until every node holds them).
+     */
+    @FunctionalInterface
+    public interface BeforeRefsMove {
+        BeforeRefsMove NONE = advertised -> { };
+
+        /** @throws IOException when the refs may not move now; none has moved */
+        void objectsHeld(Map<String, ObjectId> advertised) throws IOException;
+    }
+
+    /**
      * @param destructive whether refs may be deleted or moved to a commit that does not contain their old one;
      *                    when not, such changes are left out and the refs keep what they had
      */
     public Outcome fetch(Repository repository, String upstreamGitUrl, String bearerToken, boolean destructive)
             throws IOException, RepositoryGone, CredentialsRefused {
+        return fetch(repository, upstreamGitUrl, bearerToken, destructive, BeforeRefsMove.NONE);
+    }
+
+    /** As {@link #fetch(Repository, String, String, boolean)}, with {@code beforeRefsMove} between objects and refs. */
+    public Outcome fetch(Repository repository, String upstreamGitUrl, String bearerToken, boolean destructive,
+                         BeforeRefsMove beforeRefsMove) throws IOException, RepositoryGone, CredentialsRefused {
         FetchResult result;
         long packBytesBefore = packBytes(repository);
         try (Transport transport = Transport.open(repository, new URIish(upstreamGitUrl))) {
@@ -91,19 +109,26 @@ public final class MirrorFetcher {
             }
             throw e;
         }
+        beforeRefsMove.objectsHeld(advertised(result));
         int updated = applyRefs(repository, result, destructive);
         Ref head = result.getAdvertisedRef(Constants.HEAD);
         String headTarget = head != null && head.isSymbolic() ? head.getTarget().getName() : null;
         return new Outcome(updated, Math.max(0, packBytes(repository) - packBytesBefore), headTarget);
     }
 
-    private static int applyRefs(Repository repository, FetchResult result, boolean destructive) throws IOException {
-        Map<String, ObjectId> wanted = new HashMap<>();
+    /** The refs under {@code refs/} the source advertised, each with the object it points at. */
+    private static Map<String, ObjectId> advertised(FetchResult result) {
+        Map<String, ObjectId> advertised = new HashMap<>();
         for (Ref ref : result.getAdvertisedRefs()) {
             if (ref.getName().startsWith(Constants.R_REFS) && !ref.isSymbolic() && ref.getObjectId() != null) {
-                wanted.put(ref.getName(), ref.getObjectId());
+                advertised.put(ref.getName(), ref.getObjectId());
             }
         }
+        return advertised;
+    }
+
+    private static int applyRefs(Repository repository, FetchResult result, boolean destructive) throws IOException {
+        Map<String, ObjectId> wanted = advertised(result);
         List<ReceiveCommand> commands = new ArrayList<>();
         Map<String, ObjectId> local = new HashMap<>();
         for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {

@@ -1,6 +1,9 @@
 package dev.facet.mirror;
 
 import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.mirror.UpstreamLink;
+import dev.facet.core.mirror.UpstreamState;
+import dev.facet.core.ref.RefsHash;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.git.MirrorFetcher;
 import dev.facet.git.RepositoryStore;
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Keeps the mirror's repositories at the upstream's state. Work is per repository and
  * single-flight: a request while a fetch runs marks the repository dirty, and one more fetch
  * follows, so a burst of pushes costs at most two fetches. The owed work is kept in the
- * database, so a restart resumes it.
+ * database, so a restart resumes it. Where the objects come from and when the refs may move are
+ * the wiring's choice ({@link FetchSource}, {@link RefUpdateBarrier}).
  */
 public final class SyncEngine {
     private static final Logger log = LoggerFactory.getLogger("facet.sync");
@@ -32,8 +36,9 @@ public final class SyncEngine {
 
     private final MirrorStore store;
     private final RepositoryStore repositories;
-    private final UpstreamSession upstream;
-    private final MirrorFetcher fetcher;
+    private final UpstreamLifecycle lifecycle;
+    private final FetchSource source;
+    private final RefUpdateBarrier barrier;
     private final Clock clock;
     private final SyncObserver observer;
     private final UpstreamGuard guard;
@@ -47,13 +52,15 @@ public final class SyncEngine {
         List<CompletableFuture<Void>> waitingForThis = new ArrayList<>();
     }
 
-    public SyncEngine(MirrorStore store, RepositoryStore repositories, UpstreamSession upstream, Clock clock,
-                      int parallelism, SyncObserver observer, UpstreamGuard guard) {
+    /** Runs at most {@code parallelism} fetches at once, on threads it owns until {@link #stop}. */
+    public SyncEngine(MirrorStore store, RepositoryStore repositories, UpstreamLifecycle lifecycle, FetchSource source,
+                      RefUpdateBarrier barrier, UpstreamGuard guard, Clock clock, int parallelism, SyncObserver observer) {
         this.guard = guard;
         this.store = store;
         this.repositories = repositories;
-        this.upstream = upstream;
-        this.fetcher = new MirrorFetcher(upstream.client().trust());
+        this.lifecycle = lifecycle;
+        this.source = source;
+        this.barrier = barrier;
         this.clock = clock;
         this.observer = observer;
         AtomicInteger threads = new AtomicInteger();
@@ -159,8 +166,9 @@ public final class SyncEngine {
         if (repository == null) {
             return true;
         }
-        if (!upstream.isInstalled()) {
-            log.debug("repository {}: not synced while the mirror is {}", repositoryId, upstream.link().state());
+        UpstreamLink link = lifecycle.current();
+        if (link.state() != UpstreamState.INSTALLED) {
+            log.debug("repository {}: not synced while the mirror is {}", repositoryId, link.state());
             return false;
         }
         long started = System.nanoTime();
@@ -171,15 +179,8 @@ public final class SyncEngine {
         MirrorFetcher.Outcome outcome;
         long fetchStarted = System.nanoTime();
         try (Repository local = repositories.open(repositoryId)) {
-            String url = upstream.client().gitUrl(repository.projectKey().value(), repository.slug().value());
-            try {
-                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current(),
-                        guard.destructiveChangesAllowed());
-            } catch (MirrorFetcher.CredentialsRefused e) {
-                upstream.fetchCredentials().forget();
-                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current(),
-                        guard.destructiveChangesAllowed());
-            }
+            outcome = source.fetch(local, repository, guard.destructiveChangesAllowed(),
+                    advertised -> barrier.awaitObjectsEverywhere(repositoryId, RefsHash.of(advertised)));
         } catch (MirrorFetcher.RepositoryGone e) {
             if (!guard.destructiveChangesAllowed()) {
                 log.warn("repository {} {}/{}: gone upstream, kept while an upstream alert is open", repositoryId,
