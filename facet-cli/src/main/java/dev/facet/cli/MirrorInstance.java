@@ -116,7 +116,7 @@ public final class MirrorInstance implements AutoCloseable {
         });
         UpstreamLifecycle lifecycle = new UpstreamLifecycle(store, clock, Optional.of(client.upstreamUrl()));
         UpstreamSession upstream = new UpstreamSession(client, lifecycle, clock);
-        UpstreamGuard guard = new UpstreamGuard(store, lifecycle, clock);
+        UpstreamGuard guard = new UpstreamGuard(store, clock);
         SyncEngine sync = new SyncEngine(store, repositories, lifecycle,
                 new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust())), RefUpdateBarrier.NONE, guard, clock,
                 settings.syncParallelism(), metrics);

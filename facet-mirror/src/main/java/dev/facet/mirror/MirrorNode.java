@@ -139,8 +139,9 @@ public final class MirrorNode {
      */
     public void acceptUpstream(String actor) {
         UpstreamClient.UpstreamIdentity presented = upstream.client().identity();
-        guard.accept(current -> new UpstreamLink(current.upstreamUrl(), current.state(), current.requestId(),
-                presented.id(), presented.publicKey(), 0, null, 0, null), actor);
+        UpstreamLink link = upstream.link();
+        guard.accept(new UpstreamLink(link.upstreamUrl(), link.state(), link.requestId(), presented.id(),
+                presented.publicKey(), 0, null, 0, null), actor);
         resume();
     }
 

@@ -26,9 +26,10 @@ public final class UpstreamGuard {
     private volatile boolean alerted;
     private final AtomicReference<EventChain.Link> highestSeen = new AtomicReference<>();
 
-    public UpstreamGuard(MirrorStore store, UpstreamLifecycle lifecycle, Clock clock) {
+    public UpstreamGuard(MirrorStore store, Clock clock) {
         this.store = store;
-        this.lifecycle = lifecycle;
+        // Re-pinning keeps whatever state the link is in, so it needs no configured upstream.
+        this.lifecycle = new UpstreamLifecycle(store, clock, java.util.Optional.empty());
         this.clock = clock;
         this.alerted = !open().isEmpty();
     }
@@ -90,13 +91,13 @@ public final class UpstreamGuard {
     }
 
     /** Accepts the upstream as it presents itself now: re-pins it and resolves the alerts. */
-    void accept(java.util.function.UnaryOperator<UpstreamLink> repin, String actor) {
-        UpstreamLink repinned = store.inTransaction(tx -> {
-            UpstreamLink pinned = lifecycle.update(tx, repin);
+    void accept(UpstreamLink repinned, String actor) {
+        store.inTransaction(tx -> {
+            UpstreamLink pinned = lifecycle.repin(tx, repinned);
             int resolved = tx.alerts().resolveAll(clock.instant(), actor);
             tx.audit().record(clock.instant(), actor, AuditAction.ACCEPT_UPSTREAM, pinned.upstreamInstanceId(),
                     pinned.upstreamUrl(), resolved + " alert(s) resolved; pinned instance " + pinned.upstreamInstanceId());
-            return pinned;
+            return null;
         });
         alerted = false;
         highestSeen.set(null);

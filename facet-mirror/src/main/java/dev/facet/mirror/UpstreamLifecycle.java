@@ -79,6 +79,16 @@ public final class UpstreamLifecycle {
     }
 
     /**
+     * Saves the pin and the event position of {@code repinned}, in the state the link is in now: an
+     * administrator's acceptance of the upstream does not undo a removal or a restore made meanwhile.
+     */
+    public UpstreamLink repin(MirrorTransaction tx, UpstreamLink repinned) {
+        UpstreamLink pinned = tx.upstream().get().map(current -> withState(repinned, current.state())).orElse(repinned);
+        tx.upstream().save(pinned);
+        return pinned;
+    }
+
+    /**
      * Forgets the link: the mirror starts over, UNCONFIGURED, at {@code upstreamUrl}. This is a reset,
      * not a move within the table, and is recorded as a purge.
      */

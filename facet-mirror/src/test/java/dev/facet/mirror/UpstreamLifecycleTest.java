@@ -112,6 +112,18 @@ class UpstreamLifecycleTest {
     }
 
     @Test
+    void aRepinTakesThePinAndKeepsTheStateTheLinkIsInNow() {
+        TestMirrorStores.save(store, TestMirrorStores.link(UpstreamState.REMOVED));
+        UpstreamLink readWhileInstalled = TestMirrorStores.link(UpstreamState.INSTALLED);
+        UpstreamLink repinned = new UpstreamLink(readWhileInstalled.upstreamUrl(), UpstreamState.INSTALLED,
+                readWhileInstalled.requestId(), "new-instance", "{\"kty\":\"OKP\",\"x\":\"new\"}", 0, null, 0, null);
+
+        store.inTransaction(tx -> lifecycle.repin(tx, repinned));
+
+        assertThat(lifecycle.current()).isEqualTo(UpstreamLifecycle.withState(repinned, UpstreamState.REMOVED));
+    }
+
+    @Test
     void aStoppedMirrorThatWasNeverRegisteredHasNoLinkToMove() {
         UpstreamLifecycle stopped = new UpstreamLifecycle(store, Clock.systemUTC(), Optional.empty());
 
