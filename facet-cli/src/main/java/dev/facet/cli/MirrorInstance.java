@@ -7,11 +7,25 @@ import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.LocalDiskRepositoryStore;
+import dev.facet.git.MirrorFetcher;
+import dev.facet.git.RepositoryStore;
 import dev.facet.mirror.DelegatedGitAuthorizer;
+import dev.facet.mirror.DirectUpstreamFollower;
+import dev.facet.mirror.EventFollower;
+import dev.facet.mirror.LocalCredentialVerdicts;
 import dev.facet.mirror.MirrorDoctor;
 import dev.facet.mirror.MirrorIdentity;
 import dev.facet.mirror.MirrorNode;
+import dev.facet.mirror.MirrorStatus;
+import dev.facet.mirror.PushForwarder;
+import dev.facet.mirror.Reconciler;
+import dev.facet.mirror.RefUpdateBarrier;
+import dev.facet.mirror.SyncEngine;
 import dev.facet.mirror.UpstreamClient;
+import dev.facet.mirror.UpstreamFetchSource;
+import dev.facet.mirror.UpstreamGuard;
+import dev.facet.mirror.UpstreamLifecycle;
+import dev.facet.mirror.UpstreamSession;
 import dev.facet.store.JdbcMirrorStore;
 import dev.facet.web.FacetMetrics;
 import dev.facet.web.MirrorMetrics;
@@ -22,6 +36,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,10 +83,7 @@ public final class MirrorInstance implements AutoCloseable {
                     "doctor", DoctorCommand.controlHandler(() -> new MirrorDoctor(store, repositories, client).examine())));
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> (long) tx.repositories().all().size()));
             MirrorMetrics mirrorMetrics = new MirrorMetrics(metrics);
-            MirrorNode node = new MirrorNode(new MirrorNode.Settings(settings.reconcileInterval(),
-                    settings.syncParallelism(), VERSION, settings.keptRetention(),
-                    new DelegatedGitAuthorizer.Policy(settings.authCache(), settings.offlineAccess())), client, store, repositories, clock, random, mirrorMetrics,
-                    mirrorMetrics);
+            MirrorNode node = assemble(settings, client, store, repositories, clock, random, mirrorMetrics);
             client.checkAnswers(tokens, identity.id(), node::pinnedUpstream, node::answerRefused);
             MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
                     new ClonePackCache(repositories, metrics, settings.git().cloneCache()), settings.git().maxPushBytes(), metrics,
@@ -85,6 +99,37 @@ public final class MirrorInstance implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * The parts of a lone mirror node: it follows the upstream itself, fetches from it, moves refs
+     * as soon as it holds their objects, and keeps its state and its users' answers to itself.
+     */
+    private static MirrorNode assemble(MirrorSettings settings, UpstreamClient client, MirrorStore store,
+                                       RepositoryStore repositories, Clock clock, SecureRandom random,
+                                       MirrorMetrics metrics) {
+        AtomicInteger threads = new AtomicInteger();
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread thread = new Thread(r, "facet-mirror-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        UpstreamLifecycle lifecycle = new UpstreamLifecycle(store, clock, Optional.of(client.upstreamUrl()));
+        UpstreamSession upstream = new UpstreamSession(client, lifecycle, clock);
+        UpstreamGuard guard = new UpstreamGuard(store, clock);
+        SyncEngine sync = new SyncEngine(store, repositories, lifecycle,
+                new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust())), RefUpdateBarrier.NONE, guard, clock,
+                settings.syncParallelism(), metrics);
+        Reconciler reconciler = new Reconciler(upstream, store, sync, clock, guard);
+        DelegatedGitAuthorizer authorizer = new DelegatedGitAuthorizer(upstream, store,
+                new LocalCredentialVerdicts(random), clock, metrics,
+                new DelegatedGitAuthorizer.Policy(settings.authCache(), settings.offlineAccess()));
+        EventFollower events = new EventFollower(upstream, sync, reconciler, store, authorizer::invalidate, guard);
+        return new MirrorNode(new MirrorNode.Settings(VERSION, settings.keptRetention()), upstream, guard, sync,
+                new DirectUpstreamFollower(reconciler, events, scheduler, settings.reconcileInterval(),
+                        client.upstreamUrl()),
+                new MirrorStatus(upstream, store, reconciler, clock), authorizer,
+                new PushForwarder(upstream, store, sync), store, repositories, clock, scheduler);
     }
 
     public String baseUrl() {

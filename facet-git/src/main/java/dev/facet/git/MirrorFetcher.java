@@ -87,17 +87,38 @@ public final class MirrorFetcher {
     }
 
     /**
+     * The step between the two: told the refs the source advertised once their objects are in the
+     * repository, it returns when the refs may move (a farm waits here until every node holds them).
+     */
+    @FunctionalInterface
+    public interface BeforeRefsMove {
+        BeforeRefsMove NONE = advertised -> { };
+
+        /** @throws IOException when the refs may not move now; none has moved */
+        void objectsHeld(Map<String, ObjectId> advertised) throws IOException;
+    }
+
+    /**
      * @param destructive whether refs may be deleted or moved to a commit that does not contain their old one;
      *                    when not, such changes are left out and the refs keep what they had
      */
     public Outcome fetch(Repository repository, String upstreamGitUrl, String bearerToken, boolean destructive)
             throws IOException, RepositoryGone, CredentialsRefused {
-        return fetch(repository, upstreamGitUrl, bearerToken, advertised -> destructive);
+        return fetch(repository, upstreamGitUrl, bearerToken, advertised -> destructive, BeforeRefsMove.NONE);
     }
 
-    /** @param destructive asked with the hash of the advertised refs, before any ref moves */
+    /** As {@link #fetch(Repository, String, String, boolean)}, asking {@code destructive} with the hash of the advertised refs. */
     public Outcome fetch(Repository repository, String upstreamGitUrl, String bearerToken, DestructiveChanges destructive)
             throws IOException, RepositoryGone, CredentialsRefused {
+        return fetch(repository, upstreamGitUrl, bearerToken, destructive, BeforeRefsMove.NONE);
+    }
+
+    /**
+     * As {@link #fetch(Repository, String, String, boolean)}, asking {@code destructive} with the hash of the
+     * advertised refs, and {@code beforeRefsMove} once the objects are held and before any ref moves.
+     */
+    public Outcome fetch(Repository repository, String upstreamGitUrl, String bearerToken, DestructiveChanges destructive,
+                         BeforeRefsMove beforeRefsMove) throws IOException, RepositoryGone, CredentialsRefused {
         FetchResult result;
         long packBytesBefore = packBytes(repository);
         try (Transport transport = Transport.open(repository, new URIish(upstreamGitUrl))) {
@@ -125,6 +146,7 @@ public final class MirrorFetcher {
         }
         Map<String, ObjectId> wanted = advertisedRefs(result);
         RefsHash advertised = RefsHash.of(wanted);
+        beforeRefsMove.objectsHeld(wanted);
         int updated = applyRefs(repository, wanted, destructive.allowedFor(advertised));
         Ref head = result.getAdvertisedRef(Constants.HEAD);
         String headTarget = head != null && head.isSymbolic() ? head.getTarget().getName() : null;

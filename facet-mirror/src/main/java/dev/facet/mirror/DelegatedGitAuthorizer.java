@@ -5,7 +5,6 @@ import dev.facet.core.access.Caller;
 import dev.facet.core.access.Credentials;
 import dev.facet.core.access.GitRequestAuthorizer;
 import dev.facet.core.access.TokenScope;
-import dev.facet.core.digest.Sha256;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
@@ -18,13 +17,9 @@ import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
 import dev.facet.core.name.Username;
 import dev.facet.core.store.MirrorStore;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
     private static final Logger log = LoggerFactory.getLogger(DelegatedGitAuthorizer.class);
-    private static final int CACHE_MAX = 10_000;
 
     /**
      * @param cache   how long the primary's answer is reused before it is asked again
@@ -53,12 +47,7 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
     private final Clock clock;
     private final AuthObserver observer;
     private final Policy policy;
-    private final byte[] cacheKey = new byte[32];
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
-
-    /** The primary's answer and when it gave it. */
-    private record Cached(CredentialVerdict verdict, Instant checkedAt) {
-    }
+    private final CredentialVerdicts verdicts;
 
     /** Counts cache hits and misses, and reads let through by the offline policy; metrics implement it. */
     public interface AuthObserver {
@@ -70,19 +59,19 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
         }
     }
 
-    public DelegatedGitAuthorizer(UpstreamSession upstream, MirrorStore store, Clock clock, SecureRandom random,
+    public DelegatedGitAuthorizer(UpstreamSession upstream, MirrorStore store, CredentialVerdicts verdicts, Clock clock,
                                   AuthObserver observer, Policy policy) {
         this.policy = policy;
         this.upstream = upstream;
         this.store = store;
+        this.verdicts = verdicts;
         this.clock = clock;
         this.observer = observer;
-        random.nextBytes(cacheKey);
     }
 
     /** Forgets every cached verdict. */
     public void invalidate() {
-        cache.clear();
+        verdicts.clear();
     }
 
     @Override
@@ -162,9 +151,8 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
     /** The primary's verdict on the credentials for one repository, or on who they are when {@code project} is null. */
     private CredentialVerdict verdict(Credentials credentials, String clientAddress, ProjectKey project,
                                       RepositorySlug repository) {
-        String key = digest(credentials, project, repository);
         Instant now = clock.instant();
-        Cached cached = cache.get(key);
+        CredentialVerdicts.Verdict cached = verdicts.find(credentials, project, repository).orElse(null);
         if (cached != null && cached.checkedAt().plus(policy.cache()).isAfter(now)) {
             observer.onLookup(true);
             return cached.verdict();
@@ -192,10 +180,7 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
             // A back-off window closes on its own: the next attempt after it is the primary's to judge.
             return verdict;
         }
-        if (cache.size() >= CACHE_MAX) {
-            cache.clear();
-        }
-        cache.put(key, new Cached(verdict, now));
+        verdicts.keep(credentials, project, repository, new CredentialVerdicts.Verdict(verdict, now));
         return verdict;
     }
 
@@ -220,13 +205,5 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
                 + " now (" + e.getMessage() + "); public repositories are still served"
                 + (policy.offline().isZero() ? "." : ", and users the primary let in within the last "
                 + Math.max(1, policy.offline().toMinutes()) + " min keep read access."));
-    }
-
-    private String digest(Credentials credentials, ProjectKey project, RepositorySlug repository) {
-        MessageDigest digest = Sha256.newDigest();
-        digest.update(cacheKey);
-        return Sha256.hex(digest, String.join("\u0000", String.valueOf(credentials.username()),
-                String.valueOf(credentials.secret()), String.valueOf(credentials.bearerToken()),
-                String.valueOf(project), String.valueOf(repository)));
     }
 }

@@ -129,10 +129,9 @@ public final class EventFollower {
     }
 
     private void save(UpstreamLink link, EventChain.Link applied) {
-        UpstreamLink current = upstream.link();
-        upstream.save(new UpstreamLink(current.upstreamUrl(), current.state(), current.requestId(),
-                current.upstreamInstanceId(), current.upstreamPublicKey(), current.pinnedSequence(), current.pinnedHash(),
-                applied.sequence(), applied.hash()));
+        upstream.lifecycle().update(current -> new UpstreamLink(current.upstreamUrl(), current.state(),
+                current.requestId(), current.upstreamInstanceId(), current.upstreamPublicKey(), current.pinnedSequence(),
+                current.pinnedHash(), applied.sequence(), applied.hash()));
     }
 
     private void dispatch(Event event) {

@@ -65,7 +65,7 @@ public final class Heartbeats {
                 removed(link, "removed by an administrator of " + link.upstreamUrl() + "; restorable until "
                         + (answer.purgeAfter() == null ? "?" : Instant.ofEpochMilli(answer.purgeAfter())));
             } else if ("INSTALLED".equals(answer.registration()) && link.state() != UpstreamState.INSTALLED) {
-                upstream.transition(UpstreamSession.withState(link, UpstreamState.INSTALLED), "facet",
+                upstream.lifecycle().move(current -> UpstreamLifecycle.withState(current, UpstreamState.INSTALLED), "facet",
                         AuditAction.RESTORE, "restored on " + link.upstreamUrl() + " (was " + link.state() + ")");
                 log.info("This mirror was restored on {}; synchronizing what changed meanwhile", link.upstreamUrl());
                 onRestored.run();
@@ -93,7 +93,8 @@ public final class Heartbeats {
     }
 
     private void removed(UpstreamLink link, String why) {
-        upstream.transition(UpstreamSession.withState(link, UpstreamState.REMOVED), "facet", AuditAction.REMOVED, why);
+        upstream.lifecycle().move(current -> UpstreamLifecycle.withState(current, UpstreamState.REMOVED), "facet",
+                AuditAction.REMOVED, why);
         log.warn("This mirror was {}. It stops syncing and keeps its data; restore it on the primary or reconnect "
                 + "it as an administrator of the primary (Reconnect on /mirror, or POST "
                 + "/rest/mirroring/latest/upstreamServer/reconnect).", why);

@@ -8,73 +8,66 @@ import dev.facet.git.RepositoryStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The moving parts of a mirror and their order: register; once installed, reconcile with the
- * upstream, then follow its events, sync, reconcile every interval and send heartbeats.
+ * The moving parts of a mirror and their order: register; once installed, sync and follow the
+ * upstream, and send heartbeats. The parts are made by the mirror's wiring; the node only
+ * starts and stops them, and makes the registration and heartbeat loops, which answer to it.
  */
 public final class MirrorNode {
     private static final Logger log = LoggerFactory.getLogger(MirrorNode.class);
     private static final Duration PURGE_INTERVAL = Duration.ofSeconds(30);
 
+    /** What a mirror node needs from its settings. */
+    public record Settings(String version, Duration keptRetention) {
+    }
+
+    private final Settings settings;
     private final UpstreamSession upstream;
+    private final UpstreamGuard guard;
     private final SyncEngine sync;
-    private final Reconciler reconciler;
-    private final EventFollower events;
-    private final Heartbeats heartbeats;
+    private final UpstreamFollower follower;
     private final MirrorStatus status;
     private final DelegatedGitAuthorizer authorizer;
     private final PushForwarder pushForwarder;
+    private final MirrorStore store;
+    private final RepositoryStore repositories;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final Heartbeats heartbeats;
     private Registration registration;
     private MirrorIdentity self;
-    private final ScheduledExecutorService scheduler;
-    private final Duration reconcileInterval;
-    private final MirrorStore store;
-    private final UpstreamGuard guard;
-    private final Backoff firstReconciliationBackoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
-    private ScheduledFuture<?> reconciling;
+    private boolean following;
 
-    /** What a mirror node needs from its wiring. */
-    public record Settings(Duration reconcileInterval, int syncParallelism, String version, Duration keptRetention,
-                           DelegatedGitAuthorizer.Policy authPolicy) {
-    }
-
-    public MirrorNode(Settings settings, UpstreamClient client, MirrorStore store, RepositoryStore repositories,
-                      Clock clock, java.security.SecureRandom random, SyncObserver syncObserver,
-                      DelegatedGitAuthorizer.AuthObserver authObserver) {
-        AtomicInteger threads = new AtomicInteger();
-        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
-            Thread thread = new Thread(r, "facet-mirror-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.reconcileInterval = settings.reconcileInterval();
-        long purgeEvery = Math.min(PURGE_INTERVAL.toMillis(), settings.keptRetention().toMillis());
-        scheduler.scheduleWithFixedDelay(() -> purgeKept(repositories, clock, settings.keptRetention()), purgeEvery,
-                purgeEvery, TimeUnit.MILLISECONDS);
+    /** Runs its loops on {@code scheduler}, and shuts it down when it stops. */
+    public MirrorNode(Settings settings, UpstreamSession upstream, UpstreamGuard guard, SyncEngine sync,
+                      UpstreamFollower follower, MirrorStatus status, DelegatedGitAuthorizer authorizer,
+                      PushForwarder pushForwarder, MirrorStore store, RepositoryStore repositories, Clock clock,
+                      ScheduledExecutorService scheduler) {
+        this.settings = settings;
+        this.upstream = upstream;
+        this.guard = guard;
+        this.sync = sync;
+        this.follower = follower;
+        this.status = status;
+        this.authorizer = authorizer;
+        this.pushForwarder = pushForwarder;
         this.store = store;
-        this.upstream = new UpstreamSession(client, store, clock);
-        this.guard = new UpstreamGuard(store, clock);
-        this.sync = new SyncEngine(store, repositories, upstream, clock, settings.syncParallelism(), syncObserver, guard);
-        this.reconciler = new Reconciler(upstream, store, sync, clock, guard);
-        this.authorizer = new DelegatedGitAuthorizer(upstream, store, clock, random, authObserver,
-                settings.authPolicy());
-        this.events = new EventFollower(upstream, sync, reconciler, store, authorizer::invalidate, guard);
-        this.status = new MirrorStatus(upstream, store, reconciler, clock);
+        this.repositories = repositories;
+        this.clock = clock;
+        this.scheduler = scheduler;
         this.heartbeats = new Heartbeats(upstream, status, scheduler, settings.version(), this::installed);
-        this.pushForwarder = new PushForwarder(upstream, store, sync);
     }
 
     /** Starts registering (or resumes an installed mirror) as {@code self}, whose base URL is known once it serves. */
     public synchronized void start(MirrorIdentity self) {
         this.self = self;
+        long purgeEvery = Math.min(PURGE_INTERVAL.toMillis(), settings.keptRetention().toMillis());
+        scheduler.scheduleWithFixedDelay(this::purgeKept, purgeEvery, purgeEvery, TimeUnit.MILLISECONDS);
         registration = new Registration(upstream, self, scheduler, this::installed);
         registration.start();
         // Beats only once the mirror was authorized; from the start, so that a mirror started while
@@ -88,35 +81,20 @@ public final class MirrorNode {
     }
 
     private synchronized void installed() {
-        if (reconciling != null) {
+        if (following) {
             resume();
             return;
         }
+        following = true;
         sync.start();
         heartbeats.start();
-        reconciling = scheduler.schedule(this::firstReconciliation, 0, TimeUnit.MILLISECONDS);
-    }
-
-    /** The first reconciliation must succeed before events are followed: it sets the position they start from. */
-    private void firstReconciliation() {
-        try {
-            reconciler.reconcile();
-        } catch (RuntimeException e) {
-            Duration wait = firstReconciliationBackoff.next();
-            log.warn("first reconciliation with {} failed ({}); retrying in {} ms", upstream.client().upstreamUrl(),
-                    e.getMessage(), wait.toMillis());
-            scheduler.schedule(this::firstReconciliation, wait.toMillis(), TimeUnit.MILLISECONDS);
-            return;
-        }
-        events.start();
-        scheduler.scheduleWithFixedDelay(this::reconcileQuietly, reconcileInterval.toMillis(),
-                reconcileInterval.toMillis(), TimeUnit.MILLISECONDS);
+        follower.start();
     }
 
     /** After a restore or a new acceptance: fetch what changed meanwhile, now rather than at the next interval. */
     private void resume() {
         scheduler.execute(() -> {
-            reconcileQuietly();
+            follower.resume();
             sync.start();
         });
     }
@@ -130,22 +108,14 @@ public final class MirrorNode {
     }
 
     /** Removes what was kept aside (refs and repositories deleted or rewound upstream) once its window has passed. */
-    private static void purgeKept(RepositoryStore repositories, Clock clock, Duration retention) {
+    private void purgeKept() {
         try {
-            int purged = repositories.purgeKept(clock.instant().minus(retention));
+            int purged = repositories.purgeKept(clock.instant().minus(settings.keptRetention()));
             if (purged > 0) {
-                log.info("purged {} kept refs or repositories older than {}", purged, retention);
+                log.info("purged {} kept refs or repositories older than {}", purged, settings.keptRetention());
             }
         } catch (RuntimeException e) {
             log.warn("purging kept refs and repositories failed", e);
-        }
-    }
-
-    private void reconcileQuietly() {
-        try {
-            reconciler.reconcile();
-        } catch (RuntimeException e) {
-            log.warn("reconciliation with {} failed: {}", upstream.client().upstreamUrl(), e.getMessage());
         }
     }
 
@@ -153,7 +123,7 @@ public final class MirrorNode {
         if (registration != null) {
             registration.stop();
         }
-        events.stop();
+        follower.stop();
         heartbeats.stop();
         scheduler.shutdownNow();
         sync.stop();
@@ -201,6 +171,11 @@ public final class MirrorNode {
         return upstream.client().clockSkew();
     }
 
+    /** What the upstream presented at the last identity check, shown beside the pin while they differ. */
+    public Optional<UpstreamClient.UpstreamIdentity> lastPresentedUpstream() {
+        return follower.lastPresented();
+    }
+
     public MirrorStatus status() {
         return status;
     }
@@ -211,10 +186,6 @@ public final class MirrorNode {
 
     public PushForwarder pushForwarder() {
         return pushForwarder;
-    }
-
-    public Reconciler reconciler() {
-        return reconciler;
     }
 
     public Heartbeats heartbeats() {

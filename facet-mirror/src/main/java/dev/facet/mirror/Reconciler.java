@@ -128,11 +128,12 @@ public final class Reconciler {
                 sync.remove(repository.id());
             }
         }
-        UpstreamLink link = upstream.link();
-        if (link.appliedHash() == null) {
-            upstream.save(new UpstreamLink(link.upstreamUrl(), link.state(), link.requestId(), link.upstreamInstanceId(),
-                    link.upstreamPublicKey(), link.pinnedSequence(), link.pinnedHash(), first.headSequence(),
-                    first.headHash()));
+        if (upstream.link().appliedHash() == null) {
+            RepositoryStatePage head = first;
+            upstream.lifecycle().update(current -> current.appliedHash() != null ? current
+                    : new UpstreamLink(current.upstreamUrl(), current.state(), current.requestId(),
+                            current.upstreamInstanceId(), current.upstreamPublicKey(), current.pinnedSequence(),
+                            current.pinnedHash(), head.headSequence(), head.headHash()));
         }
         completedOnce = true;
         log.info("reconciled {} repositories with {} in {} ms: {} to sync", listed.size(), upstream.client().upstreamUrl(),

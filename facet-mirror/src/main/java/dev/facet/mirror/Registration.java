@@ -79,9 +79,10 @@ public final class Registration {
         UpstreamClient.UpstreamIdentity identity = upstream.client().identity();
         AuthorizationStatus status = upstream.client().requestAuthorization(identity.id(),
                 new AuthorizationRequest(self.id(), self.name(), self.baseUrl(), self.publicKey(), self.type()));
-        upstream.transition(new UpstreamLink(link.upstreamUrl(), UpstreamState.PENDING, status.requestId(),
-                identity.id(), link.upstreamPublicKey(), link.pinnedSequence(), link.pinnedHash(), link.appliedSequence(),
-                link.appliedHash()), "facet", AuditAction.REQUEST, "request " + status.requestId());
+        upstream.lifecycle().move(current -> new UpstreamLink(current.upstreamUrl(), UpstreamState.PENDING,
+                status.requestId(), identity.id(), current.upstreamPublicKey(), current.pinnedSequence(),
+                current.pinnedHash(), current.appliedSequence(), current.appliedHash()), "facet", AuditAction.REQUEST,
+                "request " + status.requestId());
         log.info("Authorization requested from {}: an administrator accepts it at {}", link.upstreamUrl(),
                 status.reviewUrl());
     }
@@ -93,15 +94,15 @@ public final class Registration {
                 throw new IllegalStateException("The upstream accepted as instance " + status.upstreamInstanceId()
                         + " but presented itself as " + link.upstreamInstanceId());
             }
-            upstream.transition(new UpstreamLink(link.upstreamUrl(), UpstreamState.INSTALLED, link.requestId(),
-                    status.upstreamInstanceId(), status.upstreamPublicKey(), status.eventSequence(), status.eventHash(),
-                    link.appliedSequence(), link.appliedHash()), "facet", AuditAction.PIN,
+            upstream.lifecycle().move(current -> new UpstreamLink(current.upstreamUrl(), UpstreamState.INSTALLED,
+                    current.requestId(), status.upstreamInstanceId(), status.upstreamPublicKey(), status.eventSequence(),
+                    status.eventHash(), current.appliedSequence(), current.appliedHash()), "facet", AuditAction.PIN,
                     "accepted; pinned instance " + status.upstreamInstanceId() + " at event " + status.eventSequence());
             log.info("Authorized by {} (instance {}); synchronizing", link.upstreamUrl(), status.upstreamInstanceId());
             onInstalled.run();
         } else if (status.state() == RequestState.REJECTED) {
-            upstream.transition(UpstreamSession.withState(link, UpstreamState.REJECTED), "facet", AuditAction.REJECT,
-                    "request " + link.requestId());
+            upstream.lifecycle().move(current -> UpstreamLifecycle.withState(current, UpstreamState.REJECTED), "facet",
+                    AuditAction.REJECT, "request " + link.requestId());
             log.warn("The upstream {} rejected this mirror's request {}", link.upstreamUrl(), link.requestId());
         } else {
             later(POLL_INTERVAL);
@@ -116,12 +117,8 @@ public final class Registration {
      */
     public void reconnect(String actor) {
         UpstreamLink link = upstream.link();
-        if (link.state() != UpstreamState.REMOVED && link.state() != UpstreamState.REJECTED) {
-            throw new IllegalStateException("The mirror is " + link.state() + "; only a REMOVED or REJECTED mirror "
-                    + "reconnects.");
-        }
-        upstream.transition(UpstreamSession.withState(link, UpstreamState.UNCONFIGURED), actor, AuditAction.RECONNECT,
-                "new authorization request to " + link.upstreamUrl());
+        upstream.lifecycle().move(current -> UpstreamLifecycle.withState(current, UpstreamState.UNCONFIGURED), actor,
+                AuditAction.RECONNECT, "new authorization request to " + link.upstreamUrl());
         scheduler.execute(this::step);
     }
 

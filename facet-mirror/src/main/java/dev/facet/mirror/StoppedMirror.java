@@ -16,10 +16,12 @@ import java.util.function.Supplier;
 public final class StoppedMirror {
     private final MirrorStore store;
     private final Clock clock;
+    private final UpstreamLifecycle lifecycle;
 
     public StoppedMirror(MirrorStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
+        this.lifecycle = new UpstreamLifecycle(store, clock, Optional.empty());
     }
 
     /**
@@ -30,18 +32,8 @@ public final class StoppedMirror {
      * @throws IllegalStateException when the mirror is in another state
      */
     public String reconnect(String actor) {
-        return store.inTransaction(tx -> {
-            UpstreamLink link = tx.upstream().get().orElseThrow(() ->
-                    new IllegalStateException("This mirror was never registered; start it with --upstream URL."));
-            if (link.state() != UpstreamState.REMOVED && link.state() != UpstreamState.REJECTED) {
-                throw new IllegalStateException("The mirror is " + link.state()
-                        + "; only a REMOVED or REJECTED mirror reconnects.");
-            }
-            tx.upstream().save(UpstreamSession.withState(link, UpstreamState.UNCONFIGURED));
-            tx.audit().record(clock.instant(), actor, AuditAction.RECONNECT, link.upstreamInstanceId(),
-                    link.upstreamUrl(), "new authorization request at next start");
-            return link.upstreamUrl();
-        });
+        return lifecycle.move(current -> UpstreamLifecycle.withState(current, UpstreamState.UNCONFIGURED), actor,
+                AuditAction.RECONNECT, "new authorization request at next start").upstreamUrl();
     }
 
     /**
@@ -60,7 +52,7 @@ public final class StoppedMirror {
             UpstreamLink link = tx.upstream().get().orElseThrow(() ->
                     new IllegalStateException("This mirror was never registered; there is no upstream to accept."));
             UpstreamAcceptance.Accepted accepted = UpstreamAcceptance.accept(link, typed, presented);
-            tx.upstream().save(accepted.link());
+            lifecycle.repin(tx, accepted.link());
             int resolved = tx.alerts().resolveAll(clock.instant(), actor);
             String done = resolved + " alert(s) resolved; " + accepted.describe();
             tx.audit().record(clock.instant(), actor, AuditAction.ACCEPT_UPSTREAM, accepted.link().upstreamInstanceId(),
@@ -79,12 +71,10 @@ public final class StoppedMirror {
         List<MirroredRepository> carried = store.inTransaction(tx -> {
             UpstreamLink link = tx.upstream().get().orElse(null);
             List<MirroredRepository> all = tx.repositories().all();
-            tx.upstream().save(UpstreamLink.unconfigured(link == null ? "" : link.upstreamUrl()));
             if (wipeData) {
                 all.forEach(r -> tx.repositories().delete(r.id()));
             }
-            tx.audit().record(clock.instant(), actor, AuditAction.PURGE, link == null ? null : link.upstreamInstanceId(),
-                    link == null ? null : link.upstreamUrl(),
+            lifecycle.forget(tx, link == null ? "" : link.upstreamUrl(), actor,
                     "registration forgotten (reset)" + (wipeData ? "; " + all.size() + " repositories wiped" : ""));
             return all;
         });

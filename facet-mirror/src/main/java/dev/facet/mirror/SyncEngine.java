@@ -2,6 +2,8 @@ package dev.facet.mirror;
 
 import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.mirror.UpstreamAlert;
+import dev.facet.core.mirror.UpstreamLink;
+import dev.facet.core.mirror.UpstreamState;
 import dev.facet.core.ref.RefsHash;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.git.MirrorFetcher;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Keeps the mirror's repositories at the upstream's state. Work is per repository and
  * single-flight: a request while a fetch runs marks the repository dirty, and one more fetch
  * follows, so a burst of pushes costs at most two fetches. The owed work is kept in the
- * database, so a restart resumes it.
+ * database, so a restart resumes it. Where the objects come from and when the refs may move are
+ * the wiring's choice ({@link FetchSource}, {@link RefUpdateBarrier}).
  */
 public final class SyncEngine {
     private static final Logger log = LoggerFactory.getLogger("facet.sync");
@@ -36,8 +39,9 @@ public final class SyncEngine {
 
     private final MirrorStore store;
     private final RepositoryStore repositories;
-    private final UpstreamSession upstream;
-    private final MirrorFetcher fetcher;
+    private final UpstreamLifecycle lifecycle;
+    private final FetchSource source;
+    private final RefUpdateBarrier barrier;
     private final Clock clock;
     private final SyncObserver observer;
     private final UpstreamGuard guard;
@@ -61,13 +65,15 @@ public final class SyncEngine {
         List<CompletableFuture<Void>> waitingForThis = new ArrayList<>();
     }
 
-    public SyncEngine(MirrorStore store, RepositoryStore repositories, UpstreamSession upstream, Clock clock,
-                      int parallelism, SyncObserver observer, UpstreamGuard guard) {
+    /** Runs at most {@code parallelism} fetches at once, on threads it owns until {@link #stop}. */
+    public SyncEngine(MirrorStore store, RepositoryStore repositories, UpstreamLifecycle lifecycle, FetchSource source,
+                      RefUpdateBarrier barrier, UpstreamGuard guard, Clock clock, int parallelism, SyncObserver observer) {
         this.guard = guard;
         this.store = store;
         this.repositories = repositories;
-        this.upstream = upstream;
-        this.fetcher = new MirrorFetcher(upstream.client().trust());
+        this.lifecycle = lifecycle;
+        this.source = source;
+        this.barrier = barrier;
         this.clock = clock;
         this.observer = observer;
         AtomicInteger threads = new AtomicInteger();
@@ -174,8 +180,9 @@ public final class SyncEngine {
         if (repository == null) {
             return true;
         }
-        if (!upstream.isInstalled()) {
-            log.debug("repository {}: not synced while the mirror is {}", repositoryId, upstream.link().state());
+        UpstreamLink link = lifecycle.current();
+        if (link.state() != UpstreamState.INSTALLED) {
+            log.debug("repository {}: not synced while the mirror is {}", repositoryId, link.state());
             return false;
         }
         long started = System.nanoTime();
@@ -191,13 +198,8 @@ public final class SyncEngine {
                 && SignedRefsCheck.destructiveAllowed(store.inTransaction(tx -> tx.repositories().find(repositoryId))
                         .map(MirroredRepository::upstreamRefsHash).orElse(null), advertised);
         try (Repository local = repositories.open(repositoryId)) {
-            String url = upstream.client().gitUrl(repository.projectKey().value(), repository.slug().value());
-            try {
-                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current(), destructive);
-            } catch (MirrorFetcher.CredentialsRefused e) {
-                upstream.fetchCredentials().forget();
-                outcome = fetcher.fetch(local, url, upstream.fetchCredentials().current(), destructive);
-            }
+            outcome = source.fetch(local, repository, destructive,
+                    advertised -> barrier.awaitObjectsEverywhere(repositoryId, RefsHash.of(advertised)));
         } catch (MirrorFetcher.RepositoryGone e) {
             return onNotFound(repository);
         } catch (MirrorFetcher.CredentialsRefused | java.io.IOException e) {
@@ -266,7 +268,7 @@ public final class SyncEngine {
                 return false;
             }
             default -> {
-                guard.raise(UpstreamAlert.Kind.ANSWER_ALTERED, upstream.link(), "the Git fetches of repository "
+                guard.raise(UpstreamAlert.Kind.ANSWER_ALTERED, lifecycle.current(), "the Git fetches of repository "
                         + repository.projectKey() + "/" + repository.slug() + " advertise refs (" + advertised
                         + ") other than the signed state (" + signedHash + ") again and again; nothing was deleted "
                         + "or rewound");
@@ -290,7 +292,7 @@ public final class SyncEngine {
         log.warn("repository {} {}/{}: the Git endpoint answers 'not found'; kept, since only the signed state "
                 + "removes a repository, and tried again", id, repository.projectKey(), repository.slug());
         if (signedRefs.judgeMissing(id, current.upstreamRefsHash()) == SignedRefsCheck.Verdict.ALTERED) {
-            guard.raise(UpstreamAlert.Kind.ANSWER_ALTERED, upstream.link(), "the Git fetches of repository "
+            guard.raise(UpstreamAlert.Kind.ANSWER_ALTERED, lifecycle.current(), "the Git fetches of repository "
                     + repository.projectKey() + "/" + repository.slug() + " answer 'not found' again and again, "
                     + "while the signed state lists it; nothing was removed");
         }

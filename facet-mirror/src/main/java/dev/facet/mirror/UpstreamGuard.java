@@ -21,12 +21,15 @@ public final class UpstreamGuard {
     private static final Logger log = LoggerFactory.getLogger(UpstreamGuard.class);
 
     private final MirrorStore store;
+    private final UpstreamLifecycle lifecycle;
     private final Clock clock;
     private volatile boolean alerted;
     private final AtomicReference<EventChain.Link> highestSeen = new AtomicReference<>();
 
     public UpstreamGuard(MirrorStore store, Clock clock) {
         this.store = store;
+        // Re-pinning keeps whatever state the link is in, so it needs no configured upstream.
+        this.lifecycle = new UpstreamLifecycle(store, clock, java.util.Optional.empty());
         this.clock = clock;
         this.alerted = !open().isEmpty();
     }
@@ -91,7 +94,7 @@ public final class UpstreamGuard {
     void accept(UpstreamAcceptance.Accepted accepted, String actor) {
         UpstreamLink link = accepted.link();
         store.inTransaction(tx -> {
-            tx.upstream().save(link);
+            lifecycle.repin(tx, link);
             int resolved = tx.alerts().resolveAll(clock.instant(), actor);
             tx.audit().record(clock.instant(), actor, AuditAction.ACCEPT_UPSTREAM, link.upstreamInstanceId(),
                     link.upstreamUrl(), resolved + " alert(s) resolved; " + accepted.describe());

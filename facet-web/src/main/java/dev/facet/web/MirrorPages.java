@@ -98,7 +98,7 @@ final class MirrorPages {
     }
 
     private PageModels.UpstreamIdentityRow presented() {
-        return node.reconciler().lastPresented().map(identity -> new PageModels.UpstreamIdentityRow(identity.id(),
+        return node.lastPresentedUpstream().map(identity -> new PageModels.UpstreamIdentityRow(identity.id(),
                 String.valueOf(MirroringJson.fingerprint(identity.publicKey())))).orElse(null);
     }
 
