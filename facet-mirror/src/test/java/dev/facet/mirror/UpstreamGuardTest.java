@@ -2,6 +2,7 @@ package dev.facet.mirror;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.mirror.AuditAction;
 import dev.facet.core.mirror.AuditEntry;
 import dev.facet.core.mirror.UpstreamAlert;
@@ -14,6 +15,7 @@ import dev.facet.core.store.MirrorTransaction;
 import dev.facet.core.store.MirroredRepositories;
 import dev.facet.core.store.UpstreamAlerts;
 import dev.facet.core.store.UpstreamLinks;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,9 +37,11 @@ class UpstreamGuardTest {
 
     private final FakeMirrorStore store = new FakeMirrorStore();
 
+    private static final String PRIMARY_KEY = InstanceIdentity.generate(new SecureRandom()).publicKeyJwk();
+
     private static UpstreamLink appliedUpTo(long sequence, String hash) {
-        return new UpstreamLink("https://primary.example", UpstreamState.INSTALLED, "request-1", "primary-1", "key",
-                1, "p".repeat(64), sequence, hash);
+        return new UpstreamLink("https://primary.example", UpstreamState.INSTALLED, "request-1", "primary-1",
+                PRIMARY_KEY, 1, "p".repeat(64), sequence, hash);
     }
 
     @Test
@@ -113,7 +117,7 @@ class UpstreamGuardTest {
         guard.checkHistory(appliedUpTo(10, HASH_10), 9, "d".repeat(64));
         UpstreamLink repinned = appliedUpTo(9, "d".repeat(64));
 
-        guard.accept(new UpstreamAcceptance.Accepted(repinned, true), "admin");
+        guard.accept(new UpstreamAcceptance.Accepted(repinned, false), "admin");
 
         assertThat(guard.destructiveChangesAllowed()).isTrue();
         assertThat(store.alerts).isEmpty();
