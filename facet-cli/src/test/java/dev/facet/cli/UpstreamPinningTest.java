@@ -124,6 +124,9 @@ class UpstreamPinningTest {
             assertThat(doctor.exit()).isNotZero();
             assertThat(doctor.out()).contains("IDENTITY_CHANGED").contains("the pinned instance " + pinned)
                     .contains(pinnedKey).contains(presentedKey);
+            // What the server presents is read at each reconciliation (every second here), the alert may come first.
+            await().atMost(Duration.ofSeconds(10)).until(() -> mirror.anonymous.get("/mirror").body()
+                    .contains("id=\"presented-key\">" + presentedKey));
             assertThat(mirror.anonymous.get("/mirror").body()).as("pinned and presented, side by side")
                     .contains("id=\"pinned-key\">" + pinnedKey).contains("id=\"presented-key\">" + presentedKey);
         } finally {
