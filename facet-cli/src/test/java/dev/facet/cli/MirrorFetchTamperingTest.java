@@ -69,7 +69,7 @@ class MirrorFetchTamperingTest {
         primary.createRepository("PRIV", "kept", false);
         Path source = git.newWorkTree(work.resolve("kept-source"), "a.txt");
         push(source, "kept", "main");
-        await().atMost(Duration.ofSeconds(20)).until(() -> mirrorRefs("kept").equals(primaryRefs("kept")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> mirrorRefs("kept").equals(primaryRefs("kept")));
         AtomicInteger notFounds = new AtomicInteger();
         proxy.rewriteAnswers((request, answer) -> {
             if (!request.target().startsWith("/scm/PRIV/kept.git")) {
@@ -107,7 +107,7 @@ class MirrorFetchTamperingTest {
             return answer;
         });
         push(source, "rewound", "main");
-        await().atMost(Duration.ofSeconds(20)).until(() -> firstAdvertisement.get() != null
+        await().atMost(Duration.ofSeconds(60)).until(() -> firstAdvertisement.get() != null
                 && mirrorRefs("rewound").equals(primaryRefs("rewound")));
         proxy.relayFaithfully();
         git.run(source, "checkout", "-q", "-b", "feature").requireSuccess();
@@ -116,7 +116,7 @@ class MirrorFetchTamperingTest {
         git.run(source, "checkout", "-q", "main").requireSuccess();
         git.commitFile(source, "b.txt", "b\n");
         push(source, "rewound", "main");
-        await().atMost(Duration.ofSeconds(20)).until(() -> mirrorRefs("rewound").equals(primaryRefs("rewound")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> mirrorRefs("rewound").equals(primaryRefs("rewound")));
         List<String> beforeTheReplay = mirrorRefs("rewound");
         assertThat(beforeTheReplay).anyMatch(line -> line.endsWith("refs/heads/feature"));
 
