@@ -41,12 +41,13 @@ class MirrorFetchTamperingTest {
         primary = TestPrimary.start(work.resolve("primary"));
         primary.createProject("PRIV");
         git = new GitClient(work.resolve("git-home"));
-        // Reconciliation is an hour away: the events, and the fetches they ask for, are all that run.
-        Map<String, String> hourly = Map.of(RawSettings.RECONCILE_SECONDS, "3600");
+        // Every fetch, whether an event or a reconciliation asks for it, goes through the proxy; reconciling
+        // often brings the mirror back to following events soon after each test accepts the upstream again.
+        Map<String, String> often = Map.of(RawSettings.RECONCILE_SECONDS, "5");
         Path home = work.resolve("mirror");
-        TestMirror.startAuthorized(home, primary, hourly).close();
+        TestMirror.startAuthorized(home, primary, often).close();
         proxy = new TamperingProxy(primary.baseUrl());
-        mirror = TestMirror.start(home, proxy.url(), hourly);
+        mirror = TestMirror.start(home, proxy.url(), often);
         mirror.awaitState("SYNCHRONIZED");
     }
 
