@@ -78,8 +78,12 @@ final class TestMirror implements AutoCloseable {
         return id[0];
     }
 
+    /**
+     * Waits for the state {@code /status} reports. A minute: a mirror catching up after a restart fetches
+     * again with back-off while the unsigned Git answers are newer than the signed state it has read so far.
+     */
     void awaitState(String state) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> state.equals(anonymous.get("/status").json()
+        await().atMost(Duration.ofSeconds(60)).until(() -> state.equals(anonymous.get("/status").json()
                 .path("state").asText()));
     }
 
