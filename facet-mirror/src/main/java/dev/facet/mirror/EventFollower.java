@@ -71,8 +71,15 @@ public final class EventFollower {
                     Thread.sleep(IDLE_CHECK.toMillis());
                     continue;
                 }
+                if (link.appliedHash() == null) {
+                    // No position yet (an acceptance forgot it): the next reconciliation takes the upstream's;
+                    // following from the start would replay every old state.
+                    Thread.sleep(IDLE_CHECK.toMillis());
+                    continue;
+                }
+                UpstreamGuard.HistoryCheck history = guard.beforeAsking(link);
                 EventBatch batch = upstream.client().events(link.upstreamInstanceId(), link.appliedSequence(), LONG_POLL);
-                apply(link, batch);
+                apply(link, history, batch);
                 backoff.reset();
             } catch (InterruptedException e) {
                 return;
@@ -92,10 +99,9 @@ public final class EventFollower {
         }
     }
 
-    private void apply(UpstreamLink link, EventBatch batch) {
-        EventChain.Link applied = new EventChain.Link(link.appliedSequence(),
-                link.appliedHash() == null ? EventChain.GENESIS_HASH : link.appliedHash());
-        if (guard.checkHistory(link, batch.headSequence(), batch.headHash())) {
+    private void apply(UpstreamLink link, UpstreamGuard.HistoryCheck history, EventBatch batch) {
+        EventChain.Link applied = new EventChain.Link(link.appliedSequence(), link.appliedHash());
+        if (history.wentBack(batch.headSequence(), batch.headHash())) {
             return;
         }
         if (batch.oldestRetained() > applied.sequence() + 1) {
@@ -150,6 +156,10 @@ public final class EventFollower {
             announce(renamed.repository(), null, event);
             sync.request(renamed.repository().id());
         } else if (payload instanceof EventPayload.RefsChanged refs) {
+            if (event.sequence() <= reconciler.statesAsOf()) {
+                // The last reconciliation announced a state at least this new.
+                return;
+            }
             if (announce(refs.repository(), refs.refsHash().value(), event)) {
                 sync.request(refs.repository().id());
             }

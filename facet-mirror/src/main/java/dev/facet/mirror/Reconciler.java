@@ -31,6 +31,7 @@ public final class Reconciler {
     private final CarriedRepositories carried;
     private final Clock clock;
     private volatile boolean completedOnce;
+    private volatile long statesAsOf;
     private volatile UpstreamClient.UpstreamIdentity lastPresented;
 
     private final UpstreamGuard guard;
@@ -47,6 +48,15 @@ public final class Reconciler {
     /** Whether one reconciliation has completed since start, so the mirror knows the whole upstream. */
     public boolean completedOnce() {
         return completedOnce;
+    }
+
+    /**
+     * The upstream's event position when the last reconciliation read its states: the refs hashes
+     * it announced are at least that new, so an event up to there that the stream replays (after a
+     * restart, or once an acceptance reset the position) would only announce an older state.
+     */
+    long statesAsOf() {
+        return statesAsOf;
     }
 
     /** What the server at the upstream URL presented at the last reconciliation (unsigned: to show, never to trust). */
@@ -98,12 +108,14 @@ public final class Reconciler {
         int start = 0;
         RepositoryStatePage first = null;
         int behind = 0;
+        UpstreamGuard.HistoryCheck history = guard.beforeAsking(upstream.link());
         while (true) {
             RepositoryStatePage page = upstream.client().repositoryStates(upstreamId, start, PAGE_SIZE);
             if (first == null) {
                 first = page;
                 // Before anything is applied: a shorter history must not delete what the mirror holds.
-                guard.checkHistory(upstream.link(), page.headSequence(), page.headHash());
+                history.wentBack(page.headSequence(), page.headHash());
+                statesAsOf = Math.max(statesAsOf, page.headSequence());
             }
             for (RepositoryState state : page.values()) {
                 listed.add(state.id());

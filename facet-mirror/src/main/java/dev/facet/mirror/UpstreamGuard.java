@@ -44,33 +44,53 @@ public final class UpstreamGuard {
     }
 
     /**
-     * Checks the head the upstream reports against the furthest head this mirror has seen (applied,
-     * or reported by an earlier answer): shorter is HISTORY_REWOUND, as long but different is
-     * HISTORY_FORKED. Reconciliation can bring changes before their events are applied, so the
-     * applied position alone would miss a restore that happened in between.
-     *
-     * @return whether the history went back or forked
+     * What this mirror has seen of the upstream's history just before it asks for more: the furthest
+     * head it applied or an earlier answer reported. Taken before the request, so that an answer
+     * another thread got meanwhile (the event stream runs beside the reconciliation) never makes
+     * this answer look like a step back.
      */
-    boolean checkHistory(UpstreamLink link, long headSequence, String headHash) {
+    HistoryCheck beforeAsking(UpstreamLink link) {
         EventChain.Link seen = highestSeen.get();
         if (link.appliedHash() != null && (seen == null || link.appliedSequence() > seen.sequence())) {
             seen = new EventChain.Link(link.appliedSequence(), link.appliedHash());
         }
-        if (seen != null && headSequence < seen.sequence()) {
-            raise(UpstreamAlert.Kind.HISTORY_REWOUND, link, "the upstream's event history ends at " + headSequence
-                    + " but this mirror already saw event " + seen.sequence()
-                    + " (was the upstream restored from an older copy?)");
-            return true;
+        return new HistoryCheck(link, seen);
+    }
+
+    /** The history seen before one request to the upstream, to judge that request's answer by. */
+    final class HistoryCheck {
+        private final UpstreamLink link;
+        private final EventChain.Link seen;
+
+        private HistoryCheck(UpstreamLink link, EventChain.Link seen) {
+            this.link = link;
+            this.seen = seen;
         }
-        if (seen != null && headSequence == seen.sequence() && !seen.hash().equals(headHash)) {
-            raise(UpstreamAlert.Kind.HISTORY_FORKED, link, "the upstream's event " + headSequence
-                    + " is not the one this mirror saw");
-            return true;
+
+        /**
+         * Checks the head the answer reports: shorter than what was seen is HISTORY_REWOUND, as long
+         * but different is HISTORY_FORKED. Reconciliation can bring changes before their events are
+         * applied, so the applied position alone would miss a restore that happened in between.
+         *
+         * @return whether the history went back or forked
+         */
+        boolean wentBack(long headSequence, String headHash) {
+            if (seen != null && headSequence < seen.sequence()) {
+                raise(UpstreamAlert.Kind.HISTORY_REWOUND, link, "the upstream's event history ends at " + headSequence
+                        + " but this mirror already saw event " + seen.sequence()
+                        + " (was the upstream restored from an older copy?)");
+                return true;
+            }
+            if (seen != null && headSequence == seen.sequence() && !seen.hash().equals(headHash)) {
+                raise(UpstreamAlert.Kind.HISTORY_FORKED, link, "the upstream's event " + headSequence
+                        + " is not the one this mirror saw");
+                return true;
+            }
+            EventChain.Link reported = new EventChain.Link(headSequence, headHash);
+            highestSeen.accumulateAndGet(reported, (current, next) ->
+                    current == null || next.sequence() > current.sequence() ? next : current);
+            return false;
         }
-        EventChain.Link reported = new EventChain.Link(headSequence, headHash);
-        highestSeen.accumulateAndGet(reported, (current, next) ->
-                current == null || next.sequence() > current.sequence() ? next : current);
-        return false;
     }
 
     void raise(UpstreamAlert.Kind kind, UpstreamLink link, String details) {

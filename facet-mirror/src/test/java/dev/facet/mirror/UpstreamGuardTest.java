@@ -45,6 +45,20 @@ class UpstreamGuardTest {
     }
 
     @Test
+    void anAnswerIsJudgedByWhatWasSeenBeforeItWasAskedFor() {
+        UpstreamGuard guard = new UpstreamGuard(store, CLOCK);
+        UpstreamGuard.HistoryCheck reconciliation = guard.beforeAsking(appliedUpTo(10, HASH_10));
+
+        // The event stream, running beside the reconciliation, reports a newer head first.
+        assertThat(guard.beforeAsking(appliedUpTo(10, HASH_10)).wentBack(12, HASH_12)).isFalse();
+
+        assertThat(reconciliation.wentBack(10, HASH_10)).as("an answer older than one seen meanwhile").isFalse();
+        assertThat(guard.destructiveChangesAllowed()).isTrue();
+        assertThat(guard.beforeAsking(appliedUpTo(10, HASH_10)).wentBack(11, "e".repeat(64)))
+                .as("asked after event 12 was seen, an answer ending at 11 is a step back").isTrue();
+    }
+
+    @Test
     void destructiveChangesAreAllowedWhileNoAlertIsOpen() {
         UpstreamGuard guard = new UpstreamGuard(store, CLOCK);
 
@@ -55,8 +69,8 @@ class UpstreamGuardTest {
     void aHeadAtOrAheadOfWhatTheMirrorAppliedIsNoAlert() {
         UpstreamGuard guard = new UpstreamGuard(store, CLOCK);
 
-        assertThat(guard.checkHistory(appliedUpTo(10, HASH_10), 10, HASH_10)).isFalse();
-        assertThat(guard.checkHistory(appliedUpTo(10, HASH_10), 12, HASH_12)).isFalse();
+        assertThat(guard.beforeAsking(appliedUpTo(10, HASH_10)).wentBack(10, HASH_10)).isFalse();
+        assertThat(guard.beforeAsking(appliedUpTo(10, HASH_10)).wentBack(12, HASH_12)).isFalse();
         assertThat(guard.destructiveChangesAllowed()).isTrue();
         assertThat(store.alerts).isEmpty();
     }
@@ -65,7 +79,7 @@ class UpstreamGuardTest {
     void aHistoryThatEndsBeforeWhatTheMirrorAppliedHoldsBackDestructiveChanges() {
         UpstreamGuard guard = new UpstreamGuard(store, CLOCK);
 
-        assertThat(guard.checkHistory(appliedUpTo(10, HASH_10), 9, "d".repeat(64))).isTrue();
+        assertThat(guard.beforeAsking(appliedUpTo(10, HASH_10)).wentBack(9, "d".repeat(64))).isTrue();
 
         assertThat(guard.destructiveChangesAllowed()).isFalse();
         assertThat(store.alerts).extracting(UpstreamAlert::kind).containsExactly(UpstreamAlert.Kind.HISTORY_REWOUND);
@@ -76,7 +90,7 @@ class UpstreamGuardTest {
     void anotherEventAtTheSamePositionIsAForkAndHoldsBackDestructiveChanges() {
         UpstreamGuard guard = new UpstreamGuard(store, CLOCK);
 
-        assertThat(guard.checkHistory(appliedUpTo(10, HASH_10), 10, OTHER_HASH_10)).isTrue();
+        assertThat(guard.beforeAsking(appliedUpTo(10, HASH_10)).wentBack(10, OTHER_HASH_10)).isTrue();
 
         assertThat(guard.destructiveChangesAllowed()).isFalse();
         assertThat(store.alerts).extracting(UpstreamAlert::kind).containsExactly(UpstreamAlert.Kind.HISTORY_FORKED);
@@ -85,9 +99,9 @@ class UpstreamGuardTest {
     @Test
     void aRewindBelowAHeadSeenEarlierIsCaughtBeforeThatHeadWasApplied() {
         UpstreamGuard guard = new UpstreamGuard(store, CLOCK);
-        guard.checkHistory(appliedUpTo(10, HASH_10), 12, HASH_12);
+        guard.beforeAsking(appliedUpTo(10, HASH_10)).wentBack(12, HASH_12);
 
-        assertThat(guard.checkHistory(appliedUpTo(10, HASH_10), 11, "e".repeat(64))).isTrue();
+        assertThat(guard.beforeAsking(appliedUpTo(10, HASH_10)).wentBack(11, "e".repeat(64))).isTrue();
 
         assertThat(store.alerts).extracting(UpstreamAlert::kind).containsExactly(UpstreamAlert.Kind.HISTORY_REWOUND);
     }
@@ -103,8 +117,8 @@ class UpstreamGuardTest {
     void theSameAlertRaisedTwiceIsAuditedOnce() {
         UpstreamGuard guard = new UpstreamGuard(store, CLOCK);
 
-        guard.checkHistory(appliedUpTo(10, HASH_10), 9, "d".repeat(64));
-        guard.checkHistory(appliedUpTo(10, HASH_10), 8, "f".repeat(64));
+        guard.beforeAsking(appliedUpTo(10, HASH_10)).wentBack(9, "d".repeat(64));
+        guard.beforeAsking(appliedUpTo(10, HASH_10)).wentBack(8, "f".repeat(64));
 
         assertThat(store.alerts).hasSize(1);
         assertThat(store.audit).hasSize(1);
@@ -113,8 +127,8 @@ class UpstreamGuardTest {
     @Test
     void acceptingTheUpstreamAsItIsNowAllowsDestructiveChangesAgainAndForgetsTheHeadsSeen() {
         UpstreamGuard guard = new UpstreamGuard(store, CLOCK);
-        guard.checkHistory(appliedUpTo(10, HASH_10), 12, HASH_12);
-        guard.checkHistory(appliedUpTo(10, HASH_10), 9, "d".repeat(64));
+        guard.beforeAsking(appliedUpTo(10, HASH_10)).wentBack(12, HASH_12);
+        guard.beforeAsking(appliedUpTo(10, HASH_10)).wentBack(9, "d".repeat(64));
         UpstreamLink repinned = appliedUpTo(9, "d".repeat(64));
 
         guard.accept(new UpstreamAcceptance.Accepted(repinned, false), "admin");
@@ -124,7 +138,7 @@ class UpstreamGuardTest {
         assertThat(store.link).isEqualTo(repinned);
         assertThat(store.audit).extracting(AuditEntry::action)
                 .containsExactly(AuditAction.ALERT, AuditAction.ACCEPT_UPSTREAM);
-        assertThat(guard.checkHistory(repinned, 9, "d".repeat(64))).as("the old head no longer counts").isFalse();
+        assertThat(guard.beforeAsking(repinned).wentBack(9, "d".repeat(64))).as("the old head no longer counts").isFalse();
     }
 
     /** A mirror database of the tables the guard uses: alerts, the audit trail and the upstream link. */
