@@ -70,7 +70,7 @@ final class ForeignServer {
     /** Files an authorization request signed with this server's key; a refusal is an UpstreamUnavailable with its status. */
     AuthorizationStatus requestAuthorization(String name, String baseUrl) {
         return client.requestAuthorization(upstreamId, new AuthorizationRequest(identity.id(), name, baseUrl,
-                identity.publicKeyJwk(), MirrorType.SINGLE));
+                identity.publicKeyJwk(), MirrorType.SINGLE, null));
     }
 
     AuthorizationStatus authorizationStatus(String requestId) {

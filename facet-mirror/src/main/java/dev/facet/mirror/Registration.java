@@ -78,7 +78,7 @@ public final class Registration {
     private void request(UpstreamLink link) {
         UpstreamClient.UpstreamIdentity identity = upstream.client().identity();
         AuthorizationStatus status = upstream.client().requestAuthorization(identity.id(),
-                new AuthorizationRequest(self.id(), self.name(), self.baseUrl(), self.publicKey(), self.type()));
+                new AuthorizationRequest(self.id(), self.name(), self.baseUrl(), self.publicKey(), self.type(), null));
         upstream.lifecycle().move(current -> new UpstreamLink(current.upstreamUrl(), UpstreamState.PENDING,
                 status.requestId(), identity.id(), current.upstreamPublicKey(), current.pinnedSequence(),
                 current.pinnedHash(), current.appliedSequence(), current.appliedHash()), "facet", AuditAction.REQUEST,
