@@ -135,7 +135,7 @@ class DoctorTest {
             assertThat(http.exit()).isNotZero();
             assertThat(http.out()).contains("answered HTTP 404").contains("facet.upstream.url");
 
-            try (ImpostorProxy slowClock = new ImpostorProxy(primary.baseUrl(), Duration.ofSeconds(-90))) {
+            try (TamperingProxy slowClock = TamperingProxy.impostor(primary.baseUrl(), Duration.ofSeconds(-90))) {
                 pointUpstreamAt(mirrorHome, slowClock.url());
                 FacetRun skewed = doctor(mirrorHome);
                 assertThat(skewed.exit()).as(skewed.out()).isNotZero();

@@ -13,6 +13,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
@@ -20,8 +25,8 @@ import java.util.function.UnaryOperator;
 /**
  * A machine on the path between a mirror and its primary that relays every message, signatures
  * included, and changes the ones a test tells it to: a request on its way to the primary, or an
- * answer on its way back. Unlike {@link ImpostorProxy} it does not pretend to be the primary; it
- * is the attacker who can read and rewrite the traffic but holds no key. One request per
+ * answer on its way back: the attacker who can read and rewrite the traffic but holds no key. As
+ * an {@link #impostor} it is another server in front of the primary instead. One request per
  * connection, each on a thread of its own (a mirror holds a long-poll open).
  */
 final class TamperingProxy implements AutoCloseable {
@@ -62,6 +67,8 @@ final class TamperingProxy implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private volatile UnaryOperator<Request> onRequest = UnaryOperator.identity();
     private volatile BiFunction<Request, Answer, Answer> onAnswer = (request, answer) -> answer;
+    /** When set, answers carry a {@code Date} this far off this machine's clock. */
+    private volatile Duration dateSkew;
 
     TamperingProxy(String target) throws IOException {
         this.target = target;
@@ -69,6 +76,20 @@ final class TamperingProxy implements AutoCloseable {
         Thread acceptor = new Thread(this::acceptLoop, "tampering-proxy");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /**
+     * Another server in front of a real primary: it answers with the primary's status and body but
+     * none of its signatures, as any server that is not the primary answers, and with a {@code Date}
+     * off by {@code skew} (the clock of a machine whose time is wrong, which this machine's own clock
+     * cannot be made to be).
+     */
+    static TamperingProxy impostor(String target, Duration skew) throws IOException {
+        TamperingProxy proxy = new TamperingProxy(target);
+        proxy.dateSkew = skew;
+        proxy.rewriteAnswers((request, answer) -> new Answer(answer.status(), answer.contentType(), Optional.empty(),
+                answer.body()));
+        return proxy;
     }
 
     String url() {
@@ -153,6 +174,11 @@ final class TamperingProxy implements AutoCloseable {
                 response.headers().firstValue(ANSWER_HEADER), response.body()));
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(answer.status()).append(" X\r\n")
                 .append("Content-Type: ").append(answer.contentType()).append("\r\n");
+        Duration skew = dateSkew;
+        if (skew != null) {
+            head.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT)
+                    .format(ZonedDateTime.now(ZoneOffset.UTC).plus(skew))).append("\r\n");
+        }
         answer.signature().ifPresent(signature -> head.append(ANSWER_HEADER).append(": ").append(signature)
                 .append("\r\n"));
         head.append("Content-Length: ").append(answer.body().length).append("\r\nConnection: close\r\n\r\n");

@@ -150,7 +150,7 @@ class UpstreamPinningTest {
             Map<String, String> hourly = Map.of(RawSettings.RECONCILE_SECONDS, "3600");
             TestMirror.startAuthorized(mirrorHome, primary, hourly).close();
 
-            try (ImpostorProxy impostor = new ImpostorProxy(primary.baseUrl(), Duration.ZERO);
+            try (TamperingProxy impostor = TamperingProxy.impostor(primary.baseUrl(), Duration.ZERO);
                  TestMirror mirror = TestMirror.start(mirrorHome, impostor.url(), hourly)) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> mirror.anonymous
                         .get("/rest/mirroring/latest/upstreamServer").json().path("alerts").size() > 0);
