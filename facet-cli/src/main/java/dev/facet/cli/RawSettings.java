@@ -4,6 +4,7 @@ import dev.facet.core.tls.OutboundTrust;
 import dev.facet.core.tls.ServerCertificate;
 import dev.facet.core.tls.TlsFileUnusable;
 import dev.facet.web.HttpLimits;
+import dev.facet.web.TrustedProxies;
 import dev.facet.web.WebSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -59,13 +60,15 @@ final class RawSettings {
     static final String MIN_REQUEST_BYTES_PER_SECOND = "facet.http.min-request-bytes-per-second";
     static final String IDLE_TIMEOUT_SECONDS = "facet.http.idle-timeout-seconds";
     static final String MAX_CONCURRENT_GIT_REQUESTS = "facet.http.max-concurrent-git-requests";
+    static final String TRUSTED_PROXIES = "facet.http.trusted-proxies";
     static final Set<String> KNOWN = Set.of(PORT, BASE_URL, BIND_ADDRESS, DB_URL, DB_USER, DB_PASSWORD,
             MAX_REQUEST_BYTES, UPSTREAM_URL, MIRROR_NAME, RECONCILE_SECONDS, SYNC_PARALLELISM, REMOVAL_GRACE_SECONDS,
             KEPT_RETENTION_SECONDS, DOCTOR_MIN_FREE_MIB, AUTH_CACHE_SECONDS, OFFLINE_ACCESS_SECONDS,
             EVENT_RETENTION_SECONDS, MIRROR_REQUESTS_PENDING_PER_ADDRESS, MIRROR_REQUESTS_PER_MINUTE_PER_ADDRESS,
             CLONE_CACHE_MAX_FILES_PER_REPOSITORY, CLONE_CACHE_MAX_BYTES_PER_REPOSITORY, CLONE_CACHE_MAX_BYTES,
             MAX_PUSH_BYTES, TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_TRUSTED_CERTIFICATES, ALLOW_INSECURE_UPSTREAM,
-            MAX_CONNECTIONS_PER_ADDRESS, MIN_REQUEST_BYTES_PER_SECOND, IDLE_TIMEOUT_SECONDS, MAX_CONCURRENT_GIT_REQUESTS);
+            MAX_CONNECTIONS_PER_ADDRESS, MIN_REQUEST_BYTES_PER_SECOND, IDLE_TIMEOUT_SECONDS, MAX_CONCURRENT_GIT_REQUESTS,
+            TRUSTED_PROXIES);
 
     private final Path home;
     private final Map<String, String> values;
@@ -159,7 +162,18 @@ final class RawSettings {
                 nonNegativeLong(MIN_REQUEST_BYTES_PER_SECOND, HttpLimits.DEFAULT_MIN_REQUEST_BYTES_PER_SECOND),
                 Duration.ofSeconds(positiveLong(IDLE_TIMEOUT_SECONDS, HttpLimits.DEFAULT_IDLE_TIMEOUT.toSeconds())),
                 (int) Math.min(Integer.MAX_VALUE, positiveLong(MAX_CONCURRENT_GIT_REQUESTS,
-                        HttpLimits.DEFAULT_MAX_CONCURRENT_GIT_REQUESTS)));
+                        HttpLimits.DEFAULT_MAX_CONCURRENT_GIT_REQUESTS)), trustedProxies());
+    }
+
+    private TrustedProxies trustedProxies() {
+        return text(TRUSTED_PROXIES).map(list -> {
+            try {
+                return TrustedProxies.parse(list);
+            } catch (IllegalArgumentException e) {
+                throw new SettingsError("Setting " + TRUSTED_PROXIES + " (from " + origins.get(TRUSTED_PROXIES) + "): "
+                        + e.getMessage() + ".");
+            }
+        }).orElse(TrustedProxies.NONE);
     }
 
     /** Whom outgoing HTTPS calls trust: the JVM's authorities, plus the PEM bundle of facet.tls.trusted-certificates. */

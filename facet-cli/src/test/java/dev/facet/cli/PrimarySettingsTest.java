@@ -92,7 +92,8 @@ class PrimarySettingsTest {
         properties("facet.http.max-connections-per-address=8\nfacet.http.min-request-bytes-per-second=0\n"
                 + "facet.http.idle-timeout-seconds=45\nfacet.http.max-concurrent-git-requests=20\n");
         dev.facet.web.HttpLimits limits = PrimarySettings.load(home, Map.of(), Map.of()).web().limits();
-        assertThat(limits).isEqualTo(new dev.facet.web.HttpLimits(8, 0, java.time.Duration.ofSeconds(45), 20));
+        assertThat(limits).isEqualTo(new dev.facet.web.HttpLimits(8, 0, java.time.Duration.ofSeconds(45), 20,
+                dev.facet.web.TrustedProxies.NONE));
 
         assertThatThrownBy(() -> PrimarySettings.load(home, Map.of(),
                 Map.of("FACET_HTTP_MAX_CONCURRENT_GIT_REQUESTS", "0")))

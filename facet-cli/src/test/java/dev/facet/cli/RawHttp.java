@@ -86,19 +86,24 @@ final class RawHttp {
 
     /**
      * Sends a GET with an {@code Authorization} header from a local address of the test's choosing (any of
-     * 127.0.0.0/8), so that a test can be several clients at once.
+     * 127.0.0.0/8), so that a test can be several clients at once, with any further header lines.
      *
      * @return the status code the server answered with
      */
-    static int statusFrom(String localAddress, String baseUrl, String rawPath, String authorization) {
+    static int statusFrom(String localAddress, String baseUrl, String rawPath, String authorization,
+                          String... headers) {
         URI base = URI.create(baseUrl);
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
             socket.connect(new InetSocketAddress("127.0.0.1", base.getPort()), 10_000);
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + rawPath + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAuthorization: " + authorization
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            StringBuilder request = new StringBuilder("GET " + rawPath + " HTTP/1.1\r\nHost: " + base.getHost()
+                    + "\r\nAuthorization: " + authorization + "\r\nConnection: close\r\n");
+            for (String header : headers) {
+                request.append(header).append("\r\n");
+            }
+            out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = socket.getInputStream();
             StringBuilder statusLine = new StringBuilder();

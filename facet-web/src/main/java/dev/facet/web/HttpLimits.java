@@ -13,18 +13,22 @@ import java.time.Duration;
  * @param minRequestBytesPerSecond  the slowest request body accepted, averaged from its first byte
  * @param idleTimeout               how long a connection may stay silent
  * @param maxConcurrentGitRequests  Git requests served at once; more are answered 503 at once
+ * @param trustedProxies            load balancers whose {@code X-Forwarded-For} names the client; their own
+ *                                  connections are not capped per address (they carry every client's)
  */
 public record HttpLimits(int maxConnectionsPerAddress, long minRequestBytesPerSecond, Duration idleTimeout,
-                         int maxConcurrentGitRequests) {
+                         int maxConcurrentGitRequests, TrustedProxies trustedProxies) {
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
     public static final long DEFAULT_MIN_REQUEST_BYTES_PER_SECOND = 1024;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** Of the server's 250 threads, so that at least 150 are left for everything else. */
     public static final int DEFAULT_MAX_CONCURRENT_GIT_REQUESTS = 100;
     public static final HttpLimits DEFAULTS = new HttpLimits(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
-            DEFAULT_MIN_REQUEST_BYTES_PER_SECOND, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONCURRENT_GIT_REQUESTS);
+            DEFAULT_MIN_REQUEST_BYTES_PER_SECOND, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONCURRENT_GIT_REQUESTS,
+            TrustedProxies.NONE);
 
     public HttpLimits {
+        java.util.Objects.requireNonNull(trustedProxies, "trustedProxies");
         if (maxConnectionsPerAddress < 1 || minRequestBytesPerSecond < 0 || idleTimeout.isNegative()
                 || idleTimeout.isZero() || maxConcurrentGitRequests < 1) {
             throw new IllegalArgumentException("HTTP limits must be positive: " + maxConnectionsPerAddress + ", "

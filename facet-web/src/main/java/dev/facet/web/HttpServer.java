@@ -54,7 +54,12 @@ final class HttpServer {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
-            config.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(limits.minRequestBytesPerSecond()));
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setMinRequestDataRate(limits.minRequestBytesPerSecond());
+                if (!limits.trustedProxies().isEmpty()) {
+                    http.addCustomizer(new ForwardedClients(limits.trustedProxies()));
+                }
+            });
             config.jetty.addConnector((server, http) -> connector(server, http, tls));
             config.http.maxRequestSize = settings.maxRequestBytes();
             config.http.prefer405over404 = true;
@@ -94,7 +99,8 @@ final class HttpServer {
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         connector.setIdleTimeout(settings.limits().idleTimeout().toMillis());
-        connector.addEventListener(new ConnectionsPerAddress(settings.limits().maxConnectionsPerAddress()));
+        connector.addEventListener(new ConnectionsPerAddress(settings.limits().maxConnectionsPerAddress(),
+                settings.limits().trustedProxies()));
         return connector;
     }
 
