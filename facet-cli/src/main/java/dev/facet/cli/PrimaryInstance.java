@@ -88,6 +88,11 @@ public final class PrimaryInstance implements AutoCloseable {
     }
 
     public static PrimaryInstance start(PrimarySettings settings) {
+        return start(settings, Clock.systemUTC());
+    }
+
+    /** A primary whose time comes from {@code clock}: tests move it to see what silence looks like. */
+    static PrimaryInstance start(PrimarySettings settings, Clock clock) {
         Path home = InstanceHome.secure(settings.home());
         Path repositoriesDir = InstanceHome.repositories(home);
         InstanceIdentity identity = InstanceHome.identity(home);
@@ -98,7 +103,6 @@ public final class PrimaryInstance implements AutoCloseable {
         ExecutorService eventReaders = Executors.newFixedThreadPool(2, daemon("facet-event-reader"));
         ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(daemon("facet-mirror-purge"));
         try {
-            Clock clock = Clock.systemUTC();
             SecureRandom random = new SecureRandom();
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
             control = InstanceControl.open(home, Map.of(

@@ -43,6 +43,7 @@ final class StagingPrepareCommand implements Callable<Integer> {
             System.out.println("Prepared " + settings.home() + " as a staging instance:");
             System.out.println("  instance id: " + previousId + " -> " + fresh.id() + " (new key pair in " + keys + ")");
             System.out.println("  mirror registrations removed: " + outcome.mirrorsForgotten());
+            System.out.println("  farm nodes removed: " + outcome.farmNodesForgotten());
             System.out.println("  authorization requests removed: " + outcome.requestsForgotten());
             System.out.println("  base URL: " + outcome.previousBaseUrl().orElse("(none recorded)") + " -> "
                     + settings.web().baseUrl());

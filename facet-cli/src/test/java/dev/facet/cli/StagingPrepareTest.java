@@ -53,4 +53,55 @@ class StagingPrepareTest {
                     .contains("facet.base-url=http://staging.example.com:7990");
         }
     }
+
+    @Test
+    void preparedCopyForgetsProductionFarmsAndRefusesEveryOneOfTheirNodes() throws IOException {
+        Path production = work.resolve("production");
+        String productionId;
+        TestFarmNode founder;
+        TestFarmNode joiner;
+        try (TestPrimary primary = TestPrimary.start(production)) {
+            productionId = primary.instance.instanceId();
+            founder = TestFarmNode.create("edge-1", primary);
+            String farmId = java.util.UUID.randomUUID().toString();
+            String request = TestPrimary.expect(201, founder.requestFarmAuthorization(farmId, "edge",
+                    "http://farm.example.com:7990")).json().path("requestId").asText();
+            TestPrimary.expect(200, primary.admin.post("/rest/mirroring/latest/requests/" + request + "/accept", null));
+            joiner = TestFarmNode.create("edge-2", primary);
+            TestPrimary.expect(201, founder.vouchFor(joiner));
+        }
+        Path staging = work.resolve("staging");
+        TestFiles.copyTree(production, staging);
+
+        FacetRun prepare = FacetRun.of("staging-prepare", "--home", staging.toString(),
+                "--base-url", "http://staging.example.com:7990");
+        assertThat(prepare.exit()).isZero();
+        assertThat(prepare.out()).contains("mirror registrations removed: 1").contains("farm nodes removed: 2");
+
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (TestPrimary prepared = TestPrimary.start(staging, null, java.util.Map.of("FACET_PORT",
+                Integer.toString(port), "FACET_BASE_URL", "http://localhost:" + port))) {
+            assertThat(prepared.admin.get("/rest/mirroring/latest/mirrorServers").json().path("values")).isEmpty();
+            int nodesLeft = prepared.instance.store().inTransaction(tx -> tx.farmNodes().deleteAll());
+            assertThat(nodesLeft).isZero();
+            for (TestFarmNode node : java.util.List.of(founder, joiner)) {
+                String heartbeat = "{\"state\":\"SYNCHRONIZED\",\"repositoriesInSync\":0,\"repositoriesBehind\":0}";
+                RestClient.Response asProduction = onCopy(prepared, node).sendTo(productionId, "POST",
+                        "/rest/mirroring/latest/heartbeat", heartbeat);
+                assertThat(asProduction.status()).as("signed for production, sent to the copy").isEqualTo(401);
+                RestClient.Response asCopy = onCopy(prepared, node).send("POST", "/rest/mirroring/latest/heartbeat",
+                        heartbeat);
+                assertThat(asCopy.status()).as("the copy knows no production node's key").isEqualTo(401);
+                assertThat(asCopy.firstError()).containsIgnoringCase("key");
+            }
+        }
+    }
+
+    /** The same node (id and key), now talking to the staging copy. */
+    private static TestFarmNode onCopy(TestPrimary copy, TestFarmNode node) {
+        return node.talkingTo(copy);
+    }
 }

@@ -2,6 +2,7 @@ package dev.facet.cli;
 
 import dev.facet.store.DatabaseSettings;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -33,6 +34,12 @@ final class TestPrimary implements AutoCloseable {
     /** A primary with extra settings, given as FACET_* environment variables (FACET_PORT to reuse a port). */
     static TestPrimary start(Path home, DatabaseSettings database, Map<String, String> extraEnvironment) {
         PrimaryInstance instance = PrimaryInstance.start(settings(home, database, extraEnvironment));
+        return new TestPrimary(home, instance, RestClient.anonymous(instance.baseUrl()));
+    }
+
+    /** A primary whose time comes from {@code clock}, which the test moves. */
+    static TestPrimary startWithClock(Path home, Clock clock) {
+        PrimaryInstance instance = PrimaryInstance.start(settings(home, null, Map.of()), clock);
         return new TestPrimary(home, instance, RestClient.anonymous(instance.baseUrl()));
     }
 

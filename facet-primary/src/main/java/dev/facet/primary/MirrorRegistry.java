@@ -12,10 +12,13 @@ import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.error.TooManyAttempts;
 import dev.facet.core.event.EventChain;
 import dev.facet.core.event.EventType;
+import dev.facet.core.identity.InstancePublicKey;
 import dev.facet.core.mirror.AuditAction;
 import dev.facet.core.mirror.AuditEntry;
+import dev.facet.core.mirror.FarmNode;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorServerState;
+import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.mirror.RequestState;
 import dev.facet.core.mirror.protocol.CredentialCheck;
 import dev.facet.core.mirror.protocol.CredentialVerdict;
@@ -65,7 +68,19 @@ public final class MirrorRegistry {
      * @param clockSkew how far the mirror's clock was ahead of this one at its last signed request, or null
      */
     public record MirrorServerView(MirrorServer server, MirrorServerState state, List<String> projects,
-                                   Duration clockSkew) {
+                                   Duration clockSkew, List<NodeView> nodes) {
+    }
+
+    /**
+     * One node of a mirror as the primary shows it, its state derived from its own heartbeats. A
+     * single mirror is its own one node; a farm lists each of its nodes.
+     *
+     * @param url       the node's own URL (a single mirror's base URL)
+     * @param vouchedBy the node that vouched for it, or null
+     * @param clockSkew how far its clock was ahead of this one at its last signed request, or null
+     */
+    public record NodeView(String id, String name, String url, String publicKey, MirrorServerState state,
+                           Instant lastSeen, String version, String vouchedBy, Duration clockSkew) {
     }
 
     /** How long a deleted mirror can be restored before its removal becomes final. */
@@ -73,11 +88,11 @@ public final class MirrorRegistry {
         return removalGrace;
     }
 
-    /** Remembers the clock skew measured on a mirror's signed request, to show it before it breaks anything. */
-    public void noteClockSkew(String mirrorId, Duration skew) {
-        clockSkews.put(mirrorId, skew);
+    /** Remembers the clock skew measured on a node's signed request, to show it before it breaks anything. */
+    public void noteClockSkew(MirrorSigner signer, Duration skew) {
+        clockSkews.put(signer.nodeId(), skew);
         if (skew.abs().compareTo(Duration.ofSeconds(5)) > 0) {
-            log.warn("mirror {}: its clock is {} ms {} this primary's", mirrorId, skew.abs().toMillis(),
+            log.warn("{}: its clock is {} ms {} this primary's", signer.describe(), skew.abs().toMillis(),
                     skew.isNegative() ? "behind" : "ahead of");
         }
     }
@@ -98,7 +113,12 @@ public final class MirrorRegistry {
 
     // ---- called by mirrors, after their signature was verified ----
 
-    public HeartbeatAnswer heartbeat(String mirrorId, Heartbeat heartbeat) {
+    /**
+     * Records a node's heartbeat on its own row (a farm's node) and on its mirror's, which shows
+     * the latest any of its nodes reported; the answer says whether the mirror is still registered.
+     */
+    public HeartbeatAnswer heartbeat(MirrorSigner signer, Heartbeat heartbeat) {
+        String mirrorId = signer.mirrorId();
         String report;
         try {
             report = JSON.writeValueAsString(heartbeat.worstLags() == null ? List.of() : heartbeat.worstLags());
@@ -110,6 +130,8 @@ public final class MirrorRegistry {
             tx.mirrorServers().recordHeartbeat(mirrorId, clock.instant(), limit(heartbeat.state(), 32),
                     limit(heartbeat.version(), 64), heartbeat.repositoriesInSync(), heartbeat.repositoriesBehind(),
                     report);
+            tx.farmNodes().recordHeartbeat(signer.nodeId(), clock.instant(), limit(heartbeat.state(), 32),
+                    limit(heartbeat.version(), 64));
             return registered;
         });
         return server.isRemoved()
@@ -274,6 +296,33 @@ public final class MirrorRegistry {
         return view;
     }
 
+    /**
+     * Takes a node out of its farm: its key stops working at once, the farm keeps serving through
+     * its other nodes. A node a farm vouches for again comes back: to keep one out for good, take it
+     * off the farm's network.
+     */
+    public MirrorServerView removeNode(Caller caller, String mirrorId, String nodeId) {
+        AccessRules.requireAdmin(caller);
+        MirrorServerView view = store.inTransaction(tx -> {
+            MirrorServer server = requireKnown(tx, mirrorId);
+            FarmNode node = tx.farmNodes().find(nodeId).filter(found -> found.mirrorId().equals(mirrorId))
+                    .orElseThrow(() -> new NotFound("nodeId", "Mirror " + mirrorId + " has no node " + nodeId + "."));
+            tx.farmNodes().delete(nodeId);
+            tx.audit().record(clock.instant(), caller.name().value(), AuditAction.NODE_REMOVE, mirrorId, node.url(),
+                    "node " + nodeId + " (" + node.name() + ", key "
+                            + new InstancePublicKey(node.publicKey()).fingerprint() + ") removed from farm "
+                            + server.name());
+            return view(tx, server);
+        });
+        log.info("node {} removed from farm {} by {}", nodeId, mirrorId, caller);
+        return view;
+    }
+
+    /** A farm's node as it is shown, for a node just vouched for. */
+    public NodeView nodeView(FarmNode node) {
+        return store.inTransaction(tx -> nodeView(node, requireKnown(tx, node.mirrorId()), clock.instant()));
+    }
+
     /** Deletes the registrations whose grace period has ended. */
     public void purgeExpired() {
         store.useTransaction(tx -> {
@@ -311,24 +360,44 @@ public final class MirrorRegistry {
     private MirrorServerView view(StoreTransaction tx, MirrorServer server) {
         List<String> projects = server.allProjects() ? List.of() : tx.mirrorServers().selectedProjects(server.id())
                 .stream().flatMap(id -> tx.projects().findById(id).stream()).map(p -> p.key().value()).sorted().toList();
-        return new MirrorServerView(server, derivedState(server, clock.instant()), projects,
-                clockSkews.get(server.id()));
+        Instant now = clock.instant();
+        List<NodeView> nodes = server.type() == MirrorType.FARM
+                ? tx.farmNodes().ofMirror(server.id()).stream().map(node -> nodeView(node, server, now)).toList()
+                : List.of(new NodeView(server.id(), server.name(), server.baseUrl(), server.publicKey(),
+                        derivedState(server, now), server.lastSeen(), server.version(), null,
+                        clockSkews.get(server.id())));
+        Duration worstSkew = nodes.stream().map(NodeView::clockSkew).filter(java.util.Objects::nonNull)
+                .max(java.util.Comparator.comparing(Duration::abs)).orElse(null);
+        return new MirrorServerView(server, derivedState(server, now), projects, worstSkew, nodes);
+    }
+
+    private NodeView nodeView(FarmNode node, MirrorServer farm, Instant now) {
+        MirrorServerState state = derivedState(farm.isRemoved(), node.lastSeen() != null ? node.lastSeen()
+                : node.createdAt(), node.reportedState(), now);
+        return new NodeView(node.id(), node.name(), node.url(), node.publicKey(), state, node.lastSeen(),
+                node.version(), node.vouchedBy(), clockSkews.get(node.id()));
     }
 
     /** What the primary shows: the mirror's own report, unless it has gone silent. */
     static MirrorServerState derivedState(MirrorServer server, Instant now) {
-        if (server.isRemoved()) {
+        return derivedState(server.isRemoved(), server.lastSeen() != null ? server.lastSeen() : server.createdAt(),
+                server.reportedState(), now);
+    }
+
+    /** The same for a mirror or one of its nodes: removed with its mirror, silent, or what it reported. */
+    private static MirrorServerState derivedState(boolean removed, Instant lastHeard, String reportedState,
+                                                  Instant now) {
+        if (removed) {
             return MirrorServerState.REMOVED;
         }
-        Instant lastHeard = server.lastSeen() != null ? server.lastSeen() : server.createdAt();
         if (lastHeard.plus(OFFLINE_AFTER).isBefore(now)) {
             return MirrorServerState.OFFLINE;
         }
-        if (server.reportedState() == null) {
+        if (reportedState == null) {
             return MirrorServerState.SYNCHRONIZING;
         }
         try {
-            return MirrorServerState.valueOf(server.reportedState());
+            return MirrorServerState.valueOf(reportedState);
         } catch (IllegalArgumentException e) {
             return MirrorServerState.SYNCHRONIZING;
         }

@@ -6,6 +6,7 @@ import dev.facet.core.event.EventType;
 import dev.facet.core.store.AccessTokens;
 import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.Events;
+import dev.facet.core.store.FarmNodes;
 import dev.facet.core.store.Grants;
 import dev.facet.core.store.InstanceSettings;
 import dev.facet.core.store.MirrorRequests;
@@ -86,6 +87,11 @@ public final class SignallingStore implements Store {
         @Override
         public MirrorServers mirrorServers() {
             return tx.mirrorServers();
+        }
+
+        @Override
+        public FarmNodes farmNodes() {
+            return tx.farmNodes();
         }
 
         @Override

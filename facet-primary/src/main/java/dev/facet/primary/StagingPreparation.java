@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Turns a copy of a production primary's database into a staging one: it forgets every mirror
- * registration and authorization request (they belong to production) and records the staging
+ * registration, farm node and authorization request (they belong to production) and records the staging
  * base URL. The instance's new identity is made by whoever owns the home's key files.
  */
 public final class StagingPreparation {
@@ -18,7 +18,8 @@ public final class StagingPreparation {
     private final Clock clock;
 
     /** What was changed, to be told to the admin. */
-    public record Outcome(int mirrorsForgotten, int requestsForgotten, Optional<String> previousBaseUrl) {
+    public record Outcome(int mirrorsForgotten, int farmNodesForgotten, int requestsForgotten,
+                          Optional<String> previousBaseUrl) {
     }
 
     public StagingPreparation(Store store, Clock clock) {
@@ -29,13 +30,15 @@ public final class StagingPreparation {
     public Outcome prepare(String stagingBaseUrl, String newInstanceId) {
         return store.inTransaction(tx -> {
             Optional<String> previous = tx.instanceSettings().get(BASE_URL);
+            // Counted apart before their farms go: each node's key is a registration of its own.
+            int nodes = tx.farmNodes().deleteAll();
             int mirrors = tx.mirrorServers().deleteAll();
             int requests = tx.mirrorRequests().deleteAll();
             tx.instanceSettings().put(BASE_URL, stagingBaseUrl);
             tx.audit().record(clock.instant(), "facet staging-prepare", AuditAction.PURGE, newInstanceId, stagingBaseUrl,
-                    "staging copy prepared: " + mirrors + " mirror registrations and " + requests
+                    "staging copy prepared: " + mirrors + " mirror registrations, " + nodes + " farm nodes and " + requests
                             + " authorization requests forgotten; base URL was " + previous.orElse("unknown"));
-            return new Outcome(mirrors, requests, previous);
+            return new Outcome(mirrors, nodes, requests, previous);
         });
     }
 

@@ -3,6 +3,7 @@ package dev.facet.store;
 import dev.facet.core.mirror.MirrorRequest;
 import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.mirror.RequestState;
+import dev.facet.core.mirror.protocol.FarmNodeDescription;
 import dev.facet.core.store.MirrorRequests;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,7 +15,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 final class JdbcMirrorRequests implements MirrorRequests {
     private static final String SELECT = "SELECT id, mirror_id, name, base_url, public_key, mirror_type, state, "
-            + "created_at, decided_at, decided_by, source_address FROM mirror_requests ";
+            + "created_at, decided_at, decided_by, source_address, node_id, node_name, node_url FROM mirror_requests ";
     private final Handle handle;
 
     JdbcMirrorRequests(Handle handle) {
@@ -23,15 +24,19 @@ final class JdbcMirrorRequests implements MirrorRequests {
 
     @Override
     public void create(MirrorRequest request) {
+        FarmNodeDescription node = request.node();
         handle.createUpdate("INSERT INTO mirror_requests (id, mirror_id, name, base_url, public_key, mirror_type, state, "
-                        + "created_at, decided_at, decided_by, source_address) VALUES (:id, :mirrorId, :name, :baseUrl, "
-                        + ":publicKey, :type, :state, :createdAt, :decidedAt, :decidedBy, :sourceAddress)")
+                        + "created_at, decided_at, decided_by, source_address, node_id, node_name, node_url) VALUES (:id, "
+                        + ":mirrorId, :name, :baseUrl, :publicKey, :type, :state, :createdAt, :decidedAt, :decidedBy, "
+                        + ":sourceAddress, :nodeId, :nodeName, :nodeUrl)")
                 .bind("id", request.id()).bind("mirrorId", request.mirrorId()).bind("name", request.name())
                 .bind("baseUrl", request.baseUrl()).bind("publicKey", request.publicKey())
                 .bind("type", request.type().name()).bind("state", request.state().name())
                 .bind("createdAt", Timestamps.toColumn(request.createdAt()))
                 .bind("decidedAt", Timestamps.toNullableColumn(request.decidedAt()))
-                .bind("decidedBy", request.decidedBy()).bind("sourceAddress", request.sourceAddress()).execute();
+                .bind("decidedBy", request.decidedBy()).bind("sourceAddress", request.sourceAddress())
+                .bind("nodeId", node == null ? null : node.id()).bind("nodeName", node == null ? null : node.name())
+                .bind("nodeUrl", node == null ? null : node.url()).execute();
     }
 
     @Override
@@ -49,6 +54,13 @@ final class JdbcMirrorRequests implements MirrorRequests {
     public Optional<MirrorRequest> firstFrom(String mirrorId) {
         return handle.createQuery(SELECT + "WHERE mirror_id = :mirrorId ORDER BY created_at, id LIMIT 1")
                 .bind("mirrorId", mirrorId).map(JdbcMirrorRequests::map).findOne();
+    }
+
+    @Override
+    public Optional<MirrorRequest> firstSignedBy(String signerId) {
+        return handle.createQuery(SELECT + "WHERE node_id = :signer OR (node_id IS NULL AND mirror_id = :signer) "
+                        + "ORDER BY created_at, id LIMIT 1")
+                .bind("signer", signerId).map(JdbcMirrorRequests::map).findOne();
     }
 
     @Override
@@ -88,10 +100,14 @@ final class JdbcMirrorRequests implements MirrorRequests {
     }
 
     private static MirrorRequest map(ResultSet rs, StatementContext ctx) throws SQLException {
+        String nodeId = rs.getString("node_id");
+        // The node's key is the request's: a farm's request is signed by the node that asks.
+        FarmNodeDescription node = nodeId == null ? null : new FarmNodeDescription(nodeId, rs.getString("node_name"),
+                rs.getString("node_url"), rs.getString("public_key"));
         return new MirrorRequest(rs.getString("id"), rs.getString("mirror_id"), rs.getString("name"),
                 rs.getString("base_url"), rs.getString("public_key"), MirrorType.valueOf(rs.getString("mirror_type")),
                 RequestState.valueOf(rs.getString("state")), Timestamps.fromColumn(rs, "created_at"),
                 Timestamps.fromNullableColumn(rs, "decided_at"), rs.getString("decided_by"),
-                rs.getString("source_address"));
+                rs.getString("source_address"), node);
     }
 }

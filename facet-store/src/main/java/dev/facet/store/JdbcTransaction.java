@@ -3,6 +3,7 @@ package dev.facet.store;
 import dev.facet.core.store.AccessTokens;
 import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.Events;
+import dev.facet.core.store.FarmNodes;
 import dev.facet.core.store.Grants;
 import dev.facet.core.store.InstanceSettings;
 import dev.facet.core.store.MirrorRequests;
@@ -64,6 +65,11 @@ final class JdbcTransaction implements StoreTransaction {
     @Override
     public MirrorServers mirrorServers() {
         return new JdbcMirrorServers(handle);
+    }
+
+    @Override
+    public FarmNodes farmNodes() {
+        return new JdbcFarmNodes(handle);
     }
 
     @Override

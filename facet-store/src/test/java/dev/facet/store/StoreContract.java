@@ -13,6 +13,12 @@ import dev.facet.core.error.NotFound;
 import dev.facet.core.event.Event;
 import dev.facet.core.event.EventChain;
 import dev.facet.core.event.EventType;
+import dev.facet.core.mirror.FarmNode;
+import dev.facet.core.mirror.MirrorRequest;
+import dev.facet.core.mirror.MirrorServer;
+import dev.facet.core.mirror.MirrorType;
+import dev.facet.core.mirror.RequestState;
+import dev.facet.core.mirror.protocol.FarmNodeDescription;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositoryName;
 import dev.facet.core.name.RepositorySlug;
@@ -678,6 +684,105 @@ abstract class StoreContract {
         assertThat(head()).isEqualTo(events.get(199).link());
     }
 
+    // --- mirror farms
+
+    @Test
+    void aFarmsNodesAreFoundByIdAndListedOldestFirst() {
+        newMirrorServer("farm-1", MirrorType.FARM);
+        FarmNode second = farmNode("node-b", "farm-1", T0.plusSeconds(5), "node-a");
+        FarmNode first = farmNode("node-a", "farm-1", T0, null);
+        useTransaction(tx -> {
+            tx.farmNodes().add(second);
+            tx.farmNodes().add(first);
+        });
+
+        assertThat(findNode("node-b")).contains(second);
+        assertThat(nodesOf("farm-1")).containsExactly(first, second);
+        assertThat(nodeCount("farm-1")).isEqualTo(2);
+        assertThat(findNode("node-c")).isEmpty();
+    }
+
+    @Test
+    void aNodeIdIsRegisteredOnceWhicheverFarmAsks() {
+        newMirrorServer("farm-1", MirrorType.FARM);
+        newMirrorServer("farm-2", MirrorType.FARM);
+        useTransaction(tx -> tx.farmNodes().add(farmNode("node-a", "farm-1", T0, null)));
+
+        assertThatExceptionOfType(AlreadyExists.class)
+                .isThrownBy(() -> useTransaction(tx -> tx.farmNodes().add(farmNode("node-a", "farm-2", T0, null))))
+                .satisfies(e -> assertThat(e.context()).isEqualTo("id"));
+        assertThat(findNode("node-a")).hasValueSatisfying(
+                node -> assertThat(node.mirrorId()).isEqualTo("farm-1"));
+        assertThat(nodesOf("farm-2")).isEmpty();
+    }
+
+    @Test
+    void aNodesHeartbeatIsKeptOnItsOwnRowAndOneFromNoNodeChangesNothing() {
+        newMirrorServer("farm-1", MirrorType.FARM);
+        useTransaction(tx -> {
+            tx.farmNodes().add(farmNode("node-a", "farm-1", T0, null));
+            tx.farmNodes().add(farmNode("node-b", "farm-1", T0, "node-a"));
+        });
+
+        useTransaction(tx -> {
+            tx.farmNodes().recordHeartbeat("node-b", T0.plusSeconds(30), "SYNCHRONIZED", "1.2.3");
+            tx.farmNodes().recordHeartbeat("a-single-mirror", T0.plusSeconds(30), "LAGGING", "9");
+        });
+
+        FarmNode seen = findNode("node-b").orElseThrow();
+        assertThat(seen.lastSeen()).isEqualTo(T0.plusSeconds(30));
+        assertThat(seen.reportedState()).isEqualTo("SYNCHRONIZED");
+        assertThat(seen.version()).isEqualTo("1.2.3");
+        FarmNode silent = findNode("node-a").orElseThrow();
+        assertThat(silent.lastSeen()).isNull();
+        assertThat(silent.reportedState()).isNull();
+    }
+
+    @Test
+    void aPurgedFarmTakesItsNodesWithItAndARemovedNodeIsGone() {
+        newMirrorServer("farm-1", MirrorType.FARM);
+        newMirrorServer("farm-2", MirrorType.FARM);
+        useTransaction(tx -> {
+            tx.farmNodes().add(farmNode("node-a", "farm-1", T0, null));
+            tx.farmNodes().add(farmNode("node-b", "farm-1", T0, "node-a"));
+            tx.farmNodes().add(farmNode("node-c", "farm-2", T0, null));
+        });
+
+        useTransaction(tx -> tx.farmNodes().delete("node-b"));
+        assertThat(nodesOf("farm-1")).extracting(FarmNode::id)
+                .containsExactly("node-a");
+
+        useTransaction(tx -> tx.mirrorServers().delete("farm-1"));
+        assertThat(findNode("node-a")).isEmpty();
+        assertThat(deleteAllNodes()).isEqualTo(1);
+        assertThat(findNode("node-c")).isEmpty();
+    }
+
+    @Test
+    void aFarmsRequestKeepsTheNodeThatSignedItAndIsFoundByThatSigner() {
+        MirrorRequest single = new MirrorRequest("request-1", "mirror-1", "Edge", "http://edge:7990", "{\"k\":1}",
+                MirrorType.SINGLE, RequestState.PENDING, T0, null, null, "192.0.2.1");
+        MirrorRequest farm = new MirrorRequest("request-2", "farm-1", "Farm", "http://balancer:7990", "{\"k\":2}",
+                MirrorType.FARM, RequestState.PENDING, T0.plusSeconds(1), null, null, "192.0.2.2",
+                new FarmNodeDescription("node-a", "farm node a", "http://10.0.0.1:7990", "{\"k\":2}"));
+        MirrorRequest later = new MirrorRequest("request-3", "farm-1", "Farm", "http://balancer:7990", "{\"k\":3}",
+                MirrorType.FARM, RequestState.PENDING, T0.plusSeconds(2), null, null, "192.0.2.3",
+                new FarmNodeDescription("node-b", "farm node b", "http://10.0.0.2:7990", "{\"k\":3}"));
+        useTransaction(tx -> {
+            tx.mirrorRequests().create(single);
+            tx.mirrorRequests().create(farm);
+            tx.mirrorRequests().create(later);
+        });
+
+        assertThat(findRequest("request-2")).contains(farm);
+        assertThat(findRequest("request-1")).contains(single);
+        assertThat(firstSignedBy("node-b")).contains(later);
+        assertThat(firstSignedBy("mirror-1")).contains(single);
+        assertThat(firstSignedBy("farm-1"))
+                .as("a farm's id signs nothing: its nodes do").isEmpty();
+        assertThat(firstFrom("farm-1")).contains(farm);
+    }
+
     // --- test data
 
     private <T> T inTransaction(Function<StoreTransaction, T> work) {
@@ -709,6 +814,16 @@ abstract class StoreContract {
     private AccessToken newToken(String id, User user, String name) {
         return inTransaction(tx -> tx.accessTokens().create(id, user.id(), name, Set.of(Permission.REPO_READ),
                 Sha256.hex(id), T0, null));
+    }
+
+    private void newMirrorServer(String id, MirrorType type) {
+        useTransaction(tx -> tx.mirrorServers().register(new MirrorServer(id, "Mirror " + id, "http://" + id + ":7990",
+                "{}", type, true, T0, null, null, null, 0, 0, null, null, null, null)));
+    }
+
+    private static FarmNode farmNode(String id, String mirrorId, Instant createdAt, String vouchedBy) {
+        return new FarmNode(id, mirrorId, "node " + id, "http://" + id + ":7990", "{\"kty\":\"" + id + "\"}",
+                createdAt, vouchedBy, null, null, null);
     }
 
     private Event append(EventType type, Long repositoryId, String payload) {
@@ -767,6 +882,34 @@ abstract class StoreContract {
 
     private Optional<String> setting(String name) {
         return inTransaction(tx -> tx.instanceSettings().get(name));
+    }
+
+    private Optional<FarmNode> findNode(String nodeId) {
+        return inTransaction(tx -> tx.farmNodes().find(nodeId));
+    }
+
+    private List<FarmNode> nodesOf(String mirrorId) {
+        return inTransaction(tx -> tx.farmNodes().ofMirror(mirrorId));
+    }
+
+    private int nodeCount(String mirrorId) {
+        return inTransaction(tx -> tx.farmNodes().countOfMirror(mirrorId));
+    }
+
+    private int deleteAllNodes() {
+        return inTransaction(tx -> tx.farmNodes().deleteAll());
+    }
+
+    private Optional<MirrorRequest> findRequest(String requestId) {
+        return inTransaction(tx -> tx.mirrorRequests().find(requestId));
+    }
+
+    private Optional<MirrorRequest> firstSignedBy(String signerId) {
+        return inTransaction(tx -> tx.mirrorRequests().firstSignedBy(signerId));
+    }
+
+    private Optional<MirrorRequest> firstFrom(String mirrorId) {
+        return inTransaction(tx -> tx.mirrorRequests().firstFrom(mirrorId));
     }
 
     private EventChain.Link head() {

@@ -7,6 +7,7 @@ import dev.facet.core.mirror.AuditEntry;
 import dev.facet.core.mirror.MirrorRequest;
 import dev.facet.primary.MirrorRegistry;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
@@ -33,14 +34,38 @@ final class MirroringJson {
                             Long lastSeenDate, String state, String version, int repositoriesInSync,
                             int repositoriesBehind, JsonNode worstLags, boolean allProjects, List<String> projects,
                             Long clockSkewMillis, Long removedDate, String removedBy, Long purgeDate,
-                            String keyFingerprint, List<Object> nodes) {
+                            String keyFingerprint, List<NodeJson> nodes) {
         static MirrorServerJson of(MirrorRegistry.MirrorServerView view) {
             var server = view.server();
             return new MirrorServerJson(server.id(), server.name(), server.baseUrl(), server.type().name(), true,
                     millis(server.lastSeen()), view.state().name(), server.version(), server.repositoriesInSync(),
                     server.repositoriesBehind(), lags(server.report()), server.allProjects(), view.projects(),
                     view.clockSkew() == null ? null : view.clockSkew().toMillis(), millis(server.removedAt()),
-                    server.removedBy(), millis(server.purgeAfter()), fingerprint(server.publicKey()), List.of());
+                    server.removedBy(), millis(server.purgeAfter()), fingerprint(server.publicKey()),
+                    view.nodes().stream().map(NodeJson::of).toList());
+        }
+    }
+
+    /**
+     * One node of a mirror: Bitbucket's cluster node ({@code id}, {@code name}, {@code address}
+     * with host and port, {@code buildVersion}) with what Facet adds: the node's own URL, its state
+     * as its heartbeats report it, when it was last heard from, its key, and who vouched for it.
+     */
+    record NodeJson(String id, String name, Address address, String url, String state, Long lastSeenDate,
+                    String buildVersion, String keyFingerprint, String vouchedBy, Long clockSkewMillis) {
+        static NodeJson of(MirrorRegistry.NodeView node) {
+            return new NodeJson(node.id(), node.name(), Address.of(node.url()), node.url(), node.state().name(),
+                    millis(node.lastSeen()), node.version(), fingerprint(node.publicKey()), node.vouchedBy(),
+                    node.clockSkew() == null ? null : node.clockSkew().toMillis());
+        }
+    }
+
+    /** A node's host and port, read from its URL (the scheme's default port when it names none). */
+    record Address(String address, int port) {
+        static Address of(String url) {
+            URI uri = URI.create(url);
+            int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+            return new Address(uri.getHost(), port);
         }
     }
 

@@ -12,12 +12,14 @@ import dev.facet.core.identity.TokenRejected;
 import dev.facet.core.mirror.RequestState;
 import dev.facet.core.mirror.protocol.AuthorizationRequest;
 import dev.facet.core.mirror.protocol.CredentialCheck;
+import dev.facet.core.mirror.protocol.FarmNodeDescription;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorEventStream;
 import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
+import dev.facet.primary.MirrorSigner;
 import dev.facet.primary.Page;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -28,12 +30,18 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The primary's mirroring API: the admin side (requests, decisions, registered mirrors) and the
- * mirror side, where every request is a one-time JWT signed by the mirror's key.
+ * mirror side, where every request is a one-time JWT signed by the mirror's key (a farm's: by
+ * one of its nodes' keys).
  */
 final class MirroringRoutes {
+    private static final Logger log = LoggerFactory.getLogger(MirroringRoutes.class);
     static final String API = "/rest/mirroring/latest";
     private static final long MAX_WAIT_SECONDS = 55;
     private static final String REQUESTER = "facet.mirror-requester";
@@ -67,38 +75,44 @@ final class MirroringRoutes {
         routes.post(API + "/requests", ctx -> {
             admission.countRequestFrom(ctx.ip());
             AuthorizationRequest request = PrimaryRoutes.body(json, ctx, AuthorizationRequest.class);
-            if (request.mirrorId() == null || request.publicKey() == null) {
-                throw new InvalidInput("mirrorId", "A request needs the mirror's id and public key.");
-            }
             // Self-signed: the key in the request proves only that the sender holds it; admission
-            // decides whether that key may ask under this mirror id.
-            String mirrorId = verify(ctx, issuer -> issuer.equals(request.mirrorId())
-                    ? Optional.of(request.publicKey()) : Optional.empty());
-            ctx.status(201).json(admission.submit(mirrorId, request, ctx.ip()));
+            // decides whether that key may ask under this mirror id (and, for a farm, this node id).
+            MirrorSigner claimed = MirrorAdmission.claimedSigner(request);
+            MirrorSigner signer = verify(ctx, issuer -> issuer.equals(claimed.nodeId()) ? Optional.of(claimed)
+                    : Optional.empty());
+            ctx.status(201).json(admission.submit(signer, request, ctx.ip()));
         });
         routes.get(API + "/requests/{id}/status", ctx -> {
             String requestId = ctx.pathParam("id");
-            ctx.json(admission.requestStatus(verify(ctx, issuer -> admission.keyOfRequest(issuer, requestId)),
+            ctx.json(admission.requestStatus(verify(ctx, issuer -> admission.signerOfRequest(issuer, requestId)),
                     requestId));
         });
         routes.get(API + "/events", ctx -> {
-            String mirrorId = verify(ctx, admission::keyOf);
+            String mirrorId = verify(ctx, admission::signerOf).mirrorId();
             long after = QueryParameters.wholeNumber(ctx, "after", 0, 0, Long.MAX_VALUE);
             long wait = Math.min(MAX_WAIT_SECONDS, QueryParameters.wholeNumber(ctx, "waitSeconds", 0, 0, Long.MAX_VALUE));
             ctx.future(() -> events.events(mirrorId, after, Duration.ofSeconds(wait)).thenAccept(ctx::json));
         });
-        routes.get(API + "/repo-hashes", ctx -> ctx.json(events.repositoryStates(verify(ctx, admission::keyOf),
-                PrimaryRoutes.start(ctx), (int) Math.min(Page.MAX_LIMIT,
+        routes.get(API + "/repo-hashes", ctx -> ctx.json(events.repositoryStates(
+                verify(ctx, admission::signerOf).mirrorId(), PrimaryRoutes.start(ctx), (int) Math.min(Page.MAX_LIMIT,
                         Math.max(1, QueryParameters.wholeNumber(ctx, "limit", 500, 0, Long.MAX_VALUE))))));
         routes.post(API + "/heartbeat", ctx -> {
-            String mirrorId = verify(ctx, admission::keyOf);
-            ctx.json(registry.heartbeat(mirrorId, PrimaryRoutes.body(json, ctx, Heartbeat.class)));
+            MirrorSigner signer = verify(ctx, admission::signerOf);
+            ctx.json(registry.heartbeat(signer, PrimaryRoutes.body(json, ctx, Heartbeat.class)));
         });
         routes.post(API + "/authenticate", ctx -> {
-            String mirrorId = verify(ctx, admission::keyOf);
+            String mirrorId = verify(ctx, admission::signerOf).mirrorId();
             ctx.json(registry.checkCredentials(mirrorId, PrimaryRoutes.body(json, ctx, CredentialCheck.class), ctx.ip()));
         });
-        routes.post(API + "/fetch-token", ctx -> ctx.json(fetchTokens.issue(verify(ctx, admission::keyOf))));
+        routes.post(API + "/fetch-token", ctx -> ctx.json(fetchTokens.issue(verify(ctx, admission::signerOf)
+                .mirrorId())));
+        // Facet's own: a farm's trusted node registers the key of a node that joined it.
+        routes.post(API + "/nodes", ctx -> {
+            MirrorSigner voucher = verify(ctx, admission::signerOf);
+            MirrorAdmission.Vouched vouched = admission.vouch(voucher,
+                    PrimaryRoutes.body(json, ctx, FarmNodeDescription.class), ctx.ip());
+            ctx.status(vouched.added() ? 201 : 200).json(MirroringJson.NodeJson.of(registry.nodeView(vouched.node())));
+        });
 
         // Admin side.
         routes.get(API + "/requests", ctx -> ctx.json(RestJson.Paged.of(admission.requests(caller(ctx),
@@ -116,6 +130,8 @@ final class MirroringRoutes {
                 ctx.json(MirroringJson.MirrorServerJson.of(registry.server(caller(ctx), ctx.pathParam("id")))));
         routes.delete(API + "/mirrorServers/{id}", ctx ->
                 ctx.json(MirroringJson.MirrorServerJson.of(registry.delete(caller(ctx), ctx.pathParam("id")))));
+        routes.delete(API + "/mirrorServers/{id}/nodes/{nodeId}", ctx -> ctx.json(MirroringJson.MirrorServerJson.of(
+                registry.removeNode(caller(ctx), ctx.pathParam("id"), ctx.pathParam("nodeId")))));
         routes.post(API + "/mirrorServers/{id}/restore", ctx ->
                 ctx.json(MirroringJson.MirrorServerJson.of(registry.restore(caller(ctx), ctx.pathParam("id")))));
         routes.get(API + "/audit", ctx -> ctx.json(RestJson.Paged.of(registry.audit(caller(ctx),
@@ -139,9 +155,11 @@ final class MirroringRoutes {
 
     /**
      * The one place where a mirror's request is checked: its token must be signed by a known key,
-     * for this instance, fresh, never seen, and for this very method, target and body.
+     * for this instance, fresh, never seen, and for this very method, target and body. The key is
+     * the signer's as {@code signers} finds it (a single mirror's, or a farm node's), and the
+     * answer is who signed: the node, and the mirror server it acts for.
      */
-    private String verify(Context ctx, KeyLookup keys) {
+    private MirrorSigner verify(Context ctx, Function<String, Optional<MirrorSigner>> signers) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new TokenRejected(TokenRejected.Reason.MALFORMED,
@@ -150,9 +168,16 @@ final class MirroringRoutes {
         String token = header.substring(7).strip();
         // Set before the checks: a refusal is signed too, so the mirror can tell the primary's "no" from a forged one.
         RequestTokens.requesterOf(token).ifPresent(requester -> ctx.attribute(REQUESTER, requester));
+        AtomicReference<MirrorSigner> found = new AtomicReference<>();
+        KeyLookup keys = issuer -> signers.apply(issuer).map(signer -> {
+            found.set(signer);
+            return signer.publicKey();
+        });
         RequestTokens.Verified verified = tokens.verify(token, registry.instanceId(), keys, received(ctx));
-        registry.noteClockSkew(verified.issuer(), verified.clockSkew());
-        return verified.issuer();
+        MirrorSigner signer = found.get();
+        registry.noteClockSkew(signer, verified.clockSkew());
+        log.debug("{} {} signed by {}", ctx.method(), ctx.path(), signer.describe());
+        return signer;
     }
 
     /** The request as it arrived: what the mirror's token must have been signed for. */

@@ -47,7 +47,16 @@ public final class PageModels {
     public record MirrorRow(String id, String name, String baseUrl, String keyFingerprint, State state, String fix,
                             String lastSeen,
                             int inSync, int behind, String worstLag, String version, String projects,
-                            String removalFinal, boolean removed) {
+                            String removalFinal, boolean removed, boolean farm, List<NodeRow> nodes) {
+    }
+
+    /**
+     * One node of a farm on the mirror console, its state from its own heartbeats.
+     *
+     * @param vouchedBy the node that vouched for it, or null for the one an administrator authorized
+     */
+    public record NodeRow(String id, String name, String url, String keyFingerprint, State state, String lastSeen,
+                          String version, String vouchedBy) {
     }
 
     public record AdminMirrorsPage(Frame frame, String instanceId, String keyFingerprint, List<RequestRow> requests, List<MirrorRow> mirrors, String signature,

@@ -11,6 +11,7 @@ import dev.facet.core.mirror.MirrorRequest;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorServerState;
+import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.mirror.RequestState;
 import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorRegistry;
@@ -89,6 +90,8 @@ final class PrimaryPages {
         action(routes, MIRRORS + "/requests/{id}/reject", (caller, ctx) -> admission.reject(caller, ctx.pathParam("id")));
         action(routes, MIRRORS + "/{id}/delete", (caller, ctx) -> registry.delete(caller, ctx.pathParam("id")));
         action(routes, MIRRORS + "/{id}/restore", (caller, ctx) -> registry.restore(caller, ctx.pathParam("id")));
+        action(routes, MIRRORS + "/{id}/nodes/{nodeId}/remove", (caller, ctx) ->
+                registry.removeNode(caller, ctx.pathParam("id"), ctx.pathParam("nodeId")));
         action(routes, MIRRORS + "/{id}/projects", (caller, ctx) -> {
             String listed = Optional.ofNullable(ctx.formParam("projects")).orElse("").strip();
             java.util.Set<ProjectKey> projects = new java.util.LinkedHashSet<>();
@@ -221,6 +224,7 @@ final class PrimaryPages {
             PageModels.MirrorRow row = row(view, now);
             mirrors.add(row);
             signature.append('|').append(server.id()).append(row.removed() ? "-removed" : "");
+            row.nodes().forEach(node -> signature.append(':').append(node.id()));
         }
         return new PageModels.AdminMirrorsPage(PageModels.Frame.primary("Mirrors", caller.name().value(), sessions.csrfToken(ctx)),
                 registry.instanceId(), keyFingerprint,
@@ -245,7 +249,15 @@ final class PrimaryPages {
                 worstLag(server.report()), server.version() == null ? "" : server.version(),
                 server.allProjects() ? "all projects" : String.join(", ", view.projects()),
                 Pages.when(server.isRemoved() ? server.purgeAfter() : now.plus(registry.removalGrace())),
-                server.isRemoved());
+                server.isRemoved(), server.type() == MirrorType.FARM,
+                server.type() == MirrorType.FARM ? view.nodes().stream().map(node -> nodeRow(node, now)).toList()
+                        : List.of());
+    }
+
+    private static PageModels.NodeRow nodeRow(MirrorRegistry.NodeView node, Instant now) {
+        return new PageModels.NodeRow(node.id(), node.name(), node.url(), shortFingerprint(node.publicKey()),
+                serverState(node.state()), Pages.ago(node.lastSeen(), now), node.version() == null ? ""
+                        : node.version(), node.vouchedBy());
     }
 
     /** A key as an administrator compares it with the one a mirror's own page shows. */

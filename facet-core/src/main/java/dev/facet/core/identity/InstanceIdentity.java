@@ -133,7 +133,8 @@ public final class InstanceIdentity {
         return keyPair;
     }
 
-    static boolean isInstanceId(String value) {
+    /** Whether {@code value} has the form of an instance id (a lower-case UUID). */
+    public static boolean isInstanceId(String value) {
         return value != null && INSTANCE_ID.matcher(value).matches();
     }
 

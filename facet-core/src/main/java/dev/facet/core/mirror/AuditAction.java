@@ -5,6 +5,10 @@ public enum AuditAction {
     REQUEST, ACCEPT, REJECT, DELETE, RESTORE, PURGE, RECONNECT, PIN, ALERT, ACCEPT_UPSTREAM, REMOVED,
     /** A request under a mirror id that belongs to another key, refused. */
     REFUSE,
+    /** A node of a farm added to it by a node already trusted, without an administrator. */
+    VOUCH,
+    /** A farm node taken out by an administrator: its key stops working at once. */
+    NODE_REMOVE,
     SIGN_IN, SIGN_IN_FAILED, TOKEN_CREATE, TOKEN_REVOKE, PASSWORD_CHANGE, USER_CREATE, USER_DISABLE, USER_ENABLE,
     USER_DELETE, PUSH
 }

@@ -18,6 +18,12 @@ public interface MirrorRequests {
     /** The oldest request sent under a mirror id: its key is the one that id belongs to. */
     Optional<MirrorRequest> firstFrom(String mirrorId);
 
+    /**
+     * The oldest request signed by {@code signerId}: a single mirror's under its own id, or one a farm
+     * node signed. Its key is the one that signer belongs to until it is registered.
+     */
+    Optional<MirrorRequest> firstSignedBy(String signerId);
+
     /** The PENDING requests sent under a mirror id, newest first. */
     List<MirrorRequest> pendingFrom(String mirrorId);
 

@@ -20,5 +20,7 @@ public interface StoreTransaction {
 
     MirrorServers mirrorServers();
 
+    FarmNodes farmNodes();
+
     AuditLog audit();
 }
