@@ -239,6 +239,11 @@ public final class MirrorInstance implements AutoCloseable {
         return web.baseUrl();
     }
 
+    /** The port this node's web server listens on: behind a farm's load balancer, its own. */
+    public int port() {
+        return web.port();
+    }
+
     public String instanceId() {
         return instanceId;
     }
