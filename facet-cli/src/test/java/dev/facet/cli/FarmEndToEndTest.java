@@ -238,10 +238,16 @@ class FarmEndToEndTest {
         assertThat(late.upstreamState()).isEqualTo("INSTALLED");
         assertThat(late.farmId()).isEqualTo(farmId);
         assertThat(pendingRequestsOf(farmId)).as("no new request for an administrator").isEmpty();
+        JsonNode audit = late.anonymous().as("admin", ADMIN).get("/rest/mirroring/latest/audit").json();
+        assertThat(audit).anySatisfy(entry -> {
+            assertThat(entry.path("action").asText()).isEqualTo("PIN");
+            assertThat(entry.path("details").asText()).contains("farm 'east' (" + farmId + ")")
+                    .contains("registered by node");
+        });
         assertThat(git().lsRemote(work, late.gitUrl("alice", "alice-pass-1", "FRM", "seeded")))
                 .anyMatch(line -> line.endsWith("\trefs/heads/after-takeover"));
-        Set<String> audited = primary.admin.get("/rest/mirroring/latest/mirrorServers/" + farmId).json()
+        Set<String> listedOnPrimary = primary.admin.get("/rest/mirroring/latest/mirrorServers/" + farmId).json()
                 .path("nodes").findValuesAsText("id").stream().collect(Collectors.toSet());
-        assertThat(audited).contains(late.instance().instanceId());
+        assertThat(listedOnPrimary).as("the primary lists the node it was vouched for").contains(late.instance().instanceId());
     }
 }
