@@ -105,7 +105,7 @@ public final class FarmRegistration implements UpstreamRegistration {
         farm.put(LINK_KEY, write(shared.map(link -> link.in(SharedState.RECONNECT))
                 .orElse(new SharedLink(SharedState.RECONNECT, null, null, null, null, 0, null))));
         registered.clear();
-        scheduler.execute(this::step);
+        // The running loop of steps takes it from here within one step; a second loop would double every call.
     }
 
     private void step() {
