@@ -2,6 +2,7 @@ package dev.facet.cli;
 
 import dev.facet.core.identity.IdentityFileUnusable;
 import dev.facet.core.tls.TlsFileUnusable;
+import dev.facet.farm.FarmMismatch;
 import dev.facet.store.DatabaseUnavailable;
 import picocli.CommandLine;
 
@@ -21,7 +22,8 @@ public final class Main {
         CommandLine commandLine = new CommandLine(new FacetCommand());
         commandLine.setExecutionExceptionHandler((failure, cmd, parsed) -> {
             if (failure instanceof SettingsError || failure instanceof DatabaseUnavailable
-                    || failure instanceof IdentityFileUnusable || failure instanceof TlsFileUnusable) {
+                    || failure instanceof IdentityFileUnusable || failure instanceof TlsFileUnusable
+                    || failure instanceof FarmMismatch) {
                 cmd.getErr().println("facet: " + failure.getMessage());
                 return 2;
             }

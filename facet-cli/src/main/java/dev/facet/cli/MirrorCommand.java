@@ -36,6 +36,19 @@ final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--name", description = "The name the primary's admins see (default: the home's name).")
     String name;
 
+    @Option(names = "--farm", description = "Join the mirror farm of this name (or facet.farm.name): several nodes "
+            + "act as one mirror behind a load balancer; --base-url is then the balancer's URL, the same on every node.")
+    String farm;
+
+    @Option(names = "--farm-port", description = "The port this farm node listens on for its peers, on the farm's "
+            + "private network (or facet.farm.port).")
+    Integer farmPort;
+
+    @Option(names = "--farm-members", description = "HOST:PORT,... of the farm's members, this node included or not "
+            + "(or facet.farm.members). Set facet.farm.address to the address peers reach this node at, unless every "
+            + "member is on this machine.")
+    String farmMembers;
+
     @Override
     public Integer call() throws InterruptedException {
         if (home == null) {
@@ -48,6 +61,9 @@ final class MirrorCommand implements Callable<Integer> {
         flags.put(RawSettings.TLS_PRIVATE_KEY, tlsPrivateKey == null ? null : tlsPrivateKey.toAbsolutePath().toString());
         flags.put(RawSettings.UPSTREAM_URL, upstream);
         flags.put(RawSettings.MIRROR_NAME, name);
+        flags.put(RawSettings.FARM_NAME, farm);
+        flags.put(RawSettings.FARM_PORT, farmPort == null ? null : farmPort.toString());
+        flags.put(RawSettings.FARM_MEMBERS, farmMembers);
         MirrorSettings settings = MirrorSettings.load(home, flags, System.getenv());
         InstanceHome.secure(settings.home());
         LogFiles.writeTo(settings.home().resolve("log"));

@@ -9,6 +9,20 @@ import dev.facet.git.ClonePackCache;
 import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.git.MirrorFetcher;
 import dev.facet.git.RepositoryStore;
+import dev.facet.farm.ClusterMembership;
+import dev.facet.farm.CoordinatorEvents;
+import dev.facet.farm.FarmCluster;
+import dev.facet.farm.FarmCredentialVerdicts;
+import dev.facet.farm.FarmId;
+import dev.facet.farm.FarmRegistration;
+import dev.facet.farm.FarmUpstreamChanges;
+import dev.facet.mirror.CredentialVerdicts;
+import dev.facet.mirror.DirectRegistration;
+import dev.facet.mirror.FarmMembership;
+import dev.facet.mirror.LocalUpstreamChanges;
+import dev.facet.mirror.UpstreamChanges;
+import dev.facet.mirror.UpstreamEvents;
+import dev.facet.mirror.UpstreamRegistration;
 import dev.facet.mirror.DelegatedGitAuthorizer;
 import dev.facet.mirror.DirectUpstreamFollower;
 import dev.facet.mirror.EventFollower;
@@ -34,11 +48,15 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,14 +71,25 @@ public final class MirrorInstance implements AutoCloseable {
     private final MirrorWebServer web;
     private final String instanceId;
     private final Optional<InstanceControl> control;
+    private final List<AutoCloseable> farmParts;
 
     private MirrorInstance(MirrorStore store, MirrorNode node, MirrorWebServer web, String instanceId,
-                           Optional<InstanceControl> control) {
+                           Optional<InstanceControl> control, List<AutoCloseable> farmParts) {
         this.control = control;
         this.store = store;
         this.node = node;
         this.web = web;
         this.instanceId = instanceId;
+        this.farmParts = farmParts;
+    }
+
+    /**
+     * A mirror node as its role assembles it: the node, how it introduces itself once it serves at
+     * its own URL, and what it closes after the node has stopped (the farm's cluster parts, last
+     * the cluster itself; nothing for a lone mirror).
+     */
+    private record Assembly(MirrorNode node, Function<String, MirrorIdentity> identity, IntConsumer serving,
+                            List<AutoCloseable> closeAfterNode) {
     }
 
     public static MirrorInstance start(MirrorSettings settings) {
@@ -70,6 +99,7 @@ public final class MirrorInstance implements AutoCloseable {
         InstanceHome.markRole(home, InstanceHome.Role.MIRROR);
         MirrorStore store = JdbcMirrorStore.open(settings.database());
         Optional<InstanceControl> control = Optional.empty();
+        List<AutoCloseable> farmParts = new ArrayList<>();
         try {
             Clock clock = Clock.systemUTC();
             SecureRandom random = new SecureRandom();
@@ -83,31 +113,38 @@ public final class MirrorInstance implements AutoCloseable {
                     "doctor", DoctorCommand.controlHandler(() -> new MirrorDoctor(store, repositories, client).examine())));
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> (long) tx.repositories().all().size()));
             MirrorMetrics mirrorMetrics = new MirrorMetrics(metrics);
-            MirrorNode node = assemble(settings, client, store, repositories, clock, random, mirrorMetrics);
+            Parts parts = parts(settings, client, store, repositories, clock, mirrorMetrics);
+            Assembly assembly = settings.farm().isPresent()
+                    ? assembleFarmNode(settings, settings.farm().get(), identity, parts, random, mirrorMetrics,
+                            farmParts)
+                    : assembleAlone(settings, identity, parts, random, mirrorMetrics);
+            MirrorNode node = assembly.node();
             client.checkAnswers(tokens, identity.id(), node::pinnedUpstream, node::answerRefused);
             MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
                     new ClonePackCache(repositories, metrics, settings.git().cloneCache()), settings.git().maxPushBytes(), metrics,
                     mirrorMetrics);
             web.start();
-            node.start(new MirrorIdentity(identity.id(), settings.name(), web.baseUrl(), identity.publicKeyJwk(),
-                    MirrorType.SINGLE));
+            assembly.serving().accept(web.port());
+            node.start(assembly.identity().apply(web.baseUrl()));
             log.info("mirror {} serving {} from {}, upstream {}", identity.id(), web.baseUrl(), home,
                     settings.upstreamUrl());
-            return new MirrorInstance(store, node, web, identity.id(), control);
+            return new MirrorInstance(store, node, web, identity.id(), control, farmParts);
         } catch (RuntimeException e) {
             control.ifPresent(InstanceControl::close);
+            closeAll(farmParts);
             store.close();
             throw e;
         }
     }
 
-    /**
-     * The parts of a lone mirror node: it follows the upstream itself, fetches from it, moves refs
-     * as soon as it holds their objects, and keeps its state and its users' answers to itself.
-     */
-    private static MirrorNode assemble(MirrorSettings settings, UpstreamClient client, MirrorStore store,
-                                       RepositoryStore repositories, Clock clock, SecureRandom random,
-                                       MirrorMetrics metrics) {
+    /** What a mirror node is made of whatever its role: its upstream, its sync engine, its reconciler. */
+    private record Parts(ScheduledExecutorService scheduler, UpstreamSession upstream, UpstreamGuard guard,
+                         SyncEngine sync, Reconciler reconciler, MirrorStore store, RepositoryStore repositories,
+                         Clock clock) {
+    }
+
+    private static Parts parts(MirrorSettings settings, UpstreamClient client, MirrorStore store,
+                               RepositoryStore repositories, Clock clock, MirrorMetrics metrics) {
         AtomicInteger threads = new AtomicInteger();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread thread = new Thread(r, "facet-mirror-" + threads.incrementAndGet());
@@ -121,19 +158,90 @@ public final class MirrorInstance implements AutoCloseable {
                 new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust())), RefUpdateBarrier.NONE, guard, clock,
                 settings.syncParallelism(), metrics);
         Reconciler reconciler = new Reconciler(upstream, store, sync, clock, guard);
-        DelegatedGitAuthorizer authorizer = new DelegatedGitAuthorizer(upstream, store,
-                new LocalCredentialVerdicts(random), clock, metrics,
+        return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock);
+    }
+
+    /**
+     * A lone mirror node: it registers and follows the upstream itself, fetches from it, moves refs
+     * as soon as it holds their objects, and keeps its state and its users' answers to itself.
+     */
+    private static Assembly assembleAlone(MirrorSettings settings, InstanceIdentity identity, Parts parts,
+                                          SecureRandom random, MirrorMetrics metrics) {
+        DelegatedGitAuthorizer authorizer = authorizer(settings, parts, new LocalCredentialVerdicts(random), metrics);
+        UpstreamChanges changes = new LocalUpstreamChanges(parts.store(), parts.sync(), parts.reconciler(),
+                authorizer::invalidate);
+        EventFollower events = new EventFollower(parts.upstream(), parts.reconciler(), changes, parts.guard());
+        MirrorNode node = node(settings, parts, new DirectRegistration(parts.upstream(), parts.scheduler()), events,
+                authorizer, changes, FarmMembership.alone(VERSION));
+        return new Assembly(node, baseUrl -> new MirrorIdentity(identity.id(), settings.name(), baseUrl,
+                identity.publicKeyJwk(), MirrorType.SINGLE), port -> { }, List.of());
+    }
+
+    /**
+     * A farm node: it joins its farm's cluster and agrees on the farm's id; the coordinator sends the
+     * farm's one request and holds the event stream, whose changes reach every node over the
+     * cluster; each node reconciles itself with its own signed requests, and users' answers are
+     * shared. The node serves under the load balancer's URL, and its peers reach it at its own.
+     */
+    private static Assembly assembleFarmNode(MirrorSettings settings, FarmCluster.Settings farm,
+                                             InstanceIdentity identity, Parts parts, SecureRandom random,
+                                             MirrorMetrics metrics, List<AutoCloseable> closeAfterNode) {
+        FarmCluster cluster = FarmCluster.join(farm, new FarmCluster.NodeIdentity(identity.id(), settings.name(),
+                identity.publicKeyJwk(), VERSION));
+        closeAfterNode.add(cluster);
+        String farmId = FarmId.agree(cluster, settings.home(), FarmId::random);
+        DelegatedGitAuthorizer authorizer = authorizer(settings, parts, new FarmCredentialVerdicts(cluster, random,
+                settings.authCache().plus(settings.offlineAccess())), metrics);
+        FarmUpstreamChanges changes = new FarmUpstreamChanges(cluster, new LocalUpstreamChanges(parts.store(),
+                parts.sync(), parts.reconciler(), authorizer::invalidate));
+        closeAfterNode.add(0, changes);
+        CoordinatorEvents events = new CoordinatorEvents(cluster, new EventFollower(parts.upstream(),
+                parts.reconciler(), changes, parts.guard()), parts.reconciler(), parts.upstream().lifecycle());
+        closeAfterNode.add(0, events);
+        MirrorNode node = node(settings, parts, new FarmRegistration(cluster, parts.upstream(), farmId,
+                parts.scheduler()), events, authorizer, changes, new ClusterMembership(cluster));
+        log.info("node {} joined farm '{}' ({}) as {}", identity.id(), farm.name(), farmId,
+                cluster.isCoordinator() ? "its coordinator" : "a member");
+        return new Assembly(node, baseUrl -> new MirrorIdentity(farmId, farm.name(), baseUrl, identity.publicKeyJwk(),
+                MirrorType.FARM), port -> cluster.publishUrl((settings.web().tls().isPresent() ? "https://" : "http://")
+                        + farm.address() + ":" + port), closeAfterNode);
+    }
+
+    private static DelegatedGitAuthorizer authorizer(MirrorSettings settings, Parts parts, CredentialVerdicts verdicts,
+                                                     MirrorMetrics metrics) {
+        return new DelegatedGitAuthorizer(parts.upstream(), parts.store(), verdicts, parts.clock(), metrics,
                 new DelegatedGitAuthorizer.Policy(settings.authCache(), settings.offlineAccess()));
-        EventFollower events = new EventFollower(upstream, sync, reconciler, store, authorizer::invalidate, guard);
-        return new MirrorNode(new MirrorNode.Settings(VERSION, settings.keptRetention()), upstream, guard, sync,
-                new DirectUpstreamFollower(reconciler, events, scheduler, settings.reconcileInterval(),
-                        client.upstreamUrl()),
-                new MirrorStatus(upstream, store, reconciler, clock), authorizer,
-                new PushForwarder(upstream, store, sync), store, repositories, clock, scheduler);
+    }
+
+    private static MirrorNode node(MirrorSettings settings, Parts parts, UpstreamRegistration registration,
+                                   UpstreamEvents events, DelegatedGitAuthorizer authorizer, UpstreamChanges changes,
+                                   FarmMembership membership) {
+        return new MirrorNode(new MirrorNode.Settings(VERSION, settings.keptRetention()), parts.upstream(),
+                parts.guard(), registration, parts.sync(),
+                new DirectUpstreamFollower(parts.reconciler(), events, parts.scheduler(), settings.reconcileInterval(),
+                        parts.upstream().client().upstreamUrl()),
+                new MirrorStatus(parts.upstream(), parts.store(), parts.reconciler(), parts.clock()), authorizer,
+                new PushForwarder(parts.upstream(), parts.store(), parts.sync(), changes), membership, parts.store(),
+                parts.repositories(), parts.clock(), parts.scheduler());
+    }
+
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed", part.getClass().getSimpleName(), e);
+            }
+        }
     }
 
     public String baseUrl() {
         return web.baseUrl();
+    }
+
+    /** The port this node's web server listens on: behind a farm's load balancer, its own. */
+    public int port() {
+        return web.port();
     }
 
     public String instanceId() {
@@ -154,6 +262,7 @@ public final class MirrorInstance implements AutoCloseable {
             control.ifPresent(InstanceControl::close);
             node.stop();
             web.stop();
+            closeAll(farmParts);
         } finally {
             store.close();
         }

@@ -1,6 +1,7 @@
 package dev.facet.cli;
 
 import dev.facet.core.tls.OutboundTrust;
+import dev.facet.farm.FarmCluster;
 import dev.facet.core.tls.ServerCertificate;
 import dev.facet.core.tls.TlsFileUnusable;
 import dev.facet.web.HttpLimits;
@@ -15,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +64,12 @@ final class RawSettings {
     static final String IDLE_TIMEOUT_SECONDS = "facet.http.idle-timeout-seconds";
     static final String MAX_CONCURRENT_GIT_REQUESTS = "facet.http.max-concurrent-git-requests";
     static final String TRUSTED_PROXIES = "facet.http.trusted-proxies";
-    static final Set<String> KNOWN = Set.of(PORT, BASE_URL, BIND_ADDRESS, DB_URL, DB_USER, DB_PASSWORD,
+    static final String FARM_NAME = "facet.farm.name";
+    static final String FARM_PORT = "facet.farm.port";
+    static final String FARM_MEMBERS = "facet.farm.members";
+    static final String FARM_ADDRESS = "facet.farm.address";
+    static final Set<String> KNOWN = Set.of(FARM_NAME, FARM_PORT, FARM_MEMBERS, FARM_ADDRESS, PORT, BASE_URL,
+            BIND_ADDRESS, DB_URL, DB_USER, DB_PASSWORD,
             MAX_REQUEST_BYTES, UPSTREAM_URL, MIRROR_NAME, RECONCILE_SECONDS, SYNC_PARALLELISM, REMOVAL_GRACE_SECONDS,
             KEPT_RETENTION_SECONDS, DOCTOR_MIN_FREE_MIB, AUTH_CACHE_SECONDS, OFFLINE_ACCESS_SECONDS,
             EVENT_RETENTION_SECONDS, MIRROR_REQUESTS_PENDING_PER_ADDRESS, MIRROR_REQUESTS_PER_MINUTE_PER_ADDRESS,
@@ -223,6 +231,71 @@ final class RawSettings {
         } catch (java.net.UnknownHostException e) {
             return false;
         }
+    }
+
+    /**
+     * The farm this node joins, when {@code facet.farm.name} is set: its port and members are then
+     * needed, and the address peers reach this node at, unless every member is on this machine.
+     */
+    Optional<FarmCluster.Settings> farm() {
+        Optional<String> name = text(FARM_NAME);
+        if (name.isEmpty()) {
+            for (String key : List.of(FARM_PORT, FARM_MEMBERS, FARM_ADDRESS)) {
+                text(key).ifPresent(raw -> {
+                    throw new SettingsError("Setting " + key + " (from " + origins.get(key) + ") is set, but "
+                            + FARM_NAME + " is not: a farm node needs its farm's name (--farm NAME).");
+                });
+            }
+            return Optional.empty();
+        }
+        if (!name.get().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw bad(FARM_NAME, name.get(), "a name of letters, digits, '.', '_' and '-' (at most 64, "
+                    + "starting with a letter or digit)");
+        }
+        int port = port(FARM_PORT, -1);
+        if (port == -1) {
+            throw new SettingsError("A farm node needs its farm port: pass --farm-port N or set " + FARM_PORT
+                    + " (1 to 65535).");
+        }
+        if (port == 0) {
+            throw bad(FARM_PORT, "0", "a port from 1 to 65535: the other members list it, so it cannot be picked "
+                    + "at start");
+        }
+        List<String> members = text(FARM_MEMBERS).map(raw -> farmMembers(raw)).orElseThrow(() -> new SettingsError(
+                "A farm node needs its farm's members: pass --farm-members HOST:PORT,... or set " + FARM_MEMBERS
+                        + "."));
+        String address = text(FARM_ADDRESS).map(raw -> {
+            if (!raw.matches("[A-Za-z0-9.:\\-]+") || raw.chars().filter(c -> c == ':').count() == 1) {
+                throw bad(FARM_ADDRESS, raw, "a host name or IP address (no port) that the other members reach "
+                        + "this node at");
+            }
+            return raw;
+        }).orElseGet(() -> {
+            if (members.stream().allMatch(member -> isLoopback(member.substring(0, member.lastIndexOf(':'))))) {
+                return "127.0.0.1";
+            }
+            throw new SettingsError("A farm node whose members are on other machines needs the address they reach "
+                    + "it at: set " + FARM_ADDRESS + " (an address on the farm's private network).");
+        });
+        return Optional.of(new FarmCluster.Settings(name.get(), address, port, members));
+    }
+
+    private List<String> farmMembers(String raw) {
+        List<String> members = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            String member = part.strip();
+            int colon = member.lastIndexOf(':');
+            String host = colon <= 0 ? "" : member.substring(0, colon);
+            String port = colon < 0 ? "" : member.substring(colon + 1);
+            boolean valid = !host.isEmpty() && host.matches("[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+\\]")
+                    && port.matches("\\d{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
+            if (!valid) {
+                throw bad(FARM_MEMBERS, raw, "a comma-separated list of HOST:PORT (port 1 to 65535); '" + member
+                        + "' is not one");
+            }
+            members.add(member);
+        }
+        return List.copyOf(members);
     }
 
     boolean bool(String key, boolean fallback) {

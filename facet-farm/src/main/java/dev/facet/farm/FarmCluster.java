@@ -9,6 +9,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -23,9 +24,15 @@ import java.util.stream.Collectors;
 public final class FarmCluster implements AutoCloseable {
     /** The member attribute that names the Facet node (its instance id) behind a Hazelcast member. */
     static final String NODE_ID = "facet.node.id";
-    /** The member attribute with the node's own URL on the farm's network (not the load balancer's). */
-    static final String NODE_URL = "facet.node.url";
     static final String NODE_NAME = "facet.node.name";
+    /** The member attribute with the node's public key (a JWK), which a trusted node vouches for. */
+    static final String NODE_KEY = "facet.node.key";
+    static final String NODE_VERSION = "facet.node.version";
+    /**
+     * Each node's own URL on the farm's network (not the load balancer's), by node id: known only
+     * once its web server listens, after it joined, so it cannot be a member attribute.
+     */
+    static final String NODE_URLS = "facet-farm-node-urls";
 
     /**
      * Where this node listens for its peers and whom it joins.
@@ -43,15 +50,31 @@ public final class FarmCluster implements AutoCloseable {
         }
     }
 
-    /** A node of the farm as the cluster sees it now. */
-    public record Node(String id, String name, String url, String address, boolean coordinator) {
+    /**
+     * A node of the farm as the cluster sees it now: its URL (null until it serves), its farm
+     * address, its public key, and whether it is the coordinator or this very node.
+     */
+    public record Node(String id, String name, String url, String host, int port, String publicKey, String version,
+                       boolean coordinator, boolean local) {
+    }
+
+    /** Who a node is, as it joins: its instance id, name, public key (a JWK) and Facet version. */
+    public record NodeIdentity(String id, String name, String publicKey, String version) {
+        public NodeIdentity {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(publicKey, "publicKey");
+            Objects.requireNonNull(version, "version");
+        }
     }
 
     private final HazelcastInstance hazelcast;
+    private final Settings settings;
     private final String nodeId;
 
-    private FarmCluster(HazelcastInstance hazelcast, String nodeId) {
+    private FarmCluster(HazelcastInstance hazelcast, Settings settings, String nodeId) {
         this.hazelcast = hazelcast;
+        this.settings = settings;
         this.nodeId = nodeId;
     }
 
@@ -59,14 +82,14 @@ public final class FarmCluster implements AutoCloseable {
      * Starts this node's member and joins the farm; returns once it is a member (alone, when no
      * listed member answers).
      */
-    public static FarmCluster join(Settings settings, String nodeId, String nodeName, String nodeUrl) {
-        return new FarmCluster(Hazelcast.newHazelcastInstance(config(settings, nodeId, nodeName, nodeUrl)), nodeId);
+    public static FarmCluster join(Settings settings, NodeIdentity node) {
+        return new FarmCluster(Hazelcast.newHazelcastInstance(config(settings, node)), settings, node.id());
     }
 
-    static Config config(Settings settings, String nodeId, String nodeName, String nodeUrl) {
+    static Config config(Settings settings, NodeIdentity node) {
         Config config = new Config();
         config.setClusterName("facet-farm-" + settings.name());
-        config.setInstanceName("facet-farm-" + settings.name() + "-" + nodeId);
+        config.setInstanceName("facet-farm-" + settings.name() + "-" + node.id());
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "slf4j");
         // The node's own shutdown leaves the cluster in order; a JVM hook would race it.
@@ -79,9 +102,10 @@ public final class FarmCluster implements AutoCloseable {
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         config.setProperty("hazelcast.local.localAddress", settings.address());
-        config.getMemberAttributeConfig().setAttribute(NODE_ID, nodeId);
-        config.getMemberAttributeConfig().setAttribute(NODE_NAME, nodeName);
-        config.getMemberAttributeConfig().setAttribute(NODE_URL, nodeUrl);
+        config.getMemberAttributeConfig().setAttribute(NODE_ID, node.id());
+        config.getMemberAttributeConfig().setAttribute(NODE_NAME, node.name());
+        config.getMemberAttributeConfig().setAttribute(NODE_KEY, node.publicKey());
+        config.getMemberAttributeConfig().setAttribute(NODE_VERSION, node.version());
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface(settings.address());
@@ -102,6 +126,16 @@ public final class FarmCluster implements AutoCloseable {
         return nodeId;
     }
 
+    /** The farm's name, as every node was started with it. */
+    public String farmName() {
+        return settings.name();
+    }
+
+    /** Makes this node's own URL known to the farm, once its web server listens. */
+    public void publishUrl(String url) {
+        hazelcast.<String, String>getMap(NODE_URLS).put(nodeId, url);
+    }
+
     /** Whether this node is the coordinator now: the oldest member. */
     public boolean isCoordinator() {
         return hazelcast.getLifecycleService().isRunning()
@@ -112,9 +146,11 @@ public final class FarmCluster implements AutoCloseable {
     public List<Node> nodes() {
         Set<Member> members = hazelcast.getCluster().getMembers();
         Member oldest = members.iterator().next();
+        Map<String, String> urls = hazelcast.getMap(NODE_URLS);
         return members.stream().map(member -> new Node(member.getAttribute(NODE_ID), member.getAttribute(NODE_NAME),
-                member.getAttribute(NODE_URL), member.getAddress().getHost() + ":" + member.getAddress().getPort(),
-                member.equals(oldest))).toList();
+                urls.get(member.getAttribute(NODE_ID)), member.getAddress().getHost(), member.getAddress().getPort(),
+                member.getAttribute(NODE_KEY), member.getAttribute(NODE_VERSION), member.equals(oldest),
+                member.localMember())).toList();
     }
 
     /** The ids of the nodes that are members now. */

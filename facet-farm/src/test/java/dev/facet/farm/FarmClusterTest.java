@@ -16,21 +16,29 @@ class FarmClusterTest {
         }
     }
 
+    static FarmCluster.NodeIdentity node(String id) {
+        return new FarmCluster.NodeIdentity(id, id + "-name", "{\"kty\":\"OKP\"}", "test");
+    }
+
+    static FarmCluster.Settings settings(String farm, int port, List<String> members) {
+        return new FarmCluster.Settings(farm, "127.0.0.1", port, members);
+    }
+
     @Test
     void membersJoinByTheListAndTheOldestCoordinates() throws IOException {
         int first = freePort();
         int second = freePort();
         List<String> members = List.of("127.0.0.1:" + first, "127.0.0.1:" + second);
-        try (FarmCluster a = FarmCluster.join(new FarmCluster.Settings("test", "127.0.0.1", first, members), "node-a",
-                "a", "http://127.0.0.1:1");
-             FarmCluster b = FarmCluster.join(new FarmCluster.Settings("test", "127.0.0.1", second, members), "node-b",
-                     "b", "http://127.0.0.1:2")) {
+        try (FarmCluster a = FarmCluster.join(settings("test", first, members), node("node-a"));
+             FarmCluster b = FarmCluster.join(settings("test", second, members), node("node-b"))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> a.liveNodeIds().size() == 2 && b.liveNodeIds().size() == 2);
 
             assertThat(a.isCoordinator()).isTrue();
             assertThat(b.isCoordinator()).isFalse();
             assertThat(b.nodes()).extracting(FarmCluster.Node::id).containsExactly("node-a", "node-b");
+            a.publishUrl("http://127.0.0.1:1");
             assertThat(b.node("node-a")).get().extracting(FarmCluster.Node::url).isEqualTo("http://127.0.0.1:1");
+            assertThat(b.node("node-a")).get().extracting(FarmCluster.Node::port).isEqualTo(first);
 
             a.close();
             await().atMost(Duration.ofSeconds(30)).until(() -> b.liveNodeIds().equals(java.util.Set.of("node-b")));
@@ -43,10 +51,8 @@ class FarmClusterTest {
         int first = freePort();
         int second = freePort();
         List<String> members = List.of("127.0.0.1:" + first, "127.0.0.1:" + second);
-        try (FarmCluster a = FarmCluster.join(new FarmCluster.Settings("east", "127.0.0.1", first, members), "node-a",
-                "a", "http://127.0.0.1:1");
-             FarmCluster b = FarmCluster.join(new FarmCluster.Settings("west", "127.0.0.1", second, members), "node-b",
-                     "b", "http://127.0.0.1:2")) {
+        try (FarmCluster a = FarmCluster.join(settings("east", first, members), node("node-a"));
+             FarmCluster b = FarmCluster.join(settings("west", second, members), node("node-b"))) {
             assertThat(a.liveNodeIds()).containsExactly("node-a");
             assertThat(b.liveNodeIds()).containsExactly("node-b");
             assertThat(b.isCoordinator()).isTrue();

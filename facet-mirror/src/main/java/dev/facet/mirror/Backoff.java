@@ -4,23 +4,23 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Exponential back-off with full jitter, so mirrors that lost their upstream together do not return together. */
-final class Backoff {
+public final class Backoff {
     private final Duration first;
     private final Duration max;
     private int failures;
 
-    Backoff(Duration first, Duration max) {
+    public Backoff(Duration first, Duration max) {
         this.first = first;
         this.max = max;
     }
 
-    Duration next() {
+    public Duration next() {
         long ceiling = Math.min(max.toMillis(), first.toMillis() << Math.min(failures, 20));
         failures++;
         return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
     }
 
-    void reset() {
+    public void reset() {
         failures = 0;
     }
 }

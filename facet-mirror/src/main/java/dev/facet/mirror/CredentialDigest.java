@@ -10,14 +10,14 @@ import java.security.MessageDigest;
  * The key under which an answer about credentials is kept: a digest keyed by a secret, so that
  * what is kept never holds a password or a token, nor a digest of one that could be guessed at.
  */
-final class CredentialDigest {
+public final class CredentialDigest {
     private final byte[] secret;
 
-    CredentialDigest(byte[] secret) {
+    public CredentialDigest(byte[] secret) {
         this.secret = secret.clone();
     }
 
-    String of(Credentials credentials, ProjectKey project, RepositorySlug repository) {
+    public String of(Credentials credentials, ProjectKey project, RepositorySlug repository) {
         MessageDigest digest = Sha256.newDigest();
         digest.update(secret);
         return Sha256.hex(digest, String.join("\u0000", String.valueOf(credentials.username()),

@@ -9,15 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node that follows the upstream itself: a first reconciliation (retried with back-off until
- * it succeeds, since it sets the position the events start from), then its own long-poll on the
- * event stream and a reconciliation every interval.
+ * A node that follows the upstream with its own signed requests: a first reconciliation (retried
+ * with back-off until it succeeds, since it sets the position the events start from), then the
+ * event stream ({@link UpstreamEvents}: its own long-poll on a lone node, the coordinator's in a
+ * farm) and a reconciliation every interval, so a change that was missed is repaired within one.
  */
 public final class DirectUpstreamFollower implements UpstreamFollower {
     private static final Logger log = LoggerFactory.getLogger(DirectUpstreamFollower.class);
 
     private final Reconciler reconciler;
-    private final EventFollower events;
+    private final UpstreamEvents events;
     private final ScheduledExecutorService scheduler;
     private final Duration reconcileInterval;
     private final String upstreamUrl;
@@ -25,7 +26,7 @@ public final class DirectUpstreamFollower implements UpstreamFollower {
     private ScheduledFuture<?> started;
 
     /** Runs its reconciliations on {@code scheduler}, which its owner shuts down. */
-    public DirectUpstreamFollower(Reconciler reconciler, EventFollower events, ScheduledExecutorService scheduler,
+    public DirectUpstreamFollower(Reconciler reconciler, UpstreamEvents events, ScheduledExecutorService scheduler,
                                   Duration reconcileInterval, String upstreamUrl) {
         this.reconciler = reconciler;
         this.events = events;

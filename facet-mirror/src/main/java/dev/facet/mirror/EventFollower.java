@@ -18,52 +18,60 @@ import org.slf4j.LoggerFactory;
  * continues the chain it has seen, and turns events into sync work. A gap or fork in the chain
  * is repaired by a full reconciliation.
  */
-public final class EventFollower {
+public final class EventFollower implements UpstreamEvents {
     private static final Logger log = LoggerFactory.getLogger("facet.sync");
     static final Duration LONG_POLL = Duration.ofSeconds(25);
     /** How often a mirror that is not installed looks whether it is again. */
     static final Duration IDLE_CHECK = Duration.ofMillis(500);
 
     private final UpstreamSession upstream;
-    private final SyncEngine sync;
     private final Reconciler reconciler;
-    private final CarriedRepositories carried;
-    private final Runnable onPermissionsChanged;
+    private final UpstreamChanges changes;
+    private final UpstreamGuard guard;
     private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
     private volatile boolean stopped;
     private Thread thread;
 
-    private final UpstreamGuard guard;
-
-    public EventFollower(UpstreamSession upstream, SyncEngine sync, Reconciler reconciler,
-                         dev.facet.core.store.MirrorStore store, Runnable onPermissionsChanged, UpstreamGuard guard) {
-        this.guard = guard;
+    /** Sends what the events say to {@code changes}; {@code reconciler} tells which replayed events are old news. */
+    public EventFollower(UpstreamSession upstream, Reconciler reconciler, UpstreamChanges changes,
+                         UpstreamGuard guard) {
         this.upstream = upstream;
-        this.sync = sync;
         this.reconciler = reconciler;
-        this.carried = new CarriedRepositories(store);
-        this.onPermissionsChanged = onPermissionsChanged;
+        this.changes = changes;
+        this.guard = guard;
     }
 
+    @Override
     public synchronized void start() {
         if (thread != null) {
             return;
         }
-        thread = new Thread(this::follow, "facet-events");
-        thread.setDaemon(true);
-        thread.start();
+        stopped = false;
+        Thread started = new Thread(() -> follow(Thread.currentThread()), "facet-events");
+        started.setDaemon(true);
+        thread = started;
+        started.start();
     }
 
-    public void stop() {
+    /** Stops following; {@link #start} may follow again later, with a new thread. */
+    @Override
+    public synchronized void stop() {
         stopped = true;
         Thread running = thread;
+        thread = null;
         if (running != null) {
             running.interrupt();
         }
     }
 
-    private void follow() {
-        while (!stopped) {
+    private boolean stillFollowing(Thread self) {
+        synchronized (this) {
+            return !stopped && thread == self;
+        }
+    }
+
+    private void follow(Thread self) {
+        while (stillFollowing(self)) {
             try {
                 UpstreamLink link = upstream.link();
                 if (link.state() != dev.facet.core.mirror.UpstreamState.INSTALLED || !guard.destructiveChangesAllowed()) {
@@ -84,7 +92,7 @@ public final class EventFollower {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                if (stopped) {
+                if (!stillFollowing(self)) {
                     return;
                 }
                 Duration wait = backoff.next();
@@ -109,7 +117,7 @@ public final class EventFollower {
             // tells what they did, so every repository is compared instead, and the stream resumes after them.
             log.info("events {} to {} are no longer kept by {}; reconciling every repository", applied.sequence() + 1,
                     batch.oldestRetained() - 1, upstream.client().upstreamUrl());
-            reconciler.reconcile();
+            changes.reconcile();
             applied = batch.events().isEmpty()
                     ? new EventChain.Link(batch.headSequence(), batch.headHash())
                     : new EventChain.Link(batch.events().get(0).sequence() - 1, batch.events().get(0).previousHash());
@@ -146,39 +154,36 @@ public final class EventFollower {
             payload = EventPayloadCodec.decode(event);
         } catch (MalformedEventPayload e) {
             log.warn("event {} cannot be read ({}); reconciling", event.sequence(), e.getMessage());
-            reconciler.reconcile();
+            changes.reconcile();
             return;
         }
         if (payload instanceof EventPayload.RepositoryCreated created) {
-            announce(created.repository(), null, event);
-            sync.request(created.repository().id());
+            changes.announced(announcement(created.repository(), null, event));
         } else if (payload instanceof EventPayload.RepositoryRenamed renamed) {
-            announce(renamed.repository(), null, event);
-            sync.request(renamed.repository().id());
+            changes.announced(announcement(renamed.repository(), null, event));
         } else if (payload instanceof EventPayload.RefsChanged refs) {
             if (event.sequence() <= reconciler.statesAsOf()) {
                 // The last reconciliation announced a state at least this new.
                 return;
             }
-            if (announce(refs.repository(), refs.refsHash().value(), event)) {
-                sync.request(refs.repository().id());
-            }
+            changes.announced(announcement(refs.repository(), refs.refsHash().value(), event));
         } else if (payload instanceof EventPayload.RepositoryDeleted deleted) {
-            sync.remove(deleted.repository().id());
+            changes.removed(deleted.repository().id());
         } else if (payload instanceof EventPayload.PermissionsChanged permissions) {
-            onPermissionsChanged.run();
+            changes.permissionsChanged();
             // A grant on one repository changes who may read it, never which repositories this mirror carries.
             if (permissions.scope() != EventPayload.PermissionsChanged.Scope.REPOSITORY) {
-                reconciler.reconcile();
+                changes.reconcile();
             }
         } else if (payload instanceof EventPayload.MirrorSelectionChanged) {
-            reconciler.reconcile();
+            changes.reconcile();
         }
     }
 
-    /** @return whether the mirror's copy is behind what the event says */
-    private boolean announce(EventPayload.Repository repository, String upstreamRefsHash, Event event) {
-        return carried.announce(repository.id(), repository.project().value(), repository.slug().value(),
-                repository.name().value(), repository.isPublic(), upstreamRefsHash, event.createdAt());
+    private static UpstreamChanges.Announcement announcement(EventPayload.Repository repository,
+                                                             String upstreamRefsHash, Event event) {
+        return new UpstreamChanges.Announcement(repository.id(), repository.project().value(),
+                repository.slug().value(), repository.name().value(), repository.isPublic(), upstreamRefsHash,
+                event.createdAt());
     }
 }

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The moving parts of a mirror and their order: register; once installed, sync and follow the
- * upstream, and send heartbeats. The parts are made by the mirror's wiring; the node only
- * starts and stops them, and makes the registration and heartbeat loops, which answer to it.
+ * upstream, and send heartbeats. The parts are made by the wiring of its role (a lone mirror or a
+ * farm node); the node only starts and stops them, and makes the heartbeat loop, which answers to it.
  */
 public final class MirrorNode {
     private static final Logger log = LoggerFactory.getLogger(MirrorNode.class);
@@ -39,15 +39,19 @@ public final class MirrorNode {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final Heartbeats heartbeats;
-    private Registration registration;
+    private final UpstreamRegistration registration;
+    private final FarmMembership membership;
     private MirrorIdentity self;
+    private boolean started;
     private boolean following;
 
     /** Runs its loops on {@code scheduler}, and shuts it down when it stops. */
-    public MirrorNode(Settings settings, UpstreamSession upstream, UpstreamGuard guard, SyncEngine sync,
-                      UpstreamFollower follower, MirrorStatus status, DelegatedGitAuthorizer authorizer,
-                      PushForwarder pushForwarder, MirrorStore store, RepositoryStore repositories, Clock clock,
-                      ScheduledExecutorService scheduler) {
+    public MirrorNode(Settings settings, UpstreamSession upstream, UpstreamGuard guard, UpstreamRegistration registration,
+                      SyncEngine sync, UpstreamFollower follower, MirrorStatus status, DelegatedGitAuthorizer authorizer,
+                      PushForwarder pushForwarder, FarmMembership membership, MirrorStore store,
+                      RepositoryStore repositories, Clock clock, ScheduledExecutorService scheduler) {
+        this.registration = registration;
+        this.membership = membership;
         this.settings = settings;
         this.upstream = upstream;
         this.guard = guard;
@@ -68,8 +72,8 @@ public final class MirrorNode {
         this.self = self;
         long purgeEvery = Math.min(PURGE_INTERVAL.toMillis(), settings.keptRetention().toMillis());
         scheduler.scheduleWithFixedDelay(this::purgeKept, purgeEvery, purgeEvery, TimeUnit.MILLISECONDS);
-        registration = new Registration(upstream, self, scheduler, this::installed);
-        registration.start();
+        started = true;
+        registration.start(self, this::installed);
         // Beats only once the mirror was authorized; from the start, so that a mirror started while
         // removed or reconnecting still learns of a Restore.
         heartbeats.start();
@@ -100,7 +104,7 @@ public final class MirrorNode {
     }
 
     /**
-     * Asks the upstream to authorize this mirror again; see {@link Registration#reconnect}. The
+     * Asks the upstream to authorize this mirror again; see {@link UpstreamRegistration#reconnect}. The
      * caller has checked that {@code actor} is an administrator of the upstream, or is this machine.
      */
     public synchronized void reconnect(String actor) {
@@ -120,7 +124,7 @@ public final class MirrorNode {
     }
 
     public synchronized void stop() {
-        if (registration != null) {
+        if (started) {
             registration.stop();
         }
         follower.stop();
@@ -190,5 +194,10 @@ public final class MirrorNode {
 
     public Heartbeats heartbeats() {
         return heartbeats;
+    }
+
+    /** The nodes serving as this mirror, once it has started: itself alone, or its farm's members. */
+    public java.util.List<FarmMembership.Member> farmNodes() {
+        return identity().map(membership::members).orElse(java.util.List.of());
     }
 }

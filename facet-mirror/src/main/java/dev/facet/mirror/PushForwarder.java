@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Sends pushes that reach the mirror on to the primary, byte for byte, once the access filter in
  * front of it has let them through, so the Git client sees the primary's own answer (permission
  * errors included). When a push succeeds the mirror syncs the repository before answering, so the
- * pusher reads their own write from the mirror.
+ * pusher reads their own write from the mirror, and tells {@link UpstreamChanges} (in a farm: every
+ * node syncs it at once, so the next read sees it whichever node answers).
  */
 public final class PushForwarder implements Filter {
     private static final Logger log = LoggerFactory.getLogger(PushForwarder.class);
@@ -42,15 +43,18 @@ public final class PushForwarder implements Filter {
     private final UpstreamSession upstream;
     private final MirrorStore store;
     private final SyncEngine sync;
+    private final UpstreamChanges changes;
     private final HttpClient http;
 
-    public PushForwarder(UpstreamSession upstream, MirrorStore store, SyncEngine sync) {
+    /** Tells {@code changes} of every push forwarded, so that other nodes of a farm sync it too. */
+    public PushForwarder(UpstreamSession upstream, MirrorStore store, SyncEngine sync, UpstreamChanges changes) {
         this.upstream = upstream;
         // Pushes go to the upstream the mirror's other calls go to, trusting the same certificates.
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .sslContext(upstream.client().trust().sslContext()).build();
         this.store = store;
         this.sync = sync;
+        this.changes = changes;
     }
 
     @Override
@@ -113,6 +117,7 @@ public final class PushForwarder implements Filter {
         if (repository == null) {
             return;
         }
+        changes.pushed(repository.id());
         try {
             sync.syncAndWait(repository.id()).get(READ_YOUR_WRITES_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

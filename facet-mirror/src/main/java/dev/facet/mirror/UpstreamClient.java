@@ -13,6 +13,7 @@ import dev.facet.core.mirror.protocol.AuthorizationStatus;
 import dev.facet.core.mirror.protocol.CredentialCheck;
 import dev.facet.core.mirror.protocol.CredentialVerdict;
 import dev.facet.core.mirror.protocol.EventBatch;
+import dev.facet.core.mirror.protocol.FarmNodeDescription;
 import dev.facet.core.mirror.protocol.FetchToken;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.core.mirror.protocol.HeartbeatAnswer;
@@ -135,6 +136,15 @@ public final class UpstreamClient {
         return send("POST", API + "/authenticate", upstreamId, check, Duration.ofSeconds(10), CredentialVerdict.class);
     }
 
+    /**
+     * Vouches, as a node of an installed farm, for a node that joined it since: the primary
+     * registers its key for the farm (201; sending it again changes nothing). The node's private
+     * key never leaves it: only its description travels.
+     */
+    public void vouchForFarmNode(String upstreamId, FarmNodeDescription node) {
+        send("POST", API + "/nodes", upstreamId, node, Duration.ofSeconds(10), Void.class);
+    }
+
     public FetchToken fetchToken(String upstreamId) {
         return send("POST", API + "/fetch-token", upstreamId, null, Duration.ofSeconds(10), FetchToken.class);
     }
@@ -175,7 +185,7 @@ public final class UpstreamClient {
                 throw new UpstreamUnavailable(response.statusCode(), method + " " + upstreamUrl + path + " answered "
                         + response.statusCode() + ": " + errorMessage(response.body()), null);
             }
-            return JSON.readValue(response.body(), type);
+            return type == Void.class ? null : JSON.readValue(response.body(), type);
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {

@@ -15,6 +15,7 @@ import dev.facet.git.PushSizeLimit;
 import dev.facet.git.HostedUploadPackFactory;
 import dev.facet.git.UploadPackErrors;
 import dev.facet.git.RepositoryStore;
+import dev.facet.mirror.FarmMembership;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.mirror.MirrorStatus;
 import dev.facet.mirror.UpstreamUnavailable;
@@ -64,6 +65,20 @@ public final class MirrorWebServer {
         Optional<KeyFingerprint> typed() {
             return Optional.ofNullable(keyFingerprint).map(KeyFingerprint::new);
         }
+    }
+
+    /**
+     * One node of {@code GET farmNodes}, in Bitbucket's shape: its id, name, the address its peers
+     * reach it at, whether it is the node answering, and the version it runs.
+     */
+    record FarmNodeJson(String id, String name, AddressJson address, boolean local, String buildVersion) {
+        static FarmNodeJson of(FarmMembership.Member member) {
+            return new FarmNodeJson(member.id(), member.name(), new AddressJson(member.hostName(), member.port()),
+                    member.local(), member.buildVersion());
+        }
+    }
+
+    record AddressJson(String hostName, int port) {
     }
 
     /** What {@code /status} answers: the sync state, and the open alerts if any. */
@@ -116,6 +131,7 @@ public final class MirrorWebServer {
             ctx.status("SYNCHRONIZED".equals(state) ? 200 : 503).json(new StatusJson(state,
                     node.guard().open().stream().map(AlertJson::of).toList()));
         });
+        routes.get(API + "/farmNodes", ctx -> ctx.json(node.farmNodes().stream().map(FarmNodeJson::of).toList()));
         routes.get(API + "/upstreamServer", ctx -> ctx.json(UpstreamServerJson.of(status.link(), node.guard().open())));
         routes.get(API + "/progress", ctx -> ctx.json(namesShownTo(ctx, node) ? status.progress()
                 : status.progress().withoutNames()));

@@ -21,14 +21,16 @@ import java.util.Set;
  *
  * A pending request can also end in INSTALLED by a Restore on the primary (the mirror asked to
  * reconnect, and an administrator restored its old registration instead), and a rejected one
- * likewise. A reset forgets the link altogether and starts this machine over; it is not a move
+ * likewise. A node that joins a mirror farm already installed goes from UNCONFIGURED straight to
+ * INSTALLED once a trusted node of its farm has vouched for it: the farm's one authorization
+ * covers it, and no request of its own is sent. A reset forgets the link altogether and starts this machine over; it is not a move
  * within it.
  */
 public enum UpstreamState {
     UNCONFIGURED, PENDING, INSTALLED, REJECTED, REMOVED;
 
     private static final Map<UpstreamState, Set<UpstreamState>> NEXT = Map.of(
-            UNCONFIGURED, EnumSet.of(PENDING),
+            UNCONFIGURED, EnumSet.of(PENDING, INSTALLED),
             PENDING, EnumSet.of(INSTALLED, REJECTED),
             INSTALLED, EnumSet.of(REMOVED),
             REJECTED, EnumSet.of(INSTALLED, UNCONFIGURED),

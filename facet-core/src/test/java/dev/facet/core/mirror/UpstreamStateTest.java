@@ -20,6 +20,7 @@ class UpstreamStateTest {
     /** Every move a mirror really makes, and who makes it. */
     private static final List<Move> REAL_MOVES = List.of(
             new Move(UNCONFIGURED, PENDING),   // Registration sends the authorization request
+            new Move(UNCONFIGURED, INSTALLED), // a farm node joins its installed farm, vouched for by a member
             new Move(PENDING, INSTALLED),      // an administrator accepts it (or restores the old registration)
             new Move(PENDING, REJECTED),       // an administrator rejects it
             new Move(INSTALLED, REMOVED),      // the heartbeat answers REMOVED, or the registration is gone

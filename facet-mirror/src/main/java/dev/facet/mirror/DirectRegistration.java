@@ -13,33 +13,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes the mirror from UNCONFIGURED through PENDING to INSTALLED: sends the authorization
- * request (retrying with back-off until the upstream answers), then polls it until an admin
- * decides. On acceptance it pins the upstream's instance id, key and event position.
+ * A lone mirror's registration: takes it from UNCONFIGURED through PENDING to INSTALLED: sends
+ * the authorization request (retrying with back-off until the upstream answers), then polls it
+ * until an admin decides. On acceptance it pins the upstream's instance id, key and event position.
  */
-public final class Registration {
-    private static final Logger log = LoggerFactory.getLogger(Registration.class);
+public final class DirectRegistration implements UpstreamRegistration {
+    private static final Logger log = LoggerFactory.getLogger(DirectRegistration.class);
     static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 
     private final UpstreamSession upstream;
-    private final MirrorIdentity self;
     private final ScheduledExecutorService scheduler;
-    private final Runnable onInstalled;
     private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+    private volatile MirrorIdentity self;
+    private volatile Runnable onInstalled;
     private volatile boolean stopped;
 
-    public Registration(UpstreamSession upstream, MirrorIdentity self, ScheduledExecutorService scheduler,
-                        Runnable onInstalled) {
+    /** Runs its steps on {@code scheduler}, which its owner shuts down. */
+    public DirectRegistration(UpstreamSession upstream, ScheduledExecutorService scheduler) {
         this.upstream = upstream;
-        this.self = self;
         this.scheduler = scheduler;
-        this.onInstalled = onInstalled;
     }
 
-    public void start() {
+    @Override
+    public void start(MirrorIdentity self, Runnable onInstalled) {
+        this.self = self;
+        this.onInstalled = onInstalled;
         scheduler.execute(this::step);
     }
 
+    @Override
     public void stop() {
         stopped = true;
     }
@@ -109,12 +111,7 @@ public final class Registration {
         }
     }
 
-    /**
-     * Sends a new authorization request to the same upstream for a mirror that was removed or
-     * rejected, keeping its id, key and data; it resumes with a delta fetch once accepted.
-     *
-     * @throws IllegalStateException when the mirror is installed or already waiting for a decision
-     */
+    @Override
     public void reconnect(String actor) {
         UpstreamLink link = upstream.link();
         upstream.lifecycle().move(current -> UpstreamLifecycle.withState(current, UpstreamState.UNCONFIGURED), actor,

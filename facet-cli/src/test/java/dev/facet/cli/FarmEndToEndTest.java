@@ -1,0 +1,253 @@
+package dev.facet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.facet.farm.FarmId;
+import dev.facet.farm.FarmMismatch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real primary and a farm of real mirror nodes on loopback, joined on real Hazelcast members,
+ * driven by the real git client. The tests run in order: the farm is authorized, serves, loses its
+ * coordinator, and takes a node that joins later.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FarmEndToEndTest {
+    private static final String ADMIN = TestPrimary.ADMIN_PASSWORD;
+    /**
+     * Reconciliation far apart, so that what reaches a node within a test came by the farm's own
+     * paths: the coordinator's event stream and the topic.
+     */
+    private static final Map<String, String> FOLLOWING_ONLY = Map.of(RawSettings.RECONCILE_SECONDS, "600");
+
+    @TempDir
+    static Path home;
+    @TempDir
+    Path work;
+    static TestPrimary primary;
+    static TestFarm farm;
+    static GitClient seeder;
+
+    @BeforeAll
+    static void primaryAndAFarmOfTwo() {
+        primary = TestPrimary.start(home.resolve("primary"));
+        primary.createProject("FRM");
+        primary.createRepository("FRM", "seeded", false);
+        primary.createUser("alice", "alice-pass-1");
+        primary.grantProject("FRM", "alice", "PROJECT_WRITE");
+        seeder = new GitClient(home.resolve("seeder-home"));
+        Path seed = seeder.newWorkTree(home.resolve("seed"), "README.md");
+        seeder.run(seed, "push", "-q", primary.gitUrl("admin", ADMIN, "FRM", "seeded"), "main").requireSuccess();
+        farm = TestFarm.start(home.resolve("farm"), primary.baseUrl(), "east", 2, FOLLOWING_ONLY);
+    }
+
+    @AfterAll
+    static void stopAll() {
+        farm.close();
+        primary.close();
+    }
+
+    /**
+     * Whether the primary speaks the farm's side of the protocol (node-signed requests, {@code POST
+     * nodes}); where it does not yet, the tests that need it are skipped rather than failed.
+     */
+    static boolean primaryKnowsFarms() {
+        return primary.anonymous.post("/rest/mirroring/latest/nodes", "{}").status() != 404;
+    }
+
+    private static List<JsonNode> pendingRequestsOf(String mirrorId) {
+        List<JsonNode> found = new ArrayList<>();
+        for (JsonNode request : primary.admin.get("/rest/mirroring/latest/requests?state=PENDING").json()
+                .path("values")) {
+            if (request.path("mirrorId").asText().equals(mirrorId)) {
+                found.add(request);
+            }
+        }
+        return found;
+    }
+
+    private GitClient git() {
+        return new GitClient(work.resolve("git-home"));
+    }
+
+    private String pushToPrimary(GitClient git, String branch) {
+        String url = primary.gitUrl("alice", "alice-pass-1", "FRM", "seeded");
+        Path clone = work.resolve("c-" + branch);
+        git.run(work, "clone", "-q", url, clone.toString()).requireSuccess();
+        git.commitFile(clone, branch + ".txt", branch + "\n");
+        git.run(clone, "push", "-q", url, "HEAD:refs/heads/" + branch).requireSuccess();
+        return git.run(clone, "rev-parse", "HEAD").requireSuccess().stdout().strip();
+    }
+
+    @Test
+    @Order(1)
+    void everyNodeAgreesOnOneFarmIdAndListsTheMembers() {
+        TestFarm.Node first = farm.nodes.get(0);
+        TestFarm.Node second = farm.nodes.get(1);
+        assertThat(second.farmId()).isEqualTo(first.farmId());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> second.anonymous().get("/rest/mirroring/latest/farmNodes")
+                .json().size() == 2);
+        JsonNode listed = second.anonymous().get("/rest/mirroring/latest/farmNodes").json();
+        assertThat(listed).extracting(node -> node.path("id").asText())
+                .containsExactly(first.instance().instanceId(), second.instance().instanceId());
+        assertThat(listed).extracting(node -> node.path("local").asBoolean()).containsExactly(false, true);
+        assertThat(listed.get(0).path("address").path("hostName").asText()).isEqualTo("127.0.0.1");
+        assertThat(farm.members()).contains("127.0.0.1:" + listed.get(0).path("address").path("port").asInt());
+        Set<String> fields = new java.util.TreeSet<>();
+        listed.get(0).fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).as("no key, no URL of another node, nothing more than Bitbucket's shape")
+                .containsExactly("address", "buildVersion", "id", "local", "name");
+    }
+
+    @Test
+    @Order(2)
+    void theFarmSendsOneRequestAndOneAcceptanceInstallsEveryNode() {
+        assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
+        String farmId = farm.nodes.get(0).farmId();
+        await().atMost(Duration.ofSeconds(30)).until(() -> pendingRequestsOf(farmId).size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> farm.nodes.stream()
+                .allMatch(node -> "PENDING".equals(node.upstreamState())));
+        String requestId = pendingRequestsOf(farmId).get(0).path("id").asText();
+        assertThat(farm.nodes).allSatisfy(node -> assertThat(node.requestId()).isEqualTo(requestId));
+        assertThat(pendingRequestsOf(farmId)).as("one request for the whole farm").hasSize(1);
+
+        TestPrimary.expect(200, primary.admin.post("/rest/mirroring/latest/requests/" + requestId + "/accept", null));
+
+        for (TestFarm.Node node : farm.nodes) {
+            node.awaitStatus("SYNCHRONIZED");
+            assertThat(node.upstreamState()).isEqualTo("INSTALLED");
+        }
+        JsonNode onPrimary = primary.admin.get("/rest/mirroring/latest/mirrorServers/" + farmId).json();
+        assertThat(onPrimary.path("mirrorType").asText()).isEqualTo("FARM");
+        assertThat(onPrimary.path("baseUrl").asText()).isEqualTo(farm.loadBalancerUrl);
+    }
+
+    @Test
+    @Order(3)
+    void aPushToThePrimaryAppearsOnEveryNode() {
+        assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
+        GitClient git = git();
+        String head = pushToPrimary(git, "to-all");
+
+        for (TestFarm.Node node : farm.nodes) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> git.lsRemote(work,
+                    node.gitUrl("alice", "alice-pass-1", "FRM", "seeded")).contains(head + "\trefs/heads/to-all"));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void credentialsAreJudgedByThePrimaryThroughEitherNode() {
+        assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
+        GitClient git = git();
+        for (TestFarm.Node node : farm.nodes) {
+            assertThat(git.run(work, "ls-remote", node.gitUrl("alice", "alice-pass-1", "FRM", "seeded")).exitCode())
+                    .isZero();
+            GitClient.Result guessed = git.run(work, "ls-remote",
+                    node.gitUrl("alice", "a-wrong-guess", "FRM", "seeded"));
+            assertThat(guessed.exitCode()).as("a wrong password is refused on " + node.url()).isNotZero();
+            assertThat(git.run(work, "ls-remote", GitUrls.anonymous(node.url(), "FRM", "seeded")).exitCode())
+                    .as("a private repository is not served to anyone").isNotZero();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aPushThroughOneNodeIsReadThroughTheOther() {
+        assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
+        GitClient git = git();
+        TestFarm.Node pushedTo = farm.nodes.get(1);
+        TestFarm.Node readFrom = farm.nodes.get(0);
+        String url = pushedTo.gitUrl("alice", "alice-pass-1", "FRM", "seeded");
+        Path clone = work.resolve("through-node");
+        git.run(work, "clone", "-q", url, clone.toString()).requireSuccess();
+        git.commitFile(clone, "via-node.txt", "through one node\n");
+        git.run(clone, "push", "-q", url, "HEAD:refs/heads/via-node").requireSuccess();
+        String head = git.run(clone, "rev-parse", "HEAD").requireSuccess().stdout().strip();
+
+        assertThat(git.lsRemote(work, url)).contains(head + "\trefs/heads/via-node");
+        await().atMost(Duration.ofSeconds(5)).until(() -> git.lsRemote(work,
+                readFrom.gitUrl("alice", "alice-pass-1", "FRM", "seeded")).contains(head + "\trefs/heads/via-node"));
+    }
+
+    @Test
+    @Order(6)
+    void aNodeOfAnotherFarmRefusesToJoin() throws IOException {
+        Path stranger = Files.createDirectories(home.resolve("stranger"));
+        Files.writeString(stranger.resolve(FarmId.FILE), "another-farm\n");
+        Map<String, String> flags = farm.flags("127.0.0.1:" + TestFarm.freePort(), farm.members(), FOLLOWING_ONLY);
+        List<String> listed = new ArrayList<>(farm.members());
+        listed.add("127.0.0.1:" + flags.get(RawSettings.FARM_PORT));
+        flags.put(RawSettings.FARM_MEMBERS, String.join(",", listed));
+
+        assertThatThrownBy(() -> MirrorInstance.start(MirrorSettings.load(stranger, flags, Map.of())))
+                .isInstanceOf(FarmMismatch.class)
+                .hasMessageContaining("another-farm")
+                .hasMessageContaining(farm.nodes.get(0).farmId());
+        await().atMost(Duration.ofSeconds(30)).until(() -> farm.nodes.get(0).anonymous()
+                .get("/rest/mirroring/latest/farmNodes").json().size() == farm.nodes.size());
+    }
+
+    @Test
+    @Order(7)
+    void whenTheCoordinatorLeavesTheNextOldestFollowsAndANewPushStillArrives() {
+        assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
+        TestFarm.Node coordinator = farm.nodes.get(0);
+        TestFarm.Node survivor = farm.nodes.get(1);
+        farm.stop(coordinator);
+        await().atMost(Duration.ofSeconds(30)).until(() -> survivor.anonymous().get("/rest/mirroring/latest/farmNodes")
+                .json().size() == 1);
+
+        GitClient git = git();
+        String head = pushToPrimary(git, "after-takeover");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> git.lsRemote(work,
+                survivor.gitUrl("alice", "alice-pass-1", "FRM", "seeded")).contains(head + "\trefs/heads/after-takeover"));
+        assertThat(survivor.upstreamState()).isEqualTo("INSTALLED");
+    }
+
+    @Test
+    @Order(8)
+    void aNodeStartedLaterJoinsWithNoAdministrator() {
+        assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
+        String farmId = farm.nodes.get(0).farmId();
+        TestFarm.Node late = farm.join(new HashMap<>(FOLLOWING_ONLY));
+
+        late.awaitStatus("SYNCHRONIZED");
+        assertThat(late.upstreamState()).isEqualTo("INSTALLED");
+        assertThat(late.farmId()).isEqualTo(farmId);
+        assertThat(pendingRequestsOf(farmId)).as("no new request for an administrator").isEmpty();
+        JsonNode audit = late.anonymous().as("admin", ADMIN).get("/rest/mirroring/latest/audit").json();
+        assertThat(audit).anySatisfy(entry -> {
+            assertThat(entry.path("action").asText()).isEqualTo("PIN");
+            assertThat(entry.path("details").asText()).contains("farm 'east' (" + farmId + ")")
+                    .contains("registered by node");
+        });
+        assertThat(git().lsRemote(work, late.gitUrl("alice", "alice-pass-1", "FRM", "seeded")))
+                .anyMatch(line -> line.endsWith("\trefs/heads/after-takeover"));
+        Set<String> listedOnPrimary = primary.admin.get("/rest/mirroring/latest/mirrorServers/" + farmId).json()
+                .path("nodes").findValuesAsText("id").stream().collect(Collectors.toSet());
+        assertThat(listedOnPrimary).as("the primary lists the node it was vouched for").contains(late.instance().instanceId());
+    }
+}

@@ -1,0 +1,139 @@
+package dev.facet.cli;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.facet.farm.FarmId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A mirror farm in this JVM: nodes on free ports with fresh homes, joined on 127.0.0.1 under one
+ * farm name, each serving under the same load-balancer URL (nothing listens there: tests call each
+ * node at its own URL, as a balancer would).
+ */
+final class TestFarm implements AutoCloseable {
+    final String name;
+    final Path homes;
+    final String upstreamUrl;
+    final String loadBalancerUrl;
+    private final List<String> members = new ArrayList<>();
+    final List<Node> nodes = new ArrayList<>();
+
+    /** One node of the farm, at its own URL. */
+    record Node(Path home, MirrorInstance instance, RestClient anonymous) {
+        String url() {
+            return "http://127.0.0.1:" + instance.port();
+        }
+
+        String gitUrl(String user, String secret, String project, String slug) {
+            return GitUrls.withCredentials(url(), user, secret, project, slug);
+        }
+
+        String upstreamState() {
+            return anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("state").asText();
+        }
+
+        String requestId() {
+            return anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("requestId").asText();
+        }
+
+        String status() {
+            return anonymous.get("/status").json().path("state").asText();
+        }
+
+        String farmId() {
+            try {
+                return Files.readString(home.resolve(FarmId.FILE)).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void awaitStatus(String state) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> state.equals(status()));
+        }
+    }
+
+    private TestFarm(String name, Path homes, String upstreamUrl, int memberCount) {
+        this.name = name;
+        this.homes = homes;
+        this.upstreamUrl = upstreamUrl;
+        this.loadBalancerUrl = "http://127.0.0.1:" + freePort();
+        for (int i = 0; i < memberCount; i++) {
+            members.add("127.0.0.1:" + freePort());
+        }
+    }
+
+    /** A farm whose first {@code memberCount} listed members are started; more can join with {@link #join}. */
+    static TestFarm start(Path homes, String upstreamUrl, String name, int memberCount,
+                          Map<String, String> extraSettings) {
+        TestFarm farm = new TestFarm(name, homes, upstreamUrl, memberCount);
+        for (int i = 0; i < memberCount; i++) {
+            farm.startNode(i, farm.members, extraSettings);
+        }
+        return farm;
+    }
+
+    /** Starts one more node, which lists the members started so far and itself. */
+    Node join(Map<String, String> extraSettings) {
+        List<String> listed = new ArrayList<>(members);
+        listed.add("127.0.0.1:" + freePort());
+        members.add(listed.get(listed.size() - 1));
+        return startNode(listed.size() - 1, listed, extraSettings);
+    }
+
+    private Node startNode(int index, List<String> listed, Map<String, String> extraSettings) {
+        Node node = new Node(homes.resolve(name + "-node-" + (index + 1)), MirrorInstance.start(
+                MirrorSettings.load(homes.resolve(name + "-node-" + (index + 1)),
+                        flags(listed.get(index), listed, extraSettings), Map.of())), null);
+        Node served = new Node(node.home(), node.instance(), RestClient.anonymous(node.url()));
+        nodes.add(served);
+        return served;
+    }
+
+    /** The settings of a node listening for its peers at {@code member}. */
+    Map<String, String> flags(String member, List<String> listed, Map<String, String> extraSettings) {
+        Map<String, String> flags = new HashMap<>(extraSettings);
+        flags.put(RawSettings.PORT, "0");
+        flags.put(RawSettings.UPSTREAM_URL, upstreamUrl);
+        flags.put(RawSettings.BASE_URL, loadBalancerUrl);
+        flags.put(RawSettings.MIRROR_NAME, name + "-" + member.substring(member.lastIndexOf(':') + 1));
+        flags.put(RawSettings.FARM_NAME, name);
+        flags.put(RawSettings.FARM_PORT, member.substring(member.lastIndexOf(':') + 1));
+        flags.put(RawSettings.FARM_MEMBERS, String.join(",", listed));
+        return flags;
+    }
+
+    /** Stops a node as its operator would; the others see it leave. */
+    void stop(Node node) {
+        nodes.remove(node);
+        node.instance().close();
+    }
+
+    List<String> members() {
+        return List.copyOf(members);
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Node node : List.copyOf(nodes)) {
+            node.instance().close();
+        }
+    }
+}
