@@ -39,15 +39,31 @@ public final class MirrorNode {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final Heartbeats heartbeats;
+    private final ReadGate readGate;
+    private final Readiness readiness;
     private Registration registration;
     private MirrorIdentity self;
     private boolean following;
 
-    /** Runs its loops on {@code scheduler}, and shuts it down when it stops. */
+    /** A lone node: every read is served from what it holds, and it is ready once synchronized. */
     public MirrorNode(Settings settings, UpstreamSession upstream, UpstreamGuard guard, SyncEngine sync,
                       UpstreamFollower follower, MirrorStatus status, DelegatedGitAuthorizer authorizer,
                       PushForwarder pushForwarder, MirrorStore store, RepositoryStore repositories, Clock clock,
                       ScheduledExecutorService scheduler) {
+        this(settings, upstream, guard, sync, follower, status, authorizer, pushForwarder, store, repositories, clock,
+                scheduler, ReadGate.OPEN, new LoneNodeReadiness(status));
+    }
+
+    /**
+     * Runs its loops on {@code scheduler}, and shuts it down when it stops. {@code readGate} stands before every
+     * Git read, {@code readiness} answers {@code /status}: a farm passes its own.
+     */
+    public MirrorNode(Settings settings, UpstreamSession upstream, UpstreamGuard guard, SyncEngine sync,
+                      UpstreamFollower follower, MirrorStatus status, DelegatedGitAuthorizer authorizer,
+                      PushForwarder pushForwarder, MirrorStore store, RepositoryStore repositories, Clock clock,
+                      ScheduledExecutorService scheduler, ReadGate readGate, Readiness readiness) {
+        this.readGate = readGate;
+        this.readiness = readiness;
         this.settings = settings;
         this.upstream = upstream;
         this.guard = guard;
@@ -178,6 +194,14 @@ public final class MirrorNode {
 
     public MirrorStatus status() {
         return status;
+    }
+
+    public ReadGate readGate() {
+        return readGate;
+    }
+
+    public Readiness readiness() {
+        return readiness;
     }
 
     public DelegatedGitAuthorizer authorizer() {

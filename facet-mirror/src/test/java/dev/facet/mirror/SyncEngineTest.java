@@ -90,7 +90,7 @@ class SyncEngineTest {
         Clock clock = Clock.systemUTC();
         UpstreamLifecycle lifecycle = new UpstreamLifecycle(store, clock, Optional.of(TestMirrorStores.UPSTREAM_URL));
         engine = new SyncEngine(store, new InMemoryRepositoryStore(), lifecycle, fetches,
-                (repositoryId, target) -> barrierPassedFor.add(repositoryId), new UpstreamGuard(store, clock),
+                repositoryId -> target -> barrierPassedFor.add(repositoryId), new UpstreamGuard(store, clock),
                 clock, parallelism, SyncObserver.NONE);
         return engine;
     }
