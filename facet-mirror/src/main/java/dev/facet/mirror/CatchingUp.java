@@ -9,8 +9,8 @@ import dev.facet.core.error.Unavailable;
 public final class CatchingUp extends Unavailable {
     private static final long serialVersionUID = 1L;
 
-    public CatchingUp(String repository) {
-        super("This node is catching up: repository " + repository + " is not yet at the state its farm has "
+    public CatchingUp(long repositoryId) {
+        super("This node is catching up: repository " + repositoryId + " is not yet at the state its farm has "
                 + "published. Try again; another node of the farm can answer now.");
     }
 }
