@@ -123,18 +123,21 @@ public final class PublishedRefs implements AutoCloseable {
             EntryUpdatedListener<Long, FarmRefsRecord> {
         @Override
         public void entryAdded(EntryEvent<Long, FarmRefsRecord> event) {
-            changed(event.getKey(), event.getValue());
+            changed(event.getKey(), null, event.getValue());
         }
 
         @Override
         public void entryUpdated(EntryEvent<Long, FarmRefsRecord> event) {
-            changed(event.getKey(), event.getValue());
+            changed(event.getKey(), event.getOldValue(), event.getValue());
         }
 
-        private void changed(long repositoryId, FarmRefsRecord record) {
-            seen(repositoryId, record);
-            if (record != null && record.proposal() != null
-                    && !record.proposal().holders().contains(cluster.nodeId())) {
+        private void changed(long repositoryId, FarmRefsRecord before, FarmRefsRecord after) {
+            seen(repositoryId, after);
+            FarmRefsRecord.Proposal proposal = after == null ? null : after.proposal();
+            // Once per new proposal, not at every node that joins it: the sync engine coalesces, but need not.
+            boolean newlyProposed = proposal != null && (before == null || before.proposal() == null
+                    || !before.proposal().state().sameAs(proposal.state()));
+            if (newlyProposed && !proposal.holders().contains(cluster.nodeId())) {
                 onForeignProposal.accept(repositoryId);
             }
         }

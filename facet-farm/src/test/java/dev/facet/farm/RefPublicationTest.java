@@ -64,9 +64,12 @@ class RefPublicationTest {
         farm.awaitRequired(Set.of(a.id, b.id));
         Upstream upstream = upstream("upstream");
         ObjectId pushed = upstream.push();
+        List<Long> syncsAskedOfB = new CopyOnWriteArrayList<>();
+        b.published.onForeignProposal(syncsAskedOfB::add);
 
         CompletableFuture<MirrorFetcher.Outcome> first = a.syncInBackground(REPO, upstream);
         await().atMost(PATIENCE).until(() -> a.published.record(REPO).proposal() != null);
+        await().atMost(PATIENCE).until(() -> syncsAskedOfB.equals(List.of(REPO)));
 
         assertThat(a.published.record(REPO).proposal().holders()).containsExactly(a.id);
         assertThat(a.published.record(REPO).published()).as("b lacks the objects").isNull();
