@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -296,11 +295,5 @@ public final class PublishedRefs implements AutoCloseable {
 
     Clock clock() {
         return clock;
-    }
-
-    /** The published state of a repository now, read from the farm. */
-    public Optional<RefsHash> publishedRefsHash(long repositoryId) {
-        return Optional.ofNullable(record(repositoryId).published())
-                .map(published -> new RefsHash(published.state().refsHash()));
     }
 }
