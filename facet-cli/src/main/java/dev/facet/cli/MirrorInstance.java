@@ -23,7 +23,14 @@ import dev.facet.mirror.LocalUpstreamChanges;
 import dev.facet.mirror.UpstreamChanges;
 import dev.facet.mirror.UpstreamEvents;
 import dev.facet.mirror.UpstreamRegistration;
+import dev.facet.farm.FarmReadGate;
+import dev.facet.farm.FarmReadiness;
+import dev.facet.farm.FarmRefUpdateBarrier;
+import dev.facet.farm.PublishedRefs;
 import dev.facet.mirror.DelegatedGitAuthorizer;
+import dev.facet.mirror.LoneNodeReadiness;
+import dev.facet.mirror.ReadGate;
+import dev.facet.mirror.Readiness;
 import dev.facet.mirror.DirectUpstreamFollower;
 import dev.facet.mirror.EventFollower;
 import dev.facet.mirror.LocalCredentialVerdicts;
@@ -113,10 +120,14 @@ public final class MirrorInstance implements AutoCloseable {
                     "doctor", DoctorCommand.controlHandler(() -> new MirrorDoctor(store, repositories, client).examine())));
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> (long) tx.repositories().all().size()));
             MirrorMetrics mirrorMetrics = new MirrorMetrics(metrics);
-            Parts parts = parts(settings, client, store, repositories, clock, mirrorMetrics);
-            Assembly assembly = settings.farm().isPresent()
-                    ? assembleFarmNode(settings, settings.farm().get(), identity, parts, random, mirrorMetrics,
-                            farmParts)
+            Optional<FarmCluster> cluster = settings.farm().map(farm -> joinFarm(farm, settings, identity, farmParts));
+            Optional<PublishedRefs> published = cluster.map(joined -> publishedRefs(joined, repositories, clock,
+                    farmParts));
+            Parts parts = parts(settings, client, store, repositories, clock, mirrorMetrics,
+                    published.<RefUpdateBarrier>map(FarmRefUpdateBarrier::new).orElse(RefUpdateBarrier.NONE));
+            Assembly assembly = cluster.isPresent()
+                    ? assembleFarmNode(settings, settings.farm().get(), cluster.get(), published.get(), identity, parts,
+                            random, mirrorMetrics, farmParts)
                     : assembleAlone(settings, identity, parts, random, mirrorMetrics);
             MirrorNode node = assembly.node();
             client.checkAnswers(tokens, identity.id(), node::pinnedUpstream, node::answerRefused);
@@ -140,11 +151,12 @@ public final class MirrorInstance implements AutoCloseable {
     /** What a mirror node is made of whatever its role: its upstream, its sync engine, its reconciler. */
     private record Parts(ScheduledExecutorService scheduler, UpstreamSession upstream, UpstreamGuard guard,
                          SyncEngine sync, Reconciler reconciler, MirrorStore store, RepositoryStore repositories,
-                         Clock clock) {
+                         Clock clock, MirrorStatus status) {
     }
 
     private static Parts parts(MirrorSettings settings, UpstreamClient client, MirrorStore store,
-                               RepositoryStore repositories, Clock clock, MirrorMetrics metrics) {
+                               RepositoryStore repositories, Clock clock, MirrorMetrics metrics,
+                               RefUpdateBarrier barrier) {
         AtomicInteger threads = new AtomicInteger();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread thread = new Thread(r, "facet-mirror-" + threads.incrementAndGet());
@@ -155,10 +167,11 @@ public final class MirrorInstance implements AutoCloseable {
         UpstreamSession upstream = new UpstreamSession(client, lifecycle, clock);
         UpstreamGuard guard = new UpstreamGuard(store, clock);
         SyncEngine sync = new SyncEngine(store, repositories, lifecycle,
-                new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust())), RefUpdateBarrier.NONE, guard, clock,
+                new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust())), barrier, guard, clock,
                 settings.syncParallelism(), metrics);
         Reconciler reconciler = new Reconciler(upstream, store, sync, clock, guard);
-        return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock);
+        return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock,
+                new MirrorStatus(upstream, store, reconciler, clock));
     }
 
     /**
@@ -172,7 +185,7 @@ public final class MirrorInstance implements AutoCloseable {
                 authorizer::invalidate);
         EventFollower events = new EventFollower(parts.upstream(), parts.reconciler(), changes, parts.guard());
         MirrorNode node = node(settings, parts, new DirectRegistration(parts.upstream(), parts.scheduler()), events,
-                authorizer, changes, FarmMembership.alone(VERSION));
+                authorizer, changes, FarmMembership.alone(VERSION), ReadGate.OPEN, new LoneNodeReadiness(parts.status()));
         return new Assembly(node, baseUrl -> new MirrorIdentity(identity.id(), settings.name(), baseUrl,
                 identity.publicKeyJwk(), MirrorType.SINGLE), port -> { }, List.of());
     }
@@ -183,13 +196,16 @@ public final class MirrorInstance implements AutoCloseable {
      * cluster; each node reconciles itself with its own signed requests, and users' answers are
      * shared. The node serves under the load balancer's URL, and its peers reach it at its own.
      */
-    private static Assembly assembleFarmNode(MirrorSettings settings, FarmCluster.Settings farm,
-                                             InstanceIdentity identity, Parts parts, SecureRandom random,
-                                             MirrorMetrics metrics, List<AutoCloseable> closeAfterNode) {
-        FarmCluster cluster = FarmCluster.join(farm, new FarmCluster.NodeIdentity(identity.id(), settings.name(),
-                identity.publicKeyJwk(), VERSION));
-        closeAfterNode.add(cluster);
+    private static Assembly assembleFarmNode(MirrorSettings settings, FarmCluster.Settings farm, FarmCluster cluster,
+                                             PublishedRefs published, InstanceIdentity identity, Parts parts,
+                                             SecureRandom random, MirrorMetrics metrics,
+                                             List<AutoCloseable> closeAfterNode) {
         String farmId = FarmId.agree(cluster, settings.home(), FarmId::random);
+        published.onForeignProposal(parts.sync()::request);
+        FarmReadiness readiness = new FarmReadiness(cluster, published, parts.status(), parts.store(),
+                MirrorStatus.LAG_THRESHOLD);
+        readiness.start();
+        closeAfterNode.add(0, readiness::stop);
         DelegatedGitAuthorizer authorizer = authorizer(settings, parts, new FarmCredentialVerdicts(cluster, random,
                 settings.authCache().plus(settings.offlineAccess())), metrics);
         FarmUpstreamChanges changes = new FarmUpstreamChanges(cluster, new LocalUpstreamChanges(parts.store(),
@@ -199,12 +215,30 @@ public final class MirrorInstance implements AutoCloseable {
                 parts.reconciler(), changes, parts.guard()), parts.reconciler(), parts.upstream().lifecycle());
         closeAfterNode.add(0, events);
         MirrorNode node = node(settings, parts, new FarmRegistration(cluster, parts.upstream(), farmId,
-                parts.scheduler()), events, authorizer, changes, new ClusterMembership(cluster));
+                parts.scheduler()), events, authorizer, changes, new ClusterMembership(cluster),
+                new FarmReadGate(published), readiness);
         log.info("node {} joined farm '{}' ({}) as {}", identity.id(), farm.name(), farmId,
                 cluster.isCoordinator() ? "its coordinator" : "a member");
         return new Assembly(node, baseUrl -> new MirrorIdentity(farmId, farm.name(), baseUrl, identity.publicKeyJwk(),
                 MirrorType.FARM), port -> cluster.publishUrl((settings.web().tls().isPresent() ? "https://" : "http://")
                         + farm.address() + ":" + port), closeAfterNode);
+    }
+
+    /** Joins the node's farm first: its sync engine's barrier needs the farm's published refs. */
+    private static FarmCluster joinFarm(FarmCluster.Settings farm, MirrorSettings settings, InstanceIdentity identity,
+                                        List<AutoCloseable> closeAfterNode) {
+        FarmCluster cluster = FarmCluster.join(farm, new FarmCluster.NodeIdentity(identity.id(), settings.name(),
+                identity.publicKeyJwk(), VERSION));
+        closeAfterNode.add(cluster);
+        return cluster;
+    }
+
+    private static PublishedRefs publishedRefs(FarmCluster cluster, RepositoryStore repositories, Clock clock,
+                                               List<AutoCloseable> closeAfterNode) {
+        PublishedRefs published = new PublishedRefs(cluster, repositories, clock, PublishedRefs.Settings.DEFAULTS);
+        published.start();
+        closeAfterNode.add(0, published::close);
+        return published;
     }
 
     private static DelegatedGitAuthorizer authorizer(MirrorSettings settings, Parts parts, CredentialVerdicts verdicts,
@@ -215,14 +249,13 @@ public final class MirrorInstance implements AutoCloseable {
 
     private static MirrorNode node(MirrorSettings settings, Parts parts, UpstreamRegistration registration,
                                    UpstreamEvents events, DelegatedGitAuthorizer authorizer, UpstreamChanges changes,
-                                   FarmMembership membership) {
+                                   FarmMembership membership, ReadGate readGate, Readiness readiness) {
         return new MirrorNode(new MirrorNode.Settings(VERSION, settings.keptRetention()), parts.upstream(),
                 parts.guard(), registration, parts.sync(),
                 new DirectUpstreamFollower(parts.reconciler(), events, parts.scheduler(), settings.reconcileInterval(),
                         parts.upstream().client().upstreamUrl()),
-                new MirrorStatus(parts.upstream(), parts.store(), parts.reconciler(), parts.clock()), authorizer,
-                new PushForwarder(parts.upstream(), parts.store(), parts.sync(), changes), membership, parts.store(),
-                parts.repositories(), parts.clock(), parts.scheduler());
+                parts.status(), authorizer, new PushForwarder(parts.upstream(), parts.store(), parts.sync(), changes),
+                membership, parts.store(), parts.repositories(), parts.clock(), parts.scheduler(), readGate, readiness);
     }
 
     private static void closeAll(List<AutoCloseable> parts) {

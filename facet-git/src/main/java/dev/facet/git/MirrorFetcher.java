@@ -10,15 +10,12 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.errors.TransportException;
-import org.eclipse.jgit.lib.BatchRefUpdate;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.FetchResult;
-import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportHttp;
@@ -33,7 +30,7 @@ public final class MirrorFetcher {
     private static final RefSpec ALL_REFS = new RefSpec("+refs/*:refs/*");
 
     private final VerifyingHttpConnections connections;
-    private final Clock clock;
+    private final MirrorRefs refs;
 
     /** Fetches over connections that trust what {@code trust} trusts, and verify every certificate. */
     public MirrorFetcher(OutboundTrust trust) {
@@ -43,7 +40,7 @@ public final class MirrorFetcher {
     /** As above; {@code clock} dates what is kept aside. */
     public MirrorFetcher(OutboundTrust trust, Clock clock) {
         this.connections = new VerifyingHttpConnections(trust);
-        this.clock = clock;
+        this.refs = new MirrorRefs(clock);
     }
 
     /**
@@ -87,15 +84,20 @@ public final class MirrorFetcher {
     }
 
     /**
-     * The step between the two: told the refs the source advertised once their objects are in the
-     * repository, it returns when the refs may move (a farm waits here until every node holds them).
+     * The step between the two: told the refs the repository will hold once their objects are in it
+     * (what the source advertised, less the changes held back), it returns whether the refs may move
+     * there now (a farm waits here until every node holds them).
      */
     @FunctionalInterface
     public interface BeforeRefsMove {
-        BeforeRefsMove NONE = advertised -> { };
+        BeforeRefsMove NONE = target -> true;
 
-        /** @throws IOException when the refs may not move now; none has moved */
-        void objectsHeld(Map<String, ObjectId> advertised) throws IOException;
+        /**
+         * @return true when the refs move to {@code target} now; false when they stay as they are now, because
+         *         the repository was brought to another state meanwhile (a farm's published one)
+         * @throws IOException when the refs may not move now; none has moved
+         */
+        boolean objectsHeld(Map<String, ObjectId> target) throws IOException;
     }
 
     /**
@@ -146,8 +148,9 @@ public final class MirrorFetcher {
         }
         Map<String, ObjectId> wanted = advertisedRefs(result);
         RefsHash advertised = RefsHash.of(wanted);
-        beforeRefsMove.objectsHeld(wanted);
-        int updated = applyRefs(repository, wanted, destructive.allowedFor(advertised));
+        // Planned before the wait: if the refs are moved by someone else meanwhile, the batch fails whole.
+        MirrorRefs.Move move = refs.plan(repository, wanted, destructive.allowedFor(advertised));
+        int updated = beforeRefsMove.objectsHeld(move.target()) ? refs.apply(repository, move) : 0;
         Ref head = result.getAdvertisedRef(Constants.HEAD);
         String headTarget = head != null && head.isSymbolic() ? head.getTarget().getName() : null;
         return new Outcome(updated, Math.max(0, packBytes(repository) - packBytesBefore), headTarget, advertised);
@@ -163,52 +166,6 @@ public final class MirrorFetcher {
             }
         }
         return wanted;
-    }
-
-    private int applyRefs(Repository repository, Map<String, ObjectId> wanted, boolean destructive) throws IOException {
-        RefPlan plan;
-        try (RevWalk walk = new RevWalk(repository)) {
-            plan = RefPlan.of(wanted, local(repository), (ancestor, descendant) ->
-                    isFastForward(walk, ancestor, descendant), destructive, clock.instant());
-        }
-        if (plan.isEmpty()) {
-            return 0;
-        }
-        List<ReceiveCommand> commands = plan.commands();
-        BatchRefUpdate batch = repository.getRefDatabase().newBatchUpdate();
-        batch.setAtomic(true);
-        batch.setAllowNonFastForwards(true);
-        batch.disableRefLog();
-        batch.addCommand(commands);
-        try (RevWalk walk = new RevWalk(repository)) {
-            batch.execute(walk, NullProgressMonitor.INSTANCE);
-        }
-        for (ReceiveCommand command : commands) {
-            if (command.getResult() != ReceiveCommand.Result.OK) {
-                throw new IOException("Ref update " + command.getRefName() + " failed: " + command.getResult()
-                        + (command.getMessage() == null ? "" : " (" + command.getMessage() + ")"));
-            }
-        }
-        return commands.size();
-    }
-
-    /** The refs the upstream advertised under refs/, by name; symbolic ones (HEAD) are not mirrored as refs. */
-    private static Map<String, ObjectId> local(Repository repository) throws IOException {
-        Map<String, ObjectId> refs = new HashMap<>();
-        for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {
-            if (ref.getObjectId() != null) {
-                refs.put(ref.getName(), ref.getObjectId());
-            }
-        }
-        return refs;
-    }
-
-    private static boolean isFastForward(RevWalk walk, ObjectId from, ObjectId to) {
-        try {
-            return walk.isMergedInto(walk.parseCommit(from), walk.parseCommit(to));
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static long packBytes(Repository repository) {

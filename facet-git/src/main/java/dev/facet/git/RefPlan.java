@@ -14,7 +14,7 @@ import org.eclipse.jgit.transport.ReceiveCommand;
  * any is applied: which refs are created, fast-forwarded, rewound or deleted, what is kept aside
  * (a rewound or deleted ref's old object, under {@link KeptRefs}), and what is held back because
  * destructive changes are not allowed now (while an upstream alert is open). Deciding is pure, so
- * it can be tested without a transport; {@link MirrorFetcher} applies the plan in one atomic batch.
+ * it can be tested without a transport; {@link MirrorRefs} applies the plan in one atomic batch.
  */
 public record RefPlan(List<Step> steps, List<String> heldBack) {
 

@@ -41,17 +41,26 @@ public final class MirrorNode {
     private final Heartbeats heartbeats;
     private final UpstreamRegistration registration;
     private final FarmMembership membership;
+    private final ReadGate readGate;
+    private final Readiness readiness;
     private MirrorIdentity self;
     private boolean started;
     private boolean following;
 
-    /** Runs its loops on {@code scheduler}, and shuts it down when it stops. */
+    /**
+     * Runs its loops on {@code scheduler}, and shuts it down when it stops. {@code readGate} stands before every
+     * Git read, {@code readiness} answers {@code /status}: a lone node's serve what it holds and report its own
+     * sync state; a farm node's hold it to the farm's published state.
+     */
     public MirrorNode(Settings settings, UpstreamSession upstream, UpstreamGuard guard, UpstreamRegistration registration,
                       SyncEngine sync, UpstreamFollower follower, MirrorStatus status, DelegatedGitAuthorizer authorizer,
                       PushForwarder pushForwarder, FarmMembership membership, MirrorStore store,
-                      RepositoryStore repositories, Clock clock, ScheduledExecutorService scheduler) {
+                      RepositoryStore repositories, Clock clock, ScheduledExecutorService scheduler, ReadGate readGate,
+                      Readiness readiness) {
         this.registration = registration;
         this.membership = membership;
+        this.readGate = readGate;
+        this.readiness = readiness;
         this.settings = settings;
         this.upstream = upstream;
         this.guard = guard;
@@ -182,6 +191,14 @@ public final class MirrorNode {
 
     public MirrorStatus status() {
         return status;
+    }
+
+    public ReadGate readGate() {
+        return readGate;
+    }
+
+    public Readiness readiness() {
+        return readiness;
     }
 
     public DelegatedGitAuthorizer authorizer() {

@@ -18,6 +18,8 @@ import java.util.List;
 public final class MirrorStatus {
     /** A repository behind for longer than this makes the mirror LAGGING. */
     public static final Duration LAG_THRESHOLD = Duration.ofSeconds(30);
+    /** The state of a mirror that holds every repository it carries at the upstream's state. */
+    public static final String SYNCHRONIZED = "SYNCHRONIZED";
     static final int WORST_LAGS = 5;
 
     private final UpstreamSession upstream;
@@ -63,6 +65,15 @@ public final class MirrorStatus {
                 repositories.size() - inSync, worst.isEmpty() ? 0 : worst.get(0).lagMillis(), worst);
     }
 
+    /**
+     * Whether the mirror is installed, has reconciled once and holds a copy of every repository it
+     * carries; how current each copy is, is the lag's business.
+     */
+    public boolean holdsEveryRepository() {
+        return upstream.link().state() == UpstreamState.INSTALLED && reconciler.completedOnce()
+                && store.inTransaction(tx -> tx.repositories().all()).stream().allMatch(r -> r.localRefsHash() != null);
+    }
+
     private String state(UpstreamLink link, List<MirroredRepository> repositories, List<Heartbeat.Lag> worst) {
         if (link.state() != UpstreamState.INSTALLED) {
             return link.state().name();
@@ -71,7 +82,7 @@ public final class MirrorStatus {
             return "SYNCHRONIZING";
         }
         if (worst.isEmpty()) {
-            return "SYNCHRONIZED";
+            return SYNCHRONIZED;
         }
         return worst.get(0).lagMillis() > LAG_THRESHOLD.toMillis() ? "LAGGING" : "SYNCHRONIZING";
     }

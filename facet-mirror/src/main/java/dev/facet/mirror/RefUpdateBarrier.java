@@ -1,7 +1,6 @@
 package dev.facet.mirror;
 
-import dev.facet.core.ref.RefsHash;
-import java.io.IOException;
+import dev.facet.git.MirrorFetcher;
 
 /**
  * The step between "this node holds the objects of a repository's new state" and "its refs move
@@ -12,12 +11,14 @@ import java.io.IOException;
 @FunctionalInterface
 public interface RefUpdateBarrier {
     /** A lone node: the refs move as soon as its own fetch has brought the objects. */
-    RefUpdateBarrier NONE = (repositoryId, target) -> { };
+    RefUpdateBarrier NONE = repositoryId -> MirrorFetcher.BeforeRefsMove.NONE;
 
     /**
-     * Returns once the repository's refs may move to {@code target}.
+     * Begins one sync of the repository, before anything is fetched (a farm notes which of its states the fetch
+     * starts from, so that a state fetched before a newer one was published is never taken for newer).
      *
-     * @throws IOException when they may not now; the sync fails and is asked for again
+     * @return the step the fetcher passes once it holds the objects: it returns whether the refs move to the
+     *         fetched state, waiting as long as the farm needs (a bounded time), or throws when they may not move now
      */
-    void awaitObjectsEverywhere(long repositoryId, RefsHash target) throws IOException;
+    MirrorFetcher.BeforeRefsMove beginSync(long repositoryId);
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.lib.Repository;
 import org.slf4j.Logger;
@@ -197,9 +198,14 @@ public final class SyncEngine {
         MirrorFetcher.DestructiveChanges destructive = advertised -> guard.destructiveChangesAllowed()
                 && SignedRefsCheck.destructiveAllowed(store.inTransaction(tx -> tx.repositories().find(repositoryId))
                         .map(MirroredRepository::upstreamRefsHash).orElse(null), advertised);
+        MirrorFetcher.BeforeRefsMove crossing = barrier.beginSync(repositoryId);
+        AtomicBoolean superseded = new AtomicBoolean();
         try (Repository local = repositories.open(repositoryId)) {
-            outcome = source.fetch(local, repository, destructive,
-                    advertised -> barrier.awaitObjectsEverywhere(repositoryId, RefsHash.of(advertised)));
+            outcome = source.fetch(local, repository, destructive, target -> {
+                boolean move = crossing.objectsHeld(target);
+                superseded.set(!move);
+                return move;
+            });
         } catch (MirrorFetcher.RepositoryGone e) {
             return onNotFound(repository);
         } catch (MirrorFetcher.CredentialsRefused | java.io.IOException e) {
@@ -232,6 +238,13 @@ public final class SyncEngine {
             });
             return null;
         });
+        if (superseded.get()) {
+            // The farm published another state while this one was fetched; what was fetched was not applied, so
+            // it says nothing about the upstream's answers: fetch again from the state the node now holds.
+            log.debug("repository {}: the farm published another state meanwhile; fetching again", repositoryId);
+            request(repositoryId);
+            return true;
+        }
         if (!heldToSignedState(repository, signedNow, outcome.advertised(), localHash)) {
             return false;
         }

@@ -87,11 +87,14 @@ class SyncEngineTest {
     }
 
     private SyncEngine engine(int parallelism) {
+        return engine(parallelism, repositoryId -> target -> barrierPassedFor.add(repositoryId));
+    }
+
+    private SyncEngine engine(int parallelism, RefUpdateBarrier barrier) {
         Clock clock = Clock.systemUTC();
         UpstreamLifecycle lifecycle = new UpstreamLifecycle(store, clock, Optional.of(TestMirrorStores.UPSTREAM_URL));
-        engine = new SyncEngine(store, new InMemoryRepositoryStore(), lifecycle, fetches,
-                (repositoryId, target) -> barrierPassedFor.add(repositoryId), new UpstreamGuard(store, clock),
-                clock, parallelism, SyncObserver.NONE);
+        engine = new SyncEngine(store, new InMemoryRepositoryStore(), lifecycle, fetches, barrier,
+                new UpstreamGuard(store, clock), clock, parallelism, SyncObserver.NONE);
         return engine;
     }
 
@@ -170,5 +173,30 @@ class SyncEngineTest {
         MirroredRepository synced = store.inTransaction(tx -> tx.repositories().find(7)).orElseThrow();
         assertThat(synced.syncRequested()).isFalse();
         assertThat(synced.localRefsHash()).isEqualTo(RefsHash.of(Map.of()).value());
+    }
+
+    @Test
+    void aStateTheFarmSupersededWhileItWasFetchedIsFetchedAgainWithoutBackOff() throws Exception {
+        TestMirrorStores.carried(store, 3);
+        AtomicInteger crossings = new AtomicInteger();
+        CompletableFuture<Void> movedOnTheSecond = new CompletableFuture<>();
+        SyncEngine engine = engine(1, repositoryId -> target -> {
+            if (crossings.incrementAndGet() == 1) {
+                return false;
+            }
+            movedOnTheSecond.complete(null);
+            return true;
+        });
+
+        CompletableFuture<Void> done = engine.syncAndWait(3);
+        fetches.nextStarted().release().complete(null);
+        done.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        HeldFetches.Fetch again = fetches.started.poll(1, TimeUnit.SECONDS);
+
+        assertThat(again).as("fetched again at once, not after a failure's back-off").isNotNull();
+        again.release().complete(null);
+        movedOnTheSecond.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(fetches.started.poll(300, TimeUnit.MILLISECONDS)).as("and then no more").isNull();
+        assertThat(fetches.total).hasValue(2);
     }
 }

@@ -1,5 +1,6 @@
 package dev.facet.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.error.Conflict;
 import dev.facet.core.error.PermissionDenied;
@@ -18,6 +19,7 @@ import dev.facet.git.RepositoryStore;
 import dev.facet.mirror.FarmMembership;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.mirror.MirrorStatus;
+import dev.facet.mirror.Readiness;
 import dev.facet.mirror.UpstreamUnavailable;
 import io.javalin.config.RoutesConfig;
 import java.util.List;
@@ -81,8 +83,9 @@ public final class MirrorWebServer {
     record AddressJson(String hostName, int port) {
     }
 
-    /** What {@code /status} answers: the sync state, and the open alerts if any. */
-    record StatusJson(String state, List<AlertJson> alerts) {
+    /** What {@code /status} answers: the sync state, the open alerts if any, and a farm node's member count. */
+    record StatusJson(String state, List<AlertJson> alerts,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) Integer memberCount) {
     }
 
     public MirrorWebServer(WebSettings settings, MirrorNode node, RepositoryStore repositories,
@@ -99,8 +102,8 @@ public final class MirrorWebServer {
         mirrorMetrics.watchAlerts(() -> node.guard().open().size());
 
         this.server = new HttpServer(settings, json, metrics,
-                List.of(new GitAccessFilter(node.authorizer()), new PushSizeLimit(maxPushBytes), node.pushForwarder(),
-                        clonePackCache), git,
+                List.of(new GitAccessFilter(node.authorizer()), new ReadGateFilter(node.readGate()),
+                        new PushSizeLimit(maxPushBytes), node.pushForwarder(), clonePackCache), git,
                 routes -> register(routes, node, metrics, mirrorMetrics, settings.isHttps(), json));
     }
 
@@ -127,9 +130,9 @@ public final class MirrorWebServer {
         CrossSiteRequests.register(routes);
         MirrorStatus status = node.status();
         routes.get("/status", ctx -> {
-            String state = status.progress().state();
-            ctx.status("SYNCHRONIZED".equals(state) ? 200 : 503).json(new StatusJson(state,
-                    node.guard().open().stream().map(AlertJson::of).toList()));
+            Readiness.Report readiness = node.readiness().report();
+            ctx.status(readiness.ready() ? 200 : 503).json(new StatusJson(readiness.state(),
+                    node.guard().open().stream().map(AlertJson::of).toList(), readiness.memberCount()));
         });
         routes.get(API + "/farmNodes", ctx -> ctx.json(node.farmNodes().stream().map(FarmNodeJson::of).toList()));
         routes.get(API + "/upstreamServer", ctx -> ctx.json(UpstreamServerJson.of(status.link(), node.guard().open())));

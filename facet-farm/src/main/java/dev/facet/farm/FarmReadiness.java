@@ -1,0 +1,106 @@
+package dev.facet.farm;
+
+import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.store.MirrorStore;
+import dev.facet.mirror.MirrorStatus;
+import dev.facet.mirror.Readiness;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A farm node's readiness, as {@code /status} tells the load balancer: ready once it holds a copy of
+ * every carried repository, each at the farm's published state, and its worst lag behind the
+ * upstream is within the threshold. Being behind the upstream for a moment is normal in a farm
+ * (refs wait at the barrier until every node holds the objects); being behind the farm is not.
+ * Readiness is also what makes the node count for publication, so it is looked at every second
+ * and told to the farm when it changes.
+ */
+public final class FarmReadiness implements Readiness {
+    private static final Logger log = LoggerFactory.getLogger(FarmReadiness.class);
+    private static final Duration REFRESH = Duration.ofSeconds(1);
+
+    private final FarmCluster cluster;
+    private final PublishedRefs published;
+    private final Supplier<MirrorStatus.Progress> progress;
+    private final BooleanSupplier holdsEveryRepository;
+    private final Supplier<List<Long>> carried;
+    private final Duration lagThreshold;
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "facet-farm-readiness");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private Boolean toldReady;
+
+    /** Judges this node by its {@code status}, the repositories in {@code store}, and the farm's published refs. */
+    public FarmReadiness(FarmCluster cluster, PublishedRefs published, MirrorStatus status, MirrorStore store,
+                         Duration lagThreshold) {
+        this(cluster, published, status::progress, status::holdsEveryRepository,
+                () -> store.inTransaction(tx -> tx.repositories().all()).stream().map(MirroredRepository::id).toList(),
+                lagThreshold);
+    }
+
+    FarmReadiness(FarmCluster cluster, PublishedRefs published, Supplier<MirrorStatus.Progress> progress,
+                  BooleanSupplier holdsEveryRepository, Supplier<List<Long>> carried, Duration lagThreshold) {
+        this.cluster = cluster;
+        this.published = published;
+        this.progress = progress;
+        this.holdsEveryRepository = holdsEveryRepository;
+        this.carried = carried;
+        this.lagThreshold = lagThreshold;
+    }
+
+    /** Looks at readiness every second and tells the farm when it changes; until ready, the node does not count. */
+    public void start() {
+        refresher.scheduleWithFixedDelay(this::refresh, 0, REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void stop() {
+        refresher.shutdownNow();
+        try {
+            refresher.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void refresh() {
+        try {
+            report();
+        } catch (RuntimeException e) {
+            log.warn("farm: judging this node's readiness failed", e);
+        }
+    }
+
+    @Override
+    public Report report() {
+        int members = cluster.liveNodeIds().size();
+        MirrorStatus.Progress now = progress.get();
+        boolean withUpstream = MirrorStatus.SYNCHRONIZED.equals(now.state())
+                || holdsEveryRepository.getAsBoolean() && now.worstLagMillis() <= lagThreshold.toMillis();
+        if (!withUpstream) {
+            return told(new Report(now.state(), false, members));
+        }
+        // A repository behind the farm whose objects are here is brought forward now: that is cheap and correct.
+        boolean atFarmState = carried.get().stream()
+                .allMatch(id -> published.atPublishedState(id) || published.catchUp(id));
+        return told(atFarmState ? new Report(MirrorStatus.SYNCHRONIZED, true, members)
+                : new Report("SYNCHRONIZING", false, members));
+    }
+
+    private synchronized Report told(Report report) {
+        if (toldReady == null || toldReady != report.ready()) {
+            published.markReady(report.ready());
+            toldReady = report.ready();
+            log.info("farm node {}: {} ({})", cluster.nodeId(), report.ready() ? "ready" : "not ready", report.state());
+        }
+        return report;
+    }
+}

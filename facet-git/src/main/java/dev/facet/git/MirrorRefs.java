@@ -1,0 +1,132 @@
+package dev.facet.git;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jgit.lib.BatchRefUpdate;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectDatabase;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.ReceiveCommand;
+
+/**
+ * The one place where a mirror's refs move: to a given map of refs, in one atomic batch, with
+ * what a rewind or deletion moves away from kept aside under {@link KeptRefs}. The batch
+ * compares each ref with the value it was planned from, so a plan made before another writer
+ * moved the refs fails whole instead of mixing two states. Used by the fetcher after a fetch
+ * and by a farm node bringing itself to the farm's published state.
+ */
+public final class MirrorRefs {
+    private final Clock clock;
+
+    /** {@code clock} dates what is kept aside. */
+    public MirrorRefs(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * The ref updates from the repository's refs now to {@code wanted}; see {@link RefPlan#of}.
+     *
+     * @param destructive whether refs may be deleted or rewound; when not, those changes are held back
+     */
+    public Move plan(Repository repository, Map<String, ObjectId> wanted, boolean destructive) throws IOException {
+        Map<String, ObjectId> current = read(repository);
+        RefPlan plan;
+        try (RevWalk walk = new RevWalk(repository)) {
+            plan = RefPlan.of(wanted, current, (ancestor, descendant) -> isFastForward(walk, ancestor, descendant),
+                    destructive, clock.instant());
+        }
+        Map<String, ObjectId> target = new HashMap<>(wanted);
+        for (String heldBack : plan.heldBack()) {
+            target.put(heldBack, current.get(heldBack));
+        }
+        return new Move(plan, Map.copyOf(target));
+    }
+
+    /**
+     * Planned updates and the refs the repository holds once they are applied: the wanted refs, except those held
+     * back, which keep what they had.
+     */
+    public record Move(RefPlan plan, Map<String, ObjectId> target) {
+    }
+
+    /**
+     * Applies a move in one atomic batch.
+     *
+     * @return how many refs changed (kept ones included)
+     * @throws IOException when any ref update fails, including a ref that is no longer at the value it was planned
+     *                     from; then none has moved
+     */
+    public int apply(Repository repository, Move move) throws IOException {
+        if (move.plan().isEmpty()) {
+            return 0;
+        }
+        List<ReceiveCommand> commands = move.plan().commands();
+        BatchRefUpdate batch = repository.getRefDatabase().newBatchUpdate();
+        batch.setAtomic(true);
+        batch.setAllowNonFastForwards(true);
+        batch.disableRefLog();
+        batch.addCommand(commands);
+        try (RevWalk walk = new RevWalk(repository)) {
+            batch.execute(walk, NullProgressMonitor.INSTANCE);
+        }
+        for (ReceiveCommand command : commands) {
+            if (command.getResult() != ReceiveCommand.Result.OK) {
+                throw new IOException("Ref update " + command.getRefName() + " failed: " + command.getResult()
+                        + (command.getMessage() == null ? "" : " (" + command.getMessage() + ")"));
+            }
+        }
+        return commands.size();
+    }
+
+    /**
+     * Moves the repository's refs to exactly {@code wanted}, deletions and rewinds included (kept aside).
+     *
+     * @throws IOException when a tip is missing from the repository, or a ref update fails; then none has moved
+     */
+    public int moveTo(Repository repository, Map<String, ObjectId> wanted) throws IOException {
+        if (!holdsTips(repository, wanted)) {
+            throw new IOException("The repository lacks objects the refs point at; no ref moved");
+        }
+        return apply(repository, plan(repository, wanted, true));
+    }
+
+    /**
+     * Whether every ref's object is in the repository. Objects arrive in packs that were checked for connectivity
+     * when they were received, so a tip that is present brings its history along.
+     */
+    public static boolean holdsTips(Repository repository, Map<String, ObjectId> refs) throws IOException {
+        ObjectDatabase objects = repository.getObjectDatabase();
+        for (ObjectId tip : refs.values()) {
+            if (!objects.has(tip)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The refs a mirror serves: every ref under {@code refs/} except what it keeps aside, by name. */
+    public static Map<String, ObjectId> read(Repository repository) throws IOException {
+        Map<String, ObjectId> refs = new HashMap<>();
+        for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {
+            if (ref.getObjectId() != null && !KeptRefs.isKept(ref.getName())) {
+                refs.put(ref.getName(), ref.getObjectId());
+            }
+        }
+        return refs;
+    }
+
+    private static boolean isFastForward(RevWalk walk, ObjectId from, ObjectId to) {
+        try {
+            return walk.isMergedInto(walk.parseCommit(from), walk.parseCommit(to));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
