@@ -1,0 +1,139 @@
+package dev.facet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One farm node as the real {@code facet mirror --farm …} command in a process of its own, so
+ * that a test can kill it without a goodbye ({@code kill -9}) and start it again on the same home
+ * and ports. Its output goes to {@code HOME/../NAME.log}, kept for a failed test's reader.
+ */
+final class FarmNodeProcess implements AutoCloseable {
+    private static final String READY = "Facet mirror ready at ";
+
+    /** Where a node lives and listens: the same on every start. */
+    record Plan(String name, Path home, int port, int farmPort) {
+        String url() {
+            return "http://127.0.0.1:" + port;
+        }
+    }
+
+    /** What every node of one farm shares. */
+    record Farm(String name, String upstreamUrl, String balancerUrl, List<String> members, String trustedProxies) {
+    }
+
+    private final Plan plan;
+    private final Farm farm;
+    private Process process;
+
+    private FarmNodeProcess(Plan plan, Farm farm) {
+        this.plan = plan;
+        this.farm = farm;
+    }
+
+    /** Starts the node and returns once it prints that it serves. */
+    static FarmNodeProcess start(Plan plan, Farm farm) {
+        FarmNodeProcess node = new FarmNodeProcess(plan, farm);
+        node.startAgain();
+        return node;
+    }
+
+    Plan plan() {
+        return plan;
+    }
+
+    /** Starts the node (again) on its home and ports; returns once it serves. */
+    void startAgain() {
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-jar", jar().toString(), "mirror",
+                "--home", plan.home().toString(), "--upstream", farm.upstreamUrl(), "--port", String.valueOf(plan.port()),
+                "--base-url", farm.balancerUrl(), "--name", plan.name(), "--farm", farm.name(),
+                "--farm-port", String.valueOf(plan.farmPort()), "--farm-members", String.join(",", farm.members())));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("FACET_HTTP_TRUSTED_PROXIES", farm.trustedProxies());
+        // Short intervals, so that a test sees reconciliations and lag within its waits.
+        builder.environment().put("FACET_MIRROR_RECONCILE_SECONDS", "5");
+        Path log = plan.home().resolveSibling(plan.name() + ".log");
+        try {
+            Files.createDirectories(plan.home());
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> copyOutput(log, ready), "farm-node-output-" + plan.name());
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            ready.get(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new AssertionError("farm node " + plan.name() + " did not print that it serves within 120 s; see "
+                    + log, e);
+        }
+    }
+
+    private void copyOutput(Path log, CompletableFuture<Void> ready) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                Files.writeString(log, line + System.lineSeparator(), StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                if (line.contains(READY)) {
+                    ready.complete(null);
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+        ready.completeExceptionally(new IllegalStateException("the process ended"));
+    }
+
+    /** Kills the node without a goodbye, as {@code kill -9} does, and waits until it is gone. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("node %s gone after SIGKILL", plan.name()).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops the node as an operator does (SIGTERM), or kills it when it does not stop. */
+    @Override
+    public void close() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+        }
+    }
+
+    private static Path jar() {
+        String jar = System.getProperty("facet.jar");
+        assertThat(jar).as("the facet.jar system property (set by the build)").isNotNull();
+        return Path.of(jar);
+    }
+}
