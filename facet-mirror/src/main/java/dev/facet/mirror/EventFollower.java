@@ -160,7 +160,8 @@ public final class EventFollower {
                 // The last reconciliation announced a state at least this new.
                 return;
             }
-            if (announce(refs.repository(), refs.refsHash().value(), event)) {
+            // A HEAD change moves no ref, so the refs hash says nothing about it; a fetch brings the new HEAD along.
+            if (announce(refs.repository(), refs.refsHash().value(), event) || refs.movedHead().isPresent()) {
                 sync.request(refs.repository().id());
             }
         } else if (payload instanceof EventPayload.RepositoryDeleted deleted) {
