@@ -31,6 +31,11 @@ import org.eclipse.jgit.transport.URIish;
  */
 public final class MirrorFetcher {
     private static final RefSpec ALL_REFS = new RefSpec("+refs/*:refs/*");
+    /**
+     * Asked for only so that the upstream advertises HEAD (a protocol v2 ls-refs names only the prefixes asked
+     * for): what HEAD points at is followed, and the ref itself is not copied.
+     */
+    private static final RefSpec HEAD = new RefSpec(Constants.HEAD);
 
     private final VerifyingHttpConnections connections;
     private final Clock clock;
@@ -128,7 +133,7 @@ public final class MirrorFetcher {
             }
             transport.setDryRun(true);
             transport.setRemoveDeletedRefs(false);
-            result = transport.fetch(NullProgressMonitor.INSTANCE, List.of(ALL_REFS));
+            result = transport.fetch(NullProgressMonitor.INSTANCE, List.of(ALL_REFS, HEAD));
         } catch (URISyntaxException e) {
             throw new IOException("Bad upstream URL " + upstreamGitUrl, e);
         } catch (NoRemoteRepositoryException e) {

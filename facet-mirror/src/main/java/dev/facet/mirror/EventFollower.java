@@ -156,12 +156,17 @@ public final class EventFollower {
             announce(renamed.repository(), null, event);
             sync.request(renamed.repository().id());
         } else if (payload instanceof EventPayload.RefsChanged refs) {
+            // A HEAD change moves no ref, so neither the refs hash nor a reconciliation (which compares refs hashes)
+            // says anything about it; a fetch brings the new HEAD along.
+            boolean headMoved = refs.movedHead().isPresent();
             if (event.sequence() <= reconciler.statesAsOf()) {
                 // The last reconciliation announced a state at least this new.
+                if (headMoved) {
+                    sync.request(refs.repository().id());
+                }
                 return;
             }
-            // A HEAD change moves no ref, so the refs hash says nothing about it; a fetch brings the new HEAD along.
-            if (announce(refs.repository(), refs.refsHash().value(), event) || refs.movedHead().isPresent()) {
+            if (announce(refs.repository(), refs.refsHash().value(), event) || headMoved) {
                 sync.request(refs.repository().id());
             }
         } else if (payload instanceof EventPayload.RepositoryDeleted deleted) {
