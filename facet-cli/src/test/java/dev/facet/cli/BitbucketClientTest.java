@@ -82,7 +82,7 @@ class BitbucketClientTest {
                     assertThat(answer.path("status").asInt(0)).as(answer.toString()).isLessThan(500);
                 }
 
-                await().atMost(Duration.ofSeconds(30)).until(() -> git.run(home, "ls-remote", "--symref",
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> git.run(home, "ls-remote", "--symref",
                         mirror.gitUrl("admin", ADMIN, "SEED", "seeded"), "HEAD").requireSuccess().stdout()
                         .startsWith("ref: refs/heads/from-client\tHEAD"));
             }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.BatchRefUpdate;
 import org.eclipse.jgit.lib.Constants;
@@ -17,6 +18,7 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.FetchConnection;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.RefSpec;
@@ -31,11 +33,6 @@ import org.eclipse.jgit.transport.URIish;
  */
 public final class MirrorFetcher {
     private static final RefSpec ALL_REFS = new RefSpec("+refs/*:refs/*");
-    /**
-     * Asked for only so that the upstream advertises HEAD (a protocol v2 ls-refs names only the prefixes asked
-     * for): what HEAD points at is followed, and the ref itself is not copied.
-     */
-    private static final RefSpec HEAD = new RefSpec(Constants.HEAD);
 
     private final VerifyingHttpConnections connections;
     private final Clock clock;
@@ -125,6 +122,7 @@ public final class MirrorFetcher {
     public Outcome fetch(Repository repository, String upstreamGitUrl, String bearerToken, DestructiveChanges destructive,
                          BeforeRefsMove beforeRefsMove) throws IOException, RepositoryGone, CredentialsRefused {
         FetchResult result;
+        String headTarget;
         long packBytesBefore = packBytes(repository);
         try (Transport transport = Transport.open(repository, new URIish(upstreamGitUrl))) {
             if (transport instanceof TransportHttp http) {
@@ -133,7 +131,8 @@ public final class MirrorFetcher {
             }
             transport.setDryRun(true);
             transport.setRemoveDeletedRefs(false);
-            result = transport.fetch(NullProgressMonitor.INSTANCE, List.of(ALL_REFS, HEAD));
+            result = transport.fetch(NullProgressMonitor.INSTANCE, List.of(ALL_REFS));
+            headTarget = headTarget(transport, result);
         } catch (URISyntaxException e) {
             throw new IOException("Bad upstream URL " + upstreamGitUrl, e);
         } catch (NoRemoteRepositoryException e) {
@@ -153,9 +152,24 @@ public final class MirrorFetcher {
         RefsHash advertised = RefsHash.of(wanted);
         beforeRefsMove.objectsHeld(wanted);
         int updated = applyRefs(repository, wanted, destructive.allowedFor(advertised));
-        Ref head = result.getAdvertisedRef(Constants.HEAD);
-        String headTarget = head != null && head.isSymbolic() ? head.getTarget().getName() : null;
         return new Outcome(updated, Math.max(0, packBytes(repository) - packBytesBefore), headTarget, advertised);
+    }
+
+    /**
+     * The branch the upstream's HEAD names, or null when it names none that exists (an empty repository). A protocol
+     * v2 upstream advertises only the prefixes a fetch asks for, and a fetch that asks for HEAD fails on a repository
+     * without one, so HEAD is asked for apart, in a listing of refs that fetches nothing.
+     */
+    private static String headTarget(Transport transport, FetchResult result) throws TransportException {
+        Ref head = result.getAdvertisedRef(Constants.HEAD);
+        if (head == null) {
+            try (FetchConnection listing = transport.openFetch(List.of(), Constants.HEAD)) {
+                head = listing.getRef(Constants.HEAD);
+            } catch (NotSupportedException e) {
+                return null;
+            }
+        }
+        return head != null && head.isSymbolic() ? head.getTarget().getName() : null;
     }
 
     /** The refs a fully applied fetch leaves in the mirror's copy; the same set the upstream's refs hash covers. */

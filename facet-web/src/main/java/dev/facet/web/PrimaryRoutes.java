@@ -62,6 +62,9 @@ final class PrimaryRoutes {
 
     void register(RoutesConfig routes) {
         routes.before("/rest/*", ctx -> {
+            // The body is read before the credentials are checked: Jetty measures a request's upload rate from its
+            // start, and a password check is slow on purpose, which would count against a client that was not.
+            ctx.bodyAsBytes();
             if (!MirroringRoutes.isSignedByMirror(ctx.path(), ctx.header("Authorization"))) {
                 Caller caller = authentication.caller(ctx.header("Authorization"), ctx.ip());
                 ctx.attribute(CALLER, caller);
