@@ -22,6 +22,7 @@ import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
 import dev.facet.primary.PushAudit;
 import dev.facet.primary.PushEventRecorder;
+import dev.facet.primary.RefService;
 import dev.facet.primary.UserService;
 import dev.facet.store.JdbcStore;
 import dev.facet.web.FacetMetrics;
@@ -123,7 +124,8 @@ public final class PrimaryInstance implements AutoCloseable {
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> tx.repositories().count()));
             RequestTokens requestTokens = new RequestTokens(clock, random,
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
-            web.set(new PrimaryWebServer(settings.web(), projects, permissions, users,
+            web.set(new PrimaryWebServer(settings.web(), projects, new RefService(store, repositories, clock), permissions,
+                    users,
                     new PrimaryAuthenticator(users, fetchTokens), mirrors, admission, mirrorEvents, fetchTokens,
                     requestTokens, identity,
                     repositories, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),

@@ -94,7 +94,7 @@ class EventOutboxTest {
         assertThat(deletion.path("refsHash").asText()).isEqualTo(RefsHash.of(served).value());
         assertThat(deletion.path("repository").path("slug").asText()).isEqualTo("outbox");
 
-        TestPrimary.expect(200, primary.admin.put("/rest/api/1.0/projects/EVT/repos/outbox",
+        TestPrimary.expect(201, primary.admin.put("/rest/api/1.0/projects/EVT/repos/outbox",
                 RestClient.json("name", "Outbox Renamed")));
         TestPrimary.expect(202, primary.admin.delete("/rest/api/1.0/projects/EVT/repos/outbox-renamed"));
         List<Event> later = primary.instance.store().inTransaction(tx -> tx.events().after(head.sequence(), 10));

@@ -186,7 +186,7 @@ class MirrorEndToEndTest {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 git.run(work, "ls-remote", mirror.gitUrl("admin", ADMIN, "MIR", "life-cycle")).stdout().contains("refs/heads/main"));
 
-        TestPrimary.expect(200, primary.admin.put("/rest/api/1.0/projects/MIR/repos/life-cycle",
+        TestPrimary.expect(201, primary.admin.put("/rest/api/1.0/projects/MIR/repos/life-cycle",
                 RestClient.json("name", "Renamed Cycle")));
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 git.run(work, "ls-remote", mirror.gitUrl("admin", ADMIN, "MIR", "renamed-cycle")).stdout().contains("refs/heads/main"));

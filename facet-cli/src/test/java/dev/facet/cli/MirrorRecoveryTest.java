@@ -111,9 +111,11 @@ class MirrorRecoveryTest {
                         .as("a purged history is not a forked one").isEmpty();
                 long primaryHead = primary.instance.store().inTransaction(tx -> tx.events().head().sequence());
                 // The reconciliation may bring the commit before the event stream has moved its position past the gap.
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(back.instance.store()
-                        .inTransaction(tx -> tx.upstream().get().orElseThrow().appliedSequence()))
-                        .as("the stream resumes at the primary's head").isEqualTo(primaryHead));
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    long applied = back.instance.store().inTransaction(
+                            tx -> tx.upstream().get().orElseThrow().appliedSequence());
+                    assertThat(applied).as("the stream resumes at the primary's head").isEqualTo(primaryHead);
+                });
             }
         }
     }

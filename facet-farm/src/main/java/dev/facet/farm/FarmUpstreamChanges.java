@@ -23,9 +23,9 @@ public final class FarmUpstreamChanges implements UpstreamChanges, AutoCloseable
     static final String TOPIC = "facet-farm-changes";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    enum Kind { ANNOUNCED, REMOVED, PERMISSIONS_CHANGED, RECONCILE, PUSHED }
+    enum Kind { ANNOUNCED, REMOVED, PERMISSIONS_CHANGED, RECONCILE, SYNC_NOW }
 
-    /** One change on the wire: the announcement for ANNOUNCED, the repository for REMOVED and PUSHED. */
+    /** One change on the wire: the announcement for ANNOUNCED, the repository for REMOVED and SYNC_NOW. */
     record Message(Kind kind, Long repositoryId, String project, String slug, String name, Boolean isPublic,
                    String upstreamRefsHash, Long changedAtMillis) {
         static Message of(Kind kind, long repositoryId) {
@@ -81,8 +81,8 @@ public final class FarmUpstreamChanges implements UpstreamChanges, AutoCloseable
     }
 
     @Override
-    public void pushed(long repositoryId) {
-        send(Message.of(Kind.PUSHED, repositoryId));
+    public void syncNow(long repositoryId) {
+        send(Message.of(Kind.SYNC_NOW, repositoryId));
     }
 
     private void send(Message message) {
@@ -103,7 +103,7 @@ public final class FarmUpstreamChanges implements UpstreamChanges, AutoCloseable
                 case REMOVED -> local.removed(message.repositoryId());
                 case PERMISSIONS_CHANGED -> local.permissionsChanged();
                 case RECONCILE -> local.reconcile();
-                case PUSHED -> local.pushed(message.repositoryId());
+                case SYNC_NOW -> local.syncNow(message.repositoryId());
                 default -> throw new IllegalStateException("Unknown farm change " + message.kind());
             }
         } catch (JsonProcessingException | RuntimeException e) {

@@ -41,8 +41,8 @@ class FarmUpstreamChangesTest {
         }
 
         @Override
-        public void pushed(long repositoryId) {
-            seen.add("pushed " + repositoryId);
+        public void syncNow(long repositoryId) {
+            seen.add("sync now " + repositoryId);
         }
     }
 
@@ -64,15 +64,15 @@ class FarmUpstreamChangesTest {
             fromA.removed(8);
             fromA.permissionsChanged();
             fromA.reconcile();
-            fromB.pushed(7);
+            fromB.syncNow(7);
 
             List<String> expectedFromA = List.of("announced 7 PRJ/repo abc " + changedAt, "removed 8", "permissions",
                     "reconcile");
             for (Applied node : List.of(onA, onB)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> node.seen.size() == 5);
-                assertThat(node.seen.stream().filter(change -> !change.startsWith("pushed")).toList())
+                assertThat(node.seen.stream().filter(change -> !change.startsWith("sync now")).toList())
                         .as("the sender applies its own changes too, in the order sent").isEqualTo(expectedFromA);
-                assertThat(node.seen).contains("pushed 7");
+                assertThat(node.seen).contains("sync now 7");
             }
         }
     }

@@ -9,12 +9,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.FetchConnection;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.Transport;
@@ -122,6 +124,7 @@ public final class MirrorFetcher {
     public Outcome fetch(Repository repository, String upstreamGitUrl, String bearerToken, DestructiveChanges destructive,
                          BeforeRefsMove beforeRefsMove) throws IOException, RepositoryGone, CredentialsRefused {
         FetchResult result;
+        String headTarget;
         long packBytesBefore = packBytes(repository);
         try (Transport transport = Transport.open(repository, new URIish(upstreamGitUrl))) {
             if (transport instanceof TransportHttp http) {
@@ -131,6 +134,7 @@ public final class MirrorFetcher {
             transport.setDryRun(true);
             transport.setRemoveDeletedRefs(false);
             result = transport.fetch(NullProgressMonitor.INSTANCE, List.of(ALL_REFS));
+            headTarget = headTarget(transport, result);
         } catch (URISyntaxException e) {
             throw new IOException("Bad upstream URL " + upstreamGitUrl, e);
         } catch (NoRemoteRepositoryException e) {
@@ -151,9 +155,24 @@ public final class MirrorFetcher {
         // Planned before the wait: if the refs are moved by someone else meanwhile, the batch fails whole.
         MirrorRefs.Move move = refs.plan(repository, wanted, destructive.allowedFor(advertised));
         int updated = beforeRefsMove.objectsHeld(move.target()) ? refs.apply(repository, move) : 0;
-        Ref head = result.getAdvertisedRef(Constants.HEAD);
-        String headTarget = head != null && head.isSymbolic() ? head.getTarget().getName() : null;
         return new Outcome(updated, Math.max(0, packBytes(repository) - packBytesBefore), headTarget, advertised);
+    }
+
+    /**
+     * The branch the upstream's HEAD names, or null when it names none that exists (an empty repository). A protocol
+     * v2 upstream advertises only the prefixes a fetch asks for, and a fetch that asks for HEAD fails on a repository
+     * without one, so HEAD is asked for apart, in a listing of refs that fetches nothing.
+     */
+    private static String headTarget(Transport transport, FetchResult result) throws TransportException {
+        Ref head = result.getAdvertisedRef(Constants.HEAD);
+        if (head == null) {
+            try (FetchConnection listing = transport.openFetch(List.of(), Constants.HEAD)) {
+                head = listing.getRef(Constants.HEAD);
+            } catch (NotSupportedException e) {
+                return null;
+            }
+        }
+        return head != null && head.isSymbolic() ? head.getTarget().getName() : null;
     }
 
     /** The refs a fully applied fetch leaves in the mirror's copy; the same set the upstream's refs hash covers. */

@@ -162,11 +162,20 @@ public final class EventFollower implements UpstreamEvents {
         } else if (payload instanceof EventPayload.RepositoryRenamed renamed) {
             changes.announced(announcement(renamed.repository(), null, event));
         } else if (payload instanceof EventPayload.RefsChanged refs) {
+            // A HEAD change moves no ref, so neither the refs hash nor a reconciliation (which compares refs hashes)
+            // says anything about it; a fetch brings the new HEAD along.
+            boolean headMoved = refs.movedHead().isPresent();
             if (event.sequence() <= reconciler.statesAsOf()) {
                 // The last reconciliation announced a state at least this new.
+                if (headMoved) {
+                    changes.syncNow(refs.repository().id());
+                }
                 return;
             }
             changes.announced(announcement(refs.repository(), refs.refsHash().value(), event));
+            if (headMoved) {
+                changes.syncNow(refs.repository().id());
+            }
         } else if (payload instanceof EventPayload.RepositoryDeleted deleted) {
             changes.removed(deleted.repository().id());
         } else if (payload instanceof EventPayload.PermissionsChanged permissions) {

@@ -41,7 +41,7 @@ public final class LocalUpstreamChanges implements UpstreamChanges {
     }
 
     @Override
-    public void pushed(long repositoryId) {
+    public void syncNow(long repositoryId) {
         sync.request(repositoryId);
     }
 }

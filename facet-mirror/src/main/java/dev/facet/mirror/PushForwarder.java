@@ -117,7 +117,7 @@ public final class PushForwarder implements Filter {
         if (repository == null) {
             return;
         }
-        changes.pushed(repository.id());
+        changes.syncNow(repository.id());
         try {
             sync.syncAndWait(repository.id()).get(READ_YOUR_WRITES_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -26,8 +26,9 @@ public interface UpstreamChanges {
     void reconcile();
 
     /**
-     * A push to this repository was forwarded to the upstream: it is synced now, so the pusher's
-     * next read sees it whichever node answers. The forwarding node waits for its own sync itself.
+     * The repository changed upstream in a way its refs hash need not show: a push this node
+     * forwarded (so the pusher's next read sees it whichever node answers; the forwarding node waits
+     * for its own sync itself), or a moved HEAD. It is synced now.
      */
-    void pushed(long repositoryId);
+    void syncNow(long repositoryId);
 }

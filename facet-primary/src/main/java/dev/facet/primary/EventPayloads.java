@@ -39,7 +39,13 @@ final class EventPayloads {
 
     static String refsChanged(StoreTransaction tx, RepositoryRecord repository, List<RefChange> changes,
                               RefsHash refsHash) {
-        return EventPayloadCodec.encode(new RefsChanged(describe(tx, repository), refsHash, changes));
+        return refsChanged(tx, repository, changes, refsHash, null);
+    }
+
+    /** Refs moved, or HEAD pointed at {@code head} (a full branch name; null when HEAD stayed). */
+    static String refsChanged(StoreTransaction tx, RepositoryRecord repository, List<RefChange> changes,
+                              RefsHash refsHash, String head) {
+        return EventPayloadCodec.encode(new RefsChanged(describe(tx, repository), refsHash, changes, head));
     }
 
     /** A permission granted or changed on a project, or revoked ({@code permission} null). */

@@ -74,6 +74,12 @@ public final class ProjectService {
         });
     }
 
+    /** The project of a repository the caller was already allowed to read, to show it whole beside the repository. */
+    public Project projectOf(RepositoryRecord repository) {
+        return store.inTransaction(tx -> tx.projects().findById(repository.projectId()).orElseThrow(
+                () -> new dev.facet.core.error.NotFound("key", "Project " + repository.projectKey() + " does not exist.")));
+    }
+
     public Project project(Caller caller, ProjectKey key) {
         return store.inTransaction(tx -> AccessRules.requireProject(tx, caller, key, AccessLevel.READ));
     }
@@ -90,11 +96,21 @@ public final class ProjectService {
     }
 
     public RepositoryRecord createRepository(Caller caller, ProjectKey key, RepositoryName name, boolean isPublic) {
+        return createRepository(caller, key, name, isPublic, null, true);
+    }
+
+    /** Creates a repository with what Bitbucket lets a creator say about it: a description, and whether forks are allowed. */
+    public RepositoryRecord createRepository(Caller caller, ProjectKey key, RepositoryName name, boolean isPublic,
+                                             String description, boolean forkable) {
+        String checkedDescription = description(description);
         long[] createdOnDisk = {0};
         try {
             RepositoryRecord created = store.inTransaction(tx -> {
                 Project project = AccessRules.requireProject(tx, caller, key, AccessLevel.ADMIN);
                 RepositoryRecord repository = tx.repositories().create(project, name, isPublic);
+                if (checkedDescription != null || !forkable) {
+                    repository = tx.repositories().describe(repository.id(), checkedDescription, forkable);
+                }
                 tx.events().append(EventType.REPOSITORY_CREATED, repository.id(), EventPayloads.created(tx, repository),
                         clock.instant());
                 repositories.create(repository.id());
@@ -125,8 +141,9 @@ public final class ProjectService {
                     }
                 }
                 offset += batch.size();
-            } while (batch.size() == 200 && all.size() <= start + limit);
-            List<RepositoryRecord> window = all.subList(Math.min(start, all.size()), Math.min(all.size(), start + limit + 1));
+            } while (batch.size() == 200 && all.size() <= (long) start + limit);
+            List<RepositoryRecord> window = all.subList(Math.min(start, all.size()),
+                    (int) Math.min(all.size(), (long) start + limit + 1));
             return Page.of(new ArrayList<>(window), start, limit);
         });
     }
@@ -163,6 +180,82 @@ public final class ProjectService {
         });
     }
 
+    /**
+     * Sets a repository's description (blank for none) and whether it may be forked; both are only shown, so no
+     * event tells mirrors.
+     */
+    public RepositoryRecord describeRepository(Caller caller, ProjectKey key, RepositorySlug slug, String description,
+                                               boolean forkable) {
+        String checkedDescription = description(description);
+        return store.inTransaction(tx -> {
+            RepositoryRecord before = find(tx, caller, key, slug, AccessLevel.ADMIN);
+            if (java.util.Objects.equals(before.description(), checkedDescription) && before.forkable() == forkable) {
+                return before;
+            }
+            return tx.repositories().describe(before.id(), checkedDescription, forkable);
+        });
+    }
+
+    /**
+     * Changes a project's name, description (blank for none) and whether anyone may read it. A change of the last
+     * changes who may read each of its repositories, which mirrors are told repository by repository.
+     */
+    public Project updateProject(Caller caller, ProjectKey key, String name, String description, boolean isPublic) {
+        String projectName = requireText("name", "A project name", name, MAX_PROJECT_NAME);
+        String projectDescription = description(description);
+        Project updated = store.inTransaction(tx -> {
+            Project before = AccessRules.requireProject(tx, caller, key, AccessLevel.ADMIN);
+            Project after = tx.projects().update(before.id(), projectName, projectDescription, isPublic);
+            if (before.isPublic() != isPublic) {
+                int offset = 0;
+                List<RepositoryRecord> batch;
+                do {
+                    batch = tx.repositories().listInProject(before.id(), offset, 200);
+                    for (RepositoryRecord repository : batch) {
+                        tx.events().append(EventType.PERMISSIONS_CHANGED, repository.id(),
+                                EventPayloads.visibility(key, repository.id()), clock.instant());
+                    }
+                    offset += batch.size();
+                } while (batch.size() == 200);
+            }
+            return after;
+        });
+        log.info("project {} updated by {}", key, caller);
+        return updated;
+    }
+
+    /**
+     * Repositories the caller may see, filtered as Bitbucket's repository search is: each filter that is given must
+     * hold. {@code name} and {@code projectName} match ignoring case and surrounding spaces, anywhere in the name.
+     */
+    public Page<RepositoryRecord> searchRepositories(Caller caller, RepositorySearch search, int start, int limit) {
+        return store.inTransaction(tx -> {
+            List<RepositoryRecord> matching = new ArrayList<>();
+            java.util.Map<Long, Project> projectsById = new java.util.HashMap<>();
+            int skipped = 0;
+            int offset = 0;
+            List<RepositoryRecord> batch;
+            do {
+                batch = tx.repositories().listAll(offset, 200);
+                for (RepositoryRecord repository : batch) {
+                    Project project = projectsById.computeIfAbsent(repository.projectId(),
+                            id -> tx.projects().findById(id).orElseThrow());
+                    if (!search.matches(repository, project)
+                            || !AccessRules.onRepository(tx, caller, repository).allows(search.level())) {
+                        continue;
+                    }
+                    if (skipped < start) {
+                        skipped++;
+                    } else if (matching.size() <= limit) {
+                        matching.add(repository);
+                    }
+                }
+                offset += batch.size();
+            } while (batch.size() == 200 && matching.size() <= limit);
+            return Page.of(matching, start, limit);
+        });
+    }
+
     public void deleteRepository(Caller caller, ProjectKey key, RepositorySlug slug) {
         RepositoryRecord deleted = store.inTransaction(tx -> {
             RepositoryRecord repository = find(tx, caller, key, slug, AccessLevel.ADMIN);
@@ -180,6 +273,12 @@ public final class ProjectService {
         RepositoryRecord repository = tx.repositories().find(key, slug)
                 .orElseThrow(() -> AccessRules.notFound(caller, "Repository " + key + "/" + slug + " does not exist."));
         return AccessRules.requireRepository(tx, caller, repository, needed);
+    }
+
+    /** A description as stored: null for none (blank counts as none), else checked and stripped. */
+    private static String description(String description) {
+        return description == null || description.isBlank() ? null
+                : requireText("description", "A description", description, MAX_DESCRIPTION);
     }
 
     static String requireText(String context, String what, String value, int maxLength) {

@@ -1,6 +1,7 @@
 package dev.facet.store;
 
 import dev.facet.core.error.AlreadyExists;
+import dev.facet.core.error.NotFound;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.store.Project;
 import dev.facet.core.store.Projects;
@@ -60,6 +61,27 @@ final class JdbcProjects implements Projects {
     public List<Project> list(int start, int limit) {
         return handle.createQuery("SELECT " + COLUMNS + " FROM projects ORDER BY project_key LIMIT :limit OFFSET :start")
                 .bind("limit", limit).bind("start", start).map(JdbcProjects::map).list();
+    }
+
+    @Override
+    public Project update(long projectId, String name, String description, boolean isPublic) {
+        boolean nameTaken = handle.createQuery("SELECT COUNT(*) FROM projects WHERE LOWER(name) = LOWER(:name) "
+                + "AND id <> :id").bind("name", name).bind("id", projectId).mapTo(Long.class).one() > 0;
+        if (nameTaken) {
+            throw new AlreadyExists("name", "Project name '" + name + "' is already taken.");
+        }
+        try {
+            handle.createUpdate("UPDATE projects SET name = :name, description = :description, is_public = :isPublic "
+                            + "WHERE id = :id")
+                    .bind("name", name).bind("description", description).bind("isPublic", isPublic)
+                    .bind("id", projectId).execute();
+        } catch (RuntimeException e) {
+            if (SqlErrors.isUniqueViolation(e)) {
+                throw new AlreadyExists("name", "Project name '" + name + "' is already taken.");
+            }
+            throw e;
+        }
+        return findById(projectId).orElseThrow(() -> new NotFound("key", "Project " + projectId + " does not exist."));
     }
 
     @Override

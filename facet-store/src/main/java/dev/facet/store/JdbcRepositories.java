@@ -17,7 +17,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 final class JdbcRepositories implements Repositories {
-    private static final String SELECT = "SELECT r.id, r.project_id, p.project_key, r.slug, r.name, r.is_public "
+    private static final String SELECT = "SELECT r.id, r.project_id, p.project_key, r.slug, r.name, r.is_public, "
+            + "r.description, r.forkable "
             + "FROM repositories r JOIN projects p ON p.id = r.project_id ";
     private final Handle handle;
 
@@ -96,6 +97,13 @@ final class JdbcRepositories implements Repositories {
     }
 
     @Override
+    public RepositoryRecord describe(long repositoryId, String description, boolean forkable) {
+        handle.createUpdate("UPDATE repositories SET description = :description, forkable = :forkable WHERE id = :id")
+                .bind("description", description).bind("forkable", forkable).bind("id", repositoryId).execute();
+        return require(repositoryId);
+    }
+
+    @Override
     public void delete(long repositoryId) {
         handle.createUpdate("DELETE FROM repositories WHERE id = :id").bind("id", repositoryId).execute();
     }
@@ -124,6 +132,6 @@ final class JdbcRepositories implements Repositories {
     private static RepositoryRecord map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new RepositoryRecord(rs.getLong("id"), rs.getLong("project_id"), new ProjectKey(rs.getString("project_key")),
                 new RepositorySlug(rs.getString("slug")), new RepositoryName(rs.getString("name")),
-                rs.getBoolean("is_public"));
+                rs.getBoolean("is_public"), rs.getString("description"), rs.getBoolean("forkable"));
     }
 }

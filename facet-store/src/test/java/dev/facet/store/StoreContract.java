@@ -93,6 +93,21 @@ abstract class StoreContract {
     }
 
     @Test
+    void aProjectsNameDescriptionAndVisibilityChangeButNotToAnotherProjectsName() {
+        Project project = inTransaction(tx -> tx.projects().create(ProjectKey.of("PROJ"), "Old", "old words", false));
+        newProject("TAKEN");
+
+        Project changed = inTransaction(tx -> tx.projects().update(project.id(), "New", null, true));
+
+        assertThat(changed).isEqualTo(new Project(project.id(), project.key(), "New", null, true));
+        assertThat(findProject(project.key())).contains(changed);
+        assertThatExceptionOfType(AlreadyExists.class)
+                .isThrownBy(() -> inTransaction(tx -> tx.projects().update(project.id(), "project taken", null, true)));
+        assertThat(inTransaction(tx -> tx.projects().update(project.id(), "new", "same name, other case", true)).name())
+                .isEqualTo("new");
+    }
+
+    @Test
     void findingAnUnknownProjectFindsNothing() {
         newProject("PROJ");
 
@@ -268,6 +283,20 @@ abstract class StoreContract {
         assertThat(repositoryById(repository.id()).orElseThrow().isPublic()).isTrue();
         assertThat(inTransaction(tx -> tx.repositories().setPublic(repository.id(), false)).isPublic()).isFalse();
         assertThat(repositoryById(repository.id()).orElseThrow().isPublic()).isFalse();
+    }
+
+    @Test
+    void aRepositoryStartsWithoutDescriptionAndForkableAndKeepsWhatItIsGiven() {
+        RepositoryRecord repository = newRepository(newProject("PROJ"), "facet");
+        assertThat(repository.description()).isNull();
+        assertThat(repository.forkable()).isTrue();
+
+        RepositoryRecord described = inTransaction(tx -> tx.repositories().describe(repository.id(), "what it is", false));
+
+        assertThat(described.description()).isEqualTo("what it is");
+        assertThat(described.forkable()).isFalse();
+        assertThat(repositoryById(repository.id())).contains(described);
+        assertThat(inTransaction(tx -> tx.repositories().describe(repository.id(), null, true)).description()).isNull();
     }
 
     @Test

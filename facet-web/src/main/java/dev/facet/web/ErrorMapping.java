@@ -76,6 +76,10 @@ final class ErrorMapping {
             };
             respond(ctx, e.getStatus(), message, null, name);
         });
+        // Jetty's own refusals met while a handler reads the request (a body sent too slowly, a broken chunk)
+        // are the client's, and keep their status.
+        routes.exception(org.eclipse.jetty.http.BadMessageException.class, (e, ctx) ->
+                respond(ctx, e.getCode(), "The request could not be read: " + e.getReason(), null, "BadRequest"));
         routes.exception(JacksonException.class, (e, ctx) ->
                 respond(ctx, 400, describe(e), field(e), "InvalidJson"));
         routes.exception(Exception.class, (e, ctx) -> {

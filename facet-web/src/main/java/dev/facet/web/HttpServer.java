@@ -25,7 +25,9 @@ import org.eclipse.jgit.http.server.GitServlet;
 /**
  * The Jetty and Javalin set-up every Facet server shares: where it listens, over HTTP or HTTPS,
  * request limits and what one client may hold, JSON, the error mapping, request metrics, and the
- * Git servlet at {@code /scm/*} behind the filters a role passes in, in their order.
+ * Git servlet at {@code /scm/*} behind the filters a role passes in, in their order. Every REST path
+ * answers under {@code latest} and {@code 1.0} alike ({@link RestVersionAliases}): routes are declared
+ * under {@code latest} only.
  */
 final class HttpServer {
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
@@ -70,6 +72,8 @@ final class HttpServer {
                 handler.addFilter(new FilterHolder(new UncaughtFailures()), "/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(new SecurityHeaders()), "/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(new MalformedRequests()), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(new RestVersionAliases()), "/rest/*",
+                        EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(new GitRequestLimit(limits.maxConcurrentGitRequests())), "/scm/*",
                         EnumSet.of(DispatcherType.REQUEST));
                 for (Filter filter : gitFilters) {

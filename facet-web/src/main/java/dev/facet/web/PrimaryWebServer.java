@@ -24,6 +24,7 @@ import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
+import dev.facet.primary.RefService;
 import dev.facet.primary.UserService;
 import dev.facet.core.store.User;
 import java.util.List;
@@ -33,7 +34,7 @@ import org.eclipse.jgit.http.server.GitServlet;
 public final class PrimaryWebServer {
     private final HttpServer server;
 
-    public PrimaryWebServer(WebSettings settings, ProjectService projects, PermissionService permissions,
+    public PrimaryWebServer(WebSettings settings, ProjectService projects, RefService refs, PermissionService permissions,
                             UserService users, Authenticator authenticator, MirrorRegistry mirrors,
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
@@ -53,7 +54,7 @@ public final class PrimaryWebServer {
                 .registerModule(new JavaTimeModule())
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
-        PrimaryRoutes routes = new PrimaryRoutes(projects, permissions, users, authentication, metrics, this::baseUrl,
+        PrimaryRoutes routes = new PrimaryRoutes(projects, refs, permissions, users, authentication, metrics, this::baseUrl,
                 json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
                 json, identity);

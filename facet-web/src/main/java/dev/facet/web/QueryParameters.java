@@ -3,7 +3,7 @@ package dev.facet.web;
 import dev.facet.core.error.InvalidInput;
 import io.javalin.http.Context;
 
-/** Numbers in query strings, checked at the edge: a bad one is a 400 naming the parameter and what it accepts. */
+/** Numbers, booleans and choices in query strings, checked at the edge: a bad one is a 400 naming the parameter and what it accepts. */
 final class QueryParameters {
     private QueryParameters() {
     }
@@ -24,5 +24,33 @@ final class QueryParameters {
         }
         throw new InvalidInput(name, "'" + name + "' must be a whole number "
                 + (max == Long.MAX_VALUE ? "of at least " + min : "from " + min + " to " + max) + ".");
+    }
+
+    /** {@code true} or {@code false} (any case) in {@code name}; {@code fallback} when it is absent or empty. */
+    static boolean bool(Context ctx, String name, boolean fallback) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        if (raw.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (raw.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new InvalidInput(name, "'" + name + "' must be true or false, not '" + raw + "'.");
+    }
+
+    /** One of {@code allowed} (any case) in {@code name}, upper-cased; null when it is absent or empty. */
+    static String oneOf(Context ctx, String name, java.util.List<String> allowed) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String wanted = raw.strip().toUpperCase(java.util.Locale.ROOT);
+        if (!allowed.contains(wanted)) {
+            throw new InvalidInput(name, "'" + name + "' must be one of " + allowed + ", not '" + raw + "'.");
+        }
+        return wanted;
     }
 }

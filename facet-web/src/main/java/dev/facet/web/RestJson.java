@@ -7,6 +7,7 @@ import dev.facet.core.store.Project;
 import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.User;
 import dev.facet.primary.Page;
+import dev.facet.primary.RefService;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -35,20 +36,65 @@ final class RestJson {
         }
     }
 
-    record ProjectRef(long id, String key) {
-    }
-
-    record RepositoryJson(long id, String slug, String name, String scmId, String state, ProjectRef project,
-                          @JsonProperty("public") boolean isPublic, Map<String, List<Link>> links) {
-        static RepositoryJson of(RepositoryRecord repository, String baseUrl) {
+    /**
+     * A repository in the shape of Bitbucket's {@code RestRepository}. Facet repositories are always Git, always
+     * available and never archived or forks; {@code defaultBranch} is the branch HEAD names (the spec marks the
+     * field write-only, clients that read it find the configured default branch there).
+     */
+    record RepositoryJson(long id, String slug, String name, String description, String hierarchyId, String scmId,
+                          String state, String statusMessage, boolean forkable, boolean archived,
+                          String defaultBranch, ProjectJson project, @JsonProperty("public") boolean isPublic,
+                          Map<String, List<Link>> links) {
+        static RepositoryJson of(RepositoryRecord repository, Project project, String defaultBranch, String baseUrl) {
             String cloneUrl = cloneUrl(baseUrl, repository);
-            return new RepositoryJson(repository.id(), repository.slug().value(), repository.name().value(), "git",
-                    "AVAILABLE", new ProjectRef(repository.projectId(), repository.projectKey().value()),
-                    repository.isPublic(),
+            return new RepositoryJson(repository.id(), repository.slug().value(), repository.name().value(),
+                    repository.description(), String.format(java.util.Locale.ROOT, "%020x", repository.id()), "git",
+                    "AVAILABLE", "Available", repository.forkable(), false,
+                    defaultBranch == null ? null : org.eclipse.jgit.lib.Repository.shortenRefName(defaultBranch),
+                    ProjectJson.of(project, baseUrl), repository.isPublic(),
                     Map.of("clone", List.of(new Link(cloneUrl, "http")),
                             "self", List.of(new Link(baseUrl + "/projects/" + repository.projectKey() + "/repos/"
                                     + repository.slug() + "/browse", null))));
         }
+    }
+
+    /**
+     * A branch as Bitbucket's {@code RestBranch}: the spec names the default flag {@code default}, Bitbucket itself
+     * answers {@code isDefault}, and clients read either, so both are given.
+     */
+    record BranchJson(String id, String displayId, String type, String latestCommit, String latestChangeset,
+                      boolean isDefault, @JsonProperty("default") boolean defaultFlag) {
+        static BranchJson of(RefService.Branch branch) {
+            return new BranchJson(branch.id(), branch.displayId(), "BRANCH", branch.latestCommit(),
+                    branch.latestCommit(), branch.isDefault(), branch.isDefault());
+        }
+    }
+
+    /** A tag as Bitbucket's {@code RestTag}: {@code hash} is the tag object of an annotated tag, else the commit. */
+    record TagJson(String id, String displayId, String type, String latestCommit, String latestChangeset,
+                   String hash) {
+        static TagJson of(RefService.Tag tag) {
+            return new TagJson(tag.id(), tag.displayId(), "TAG", tag.latestCommit(), tag.latestCommit(), tag.hash());
+        }
+    }
+
+    /** A ref by name only, as Bitbucket's {@code RestMinimalRef}: the configured default branch. */
+    record MinimalRefJson(String id, String displayId, String type) {
+        static MinimalRefJson branch(String refName) {
+            return new MinimalRefJson(refName, org.eclipse.jgit.lib.Repository.shortenRefName(refName), "BRANCH");
+        }
+    }
+
+    /**
+     * What {@code GET /rest/api/latest/application-properties} answers. {@code version} is the Bitbucket Data
+     * Center API version whose paths and shapes Facet follows, since clients compare it to decide which calls
+     * they may make; {@code displayName} says that Facet answers.
+     */
+    record ApplicationProperties(String version, String buildNumber, String buildDate, String displayName) {
+    }
+
+    /** What {@code GET /rest/capabilities} answers: which application this is, and the optional features it offers. */
+    record Capabilities(String application, Map<String, String> capabilities) {
     }
 
     record UserJson(long id, String name, String slug, String displayName, String emailAddress, String type,
@@ -95,10 +141,20 @@ final class RestJson {
     record CreateProject(String key, String name, String description, @JsonProperty("public") Boolean isPublic) {
     }
 
-    record CreateRepository(String name, @JsonProperty("public") Boolean isPublic) {
+    /** {@code POST …/branches} (api) and {@code /rest/branch-utils/latest/…/branches}: {@code message} is only read by hooks in Bitbucket. */
+    record CreateBranch(String name, String startPoint, String message) {
     }
 
-    record UpdateRepository(String name, @JsonProperty("public") Boolean isPublic) {
+    /** {@code DELETE /rest/branch-utils/latest/…/branches}. */
+    record DeleteBranch(String name, String endPoint, Boolean dryRun) {
+    }
+
+    /** {@code POST …/tags}: annotated when it has a message; the git form also says {@code type} and {@code force}. */
+    record CreateTag(String name, String startPoint, String message, String type, Boolean force) {
+    }
+
+    /** {@code PUT …/default-branch} and {@code PUT …/branches/default}: a {@code RestBranch} of which only {@code id} counts. */
+    record ChosenBranch(String id) {
     }
 
     record CreateUser(String name, String password, String displayName, String emailAddress, String role) {

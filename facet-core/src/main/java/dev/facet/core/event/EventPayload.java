@@ -88,12 +88,29 @@ public sealed interface EventPayload {
         }
     }
 
-    /** A push: the refs it moved, and the refs hash of the repository right after it. */
-    record RefsChanged(Repository repository, RefsHash refsHash, List<RefChange> changes) implements EventPayload {
+    /**
+     * A push, or refs changed through the REST API: the refs it moved, and the refs hash of the repository right after
+     * it. {@code head} is the branch HEAD was pointed at (a full ref name) when the change moved HEAD, else null; a
+     * HEAD change alone moves no refs and leaves the refs hash as it was, so it is what tells a mirror to follow.
+     */
+    record RefsChanged(Repository repository, RefsHash refsHash, List<RefChange> changes, String head)
+            implements EventPayload {
         public RefsChanged {
             Objects.requireNonNull(repository, "repository");
             Objects.requireNonNull(refsHash, "refsHash");
             changes = List.copyOf(changes);
+            if (head != null && !head.startsWith("refs/heads/")) {
+                throw new IllegalArgumentException("HEAD points at a branch (refs/heads/…), not '" + head + "'");
+            }
+        }
+
+        public RefsChanged(Repository repository, RefsHash refsHash, List<RefChange> changes) {
+            this(repository, refsHash, changes, null);
+        }
+
+        /** The branch HEAD now points at, when this change moved it. */
+        public Optional<String> movedHead() {
+            return Optional.ofNullable(head);
         }
 
         @Override

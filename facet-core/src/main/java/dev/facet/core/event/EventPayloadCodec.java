@@ -59,6 +59,8 @@ public final class EventPayloadCodec {
                 changes.addObject().put("ref", change.refName()).put("from", change.oldId().name())
                         .put("to", change.newId().name());
             }
+            // Written only when HEAD moved, so that every payload written before HEAD changes were announced reads the same.
+            refs.movedHead().ifPresent(head -> root.put("head", head));
         } else if (payload instanceof PermissionsChanged permissions) {
             permissions(root, permissions);
         } else if (payload instanceof MirrorSelectionChanged selection) {
@@ -94,7 +96,8 @@ public final class EventPayloadCodec {
                         new RepositorySlug(reader.text(root, "previousSlug")),
                         new RepositoryName(reader.text(root, "previousName")));
                 case REFS_CHANGED -> new RefsChanged(reader.repository(root),
-                        new RefsHash(reader.text(root, "refsHash")), reader.changes(root));
+                        new RefsHash(reader.text(root, "refsHash")), reader.changes(root),
+                        reader.optionalText(root, "head"));
                 case PERMISSIONS_CHANGED -> reader.permissions(root);
                 case MIRROR_SELECTION_CHANGED -> new MirrorSelectionChanged(reader.text(root, "mirrorId"));
             };

@@ -16,5 +16,8 @@ public interface Projects {
     /** Projects ordered by key; {@code limit} rows at most from {@code start}. */
     List<Project> list(int start, int limit);
 
+    /** @throws dev.facet.core.error.AlreadyExists when another project has the name */
+    Project update(long projectId, String name, String description, boolean isPublic);
+
     void delete(long projectId);
 }

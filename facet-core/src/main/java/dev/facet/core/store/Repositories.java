@@ -28,5 +28,8 @@ public interface Repositories {
 
     RepositoryRecord setPublic(long repositoryId, boolean isPublic);
 
+    /** Sets what the repository's administrators say about it: its description (null for none) and whether it may be forked. */
+    RepositoryRecord describe(long repositoryId, String description, boolean forkable);
+
     void delete(long repositoryId);
 }

@@ -50,6 +50,9 @@ class EventPayloadCodecTest {
                                 + "{\"ref\":\"refs/heads/main\",\"from\":\"" + ONE.name() + "\",\"to\":\"" + TWO.name() + "\"},"
                                 + "{\"ref\":\"refs/tags/v1\",\"from\":\"" + ObjectId.zeroId().name() + "\",\"to\":\"" + ONE.name() + "\"},"
                                 + "{\"ref\":\"refs/heads/topic\",\"from\":\"" + TWO.name() + "\",\"to\":\"" + ObjectId.zeroId().name() + "\"}]}"),
+                Arguments.of(new RefsChanged(REPOSITORY, new RefsHash(HASH), List.of(), "refs/heads/stable"),
+                        "{\"repository\":" + REPOSITORY_JSON + ",\"refsHash\":\"" + HASH + "\",\"changes\":[],"
+                                + "\"head\":\"refs/heads/stable\"}"),
                 Arguments.of(PermissionsChanged.onProject(new ProjectKey("EVT"), new Username("alice"), Permission.PROJECT_WRITE),
                         "{\"scope\":\"PROJECT\",\"project\":\"EVT\",\"user\":\"alice\",\"permission\":\"PROJECT_WRITE\"}"),
                 Arguments.of(PermissionsChanged.onProject(new ProjectKey("EVT"), new Username("alice"), null),
@@ -157,6 +160,13 @@ class EventPayloadCodecTest {
         assertThatExceptionOfType(MalformedEventPayload.class)
                 .isThrownBy(() -> EventPayloadCodec.decode(EventType.MIRROR_SELECTION_CHANGED, created))
                 .withMessageContaining("mirrorId must be a string");
+    }
+
+    @Test
+    void aHeadThatIsNotABranchIsRefused() {
+        assertThatExceptionOfType(MalformedEventPayload.class).isThrownBy(() -> EventPayloadCodec.decode(
+                EventType.REFS_CHANGED, "{\"repository\":" + REPOSITORY_JSON + ",\"refsHash\":\"" + HASH
+                        + "\",\"changes\":[],\"head\":\"refs/tags/v1\"}"));
     }
 
     @Test

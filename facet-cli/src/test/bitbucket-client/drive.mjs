@@ -1,0 +1,48 @@
+// Drives a running Facet primary with the Bitbucket Data Center REST client that openapi-typescript-codegen
+// generated from Atlassian's OpenAPI spec (npm @atlassian-dc-mcp/bitbucket, unpacked by install.sh), as a
+// script written against Bitbucket would. Prints one JSON object of what each call answered; BitbucketClientTest
+// reads and checks it.
+// Usage: node drive.mjs BASE_URL USER PASSWORD COMMIT
+import {
+  ApiError, OpenAPI, ProjectService, RepositoryService, SystemMaintenanceService,
+} from './vendor/package/build/bitbucket-client/index.js';
+
+const [baseUrl, user, password, commit] = process.argv.slice(2);
+OpenAPI.BASE = `${baseUrl}/rest`;
+OpenAPI.USERNAME = user;
+OpenAPI.PASSWORD = password;
+
+const seen = {};
+async function call(name, action) {
+  try {
+    const answer = await action();
+    seen[name] = { ok: true, answer: answer ?? null };
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    seen[name] = { ok: false, status: e.status, body: e.body ?? null };
+  }
+}
+
+await call('properties', () => SystemMaintenanceService.getApplicationProperties());
+await call('createProject', () => ProjectService.createProject({ key: 'CLI', name: 'Client project', description: 'made by the client' }));
+await call('updateProject', () => ProjectService.updateProject('CLI', { name: 'Client project', description: 'changed by the client', public: false }));
+await call('createRepository', () => ProjectService.createRepository('CLI', {
+  name: 'Driven', scmId: 'git', description: 'driven by a generated client', forkable: false, defaultBranch: 'main',
+}));
+await call('updateRepository', () => ProjectService.updateRepository('CLI', 'driven', { description: 'updated', forkable: true }));
+await call('archive', () => ProjectService.updateRepository('CLI', 'driven', { archived: true }));
+await call('getRepository', () => ProjectService.getRepository('CLI', 'driven'));
+await call('search', () => RepositoryService.getRepositories1(undefined, 'client project', undefined, undefined, 'driv', 'REPO_ADMIN', 'AVAILABLE'));
+await call('badSearch', () => RepositoryService.getRepositories1(undefined, undefined, undefined, 'sideways'));
+// The seeded repository SEED/seeded holds `commit` on main.
+await call('createBranch', () => RepositoryService.createBranch('SEED', 'seeded', { name: 'from-client', startPoint: commit }));
+await call('branches', () => RepositoryService.getBranches('SEED', 'seeded', undefined, undefined, 'ALPHABETICAL', true, 'client'));
+await call('createTag', () => RepositoryService.createTagForRepository('SEED', 'seeded', { name: 'client-tag', startPoint: 'from-client', message: 'tagged by the client' }));
+await call('tags', () => RepositoryService.getTags('SEED', 'seeded', undefined, 'client'));
+await call('tag', () => RepositoryService.getTag('SEED', 'client-tag', 'seeded'));
+await call('setDefault', () => ProjectService.setDefaultBranch2('SEED', 'seeded', { id: 'refs/heads/from-client' }));
+await call('getDefault', () => ProjectService.getDefaultBranch2('SEED', 'seeded'));
+await call('deleteDefault', () => RepositoryService.deleteBranch('SEED', 'seeded', { name: 'from-client' }));
+await call('deleteTag', () => RepositoryService.deleteTag('SEED', 'client-tag', 'seeded'));
+await call('tagAfterDelete', () => RepositoryService.getTag('SEED', 'client-tag', 'seeded'));
+console.log(JSON.stringify(seen));

@@ -1,0 +1,102 @@
+package dev.facet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Facet driven by a Bitbucket REST client nobody here wrote: the one openapi-typescript-codegen generated from
+ * Atlassian's Bitbucket Data Center OpenAPI spec, as the npm package {@code @atlassian-dc-mcp/bitbucket} ships it
+ * (run by {@code src/test/bitbucket-client/drive.mjs} under Node). {@code src/test/bitbucket-client/install.sh}
+ * fetches it; CI runs that, and there the test must run, while elsewhere a missing client skips it.
+ */
+class BitbucketClientTest {
+    private static final Path CLIENT = Path.of("src/test/bitbucket-client").toAbsolutePath();
+    private static final String ADMIN = TestPrimary.ADMIN_PASSWORD;
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aClientGeneratedFromAtlassiansSpecManagesProjectsRepositoriesBranchesAndTags() throws Exception {
+        boolean installed = Files.exists(CLIENT.resolve("vendor/package/build/bitbucket-client/index.js"));
+        if (!installed && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("The generated Bitbucket client is missing: .ci/run runs " + CLIENT + "/install.sh");
+        }
+        Assumptions.assumeTrue(installed, "run facet-cli/src/test/bitbucket-client/install.sh to drive Facet with it");
+
+        try (TestPrimary primary = TestPrimary.start(home.resolve("primary"))) {
+            primary.createProject("SEED");
+            primary.createRepository("SEED", "seeded", false);
+            GitClient git = new GitClient(home.resolve("git-home"));
+            Path tree = git.newWorkTree(home.resolve("tree"), "README.md");
+            git.run(tree, "push", "-q", primary.gitUrl("admin", ADMIN, "SEED", "seeded"), "--all").requireSuccess();
+            String commit = git.run(tree, "rev-parse", "HEAD").requireSuccess().stdout().strip();
+            try (TestMirror mirror = TestMirror.startAuthorized(home.resolve("mirror"), primary,
+                    Map.of(RawSettings.RECONCILE_SECONDS, "2"))) {
+                JsonNode seen = drive(primary.baseUrl(), commit);
+
+                assertThat(seen.at("/properties/answer/displayName").asText()).isEqualTo("Facet");
+                assertThat(seen.at("/createProject/answer/key").asText()).isEqualTo("CLI");
+                assertThat(seen.at("/updateProject/answer/description").asText()).isEqualTo("changed by the client");
+
+                JsonNode created = seen.at("/createRepository/answer");
+                assertThat(created.path("slug").asText()).isEqualTo("driven");
+                assertThat(created.path("description").asText()).isEqualTo("driven by a generated client");
+                assertThat(created.path("forkable").asBoolean()).isFalse();
+                assertThat(created.path("defaultBranch").asText()).isEqualTo("main");
+                assertThat(created.at("/project/name").asText()).isEqualTo("Client project");
+                assertThat(seen.at("/updateRepository/answer/description").asText()).isEqualTo("updated");
+                assertThat(seen.at("/archive/status").asInt()).isEqualTo(400);
+                assertThat(seen.at("/archive/body/errors/0/context").asText()).isEqualTo("archived");
+                assertThat(seen.at("/getRepository/answer/forkable").asBoolean()).isTrue();
+                assertThat(seen.at("/getRepository/answer/links/clone/0/href").asText())
+                        .isEqualTo(primary.baseUrl() + "/scm/cli/driven.git");
+                assertThat(seen.at("/search/answer/values/0/slug").asText()).isEqualTo("driven");
+                assertThat(seen.at("/search/answer/size").asInt()).isEqualTo(1);
+                assertThat(seen.at("/badSearch/status").asInt()).isEqualTo(400);
+
+                assertThat(seen.at("/createBranch/answer/id").asText()).isEqualTo("refs/heads/from-client");
+                assertThat(seen.at("/branches/answer/values/0/latestCommit").asText()).isEqualTo(commit);
+                assertThat(seen.at("/createTag/answer/latestCommit").asText()).isEqualTo(commit);
+                assertThat(seen.at("/tags/answer/values/0/displayId").asText()).isEqualTo("client-tag");
+                assertThat(seen.at("/tag/answer/id").asText()).isEqualTo("refs/tags/client-tag");
+                assertThat(seen.at("/setDefault/ok").asBoolean()).isTrue();
+                assertThat(seen.at("/getDefault/answer/displayId").asText()).isEqualTo("from-client");
+                assertThat(seen.at("/deleteDefault/status").asInt()).isEqualTo(400);
+                assertThat(seen.at("/deleteTag/ok").asBoolean()).isTrue();
+                assertThat(seen.at("/tagAfterDelete/status").asInt()).isEqualTo(404);
+                for (JsonNode answer : seen) {
+                    assertThat(answer.path("status").asInt(0)).as(answer.toString()).isLessThan(500);
+                }
+
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> git.run(home, "ls-remote", "--symref",
+                        mirror.gitUrl("admin", ADMIN, "SEED", "seeded"), "HEAD").requireSuccess().stdout()
+                        .startsWith("ref: refs/heads/from-client\tHEAD"));
+            }
+        }
+    }
+
+    private static JsonNode drive(String baseUrl, String commit) throws IOException, InterruptedException {
+        Process node = new ProcessBuilder("node", "drive.mjs", baseUrl, "admin", ADMIN, commit)
+                .directory(CLIENT.toFile()).redirectErrorStream(false).start();
+        node.getOutputStream().close();
+        byte[] out = node.getInputStream().readAllBytes();
+        String errors = new String(node.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(node.exitValue()).as(errors).isZero();
+        return new ObjectMapper().readTree(out);
+    }
+}

@@ -1,0 +1,365 @@
+package dev.facet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Bitbucket-compatible REST paths an admin's scripts call, against a real primary and mirror over
+ * real HTTP with the real git client: paths under {@code latest} and {@code 1.0}, projects and
+ * repositories in their full shapes, repository search, branches, tags and the default branch, and the
+ * refusals (bad input, fields Facet cannot honour, callers without the permission) that must be 4xx.
+ */
+class BitbucketRestTest {
+    private static final String ADMIN = TestPrimary.ADMIN_PASSWORD;
+
+    @TempDir
+    static Path home;
+    static TestPrimary primary;
+    static TestMirror mirror;
+    static String seededCommit;
+
+    @BeforeAll
+    static void startPrimaryWithASeededRepositoryAndAMirror() {
+        primary = TestPrimary.start(home.resolve("primary"));
+        primary.createProject("BB");
+        primary.createRepository("BB", "seeded", false);
+        primary.createUser("reader", "reader-pass-1");
+        primary.createUser("writer", "writer-pass-1");
+        primary.createUser("stranger", "stranger-pass-1");
+        primary.grantProject("BB", "reader", "PROJECT_READ");
+        primary.grantProject("BB", "writer", "PROJECT_WRITE");
+        GitClient seeder = new GitClient(home.resolve("seeder-home"));
+        Path seed = seeder.newWorkTree(home.resolve("seed"), "README.md");
+        seeder.run(seed, "branch", "develop").requireSuccess();
+        seeder.run(seed, "push", "-q", primary.gitUrl("admin", ADMIN, "BB", "seeded"), "--all").requireSuccess();
+        seededCommit = seeder.run(seed, "rev-parse", "HEAD").requireSuccess().stdout().strip();
+        mirror = TestMirror.startAuthorized(home.resolve("mirror"), primary, Map.of(RawSettings.RECONCILE_SECONDS, "2"));
+    }
+
+    @AfterAll
+    static void stopBoth() {
+        mirror.close();
+        primary.close();
+    }
+
+    private static RestClient as(String user) {
+        return primary.anonymous.as(user, user + "-pass-1");
+    }
+
+    @Test
+    void everyRestGroupAnswersUnderLatestAndOnePointZeroAlike() {
+        for (String path : List.of("/rest/api/%s/projects", "/rest/api/%s/projects/BB/repos/seeded",
+                "/rest/access-tokens/%s/users/admin", "/rest/mirroring/%s/mirrorServers",
+                "/rest/api/%s/projects/BB/repos/seeded/branches", "/rest/api/%s/application-properties")) {
+            RestClient.Response latest = TestPrimary.expect(200, primary.admin.get(path.formatted("latest")));
+            RestClient.Response old = TestPrimary.expect(200, primary.admin.get(path.formatted("1.0")));
+            assertThat(old.json()).as(path).isEqualTo(latest.json());
+        }
+        TestPrimary.expect(200, primary.admin.post("/rest/branch-utils/1.0/projects/BB/repos/seeded/branches",
+                RestClient.json("name", "via-one-point-zero", "startPoint", "develop")));
+        assertThat(primary.admin.get("/rest/api/2.0/projects").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aRepositoryHasBitbucketsFullShapeWithItsWholeProject() {
+        JsonNode repository = TestPrimary.expect(200, primary.admin.get("/rest/api/latest/projects/BB/repos/seeded"))
+                .json();
+        assertThat(repository.path("scmId").asText()).isEqualTo("git");
+        assertThat(repository.path("state").asText()).isEqualTo("AVAILABLE");
+        assertThat(repository.path("statusMessage").asText()).isEqualTo("Available");
+        assertThat(repository.path("forkable").asBoolean()).isTrue();
+        assertThat(repository.path("archived").isBoolean()).isTrue();
+        assertThat(repository.path("defaultBranch").asText()).isEqualTo("main");
+        assertThat(repository.path("project").path("key").asText()).isEqualTo("BB");
+        assertThat(repository.path("project").path("name").asText()).isEqualTo("BB project");
+        assertThat(repository.path("project").path("type").asText()).isEqualTo("NORMAL");
+        assertThat(repository.path("project").has("public")).isTrue();
+        assertThat(repository.path("project").path("id").asLong()).isPositive();
+        assertThat(repository.path("links").path("clone").path(0).path("name").asText()).isEqualTo("http");
+        assertThat(repository.path("links").path("clone").path(0).path("href").asText())
+                .isEqualTo(primary.baseUrl() + "/scm/bb/seeded.git");
+        assertThat(repository.path("links").path("self").path(0).path("href").asText()).endsWith("/repos/seeded/browse");
+    }
+
+    @Test
+    void createAndUpdateHonourEveryFieldTheyAccept() {
+        JsonNode created = TestPrimary.expect(201, primary.admin.post("/rest/api/latest/projects/BB/repos",
+                RestClient.json("name", "Full Shape", "scmId", "git", "description", "made by a script",
+                        "forkable", false, "public", true, "defaultBranch", "trunk"))).json();
+        assertThat(created.path("slug").asText()).isEqualTo("full-shape");
+        assertThat(created.path("description").asText()).isEqualTo("made by a script");
+        assertThat(created.path("forkable").asBoolean()).isFalse();
+        assertThat(created.path("public").asBoolean()).isTrue();
+        assertThat(created.path("defaultBranch").asText()).isEqualTo("trunk");
+
+        // A client sends back what it read, read-only fields included, with its changes.
+        var body = (com.fasterxml.jackson.databind.node.ObjectNode) created.deepCopy();
+        body.put("name", "Full Shape Renamed").put("description", "changed").put("forkable", true)
+                .put("public", false).put("defaultBranch", "develop");
+        JsonNode updated = TestPrimary.expect(201, primary.admin.put("/rest/api/latest/projects/BB/repos/full-shape",
+                body.toString())).json();
+        assertThat(updated.path("slug").asText()).isEqualTo("full-shape-renamed");
+        assertThat(updated.path("description").asText()).isEqualTo("changed");
+        assertThat(updated.path("forkable").asBoolean()).isTrue();
+        assertThat(updated.path("public").asBoolean()).isFalse();
+        assertThat(updated.path("defaultBranch").asText()).isEqualTo("develop");
+        JsonNode read = primary.admin.get("/rest/api/latest/projects/BB/repos/full-shape-renamed").json();
+        assertThat(read).isEqualTo(updated);
+
+        JsonNode project = TestPrimary.expect(200, primary.admin.put("/rest/api/latest/projects/BB",
+                RestClient.json("name", "BB project", "description", "scripts keep it", "public", false))).json();
+        assertThat(project.path("description").asText()).isEqualTo("scripts keep it");
+        assertThat(primary.admin.get("/rest/api/1.0/projects/BB").json().path("description").asText())
+                .isEqualTo("scripts keep it");
+    }
+
+    @Test
+    void aFieldFacetCannotHonourIsRefusedByNameAndChangesNothing() {
+        primary.createRepository("BB", "guarded", false);
+        for (var refused : List.of(
+                Map.entry(RestClient.json("archived", true, "description", "not applied"), "archived"),
+                Map.entry(RestClient.json("scmId", "hg", "description", "not applied"), "scmId"),
+                Map.entry(RestClient.json("project", Map.of("key", "OTHER"), "description", "not applied"), "project"),
+                Map.entry(RestClient.json("defaultBranch", "bad..name", "description", "not applied"), "defaultBranch"),
+                Map.entry(RestClient.json("forkable", "yes"), "forkable"))) {
+            RestClient.Response answer = primary.admin.put("/rest/api/latest/projects/BB/repos/guarded",
+                    refused.getKey());
+            assertThat(answer.status()).as(refused.getKey()).isEqualTo(400);
+            assertThat(answer.json().path("errors").path(0).path("context").asText()).isEqualTo(refused.getValue());
+        }
+        assertThat(primary.admin.get("/rest/api/latest/projects/BB/repos/guarded").json().path("description").isNull())
+                .isTrue();
+        RestClient.Response archivedAtBirth = primary.admin.post("/rest/api/latest/projects/BB/repos",
+                RestClient.json("name", "never", "archived", true));
+        assertThat(archivedAtBirth.status()).isEqualTo(400);
+        assertThat(primary.admin.get("/rest/api/latest/projects/BB/repos/never").status()).isEqualTo(404);
+        RestClient.Response rekey = primary.admin.put("/rest/api/latest/projects/BB", RestClient.json("key", "NEW"));
+        assertThat(rekey.status()).isEqualTo(400);
+        assertThat(rekey.json().path("errors").path(0).path("context").asText()).isEqualTo("key");
+    }
+
+    @Test
+    void searchFindsOnlyWhatTheCallerMaySeeAndChecksItsFilters() {
+        primary.createProject("HID");
+        primary.createRepository("HID", "hidden-search", false);
+        List<String> adminFinds = slugs(primary.admin.get("/rest/api/latest/repos?name=SEARCH"));
+        assertThat(adminFinds).containsExactly("hidden-search");
+        assertThat(slugs(as("stranger").get("/rest/api/latest/repos?name=search"))).isEmpty();
+        assertThat(slugs(as("reader").get("/rest/api/latest/repos?projectname=bb%20PROJECT&state=AVAILABLE")))
+                .contains("seeded").doesNotContain("hidden-search");
+        assertThat(slugs(as("reader").get("/rest/api/latest/repos?permission=REPO_WRITE"))).isEmpty();
+        assertThat(slugs(as("writer").get("/rest/api/latest/repos?permission=REPO_WRITE&projectkey=bb")))
+                .contains("seeded");
+        assertThat(slugs(primary.admin.get("/rest/api/latest/repos?state=INITIALISING"))).isEmpty();
+        JsonNode firstPage = primary.admin.get("/rest/api/latest/repos?limit=1").json();
+        assertThat(firstPage.path("size").asInt()).isEqualTo(1);
+        assertThat(firstPage.path("isLastPage").asBoolean()).isFalse();
+        assertThat(firstPage.path("nextPageStart").asInt()).isEqualTo(1);
+        for (String bad : List.of("permission=PROJECT_ADMIN", "state=OFFLINE", "visibility=secret", "archived=maybe",
+                "limit=0", "start=-1")) {
+            RestClient.Response answer = primary.admin.get("/rest/api/latest/repos?" + bad);
+            assertThat(answer.status()).as(bad).isEqualTo(400);
+            assertThat(answer.json().path("errors").path(0).path("context").asText())
+                    .isEqualTo(bad.substring(0, bad.indexOf('=')));
+        }
+        assertThat(primary.admin.get("/rest/api/latest/repos?start=2147483647").status()).isEqualTo(200);
+    }
+
+    @Test
+    void applicationPropertiesCapabilitiesAndTheSignedInUserHeader() {
+        JsonNode properties = TestPrimary.expect(200, primary.anonymous.get("/rest/api/latest/application-properties"))
+                .json();
+        assertThat(properties.path("version").asText()).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(properties.path("displayName").asText()).isEqualTo("Facet");
+        assertThat(primary.anonymous.get("/rest/capabilities").json().path("application").asText()).isEqualTo("stash");
+        assertThat(as("reader").get("/rest/api/latest/projects").raw().headers().firstValue("X-AUSERNAME"))
+                .contains("reader");
+        assertThat(primary.anonymous.get("/rest/api/latest/projects").raw().headers().firstValue("X-AUSERNAME"))
+                .isEmpty();
+    }
+
+    @Test
+    void branchesAreListedFilteredCreatedAndDeleted() {
+        JsonNode branches = primary.admin.get("/rest/api/latest/projects/BB/repos/seeded/branches?details=true").json();
+        JsonNode first = branches.path("values").path(0);
+        assertThat(first.path("displayId").asText()).isEqualTo("main");
+        assertThat(first.path("id").asText()).isEqualTo("refs/heads/main");
+        assertThat(first.path("isDefault").asBoolean()).isTrue();
+        assertThat(first.path("type").asText()).isEqualTo("BRANCH");
+        assertThat(first.path("latestCommit").asText()).isEqualTo(seededCommit);
+
+        JsonNode created = TestPrimary.expect(200, as("writer").post(
+                "/rest/branch-utils/latest/projects/BB/repos/seeded/branches",
+                RestClient.json("name", "feature/login", "startPoint", seededCommit))).json();
+        assertThat(created.path("id").asText()).isEqualTo("refs/heads/feature/login");
+        assertThat(created.path("isDefault").asBoolean()).isFalse();
+        TestPrimary.expect(200, as("writer").post("/rest/api/latest/projects/BB/repos/seeded/branches",
+                RestClient.json("name", "feature/logout", "startPoint", "refs/heads/develop")));
+        List<String> filtered = displayIds(primary.admin.get(
+                "/rest/api/latest/projects/BB/repos/seeded/branches?filterText=LOG&orderBy=ALPHABETICAL"));
+        assertThat(filtered).containsExactly("feature/login", "feature/logout");
+
+        TestPrimary.expect(204, as("writer").send("DELETE", "/rest/branch-utils/latest/projects/BB/repos/seeded/branches",
+                RestClient.json("name", "refs/heads/feature/logout", "endPoint", seededCommit)));
+        assertThat(displayIds(primary.admin.get("/rest/api/latest/projects/BB/repos/seeded/branches?filterText=log")))
+                .containsExactly("feature/login");
+        git().run(home, "ls-remote", primary.gitUrl("admin", ADMIN, "BB", "seeded")).requireSuccess();
+        assertThat(git().run(home, "ls-remote", primary.gitUrl("admin", ADMIN, "BB", "seeded")).stdout())
+                .contains("refs/heads/feature/login").doesNotContain("feature/logout");
+    }
+
+    @Test
+    void refChangesNeedTheirPermissionAndBadInputIsAClearFourHundred() {
+        String branches = "/rest/branch-utils/latest/projects/BB/repos/seeded/branches";
+        assertThat(as("reader").post(branches, RestClient.json("name", "nope", "startPoint", "main")).status())
+                .isEqualTo(403);
+        assertThat(as("stranger").post(branches, RestClient.json("name", "nope", "startPoint", "main")).status())
+                .isEqualTo(404);
+        assertThat(primary.anonymous.post(branches, RestClient.json("name", "nope", "startPoint", "main")).status())
+                .isEqualTo(401);
+        assertThat(as("writer").put("/rest/api/latest/projects/BB/repos/seeded/default-branch",
+                RestClient.json("id", "refs/heads/develop")).status()).isEqualTo(403);
+        String readToken = token("writer", "REPO_READ");
+        assertThat(primary.anonymous.withAuthorization("Bearer " + readToken)
+                .post(branches, RestClient.json("name", "nope", "startPoint", "main")).status()).isEqualTo(403);
+        String writeToken = token("writer", "REPO_WRITE");
+        TestPrimary.expect(200, primary.anonymous.withAuthorization("Bearer " + writeToken)
+                .post(branches, RestClient.json("name", "by-token", "startPoint", "main")));
+
+        for (var bad : List.of(
+                Map.entry(RestClient.json("name", "has space", "startPoint", "main"), "name"),
+                Map.entry(RestClient.json("name", "ends.lock", "startPoint", "main"), "name"),
+                Map.entry(RestClient.json("name", "refs/tags/v9", "startPoint", "main"), "name"),
+                Map.entry(RestClient.json("name", "fine", "startPoint", "no-such-thing"), "startPoint"),
+                Map.entry(RestClient.json("name", "fine", "startPoint", "0".repeat(40)), "startPoint"),
+                Map.entry(RestClient.json("name", "fine"), "startPoint"))) {
+            RestClient.Response answer = primary.admin.post(branches, bad.getKey());
+            assertThat(answer.status()).as(bad.getKey()).isEqualTo(400);
+            assertThat(answer.json().path("errors").path(0).path("context").asText()).isEqualTo(bad.getValue());
+        }
+        assertThat(primary.admin.post(branches, RestClient.json("name", "develop", "startPoint", "main")).status())
+                .isEqualTo(409);
+        RestClient.Response defaultBranch = primary.admin.send("DELETE", branches, RestClient.json("name", "main"));
+        assertThat(defaultBranch.status()).isEqualTo(400);
+        assertThat(defaultBranch.firstError()).contains("default branch");
+        assertThat(primary.admin.send("DELETE", branches, RestClient.json("name", "develop", "endPoint", "f".repeat(40)))
+                .status()).isEqualTo(400);
+        assertThat(primary.admin.send("DELETE", branches, RestClient.json("name", "ghost")).status()).isEqualTo(404);
+        assertThat(primary.admin.get("/rest/api/latest/projects/BB/repos/seeded/branches?orderBy=SIDEWAYS").status())
+                .isEqualTo(400);
+        assertThat(primary.admin.get("/rest/api/latest/projects/BB/repos/seeded/branches?details=perhaps").status())
+                .isEqualTo(400);
+        assertThat(primary.admin.get("/rest/api/latest/projects/BB/repos/seeded/branches?start=2147483647").status())
+                .isEqualTo(200);
+        assertThat(primary.admin.post(branches, "[1,2]").status()).isEqualTo(400);
+    }
+
+    @Test
+    void tagsAreListedReadCreatedAndDeletedInBothForms() {
+        String api = "/rest/api/latest/projects/BB/repos/seeded/tags";
+        JsonNode lightweight = TestPrimary.expect(200, as("writer").post(api,
+                RestClient.json("name", "release/1.0", "startPoint", "main"))).json();
+        assertThat(lightweight.path("id").asText()).isEqualTo("refs/tags/release/1.0");
+        assertThat(lightweight.path("latestCommit").asText()).isEqualTo(seededCommit);
+        assertThat(lightweight.path("hash").asText()).isEqualTo(seededCommit);
+        JsonNode annotated = TestPrimary.expect(200, as("writer").post("/rest/git/latest/projects/BB/repos/seeded/tags",
+                RestClient.json("name", "v2", "startPoint", seededCommit, "message", "second", "type", "ANNOTATED")))
+                .json();
+        assertThat(annotated.path("latestCommit").asText()).isEqualTo(seededCommit);
+        assertThat(annotated.path("hash").asText()).isNotEqualTo(seededCommit).hasSize(40);
+
+        assertThat(displayIds(primary.admin.get(api + "?filterText=release"))).containsExactly("release/1.0");
+        assertThat(TestPrimary.expect(200, primary.admin.get(api + "/release/1.0")).json().path("displayId").asText())
+                .isEqualTo("release/1.0");
+        assertThat(primary.admin.post(api, RestClient.json("name", "v2", "startPoint", "main")).status()).isEqualTo(409);
+        assertThat(as("reader").send("DELETE", "/rest/git/latest/projects/BB/repos/seeded/tags/v2", null).status())
+                .isEqualTo(403);
+        TestPrimary.expect(204, as("writer").send("DELETE", "/rest/git/1.0/projects/BB/repos/seeded/tags/release/1.0",
+                null));
+        assertThat(primary.admin.get(api + "/release/1.0").status()).isEqualTo(404);
+        String tags = git().run(home, "ls-remote", "--tags", primary.gitUrl("admin", ADMIN, "BB", "seeded"))
+                .requireSuccess().stdout();
+        assertThat(tags).contains("refs/tags/v2").doesNotContain("release/1.0");
+        assertThat(primary.admin.post("/rest/git/latest/projects/BB/repos/seeded/tags",
+                RestClient.json("name", "v3", "startPoint", "main", "type", "SIGNED")).status()).isEqualTo(400);
+    }
+
+    @Test
+    void theDefaultBranchIsReadAndSetInBothFormsAndTheMirrorFollowsIt() {
+        primary.createRepository("BB", "heads", false);
+        String repo = "/rest/api/latest/projects/BB/repos/heads";
+        assertThat(TestPrimary.expect(204, primary.admin.get(repo + "/branches/default")).body()).isEmpty();
+        GitClient git = git();
+        Path tree = git.newWorkTree(home.resolve("heads-tree"), "a.txt");
+        git.run(tree, "branch", "stable").requireSuccess();
+        git.run(tree, "push", "-q", primary.gitUrl("admin", ADMIN, "BB", "heads"), "--all").requireSuccess();
+        assertThat(primary.admin.get(repo + "/default-branch").json().path("id").asText()).isEqualTo("refs/heads/main");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> symref(mirror.gitUrl("admin", ADMIN, "BB", "heads"))
+                .equals("refs/heads/main"));
+
+        TestPrimary.expect(204, primary.admin.put(repo + "/default-branch", RestClient.json("id", "refs/heads/stable")));
+        JsonNode minimal = primary.admin.get(repo + "/default-branch").json();
+        assertThat(minimal.path("displayId").asText()).isEqualTo("stable");
+        assertThat(minimal.path("type").asText()).isEqualTo("BRANCH");
+        assertThat(primary.admin.get(repo + "/branches/default").json().path("displayId").asText()).isEqualTo("stable");
+        assertThat(symref(primary.gitUrl("admin", ADMIN, "BB", "heads"))).isEqualTo("refs/heads/stable");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> symref(mirror.gitUrl("admin", ADMIN, "BB", "heads"))
+                .equals("refs/heads/stable"));
+
+        TestPrimary.expect(204, primary.admin.put("/rest/api/1.0/projects/BB/repos/heads/branches/default",
+                RestClient.json("id", "main")));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> symref(mirror.gitUrl("admin", ADMIN, "BB", "heads"))
+                .equals("refs/heads/main"));
+
+        // Configured before it exists, as Bitbucket allows: the read form says so, the minimal form names it.
+        TestPrimary.expect(204, primary.admin.put(repo + "/default-branch", RestClient.json("id", "future")));
+        assertThat(primary.admin.get(repo + "/default-branch").json().path("displayId").asText()).isEqualTo("future");
+        assertThat(primary.admin.get(repo + "/branches/default").status()).isEqualTo(404);
+        assertThat(primary.admin.put(repo + "/default-branch", RestClient.json("id", "../x")).status()).isEqualTo(400);
+        assertThat(primary.admin.put(repo + "/default-branch", "{}").status()).isEqualTo(400);
+    }
+
+    private String token(String user, String permission) {
+        return TestPrimary.expect(201, as(user).put("/rest/access-tokens/latest/users/" + user,
+                RestClient.json("name", user + "-" + permission + "-" + System.nanoTime(), "permissions",
+                        List.of(permission)))).json().path("token").asText();
+    }
+
+    private static String symref(String url) {
+        String out = new GitClient(home.resolve("ls-remote-home")).run(home, "ls-remote", "--symref", url, "HEAD")
+                .requireSuccess().stdout();
+        for (String line : out.split("\n")) {
+            if (line.startsWith("ref: ")) {
+                return line.substring("ref: ".length(), line.indexOf('\t'));
+            }
+        }
+        return "";
+    }
+
+    private GitClient git() {
+        return new GitClient(home.resolve("git-home"));
+    }
+
+    private static List<String> slugs(RestClient.Response response) {
+        List<String> slugs = new ArrayList<>();
+        TestPrimary.expect(200, response).json().path("values").forEach(value -> slugs.add(value.path("slug").asText()));
+        return slugs;
+    }
+
+    private static List<String> displayIds(RestClient.Response response) {
+        List<String> ids = new ArrayList<>();
+        TestPrimary.expect(200, response).json().path("values").forEach(value -> ids.add(value.path("displayId").asText()));
+        return ids;
+    }
+}
