@@ -7,6 +7,7 @@ import dev.facet.core.identity.ReplayGuard;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.git.LocalDiskRepositoryStore;
+import dev.facet.mirror.FarmCheck;
 import dev.facet.mirror.MirrorDoctor;
 import dev.facet.mirror.UpstreamClient;
 import dev.facet.primary.PrimaryDoctor;
@@ -185,7 +186,7 @@ final class DoctorCommand implements Callable<Integer> {
             String upstreamUrl = link.map(UpstreamLink::upstreamUrl).orElse(null);
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(InstanceHome.repositories(home));
             if (upstreamUrl == null || upstreamUrl.isEmpty()) {
-                return new MirrorDoctor(store, repositories, null).examine();
+                return new MirrorDoctor(store, repositories, null, FarmCheck.NONE).examine();
             }
             Clock clock = Clock.systemUTC();
             RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 1000));
@@ -197,7 +198,8 @@ final class DoctorCommand implements Callable<Integer> {
                     l.upstreamPublicKey()));
             // A stopped mirror's doctor changes nothing: an answer it refuses becomes its finding, not an alert.
             client.checkAnswers(tokens, signer.id(), () -> pin, (kind, details) -> { });
-            return new MirrorDoctor(store, repositories, client).examine();
+            // A stopped node sees no farm: its members, its lag and the farm's id are checked while it runs.
+            return new MirrorDoctor(store, repositories, client, FarmCheck.NONE).examine();
         } catch (SettingsError e) {
             return List.of(databaseFinding(e.getMessage()));
         }

@@ -1,6 +1,7 @@
 package dev.facet.cli;
 
 import dev.facet.core.file.Directories;
+import dev.facet.farm.FarmId;
 import dev.facet.git.RepositorySnapshot;
 import dev.facet.store.DatabaseSettings;
 import dev.facet.store.EmbeddedDatabaseBackup;
@@ -37,7 +38,8 @@ final class HomeBackup {
     static final String MANIFEST = "facet-backup.properties";
     static final String HOME_PREFIX = "home/";
     static final int FORMAT = 1;
-    private static final List<String> HOME_FILES = List.of("facet.properties", "role", "admin-password");
+    /** Files of the home itself; a farm node's farm id among them, or a restored node could found a new farm. */
+    private static final List<String> HOME_FILES = List.of("facet.properties", "role", "admin-password", FarmId.FILE);
     private static final String STAGING = "backup-staging";
 
     /** What a backup holds, as its manifest records it. */

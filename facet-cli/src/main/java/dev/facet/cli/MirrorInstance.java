@@ -9,6 +9,7 @@ import dev.facet.git.ClonePackCache;
 import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.git.MirrorFetcher;
 import dev.facet.git.RepositoryStore;
+import dev.facet.farm.ClusterFarmCheck;
 import dev.facet.farm.ClusterMembership;
 import dev.facet.farm.CoordinatorEvents;
 import dev.facet.farm.FarmCluster;
@@ -28,6 +29,7 @@ import dev.facet.farm.FarmReadiness;
 import dev.facet.farm.FarmRefUpdateBarrier;
 import dev.facet.farm.PublishedRefs;
 import dev.facet.mirror.DelegatedGitAuthorizer;
+import dev.facet.mirror.FarmCheck;
 import dev.facet.mirror.LoneNodeReadiness;
 import dev.facet.mirror.ReadGate;
 import dev.facet.mirror.Readiness;
@@ -62,6 +64,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -107,6 +110,8 @@ public final class MirrorInstance implements AutoCloseable {
         MirrorStore store = JdbcMirrorStore.open(settings.database());
         Optional<InstanceControl> control = Optional.empty();
         List<AutoCloseable> farmParts = new ArrayList<>();
+        // The control socket opens first (it refuses a second instance on this home), before the farm is joined.
+        AtomicReference<FarmCheck> farmCheck = new AtomicReference<>(FarmCheck.NONE);
         try {
             Clock clock = Clock.systemUTC();
             SecureRandom random = new SecureRandom();
@@ -117,12 +122,14 @@ public final class MirrorInstance implements AutoCloseable {
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
             control = InstanceControl.open(home, Map.of(
                     "backup", HomeBackup.controlHandler(home, settings.database()),
-                    "doctor", DoctorCommand.controlHandler(() -> new MirrorDoctor(store, repositories, client).examine())));
+                    "doctor", DoctorCommand.controlHandler(() -> new MirrorDoctor(store, repositories, client, farmCheck.get())
+                            .examine())));
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> (long) tx.repositories().all().size()));
             MirrorMetrics mirrorMetrics = new MirrorMetrics(metrics);
             Optional<FarmCluster> cluster = settings.farm().map(farm -> joinFarm(farm, settings, identity, farmParts));
             Optional<PublishedRefs> published = cluster.map(joined -> publishedRefs(joined, repositories, clock,
                     farmParts));
+            published.ifPresent(refs -> farmCheck.set(new ClusterFarmCheck(cluster.get(), refs, store, home)));
             Parts parts = parts(settings, client, store, repositories, clock, mirrorMetrics,
                     published.<RefUpdateBarrier>map(FarmRefUpdateBarrier::new).orElse(RefUpdateBarrier.NONE));
             Assembly assembly = cluster.isPresent()

@@ -117,6 +117,23 @@ class BackupRestoreTest {
     }
 
     @Test
+    void aFarmNodesBackupKeepsTheFarmIdSoThatTheRestoredNodeRejoinsItsOwnFarm() throws IOException {
+        Path nodeHome = work.resolve("node");
+        try (TestMirror stopped = TestMirror.start(nodeHome, "http://127.0.0.1:9", Map.of())) {
+            assertThat(stopped.instance.instanceId()).isNotEmpty();
+        }
+        Files.writeString(nodeHome.resolve(dev.facet.farm.FarmId.FILE), "3f0c0b44-5d1e-4a59-9d7e-1f6f0c2f5a10\n");
+        Path backup = work.resolve("node-backup.zip");
+        FacetRun run = FacetRun.of("backup", "--home", nodeHome.toString(), "--to", backup.toString());
+        assertThat(run.exit()).as(run.out()).isZero();
+
+        Path restored = work.resolve("restored");
+        FacetRun restore = FacetRun.of("restore", "--from", backup.toString(), "--home", restored.toString());
+        assertThat(restore.exit()).as(restore.out()).isZero();
+        assertThat(restored.resolve(dev.facet.farm.FarmId.FILE)).hasContent("3f0c0b44-5d1e-4a59-9d7e-1f6f0c2f5a10");
+    }
+
+    @Test
     void restoreRefusesWhatWouldLoseDataOrIsNotABackup() throws IOException {
         Path notZip = Files.writeString(work.resolve("notes.txt"), "not a backup\n");
         FacetRun notABackup = FacetRun.of("restore", "--from", notZip.toString(), "--home", work.resolve("a").toString());

@@ -224,6 +224,42 @@ class MirrorFarmRegistrationTest {
     }
 
     @Test
+    void anyNodeOfTheFarmReadsItsFarmsRequestAndNobodyElseDoes() {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            Farm farm = authorizedFarm(primary, "edge");
+            TestFarmNode second = vouchedNode(primary, farm, "edge-2");
+            TestFarmNode leaving = vouchedNode(primary, farm, "edge-3");
+            Farm south = authorizedFarm(primary, "south");
+            TestFarmNode outsider = TestFarmNode.create("outsider", primary);
+            TestPrimary.expect(200, primary.admin.delete(farm.path()));
+            TestPrimary.expect(200, primary.admin.delete(farm.path() + "/nodes/" + leaving.id()));
+
+            // The coordinator asks to be taken back, then leaves: the next oldest polls the same request as itself.
+            String reconnect = TestPrimary.expect(201, farm.founder().requestFarmAuthorization(farm.id(), "edge",
+                    BALANCER)).json().path("requestId").asText();
+            assertThat(TestPrimary.expect(200, second.requestStatus(reconnect)).json().path("state").asText())
+                    .isEqualTo("PENDING");
+
+            RestClient.Response bySouth = south.founder().requestStatus(reconnect);
+            assertThat(bySouth.status()).as("a node of another farm").isEqualTo(401);
+            assertThat(bySouth.body()).doesNotContain("PENDING");
+            assertThat(outsider.requestStatus(reconnect).status()).as("an outsider").isEqualTo(401);
+            assertThat(leaving.requestStatus(reconnect).status()).as("a node an administrator removed").isEqualTo(401);
+            String southsOwn = TestPrimary.expect(201, TestFarmNode.create("south-new", primary)
+                    .requestFarmAuthorization(UUID.randomUUID().toString(), "west", BALANCER)).json().path("requestId")
+                    .asText();
+            assertThat(second.requestStatus(southsOwn).status()).as("another farm's request").isEqualTo(401);
+
+            TestPrimary.expect(200, primary.admin.post(API + "/requests/" + reconnect + "/accept", null));
+            JsonNode accepted = TestPrimary.expect(200, second.requestStatus(reconnect)).json();
+            assertThat(accepted.path("state").asText()).isEqualTo("ACCEPTED");
+            assertThat(accepted.path("upstreamInstanceId").asText()).isEqualTo(primary.instance.instanceId());
+            assertThat(south.founder().requestStatus(reconnect).status()).isEqualTo(401);
+            TestPrimary.expect(200, second.heartbeat("SYNCHRONIZED"));
+        }
+    }
+
+    @Test
     void aNodeAnAdministratorRemovesIsRefusedAtOnceWhileTheFarmServesOn() {
         try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
             Farm farm = authorizedFarm(primary, "edge");

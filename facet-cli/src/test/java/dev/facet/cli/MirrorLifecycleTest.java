@@ -40,13 +40,18 @@ class MirrorLifecycleTest {
     }
 
     private static double fetchedBytes(TestMirror mirror) {
-        Matcher matcher = FETCHED.matcher(mirror.anonymous.get("/metrics").body());
+        return fetchedBytes(mirror.anonymous);
+    }
+
+    /** The bytes a mirror node fetched from its upstream since it started, as its metrics count them. */
+    static double fetchedBytes(RestClient node) {
+        Matcher matcher = FETCHED.matcher(node.get("/metrics").body());
         assertThat(matcher.find()).isTrue();
         return Double.parseDouble(matcher.group(1));
     }
 
     /** A repository of some size, so that a delta fetch is clearly smaller than the whole. */
-    private static String seedLargeRepository(TestPrimary primary, GitClient git, Path source) throws IOException {
+    static String seedLargeRepository(TestPrimary primary, GitClient git, Path source) throws IOException {
         primary.createProject("LIFE");
         primary.createRepository("LIFE", "big", false);
         git.newWorkTree(source);

@@ -25,6 +25,9 @@ final class TestFarm implements AutoCloseable {
     final String upstreamUrl;
     final String loadBalancerUrl;
     private final List<String> members = new ArrayList<>();
+    /** The members each node's home was started with, so that it can start again with the same settings. */
+    private final Map<Path, List<String>> listedByHome = new HashMap<>();
+    private final Map<Path, Integer> indexByHome = new HashMap<>();
     final List<Node> nodes = new ArrayList<>();
 
     /** One node of the farm, at its own URL. */
@@ -90,7 +93,19 @@ final class TestFarm implements AutoCloseable {
         return startNode(listed.size() - 1, listed, extraSettings);
     }
 
+    /** The {@code HOST:PORT} at which the node of {@code home} listens for its peers. */
+    String memberOf(Path home) {
+        return listedByHome.get(home).get(indexByHome.get(home));
+    }
+
+    /** Starts again a node stopped with {@link #stop}, with its home and the settings it had. */
+    Node restart(Path home, Map<String, String> extraSettings) {
+        return startNode(indexByHome.get(home), listedByHome.get(home), extraSettings);
+    }
+
     private Node startNode(int index, List<String> listed, Map<String, String> extraSettings) {
+        listedByHome.put(homes.resolve(name + "-node-" + (index + 1)), listed);
+        indexByHome.put(homes.resolve(name + "-node-" + (index + 1)), index);
         Node node = new Node(homes.resolve(name + "-node-" + (index + 1)), MirrorInstance.start(
                 MirrorSettings.load(homes.resolve(name + "-node-" + (index + 1)),
                         flags(listed.get(index), listed, extraSettings), Map.of())), null);

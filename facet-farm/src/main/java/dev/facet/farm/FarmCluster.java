@@ -136,6 +136,11 @@ public final class FarmCluster implements AutoCloseable {
         hazelcast.<String, String>getMap(NODE_URLS).put(nodeId, url);
     }
 
+    /** The members this node was told to join ({@code HOST:PORT}), as its settings list them. */
+    public List<String> listedMembers() {
+        return settings.members();
+    }
+
     /** Whether this node is the coordinator now: the oldest member. */
     public boolean isCoordinator() {
         return hazelcast.getLifecycleService().isRunning()

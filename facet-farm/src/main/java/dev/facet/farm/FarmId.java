@@ -48,6 +48,16 @@ public final class FarmId {
         return agreed;
     }
 
+    /** The farm id {@code home} keeps, if any. */
+    public static Optional<String> kept(Path home) {
+        return read(home.resolve(FILE));
+    }
+
+    /** The farm id the cluster's members agreed on, if any member holds it. */
+    static Optional<String> shared(FarmCluster cluster) {
+        return Optional.ofNullable(cluster.hazelcast().<String, String>getMap(MAP).get(KEY));
+    }
+
     /** A new farm id, random. */
     public static String random() {
         return UUID.randomUUID().toString();

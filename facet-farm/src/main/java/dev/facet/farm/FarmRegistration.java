@@ -143,7 +143,10 @@ public final class FarmRegistration implements UpstreamRegistration {
                 // The whole farm stopped while waiting: the request this home knows is still the farm's.
                 publishFirst(new SharedLink(SharedState.PENDING, local.requestId(), cluster.nodeId(),
                         local.upstreamInstanceId(), null, 0, null));
-            } else if (local.state() == UpstreamState.INSTALLED && local.upstreamPublicKey() != null) {
+            } else if ((local.state() == UpstreamState.INSTALLED || local.state() == UpstreamState.REMOVED)
+                    && local.upstreamPublicKey() != null) {
+                // Installed once: the primary keeps the farm's registration (removed or not, each node learns
+                // that from its own heartbeats), so the link is the accepted one.
                 registered.put(cluster.nodeId(), cluster.nodeId());
                 publishFirst(new SharedLink(SharedState.INSTALLED, local.requestId(), cluster.nodeId(),
                         local.upstreamInstanceId(), local.upstreamPublicKey(), local.pinnedSequence(),
@@ -226,6 +229,10 @@ public final class FarmRegistration implements UpstreamRegistration {
                 }
             }
             case INSTALLED -> {
+                if (reconnectedWhileStopped(local, link)) {
+                    askAgain(link);
+                    return;
+                }
                 if (local.state() == UpstreamState.INSTALLED
                         && link.upstreamInstanceId().equals(local.upstreamInstanceId())) {
                     // Installed before the farm last stopped: the primary knows this node already.
@@ -246,12 +253,32 @@ public final class FarmRegistration implements UpstreamRegistration {
                 }
             }
             case REJECTED -> {
-                if (local.state() == UpstreamState.PENDING) {
+                if (reconnectedWhileStopped(local, link)) {
+                    askAgain(link);
+                } else if (local.state() == UpstreamState.PENDING) {
                     upstream.lifecycle().move(current -> UpstreamLifecycle.withState(current, UpstreamState.REJECTED),
                             "facet", AuditAction.REJECT, farmName() + ": request " + link.requestId() + " rejected");
                 }
             }
             default -> throw new IllegalStateException("Unknown farm link state " + link.state());
+        }
+    }
+
+    /**
+     * Whether this node was told to reconnect while it was stopped ({@code facet mirror reconnect --home}): it
+     * left the farm's decided request for UNCONFIGURED, which no step of the running farm does.
+     */
+    private static boolean reconnectedWhileStopped(UpstreamLink local, SharedLink link) {
+        return local.state() == UpstreamState.UNCONFIGURED && local.requestId() != null
+                && local.requestId().equals(link.requestId());
+    }
+
+    /** The farm sends a new request for this node's reconnect, as if it had been asked while running. */
+    private void askAgain(SharedLink decided) {
+        if (farm.replace(LINK_KEY, write(decided), write(decided.in(SharedState.RECONNECT)))) {
+            registered.clear();
+            log.info("Node {} was reconnected while stopped: {} asks {} for a new authorization", cluster.nodeId(),
+                    farmName(), upstream.link().upstreamUrl());
         }
     }
 

@@ -24,11 +24,14 @@ public final class MirrorDoctor {
     private final MirrorStore store;
     private final RepositoryStore repositories;
     private final UpstreamClient client;
+    private final FarmCheck farm;
 
-    public MirrorDoctor(MirrorStore store, RepositoryStore repositories, UpstreamClient client) {
+    /** {@code client} is null when no upstream is known; {@code farm} is {@link FarmCheck#NONE} for a lone mirror. */
+    public MirrorDoctor(MirrorStore store, RepositoryStore repositories, UpstreamClient client, FarmCheck farm) {
         this.store = store;
         this.repositories = repositories;
         this.client = client;
+        this.farm = farm;
     }
 
     public List<Finding> examine() {
@@ -65,6 +68,7 @@ public final class MirrorDoctor {
                     alert.kind().resolution()));
         }
         examineRepositoryFiles(findings);
+        findings.addAll(farm.examine());
         if (client == null) {
             return findings;
         }

@@ -141,13 +141,27 @@ public final class MirrorAdmission {
     }
 
     /**
-     * Who signed request {@code requestId}, when {@code issuer} did: a mirror's status lookups are
-     * checked against the key the request itself was signed with, so only its signer reads the answer.
+     * Who may read request {@code requestId} as {@code issuer}: the node that signed it, checked
+     * against the key the request itself was signed with, or, for a farm's request, any node
+     * registered in that same farm, checked against its own key. A farm's coordinator may leave
+     * while its request waits; the next oldest node polls the same request signed as itself.
+     * Nobody else reads it: not a node of another farm, not an outsider, not a node an
+     * administrator removed.
      */
     public Optional<MirrorSigner> signerOfRequest(String issuer, String requestId) {
-        return store.inTransaction(tx -> tx.mirrorRequests().find(requestId))
-                .filter(request -> request.signerId().equals(issuer))
-                .map(request -> new MirrorSigner(request.mirrorId(), issuer, request.publicKey()));
+        return store.inTransaction(tx -> tx.mirrorRequests().find(requestId).flatMap(request -> reader(tx, request,
+                issuer)));
+    }
+
+    private static Optional<MirrorSigner> reader(StoreTransaction tx, MirrorRequest request, String issuer) {
+        if (request.signerId().equals(issuer)) {
+            return Optional.of(new MirrorSigner(request.mirrorId(), issuer, request.publicKey()));
+        }
+        if (request.type() != MirrorType.FARM) {
+            return Optional.empty();
+        }
+        return tx.farmNodes().find(issuer).filter(node -> node.mirrorId().equals(request.mirrorId()))
+                .map(node -> new MirrorSigner(node.mirrorId(), issuer, node.publicKey()));
     }
 
     /**
@@ -354,10 +368,10 @@ public final class MirrorAdmission {
     public record Vouched(FarmNode node, boolean added) {
     }
 
-    /** What the primary answers a mirror about one of its own requests. */
+    /** What the primary answers a mirror about one of its own requests (a farm's node: about its farm's). */
     public AuthorizationStatus requestStatus(MirrorSigner signer, String requestId) {
-        MirrorRequest request = store.inTransaction(tx -> tx.mirrorRequests().find(requestId))
-                .filter(r -> r.mirrorId().equals(signer.mirrorId()) && r.signerId().equals(signer.nodeId()))
+        MirrorRequest request = store.inTransaction(tx -> tx.mirrorRequests().find(requestId)
+                        .filter(r -> reader(tx, r, signer.nodeId()).filter(signer::equals).isPresent()))
                 .orElseThrow(() -> new NotFound("requestId", "There is no request " + requestId + " from this mirror."));
         return status(request);
     }
