@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,25 @@ import java.util.concurrent.TimeUnit;
  */
 final class FarmNodeProcess implements AutoCloseable {
     private static final String READY = "Facet mirror ready at ";
+    /** Generous: on a loaded machine, a node joining a farm waits for the cluster to hand it its partitions. */
+    private static final Duration START_WITHIN = Duration.ofSeconds(180);
+    /** The sync's own steps at DEBUG, for the reader of a failed test; the cluster's chatter left out. */
+    private static final String LOGGING = """
+            <configuration>
+              <appender name="console" class="ch.qos.logback.core.ConsoleAppender">
+                <target>System.err</target>
+                <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n</pattern></encoder>
+              </appender>
+              <logger name="org.eclipse.jetty" level="WARN"/>
+              <logger name="io.javalin" level="WARN"/>
+              <logger name="com.zaxxer.hikari" level="WARN"/>
+              <logger name="org.flywaydb" level="WARN"/>
+              <logger name="com.hazelcast" level="WARN"/>
+              <logger name="facet.sync" level="DEBUG"/>
+              <logger name="dev.facet.farm" level="DEBUG"/>
+              <root level="INFO"><appender-ref ref="console"/></root>
+            </configuration>
+            """;
 
     /** Where a node lives and listens: the same on every start. */
     record Plan(String name, Path home, int port, int farmPort) {
@@ -55,7 +75,12 @@ final class FarmNodeProcess implements AutoCloseable {
 
     /** Starts the node (again) on its home and ports; returns once it serves. */
     void startAgain() {
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-jar", jar().toString(), "mirror",
+        Path log = plan.home().resolveSibling(plan.name() + ".log");
+        Path logging = plan.home().resolveSibling(plan.name() + "-logback.xml");
+        // The machine's few cores are shared by several nodes, a primary and the test: the quick compiler and
+        // the serial collector start a node sooner and leave more to the others.
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Dlogback.configurationFile=" + logging, "-jar", jar().toString(), "mirror",
                 "--home", plan.home().toString(), "--upstream", farm.upstreamUrl(), "--port", String.valueOf(plan.port()),
                 "--base-url", farm.balancerUrl(), "--name", plan.name(), "--farm", farm.name(),
                 "--farm-port", String.valueOf(plan.farmPort()), "--farm-members", String.join(",", farm.members())));
@@ -63,9 +88,9 @@ final class FarmNodeProcess implements AutoCloseable {
         builder.environment().put("FACET_HTTP_TRUSTED_PROXIES", farm.trustedProxies());
         // Short intervals, so that a test sees reconciliations and lag within its waits.
         builder.environment().put("FACET_MIRROR_RECONCILE_SECONDS", "5");
-        Path log = plan.home().resolveSibling(plan.name() + ".log");
         try {
             Files.createDirectories(plan.home());
+            Files.writeString(logging, LOGGING);
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -75,10 +100,10 @@ final class FarmNodeProcess implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         try {
-            ready.get(120, TimeUnit.SECONDS);
+            ready.get(START_WITHIN.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
             process.destroyForcibly();
-            throw new AssertionError("farm node " + plan.name() + " did not print that it serves within 120 s; see "
+            throw new AssertionError("farm node " + plan.name() + " did not print that it serves within " + START_WITHIN + "; see "
                     + log, e);
         }
     }

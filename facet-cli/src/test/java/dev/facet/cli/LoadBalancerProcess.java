@@ -3,18 +3,24 @@ package dev.facet.cli;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -172,6 +178,46 @@ final class LoadBalancerProcess implements AutoCloseable {
             }
         }
         return log.toString();
+    }
+
+    /** What HAProxy counted for one server of the nodes' backend: its check state, and requests it was sent. */
+    record ServerStats(String server, String status, long sessions, long answered2xx) {
+    }
+
+    /**
+     * HAProxy's counters for each node of the backend, read from its stats socket ({@code show stat}):
+     * {@code sessions} counts requests sent to the node, never the health checks.
+     */
+    Map<String, ServerStats> serverStats() {
+        if (kind != Kind.HAPROXY) {
+            throw new IllegalStateException("only HAProxy has a stats socket");
+        }
+        String csv;
+        try (SocketChannel socket = SocketChannel.open(UnixDomainSocketAddress.of(dir.resolve("admin.sock")))) {
+            socket.write(ByteBuffer.wrap("show stat\n".getBytes(StandardCharsets.US_ASCII)));
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            while (socket.read(buffer) >= 0) {
+                answer.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            csv = answer.toString(StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> lines = csv.lines().filter(line -> !line.isBlank()).toList();
+        List<String> columns = List.of(lines.get(0).replaceFirst("^# ", "").split(","));
+        Map<String, ServerStats> servers = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] fields = line.split(",", -1);
+            String server = fields[columns.indexOf("svname")];
+            if (fields[columns.indexOf("pxname")].equals("facet_mirrors") && !server.equals("BACKEND")) {
+                servers.put(server, new ServerStats(server, fields[columns.indexOf("status")],
+                        Long.parseLong(fields[columns.indexOf("stot")]),
+                        Long.parseLong(fields[columns.indexOf("hrsp_2xx")])));
+            }
+        }
+        return servers;
     }
 
     private boolean acceptsConnections() {
