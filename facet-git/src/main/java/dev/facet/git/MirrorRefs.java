@@ -78,6 +78,10 @@ public final class MirrorRefs {
         }
         for (ReceiveCommand command : commands) {
             if (command.getResult() != ReceiveCommand.Result.OK) {
+                if (read(repository).equals(move.target())) {
+                    // Another writer (a farm node's read gate, applying the same published state) got there first.
+                    return 0;
+                }
                 throw new IOException("Ref update " + command.getRefName() + " failed: " + command.getResult()
                         + (command.getMessage() == null ? "" : " (" + command.getMessage() + ")"));
             }

@@ -37,6 +37,19 @@ class MirrorRefsTest {
     }
 
     @Test
+    void aMoveAnotherWriterAlreadyMadeCountsAsDone() throws IOException {
+        ObjectId base = history.commit();
+        history.set(MAIN, base);
+        ObjectId next = history.commit(base);
+        MirrorRefs.Move planned = refs.plan(repository, Map.of(MAIN, next), true);
+
+        history.set(MAIN, next);
+
+        assertThat(refs.apply(repository, planned)).as("nothing left to move").isZero();
+        assertThat(MirrorRefs.read(repository)).isEqualTo(Map.of(MAIN, next));
+    }
+
+    @Test
     void aMoveToExactRefsRewindsAndDeletesKeepingTheOldAside() throws IOException {
         ObjectId base = history.commit();
         ObjectId lost = history.commit(base);
