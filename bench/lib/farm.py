@@ -400,9 +400,9 @@ def main():
 
         farm_poller, lone_poller = RefPoller(farm_url), RefPoller(lone_url)
         pollers = [farm_poller, lone_poller]
+        for poller in pollers:
+            wait_for_head(poller, HeadWatch(order), initial, time.perf_counter(), 60, 0.05)
         farm_watch, lone_watch = HeadWatch(order), HeadWatch(order)
-        for poller, watch in ((farm_poller, farm_watch), (lone_poller, lone_watch)):
-            wait_for_head(poller, watch, initial, time.perf_counter(), 60, 0.05)
 
         # 1. Latency: both readers poll at once after each push, so both see the same pushes under
         # the same load.
