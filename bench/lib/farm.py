@@ -298,8 +298,8 @@ def parse_args():
         "lone mirror of the same primary; measures push-to-advertisement latency through the balancer beside the "
         "lone mirror, and reads per second through the balancer with 1, 2 and 3 nodes. See bench/README.md."))
     ap.add_argument("--pushes", type=int, default=100, help="pushes measured (default 100)")
-    ap.add_argument("--seconds", type=float, default=30,
-                    help="seconds of each read load (one workload against one server; default 30)")
+    ap.add_argument("--seconds", type=float, default=60,
+                    help="seconds of read load per server, half of them ls-remote and half fetches (default 60)")
     ap.add_argument("--clients", type=int, default=4, help="concurrent read clients (default 4)")
     ap.add_argument("--pause-ms", type=int, default=100,
                     help="pause after a push appeared on both, before the next commit (default 100)")
@@ -447,8 +447,9 @@ def main():
         workloads = (("ls-remote", reads.ls_remote), ("fetch", reads.fetch))
         measured = {(name, w): ([], [], 0.0) for name, _, _ in servers for w, _ in workloads}
         split = {name: {} for name, _, k in servers if k}
-        half = args.seconds / 2
-        log(f"(2) reads: {args.clients} concurrent clients, {args.seconds:g} s per workload and server, in two "
+        # Each workload gets half of --seconds per server, taken in two halves again.
+        quarter = args.seconds / 4
+        log(f"(2) reads: {args.clients} concurrent clients, {args.seconds / 2:g} s per workload and server, in two "
             f"halves (the servers in one order, then in the reverse order)")
         for round_servers in (servers, servers[::-1]):
             for name, url, count in round_servers:
@@ -456,7 +457,7 @@ def main():
                     balancer.route_to(count)
                 for w, operation in workloads:
                     before = balancer.requests() if count else None
-                    done, failures, wall = reads.load(operation, url, args.clients, half)
+                    done, failures, wall = reads.load(operation, url, args.clients, quarter)
                     old = measured[(name, w)]
                     measured[(name, w)] = (old[0] + done, old[1] + failures, old[2] + wall)
                     if count:
@@ -554,7 +555,7 @@ def report(args, stamp, info, load_start, load_end, dist, balancer, nodes, sync_
                             f"of {lone_watch.reads}"),
         ("reads", f"{args.clients} concurrent clients, each running `git ls-remote URL refs/heads/main` (or a "
                   f"fetch of one new commit, 3 objects, into a bare repository holding its parent) one after "
-                  f"another for {args.seconds:g} s per workload and server (two halves, the servers in one order "
+                  f"another for {args.seconds / 2:g} s per workload and server (two halves, the servers in one order "
                   f"and then the reverse); the balancer's 1 and 2 node rows give the other nodes weight 0"),
         ("caveat", caveat),
         ("run time", f"{run_seconds:.0f} s"),
@@ -573,7 +574,7 @@ def report(args, stamp, info, load_start, load_end, dist, balancer, nodes, sync_
     print(f"Sync latency: from `git push` returning until the new commit is advertised ({n} pushes)")
     print_table(lat_head, lat_rows)
     print()
-    print(f"Reads per second ({args.clients} clients, {args.seconds:g} s each); 'vs lone' divides by the lone "
+    print(f"Reads per second ({args.clients} clients, {args.seconds / 2:g} s each); 'vs lone' divides by the lone "
           f"mirror's figure")
     print_table(read_head, read_rows)
     print()
@@ -583,7 +584,7 @@ def report(args, stamp, info, load_start, load_end, dist, balancer, nodes, sync_
     md += [f"- **{k}**: {v}" for k, v in info + setup]
     md += [f"- **{k}**: {v}" if k else f"    - `{v.strip()}`" for k, v in problems]
     md += ["", f"## Sync latency ({n} pushes)", ""] + md_table(lat_head, lat_rows)
-    md += ["", f"## Reads per second ({args.clients} clients, {args.seconds:g} s each)", ""]
+    md += ["", f"## Reads per second ({args.clients} clients, {args.seconds / 2:g} s each)", ""]
     md += md_table(read_head, read_rows)
     md += ["", caveat, "", "## Raw latencies (ms, in push order)", "",
            "- farm via HAProxy: " + ", ".join(f"{v:.1f}" for v in latency["farm"]),
