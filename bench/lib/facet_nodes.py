@@ -1,9 +1,11 @@
 """Facet nodes started by the bench harnesses: a primary, a mirror, and what joins them.
 
-Shared by clone_vs_native.py and sync_latency.py. `./facet --help` builds the distribution
+Shared by clone_vs_native.py, sync_latency.py and farm.py: the one place where the harnesses
+start Facet nodes, lone or in a farm. `./facet --help` builds the distribution
 when it is stale; the harness then copies facet.jar into its run directory and every node runs
 that copy, `java $FACET_JAVA_OPTS -jar <copy> primary|mirror --home DIR --port 0` (what
-`./facet` execs), in its own process group, bound to 127.0.0.1. Others edit and build this
+`./facet` execs; a farm node gets a port chosen in advance, see start_farm_node), in its own
+process group, bound to 127.0.0.1. Others edit and build this
 checkout while a benchmark runs: a build that rewrites facet-cli/target/facet.jar under a running
 JVM would hand it classes from two builds, and primary and mirror could run different builds.
 The harness reads the URL from the `Facet <kind> ready at <url>` line and stops the node with SIGTERM.
@@ -27,7 +29,7 @@ ROOT = os.path.dirname(BENCH)
 
 
 def log(msg):
-    print(f"[bench] {msg}", flush=True)
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 class BenchError(Exception):
@@ -110,26 +112,32 @@ def loopback(url):
 
 
 class FacetNode:
-    """One `./facet primary` or `./facet mirror` process started by the harness."""
+    """One `./facet primary` or `./facet mirror` process started by the harness.
 
-    def __init__(self, kind, dist, home, log_dir, extra_args=(), env=None, attempts=5):
+    `label` names the node in the log files and messages (several mirrors share one run
+    directory); `port` 0 lets the node pick its port and announce it. A farm node announces the
+    balancer's URL (its base URL) instead of its own, so it gets its port from the harness.
+    """
+
+    def __init__(self, kind, dist, home, log_dir, extra_args=(), env=None, attempts=5, label=None, port=0):
         self.kind, self.home, self.log_dir = kind, home, log_dir
+        self.label = label or kind
         self.proc = None
         self.base = None
         self.stderr_path = None
         env = dict(os.environ if env is None else env)
         env.setdefault("FACET_BIND_ADDRESS", "127.0.0.1")
         for attempt in range(1, attempts + 1):
-            cmd = dist.command(kind, "--home", home, "--port", "0", *extra_args)
-            self.stderr_path = os.path.join(log_dir, f"facet-{kind}-stderr-{attempt}.log")
-            log(f"Facet {kind}: starting {' '.join(cmd)}")
+            cmd = dist.command(kind, "--home", home, "--port", str(port), *extra_args)
+            self.stderr_path = os.path.join(log_dir, f"facet-{self.label}-stderr-{attempt}.log")
+            log(f"Facet {self.label}: starting {' '.join(cmd)}")
             shutil.rmtree(home, ignore_errors=True)
             self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env,
                                          stderr=open(self.stderr_path, "w"), start_new_session=True,
                                          cwd=ROOT)
             lines = queue.Queue()
 
-            def pump(out=self.proc.stdout, q=lines, path=os.path.join(log_dir, f"facet-{kind}-stdout.log")):
+            def pump(out=self.proc.stdout, q=lines, path=os.path.join(log_dir, f"facet-{self.label}-stdout.log")):
                 with open(path, "a") as f:
                     for line in out:
                         f.write(line)
@@ -153,20 +161,21 @@ class FacetNode:
                     break
             if url:
                 break
-            stop_group(self.proc, f"Facet {kind}")
+            stop_group(self.proc, f"Facet {self.label}")
             tail = open(self.stderr_path).read()[-3000:]
             if attempt < attempts:
                 # Others edit this checkout: a build or start failure may be a half-made change.
-                log(f"Facet {kind} did not start (attempt {attempt} of {attempts}; maybe someone is "
+                log(f"Facet {self.label} did not start (attempt {attempt} of {attempts}; maybe someone is "
                     f"mid-edit); retrying in 60 s with a fresh build. stderr tail:\n{tail[-1500:]}")
                 time.sleep(60)
                 dist.refresh()
                 continue
-            raise BenchError(f"Facet {kind} did not start. stderr tail ({self.stderr_path}):\n{tail}")
-        self.base = loopback(url)
+            raise BenchError(f"Facet {self.label} did not start. stderr tail ({self.stderr_path}):\n{tail}")
+        self.announced = loopback(url)
+        self.base = f"http://127.0.0.1:{port}" if port else self.announced
         self.pid = self.proc.pid  # the JVM itself
         comm = open(f"/proc/{self.pid}/comm").read().strip()
-        log(f"Facet {kind}: ready at {url} (pid {self.pid}, {comm})")
+        log(f"Facet {self.label}: ready at {self.base} (announced {url}; pid {self.pid}, {comm})")
 
     def repository_dir(self, repo_id):
         return os.path.join(self.home, "data", "repositories", str(repo_id))
@@ -184,7 +193,7 @@ class FacetNode:
         return out[:limit], len(out)
 
     def stop(self):
-        stop_group(self.proc, f"Facet {self.kind}", timeout=60)
+        stop_group(self.proc, f"Facet {self.label}", timeout=60)
 
 
 class Admin:
@@ -226,66 +235,118 @@ class Admin:
 
     def accept_mirror(self, mirror_name, timeout=120):
         """Waits for the mirror's pending authorization request and accepts it."""
+        return self.accept_request(f"mirror {mirror_name!r}", lambda r: r.get("name") == mirror_name, timeout)
+
+    def accept_farm(self, farm_id, timeout=120):
+        """Waits for the farm's one pending authorization request and accepts it; the farm's id is
+        the request's mirror id (a farm node keeps it in HOME/farm-id)."""
+        return self.accept_request(f"farm {farm_id}", lambda r: r.get("mirrorId") == farm_id, timeout)
+
+    def accept_request(self, what, matches, timeout):
         deadline = time.time() + timeout
         while True:
             page = self.call("GET", "/rest/mirroring/latest/requests?state=PENDING")
-            for r in page.get("values", []):
-                if r.get("name") == mirror_name:
-                    self.call("POST", f"/rest/mirroring/latest/requests/{r['id']}/accept")
-                    log(f"Facet primary: accepted mirror {mirror_name!r} (request {r['id']}, "
-                        f"mirror id {r.get('mirrorId')})")
-                    return r
+            found = [r for r in page.get("values", []) if matches(r)]
+            if len(found) > 1:
+                raise BenchError(f"{len(found)} pending authorization requests from {what}, expected one: {found}")
+            if found:
+                r = found[0]
+                self.call("POST", f"/rest/mirroring/latest/requests/{r['id']}/accept")
+                log(f"Facet primary: accepted {what} (request {r['id']}, name {r.get('name')!r}, "
+                    f"mirror id {r.get('mirrorId')})")
+                return r
             if time.time() > deadline:
-                raise BenchError(f"no pending authorization request from mirror {mirror_name!r} within "
+                raise BenchError(f"no pending authorization request from {what} within "
                                  f"{timeout} s (pending: {page.get('values')})")
             time.sleep(0.2)
 
 
-def mirror_state(base):
-    """(HTTP status, state word) of a mirror's GET /status; (None, error) when it does not answer."""
+def mirror_status(base):
+    """(HTTP status, body) of a mirror's GET /status; (None, {"state": error}) when it does not answer."""
     try:
         with urllib.request.urlopen(base + "/status", timeout=10) as r:
-            return r.status, json.load(r).get("state")
+            return r.status, json.load(r)
     except urllib.error.HTTPError as e:
         try:
-            return e.code, json.loads(e.read()).get("state")
+            return e.code, json.loads(e.read())
         except ValueError:
-            return e.code, "?"
+            return e.code, {"state": "?"}
     except (OSError, ValueError) as e:
-        return None, str(e)
+        return None, {"state": str(e)}
 
 
-def wait_synchronized(mirror, timeout=1800):
-    """Waits until the mirror's /status answers 200 (SYNCHRONIZED); returns the seconds it took."""
+def mirror_state(base):
+    """(HTTP status, state word) of a mirror's GET /status; (None, error) when it does not answer."""
+    code, body = mirror_status(base)
+    return code, body.get("state")
+
+
+def wait_synchronized(mirror, timeout=1800, member_count=None):
+    """Waits until the mirror's /status answers 200 (SYNCHRONIZED), for a farm node with
+    member_count members when given; returns the seconds it took."""
     t0 = time.time()
     last_report, last = t0, None
     while True:
         if mirror.proc.poll() is not None:
-            raise BenchError(f"the mirror exited ({mirror.proc.returncode}) before it synchronized; "
+            raise BenchError(f"{mirror.label} exited ({mirror.proc.returncode}) before it synchronized; "
                              f"see {mirror.stderr_path}")
-        code, state = mirror_state(mirror.base)
-        if code == 200:
+        code, body = mirror_status(mirror.base)
+        state, members = body.get("state"), body.get("memberCount")
+        if code == 200 and member_count in (None, members):
             took = time.time() - t0
-            log(f"Facet mirror: /status 200 ({state}) after {took:.1f} s")
+            log(f"Facet {mirror.label}: /status 200 ({state}"
+                + ("" if members is None else f", memberCount {members}") + f") after {took:.1f} s")
             return took
         now = time.time()
-        if (code, state) != last or now - last_report > 15:
-            log(f"Facet mirror: /status {code} ({state}), waiting")
-            last, last_report = (code, state), now
+        if (code, state, members) != last or now - last_report > 15:
+            log(f"Facet {mirror.label}: /status {code} ({state}"
+                + ("" if members is None else f", memberCount {members}") + "), waiting")
+            last, last_report = (code, state, members), now
         if now - t0 > timeout:
-            raise BenchError(f"the mirror did not reach SYNCHRONIZED within {timeout} s (last: {code} {state})")
+            raise BenchError(f"{mirror.label} did not reach SYNCHRONIZED within {timeout} s "
+                             f"(last: {code} {state}, memberCount {members})")
         time.sleep(0.2)
 
 
-def start_mirror(dist, primary, admin, home, log_dir, name):
-    """Starts a mirror of the primary, accepts its authorization request; does not wait for sync."""
-    mirror = FacetNode("mirror", dist, home, log_dir, ["--upstream", primary.base, "--name", name])
-    try:
-        admin.accept_mirror(name)
-    except BaseException:
-        mirror.stop()
-        raise
+def start_mirror(dist, primary, admin, home, log_dir, name, accept=True):
+    """Starts a mirror of the primary and (unless accept is false) accepts its authorization
+    request; does not wait for sync."""
+    mirror = FacetNode("mirror", dist, home, log_dir, ["--upstream", primary.base, "--name", name], label=name)
+    if accept:
+        try:
+            admin.accept_mirror(name)
+        except BaseException:
+            mirror.stop()
+            raise
     return mirror
+
+
+def start_farm_node(dist, primary, home, log_dir, name, farm, balancer_url, port, farm_port, members, env=None):
+    """Starts one node of a mirror farm (`facet mirror ... --farm`), as README "Mirror farms" says:
+    the balancer's URL as its base URL, the same farm name and member list on every node, its own
+    home, HTTP port and farm port. The balancer (127.0.0.1) is a trusted proxy. The farm's request
+    is accepted once, with Admin.accept_farm, after its first node started."""
+    env = dict(os.environ if env is None else env)
+    env.setdefault("FACET_HTTP_TRUSTED_PROXIES", "127.0.0.1")
+    return FacetNode("mirror", dist, home, log_dir,
+                     ["--upstream", primary.base, "--base-url", balancer_url, "--name", name,
+                      "--farm", farm, "--farm-port", str(farm_port), "--farm-members", ",".join(members)],
+                     env=env, label=name, port=port)
+
+
+def farm_id(home, timeout=60, starting=None):
+    """The farm's id, which its first node agrees on with the cluster and keeps in HOME/farm-id;
+    waits for the file. `starting` (a future of that node's start) ends the wait when the start failed."""
+    path = os.path.join(home, "farm-id")
+    deadline = time.time() + timeout
+    while not os.path.exists(path):
+        if starting is not None and starting.done():
+            starting.result()  # raises why the node did not start
+        if time.time() > deadline:
+            raise BenchError(f"no {path} within {timeout} s")
+        time.sleep(0.1)
+    with open(path) as f:
+        return f.read().strip()
 
 
 def pack_summary(repo_dir):

@@ -79,6 +79,7 @@ final class HttpServer {
                 for (Filter filter : gitFilters) {
                     handler.addFilter(new FilterHolder(filter), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
                 }
+                handler.addFilter(new FilterHolder(new SmallGitBodies()), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addServlet(new ServletHolder(git), "/scm/*");
             });
             routes.accept(config.routes);
