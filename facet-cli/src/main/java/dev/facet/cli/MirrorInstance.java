@@ -219,7 +219,8 @@ public final class MirrorInstance implements AutoCloseable {
                 parts.sync(), parts.reconciler(), authorizer::invalidate));
         closeAfterNode.add(0, changes);
         CoordinatorEvents events = new CoordinatorEvents(cluster, new EventFollower(parts.upstream(),
-                parts.reconciler(), changes, parts.guard()), parts.reconciler(), parts.upstream().lifecycle());
+                parts.reconciler(), changes, parts.guard()), parts.reconciler(), parts.upstream().lifecycle(),
+                changes::permissionsChanged);
         closeAfterNode.add(0, events);
         MirrorNode node = node(settings, parts, new FarmRegistration(cluster, parts.upstream(), farmId,
                 parts.scheduler()), events, authorizer, changes, new ClusterMembership(cluster),

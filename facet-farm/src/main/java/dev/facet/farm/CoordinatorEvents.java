@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * it for every node, and when it leaves, the next oldest takes over at once. A node that takes
  * over forgets the event position it holds (it was not following, so it is stale), takes the
  * upstream's head with a reconciliation, and follows from there: what happened before that
- * reconciliation is in the states it read.
+ * reconciliation is in the states it read, except who may read what: a permission change the old
+ * coordinator read but had not passed on is unknown, so the users' answers kept are forgotten.
  */
 public final class CoordinatorEvents implements UpstreamEvents, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("facet.sync");
@@ -24,6 +25,7 @@ public final class CoordinatorEvents implements UpstreamEvents, AutoCloseable {
     private final UpstreamEvents events;
     private final Reconciler reconciler;
     private final UpstreamLifecycle lifecycle;
+    private final Runnable forgetUsersAnswers;
     private final ExecutorService takeovers = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "facet-farm-takeover");
         thread.setDaemon(true);
@@ -33,9 +35,10 @@ public final class CoordinatorEvents implements UpstreamEvents, AutoCloseable {
     private boolean holding;
     private boolean listening;
 
-    /** Holds {@code events} while this node coordinates. */
+    /** Holds {@code events} while this node coordinates; {@code forgetUsersAnswers} runs on every takeover. */
     public CoordinatorEvents(FarmCluster cluster, UpstreamEvents events, Reconciler reconciler,
-                             UpstreamLifecycle lifecycle) {
+                             UpstreamLifecycle lifecycle, Runnable forgetUsersAnswers) {
+        this.forgetUsersAnswers = forgetUsersAnswers;
         this.cluster = cluster;
         this.events = events;
         this.reconciler = reconciler;
@@ -94,6 +97,7 @@ public final class CoordinatorEvents implements UpstreamEvents, AutoCloseable {
         lifecycle.update(current -> new UpstreamLink(current.upstreamUrl(), current.state(), current.requestId(),
                 current.upstreamInstanceId(), current.upstreamPublicKey(), current.pinnedSequence(), current.pinnedHash(),
                 0, null));
+        forgetUsersAnswers.run();
         try {
             reconciler.reconcile();
         } catch (RuntimeException e) {

@@ -29,7 +29,9 @@ public final class FarmRefUpdateBarrier implements RefUpdateBarrier {
 
     @Override
     public MirrorFetcher.BeforeRefsMove beginSync(long repositoryId) {
-        long basedOn = published.publishedGeneration(repositoryId);
+        // From the farm's record itself: this node's copy only ever rises, and after a split heals with a lower
+        // generation it would let a fetch begun before newer publications pass as based on them.
+        long basedOn = published.record(repositoryId).generation();
         return target -> awaitObjectsEverywhere(repositoryId, basedOn, target);
     }
 
