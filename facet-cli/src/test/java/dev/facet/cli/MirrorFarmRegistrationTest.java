@@ -120,6 +120,10 @@ class MirrorFarmRegistrationTest {
             assertThat(vouched.json().path("vouchedBy").asText()).isEqualTo(farm.founder().id());
             assertThat(TestPrimary.expect(200, farm.founder().vouchFor(joiner)).json().path("id").asText())
                     .as("vouching again for the same id and key changes nothing").isEqualTo(joiner.id());
+            RestClient.Response asTheFarm = farm.founder().vouchFor(new FarmNodeDescription(farm.id(), "farm-itself",
+                    joiner.url, joiner.description().publicKey()));
+            assertThat(asTheFarm.status()).as("the farm's own id signs nothing, so no node may take it").isEqualTo(400);
+            assertThat(asTheFarm.firstError()).contains("farm's id");
 
             assertThat(TestPrimary.expect(200, joiner.heartbeat("SYNCHRONIZING")).json().path("registration").asText())
                     .isEqualTo("INSTALLED");

@@ -319,6 +319,10 @@ public final class MirrorAdmission {
      */
     public Vouched vouch(MirrorSigner voucher, FarmNodeDescription description, String sourceAddress) {
         FarmNodeDescription node = describedNode("", description);
+        if (node.id().equals(voucher.mirrorId())) {
+            throw new InvalidInput("id", "A node's id cannot be its farm's id " + node.id()
+                    + ": the farm's own id signs nothing.");
+        }
         InstancePublicKey key = new InstancePublicKey(node.publicKey());
         store.inTransaction(tx -> {
             farmThatMayVouch(tx, voucher);
