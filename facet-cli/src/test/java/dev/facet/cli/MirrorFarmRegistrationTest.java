@@ -144,6 +144,26 @@ class MirrorFarmRegistrationTest {
     }
 
     @Test
+    void aRequestNeverAcceptedCannotKeepANodeOutOfItsFarm() {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            Farm farm = authorizedFarm(primary, "edge");
+            TestFarmNode joiner = TestFarmNode.create("edge-2", primary);
+            // Someone who saw the joining node's id listed asks first, under that id, with a key of their own.
+            TestFarmNode squatter = TestFarmNode.claiming(joiner.id(), "squatter", primary, work.resolve("squatter"));
+            String squatted = TestPrimary.expect(201, squatter.requestSingleAuthorization("squatter", BALANCER))
+                    .json().path("requestId").asText();
+
+            TestPrimary.expect(201, farm.founder().vouchFor(joiner));
+            TestPrimary.expect(200, joiner.heartbeat("SYNCHRONIZING"));
+
+            assertThat(squatter.heartbeat("SYNCHRONIZING").status()).as("the id is the node's, signed with its key")
+                    .isEqualTo(401);
+            assertThat(primary.admin.post(API + "/requests/" + squatted + "/accept", null).status())
+                    .as("accepting the squatter's request later cannot take the node's id").isEqualTo(409);
+        }
+    }
+
+    @Test
     void anOutsidersKeyCanNeitherAskUnderTheFarmsIdsNorVouch() {
         try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
             Farm farm = authorizedFarm(primary, "edge");

@@ -48,6 +48,19 @@ final class TestFarmNode {
     }
 
     /** A node with a new id and key whose tokens are dated by {@code clock} (the primary's, when the test moves it). */
+    /** A node that claims {@code claimedId} with a key of its own: what a squatter who saw the id listed sends. */
+    static TestFarmNode claiming(String claimedId, String name, TestPrimary primary, java.nio.file.Path keys) {
+        InstanceIdentity own = InstanceIdentity.loadOrCreate(keys);
+        try {
+            java.nio.file.Files.writeString(keys.resolve("instance-id"), claimedId + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        InstanceIdentity squatter = InstanceIdentity.loadOrCreate(keys);
+        org.assertj.core.api.Assertions.assertThat(squatter.publicKey()).isEqualTo(own.publicKey());
+        return new TestFarmNode(squatter, name, "http://10.9.9.8:7990", primary, Clock.systemUTC());
+    }
+
     static TestFarmNode create(String name, TestPrimary primary, Clock clock) {
         InstanceIdentity identity = InstanceIdentity.generate(new SecureRandom());
         return new TestFarmNode(identity, name, "http://10.0.0." + (Math.abs(identity.id().hashCode()) % 250 + 1)

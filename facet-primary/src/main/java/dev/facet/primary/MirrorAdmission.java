@@ -269,19 +269,18 @@ public final class MirrorAdmission {
                             : "; a new mirror home has a new id") + "."));
         }
         // A single mirror is its own one node: its id must not be a farm's node either.
-        return nodeIdRefusal(tx, signerId, mirrorId, key);
+        return nodeIdRefusal(tx, signerId, mirrorId, key, signer(tx, signerId));
     }
 
     /** A node id belongs to one key and one farm: what refuses it when it is bound to another of either. */
     private static Optional<Refusal> nodeIdRefusal(StoreTransaction tx, String nodeId, String mirrorId,
-                                                   InstancePublicKey key) {
+                                                   InstancePublicKey key, Optional<MirrorSigner> signer) {
         Optional<MirrorServer> mirrorWithThatId = tx.mirrorServers().find(nodeId);
         if (mirrorWithThatId.isPresent() && !nodeId.equals(mirrorId)) {
             return Optional.of(new Refusal("node id " + nodeId + " is a registered mirror's", "Node id " + nodeId
                     + " is the id of mirror " + mirrorWithThatId.get().name() + " registered here; a node of another "
                     + "mirror cannot use it."));
         }
-        Optional<MirrorSigner> signer = signer(tx, nodeId);
         if (signer.isEmpty()) {
             return Optional.empty();
         }
@@ -326,7 +325,9 @@ public final class MirrorAdmission {
         InstancePublicKey key = new InstancePublicKey(node.publicKey());
         store.inTransaction(tx -> {
             farmThatMayVouch(tx, voucher);
-            return nodeIdRefusal(tx, node.id(), voucher.mirrorId(), key);
+            // Only what is registered binds a node id against a registered farm: an unauthenticated request that
+            // was never accepted (anyone may send one under an id they saw listed) must not keep a node out for good.
+            return nodeIdRefusal(tx, node.id(), voucher.mirrorId(), key, registeredSigner(tx, node.id()));
         }).ifPresent(refusal -> refuse(voucher.mirrorId(), node.url(), sourceAddress, key, refusal));
         Vouched vouched = store.inTransaction(tx -> {
             MirrorServer farm = farmThatMayVouch(tx, voucher);
@@ -479,19 +480,27 @@ public final class MirrorAdmission {
 
     /** Who signed as {@code issuer}, as {@link #signerOf} describes it. */
     private static Optional<MirrorSigner> signer(StoreTransaction tx, String issuer) {
-        Optional<FarmNode> node = tx.farmNodes().find(issuer);
-        if (node.isPresent()) {
-            return Optional.of(new MirrorSigner(node.get().mirrorId(), issuer, node.get().publicKey()));
-        }
-        Optional<MirrorServer> server = tx.mirrorServers().find(issuer);
-        if (server.isPresent()) {
-            return server.get().type() == MirrorType.SINGLE
-                    ? Optional.of(new MirrorSigner(issuer, issuer, server.get().publicKey())) : Optional.empty();
+        Optional<MirrorSigner> registered = registeredSigner(tx, issuer);
+        if (registered.isPresent() || tx.mirrorServers().find(issuer).isPresent()) {
+            return registered;
         }
         // Once its mirror is registered, a node's key is its row's alone: a removed node's first request binds nothing.
         return tx.mirrorRequests().firstSignedBy(issuer)
                 .filter(request -> tx.mirrorServers().find(request.mirrorId()).isEmpty())
                 .map(request -> new MirrorSigner(request.mirrorId(), issuer, request.publicKey()));
+    }
+
+    /** Who signs as {@code issuer} by registration alone: a farm's node, or a registered single mirror. */
+    private static Optional<MirrorSigner> registeredSigner(StoreTransaction tx, String issuer) {
+        Optional<FarmNode> node = tx.farmNodes().find(issuer);
+        if (node.isPresent()) {
+            return Optional.of(new MirrorSigner(node.get().mirrorId(), issuer, node.get().publicKey()));
+        }
+        Optional<MirrorServer> server = tx.mirrorServers().find(issuer);
+        if (server.isPresent() && server.get().type() == MirrorType.SINGLE) {
+            return Optional.of(new MirrorSigner(issuer, issuer, server.get().publicKey()));
+        }
+        return Optional.empty();
     }
 
     /**
