@@ -26,7 +26,7 @@ from facet_nodes import (ROOT, Admin, BenchError, Distribution, FacetNode, farm_
                          new_password, start_farm_node, start_mirror, stop_group, wait_synchronized)
 from clone_vs_native import (CLIENT_ENV, GIT, WORK, NativeServer, ensure_packages, free_port,  # noqa: E402
                              machine_info, run)
-from sync_latency import COMMIT_ENV, RefPoller, percentile  # noqa: E402
+from sync_latency import COMMIT_ENV, RefPoller, summary  # noqa: E402
 
 PROJECT, REPO, BRANCH = "BENCH", "farm", "refs/heads/main"
 FARM_NAME, NODES = "bench", 3
@@ -497,19 +497,17 @@ def main():
     sys.exit(0 if ok else 1)
 
 
+# The farm's table shows p90 where the lone mirror's sync-latency report shows p95.
+FARM_PERCENTILES = (50, 90, 99)
+
+
 def delta(before, after):
     return {k: after.get(k, 0) - before.get(k, 0) for k in after}
 
 
-def summary(values):
-    v = sorted(values)
-    return {"p50": percentile(v, 50), "p90": percentile(v, 90), "p99": percentile(v, 99), "max": v[-1],
-            "mean": statistics.fmean(v)}
-
-
 def report(args, stamp, info, load_start, load_end, dist, balancer, nodes, sync_seconds, latency, first_poll,
            push_ms, farm_watch, lone_watch, latency_split, servers, workloads, measured, split, logs, run_seconds):
-    farm, lone, push = summary(latency["farm"]), summary(latency["lone"]), summary(push_ms)
+    farm, lone, push = (summary(values, FARM_PERCENTILES) for values in (latency["farm"], latency["lone"], push_ms))
     n = len(latency["farm"])
     lat_rows = [(k, f"{farm[k]:.1f}", f"{lone[k]:.1f}", f"{farm[k] / lone[k]:.2f}x" if lone[k] else "n/a",
                  f"{push[k]:.1f}") for k in ("p50", "p90", "p99", "max", "mean")]

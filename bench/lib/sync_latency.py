@@ -101,10 +101,12 @@ def percentile(sorted_values, p):
     return sorted_values[k - 1]
 
 
-def summary(values):
+def summary(values, percentiles=(50, 95, 99)):
+    """The given nearest-rank percentiles (keys "p50", …), the maximum and the mean."""
     v = sorted(values)
-    return {"p50": percentile(v, 50), "p95": percentile(v, 95), "p99": percentile(v, 99),
-            "max": v[-1], "mean": statistics.fmean(v)}
+    figures = {f"p{p}": percentile(v, p) for p in percentiles}
+    figures.update({"max": v[-1], "mean": statistics.fmean(v)})
+    return figures
 
 
 def parse_args():
