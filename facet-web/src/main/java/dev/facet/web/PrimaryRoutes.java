@@ -246,11 +246,12 @@ final class PrimaryRoutes {
         if (fields.bool("public").isPresent()) {
             repository = projects.setRepositoryPublic(caller, key, repository.slug(), fields.bool("public").get());
         }
-        if (defaultBranch != null) {
-            refs.setDefaultBranch(caller, key, repository.slug(), defaultBranch);
-        }
+        // Renamed first: the new default branch's event then sends mirrors to the repository's new name.
         if (newName != null) {
             repository = projects.renameRepository(caller, key, repository.slug(), newName);
+        }
+        if (defaultBranch != null) {
+            refs.setDefaultBranch(caller, key, repository.slug(), defaultBranch);
         }
         return repository;
     }
