@@ -229,6 +229,17 @@ public final class PublishedRefs implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether other nodes hold a state of the repository whose objects this node has lacked for
+     * longer than {@code patience}: the farm is ahead of it, and it is what publication waits for.
+     * A state nobody holds yet, or one this node holds too, is the whole farm waiting, not this node.
+     */
+    public boolean leftBehindByPeers(long repositoryId, Duration patience) {
+        FarmRefsRecord.Proposal pending = record(repositoryId).proposal();
+        return pending != null && !pending.holders().isEmpty() && !pending.holders().contains(cluster.nodeId())
+                && clock.millis() - pending.proposedAt() > patience.toMillis();
+    }
+
     /** Whether this node's refs are known to be at the latest published state (true when none is published). */
     public boolean atPublishedState(long repositoryId) {
         return heldGenerations.getOrDefault(repositoryId, 0L) >= publishedGeneration(repositoryId);

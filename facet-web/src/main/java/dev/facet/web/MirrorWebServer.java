@@ -3,6 +3,7 @@ package dev.facet.web;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.error.Conflict;
+import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.error.Unavailable;
 import dev.facet.core.identity.InstancePublicKey;
@@ -134,7 +135,10 @@ public final class MirrorWebServer {
             ctx.status(readiness.ready() ? 200 : 503).json(new StatusJson(readiness.state(),
                     node.guard().open().stream().map(AlertJson::of).toList(), readiness.memberCount()));
         });
-        routes.get(API + "/farmNodes", ctx -> ctx.json(node.farmNodes().stream().map(FarmNodeJson::of).toList()));
+        routes.get(API + "/farmNodes", ctx -> {
+            requireUpstreamAdmin(node, status, ctx.header("Authorization"), ctx.ip());
+            ctx.json(node.farmNodes().stream().map(FarmNodeJson::of).toList());
+        });
         routes.get(API + "/upstreamServer", ctx -> ctx.json(UpstreamServerJson.of(status.link(), node.guard().open())));
         routes.get(API + "/progress", ctx -> ctx.json(namesShownTo(ctx, node) ? status.progress()
                 : status.progress().withoutNames()));
@@ -164,6 +168,21 @@ public final class MirrorWebServer {
             mirrorMetrics.showProgress(status.progress());
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
         });
+    }
+
+    /**
+     * Lets through only an administrator of the primary, which only an installed mirror can ask.
+     * Node ids and farm-network addresses are for administrators: anyone else would learn where to
+     * reach the cluster behind the balancer. Before installation there is nobody to ask, so the
+     * answer is Bitbucket's "no upstream" 404; {@code /status} gives the member count meanwhile.
+     */
+    private static void requireUpstreamAdmin(MirrorNode node, MirrorStatus status, String authorization,
+                                             String clientAddress) {
+        if (status.link().state() != UpstreamState.INSTALLED) {
+            throw new NotFound(null, "This mirror is not installed on an upstream, so no administrator can be "
+                    + "checked; GET /status shows how many nodes have joined.");
+        }
+        node.authorizer().requireUpstreamAdmin(authorization, clientAddress);
     }
 
     /**
