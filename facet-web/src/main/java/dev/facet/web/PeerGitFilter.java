@@ -14,7 +14,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +43,7 @@ final class PeerGitFilter implements Filter {
         GitHttpEndpoint endpoint = GitHttpEndpoint.of(request).orElse(null);
         if (endpoint == null || endpoint.isPush() || !REPOSITORIES.equals(endpoint.project())
                 || !REPOSITORY_ID.matcher(endpoint.repository()).matches()) {
-            reply(response, 404, "Not a peer endpoint: farm nodes fetch " + MOUNT + "/" + REPOSITORIES
+            GitAccessFilter.reply(response, 404, "Not a peer endpoint: farm nodes fetch " + MOUNT + "/" + REPOSITORIES
                     + "/ID.git with Git's upload-pack only.");
             return;
         }
@@ -54,23 +53,17 @@ final class PeerGitFilter implements Filter {
         } catch (AuthenticationRequired e) {
             response.setHeader("WWW-Authenticate", e instanceof TokenRejected
                     ? "Bearer error=\"invalid_token\"" : "Bearer");
-            reply(response, 401, e.getMessage());
+            GitAccessFilter.reply(response, 401, e.getMessage());
             return;
         } catch (FacetException e) {
-            reply(response, ErrorMapping.status(e), e.getMessage());
+            GitAccessFilter.reply(response, ErrorMapping.status(e), e.getMessage());
             return;
         } catch (RuntimeException e) {
             log.error("peer access check for repository {} failed", repositoryId, e);
-            reply(response, 500, "Facet could not check this peer's access; the server log has the details.");
+            GitAccessFilter.reply(response, 500, "Facet could not check this peer's access; the server log has the details.");
             return;
         }
         request.setAttribute(GitRequestAttributes.REPOSITORY_ID, repositoryId);
         chain.doFilter(request, response);
-    }
-
-    private static void reply(HttpServletResponse response, int status, String message) throws IOException {
-        response.setStatus(status);
-        response.setContentType("text/plain; charset=UTF-8");
-        response.getOutputStream().write((message + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -132,13 +132,8 @@ public final class RequestTokens {
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(resource, "resource");
         Instant now = clock.instant();
-        SignedJWT jwt = parseEdDsa(token);
-        JWTClaimsSet claims = claimsOf(jwt);
-        String issuer = instanceIdClaim(claims.getIssuer(), "iss");
-        checkSignature(jwt, issuer, keys);
-        checkAudience(claims.getAudience(), expectedAudience);
-        Instant issuedAt = timeClaim(claims.getIssueTime(), "iat");
-        checkTimes(issuedAt, timeClaim(claims.getExpirationTime(), "exp"), claims.getNotBeforeTime(), issuer, now);
+        Checked checked = signedTimelyAndAddressed(token, expectedAudience, keys, now);
+        JWTClaimsSet claims = checked.claims();
         Object signedFor = claims.getClaim(RESOURCE_CLAIM);
         if (!(signedFor instanceof String)) {
             throw rejected(MALFORMED, "Malformed token: it is not bound to a resource (rsc claim).");
@@ -147,7 +142,7 @@ public final class RequestTokens {
             throw new MessageAltered("The token was signed for " + printable((String) signedFor) + ", not for "
                     + printable(resource) + ".");
         }
-        return new Verified(issuer, Duration.between(now, issuedAt), claims.getJWTID());
+        return new Verified(checked.issuer(), Duration.between(now, checked.issuedAt()), claims.getJWTID());
     }
 
     /**
@@ -274,15 +269,11 @@ public final class RequestTokens {
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(received, "received");
         Instant now = clock.instant();
-        SignedJWT jwt = parseEdDsa(token);
-        JWTClaimsSet claims = claimsOf(jwt);
-        String issuer = instanceIdClaim(claims.getIssuer(), "iss");
-        checkSignature(jwt, issuer, keys);
-        // From here on, the claims are the issuer's own words.
-        checkAudience(claims.getAudience(), expectedAudience);
-        Instant issuedAt = timeClaim(claims.getIssueTime(), "iat");
-        Instant expiresAt = timeClaim(claims.getExpirationTime(), "exp");
-        checkTimes(issuedAt, expiresAt, claims.getNotBeforeTime(), issuer, now);
+        Checked checked = signedTimelyAndAddressed(token, expectedAudience, keys, now);
+        JWTClaimsSet claims = checked.claims();
+        String issuer = checked.issuer();
+        Instant issuedAt = checked.issuedAt();
+        Instant expiresAt = checked.expiresAt();
         String tokenId = claims.getJWTID();
         if (tokenId == null || !TOKEN_ID.matcher(tokenId).matches()) {
             throw rejected(MALFORMED, "Malformed token: its one-time id (jti) must be 16 to 128 base64url characters.");
@@ -292,6 +283,24 @@ public final class RequestTokens {
             throw rejected(REPLAYED, "Token id already used: every request needs a freshly signed token.");
         }
         return new Verified(issuer, Duration.between(now, issuedAt), tokenId);
+    }
+
+    /** A token's claims once its signature, audience and times passed. */
+    private record Checked(JWTClaimsSet claims, String issuer, Instant issuedAt, Instant expiresAt) {
+    }
+
+    private static Checked signedTimelyAndAddressed(String token, String expectedAudience, KeyLookup keys,
+                                                    Instant now) {
+        SignedJWT jwt = parseEdDsa(token);
+        JWTClaimsSet claims = claimsOf(jwt);
+        String issuer = instanceIdClaim(claims.getIssuer(), "iss");
+        checkSignature(jwt, issuer, keys);
+        // From here on, the claims are the issuer's own words.
+        checkAudience(claims.getAudience(), expectedAudience);
+        Instant issuedAt = timeClaim(claims.getIssueTime(), "iat");
+        Instant expiresAt = timeClaim(claims.getExpirationTime(), "exp");
+        checkTimes(issuedAt, expiresAt, claims.getNotBeforeTime(), issuer, now);
+        return new Checked(claims, issuer, issuedAt, expiresAt);
     }
 
     /**
