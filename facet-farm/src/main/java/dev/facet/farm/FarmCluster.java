@@ -164,6 +164,12 @@ public final class FarmCluster implements AutoCloseable {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
+    /** The public key (a JWK) the member with node id {@code id} carries now; empty when no member has that id. */
+    public Optional<String> memberKey(String id) {
+        return hazelcast.getCluster().getMembers().stream().filter(member -> id.equals(member.getAttribute(NODE_ID)))
+                .map(member -> member.getAttribute(NODE_KEY)).findFirst();
+    }
+
     public Optional<Node> node(String id) {
         return nodes().stream().filter(node -> node.id().equals(id)).findFirst();
     }

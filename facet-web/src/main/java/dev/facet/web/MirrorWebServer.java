@@ -13,6 +13,7 @@ import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
 import dev.facet.git.AuthorizedRepositoryResolver;
 import dev.facet.git.ClonePackCache;
+import dev.facet.git.GitOperationObserver;
 import dev.facet.git.PushSizeLimit;
 import dev.facet.git.HostedUploadPackFactory;
 import dev.facet.git.UploadPackErrors;
@@ -20,6 +21,7 @@ import dev.facet.git.RepositoryStore;
 import dev.facet.mirror.FarmMembership;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.mirror.MirrorStatus;
+import dev.facet.mirror.PeerReads;
 import dev.facet.mirror.Readiness;
 import dev.facet.mirror.UpstreamUnavailable;
 import io.javalin.config.RoutesConfig;
@@ -89,23 +91,36 @@ public final class MirrorWebServer {
                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer memberCount) {
     }
 
+    /**
+     * @param peers who may fetch this node's copies at the peer endpoint ({@link PeerGitFilter}): a farm's members,
+     *              or nobody ({@link PeerReads#NONE})
+     */
     public MirrorWebServer(WebSettings settings, MirrorNode node, RepositoryStore repositories,
                            ClonePackCache clonePackCache, long maxPushBytes, FacetMetrics metrics,
-                           MirrorMetrics mirrorMetrics) {
-        GitServlet git = new GitServlet();
-        git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
-        git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
-        git.setUploadPackErrorHandler(new UploadPackErrors());
-        git.setReceivePackFactory((request, repository) -> {
-            throw new ServiceNotEnabledException("Pushes to a mirror are forwarded to the primary.");
-        });
+                           MirrorMetrics mirrorMetrics, PeerReads peers) {
+        GitServlet git = readOnlyGit(repositories, metrics);
+        GitServlet peerGit = readOnlyGit(repositories, mirrorMetrics.peerUploads());
         ObjectMapper json = new ObjectMapper();
         mirrorMetrics.watchAlerts(() -> node.guard().open().size());
 
         this.server = new HttpServer(settings, json, metrics,
                 List.of(new GitAccessFilter(node.authorizer()), new ReadGateFilter(node.readGate()),
                         new PushSizeLimit(maxPushBytes), node.pushForwarder(), clonePackCache), git,
+                List.of(new HttpServer.GitMount(PeerGitFilter.MOUNT + "/*", List.of(new PeerGitFilter(peers)),
+                        peerGit)),
                 routes -> register(routes, node, metrics, mirrorMetrics, settings.isHttps(), json));
+    }
+
+    /** Git reads from this node's disk, counted by {@code observer}; a push here is forwarded, never received. */
+    private static GitServlet readOnlyGit(RepositoryStore repositories, GitOperationObserver observer) {
+        GitServlet git = new GitServlet();
+        git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
+        git.setUploadPackFactory(new HostedUploadPackFactory(observer));
+        git.setUploadPackErrorHandler(new UploadPackErrors());
+        git.setReceivePackFactory((request, repository) -> {
+            throw new ServiceNotEnabledException("Pushes to a mirror are forwarded to the primary.");
+        });
+        return git;
     }
 
     /**
