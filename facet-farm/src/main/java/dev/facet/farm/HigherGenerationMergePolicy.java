@@ -2,8 +2,8 @@ package dev.facet.farm;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.spi.merge.MergingValue;
 import com.hazelcast.spi.merge.SplitBrainMergePolicy;
-import com.hazelcast.spi.merge.SplitBrainMergeTypes.MapMergeTypes;
 
 /**
  * How the farm's record of a repository's published refs is merged when a split farm heals: the
@@ -12,13 +12,14 @@ import com.hazelcast.spi.merge.SplitBrainMergeTypes.MapMergeTypes;
  * with different states are settled by the greater refs hash, the same answer on every member
  * whichever half merges into the other; nodes of the other half find their copies diverged and
  * repair them. Hazelcast's default (the entry already in the surviving half wins) would keep
- * whichever half happened to be larger.
+ * whichever half happened to be larger. It asks only for the values, so the map needs no per-entry
+ * statistics.
  */
 public final class HigherGenerationMergePolicy
-        implements SplitBrainMergePolicy<FarmRefsRecord, MapMergeTypes<Object, FarmRefsRecord>, Object> {
+        implements SplitBrainMergePolicy<FarmRefsRecord, MergingValue<FarmRefsRecord>, Object> {
 
     @Override
-    public Object merge(MapMergeTypes<Object, FarmRefsRecord> merging, MapMergeTypes<Object, FarmRefsRecord> existing) {
+    public Object merge(MergingValue<FarmRefsRecord> merging, MergingValue<FarmRefsRecord> existing) {
         if (existing == null || existing.getRawValue() == null) {
             return merging.getRawValue();
         }
