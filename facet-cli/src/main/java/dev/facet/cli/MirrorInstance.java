@@ -18,6 +18,7 @@ import dev.facet.farm.FarmCredentialVerdicts;
 import dev.facet.farm.FarmId;
 import dev.facet.farm.FarmRegistration;
 import dev.facet.farm.FarmUpstreamChanges;
+import dev.facet.farm.FarmVet;
 import dev.facet.farm.PeerFetchSource;
 import dev.facet.mirror.FetchSource;
 import dev.facet.mirror.PeerReads;
@@ -222,6 +223,10 @@ public final class MirrorInstance implements AutoCloseable {
                 MirrorStatus.LAG_THRESHOLD);
         readiness.start();
         closeAfterNode.add(0, readiness::stop);
+        FarmVet vet = new FarmVet(cluster.nodeId(), published, parts.store(), parts.sync()::isSyncing,
+                parts.sync()::request, parts.clock(), settings.farmVetInterval());
+        vet.start();
+        closeAfterNode.add(0, vet::stop);
         DelegatedGitAuthorizer authorizer = authorizer(settings, parts, new FarmCredentialVerdicts(cluster, random,
                 settings.authCache().plus(settings.offlineAccess())), metrics);
         FarmUpstreamChanges changes = new FarmUpstreamChanges(cluster, new LocalUpstreamChanges(parts.store(),

@@ -36,9 +36,10 @@ class FarmEndToEndTest {
     private static final String ADMIN = TestPrimary.ADMIN_PASSWORD;
     /**
      * Reconciliation far apart, so that what reaches a node within a test came by the farm's own
-     * paths: the coordinator's event stream and the topic.
+     * paths: the coordinator's event stream and the topic. The farm vet looks every second.
      */
-    private static final Map<String, String> FOLLOWING_ONLY = Map.of(RawSettings.RECONCILE_SECONDS, "600");
+    private static final Map<String, String> FOLLOWING_ONLY = Map.of(RawSettings.RECONCILE_SECONDS, "600",
+            RawSettings.FARM_VET_SECONDS, "1");
 
     @TempDir
     static Path home;
@@ -277,5 +278,39 @@ class FarmEndToEndTest {
         Set<String> listedOnPrimary = primary.admin.get("/rest/mirroring/latest/mirrorServers/" + farmId).json()
                 .path("nodes").findValuesAsText("id").stream().collect(Collectors.toSet());
         assertThat(listedOnPrimary).as("the primary lists the node it was vouched for").contains(late.instance().instanceId());
+    }
+
+    @Test
+    @Order(9)
+    void aCopyChangedOnOneNodesDiskIsRepairedByItsFarmVetAndTheRepairIsInItsAuditTrail() {
+        assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
+        TestFarm.Node changed = farm.nodes.get(farm.nodes.size() - 1);
+        TestFarm.Node other = farm.nodes.get(0);
+        long id = primary.admin.get("/rest/api/1.0/projects/FRM/repos/seeded").json().path("id").asLong();
+        Path repository = InstanceHome.repositories(changed.home()).resolve(Long.toString(id));
+        GitClient git = git();
+        String url = changed.gitUrl("alice", "alice-pass-1", "FRM", "seeded");
+        List<String> published = git.lsRemote(work, url);
+        String main = git.run(work, "--git-dir", repository.toString(), "rev-parse", "refs/heads/main")
+                .requireSuccess().stdout().strip();
+
+        git.run(work, "--git-dir", repository.toString(), "update-ref", "refs/heads/to-all", main).requireSuccess();
+        git.run(work, "--git-dir", repository.toString(), "update-ref", "-d", "refs/heads/via-node").requireSuccess();
+        git.run(work, "--git-dir", repository.toString(), "update-ref", "refs/heads/stray", main).requireSuccess();
+
+        // Restored on disk by the vet itself, before any read through the node could do it.
+        await().atMost(Duration.ofSeconds(15)).until(() -> git.run(work, "--git-dir", repository.toString(),
+                "for-each-ref", "--format=%(refname)", "refs/heads/").stdout().lines()
+                .toList().equals(List.of("refs/heads/after-takeover", "refs/heads/main", "refs/heads/to-all",
+                        "refs/heads/via-node")));
+        assertThat(git.lsRemote(work, url)).containsExactlyInAnyOrderElementsOf(published);
+        JsonNode audit = changed.anonymous().as("admin", ADMIN).get("/rest/mirroring/latest/audit").json();
+        assertThat(audit).anySatisfy(entry -> {
+            assertThat(entry.path("action").asText()).isEqualTo("REPAIR");
+            assertThat(entry.path("details").asText()).contains("FRM/seeded")
+                    .contains("DELETE refs/heads/stray").contains("CREATE refs/heads/via-node");
+        });
+        JsonNode otherAudit = other.anonymous().as("admin", ADMIN).get("/rest/mirroring/latest/audit").json();
+        assertThat(otherAudit).noneSatisfy(entry -> assertThat(entry.path("action").asText()).isEqualTo("REPAIR"));
     }
 }

@@ -102,6 +102,9 @@ public final class FarmCluster implements AutoCloseable {
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         config.setProperty("hazelcast.local.localAddress", settings.address());
+        // When split halves merge, the higher published generation of a repository's refs wins.
+        config.getMapConfig(PublishedRefs.REFS_MAP).getMergePolicyConfig()
+                .setPolicy(HigherGenerationMergePolicy.class.getName());
         config.getMemberAttributeConfig().setAttribute(NODE_ID, node.id());
         config.getMemberAttributeConfig().setAttribute(NODE_NAME, node.name());
         config.getMemberAttributeConfig().setAttribute(NODE_KEY, node.publicKey());

@@ -9,6 +9,8 @@ public enum AuditAction {
     VOUCH,
     /** A farm node taken out by an administrator: its key stops working at once. */
     NODE_REMOVE,
+    /** A farm node's copy of a repository that had left the farm's published state, brought back to it. */
+    REPAIR,
     SIGN_IN, SIGN_IN_FAILED, TOKEN_CREATE, TOKEN_UPDATE, TOKEN_REVOKE, PASSWORD_CHANGE, USER_CREATE, USER_DISABLE, USER_ENABLE,
     USER_DELETE, PUSH
 }
