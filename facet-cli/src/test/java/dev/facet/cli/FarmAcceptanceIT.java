@@ -9,7 +9,6 @@ import dev.facet.cli.LoadBalancerProcess.ServerStats;
 import dev.facet.farm.FarmId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,8 +75,8 @@ class FarmAcceptanceIT {
 
             List<FarmNodeProcess.Plan> plans = new ArrayList<>();
             for (int i = 1; i <= 4; i++) {
-                plans.add(new FarmNodeProcess.Plan("node" + i, work.resolve("node" + i + "/home"), freePort(),
-                        freePort()));
+                plans.add(new FarmNodeProcess.Plan("node" + i, work.resolve("node" + i + "/home"), TestFarm.freePort(),
+                        TestFarm.freePort()));
             }
             // The fourth node's port is a backend from the start, as an operator prepares a new home's.
             LoadBalancerProcess haproxy = LoadBalancerProcess.start(Kind.HAPROXY, work.resolve("haproxy"),
@@ -375,14 +374,6 @@ class FarmAcceptanceIT {
             return false;
         });
         return found.get();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The fourth node's /status and what HAProxy had sent it just before. */

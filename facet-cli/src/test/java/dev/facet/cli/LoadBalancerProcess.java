@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -139,7 +137,7 @@ final class LoadBalancerProcess implements AutoCloseable {
         kind.assumeInstalled();
         try {
             Files.createDirectories(dir);
-            int port = freePort();
+            int port = TestFarm.freePort();
             Path config = dir.resolve(kind.documentedFile);
             Files.writeString(config, kind.render(kind.documented(), port, nodes, dir));
             Process process = new ProcessBuilder(kind.command(config, dir))
@@ -260,12 +258,6 @@ final class LoadBalancerProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("No docs/load-balancers above " + Path.of("").toAbsolutePath());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** Replaces the one match of {@code regex}, and fails when the documented file has none or several. */

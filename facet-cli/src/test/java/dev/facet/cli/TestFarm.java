@@ -142,12 +142,21 @@ final class TestFarm implements AutoCloseable {
         return List.copyOf(members);
     }
 
+    /**
+     * A port free now, below the kernel's range of ephemeral ports: these ports are named before they are bound
+     * (in a farm's member list, a balancer's configuration), and a port from the ephemeral range can meanwhile be
+     * taken by any outgoing connection, such as one member's connection to another.
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // another listener has it: try another
+            }
         }
+        throw new IllegalStateException("No free port found between 20000 and 32000");
     }
 
     @Override
