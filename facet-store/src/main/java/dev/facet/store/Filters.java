@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /** A user's search text as a SQL LIKE pattern that matches it literally anywhere, in any case. */
 final class Filters {
-    /** The escape character the patterns use; queries say {@code ESCAPE '\'}. */
-    static final String ESCAPE = " ESCAPE '\\'";
+    /** The escape character the patterns use: not a backslash, which JDBI's parser reads inside quotes. */
+    static final String ESCAPE = " ESCAPE '!'";
 
     private Filters() {
     }
@@ -15,7 +15,7 @@ final class Filters {
         if (filter == null || filter.isEmpty()) {
             return "%";
         }
-        String literal = filter.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        String literal = filter.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
         return "%" + literal + "%";
     }
 }
