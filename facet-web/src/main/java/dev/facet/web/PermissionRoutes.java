@@ -48,8 +48,20 @@ final class PermissionRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get(API + "/users", ctx -> ctx.json(RestJson.Paged.of(
-                users.findUsers(caller(ctx), ctx.queryParam("filter"), start(ctx), limit(ctx)), RestJson.UserJson::of)));
+        routes.get(API + "/users", ctx -> {
+            for (String parameter : List.of("permission", "permission.1", "permission.2")) {
+                String value = ctx.queryParam(parameter);
+                if (value != null && !value.isBlank()) {
+                    throw new InvalidInput(parameter, "Facet cannot honour '" + parameter + "': it does not search "
+                            + "users by permission; read …/permissions/users on the project or repository instead.");
+                }
+            }
+            String group = ctx.queryParam("group");
+            ctx.json(RestJson.Paged.of(group == null || group.isBlank()
+                    ? users.findUsers(caller(ctx), ctx.queryParam("filter"), start(ctx), limit(ctx))
+                    : groups.members(caller(ctx), group("group", group), true, ctx.queryParam("filter"), start(ctx),
+                    limit(ctx)), RestJson.UserJson::of));
+        });
         routes.get(API + "/users/{userSlug}", ctx -> ctx.json(RestJson.UserJson.of(
                 users.findUser(caller(ctx), Username.of(ctx.pathParam("userSlug"))))));
         registerGroups(routes);
