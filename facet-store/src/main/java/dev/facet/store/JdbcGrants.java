@@ -18,28 +18,22 @@ final class JdbcGrants implements Grants {
 
     @Override
     public void grantOnProject(long projectId, long userId, Permission permission) {
-        revokeOnProject(projectId, userId);
-        handle.createUpdate("INSERT INTO project_permissions (project_id, user_id, permission) VALUES (:target, :userId, :permission)")
-                .bind("target", projectId).bind("userId", userId).bind("permission", permission.name()).execute();
+        replace("project_permissions", "project_id", "user_id", projectId, userId, permission);
     }
 
     @Override
     public void grantOnRepository(long repositoryId, long userId, Permission permission) {
-        revokeOnRepository(repositoryId, userId);
-        handle.createUpdate("INSERT INTO repository_permissions (repository_id, user_id, permission) VALUES (:target, :userId, :permission)")
-                .bind("target", repositoryId).bind("userId", userId).bind("permission", permission.name()).execute();
+        replace("repository_permissions", "repository_id", "user_id", repositoryId, userId, permission);
     }
 
     @Override
     public void revokeOnProject(long projectId, long userId) {
-        handle.createUpdate("DELETE FROM project_permissions WHERE project_id = :target AND user_id = :userId")
-                .bind("target", projectId).bind("userId", userId).execute();
+        remove("project_permissions", "project_id", "user_id", projectId, userId);
     }
 
     @Override
     public void revokeOnRepository(long repositoryId, long userId) {
-        handle.createUpdate("DELETE FROM repository_permissions WHERE repository_id = :target AND user_id = :userId")
-                .bind("target", repositoryId).bind("userId", userId).execute();
+        remove("repository_permissions", "repository_id", "user_id", repositoryId, userId);
     }
 
     @Override
@@ -56,30 +50,22 @@ final class JdbcGrants implements Grants {
 
     @Override
     public void grantGroupOnProject(long projectId, long groupId, Permission permission) {
-        revokeGroupOnProject(projectId, groupId);
-        handle.createUpdate("INSERT INTO project_group_permissions (project_id, group_id, permission) "
-                        + "VALUES (:target, :groupId, :permission)")
-                .bind("target", projectId).bind("groupId", groupId).bind("permission", permission.name()).execute();
+        replace("project_group_permissions", "project_id", "group_id", projectId, groupId, permission);
     }
 
     @Override
     public void grantGroupOnRepository(long repositoryId, long groupId, Permission permission) {
-        revokeGroupOnRepository(repositoryId, groupId);
-        handle.createUpdate("INSERT INTO repository_group_permissions (repository_id, group_id, permission) "
-                        + "VALUES (:target, :groupId, :permission)")
-                .bind("target", repositoryId).bind("groupId", groupId).bind("permission", permission.name()).execute();
+        replace("repository_group_permissions", "repository_id", "group_id", repositoryId, groupId, permission);
     }
 
     @Override
     public void revokeGroupOnProject(long projectId, long groupId) {
-        handle.createUpdate("DELETE FROM project_group_permissions WHERE project_id = :target AND group_id = :groupId")
-                .bind("target", projectId).bind("groupId", groupId).execute();
+        remove("project_group_permissions", "project_id", "group_id", projectId, groupId);
     }
 
     @Override
     public void revokeGroupOnRepository(long repositoryId, long groupId) {
-        handle.createUpdate("DELETE FROM repository_group_permissions WHERE repository_id = :target AND group_id = :groupId")
-                .bind("target", repositoryId).bind("groupId", groupId).execute();
+        remove("repository_group_permissions", "repository_id", "group_id", repositoryId, groupId);
     }
 
     @Override
@@ -138,5 +124,20 @@ final class JdbcGrants implements Grants {
                 .bind("limit", limit).bind("start", start)
                 .map((rs, ctx) -> new Grant<>(JdbcGroups.map(rs, ctx), Permission.valueOf(rs.getString("permission"))))
                 .list();
+    }
+
+    /** Replaces what the grantee held on the target: one permission per grantee and target. */
+    private void replace(String table, String targetColumn, String granteeColumn, long target, long grantee,
+                         Permission permission) {
+        remove(table, targetColumn, granteeColumn, target, grantee);
+        handle.createUpdate("INSERT INTO " + table + " (" + targetColumn + ", " + granteeColumn + ", permission) "
+                        + "VALUES (:target, :grantee, :permission)")
+                .bind("target", target).bind("grantee", grantee).bind("permission", permission.name()).execute();
+    }
+
+    private void remove(String table, String targetColumn, String granteeColumn, long target, long grantee) {
+        handle.createUpdate("DELETE FROM " + table + " WHERE " + targetColumn + " = :target AND " + granteeColumn
+                        + " = :grantee")
+                .bind("target", target).bind("grantee", grantee).execute();
     }
 }

@@ -221,22 +221,20 @@ final class PermissionRoutes {
     }
 
     private static GroupName group(String field, String name) {
-        if (name == null || name.isBlank()) {
-            throw new InvalidInput(field, "'" + field + "' (a group name) is required.");
-        }
-        try {
-            return GroupName.of(name);
-        } catch (InvalidInput e) {
-            throw new InvalidInput(field, e.getMessage());
-        }
+        return named(field, "a group name", name, GroupName::of);
     }
 
     private static Username user(String field, String name) {
+        return named(field, "a user name", name, Username::of);
+    }
+
+    /** A name from a body field or query parameter; a refusal names that field, not the value type's own. */
+    private static <T> T named(String field, String what, String name, java.util.function.Function<String, T> parse) {
         if (name == null || name.isBlank()) {
-            throw new InvalidInput(field, "'" + field + "' (a user name) is required.");
+            throw new InvalidInput(field, "'" + field + "' (" + what + ") is required.");
         }
         try {
-            return Username.of(name);
+            return parse.apply(name);
         } catch (InvalidInput e) {
             throw new InvalidInput(field, e.getMessage());
         }
