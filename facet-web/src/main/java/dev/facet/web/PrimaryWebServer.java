@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.facet.core.access.Authenticator;
-import dev.facet.core.access.Caller;
-import dev.facet.core.access.TokenScope;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.AuthorizedRepositoryResolver;
@@ -28,7 +26,6 @@ import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
 import dev.facet.primary.RefService;
 import dev.facet.primary.UserService;
-import dev.facet.core.store.User;
 import java.util.List;
 import org.eclipse.jgit.http.server.GitServlet;
 
