@@ -2,12 +2,13 @@
 // generated from Atlassian's OpenAPI spec (npm @atlassian-dc-mcp/bitbucket, unpacked by install.sh), as a
 // script written against Bitbucket would. Prints one JSON object of what each call answered; BitbucketClientTest
 // reads and checks it.
-// Usage: node drive.mjs BASE_URL USER PASSWORD COMMIT
+// Usage: node drive.mjs BASE_URL USER PASSWORD COMMIT, then node drive.mjs BASE_URL USER PASSWORD revoke TOKEN_ID
 import {
-  ApiError, OpenAPI, PermissionManagementService, ProjectService, RepositoryService, SystemMaintenanceService,
+  ApiError, AuthenticationService, OpenAPI, PermissionManagementService, ProjectService, RepositoryService,
+  SystemMaintenanceService,
 } from './vendor/package/build/bitbucket-client/index.js';
 
-const [baseUrl, user, password, commit] = process.argv.slice(2);
+const [baseUrl, user, password, commit, tokenId] = process.argv.slice(2);
 OpenAPI.BASE = `${baseUrl}/rest`;
 OpenAPI.USERNAME = user;
 OpenAPI.PASSWORD = password;
@@ -21,6 +22,13 @@ async function call(name, action) {
     if (!(e instanceof ApiError)) throw e;
     seen[name] = { ok: false, status: e.status, body: e.body ?? null };
   }
+}
+
+if (commit === 'revoke') {
+  await call('revoke', () => AuthenticationService.deleteById2(tokenId, user));
+  await call('afterRevoke', () => AuthenticationService.getById2(tokenId, user));
+  console.log(JSON.stringify(seen));
+  process.exit(0);
 }
 
 await call('properties', () => SystemMaintenanceService.getApplicationProperties());
@@ -45,6 +53,12 @@ await call('getDefault', () => ProjectService.getDefaultBranch2('SEED', 'seeded'
 await call('deleteDefault', () => RepositoryService.deleteBranch('SEED', 'seeded', { name: 'from-client' }));
 await call('deleteTag', () => RepositoryService.deleteTag('SEED', 'client-tag', 'seeded'));
 await call('tagAfterDelete', () => RepositoryService.getTag('SEED', 'client-tag', 'seeded'));
+await call('createToken', () => AuthenticationService.createAccessToken2(user, { name: 'client-token', permissions: ['REPO_READ'], expiryDays: 7 }));
+const tokenIdCreated = seen.createToken.answer?.id;
+await call('tokens', () => AuthenticationService.getAllAccessTokens2(user, 0, 10));
+await call('token', () => AuthenticationService.getById2(tokenIdCreated, user));
+await call('updateToken', () => AuthenticationService.updateAccessToken2(tokenIdCreated, user, { permissions: ['REPO_WRITE'] }));
+await call('badToken', () => AuthenticationService.createAccessToken2(user, { name: 'no-permissions', permissions: [] }));
 // Users, groups and permissions, each written and read right back as Terraform does.
 const users = PermissionManagementService;
 await call('createUser', () => users.createUser('client@example.com', 'Client User', 'client-user', 'client-pass-1'));

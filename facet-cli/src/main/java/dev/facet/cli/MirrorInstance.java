@@ -11,12 +11,17 @@ import dev.facet.git.MirrorFetcher;
 import dev.facet.git.RepositoryStore;
 import dev.facet.farm.ClusterFarmCheck;
 import dev.facet.farm.ClusterMembership;
+import dev.facet.farm.ClusterPeerReads;
 import dev.facet.farm.CoordinatorEvents;
 import dev.facet.farm.FarmCluster;
 import dev.facet.farm.FarmCredentialVerdicts;
 import dev.facet.farm.FarmId;
 import dev.facet.farm.FarmRegistration;
 import dev.facet.farm.FarmUpstreamChanges;
+import dev.facet.farm.FarmVet;
+import dev.facet.farm.PeerFetchSource;
+import dev.facet.mirror.FetchSource;
+import dev.facet.mirror.PeerReads;
 import dev.facet.mirror.CredentialVerdicts;
 import dev.facet.mirror.DirectRegistration;
 import dev.facet.mirror.FarmMembership;
@@ -67,6 +72,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,11 +101,11 @@ public final class MirrorInstance implements AutoCloseable {
 
     /**
      * A mirror node as its role assembles it: the node, how it introduces itself once it serves at
-     * its own URL, and what it closes after the node has stopped (the farm's cluster parts, last
-     * the cluster itself; nothing for a lone mirror).
+     * its own URL, who may fetch its copies as a peer, and what it closes after the node has stopped
+     * (the farm's cluster parts, last the cluster itself; nothing for a lone mirror).
      */
     private record Assembly(MirrorNode node, Function<String, MirrorIdentity> identity, IntConsumer serving,
-                            List<AutoCloseable> closeAfterNode) {
+                            PeerReads peers, List<AutoCloseable> closeAfterNode) {
     }
 
     public static MirrorInstance start(MirrorSettings settings) {
@@ -130,17 +136,21 @@ public final class MirrorInstance implements AutoCloseable {
             Optional<PublishedRefs> published = cluster.map(joined -> publishedRefs(joined, repositories, clock,
                     farmParts));
             published.ifPresent(refs -> farmCheck.set(new ClusterFarmCheck(cluster.get(), refs, store, home)));
+            // A farm node takes what its peers already hold from them, over the farm's network.
+            UnaryOperator<FetchSource> sources = published.<UnaryOperator<FetchSource>>map(refs -> upstream ->
+                    new PeerFetchSource(cluster.get(), refs, tokens, identity, new MirrorFetcher(client.trust()),
+                            upstream)).orElse(UnaryOperator.identity());
             Parts parts = parts(settings, client, store, repositories, clock, mirrorMetrics,
-                    published.<RefUpdateBarrier>map(FarmRefUpdateBarrier::new).orElse(RefUpdateBarrier.NONE));
+                    published.<RefUpdateBarrier>map(FarmRefUpdateBarrier::new).orElse(RefUpdateBarrier.NONE), sources);
             Assembly assembly = cluster.isPresent()
                     ? assembleFarmNode(settings, settings.farm().get(), cluster.get(), published.get(), identity, parts,
-                            random, mirrorMetrics, farmParts)
+                            random, mirrorMetrics, new ClusterPeerReads(cluster.get(), tokens, repositories), farmParts)
                     : assembleAlone(settings, identity, parts, random, mirrorMetrics);
             MirrorNode node = assembly.node();
             client.checkAnswers(tokens, identity.id(), node::pinnedUpstream, node::answerRefused);
             MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
                     new ClonePackCache(repositories, metrics, settings.git().cloneCache()), settings.git().maxPushBytes(), metrics,
-                    mirrorMetrics);
+                    mirrorMetrics, assembly.peers());
             web.start();
             assembly.serving().accept(web.port());
             node.start(assembly.identity().apply(web.baseUrl()));
@@ -163,7 +173,7 @@ public final class MirrorInstance implements AutoCloseable {
 
     private static Parts parts(MirrorSettings settings, UpstreamClient client, MirrorStore store,
                                RepositoryStore repositories, Clock clock, MirrorMetrics metrics,
-                               RefUpdateBarrier barrier) {
+                               RefUpdateBarrier barrier, UnaryOperator<FetchSource> sources) {
         AtomicInteger threads = new AtomicInteger();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread thread = new Thread(r, "facet-mirror-" + threads.incrementAndGet());
@@ -174,7 +184,7 @@ public final class MirrorInstance implements AutoCloseable {
         UpstreamSession upstream = new UpstreamSession(client, lifecycle, clock);
         UpstreamGuard guard = new UpstreamGuard(store, clock);
         SyncEngine sync = new SyncEngine(store, repositories, lifecycle,
-                new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust())), barrier, guard, clock,
+                sources.apply(new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust()))), barrier, guard, clock,
                 settings.syncParallelism(), metrics);
         Reconciler reconciler = new Reconciler(upstream, store, sync, clock, guard);
         return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock,
@@ -194,7 +204,7 @@ public final class MirrorInstance implements AutoCloseable {
         MirrorNode node = node(settings, parts, new DirectRegistration(parts.upstream(), parts.scheduler()), events,
                 authorizer, changes, FarmMembership.alone(VERSION), ReadGate.OPEN, new LoneNodeReadiness(parts.status()));
         return new Assembly(node, baseUrl -> new MirrorIdentity(identity.id(), settings.name(), baseUrl,
-                identity.publicKeyJwk(), MirrorType.SINGLE), port -> { }, List.of());
+                identity.publicKeyJwk(), MirrorType.SINGLE), port -> { }, PeerReads.NONE, List.of());
     }
 
     /**
@@ -205,7 +215,7 @@ public final class MirrorInstance implements AutoCloseable {
      */
     private static Assembly assembleFarmNode(MirrorSettings settings, FarmCluster.Settings farm, FarmCluster cluster,
                                              PublishedRefs published, InstanceIdentity identity, Parts parts,
-                                             SecureRandom random, MirrorMetrics metrics,
+                                             SecureRandom random, MirrorMetrics metrics, PeerReads peers,
                                              List<AutoCloseable> closeAfterNode) {
         String farmId = FarmId.agree(cluster, settings.home(), FarmId::random);
         published.onForeignProposal(parts.sync()::request);
@@ -213,6 +223,10 @@ public final class MirrorInstance implements AutoCloseable {
                 MirrorStatus.LAG_THRESHOLD);
         readiness.start();
         closeAfterNode.add(0, readiness::stop);
+        FarmVet vet = new FarmVet(cluster.nodeId(), published, parts.store(), parts.sync()::isSyncing,
+                parts.sync()::request, parts.clock(), settings.farmVetInterval());
+        vet.start();
+        closeAfterNode.add(0, vet::stop);
         DelegatedGitAuthorizer authorizer = authorizer(settings, parts, new FarmCredentialVerdicts(cluster, random,
                 settings.authCache().plus(settings.offlineAccess())), metrics);
         FarmUpstreamChanges changes = new FarmUpstreamChanges(cluster, new LocalUpstreamChanges(parts.store(),
@@ -229,7 +243,7 @@ public final class MirrorInstance implements AutoCloseable {
                 cluster.isCoordinator() ? "its coordinator" : "a member");
         return new Assembly(node, baseUrl -> new MirrorIdentity(farmId, farm.name(), baseUrl, identity.publicKeyJwk(),
                 MirrorType.FARM), port -> cluster.publishUrl((settings.web().tls().isPresent() ? "https://" : "http://")
-                        + farm.address() + ":" + port), closeAfterNode);
+                        + farm.address() + ":" + port), peers, closeAfterNode);
     }
 
     /** Joins the node's farm first: its sync engine's barrier needs the farm's published refs. */

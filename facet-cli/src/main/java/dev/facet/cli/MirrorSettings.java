@@ -2,6 +2,7 @@ package dev.facet.cli;
 
 import dev.facet.core.tls.OutboundTrust;
 import dev.facet.farm.FarmCluster;
+import dev.facet.farm.FarmVet;
 import dev.facet.store.DatabaseSettings;
 import dev.facet.web.WebSettings;
 import java.nio.file.Path;
@@ -12,12 +13,13 @@ import java.util.Optional;
 /**
  * Everything a mirror node needs to start, parsed and checked once; {@code upstreamTrust} is whom its
  * calls and fetches to the upstream trust over HTTPS; {@code farm} is the farm it joins, empty for a
- * lone mirror, which runs no cluster.
+ * lone mirror, which runs no cluster; {@code farmVetInterval} is how often a farm node compares its copies with
+ * the farm's published state.
  */
 public record MirrorSettings(Path home, WebSettings web, DatabaseSettings database, String upstreamUrl, String name,
                              Duration reconcileInterval, int syncParallelism, Duration keptRetention,
                              Duration authCache, Duration offlineAccess, GitLimits git, OutboundTrust upstreamTrust,
-                             Optional<FarmCluster.Settings> farm) {
+                             Optional<FarmCluster.Settings> farm, Duration farmVetInterval) {
     /** How long refs and repositories deleted or rewound upstream are kept aside on a mirror. */
     public static final Duration DEFAULT_KEPT_RETENTION = Duration.ofDays(7);
 
@@ -38,6 +40,8 @@ public record MirrorSettings(Path home, WebSettings web, DatabaseSettings databa
         Duration reconcile = Duration.ofSeconds(raw.positiveLong(RawSettings.RECONCILE_SECONDS, 60));
         int parallelism = (int) Math.min(64, raw.positiveLong(RawSettings.SYNC_PARALLELISM, 4));
         Optional<FarmCluster.Settings> farm = raw.farm();
+        Duration farmVet = Duration.ofSeconds(raw.positiveLong(RawSettings.FARM_VET_SECONDS,
+                FarmVet.DEFAULT_INTERVAL.toSeconds()));
         if (farm.isPresent() && web.baseUrl() == null) {
             throw new SettingsError("A farm node serves under its farm's load-balancer URL, the same on every node: "
                     + "pass --base-url URL or set " + RawSettings.BASE_URL + ".");
@@ -47,6 +51,7 @@ public record MirrorSettings(Path home, WebSettings web, DatabaseSettings databa
                         DEFAULT_KEPT_RETENTION.toSeconds())),
                 Duration.ofSeconds(raw.positiveLong(RawSettings.AUTH_CACHE_SECONDS, DEFAULT_AUTH_CACHE.toSeconds())),
                 Duration.ofSeconds(raw.nonNegativeLong(RawSettings.OFFLINE_ACCESS_SECONDS,
-                        DEFAULT_OFFLINE_ACCESS.toSeconds())), GitLimits.from(raw), raw.outboundTrust(), farm);
+                        DEFAULT_OFFLINE_ACCESS.toSeconds())), GitLimits.from(raw), raw.outboundTrust(), farm,
+                farmVet);
     }
 }

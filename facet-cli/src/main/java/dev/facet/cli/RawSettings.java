@@ -68,7 +68,8 @@ final class RawSettings {
     static final String FARM_PORT = "facet.farm.port";
     static final String FARM_MEMBERS = "facet.farm.members";
     static final String FARM_ADDRESS = "facet.farm.address";
-    static final Set<String> KNOWN = Set.of(FARM_NAME, FARM_PORT, FARM_MEMBERS, FARM_ADDRESS, PORT, BASE_URL,
+    static final String FARM_VET_SECONDS = "facet.farm.vet-seconds";
+    static final Set<String> KNOWN = Set.of(FARM_NAME, FARM_PORT, FARM_MEMBERS, FARM_ADDRESS, FARM_VET_SECONDS, PORT, BASE_URL,
             BIND_ADDRESS, DB_URL, DB_USER, DB_PASSWORD,
             MAX_REQUEST_BYTES, UPSTREAM_URL, MIRROR_NAME, RECONCILE_SECONDS, SYNC_PARALLELISM, REMOVAL_GRACE_SECONDS,
             KEPT_RETENTION_SECONDS, DOCTOR_MIN_FREE_MIB, AUTH_CACHE_SECONDS, OFFLINE_ACCESS_SECONDS,
@@ -240,7 +241,7 @@ final class RawSettings {
     Optional<FarmCluster.Settings> farm() {
         Optional<String> name = text(FARM_NAME);
         if (name.isEmpty()) {
-            for (String key : List.of(FARM_PORT, FARM_MEMBERS, FARM_ADDRESS)) {
+            for (String key : List.of(FARM_PORT, FARM_MEMBERS, FARM_ADDRESS, FARM_VET_SECONDS)) {
                 text(key).ifPresent(raw -> {
                     throw new SettingsError("Setting " + key + " (from " + origins.get(key) + ") is set, but "
                             + FARM_NAME + " is not: a farm node needs its farm's name (--farm NAME).");

@@ -30,7 +30,8 @@ class BitbucketClientTest {
     Path home;
 
     @Test
-    void aClientGeneratedFromAtlassiansSpecManagesProjectsRepositoriesBranchesTagsUsersGroupsAndPermissions() throws Exception {
+    void aClientGeneratedFromAtlassiansSpecManagesProjectsRepositoriesBranchesTagsTokensUsersGroupsAndPermissions()
+            throws Exception {
         boolean installed = Files.exists(CLIENT.resolve("vendor/package/build/bitbucket-client/index.js"));
         if (!installed && "true".equals(System.getenv("CI"))) {
             throw new AssertionError("The generated Bitbucket client is missing: .ci/run runs " + CLIENT + "/install.sh");
@@ -46,7 +47,7 @@ class BitbucketClientTest {
             String commit = git.run(tree, "rev-parse", "HEAD").requireSuccess().stdout().strip();
             try (TestMirror mirror = TestMirror.startAuthorized(home.resolve("mirror"), primary,
                     Map.of(RawSettings.RECONCILE_SECONDS, "2"))) {
-                JsonNode seen = drive(primary.baseUrl(), commit);
+                JsonNode seen = drive(primary.baseUrl(), commit, "");
 
                 assertThat(seen.at("/properties/answer/displayName").asText()).isEqualTo("Facet");
                 assertThat(seen.at("/createProject/answer/key").asText()).isEqualTo("CLI");
@@ -78,6 +79,13 @@ class BitbucketClientTest {
                 assertThat(seen.at("/deleteDefault/status").asInt()).isEqualTo(400);
                 assertThat(seen.at("/deleteTag/ok").asBoolean()).isTrue();
                 assertThat(seen.at("/tagAfterDelete/status").asInt()).isEqualTo(404);
+                JsonNode token = seen.at("/createToken/answer");
+                assertThat(token.path("token").asText()).as(seen.path("createToken").toString()).isNotBlank();
+                assertThat(seen.at("/tokens/answer/values").findValuesAsText("id")).contains(token.path("id").asText());
+                assertThat(seen.at("/token/answer/name").asText()).isEqualTo("client-token");
+                assertThat(seen.at("/updateToken/answer/permissions/0").asText()).isEqualTo("REPO_WRITE");
+                assertThat(seen.at("/badToken/status").asInt()).isEqualTo(400);
+                assertThat(seen.at("/badToken/body/errors/0/context").asText()).isEqualTo("permissions");
                 assertThat(seen.at("/createUser/ok").asBoolean()).isTrue();
                 assertThat(seen.at("/getUser/answer/displayName").asText()).isEqualTo("Client User");
                 assertThat(seen.at("/findUsers/answer/values/0/slug").asText()).isEqualTo("client-user");
@@ -106,6 +114,17 @@ class BitbucketClientTest {
                     assertThat(answer.path("status").asInt(0)).as(answer.toString()).isLessThan(500);
                 }
 
+                // The token works with git on the primary and the mirror until the client revokes it.
+                String primaryUrl = primary.gitUrl("admin", token.path("token").asText(), "SEED", "seeded");
+                String mirrorUrl = mirror.gitUrl("admin", token.path("token").asText(), "SEED", "seeded");
+                git.run(home, "ls-remote", primaryUrl).requireSuccess();
+                await().atMost(Duration.ofSeconds(30)).until(() -> git.run(home, "ls-remote", mirrorUrl).exitCode() == 0);
+                JsonNode revoked = drive(primary.baseUrl(), "revoke", token.path("id").asText());
+                assertThat(revoked.at("/revoke/ok").asBoolean()).as(revoked.toString()).isTrue();
+                assertThat(revoked.at("/afterRevoke/status").asInt()).isEqualTo(404);
+                assertThat(git.run(home, "ls-remote", primaryUrl).exitCode()).isNotZero();
+                await().atMost(Duration.ofSeconds(10)).until(() -> git.run(home, "ls-remote", mirrorUrl).exitCode() != 0);
+
                 await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> git.run(home, "ls-remote", "--symref",
                         mirror.gitUrl("admin", ADMIN, "SEED", "seeded"), "HEAD").requireSuccess().stdout()
                         .startsWith("ref: refs/heads/from-client\tHEAD"));
@@ -113,8 +132,9 @@ class BitbucketClientTest {
         }
     }
 
-    private static JsonNode drive(String baseUrl, String commit) throws IOException, InterruptedException {
-        Process node = new ProcessBuilder("node", "drive.mjs", baseUrl, "admin", ADMIN, commit)
+    private static JsonNode drive(String baseUrl, String commitOrRevoke, String tokenId)
+            throws IOException, InterruptedException {
+        Process node = new ProcessBuilder("node", "drive.mjs", baseUrl, "admin", ADMIN, commitOrRevoke, tokenId)
                 .directory(CLIENT.toFile()).redirectErrorStream(false).start();
         node.getOutputStream().close();
         byte[] out = node.getInputStream().readAllBytes();

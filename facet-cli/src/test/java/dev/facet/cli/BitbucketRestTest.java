@@ -49,8 +49,13 @@ class BitbucketRestTest {
 
     @AfterAll
     static void stopBoth() {
-        mirror.close();
-        primary.close();
+        try {
+            // Renames, new default branches and pushes race their own events; none of it is an altered answer.
+            assertThat(mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("alerts")).isEmpty();
+        } finally {
+            mirror.close();
+            primary.close();
+        }
     }
 
     private static RestClient as(String user) {
@@ -340,6 +345,66 @@ class BitbucketRestTest {
         assertThat(primary.admin.get(repo + "/branches/default").status()).isEqualTo(404);
         assertThat(primary.admin.put(repo + "/default-branch", RestClient.json("id", "../x")).status()).isEqualTo(400);
         assertThat(primary.admin.put(repo + "/default-branch", "{}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aTokenIsListedReadChangedAndRevokedAndTheMirrorFollowsWithinSeconds() {
+        String tokens = "/rest/access-tokens/latest/users/writer";
+        JsonNode created = TestPrimary.expect(201, as("writer").put(tokens, RestClient.json("name", "ci-" + System.nanoTime(),
+                "permissions", List.of("REPO_READ"), "expiryDays", 30))).json();
+        String id = created.path("id").asText();
+        String secret = created.path("token").asText();
+
+        List<String> listed = new java.util.ArrayList<>();
+        Integer start = 0;
+        while (start != null) {
+            JsonNode page = as("writer").get(tokens + "?limit=1&start=" + start).json();
+            assertThat(page.path("values").size()).isLessThanOrEqualTo(1);
+            page.path("values").forEach(token -> {
+                assertThat(token.has("token")).as("a listed token never shows its secret").isFalse();
+                listed.add(token.path("id").asText());
+            });
+            start = page.path("isLastPage").asBoolean() ? null : page.path("nextPageStart").asInt();
+        }
+        assertThat(listed).contains(id).doesNotHaveDuplicates();
+        JsonNode read = as("writer").get(tokens + "/" + id).json();
+        assertThat(read.path("permissions")).extracting(JsonNode::asText).containsExactly("REPO_READ");
+        assertThat(read.path("expiryDate").asLong() - read.path("createdDate").asLong())
+                .isEqualTo(Duration.ofDays(30).toMillis());
+        assertThat(TestPrimary.expect(200, primary.admin.get(tokens + "/" + id)).json().path("id").asText()).isEqualTo(id);
+
+        // Nobody but the owner, with the password, changes a token: not another user, not an administrator, not a token.
+        String change = RestClient.json("permissions", List.of("REPO_WRITE"));
+        assertThat(as("reader").get(tokens + "/" + id).status()).isEqualTo(403);
+        assertThat(as("reader").post(tokens + "/" + id, change).status()).isEqualTo(403);
+        assertThat(primary.admin.post(tokens + "/" + id, change).status()).isEqualTo(403);
+        assertThat(primary.anonymous.withAuthorization("Bearer " + secret).post(tokens + "/" + id, change).status())
+                .isIn(401, 403);
+        assertThat(primary.anonymous.post(tokens + "/" + id, change).status()).isEqualTo(401);
+        assertThat(as("writer").get(tokens + "/ffffffffffff").status()).isEqualTo(404);
+        assertThat(as("writer").post(tokens + "/" + id, RestClient.json("permissions", List.of("SUPERUSER"))).status())
+                .isEqualTo(400);
+        assertThat(as("writer").post(tokens + "/" + id, RestClient.json("expiryDays", 0)).status()).isEqualTo(400);
+
+        // Read only: the mirror serves a fetch and refuses a push.
+        GitClient git = git();
+        Path tree = git.newWorkTree(home.resolve("token-tree"), "token.txt");
+        String mirrorUrl = mirror.gitUrl("writer", secret, "BB", "seeded");
+        git.run(home, "ls-remote", mirrorUrl).requireSuccess();
+        assertThat(git.run(tree, "push", "-q", mirrorUrl, "HEAD:refs/heads/by-read-token").exitCode()).isNotZero();
+
+        JsonNode changed = TestPrimary.expect(200, as("writer").post(tokens + "/" + id,
+                RestClient.json("permissions", List.of("REPO_WRITE"), "name", "ci-renamed-" + System.nanoTime()))).json();
+        assertThat(changed.path("permissions")).extracting(JsonNode::asText).containsExactly("REPO_WRITE");
+        assertThat(changed.path("name").asText()).startsWith("ci-renamed-");
+        assertThat(changed.path("expiryDate").asLong()).as("an update keeps the expiry").isEqualTo(read.path("expiryDate").asLong());
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                git.run(tree, "push", "-q", mirrorUrl, "HEAD:refs/heads/by-write-token").exitCode() == 0);
+
+        TestPrimary.expect(204, as("writer").delete(tokens + "/" + id));
+        assertThat(git.run(home, "ls-remote", primary.gitUrl("writer", secret, "BB", "seeded")).exitCode()).isNotZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> git.run(home, "ls-remote", mirrorUrl).exitCode() != 0);
+        assertThat(as("writer").get(tokens + "/" + id).status()).isEqualTo(404);
     }
 
     private String token(String user, String permission) {

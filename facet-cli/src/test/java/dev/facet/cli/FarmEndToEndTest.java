@@ -36,9 +36,10 @@ class FarmEndToEndTest {
     private static final String ADMIN = TestPrimary.ADMIN_PASSWORD;
     /**
      * Reconciliation far apart, so that what reaches a node within a test came by the farm's own
-     * paths: the coordinator's event stream and the topic.
+     * paths: the coordinator's event stream and the topic. The farm vet looks every second.
      */
-    private static final Map<String, String> FOLLOWING_ONLY = Map.of(RawSettings.RECONCILE_SECONDS, "600");
+    private static final Map<String, String> FOLLOWING_ONLY = Map.of(RawSettings.RECONCILE_SECONDS, "600",
+            RawSettings.FARM_VET_SECONDS, "1");
 
     @TempDir
     static Path home;
@@ -101,23 +102,15 @@ class FarmEndToEndTest {
 
     @Test
     @Order(1)
-    void everyNodeAgreesOnOneFarmIdAndListsTheMembers() {
+    void everyNodeAgreesOnOneFarmIdAndCountsTheMembers() {
         TestFarm.Node first = farm.nodes.get(0);
         TestFarm.Node second = farm.nodes.get(1);
         assertThat(second.farmId()).isEqualTo(first.farmId());
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> second.anonymous().get("/rest/mirroring/latest/farmNodes")
-                .json().size() == 2);
-        JsonNode listed = second.anonymous().get("/rest/mirroring/latest/farmNodes").json();
-        assertThat(listed).extracting(node -> node.path("id").asText())
-                .containsExactly(first.instance().instanceId(), second.instance().instanceId());
-        assertThat(listed).extracting(node -> node.path("local").asBoolean()).containsExactly(false, true);
-        assertThat(listed.get(0).path("address").path("hostName").asText()).isEqualTo("127.0.0.1");
-        assertThat(farm.members()).contains("127.0.0.1:" + listed.get(0).path("address").path("port").asInt());
-        Set<String> fields = new java.util.TreeSet<>();
-        listed.get(0).fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).as("no key, no URL of another node, nothing more than Bitbucket's shape")
-                .containsExactly("address", "buildVersion", "id", "local", "name");
+        await().atMost(Duration.ofSeconds(30)).until(() -> second.memberCount() == 2);
+        RestClient.Response listed = second.anonymous().as("admin", ADMIN).get("/rest/mirroring/latest/farmNodes");
+        assertThat(listed.status()).as("no upstream can vouch for anyone yet").isEqualTo(404);
+        assertThat(listed.body()).contains("not installed").doesNotContain(first.instance().instanceId());
     }
 
     @Test
@@ -145,6 +138,44 @@ class FarmEndToEndTest {
 
     @Test
     @Order(3)
+    void anAdministratorOfThePrimaryListsTheMembersAndNobodyElseLearnsWhereTheyAre() {
+        assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
+        TestFarm.Node first = farm.nodes.get(0);
+        TestFarm.Node second = farm.nodes.get(1);
+        String path = "/rest/mirroring/latest/farmNodes";
+
+        JsonNode listed = TestPrimary.expect(200, second.anonymous().as("admin", ADMIN).get(path)).json();
+        assertThat(listed).extracting(node -> node.path("id").asText())
+                .containsExactly(first.instance().instanceId(), second.instance().instanceId());
+        assertThat(listed).extracting(node -> node.path("local").asBoolean()).containsExactly(false, true);
+        assertThat(listed.get(0).path("address").path("hostName").asText()).isEqualTo("127.0.0.1");
+        assertThat(farm.members()).contains("127.0.0.1:" + listed.get(0).path("address").path("port").asInt());
+        Set<String> fields = new java.util.TreeSet<>();
+        listed.get(0).fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).as("no key, no URL of another node, nothing more than Bitbucket's shape")
+                .containsExactly("address", "buildVersion", "id", "local", "name");
+
+        String adminToken = TestPrimary.expect(201, primary.admin.put("/rest/access-tokens/1.0/users/admin",
+                RestClient.json("name", "farm-reader", "permissions", List.of("REPO_READ")))).json().path("token").asText();
+        for (TestFarm.Node node : farm.nodes) {
+            Map<String, RestClient.Response> answers = new java.util.LinkedHashMap<>();
+            answers.put("anonymous", node.anonymous().get(path));
+            answers.put("a wrong password", node.anonymous().as("admin", "a-wrong-guess").get(path));
+            answers.put("a plain user", node.anonymous().as("alice", "alice-pass-1").get(path));
+            answers.put("an administrator's token", node.anonymous().as("admin", adminToken).get(path));
+            answers.put("a bearer token", node.anonymous().withAuthorization("Bearer " + adminToken).get(path));
+            answers.forEach((who, answer) -> {
+                assertThat(answer.status()).as(who + " on " + node.url()).isIn(401, 403);
+                assertThat(answer.body()).as(who).doesNotContain(first.instance().instanceId())
+                        .doesNotContain(second.instance().instanceId()).doesNotContain(farm.members().get(0));
+            });
+            assertThat(answers.get("anonymous").status()).isEqualTo(401);
+            assertThat(answers.get("a plain user").status()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    @Order(4)
     void aPushToThePrimaryAppearsOnEveryNode() {
         assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
         GitClient git = git();
@@ -157,7 +188,7 @@ class FarmEndToEndTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void credentialsAreJudgedByThePrimaryThroughEitherNode() {
         assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
         GitClient git = git();
@@ -173,7 +204,7 @@ class FarmEndToEndTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aPushThroughOneNodeIsReadThroughTheOther() {
         assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
         GitClient git = git();
@@ -192,7 +223,7 @@ class FarmEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aNodeOfAnotherFarmRefusesToJoin() throws IOException {
         Path stranger = Files.createDirectories(home.resolve("stranger"));
         Files.writeString(stranger.resolve(FarmId.FILE), "another-farm\n");
@@ -205,19 +236,17 @@ class FarmEndToEndTest {
                 .isInstanceOf(FarmMismatch.class)
                 .hasMessageContaining("another-farm")
                 .hasMessageContaining(farm.nodes.get(0).farmId());
-        await().atMost(Duration.ofSeconds(30)).until(() -> farm.nodes.get(0).anonymous()
-                .get("/rest/mirroring/latest/farmNodes").json().size() == farm.nodes.size());
+        await().atMost(Duration.ofSeconds(30)).until(() -> farm.nodes.get(0).memberCount() == farm.nodes.size());
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void whenTheCoordinatorLeavesTheNextOldestFollowsAndANewPushStillArrives() {
         assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
         TestFarm.Node coordinator = farm.nodes.get(0);
         TestFarm.Node survivor = farm.nodes.get(1);
         farm.stop(coordinator);
-        await().atMost(Duration.ofSeconds(30)).until(() -> survivor.anonymous().get("/rest/mirroring/latest/farmNodes")
-                .json().size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> survivor.memberCount() == 1);
 
         GitClient git = git();
         String head = pushToPrimary(git, "after-takeover");
@@ -228,7 +257,7 @@ class FarmEndToEndTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aNodeStartedLaterJoinsWithNoAdministrator() {
         assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
         String farmId = farm.nodes.get(0).farmId();
@@ -249,5 +278,39 @@ class FarmEndToEndTest {
         Set<String> listedOnPrimary = primary.admin.get("/rest/mirroring/latest/mirrorServers/" + farmId).json()
                 .path("nodes").findValuesAsText("id").stream().collect(Collectors.toSet());
         assertThat(listedOnPrimary).as("the primary lists the node it was vouched for").contains(late.instance().instanceId());
+    }
+
+    @Test
+    @Order(9)
+    void aCopyChangedOnOneNodesDiskIsRepairedByItsFarmVetAndTheRepairIsInItsAuditTrail() {
+        assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
+        TestFarm.Node changed = farm.nodes.get(farm.nodes.size() - 1);
+        TestFarm.Node other = farm.nodes.get(0);
+        long id = primary.admin.get("/rest/api/1.0/projects/FRM/repos/seeded").json().path("id").asLong();
+        Path repository = InstanceHome.repositories(changed.home()).resolve(Long.toString(id));
+        GitClient git = git();
+        String url = changed.gitUrl("alice", "alice-pass-1", "FRM", "seeded");
+        List<String> published = git.lsRemote(work, url);
+        String main = git.run(work, "--git-dir", repository.toString(), "rev-parse", "refs/heads/main")
+                .requireSuccess().stdout().strip();
+
+        git.run(work, "--git-dir", repository.toString(), "update-ref", "refs/heads/to-all", main).requireSuccess();
+        git.run(work, "--git-dir", repository.toString(), "update-ref", "-d", "refs/heads/via-node").requireSuccess();
+        git.run(work, "--git-dir", repository.toString(), "update-ref", "refs/heads/stray", main).requireSuccess();
+
+        // Restored on disk by the vet itself, before any read through the node could do it.
+        await().atMost(Duration.ofSeconds(15)).until(() -> git.run(work, "--git-dir", repository.toString(),
+                "for-each-ref", "--format=%(refname)", "refs/heads/").stdout().lines()
+                .toList().equals(List.of("refs/heads/after-takeover", "refs/heads/main", "refs/heads/to-all",
+                        "refs/heads/via-node")));
+        assertThat(git.lsRemote(work, url)).containsExactlyInAnyOrderElementsOf(published);
+        JsonNode audit = changed.anonymous().as("admin", ADMIN).get("/rest/mirroring/latest/audit").json();
+        assertThat(audit).anySatisfy(entry -> {
+            assertThat(entry.path("action").asText()).isEqualTo("REPAIR");
+            assertThat(entry.path("details").asText()).contains("FRM/seeded")
+                    .contains("DELETE refs/heads/stray").contains("CREATE refs/heads/via-node");
+        });
+        JsonNode otherAudit = other.anonymous().as("admin", ADMIN).get("/rest/mirroring/latest/audit").json();
+        assertThat(otherAudit).noneSatisfy(entry -> assertThat(entry.path("action").asText()).isEqualTo("REPAIR"));
     }
 }

@@ -207,7 +207,7 @@ class FarmLifecycleTest {
         TestFarm.Node coordinator = farm.nodes.get(0);
         farm.stop(coordinator);
         TestFarm.Node next = farm.nodes.get(0);
-        await().atMost(Duration.ofSeconds(30)).until(() -> next.anonymous().get(API + "/farmNodes").json().size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> next.memberCount() == 2);
         Map<String, Double> before = fetchedByNode();
         String head = pushSmallChange("after-the-coordinator-left");
 
@@ -288,8 +288,7 @@ class FarmLifecycleTest {
         TestFarm.Node stopped = farm.nodes.get(2);
         String member = farm.memberOf(stopped.home());
         farm.stop(stopped);
-        await().atMost(Duration.ofSeconds(30)).until(() -> checked.anonymous().get(API + "/farmNodes").json()
-                .size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> checked.memberCount() == 2);
 
         FacetRun doctor = FacetRun.of("doctor", "--home", checked.home().toString());
         assertThat(doctor.exit()).isEqualTo(1);

@@ -96,4 +96,22 @@ class FarmSettingsTest {
         assertThat(MirrorSettings.load(home, Map.of(), environment).farm()).get()
                 .extracting(FarmCluster.Settings::name).isEqualTo("west");
     }
+
+    @Test
+    void theFarmVetLooksEveryMinuteUnlessToldAndRefusesAnIntervalThatIsNotPositive() {
+        assertThat(load(farm("east", "5701", "127.0.0.1:5701")).farmVetInterval())
+                .isEqualTo(java.time.Duration.ofMinutes(1));
+        Map<String, String> every5 = farm("east", "5701", "127.0.0.1:5701");
+        every5.put(RawSettings.FARM_VET_SECONDS, "5");
+        assertThat(load(every5).farmVetInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
+
+        for (String bad : List.of("0", "-3", "soon")) {
+            Map<String, String> flags = farm("east", "5701", "127.0.0.1:5701");
+            flags.put(RawSettings.FARM_VET_SECONDS, bad);
+            assertThatThrownBy(() -> load(flags)).isInstanceOf(SettingsError.class)
+                    .hasMessageContaining(RawSettings.FARM_VET_SECONDS).hasMessageContaining(bad);
+        }
+        assertThatThrownBy(() -> load(Map.of(RawSettings.FARM_VET_SECONDS, "5"))).isInstanceOf(SettingsError.class)
+                .hasMessageContaining(RawSettings.FARM_VET_SECONDS).hasMessageContaining(RawSettings.FARM_NAME);
+    }
 }

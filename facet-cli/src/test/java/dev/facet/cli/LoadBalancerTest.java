@@ -128,6 +128,22 @@ class LoadBalancerTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void theBalancerRefusesTheNodesPeerEndpointItself(Kind kind) throws Exception {
+        String peerPath = "/farm/scm/repositories/1.git/info/refs?service=git-upload-pack";
+        RestClient.Response direct = RestClient.anonymous("http://127.0.0.1:" + nodeA.instance.port()).get(peerPath);
+        assertThat(direct.status()).isEqualTo(404);
+        try (LoadBalancerProcess balancer = balancer(kind, nodeA, nodeB)) {
+            HttpResponse<String> through = HTTP.send(HttpRequest.newBuilder(URI.create(balancer.baseUrl() + peerPath))
+                    .header("Authorization", "Bearer " + "x".repeat(40)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(through.statusCode()).isEqualTo(404);
+            assertThat(through.body()).as("answered by the balancer, never by a node").doesNotContain(direct.body()
+                    .strip());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void aPushThroughTheBalancerReachesThePrimary(Kind kind) {
         try (LoadBalancerProcess balancer = balancer(kind, nodeA, nodeB)) {
             GitClient git = new GitClient(work.resolve("git-home"));

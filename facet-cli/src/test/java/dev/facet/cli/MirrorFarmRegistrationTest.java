@@ -284,6 +284,64 @@ class MirrorFarmRegistrationTest {
     }
 
     @Test
+    void aNodeRemovedFromTheFarmReadsNoneOfItsRequestsAsAnOutsiderReadsNone() {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            String farmId = UUID.randomUUID().toString();
+            TestFarmNode founder = TestFarmNode.create("edge-1", primary);
+            String first = TestPrimary.expect(201, founder.requestFarmAuthorization(farmId, "edge", BALANCER)).json()
+                    .path("requestId").asText();
+            TestPrimary.expect(200, primary.admin.post(API + "/requests/" + first + "/accept", null));
+            Farm farm = new Farm(farmId, founder);
+            TestFarmNode second = vouchedNode(primary, farm, "edge-2");
+            TestPrimary.expect(200, primary.admin.delete(farm.path()));
+            String reconnect = TestPrimary.expect(201, founder.requestFarmAuthorization(farmId, "edge", BALANCER))
+                    .json().path("requestId").asText();
+            TestFarmNode outsider = TestFarmNode.create("outsider", primary);
+
+            TestPrimary.expect(200, primary.admin.delete(farm.path() + "/nodes/" + founder.id()));
+
+            for (String request : List.of(first, reconnect)) {
+                RestClient.Response removedNode = founder.requestStatus(request);
+                RestClient.Response stranger = outsider.requestStatus(request);
+                assertThat(removedNode.status()).as("the removed node that sent " + request).isEqualTo(401)
+                        .isEqualTo(stranger.status());
+                assertThat(removedNode.body()).doesNotContain("PENDING").doesNotContain("ACCEPTED");
+                TestPrimary.expect(200, second.requestStatus(request));
+            }
+        }
+    }
+
+    @Test
+    void aBrandNewFarmWhoseAskingNodeLeftAsksAgainThroughAnotherNode() {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            String farmId = UUID.randomUUID().toString();
+            TestFarmNode gone = TestFarmNode.create("edge-1", primary);
+            TestFarmNode survivor = TestFarmNode.create("edge-2", primary);
+            String firstAsk = TestPrimary.expect(201, gone.requestFarmAuthorization(farmId, "edge", BALANCER)).json()
+                    .path("requestId").asText();
+            assertThat(survivor.requestStatus(firstAsk).status()).as("nothing ties the survivor to the farm yet")
+                    .isEqualTo(401);
+
+            RestClient.Response askedAgain = TestPrimary.expect(201,
+                    survivor.requestFarmAuthorization(farmId, "edge", BALANCER));
+            String secondAsk = askedAgain.json().path("requestId").asText();
+            assertThat(secondAsk).isNotEqualTo(firstAsk);
+            assertThat(primary.admin.get(API + "/requests?state=PENDING").json().path("values")
+                    .findValuesAsText("mirrorId")).containsExactly(farmId, farmId);
+
+            TestPrimary.expect(200, primary.admin.post(API + "/requests/" + secondAsk + "/accept", null));
+            assertThat(TestPrimary.expect(200, survivor.requestStatus(secondAsk)).json().path("state").asText())
+                    .isEqualTo("ACCEPTED");
+            TestPrimary.expect(200, survivor.heartbeat("SYNCHRONIZING"));
+            assertThat(primary.admin.post(API + "/requests/" + firstAsk + "/accept", null).status())
+                    .as("once accepted, the farm is bound to its registered nodes' keys").isEqualTo(409);
+            assertThat(gone.heartbeat("SYNCHRONIZING").status()).isEqualTo(401);
+            assertThat(primary.admin.get(API + "/mirrorServers/" + farmId).json().path("nodes").findValuesAsText("id"))
+                    .containsExactly(survivor.id());
+        }
+    }
+
+    @Test
     void aNodeAnAdministratorRemovesIsRefusedAtOnceWhileTheFarmServesOn() {
         try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
             Farm farm = authorizedFarm(primary, "edge");

@@ -222,4 +222,46 @@ class MirrorLifecycleTest {
             assertThat(primary.admin.post(path(mirror) + "/restore", null).status()).isEqualTo(409);
         }
     }
+
+    @Test
+    void afterARestoreStatusSaysUnavailableUntilTheFirstReconciliationEnds() throws Exception {
+        Map<String, String> hourly = Map.of(RawSettings.RECONCILE_SECONDS, "3600");
+        java.util.concurrent.CountDownLatch reconciliationMayAnswer = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean holdReconciliation = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger heldAnswers = new java.util.concurrent.atomic.AtomicInteger();
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"));
+             TamperingProxy slowPath = new TamperingProxy(primary.baseUrl())) {
+            primary.createProject("LIFE");
+            primary.createRepository("LIFE", "small", false);
+            slowPath.rewriteAnswers((request, answer) -> {
+                if (holdReconciliation.get() && request.target().contains("/repo-hashes")) {
+                    heldAnswers.incrementAndGet();
+                    try {
+                        reconciliationMayAnswer.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return answer;
+            });
+            try (TestMirror mirror = TestMirror.start(work.resolve("mirror"), slowPath.url(), hourly)) {
+                mirror.authorizeOn(primary);
+                TestPrimary.expect(200, primary.admin.delete(path(mirror)));
+                await().atMost(Duration.ofSeconds(15)).until(() -> "REMOVED".equals(upstreamState(mirror)));
+                holdReconciliation.set(true);
+
+                TestPrimary.expect(200, primary.admin.post(path(mirror) + "/restore", null));
+                await().atMost(Duration.ofSeconds(15)).until(() -> "INSTALLED".equals(upstreamState(mirror)));
+                await().atMost(Duration.ofSeconds(15)).until(() -> heldAnswers.get() > 0);
+
+                RestClient.Response meanwhile = mirror.anonymous.get("/status");
+                assertThat(meanwhile.status()).as("restored, but the upstream's states are not read yet: "
+                        + meanwhile.body()).isEqualTo(503);
+                assertThat(meanwhile.json().path("state").asText()).isEqualTo("SYNCHRONIZING");
+                reconciliationMayAnswer.countDown();
+                mirror.awaitState("SYNCHRONIZED");
+                assertThat(mirror.anonymous.get("/status").status()).isEqualTo(200);
+            }
+        }
+    }
 }

@@ -52,6 +52,11 @@ final class TestFarm implements AutoCloseable {
             return anonymous.get("/status").json().path("state").asText();
         }
 
+        /** How many members this node sees, as {@code /status} tells anyone. */
+        int memberCount() {
+            return anonymous.get("/status").json().path("memberCount").asInt(-1);
+        }
+
         String farmId() {
             try {
                 return Files.readString(home.resolve(FarmId.FILE)).strip();

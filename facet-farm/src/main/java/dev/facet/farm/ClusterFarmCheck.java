@@ -1,6 +1,7 @@
 package dev.facet.farm;
 
 import dev.facet.core.doctor.Finding;
+import dev.facet.core.mirror.AuditAction;
 import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.mirror.FarmCheck;
@@ -10,7 +11,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,22 +30,42 @@ import java.util.stream.Collectors;
 public final class ClusterFarmCheck implements FarmCheck {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
+    /** How far back {@code facet doctor} reports the farm vet's repairs. */
+    static final Duration REPAIRS_SHOWN = Duration.ofDays(1);
+    /** How many audit rows, newest first, are looked through for them. */
+    private static final int AUDIT_ROWS_READ = 500;
+
     private final FarmCluster cluster;
     private final Path home;
     private final Supplier<List<String>> behindTheFarm;
+    private final Supplier<List<String>> recentRepairs;
 
     /** Checks this node's repositories in {@code store} against the farm's {@code published} refs. */
     public ClusterFarmCheck(FarmCluster cluster, PublishedRefs published, MirrorStore store, Path home) {
         this(cluster, home, () -> store.inTransaction(tx -> tx.repositories().all()).stream()
                 .filter(repository -> !published.atPublishedState(repository.id()))
-                .map(ClusterFarmCheck::name).toList());
+                .map(ClusterFarmCheck::name).toList(), () -> recentRepairs(store, Clock.systemUTC()));
     }
 
     /** {@code behindTheFarm} names the carried repositories this node holds at an older state than the farm published. */
     ClusterFarmCheck(FarmCluster cluster, Path home, Supplier<List<String>> behindTheFarm) {
+        this(cluster, home, behindTheFarm, List::of);
+    }
+
+    /** {@code recentRepairs} describes the farm vet's repairs on this node within {@link #REPAIRS_SHOWN}. */
+    ClusterFarmCheck(FarmCluster cluster, Path home, Supplier<List<String>> behindTheFarm,
+                     Supplier<List<String>> recentRepairs) {
         this.cluster = cluster;
         this.home = home;
         this.behindTheFarm = behindTheFarm;
+        this.recentRepairs = recentRepairs;
+    }
+
+    static List<String> recentRepairs(MirrorStore store, Clock clock) {
+        Instant since = clock.instant().minus(REPAIRS_SHOWN);
+        return store.inTransaction(tx -> tx.audit().list(0, AUDIT_ROWS_READ)).stream()
+                .filter(entry -> entry.action() == AuditAction.REPAIR && entry.at().isAfter(since))
+                .map(entry -> entry.at() + " " + entry.details()).toList();
     }
 
     private static String name(MirroredRepository repository) {
@@ -88,6 +111,17 @@ public final class ClusterFarmCheck implements FarmCheck {
                     + "for them and its /status is not ready until it catches up.",
                     "A node catches up within seconds of a push; if this stays, read its log (logger facet.sync) for "
                             + "failed fetches and check that it reaches the upstream."));
+        }
+        List<String> repairs = recentRepairs.get();
+        if (!repairs.isEmpty()) {
+            findings.add(new Finding("The farm vet repaired " + repairs.size() + " cop" + (repairs.size() == 1 ? "y"
+                    : "ies") + " of repositories on this node in the last " + REPAIRS_SHOWN.toHours() + " hours: "
+                    + "their refs had left the farm's published state. Newest first: " + String.join(" | ",
+                    repairs.subList(0, Math.min(3, repairs.size()))),
+                    "After a split farm healed, one repair per repository is expected and nothing is needed. "
+                            + "Repairs that recur mean something changes this node's repositories behind Facet "
+                            + "(a script, git run in data/repositories, a partial restore): find it and stop it. "
+                            + "Each repair is in the audit trail as REPAIR."));
         }
         findings.addAll(farmIdFindings());
         return findings;

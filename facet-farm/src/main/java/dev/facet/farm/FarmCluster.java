@@ -102,6 +102,9 @@ public final class FarmCluster implements AutoCloseable {
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         config.setProperty("hazelcast.local.localAddress", settings.address());
+        // When split halves merge, the higher published generation of a repository's refs wins.
+        config.getMapConfig(PublishedRefs.REFS_MAP).getMergePolicyConfig()
+                .setPolicy(HigherGenerationMergePolicy.class.getName());
         config.getMemberAttributeConfig().setAttribute(NODE_ID, node.id());
         config.getMemberAttributeConfig().setAttribute(NODE_NAME, node.name());
         config.getMemberAttributeConfig().setAttribute(NODE_KEY, node.publicKey());
@@ -162,6 +165,12 @@ public final class FarmCluster implements AutoCloseable {
     public Set<String> liveNodeIds() {
         return hazelcast.getCluster().getMembers().stream().map(member -> member.getAttribute(NODE_ID))
                 .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The public key (a JWK) the member with node id {@code id} carries now; empty when no member has that id. */
+    public Optional<String> memberKey(String id) {
+        return hazelcast.getCluster().getMembers().stream().filter(member -> id.equals(member.getAttribute(NODE_ID)))
+                .map(member -> member.getAttribute(NODE_KEY)).findFirst();
     }
 
     public Optional<Node> node(String id) {

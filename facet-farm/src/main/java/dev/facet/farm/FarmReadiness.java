@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A farm node's readiness, as {@code /status} tells the load balancer: ready once it holds a copy of
- * every carried repository, each at the farm's published state, and its worst lag behind the
- * upstream is within the threshold. Being behind the upstream for a moment is normal in a farm
- * (refs wait at the barrier until every node holds the objects); being behind the farm is not.
+ * every carried repository, each at the farm's published state, and no repository of it has
+ * lagged past the threshold while its peers hold a newer state. Being behind the upstream is
+ * normal in a farm (refs wait at the barrier until every node holds the objects, and a stalled
+ * cluster holds them all); being behind the farm is not.
  * Readiness is also what makes the node count for publication, so it is looked at every second
  * and told to the farm when it changes.
  */
@@ -83,16 +84,23 @@ public final class FarmReadiness implements Readiness {
     public Report report() {
         int members = cluster.liveNodeIds().size();
         MirrorStatus.Progress now = progress.get();
-        boolean withUpstream = MirrorStatus.SYNCHRONIZED.equals(now.state())
-                || holdsEveryRepository.getAsBoolean() && now.worstLagMillis() <= lagThreshold.toMillis();
-        if (!withUpstream) {
+        if (!holdsEveryRepository.getAsBoolean()) {
             return told(new Report(now.state(), false, members));
         }
         // A repository behind the farm whose objects are here is brought forward now: that is cheap and correct.
         boolean atFarmState = carried.get().stream()
                 .allMatch(id -> published.atPublishedState(id) || published.catchUp(id));
-        return told(atFarmState ? new Report(MirrorStatus.SYNCHRONIZED, true, members)
-                : new Report("SYNCHRONIZING", false, members));
+        if (!atFarmState) {
+            return told(new Report("SYNCHRONIZING", false, members));
+        }
+        // Behind the upstream past the threshold counts only where peers hold what this node lacks: when the whole
+        // farm waits (the barrier, a stalled cluster), every node is at the published state, and draining them all
+        // would leave the balancer nothing to route to.
+        boolean leftBehind = now.worstLagMillis() > lagThreshold.toMillis() && now.worstLags().stream()
+                .filter(lag -> lag.lagMillis() > lagThreshold.toMillis())
+                .anyMatch(lag -> published.leftBehindByPeers(lag.repositoryId(), lagThreshold));
+        return told(leftBehind ? new Report("LAGGING", false, members)
+                : new Report(MirrorStatus.SYNCHRONIZED, true, members));
     }
 
     private synchronized Report told(Report report) {

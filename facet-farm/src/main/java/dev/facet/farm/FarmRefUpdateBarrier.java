@@ -35,6 +35,11 @@ public final class FarmRefUpdateBarrier implements RefUpdateBarrier {
         return target -> awaitObjectsEverywhere(repositoryId, basedOn, target);
     }
 
+    @Override
+    public void removed(long repositoryId) {
+        published.forget(repositoryId);
+    }
+
     private boolean awaitObjectsEverywhere(long repositoryId, long basedOn, Map<String, ObjectId> target)
             throws IOException {
         FarmRefsRecord.RefsState own = FarmRefsRecord.RefsState.of(target);

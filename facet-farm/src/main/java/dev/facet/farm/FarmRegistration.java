@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * own audit trail naming the farm. Once installed, the oldest node the primary knows vouches for
  * every member it does not know yet, so a node that joins later needs no administrator.
  *
- * <p>When the coordinator leaves while the request waits, the next oldest polls the same request.
+ * <p>When the coordinator leaves while the request waits, the next oldest polls the same request;
+ * when the primary does not let it read that request (a farm not accepted yet has no node the
+ * primary knows but the one that asked), it sends a new request as itself.
  * When the whole farm stopped, the shared link is gone with it: the first coordinator to start
  * publishes what its own home says (PENDING or INSTALLED), so no second request is sent.
  */
@@ -185,8 +187,21 @@ public final class FarmRegistration implements UpstreamRegistration {
     }
 
     private void poll(SharedLink pending) {
-        AuthorizationStatus status = upstream.client().authorizationStatus(pending.upstreamInstanceId(),
-                pending.requestId());
+        AuthorizationStatus status;
+        try {
+            status = upstream.client().authorizationStatus(pending.upstreamInstanceId(), pending.requestId());
+        } catch (UpstreamUnavailable e) {
+            if (!refusedAnotherNodesRequest(pending, e)) {
+                throw e;
+            }
+            // The primary lets only the farm's registered nodes read its request, and a farm not accepted yet has
+            // none but the node that asked, which is gone: this node asks again, as itself.
+            log.warn("Farm {}'s request {} was sent by node {}, which left before an administrator decided, and the "
+                    + "upstream does not let node {} read it ({}); asking again", farmName(), pending.requestId(),
+                    pending.requestedBy(), cluster.nodeId(), e.getMessage());
+            request(Optional.of(pending));
+            return;
+        }
         if (status.state() == RequestState.ACCEPTED) {
             if (!pending.upstreamInstanceId().equals(status.upstreamInstanceId())) {
                 throw new IllegalStateException("The upstream accepted as instance " + status.upstreamInstanceId()
@@ -203,6 +218,12 @@ public final class FarmRegistration implements UpstreamRegistration {
             log.warn("The upstream {} rejected farm {}'s request {}", upstream.link().upstreamUrl(), farmName(),
                     pending.requestId());
         }
+    }
+
+    /** Whether the upstream refused this node a request another node sent (as it refuses an outsider: 401 or 404). */
+    private boolean refusedAnotherNodesRequest(SharedLink pending, UpstreamUnavailable refusal) {
+        return (refusal.status() == 401 || refusal.status() == 404) && !cluster.nodeId().equals(pending.requestedBy())
+                && !registered.containsKey(cluster.nodeId());
     }
 
     /** Every node's part: move its own lifecycle after the farm's link. */
@@ -226,6 +247,12 @@ public final class FarmRegistration implements UpstreamRegistration {
                             current.pinnedSequence(), current.pinnedHash(), current.appliedSequence(),
                             current.appliedHash()), "facet", AuditAction.REQUEST, farmName() + ": request "
                             + link.requestId() + " sent by node " + link.requestedBy());
+                } else if (local.state() == UpstreamState.PENDING && !link.requestId().equals(local.requestId())) {
+                    // The farm asked again (its first coordinator left): the request to show is the new one.
+                    upstream.lifecycle().update(current -> new UpstreamLink(current.upstreamUrl(), current.state(),
+                            link.requestId(), link.upstreamInstanceId(), current.upstreamPublicKey(),
+                            current.pinnedSequence(), current.pinnedHash(), current.appliedSequence(),
+                            current.appliedHash()));
                 }
             }
             case INSTALLED -> {

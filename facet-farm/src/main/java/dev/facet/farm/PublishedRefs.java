@@ -3,14 +3,17 @@ package dev.facet.farm;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.facet.core.ref.RefsHash;
 import dev.facet.git.MirrorRefs;
+import dev.facet.git.RefPlan;
 import dev.facet.git.RepositoryStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -18,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -75,6 +79,7 @@ public final class PublishedRefs implements AutoCloseable {
         return thread;
     });
     private volatile LongConsumer onForeignProposal = repositoryId -> { };
+    private volatile Consumer<Repair> onRepair = repair -> { };
     private UUID listener;
 
     /** Takes part in {@code cluster}'s record of published refs for the repositories in {@code repositories}. */
@@ -119,7 +124,7 @@ public final class PublishedRefs implements AutoCloseable {
     }
 
     private final class Listener implements EntryAddedListener<Long, FarmRefsRecord>,
-            EntryUpdatedListener<Long, FarmRefsRecord> {
+            EntryUpdatedListener<Long, FarmRefsRecord>, EntryRemovedListener<Long, FarmRefsRecord> {
         @Override
         public void entryAdded(EntryEvent<Long, FarmRefsRecord> event) {
             changed(event.getKey(), null, event.getValue());
@@ -128,6 +133,13 @@ public final class PublishedRefs implements AutoCloseable {
         @Override
         public void entryUpdated(EntryEvent<Long, FarmRefsRecord> event) {
             changed(event.getKey(), event.getOldValue(), event.getValue());
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<Long, FarmRefsRecord> event) {
+            // Another node forgot a repository no longer carried: the generations it had start again from nothing.
+            publishedGenerations.remove(event.getKey());
+            heldGenerations.remove(event.getKey());
         }
 
         private void changed(long repositoryId, FarmRefsRecord before, FarmRefsRecord after) {
@@ -229,14 +241,48 @@ public final class PublishedRefs implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether other nodes hold a state of the repository whose objects this node has lacked for
+     * longer than {@code patience}: the farm is ahead of it, and it is what publication waits for.
+     * A state nobody holds yet, or one this node holds too, is the whole farm waiting, not this node.
+     */
+    public boolean leftBehindByPeers(long repositoryId, Duration patience) {
+        FarmRefsRecord.Proposal pending = record(repositoryId).proposal();
+        return pending != null && !pending.holders().isEmpty() && !pending.holders().contains(cluster.nodeId())
+                && clock.millis() - pending.proposedAt() > patience.toMillis();
+    }
+
     /** Whether this node's refs are known to be at the latest published state (true when none is published). */
     public boolean atPublishedState(long repositoryId) {
         return heldGenerations.getOrDefault(repositoryId, 0L) >= publishedGeneration(repositoryId);
     }
 
     /**
+     * A repair of a copy that had left the farm's published state while this node counted itself at it (its refs
+     * changed on disk behind Facet's back, or the farm's record changed under it when a split healed).
+     *
+     * @param hadHash      the refs hash the copy had
+     * @param restoredHash the published refs hash it was brought back to
+     * @param changes      the refs that changed, one line each
+     */
+    public record Repair(long repositoryId, long generation, String hadHash, String restoredHash,
+                         List<String> changes) {
+        public Repair {
+            changes = List.copyOf(changes);
+        }
+    }
+
+    /** Calls {@code repaired} (on the thread that found it) after each repair of a copy that had diverged. */
+    public void onRepair(Consumer<Repair> repaired) {
+        this.onRepair = repaired;
+    }
+
+    /**
      * Brings the repository's refs to the farm's published state when this node holds its objects; does nothing
-     * when they are there already. The objects are checked here, never taken on another node's word.
+     * when they are there already. The objects are checked here, never taken on another node's word, and the refs
+     * on disk are compared with the published ones every time: a copy changed behind Facet's back, or a record
+     * that a healed split left at another state, is never taken for the published state. A copy that had
+     * diverged is repaired and reported to {@link #onRepair}; one that was merely behind is brought forward.
      *
      * @return whether the refs are now at the published state (or nothing is published)
      */
@@ -245,24 +291,54 @@ public final class PublishedRefs implements AutoCloseable {
             FarmRefsRecord record = record(repositoryId);
             seen(repositoryId, record);
             FarmRefsRecord.Published published = record.published();
-            if (published == null || heldGenerations.getOrDefault(repositoryId, 0L) >= published.generation()) {
+            if (published == null) {
                 return true;
             }
             if (!repositories.exists(repositoryId)) {
                 return false;
             }
             try (Repository repository = repositories.open(repositoryId)) {
-                Map<String, ObjectId> local = MirrorRefs.read(repository);
-                if (!RefsHash.of(local).value().equals(published.state().refsHash())) {
-                    Map<String, ObjectId> wanted = published.state().objectIds();
-                    if (!MirrorRefs.holdsTips(repository, wanted)) {
-                        return false;
+                String had = RefsHash.of(MirrorRefs.read(repository)).value();
+                if (had.equals(published.state().refsHash())) {
+                    // Set, not raised: after a split heals, the farm's record may stand at a lower generation.
+                    heldGenerations.put(repositoryId, published.generation());
+                    return true;
+                }
+                boolean diverged = heldGenerations.getOrDefault(repositoryId, 0L) >= published.generation();
+                Map<String, ObjectId> wanted = published.state().objectIds();
+                if (!MirrorRefs.holdsTips(repository, wanted)) {
+                    if (diverged) {
+                        heldGenerations.remove(repositoryId);
+                        log.warn("repository {}: refs {} are not the farm's published state {} (generation {}), "
+                                + "whose objects are missing here; reads wait for a sync", repositoryId, had,
+                                published.state().refsHash(), published.generation());
                     }
-                    refs.apply(repository, refs.plan(repository, wanted, true));
+                    return false;
+                }
+                MirrorRefs.Move move = refs.plan(repository, wanted, true);
+                if (!published.equals(record(repositoryId).published())) {
+                    // Published again while planning: the refs read may already be the newer state, and moving
+                    // them to this one would take them backwards. The caller looks again.
+                    return false;
+                }
+                refs.apply(repository, move);
+                heldGenerations.put(repositoryId, published.generation());
+                if (diverged) {
+                    log.warn("repository {}: refs {} had left the farm's published state; restored generation {} ({})",
+                            repositoryId, had, published.generation(), published.state().refsHash());
+                    Repair repair = new Repair(repositoryId, published.generation(), had,
+                            published.state().refsHash(), describe(move.plan()));
+                    try {
+                        onRepair.accept(repair);
+                    } catch (RuntimeException e) {
+                        // The repair stands; a read that found it is not failed for want of its record.
+                        log.warn("repository {}: the repair to generation {} was not recorded", repositoryId,
+                                published.generation(), e);
+                    }
+                } else {
                     log.info("repository {}: brought to the farm's published state, generation {}", repositoryId,
                             published.generation());
                 }
-                heldGenerations.merge(repositoryId, published.generation(), Math::max);
                 return true;
             } catch (IOException e) {
                 // Most often the node's own sync moved the refs meanwhile; the caller looks again.
@@ -271,6 +347,24 @@ public final class PublishedRefs implements AutoCloseable {
                 return false;
             }
         }
+    }
+
+    private static List<String> describe(RefPlan plan) {
+        return plan.steps().stream().filter(step -> step.kind() != RefPlan.Kind.KEEP)
+                .map(step -> step.kind() + " " + step.refName()
+                        + (step.kind() == RefPlan.Kind.CREATE ? "" : " " + step.from().name())
+                        + (step.kind() == RefPlan.Kind.DELETE ? "" : " -> " + step.to().name()))
+                .toList();
+    }
+
+    /**
+     * Forgets the repository farm-wide: it is no longer carried (deleted upstream). Any node may do it, any number
+     * of times; what this node kept of it goes too.
+     */
+    public void forget(long repositoryId) {
+        records.delete(repositoryId);
+        publishedGenerations.remove(repositoryId);
+        heldGenerations.remove(repositoryId);
     }
 
     /** Waits until the farm's record or its members change, or {@code millis} pass. */

@@ -7,10 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.facet.core.doctor.Finding;
+import dev.facet.core.mirror.AuditAction;
+import dev.facet.core.store.MirrorStore;
+import dev.facet.store.DatabaseSettings;
+import dev.facet.store.JdbcMirrorStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +96,34 @@ class ClusterFarmCheckTest {
                         assertThat(finding.problem()).contains("has no").contains("founds a new farm");
                         assertThat(finding.fix()).contains("echo farm-1 > " + home.resolve(FarmId.FILE));
                     });
+        }
+    }
+
+    @Test
+    void theFarmVetsRepairsOfTheLastDayAreShownAndOlderOnesAreNot() throws IOException {
+        Path home = Files.createDirectories(homes.resolve("a"));
+        int port = freePort();
+        Instant now = Instant.parse("2026-12-01T12:00:00Z");
+        try (FarmCluster a = FarmCluster.join(settings("east", port, List.of("127.0.0.1:" + port)), node("node-a"));
+             MirrorStore store = JdbcMirrorStore.open(DatabaseSettings.embeddedH2(homes.resolve("db")))) {
+            FarmId.agree(a, home, () -> "farm-1");
+            store.inTransaction(tx -> {
+                tx.audit().record(now.minus(Duration.ofDays(2)), "facet", AuditAction.REPAIR, "node-a", null,
+                        "farm vet: repository 1 (PRJ/old)");
+                tx.audit().record(now.minus(Duration.ofHours(1)), "facet", AuditAction.REPAIR, "node-a", null,
+                        "farm vet: repository 2 (PRJ/recent)");
+                tx.audit().record(now.minus(Duration.ofMinutes(1)), "facet", AuditAction.PIN, "upstream", null, "");
+                return null;
+            });
+            List<String> repairs = ClusterFarmCheck.recentRepairs(store, Clock.fixed(now, ZoneOffset.UTC));
+
+            List<Finding> findings = new ClusterFarmCheck(a, home, List::of, () -> repairs).examine();
+
+            assertThat(findings).singleElement().satisfies(finding -> {
+                assertThat(finding.problem()).contains("repaired 1 copy").contains("PRJ/recent")
+                        .doesNotContain("PRJ/old");
+                assertThat(finding.fix()).contains("REPAIR");
+            });
         }
     }
 }

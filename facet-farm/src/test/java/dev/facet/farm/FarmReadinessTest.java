@@ -3,6 +3,7 @@ package dev.facet.farm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.mirror.MirrorStatus;
 import dev.facet.mirror.Readiness;
 import java.nio.file.Path;
@@ -66,18 +67,51 @@ class FarmReadinessTest {
         farm.awaitRequired(Set.of(a.id, joining.id));
     }
 
+    private static MirrorStatus.Progress lagging(long lagMillis) {
+        return new MirrorStatus.Progress("LAGGING", 1, 0, 1, lagMillis,
+                List.of(new Heartbeat.Lag(REPO, "PRJ", "repo", lagMillis)));
+    }
+
     @Test
-    void aNodeWhoseLagPassesTheThresholdIsNotReadyAndStopsCounting() throws Exception {
+    void aNodeAtThePublishedStateStaysReadyWhileTheWholeFarmWaitsBehindTheUpstream() throws Exception {
         farm = TestFarm.start(home, 2, PublishedRefs.Settings.DEFAULTS);
         TestFarm.Node a = farm.node(0);
-        FarmReadiness readiness = readiness(farm.node(1));
+        TestFarm.Node b = farm.node(1);
+        FarmReadiness readinessOfA = readiness(a);
+        FarmReadiness readinessOfB = readiness(b);
+        assertThat(readinessOfA.report().ready()).isTrue();
+        assertThat(readinessOfB.report().ready()).isTrue();
+        farm.awaitRequired(Set.of(a.id, b.id));
+
+        // The upstream moved long ago and nothing was published since: a stalled cluster, a barrier that waits.
+        progress.set(lagging(LAG_THRESHOLD.toMillis() * 3));
+
+        assertThat(readinessOfA.report()).isEqualTo(new Readiness.Report("SYNCHRONIZED", true, 2));
+        assertThat(readinessOfB.report()).isEqualTo(new Readiness.Report("SYNCHRONIZED", true, 2));
+        farm.awaitRequired(Set.of(a.id, b.id));
+    }
+
+    @Test
+    void aNodeThatLacksForLongWhatItsPeersHoldIsLaggingAndStopsCounting() throws Exception {
+        farm = TestFarm.start(home, 2, new PublishedRefs.Settings(Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Duration.ofSeconds(2)));
+        TestFarm.Node a = farm.node(0);
+        TestFarm.Node b = farm.node(1);
+        Duration patience = Duration.ofMillis(200);
+        FarmReadiness readinessOfB = new FarmReadiness(b.cluster, b.published, progress::get, () -> true,
+                () -> List.of(REPO), patience);
         a.ready();
-        assertThat(readiness.report().ready()).isTrue();
-        farm.awaitRequired(Set.of(a.id, farm.node(1).id));
+        assertThat(readinessOfB.report().ready()).isTrue();
+        farm.awaitRequired(Set.of(a.id, b.id));
+        Upstream upstream = new Upstream(home.resolve("upstream.git"), "upstream");
+        upstream.push();
+        // a fetched the new state and waits at the barrier for b, which does not get it.
+        a.syncInBackground(REPO, upstream);
+        await().atMost(TestFarm.PATIENCE).until(() -> b.published.record(REPO).proposal() != null);
+        progress.set(lagging(patience.toMillis() * 10));
 
-        progress.set(new MirrorStatus.Progress("LAGGING", 1, 0, 1, LAG_THRESHOLD.toMillis() + 1, List.of()));
-
-        assertThat(readiness.report()).isEqualTo(new Readiness.Report("LAGGING", false, 2));
+        await().atMost(TestFarm.PATIENCE).until(() -> !readinessOfB.report().ready());
+        assertThat(readinessOfB.report()).isEqualTo(new Readiness.Report("LAGGING", false, 2));
         farm.awaitRequired(Set.of(a.id));
     }
 }

@@ -105,6 +105,12 @@ final class TestFarm implements AutoCloseable {
 
     /** Starts {@code size} members of a farm of its own, and waits until each sees all the others. */
     static TestFarm start(Path directory, int size, PublishedRefs.Settings settings) throws IOException {
+        return start(directory, size, settings, i -> "node-" + (char) ('a' + i));
+    }
+
+    /** As above, with each node's id from {@code nodeIds} (an instance id where a node signs for its peers). */
+    static TestFarm start(Path directory, int size, PublishedRefs.Settings settings,
+                          java.util.function.IntFunction<String> nodeIds) throws IOException {
         String name = "test-" + UUID.randomUUID();
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < size; i++) {
@@ -114,7 +120,7 @@ final class TestFarm implements AutoCloseable {
         TestFarm farm = new TestFarm();
         // One after the other: members that start together elect masters apart and merge later, which is slower.
         for (int i = 0; i < size; i++) {
-            String nodeId = "node-" + (char) ('a' + i);
+            String nodeId = nodeIds.apply(i);
             FarmCluster cluster = FarmCluster.join(new FarmCluster.Settings(name, "127.0.0.1", ports.get(i), members),
                     new FarmCluster.NodeIdentity(nodeId, nodeId, "key-" + nodeId, "test"));
             farm.nodes.add(new Node(nodeId, cluster, directory.resolve(nodeId), settings));

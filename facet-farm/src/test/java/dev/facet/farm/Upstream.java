@@ -52,6 +52,19 @@ final class Upstream implements AutoCloseable {
         }
     }
 
+    /** A branch at what main has now. */
+    ObjectId branch(String name) {
+        try {
+            ObjectId main = repository.resolve(MAIN);
+            RefUpdate update = repository.updateRef(Constants.R_HEADS + name);
+            update.setNewObjectId(main);
+            update.update();
+            return main;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private ObjectId commit(ObjectId... parents) throws IOException {
         counter++;
         try (ObjectInserter inserter = repository.newObjectInserter()) {

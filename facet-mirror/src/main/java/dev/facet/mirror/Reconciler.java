@@ -30,7 +30,8 @@ public final class Reconciler {
     private final SyncEngine sync;
     private final CarriedRepositories carried;
     private final Clock clock;
-    private volatile boolean completedOnce;
+    /** The {@link UpstreamLifecycle#installation} in which a reconciliation last completed; none yet: -1. */
+    private volatile long completedInInstallation = -1;
     private volatile long statesAsOf;
     private volatile UpstreamClient.UpstreamIdentity lastPresented;
 
@@ -45,9 +46,13 @@ public final class Reconciler {
         this.clock = clock;
     }
 
-    /** Whether one reconciliation has completed since start, so the mirror knows the whole upstream. */
+    /**
+     * Whether one reconciliation has completed since start and since the mirror was last installed,
+     * so the mirror knows the whole upstream: after a removal and a restore, what it learnt before
+     * is as old as the removal.
+     */
     public boolean completedOnce() {
-        return completedOnce;
+        return completedInInstallation == upstream.lifecycle().installation();
     }
 
     /**
@@ -98,6 +103,8 @@ public final class Reconciler {
     }
 
     public synchronized void reconcile() {
+        // Read before the state: a removal from here on makes this run count for nothing.
+        long installation = upstream.lifecycle().installation();
         if (!upstream.isInstalled()) {
             return;
         }
@@ -147,7 +154,7 @@ public final class Reconciler {
                             current.upstreamInstanceId(), current.upstreamPublicKey(), current.pinnedSequence(),
                             current.pinnedHash(), head.headSequence(), head.headHash()));
         }
-        completedOnce = true;
+        completedInInstallation = installation;
         log.info("reconciled {} repositories with {} in {} ms: {} to sync", listed.size(), upstream.client().upstreamUrl(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), behind);
     }

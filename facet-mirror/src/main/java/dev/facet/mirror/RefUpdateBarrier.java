@@ -21,4 +21,8 @@ public interface RefUpdateBarrier {
      *         fetched state, waiting as long as the farm needs (a bounded time), or throws when they may not move now
      */
     MirrorFetcher.BeforeRefsMove beginSync(long repositoryId);
+
+    /** The repository is no longer carried: a farm forgets its record of it. */
+    default void removed(long repositoryId) {
+    }
 }

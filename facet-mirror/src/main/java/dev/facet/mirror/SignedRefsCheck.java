@@ -1,8 +1,10 @@
 package dev.facet.mirror;
 
 import dev.facet.core.ref.RefsHash;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Holds what a Git fetch brings to what the upstream signed. Git over HTTP carries no signature, so
@@ -11,11 +13,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * A push after that signed state makes the advertised refs newer for a moment, until its own event
  * arrives; a change on the way keeps them different. So one difference is no proof: the fetch
  * applies additions only and is tried again, and only when the same signed state is contradicted
- * by fetch after fetch, with no newer one arriving, is the answer taken for altered.
+ * by fetch after fetch, with no newer one arriving, is the answer taken for altered. Fetches that
+ * events set off in quick succession (a rename, a new default branch and a push together) can
+ * all race the same change: contradictions count once per {@link #COUNTED_APART}, so that only
+ * an answer that stays wrong across retries is taken for altered.
  */
 final class SignedRefsCheck {
     /** Fetches in a row that may contradict one signed state before it counts as altered: a retry or two. */
     static final int TOLERATED_CONTRADICTIONS = 2;
+    /** Less than the sync engine's first retry, so that every retry counts. */
+    static final Duration COUNTED_APART = Duration.ofSeconds(1);
 
     enum Verdict {
         /** The advertised refs are the signed ones: every change may be applied. */
@@ -28,11 +35,20 @@ final class SignedRefsCheck {
         ALTERED
     }
 
-    /** The signed state the last fetches contradicted, and how many times in a row. */
-    private record Contradiction(String signedHash, int times) {
+    /** The signed state the last fetches contradicted, how many times in a row, and when it was last counted. */
+    private record Contradiction(String signedHash, int times, long countedAtNanos) {
     }
 
     private final Map<Long, Contradiction> contradictions = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
+
+    SignedRefsCheck() {
+        this(System::nanoTime);
+    }
+
+    SignedRefsCheck(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
 
     /**
      * @param signedHash the latest signed refs hash of the repository, or null when none is known
@@ -64,9 +80,11 @@ final class SignedRefsCheck {
     }
 
     private Verdict contradicted(long repositoryId, String signedHash) {
-        Contradiction now = contradictions.merge(repositoryId, new Contradiction(signedHash, 1),
-                (before, fresh) -> before.signedHash().equals(signedHash)
-                        ? new Contradiction(signedHash, before.times() + 1) : fresh);
+        long at = nanoTime.getAsLong();
+        Contradiction now = contradictions.merge(repositoryId, new Contradiction(signedHash, 1, at),
+                (before, fresh) -> !before.signedHash().equals(signedHash) ? fresh
+                        : at - before.countedAtNanos() < COUNTED_APART.toNanos() ? before
+                        : new Contradiction(signedHash, before.times() + 1, at));
         return now.times() > TOLERATED_CONTRADICTIONS ? Verdict.ALTERED : Verdict.CONTRADICTED;
     }
 }

@@ -336,6 +336,12 @@ public final class SyncEngine {
             return null;
         });
         repositories.keepAside(repositoryId, clock.instant());
+        barrier.removed(repositoryId);
+    }
+
+    /** Whether a sync of the repository is running or owed now: its fetch may be about to move the refs. */
+    public boolean isSyncing(long repositoryId) {
+        return flights.containsKey(repositoryId);
     }
 
     private void markRequested(long repositoryId) {

@@ -7,6 +7,7 @@ import dev.facet.core.store.MirrorStore;
 import dev.facet.core.store.MirrorTransaction;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -21,6 +22,7 @@ public final class UpstreamLifecycle {
     private final MirrorStore store;
     private final Clock clock;
     private final Optional<String> configuredUrl;
+    private final AtomicLong departuresFromInstalled = new AtomicLong();
 
     /**
      * @param configuredUrl the upstream a running mirror was started with, where a link not stored yet is
@@ -58,7 +60,23 @@ public final class UpstreamLifecycle {
         }
         tx.upstream().save(next);
         tx.audit().record(clock.instant(), actor, action, next.upstreamInstanceId(), next.upstreamUrl(), details);
+        noteDeparture(current, next);
         return next;
+    }
+
+    /**
+     * Which installation of this mirror the link is in, as this process counts them: it changes
+     * each time the link leaves INSTALLED, so that what was learnt about the upstream while
+     * installed before (a completed reconciliation) is not taken for the present installation's.
+     */
+    public long installation() {
+        return departuresFromInstalled.get();
+    }
+
+    private void noteDeparture(UpstreamLink current, UpstreamLink next) {
+        if (current != null && current.state() == UpstreamState.INSTALLED && next.state() != UpstreamState.INSTALLED) {
+            departuresFromInstalled.incrementAndGet();
+        }
     }
 
     /** Changes what the link holds besides its state, on the link as it is now. */
@@ -94,7 +112,9 @@ public final class UpstreamLifecycle {
      */
     public void forget(MirrorTransaction tx, String upstreamUrl, String actor, String details) {
         UpstreamLink current = tx.upstream().get().orElse(null);
-        tx.upstream().save(UpstreamLink.unconfigured(upstreamUrl));
+        UpstreamLink next = UpstreamLink.unconfigured(upstreamUrl);
+        tx.upstream().save(next);
+        noteDeparture(current, next);
         tx.audit().record(clock.instant(), actor, AuditAction.PURGE, current == null ? null : current.upstreamInstanceId(),
                 current == null ? null : current.upstreamUrl(), details);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.facet.core.ref.RefsHash;
 import dev.facet.mirror.SignedRefsCheck.Verdict;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,10 @@ class SignedRefsCheckTest {
     private static final RefsHash NEWER = RefsHash.of(Map.of("refs/heads/main",
             ObjectId.fromString("3333333333333333333333333333333333333333")));
 
-    private final SignedRefsCheck check = new SignedRefsCheck();
+    /** Each fetch is a retry, past the spacing at which contradictions count, unless a test says otherwise. */
+    private final AtomicLong nanos = new AtomicLong();
+    private final SignedRefsCheck check = new SignedRefsCheck(
+            () -> nanos.addAndGet(SignedRefsCheck.COUNTED_APART.toNanos()));
 
     @Test
     void advertisedRefsThatAreTheSignedOnesMayBeAppliedWhole() {
@@ -75,6 +79,22 @@ class SignedRefsCheckTest {
         assertThat(check.judgeMissing(1, NEW.value())).isEqualTo(Verdict.CONTRADICTED);
         assertThat(check.judgeMissing(1, NEW.value())).isEqualTo(Verdict.CONTRADICTED);
         assertThat(check.judgeMissing(1, NEW.value())).isEqualTo(Verdict.ALTERED);
+    }
+
+    @Test
+    void fetchesThatEventsSetOffTogetherCountAsOneContradiction() {
+        // A rename, its default branch and a push announced at once: three fetches under the old name, one moment.
+        AtomicLong frozen = new AtomicLong();
+        SignedRefsCheck racing = new SignedRefsCheck(frozen::get);
+        for (int i = 0; i < 5; i++) {
+            assertThat(racing.judgeMissing(1, NEW.value())).isEqualTo(Verdict.CONTRADICTED);
+            assertThat(racing.judge(2, NEW.value(), OLD)).isEqualTo(Verdict.CONTRADICTED);
+        }
+        // The same answer still wrong on the retries that follow is altered.
+        frozen.addAndGet(SignedRefsCheck.COUNTED_APART.toNanos());
+        assertThat(racing.judgeMissing(1, NEW.value())).isEqualTo(Verdict.CONTRADICTED);
+        frozen.addAndGet(SignedRefsCheck.COUNTED_APART.toNanos());
+        assertThat(racing.judgeMissing(1, NEW.value())).isEqualTo(Verdict.ALTERED);
     }
 
     @Test

@@ -154,6 +154,12 @@ public final class MirrorAdmission {
     }
 
     private static Optional<MirrorSigner> reader(StoreTransaction tx, MirrorRequest request, String issuer) {
+        if (request.type() == MirrorType.FARM && tx.mirrorServers().find(request.mirrorId()).isPresent()) {
+            // Once the farm is registered its node rows decide, for the node that asked as for any other: a node an
+            // administrator removed reads nothing of the farm's, not even the request it sent itself.
+            return tx.farmNodes().find(issuer).filter(node -> node.mirrorId().equals(request.mirrorId()))
+                    .map(node -> new MirrorSigner(node.mirrorId(), issuer, node.publicKey()));
+        }
         if (request.signerId().equals(issuer)) {
             return Optional.of(new MirrorSigner(request.mirrorId(), issuer, request.publicKey()));
         }
@@ -505,8 +511,8 @@ public final class MirrorAdmission {
 
     /**
      * The keys that may ask under a mirror id: a registered single mirror's, a registered farm's
-     * nodes', or, before it is registered, the key of the first request under that id. Empty when
-     * the id is bound to nothing yet.
+     * nodes', or, before a single mirror is registered, the key of the first request under that id.
+     * Empty when the id is bound to nothing yet, as an unregistered farm's id is.
      */
     private static Optional<Set<InstancePublicKey>> boundKeys(StoreTransaction tx, String mirrorId) {
         Optional<MirrorServer> server = tx.mirrorServers().find(mirrorId);
@@ -517,7 +523,11 @@ public final class MirrorAdmission {
             }
             return Optional.of(Set.of(new InstancePublicKey(server.get().publicKey())));
         }
-        return tx.mirrorRequests().firstFrom(mirrorId).map(request -> Set.of(new InstancePublicKey(request.publicKey())));
+        // An unregistered farm binds no key: its first request names whichever node coordinated then, and when that
+        // node is gone before an administrator decides, another node of the farm must be able to ask. Each node id
+        // stays bound to its own key, and only an acceptance binds the farm (to the node that asked).
+        return tx.mirrorRequests().firstFrom(mirrorId).filter(request -> request.type() != MirrorType.FARM)
+                .map(request -> Set.of(new InstancePublicKey(request.publicKey())));
     }
 
     private static String fingerprints(Set<InstancePublicKey> keys) {

@@ -13,6 +13,12 @@ public record Page<T>(List<T> values, int start, int limit, boolean isLastPage) 
         return new Page<>(last ? rowsPlusOne : rowsPlusOne.subList(0, limit), start, limit, last);
     }
 
+    /** The page of a whole list that starts at {@code start}. */
+    public static <T> Page<T> within(List<T> all, int start, int limit) {
+        int from = Math.min(start, all.size());
+        return of(all.subList(from, (int) Math.min(all.size(), (long) from + limit + 1)), start, limit);
+    }
+
     public Integer nextPageStart() {
         return isLastPage ? null : start + values.size();
     }

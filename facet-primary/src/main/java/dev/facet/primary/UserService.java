@@ -118,10 +118,7 @@ public final class UserService implements Authenticator {
         if (permissions == null || permissions.isEmpty()) {
             throw new InvalidInput("permissions", "A token needs at least one permission, such as REPO_READ.");
         }
-        if (expiryDays != null && (expiryDays < 1 || expiryDays > MAX_TOKEN_EXPIRY_DAYS)) {
-            throw new InvalidInput("expiryDays", "A token's expiryDays must be from 1 to " + MAX_TOKEN_EXPIRY_DAYS
-                    + ", or left out for a token that does not expire.");
-        }
+        checkExpiryDays(expiryDays);
         Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Instant expiresAt = expiryDays == null ? null : createdAt.plus(Duration.ofDays(expiryDays));
         byte[] secretBytes = new byte[32];
@@ -299,14 +296,72 @@ public final class UserService implements Authenticator {
         return store.inTransaction(tx -> tx.accessTokens().listForUser(ownOrAdministered(tx, caller, owner).id()));
     }
 
+    /** One of a user's tokens: their own, or anyone's for an administrator. */
+    public AccessToken token(Caller caller, Username owner, String tokenId) {
+        return store.inTransaction(tx -> tx.accessTokens().find(ownOrAdministered(tx, caller, owner).id(), tokenId)
+                .orElseThrow(() -> noSuchToken(owner, tokenId)));
+    }
+
+    /**
+     * Changes what the caller's own token is called, what it may do and when it expires; a field left null stays
+     * as it is. Only the owner may, signed in with the password, since raising a token's permissions is minting
+     * a stronger one. The token's expiry counts from its creation, so an update cannot make a token outlive the
+     * longest expiry. Mirrors forget what they remembered of the owner's credentials.
+     */
+    public AccessToken updateToken(Caller caller, Username owner, String tokenId, String name,
+                                   Set<Permission> permissions, Integer expiryDays) {
+        AccessRules.requireWholeAccount(caller, "change access tokens");
+        if (!caller.name().equals(owner)) {
+            throw new PermissionDenied("Access tokens are changed by their owner only: sign in as " + owner
+                    + " to change one of that account's.");
+        }
+        String tokenName = name == null ? null : ProjectService.requireText("name", "A token name", name, 255);
+        if (permissions != null && permissions.isEmpty()) {
+            throw new InvalidInput("permissions", "A token needs at least one permission, such as REPO_READ.");
+        }
+        checkExpiryDays(expiryDays);
+        return store.inTransaction(tx -> {
+            User user = ownOrAdministered(tx, caller, owner);
+            AccessToken before = tx.accessTokens().find(user.id(), tokenId)
+                    .orElseThrow(() -> noSuchToken(owner, tokenId));
+            Instant expiresAt = expiryDays == null ? before.expiresAt()
+                    : before.createdAt().plus(Duration.ofDays(expiryDays));
+            if (expiryDays != null && !expiresAt.isAfter(clock.instant())) {
+                throw new InvalidInput("expiryDays", "A token created on " + before.createdAt() + " would already "
+                        + "have expired after " + expiryDays + " days: revoke it instead.");
+            }
+            AccessToken after = new AccessToken(before.id(), before.userId(),
+                    tokenName == null ? before.name() : tokenName,
+                    permissions == null ? before.permissions() : permissions, before.createdAt(), expiresAt,
+                    before.lastUsedAt());
+            tx.accessTokens().update(after);
+            tx.audit().record(clock.instant(), caller.toString(), AuditAction.TOKEN_UPDATE, null, null,
+                    "token " + after.name() + " (" + after.id() + ") of " + owner + ", " + after.permissions()
+                            + (after.expiresAt() == null ? "" : ", expires " + after.expiresAt()));
+            tx.events().append(EventType.PERMISSIONS_CHANGED, null, EventPayloads.accountChanged(owner),
+                    clock.instant());
+            return after;
+        });
+    }
+
+    private static NotFound noSuchToken(Username owner, String tokenId) {
+        return new NotFound("tokenId", "User '" + owner + "' has no token '" + tokenId + "'.");
+    }
+
+    private static void checkExpiryDays(Integer expiryDays) {
+        if (expiryDays != null && (expiryDays < 1 || expiryDays > MAX_TOKEN_EXPIRY_DAYS)) {
+            throw new InvalidInput("expiryDays", "A token's expiryDays must be from 1 to " + MAX_TOKEN_EXPIRY_DAYS
+                    + ", or left out for a token that does not expire.");
+        }
+    }
+
     /** Revokes a token at once: the next request that carries it is refused. Its owner or an administrator may. */
     public void revokeToken(Caller caller, Username owner, String tokenId) {
         AccessRules.requireWholeAccount(caller, "revoke access tokens");
         store.useTransaction(tx -> {
             User user = ownOrAdministered(tx, caller, owner);
-            AccessToken token = tx.accessTokens().listForUser(user.id()).stream()
-                    .filter(t -> t.id().equals(tokenId)).findFirst()
-                    .orElseThrow(() -> new NotFound("tokenId", "User '" + owner + "' has no token '" + tokenId + "'."));
+            AccessToken token = tx.accessTokens().find(user.id(), tokenId)
+                    .orElseThrow(() -> noSuchToken(owner, tokenId));
             tx.accessTokens().delete(user.id(), token.id());
             tx.audit().record(clock.instant(), caller.toString(), AuditAction.TOKEN_REVOKE, null, null,
                     "token " + token.name() + " (" + token.id() + ") of " + owner);

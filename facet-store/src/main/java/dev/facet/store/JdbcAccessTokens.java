@@ -37,7 +37,7 @@ final class JdbcAccessTokens implements AccessTokens {
             handle.createUpdate("INSERT INTO access_tokens (id, user_id, name, permissions, secret_hash, created_at, "
                             + "expires_at) VALUES (:id, :userId, :name, :permissions, :secretHash, :createdAt, :expiresAt)")
                     .bind("id", id).bind("userId", userId).bind("name", name)
-                    .bind("permissions", permissions.stream().map(Enum::name).sorted().collect(Collectors.joining(",")))
+                    .bind("permissions", column(permissions))
                     .bind("secretHash", secretHash).bind("createdAt", Timestamps.toColumn(createdAt))
                     .bind("expiresAt", Timestamps.toNullableColumn(expiresAt)).execute();
         } catch (RuntimeException e) {
@@ -62,6 +62,35 @@ final class JdbcAccessTokens implements AccessTokens {
     }
 
     @Override
+    public Optional<AccessToken> find(long userId, String tokenId) {
+        return handle.createQuery(SELECT + "WHERE user_id = :userId AND id = :id")
+                .bind("userId", userId).bind("id", tokenId).map(JdbcAccessTokens::map).findOne();
+    }
+
+    @Override
+    public void update(AccessToken token) {
+        boolean nameTaken = handle.createQuery("SELECT COUNT(*) FROM access_tokens WHERE user_id = :userId "
+                        + "AND name = :name AND id <> :id")
+                .bind("userId", token.userId()).bind("name", token.name()).bind("id", token.id())
+                .mapTo(Long.class).one() > 0;
+        if (nameTaken) {
+            throw new AlreadyExists("name", "This user already has an access token named '" + token.name() + "'.");
+        }
+        try {
+            handle.createUpdate("UPDATE access_tokens SET name = :name, permissions = :permissions, "
+                            + "expires_at = :expiresAt WHERE user_id = :userId AND id = :id")
+                    .bind("name", token.name()).bind("permissions", column(token.permissions()))
+                    .bind("expiresAt", Timestamps.toNullableColumn(token.expiresAt()))
+                    .bind("userId", token.userId()).bind("id", token.id()).execute();
+        } catch (RuntimeException e) {
+            if (SqlErrors.isUniqueViolation(e)) {
+                throw new AlreadyExists("name", "This user already has an access token named '" + token.name() + "'.");
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public boolean delete(long userId, String tokenId) {
         return handle.createUpdate("DELETE FROM access_tokens WHERE user_id = :userId AND id = :id")
                 .bind("userId", userId).bind("id", tokenId).execute() > 0;
@@ -71,6 +100,10 @@ final class JdbcAccessTokens implements AccessTokens {
     public void markUsed(String tokenId, Instant at) {
         handle.createUpdate("UPDATE access_tokens SET last_used_at = :at WHERE id = :id")
                 .bind("at", Timestamps.toColumn(at)).bind("id", tokenId).execute();
+    }
+
+    private static String column(Set<Permission> permissions) {
+        return permissions.stream().map(Enum::name).sorted().collect(Collectors.joining(","));
     }
 
     private static AccessToken map(ResultSet rs, StatementContext ctx) throws SQLException {

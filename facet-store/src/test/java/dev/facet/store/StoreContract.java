@@ -443,6 +443,46 @@ abstract class StoreContract {
     }
 
     @Test
+    void aTokenIsUpdatedOnlyWithinItsUserAndKeepsItsSecret() {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        newToken("tok1", alice, "laptop");
+        newToken("tok2", alice, "ci");
+        newToken("tok3", bob, "laptop");
+        AccessToken before = inTransaction(tx -> tx.accessTokens().find(alice.id(), "tok1")).orElseThrow();
+        Optional<AccessToken> bobsThroughAlice = inTransaction(tx -> tx.accessTokens().find(alice.id(), "tok3"));
+        assertThat(bobsThroughAlice).as("bob's token").isEmpty();
+
+        AccessToken renamed = new AccessToken("tok1", alice.id(), "desk", Set.of(Permission.PROJECT_WRITE),
+                before.createdAt(), T0.plusSeconds(3600), null);
+        inTransaction(tx -> {
+            tx.accessTokens().update(renamed);
+            return null;
+        });
+        AccessToken after = tokenBySecretHash(Sha256.hex("tok1")).orElseThrow();
+        assertThat(after.name()).isEqualTo("desk");
+        assertThat(after.permissions()).containsExactly(Permission.PROJECT_WRITE);
+        assertThat(after.expiresAt()).isEqualTo(T0.plusSeconds(3600));
+        assertThat(after.createdAt()).isEqualTo(before.createdAt());
+
+        AccessToken clash = new AccessToken("tok1", alice.id(), "ci", Set.of(Permission.REPO_READ), before.createdAt(),
+                null, null);
+        assertThatExceptionOfType(AlreadyExists.class).isThrownBy(() -> inTransaction(tx -> {
+            tx.accessTokens().update(clash);
+            return null;
+        }));
+        // Another user's token of the same id is out of reach of an update under this user.
+        AccessToken foreign = new AccessToken("tok3", alice.id(), "taken", Set.of(Permission.REPO_ADMIN),
+                before.createdAt(), null, null);
+        inTransaction(tx -> {
+            tx.accessTokens().update(foreign);
+            return null;
+        });
+        assertThat(tokenBySecretHash(Sha256.hex("tok3")).orElseThrow().permissions())
+                .containsExactly(Permission.REPO_READ);
+    }
+
+    @Test
     void aTokenIsFoundByTheHashOfItsSecret() {
         User alice = newUser("alice");
         String secretHash = Sha256.hex("secret-1");

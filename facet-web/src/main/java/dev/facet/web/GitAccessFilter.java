@@ -80,7 +80,8 @@ final class GitAccessFilter implements Filter {
         chain.doFilter(request, response);
     }
 
-    private static void reply(HttpServletResponse response, int status, String message) throws IOException {
+    /** A plain-text answer Git shows its user as it is. */
+    static void reply(HttpServletResponse response, int status, String message) throws IOException {
         response.setStatus(status);
         response.setContentType("text/plain; charset=UTF-8");
         response.getOutputStream().write((message + "\n").getBytes(StandardCharsets.UTF_8));

@@ -44,8 +44,17 @@ final class HttpServer {
     private final Javalin app;
     private final Optional<CertificateReloader> reloader;
 
+    /** A further Git servlet at {@code path} (a servlet mapping such as {@code /farm/scm/*}) behind its own filters. */
+    record GitMount(String path, List<Filter> filters, GitServlet git) {
+    }
+
     HttpServer(WebSettings settings, ObjectMapper json, FacetMetrics metrics, List<Filter> gitFilters, GitServlet git,
                Consumer<RoutesConfig> routes) {
+        this(settings, json, metrics, gitFilters, git, List.of(), routes);
+    }
+
+    HttpServer(WebSettings settings, ObjectMapper json, FacetMetrics metrics, List<Filter> gitFilters, GitServlet git,
+               List<GitMount> otherGitMounts, Consumer<RoutesConfig> routes) {
         this.settings = settings;
         // The digest is taken before the files are read, so that a change in between is seen as one.
         Optional<String> servedDigest = settings.tls().map(ServerCertificate::contentDigest);
@@ -81,6 +90,16 @@ final class HttpServer {
                 }
                 handler.addFilter(new FilterHolder(new SmallGitBodies()), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addServlet(new ServletHolder(git), "/scm/*");
+                for (GitMount mount : otherGitMounts) {
+                    handler.addFilter(new FilterHolder(new GitRequestLimit(limits.maxConcurrentGitRequests())),
+                            mount.path(), EnumSet.of(DispatcherType.REQUEST));
+                    for (Filter filter : mount.filters()) {
+                        handler.addFilter(new FilterHolder(filter), mount.path(), EnumSet.of(DispatcherType.REQUEST));
+                    }
+                    handler.addFilter(new FilterHolder(new SmallGitBodies()), mount.path(),
+                            EnumSet.of(DispatcherType.REQUEST));
+                    handler.addServlet(new ServletHolder(mount.git()), mount.path());
+                }
             });
             routes.accept(config.routes);
             ErrorMapping.register(config.routes);

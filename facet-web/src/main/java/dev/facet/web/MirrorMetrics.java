@@ -1,5 +1,6 @@
 package dev.facet.web;
 
+import dev.facet.git.GitOperationObserver;
 import dev.facet.mirror.DelegatedGitAuthorizer;
 import dev.facet.mirror.MirrorStatus;
 import dev.facet.mirror.SyncObserver;
@@ -17,6 +18,7 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
     private final Timer syncDuration;
     private final Counter syncFailures;
     private final Counter fetchedBytes;
+    private final Counter peerUploadBytes;
     private final Counter cacheHits;
     private final Counter cacheMisses;
     private final Counter offlineGrants;
@@ -31,6 +33,9 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
         syncFailures = Counter.builder("facet.sync.failures").description("Syncs that failed and will be retried")
                 .register(registry);
         fetchedBytes = Counter.builder("facet.sync.fetched.bytes").description("Pack bytes fetched from the upstream")
+                .baseUnit("bytes").register(registry);
+        peerUploadBytes = Counter.builder("facet.farm.peer.upload.bytes")
+                .description("Pack bytes this farm node sent to its peers (a node joining or catching up)")
                 .baseUnit("bytes").register(registry);
         cacheHits = Counter.builder("facet.mirror.auth.lookups").tag("cache", "hit")
                 .description("Credential checks answered from the cache or by the upstream").register(registry);
@@ -50,6 +55,16 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
     public void onSynced(long repositoryId, long millis, long bytesFetched) {
         syncDuration.record(Duration.ofMillis(millis));
         fetchedBytes.increment(bytesFetched);
+    }
+
+    /** Counts what the peer endpoint serves, apart from what users fetch. */
+    public GitOperationObserver peerUploads() {
+        return new GitOperationObserver() {
+            @Override
+            public void onUpload(long repositoryId, boolean clone, long bytesSent) {
+                peerUploadBytes.increment(bytesSent);
+            }
+        };
     }
 
     @Override

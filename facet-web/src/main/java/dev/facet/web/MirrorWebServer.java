@@ -3,6 +3,7 @@ package dev.facet.web;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.error.Conflict;
+import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.error.Unavailable;
 import dev.facet.core.identity.InstancePublicKey;
@@ -12,6 +13,7 @@ import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
 import dev.facet.git.AuthorizedRepositoryResolver;
 import dev.facet.git.ClonePackCache;
+import dev.facet.git.GitOperationObserver;
 import dev.facet.git.PushSizeLimit;
 import dev.facet.git.HostedUploadPackFactory;
 import dev.facet.git.UploadPackErrors;
@@ -19,6 +21,7 @@ import dev.facet.git.RepositoryStore;
 import dev.facet.mirror.FarmMembership;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.mirror.MirrorStatus;
+import dev.facet.mirror.PeerReads;
 import dev.facet.mirror.Readiness;
 import dev.facet.mirror.UpstreamUnavailable;
 import io.javalin.config.RoutesConfig;
@@ -88,23 +91,36 @@ public final class MirrorWebServer {
                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer memberCount) {
     }
 
+    /**
+     * @param peers who may fetch this node's copies at the peer endpoint ({@link PeerGitFilter}): a farm's members,
+     *              or nobody ({@link PeerReads#NONE})
+     */
     public MirrorWebServer(WebSettings settings, MirrorNode node, RepositoryStore repositories,
                            ClonePackCache clonePackCache, long maxPushBytes, FacetMetrics metrics,
-                           MirrorMetrics mirrorMetrics) {
-        GitServlet git = new GitServlet();
-        git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
-        git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
-        git.setUploadPackErrorHandler(new UploadPackErrors());
-        git.setReceivePackFactory((request, repository) -> {
-            throw new ServiceNotEnabledException("Pushes to a mirror are forwarded to the primary.");
-        });
+                           MirrorMetrics mirrorMetrics, PeerReads peers) {
+        GitServlet git = readOnlyGit(repositories, metrics);
+        GitServlet peerGit = readOnlyGit(repositories, mirrorMetrics.peerUploads());
         ObjectMapper json = new ObjectMapper();
         mirrorMetrics.watchAlerts(() -> node.guard().open().size());
 
         this.server = new HttpServer(settings, json, metrics,
                 List.of(new GitAccessFilter(node.authorizer()), new ReadGateFilter(node.readGate()),
                         new PushSizeLimit(maxPushBytes), node.pushForwarder(), clonePackCache), git,
+                List.of(new HttpServer.GitMount(PeerGitFilter.MOUNT + "/*", List.of(new PeerGitFilter(peers)),
+                        peerGit)),
                 routes -> register(routes, node, metrics, mirrorMetrics, settings.isHttps(), json));
+    }
+
+    /** Git reads from this node's disk, counted by {@code observer}; a push here is forwarded, never received. */
+    private static GitServlet readOnlyGit(RepositoryStore repositories, GitOperationObserver observer) {
+        GitServlet git = new GitServlet();
+        git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
+        git.setUploadPackFactory(new HostedUploadPackFactory(observer));
+        git.setUploadPackErrorHandler(new UploadPackErrors());
+        git.setReceivePackFactory((request, repository) -> {
+            throw new ServiceNotEnabledException("Pushes to a mirror are forwarded to the primary.");
+        });
+        return git;
     }
 
     /**
@@ -134,7 +150,10 @@ public final class MirrorWebServer {
             ctx.status(readiness.ready() ? 200 : 503).json(new StatusJson(readiness.state(),
                     node.guard().open().stream().map(AlertJson::of).toList(), readiness.memberCount()));
         });
-        routes.get(API + "/farmNodes", ctx -> ctx.json(node.farmNodes().stream().map(FarmNodeJson::of).toList()));
+        routes.get(API + "/farmNodes", ctx -> {
+            requireUpstreamAdmin(node, status, ctx.header("Authorization"), ctx.ip());
+            ctx.json(node.farmNodes().stream().map(FarmNodeJson::of).toList());
+        });
         routes.get(API + "/upstreamServer", ctx -> ctx.json(UpstreamServerJson.of(status.link(), node.guard().open())));
         routes.get(API + "/progress", ctx -> ctx.json(namesShownTo(ctx, node) ? status.progress()
                 : status.progress().withoutNames()));
@@ -164,6 +183,21 @@ public final class MirrorWebServer {
             mirrorMetrics.showProgress(status.progress());
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
         });
+    }
+
+    /**
+     * Lets through only an administrator of the primary, which only an installed mirror can ask.
+     * Node ids and farm-network addresses are for administrators: anyone else would learn where to
+     * reach the cluster behind the balancer. Before installation there is nobody to ask, so the
+     * answer is Bitbucket's "no upstream" 404; {@code /status} gives the member count meanwhile.
+     */
+    private static void requireUpstreamAdmin(MirrorNode node, MirrorStatus status, String authorization,
+                                             String clientAddress) {
+        if (status.link().state() != UpstreamState.INSTALLED) {
+            throw new NotFound(null, "This mirror is not installed on an upstream, so no administrator can be "
+                    + "checked; GET /status shows how many nodes have joined.");
+        }
+        node.authorizer().requireUpstreamAdmin(authorization, clientAddress);
     }
 
     /**

@@ -137,12 +137,9 @@ final class PrimaryRoutes {
         });
         routes.put(TOKENS + "/{name}", ctx -> {
             RestJson.CreateToken body = body(ctx, RestJson.CreateToken.class);
-            Set<Permission> granted = EnumSet.noneOf(Permission.class);
-            if (body.permissions() != null) {
-                body.permissions().forEach(p -> granted.add(Permission.parseAny("permissions", p)));
-            }
-            var created = users.createToken(caller(ctx), Username.of(ctx.pathParam("name")), body.name(), granted,
-                    body.expiryDays());
+            Set<Permission> granted = permissions(body.permissions());
+            var created = users.createToken(caller(ctx), Username.of(ctx.pathParam("name")), body.name(),
+                    granted == null ? Set.of() : granted, body.expiryDays());
             ctx.status(201).json(RestJson.TokenJson.of(created.token(), created.secret()));
         });
         registerAccounts(routes);
@@ -256,11 +253,12 @@ final class PrimaryRoutes {
         if (fields.bool("public").isPresent()) {
             repository = projects.setRepositoryPublic(caller, key, repository.slug(), fields.bool("public").get());
         }
-        if (defaultBranch != null) {
-            refs.setDefaultBranch(caller, key, repository.slug(), defaultBranch);
-        }
+        // Renamed first: the new default branch's event then sends mirrors to the repository's new name.
         if (newName != null) {
             repository = projects.renameRepository(caller, key, repository.slug(), newName);
+        }
+        if (defaultBranch != null) {
+            refs.setDefaultBranch(caller, key, repository.slug(), defaultBranch);
         }
         return repository;
     }
@@ -314,12 +312,27 @@ final class PrimaryRoutes {
                 state == null || state.equals("AVAILABLE"), "ARCHIVED".equals(archived) ? Boolean.TRUE : null);
     }
 
-    /** Tokens listed and revoked, passwords changed, users listed, disabled and deleted: Bitbucket's paths and shapes. */
+    /** A token request's permissions, or null when it names none. */
+    private static Set<Permission> permissions(List<String> names) {
+        if (names == null) {
+            return null;
+        }
+        Set<Permission> permissions = EnumSet.noneOf(Permission.class);
+        names.forEach(name -> permissions.add(Permission.parseAny("permissions", name)));
+        return permissions;
+    }
+
+    /** Tokens listed, read, changed and revoked, passwords changed, users listed, disabled and deleted: Bitbucket's paths and shapes. */
     private void registerAccounts(RoutesConfig routes) {
-        routes.get(TOKENS + "/{name}", ctx -> {
-            List<RestJson.TokenListJson> tokens = users.tokens(caller(ctx), Username.of(ctx.pathParam("name"))).stream()
-                    .map(RestJson.TokenListJson::of).toList();
-            ctx.json(new RestJson.Paged<>(tokens, tokens.size(), 0, tokens.size(), true, null));
+        routes.get(TOKENS + "/{name}", ctx -> ctx.json(RestJson.Paged.of(Page.within(
+                users.tokens(caller(ctx), Username.of(ctx.pathParam("name"))), start(ctx), limit(ctx)),
+                RestJson.TokenListJson::of)));
+        routes.get(TOKENS + "/{name}/{tokenId}", ctx -> ctx.json(RestJson.TokenListJson.of(
+                users.token(caller(ctx), Username.of(ctx.pathParam("name")), ctx.pathParam("tokenId")))));
+        routes.post(TOKENS + "/{name}/{tokenId}", ctx -> {
+            RestJson.CreateToken body = body(ctx, RestJson.CreateToken.class);
+            ctx.json(RestJson.TokenListJson.of(users.updateToken(caller(ctx), Username.of(ctx.pathParam("name")),
+                    ctx.pathParam("tokenId"), body.name(), permissions(body.permissions()), body.expiryDays())));
         });
         routes.delete(TOKENS + "/{name}/{tokenId}", ctx -> {
             users.revokeToken(caller(ctx), Username.of(ctx.pathParam("name")), ctx.pathParam("tokenId"));

@@ -85,6 +85,7 @@ public final class RequestTokens {
     private static final String TARGET_CLAIM = "htu";
     private static final String STATUS_CLAIM = "sts";
     private static final String BODY_CLAIM = "bdg";
+    private static final String RESOURCE_CLAIM = "rsc";
 
     public RequestTokens(Clock clock, SecureRandom random, ReplayGuard replayGuard) {
         this.clock = clock;
@@ -103,6 +104,45 @@ public final class RequestTokens {
                 .claim(METHOD_CLAIM, request.method())
                 .claim(TARGET_CLAIM, request.target())
                 .claim(BODY_CLAIM, request.body().value()));
+    }
+
+    /**
+     * A token from {@code sender} to the instance {@code audienceInstanceId} for reading one resource (a path
+     * prefix such as a repository's Git URL on the audience) during {@code validity}, at most {@link #MAX_VALIDITY}.
+     * Unlike a request token it covers every request under the resource until it expires, because a Git fetch is
+     * several requests whose bodies the client writes only after the headers: use it for reads only.
+     */
+    public String signForResource(InstanceIdentity sender, String audienceInstanceId, Duration validity,
+                                  String resource) {
+        if (resource == null || !resource.startsWith("/")) {
+            throw new IllegalArgumentException("A resource is a path starting with '/', not '" + resource + "'");
+        }
+        return sign(sender, audienceInstanceId, validity, claims -> claims.claim(RESOURCE_CLAIM, resource));
+    }
+
+    /**
+     * Checks a token from {@link #signForResource} received by the instance {@code expectedAudience} for
+     * {@code resource}: its signature by a key {@code keys} knows, its audience, its times and its resource. A
+     * request token is not a resource token, nor the other way round.
+     *
+     * @throws TokenRejected when any check fails; its message says what to fix
+     */
+    public Verified verifyForResource(String token, String expectedAudience, KeyLookup keys, String resource) {
+        Objects.requireNonNull(expectedAudience, "expectedAudience");
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(resource, "resource");
+        Instant now = clock.instant();
+        Checked checked = signedTimelyAndAddressed(token, expectedAudience, keys, now);
+        JWTClaimsSet claims = checked.claims();
+        Object signedFor = claims.getClaim(RESOURCE_CLAIM);
+        if (!(signedFor instanceof String)) {
+            throw rejected(MALFORMED, "Malformed token: it is not bound to a resource (rsc claim).");
+        }
+        if (!resource.equals(signedFor)) {
+            throw new MessageAltered("The token was signed for " + printable((String) signedFor) + ", not for "
+                    + printable(resource) + ".");
+        }
+        return new Verified(checked.issuer(), Duration.between(now, checked.issuedAt()), claims.getJWTID());
     }
 
     /**
@@ -229,15 +269,11 @@ public final class RequestTokens {
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(received, "received");
         Instant now = clock.instant();
-        SignedJWT jwt = parseEdDsa(token);
-        JWTClaimsSet claims = claimsOf(jwt);
-        String issuer = instanceIdClaim(claims.getIssuer(), "iss");
-        checkSignature(jwt, issuer, keys);
-        // From here on, the claims are the issuer's own words.
-        checkAudience(claims.getAudience(), expectedAudience);
-        Instant issuedAt = timeClaim(claims.getIssueTime(), "iat");
-        Instant expiresAt = timeClaim(claims.getExpirationTime(), "exp");
-        checkTimes(issuedAt, expiresAt, claims.getNotBeforeTime(), issuer, now);
+        Checked checked = signedTimelyAndAddressed(token, expectedAudience, keys, now);
+        JWTClaimsSet claims = checked.claims();
+        String issuer = checked.issuer();
+        Instant issuedAt = checked.issuedAt();
+        Instant expiresAt = checked.expiresAt();
         String tokenId = claims.getJWTID();
         if (tokenId == null || !TOKEN_ID.matcher(tokenId).matches()) {
             throw rejected(MALFORMED, "Malformed token: its one-time id (jti) must be 16 to 128 base64url characters.");
@@ -247,6 +283,24 @@ public final class RequestTokens {
             throw rejected(REPLAYED, "Token id already used: every request needs a freshly signed token.");
         }
         return new Verified(issuer, Duration.between(now, issuedAt), tokenId);
+    }
+
+    /** A token's claims once its signature, audience and times passed. */
+    private record Checked(JWTClaimsSet claims, String issuer, Instant issuedAt, Instant expiresAt) {
+    }
+
+    private static Checked signedTimelyAndAddressed(String token, String expectedAudience, KeyLookup keys,
+                                                    Instant now) {
+        SignedJWT jwt = parseEdDsa(token);
+        JWTClaimsSet claims = claimsOf(jwt);
+        String issuer = instanceIdClaim(claims.getIssuer(), "iss");
+        checkSignature(jwt, issuer, keys);
+        // From here on, the claims are the issuer's own words.
+        checkAudience(claims.getAudience(), expectedAudience);
+        Instant issuedAt = timeClaim(claims.getIssueTime(), "iat");
+        Instant expiresAt = timeClaim(claims.getExpirationTime(), "exp");
+        checkTimes(issuedAt, expiresAt, claims.getNotBeforeTime(), issuer, now);
+        return new Checked(claims, issuer, issuedAt, expiresAt);
     }
 
     /**

@@ -20,6 +20,16 @@ public interface AccessTokens {
     /** A user's tokens, newest first. */
     List<AccessToken> listForUser(long userId);
 
+    /** One of a user's tokens; empty when the user has no token with that id. */
+    Optional<AccessToken> find(long userId, String tokenId);
+
+    /**
+     * Writes a token's name, permissions and expiry; its secret, owner and dates of creation and use stay.
+     *
+     * @throws dev.facet.core.error.AlreadyExists when another of the user's tokens has that name
+     */
+    void update(AccessToken token);
+
     /** @return whether the user had a token with this id */
     boolean delete(long userId, String tokenId);
 

@@ -57,6 +57,40 @@ class RequestTokensTest {
     }
 
     @Test
+    void aResourceTokenReadsEveryRequestUnderItsResourceUntilItExpires() {
+        String token = mirrorTokens.signForResource(mirror, primary.id(), HALF_A_MINUTE, "/farm/scm/repositories/7.git");
+
+        assertThat(primaryTokens.verifyForResource(token, primary.id(), registeredMirrors,
+                "/farm/scm/repositories/7.git").issuer()).isEqualTo(mirror.id());
+        assertThat(primaryTokens.verifyForResource(token, primary.id(), registeredMirrors,
+                "/farm/scm/repositories/7.git").issuer()).as("a fetch is several requests").isEqualTo(mirror.id());
+
+        primaryClock.advance(Duration.ofSeconds(36));
+        assertThat(catchThrowableOfType(TokenRejected.class, () -> primaryTokens.verifyForResource(token,
+                primary.id(), registeredMirrors, "/farm/scm/repositories/7.git")).reason()).isEqualTo(Reason.EXPIRED);
+    }
+
+    @Test
+    void aResourceTokenReadsNoOtherResourceNoOtherInstanceAndNoRequest() {
+        String token = mirrorTokens.signForResource(mirror, primary.id(), HALF_A_MINUTE, "/farm/scm/repositories/7.git");
+
+        assertThat(catchThrowableOfType(TokenRejected.class, () -> primaryTokens.verifyForResource(token,
+                primary.id(), registeredMirrors, "/farm/scm/repositories/8.git")).reason()).isEqualTo(Reason.ALTERED);
+        assertThat(catchThrowableOfType(TokenRejected.class, () -> primaryTokens.verifyForResource(token,
+                mirror.id(), registeredMirrors, "/farm/scm/repositories/7.git")).reason())
+                .isEqualTo(Reason.WRONG_AUDIENCE);
+        assertThat(catchThrowableOfType(TokenRejected.class, () -> primaryTokens.verifyForResource(token,
+                primary.id(), id -> Optional.empty(), "/farm/scm/repositories/7.git")).reason())
+                .isEqualTo(Reason.UNKNOWN_KEY);
+        assertThat(catchThrowableOfType(TokenRejected.class, () -> primaryTokens.verify(token, primary.id(),
+                registeredMirrors, HEARTBEAT)).reason()).isEqualTo(Reason.MALFORMED);
+        String requestToken = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
+        assertThat(catchThrowableOfType(TokenRejected.class, () -> primaryTokens.verifyForResource(requestToken,
+                primary.id(), registeredMirrors, "/rest/mirroring/latest/heartbeat")).reason())
+                .isEqualTo(Reason.MALFORMED);
+    }
+
+    @Test
     void signsWithEdDsaForOneAudienceWithAOneTimeId() throws Exception {
         SignedJWT jwt = SignedJWT.parse(mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT));
         JWTClaimsSet claims = jwt.getJWTClaimsSet();
