@@ -4,7 +4,8 @@
 // reads and checks it.
 // Usage: node drive.mjs BASE_URL USER PASSWORD COMMIT, then node drive.mjs BASE_URL USER PASSWORD revoke TOKEN_ID
 import {
-  ApiError, AuthenticationService, OpenAPI, ProjectService, RepositoryService, SystemMaintenanceService,
+  ApiError, AuthenticationService, OpenAPI, PermissionManagementService, ProjectService, RepositoryService,
+  SystemMaintenanceService,
 } from './vendor/package/build/bitbucket-client/index.js';
 
 const [baseUrl, user, password, commit, tokenId] = process.argv.slice(2);
@@ -58,4 +59,38 @@ await call('tokens', () => AuthenticationService.getAllAccessTokens2(user, 0, 10
 await call('token', () => AuthenticationService.getById2(tokenIdCreated, user));
 await call('updateToken', () => AuthenticationService.updateAccessToken2(tokenIdCreated, user, { permissions: ['REPO_WRITE'] }));
 await call('badToken', () => AuthenticationService.createAccessToken2(user, { name: 'no-permissions', permissions: [] }));
+// Users, groups and permissions, each written and read right back as Terraform does.
+const users = PermissionManagementService;
+await call('createUser', () => users.createUser('client@example.com', 'Client User', 'client-user', 'client-pass-1'));
+await call('getUser', () => SystemMaintenanceService.getUser('client-user'));
+await call('findUsers', () => SystemMaintenanceService.getUsers2('client@'));
+await call('usersByPermission', () => SystemMaintenanceService.getUsers2(undefined, undefined, 'PROJECT_ADMIN'));
+await call('updateUser', () => users.updateUserDetails({ name: 'client-user', displayName: 'Client Renamed', email: 'renamed@example.com' }));
+await call('setPassword', () => users.updateUserPassword({ name: 'client-user', password: 'client-pass-2', passwordConfirm: 'client-pass-2' }));
+await call('createGroup', () => users.createGroup('client-group'));
+await call('addMember', () => users.addUsersToGroup({ group: 'client-group', users: ['client-user'] }));
+await call('members', () => users.findUsersInGroup('client-group'));
+await call('groupNames', () => users.getGroups('client'));
+await call('adminGroups', () => users.getGroups1('client'));
+await call('grantGroupOnProject', () => ProjectService.setPermissionForGroups1('CLI', ['client-group'], 'PROJECT_WRITE'));
+await call('groupsOnProject', () => ProjectService.getGroupsWithAnyPermission1('CLI'));
+await call('grantUserOnProject', () => ProjectService.setPermissionForUsers1('CLI', ['client-user'], 'PROJECT_READ'));
+await call('usersOnProject', () => ProjectService.getUsersWithAnyPermission1('CLI', 'client'));
+await call('grantGroupOnRepository', () => users.setPermissionForGroup('CLI', ['client-group'], 'REPO_ADMIN', 'driven'));
+await call('groupsOnRepository', () => users.getGroupsWithAnyPermission2('CLI', 'driven'));
+await call('grantUserOnRepository', () => users.setPermissionForUser('CLI', ['client-user'], 'REPO_WRITE', 'driven'));
+await call('usersOnRepository', () => users.getUsersWithAnyPermission2('CLI', 'driven'));
+await call('globalUser', () => users.setPermissionForUsers(['client-user'], 'PROJECT_CREATE'));
+await call('globalUsers', () => users.getUsersWithAnyPermission('client-user'));
+await call('globalGroup', () => users.setPermissionForGroups(['client-group'], 'ADMIN'));
+await call('globalGroups', () => users.getGroupsWithAnyPermission('client'));
+await call('badGlobal', () => users.setPermissionForGroups(['client-group'], 'OVERLORD'));
+await call('revokeGlobalGroup', () => users.revokePermissionsForGroup('client-group'));
+await call('revokeGroupOnRepository', () => users.revokePermissionsForGroup2('CLI', 'client-group', 'driven'));
+await call('groupsOnRepositoryAfter', () => users.getGroupsWithAnyPermission2('CLI', 'driven'));
+await call('removeMember', () => users.removeUserFromGroup({ context: 'client-group', itemName: 'client-user' }));
+await call('membersAfter', () => users.findUsersInGroup('client-group'));
+await call('deleteGroup', () => users.deleteGroup('client-group'));
+await call('groupsOnProjectAfter', () => ProjectService.getGroupsWithAnyPermission1('CLI'));
+await call('deleteUser', () => users.deleteUser('client-user'));
 console.log(JSON.stringify(seen));

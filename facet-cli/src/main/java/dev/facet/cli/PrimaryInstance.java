@@ -18,6 +18,8 @@ import dev.facet.primary.PrimaryDoctor;
 import dev.facet.primary.SignallingStore;
 import dev.facet.primary.StagingPreparation;
 import dev.facet.primary.PasswordHasher;
+import dev.facet.primary.GlobalPermissionService;
+import dev.facet.primary.GroupService;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
 import dev.facet.primary.PushAudit;
@@ -125,7 +127,7 @@ public final class PrimaryInstance implements AutoCloseable {
             RequestTokens requestTokens = new RequestTokens(clock, random,
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             web.set(new PrimaryWebServer(settings.web(), projects, new RefService(store, repositories, clock), permissions,
-                    users,
+                    users, new GroupService(store, clock), new GlobalPermissionService(store, clock),
                     new PrimaryAuthenticator(users, fetchTokens), mirrors, admission, mirrorEvents, fetchTokens,
                     requestTokens, identity,
                     repositories, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),

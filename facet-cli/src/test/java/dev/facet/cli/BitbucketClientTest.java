@@ -30,7 +30,8 @@ class BitbucketClientTest {
     Path home;
 
     @Test
-    void aClientGeneratedFromAtlassiansSpecManagesProjectsRepositoriesBranchesTagsAndTokens() throws Exception {
+    void aClientGeneratedFromAtlassiansSpecManagesProjectsRepositoriesBranchesTagsTokensUsersGroupsAndPermissions()
+            throws Exception {
         boolean installed = Files.exists(CLIENT.resolve("vendor/package/build/bitbucket-client/index.js"));
         if (!installed && "true".equals(System.getenv("CI"))) {
             throw new AssertionError("The generated Bitbucket client is missing: .ci/run runs " + CLIENT + "/install.sh");
@@ -85,6 +86,30 @@ class BitbucketClientTest {
                 assertThat(seen.at("/updateToken/answer/permissions/0").asText()).isEqualTo("REPO_WRITE");
                 assertThat(seen.at("/badToken/status").asInt()).isEqualTo(400);
                 assertThat(seen.at("/badToken/body/errors/0/context").asText()).isEqualTo("permissions");
+                assertThat(seen.at("/createUser/ok").asBoolean()).isTrue();
+                assertThat(seen.at("/getUser/answer/displayName").asText()).isEqualTo("Client User");
+                assertThat(seen.at("/findUsers/answer/values/0/slug").asText()).isEqualTo("client-user");
+                assertThat(seen.at("/usersByPermission/status").asInt()).isEqualTo(400);
+                assertThat(seen.at("/updateUser/answer/displayName").asText()).isEqualTo("Client Renamed");
+                assertThat(seen.at("/setPassword/ok").asBoolean()).isTrue();
+                assertThat(seen.at("/createGroup/answer/name").asText()).isEqualTo("client-group");
+                assertThat(seen.at("/members/answer/values/0/name").asText()).isEqualTo("client-user");
+                assertThat(seen.at("/groupNames/answer/values/0").asText()).isEqualTo("client-group");
+                assertThat(seen.at("/adminGroups/answer/values/0/name").asText()).isEqualTo("client-group");
+                assertThat(seen.at("/groupsOnProject/answer/values/0/group/name").asText()).isEqualTo("client-group");
+                assertThat(seen.at("/groupsOnProject/answer/values/0/permission").asText()).isEqualTo("PROJECT_WRITE");
+                assertThat(seen.at("/usersOnProject/answer/values/0/user/name").asText()).isEqualTo("client-user");
+                assertThat(seen.at("/usersOnProject/answer/values/0/permission").asText()).isEqualTo("PROJECT_READ");
+                assertThat(seen.at("/groupsOnRepository/answer/values/0/permission").asText()).isEqualTo("REPO_ADMIN");
+                assertThat(seen.at("/usersOnRepository/answer/values/0/permission").asText()).isEqualTo("REPO_WRITE");
+                assertThat(seen.at("/globalUsers/answer/values/0/permission").asText()).isEqualTo("PROJECT_CREATE");
+                assertThat(seen.at("/globalGroups/answer/values/0/permission").asText()).isEqualTo("ADMIN");
+                assertThat(seen.at("/badGlobal/status").asInt()).isEqualTo(400);
+                assertThat(seen.at("/groupsOnRepositoryAfter/answer/size").asInt()).isZero();
+                assertThat(seen.at("/membersAfter/answer/size").asInt()).isZero();
+                assertThat(seen.at("/deleteGroup/answer/name").asText()).isEqualTo("client-group");
+                assertThat(seen.at("/groupsOnProjectAfter/answer/size").asInt()).isZero();
+                assertThat(seen.at("/deleteUser/ok").asBoolean()).isTrue();
                 for (JsonNode answer : seen) {
                     assertThat(answer.path("status").asInt(0)).as(answer.toString()).isLessThan(500);
                 }

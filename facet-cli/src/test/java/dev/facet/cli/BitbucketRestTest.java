@@ -439,4 +439,189 @@ class BitbucketRestTest {
         TestPrimary.expect(200, response).json().path("values").forEach(value -> ids.add(value.path("displayId").asText()));
         return ids;
     }
+
+    @Test
+    void usersAreCreatedReadAndChangedTheWayBitbucketDoes() {
+        TestPrimary.expect(204, primary.admin.post("/rest/api/latest/admin/users?name=Query.User&password=query-pass-1"
+                + "&displayName=Query%20User&emailAddress=query@example.com&addToDefaultGroup=true", null));
+        JsonNode read = TestPrimary.expect(200, as("reader").get("/rest/api/latest/users/query.user")).json();
+        assertThat(read.path("displayName").asText()).isEqualTo("Query User");
+        assertThat(read.path("slug").asText()).isEqualTo("query.user");
+        assertThat(TestPrimary.expect(200, as("reader").get("/rest/api/latest/users?filter=QUERY@example")).json()
+                .at("/values/0/name").asText()).isEqualTo("query.user");
+        JsonNode updated = TestPrimary.expect(200, primary.admin.put("/rest/api/latest/admin/users",
+                RestClient.json("name", "query.user", "displayName", "Renamed", "email", "renamed@example.com"))).json();
+        assertThat(updated.path("displayName").asText()).isEqualTo("Renamed");
+        assertThat(updated.path("emailAddress").asText()).isEqualTo("renamed@example.com");
+        TestPrimary.expect(204, primary.admin.put("/rest/api/latest/admin/users/credentials",
+                RestClient.json("name", "query.user", "password", "query-pass-2", "passwordConfirm", "query-pass-2")));
+        TestPrimary.expect(200, primary.anonymous.as("query.user", "query-pass-2").get("/rest/api/latest/users/admin"));
+
+        assertThat(primary.admin.post("/rest/api/latest/admin/users?name=mailed&password=mailed-pass-1"
+                + "&displayName=M&emailAddress=m@example.com&notify=true", null).firstError()).contains("notify");
+        assertThat(primary.anonymous.get("/rest/api/latest/users").status()).isEqualTo(401);
+        assertThat(as("reader").post("/rest/api/latest/admin/users?name=sneaky&password=sneaky-pass-1"
+                + "&displayName=S&emailAddress=s@example.com", null).status()).isEqualTo(403);
+        TestPrimary.expect(200, primary.admin.delete("/rest/api/latest/admin/users?name=query.user"));
+        assertThat(as("reader").get("/rest/api/latest/users/query.user").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aGroupsGrantIsReadBackAndGivesItsMembersGitAccessOnPrimaryAndMirrorUntilTheyLeaveIt() {
+        primary.createRepository("BB", "grouped", false);
+        primary.createUser("member", "member-pass-1");
+        JsonNode group = TestPrimary.expect(200, primary.admin.post("/rest/api/latest/admin/groups?name=Developers",
+                null)).json();
+        assertThat(group.path("name").asText()).isEqualTo("developers");
+        TestPrimary.expect(200, primary.admin.post("/rest/api/latest/admin/groups/add-user",
+                RestClient.json("context", "developers", "itemName", "member")));
+        TestPrimary.expect(204, primary.admin.put(
+                "/rest/api/latest/projects/BB/repos/grouped/permissions/groups?name=developers&permission=REPO_WRITE", null));
+        TestPrimary.expect(204, primary.admin.put(
+                "/rest/api/latest/projects/BB/permissions/groups?name=developers&permission=PROJECT_READ", null));
+
+        JsonNode onRepository = TestPrimary.expect(200,
+                primary.admin.get("/rest/api/1.0/projects/BB/repos/grouped/permissions/groups")).json();
+        assertThat(onRepository.at("/values/0/group/name").asText()).isEqualTo("developers");
+        assertThat(onRepository.at("/values/0/permission").asText()).isEqualTo("REPO_WRITE");
+        assertThat(TestPrimary.expect(200, primary.admin.get("/rest/api/latest/projects/BB/permissions/groups?filter=DEV"))
+                .json().at("/values/0/permission").asText()).isEqualTo("PROJECT_READ");
+        JsonNode users = TestPrimary.expect(200, primary.admin.get("/rest/api/latest/projects/BB/permissions/users"))
+                .json();
+        assertThat(users.path("values").findValuesAsText("permission")).contains("PROJECT_READ", "PROJECT_WRITE");
+        assertThat(users.at("/values/0/user/name").asText()).isNotEmpty();
+        assertThat(TestPrimary.expect(200, primary.admin.get("/rest/api/latest/admin/groups/more-members?context=developers"))
+                .json().at("/values/0/name").asText()).isEqualTo("member");
+        assertThat(TestPrimary.expect(200, as("member").get("/rest/api/latest/admin/users/more-members?context=member"))
+                .json().at("/values/0/name").asText()).isEqualTo("developers");
+        assertThat(TestPrimary.expect(200, as("member").get("/rest/api/latest/groups")).json().path("values")
+                .findValuesAsText("")).isEmpty();
+        assertThat(TestPrimary.expect(200, as("member").get("/rest/api/latest/groups")).json().path("values").toString())
+                .contains("\"developers\"");
+
+        GitClient git = new GitClient(home.resolve("member-git"));
+        Path tree = git.newWorkTree(home.resolve("member-tree"), "group.txt");
+        git.run(tree, "push", "-q", primary.gitUrl("member", "member-pass-1", "BB", "grouped"), "HEAD:refs/heads/main")
+                .requireSuccess();
+        git.commitFile(tree, "through-mirror.txt", "via the mirror");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> git.run(tree, "push", "-q",
+                mirror.gitUrl("member", "member-pass-1", "BB", "grouped"), "HEAD:refs/heads/main").exitCode() == 0);
+
+        TestPrimary.expect(200, primary.admin.post("/rest/api/latest/admin/users/remove-group",
+                RestClient.json("context", "member", "itemName", "developers")));
+        git.commitFile(tree, "refused.txt", "no longer a member");
+        assertThat(git.run(tree, "push", "-q", primary.gitUrl("member", "member-pass-1", "BB", "grouped"),
+                "HEAD:refs/heads/main").exitCode()).isNotZero();
+        await().atMost(Duration.ofSeconds(15)).until(() -> git.run(tree, "push", "-q",
+                mirror.gitUrl("member", "member-pass-1", "BB", "grouped"), "HEAD:refs/heads/main").exitCode() != 0);
+        await().atMost(Duration.ofSeconds(15)).until(() -> git.run(home, "ls-remote",
+                mirror.gitUrl("member", "member-pass-1", "BB", "grouped")).exitCode() != 0);
+
+        TestPrimary.expect(200, primary.admin.post("/rest/api/latest/admin/groups/add-users",
+                RestClient.json("group", "developers", "users", new String[] {"member"})));
+        await().atMost(Duration.ofSeconds(15)).until(() -> git.run(home, "ls-remote",
+                mirror.gitUrl("member", "member-pass-1", "BB", "grouped")).exitCode() == 0);
+        JsonNode deleted = TestPrimary.expect(200, primary.admin.delete("/rest/api/latest/admin/groups?name=developers"))
+                .json();
+        assertThat(deleted.path("name").asText()).isEqualTo("developers");
+        assertThat(TestPrimary.expect(200, primary.admin.get("/rest/api/latest/projects/BB/repos/grouped/permissions/groups"))
+                .json().path("size").asInt()).isZero();
+        assertThat(git.run(home, "ls-remote", primary.gitUrl("member", "member-pass-1", "BB", "grouped")).exitCode())
+                .isNotZero();
+        await().atMost(Duration.ofSeconds(15)).until(() -> git.run(home, "ls-remote",
+                mirror.gitUrl("member", "member-pass-1", "BB", "grouped")).exitCode() != 0);
+    }
+
+    @Test
+    void globalPermissionsAreWrittenAndReadBackForUsersAndGroups() {
+        primary.createUser("creator", "creator-pass-1");
+        TestPrimary.expect(204, primary.admin.put("/rest/api/latest/admin/permissions/users?name=creator"
+                + "&permission=PROJECT_CREATE", null));
+        JsonNode listed = TestPrimary.expect(200,
+                primary.admin.get("/rest/api/latest/admin/permissions/users?filter=creator")).json();
+        assertThat(listed.at("/values/0/user/name").asText()).isEqualTo("creator");
+        assertThat(listed.at("/values/0/permission").asText()).isEqualTo("PROJECT_CREATE");
+        TestPrimary.expect(201, as("creator").post("/rest/api/latest/projects", RestClient.json("key", "MINE")));
+        TestPrimary.expect(201, as("creator").post("/rest/api/latest/projects/MINE/repos", RestClient.json("name", "own")));
+        TestPrimary.expect(204, primary.admin.delete("/rest/api/latest/admin/permissions/users?name=creator"));
+        assertThat(TestPrimary.expect(200, primary.admin.get("/rest/api/latest/admin/permissions/users?filter=creator"))
+                .json().at("/values/0/permission").asText()).isEqualTo("LICENSED_USER");
+        assertThat(as("creator").post("/rest/api/latest/projects", RestClient.json("key", "NOPE")).status())
+                .isEqualTo(403);
+
+        TestPrimary.expect(200, primary.admin.post("/rest/api/latest/admin/groups?name=admins", null));
+        TestPrimary.expect(204, primary.admin.put("/rest/api/latest/admin/permissions/groups?name=admins"
+                + "&permission=ADMIN", null));
+        assertThat(TestPrimary.expect(200, primary.admin.get("/rest/api/latest/admin/permissions/groups")).json()
+                .at("/values/0/group/name").asText()).isEqualTo("admins");
+        TestPrimary.expect(200, primary.admin.post("/rest/api/latest/admin/users/add-groups",
+                RestClient.json("user", "creator", "groups", new String[] {"admins"})));
+        TestPrimary.expect(200, as("creator").get("/rest/api/latest/admin/users"));
+        TestPrimary.expect(204, primary.admin.delete("/rest/api/latest/admin/permissions/groups?name=admins"));
+        assertThat(as("creator").get("/rest/api/latest/admin/users").status()).isEqualTo(403);
+        assertThat(TestPrimary.expect(200, primary.admin.get("/rest/api/latest/admin/permissions/groups/none")).json()
+                .path("values").toString()).contains("admins");
+        assertThat(primary.admin.put("/rest/api/latest/admin/permissions/users?name=creator&permission=GOD", null)
+                .firstError()).contains("LICENSED_USER");
+    }
+
+    @Test
+    void nobodyRaisesThemselvesOrOthersAboveWhatTheyHold() {
+        primary.createUser("projadmin", "projadmin-pass-1");
+        primary.createUser("lesser", "lesser-pass-1");
+        primary.grantProject("BB", "projadmin", "PROJECT_ADMIN");
+        TestPrimary.expect(200, primary.admin.post("/rest/api/latest/admin/groups?name=operators", null));
+        TestPrimary.expect(200, primary.admin.post("/rest/api/latest/admin/groups?name=root", null));
+        TestPrimary.expect(204, primary.admin.put("/rest/api/latest/admin/permissions/groups?name=root"
+                + "&permission=SYS_ADMIN", null));
+
+        // A user adding himself to a group, in both of Bitbucket's forms.
+        assertThat(as("lesser").post("/rest/api/latest/admin/groups/add-user",
+                RestClient.json("context", "operators", "itemName", "lesser")).status()).isEqualTo(403);
+        assertThat(as("lesser").post("/rest/api/latest/admin/users/add-group",
+                RestClient.json("context", "lesser", "itemName", "root")).status()).isEqualTo(403);
+        // A project administrator granting global permissions.
+        assertThat(as("projadmin").put("/rest/api/latest/admin/permissions/users?name=projadmin&permission=SYS_ADMIN",
+                null).status()).isEqualTo(403);
+        assertThat(as("projadmin").put("/rest/api/latest/admin/permissions/groups?name=operators&permission=ADMIN",
+                null).status()).isEqualTo(403);
+        // A project administrator may grant groups on the project, never read or change global ones.
+        TestPrimary.expect(204, as("projadmin").put("/rest/api/latest/projects/BB/permissions/groups?name=operators"
+                + "&permission=PROJECT_READ", null));
+        assertThat(as("projadmin").get("/rest/api/latest/admin/permissions/groups").status()).isEqualTo(403);
+        assertThat(as("reader").get("/rest/api/latest/projects/BB/permissions/groups").status()).isEqualTo(403);
+
+        // An ADMIN may not reach SYS_ADMIN, through a grant or through the group that holds it.
+        primary.createUser("deputy", "deputy-pass-1");
+        TestPrimary.expect(204, primary.admin.put("/rest/api/latest/admin/permissions/users?name=deputy"
+                + "&permission=ADMIN", null));
+        RestClient deputy = primary.anonymous.as("deputy", "deputy-pass-1");
+        assertThat(deputy.put("/rest/api/latest/admin/permissions/users?name=deputy&permission=SYS_ADMIN", null)
+                .status()).isEqualTo(403);
+        assertThat(deputy.post("/rest/api/latest/admin/groups/add-user",
+                RestClient.json("context", "root", "itemName", "deputy")).status()).isEqualTo(403);
+        assertThat(deputy.delete("/rest/api/latest/admin/groups?name=root").status()).isEqualTo(403);
+        assertThat(deputy.delete("/rest/api/latest/admin/permissions/users?name=admin").status()).isEqualTo(403);
+        TestPrimary.expect(200, deputy.post("/rest/api/latest/admin/groups/add-user",
+                RestClient.json("context", "operators", "itemName", "lesser")));
+        assertThat(primary.admin.delete("/rest/api/latest/admin/permissions/users?name=admin").status()).isEqualTo(409);
+
+        // A token, even an administrator's, never reaches group administration.
+        String token = TestPrimary.expect(201, primary.admin.put("/rest/access-tokens/1.0/users/admin",
+                RestClient.json("name", "project-reader", "permissions", new String[] {"PROJECT_READ"}))).json()
+                .path("token").asText();
+        RestClient withToken = primary.anonymous.withAuthorization("Bearer " + token);
+        assertThat(withToken.post("/rest/api/latest/admin/groups?name=from-token", null).status()).isEqualTo(403);
+        assertThat(withToken.post("/rest/api/latest/admin/groups/add-user",
+                RestClient.json("context", "operators", "itemName", "stranger")).status()).isEqualTo(403);
+        assertThat(withToken.put("/rest/api/latest/admin/permissions/groups?name=operators&permission=ADMIN", null)
+                .status()).isEqualTo(403);
+
+        assertThat(primary.admin.post("/rest/api/latest/admin/groups?name=operators", null).status()).isEqualTo(409);
+        assertThat(primary.admin.post("/rest/api/latest/admin/groups?name=bad%0Aname", null).status()).isEqualTo(400);
+        assertThat(primary.admin.post("/rest/api/latest/admin/groups/add-user",
+                RestClient.json("context", "nosuch", "itemName", "lesser")).status()).isEqualTo(404);
+        assertThat(primary.admin.put("/rest/api/latest/projects/BB/permissions/groups?name=operators&permission=REPO_READ",
+                null).firstError()).contains("PROJECT_READ");
+    }
 }

@@ -180,8 +180,10 @@ public final class EventFollower implements UpstreamEvents {
             changes.removed(deleted.repository().id());
         } else if (payload instanceof EventPayload.PermissionsChanged permissions) {
             changes.permissionsChanged();
-            // A grant on one repository changes who may read it, never which repositories this mirror carries.
-            if (permissions.scope() != EventPayload.PermissionsChanged.Scope.REPOSITORY) {
+            // A grant on one repository, or a group's members or role, changes who may read, never which repositories
+            // this mirror carries.
+            if (permissions.scope() != EventPayload.PermissionsChanged.Scope.REPOSITORY
+                    && permissions.scope() != EventPayload.PermissionsChanged.Scope.GROUP) {
                 changes.reconcile();
             }
         } else if (payload instanceof EventPayload.MirrorSelectionChanged) {

@@ -2,6 +2,7 @@ package dev.facet.primary;
 
 import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Caller;
+import dev.facet.core.access.GlobalRole;
 import dev.facet.core.access.Permission;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.NotFound;
@@ -10,10 +11,13 @@ import dev.facet.core.name.ProjectKey;
 import dev.facet.core.store.Project;
 import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.StoreTransaction;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Who may do what, in one place. A user's level on a repository is the highest of: a global
- * admin role, a project permission, a repository permission; the scope of the credentials they
+ * admin role (their own or a group's), a project permission, a repository permission, each granted to
+ * the user or to a group they belong to; the scope of the credentials they
  * used limits it (a token reaches only what its permissions name, see {@link
  * dev.facet.core.access.TokenScope}); public repositories add READ for everyone. Global
  * administration needs an administrator's password, never a token. Callers who may not read
@@ -43,8 +47,9 @@ final class AccessRules {
         if (caller.isAnonymous()) {
             return publicLevel;
         }
-        AccessLevel user = AccessLevel.max(userOnProject(tx, caller, project), tx.grants()
-                .onRepository(repository.id(), caller.userId()).map(Permission::level).orElse(AccessLevel.NONE));
+        AccessLevel user = AccessLevel.max(userOnProject(tx, caller, project), highest(
+                tx.grants().onRepository(repository.id(), caller.userId()),
+                tx.grants().throughGroupsOnRepository(repository.id(), caller.userId())));
         return AccessLevel.max(publicLevel, caller.scope().onRepository(user));
     }
 
@@ -53,7 +58,17 @@ final class AccessRules {
         if (caller.hasAdminRole()) {
             return AccessLevel.ADMIN;
         }
-        return tx.grants().onProject(project.id(), caller.userId()).map(Permission::level).orElse(AccessLevel.NONE);
+        return highest(tx.grants().onProject(project.id(), caller.userId()),
+                tx.grants().throughGroupsOnProject(project.id(), caller.userId()));
+    }
+
+    /** The highest level of a user's own grant and those of their groups. */
+    private static AccessLevel highest(Optional<Permission> own, List<Permission> throughGroups) {
+        AccessLevel level = own.map(Permission::level).orElse(AccessLevel.NONE);
+        for (Permission permission : throughGroups) {
+            level = AccessLevel.max(level, permission.level());
+        }
+        return level;
     }
 
     /** Whether a registered mirror carries the project's repositories. */
@@ -103,6 +118,23 @@ final class AccessRules {
             throw denied(caller, "You need " + needed + " access to repository " + name + " for this.");
         }
         return repository;
+    }
+
+    /** Lets through a user acting with their whole account whose global role includes {@code role}. */
+    static void requireRole(Caller caller, GlobalRole role) {
+        if (caller.isUser() && !caller.actsForWholeAccount() && caller.role().includes(role)) {
+            throw denied(caller, "Access tokens do not reach global permissions; sign in with your password for this.");
+        }
+        if (!caller.actsForWholeAccount() || !caller.role().includes(role)) {
+            throw denied(caller, "Only users with the global permission " + role.permissionName() + " may do this.");
+        }
+    }
+
+    /** Lets through a signed-in user, whatever their credentials: what any licensed user may read. */
+    static void requireSignedIn(Caller caller) {
+        if (!caller.isUser()) {
+            throw denied(caller, "Only signed-in users may do this.");
+        }
     }
 
     static void requireAdmin(Caller caller) {

@@ -8,6 +8,7 @@ import dev.facet.core.event.EventPayload.RepositoryCreated;
 import dev.facet.core.event.EventPayload.RepositoryDeleted;
 import dev.facet.core.event.EventPayload.RepositoryRenamed;
 import dev.facet.core.event.EventPayloadCodec;
+import dev.facet.core.name.GroupName;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.Username;
 import dev.facet.core.ref.RefChange;
@@ -56,6 +57,21 @@ final class EventPayloads {
     /** A permission granted or changed on a repository, or revoked ({@code permission} null). */
     static String repositoryPermission(ProjectKey project, long repositoryId, Username user, Permission permission) {
         return EventPayloadCodec.encode(PermissionsChanged.onRepository(project, repositoryId, user, permission));
+    }
+
+    /** A permission granted to a group on a project, or revoked ({@code permission} null). */
+    static String groupOnProject(ProjectKey project, GroupName group, Permission permission) {
+        return EventPayloadCodec.encode(PermissionsChanged.groupOnProject(project, group, permission));
+    }
+
+    /** A permission granted to a group on a repository, or revoked ({@code permission} null). */
+    static String groupOnRepository(ProjectKey project, long repositoryId, GroupName group, Permission permission) {
+        return EventPayloadCodec.encode(PermissionsChanged.groupOnRepository(project, repositoryId, group, permission));
+    }
+
+    /** A group's members or global permission changed, or the group was deleted with its grants. */
+    static String groupChanged(GroupName group) {
+        return EventPayloadCodec.encode(PermissionsChanged.groupChanged(group));
     }
 
     /** A repository became public or private. */

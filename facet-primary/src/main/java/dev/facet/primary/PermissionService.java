@@ -6,9 +6,12 @@ import dev.facet.core.access.GitAccessPolicy;
 import dev.facet.core.access.Permission;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.event.EventType;
+import dev.facet.core.name.GroupName;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
 import dev.facet.core.name.Username;
+import dev.facet.core.store.Grant;
+import dev.facet.core.store.Group;
 import dev.facet.core.store.Project;
 import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.Store;
@@ -75,6 +78,77 @@ public final class PermissionService implements GitAccessPolicy {
                     EventPayloads.repositoryPermission(key, repository.id(), username, null),
                     clock.instant());
         });
+    }
+
+    /** Grants {@code permission} (a PROJECT_* one) on a project to a group, replacing what it had there. */
+    public void grantGroupOnProject(Caller caller, ProjectKey key, GroupName name, Permission permission) {
+        store.useTransaction(tx -> {
+            Project project = AccessRules.requireProject(tx, caller, key, AccessLevel.ADMIN);
+            Group group = GroupService.requireGroup(tx, name);
+            tx.grants().grantGroupOnProject(project.id(), group.id(), permission);
+            tx.events().append(EventType.PERMISSIONS_CHANGED, null,
+                    EventPayloads.groupOnProject(key, name, permission), clock.instant());
+        });
+        log.info("group {} granted {} on project {} by {}", name, permission, key, caller);
+    }
+
+    /** Grants {@code permission} (a REPO_* one) on a repository to a group, replacing what it had there. */
+    public void grantGroupOnRepository(Caller caller, ProjectKey key, RepositorySlug slug, GroupName name,
+                                       Permission permission) {
+        store.useTransaction(tx -> {
+            RepositoryRecord repository = requireRepositoryAdmin(tx, caller, key, slug);
+            Group group = GroupService.requireGroup(tx, name);
+            tx.grants().grantGroupOnRepository(repository.id(), group.id(), permission);
+            tx.events().append(EventType.PERMISSIONS_CHANGED, repository.id(),
+                    EventPayloads.groupOnRepository(key, repository.id(), name, permission), clock.instant());
+        });
+        log.info("group {} granted {} on repository {}/{} by {}", name, permission, key, slug, caller);
+    }
+
+    public void revokeGroupOnProject(Caller caller, ProjectKey key, GroupName name) {
+        store.useTransaction(tx -> {
+            Project project = AccessRules.requireProject(tx, caller, key, AccessLevel.ADMIN);
+            Group group = GroupService.requireGroup(tx, name);
+            tx.grants().revokeGroupOnProject(project.id(), group.id());
+            tx.events().append(EventType.PERMISSIONS_CHANGED, null,
+                    EventPayloads.groupOnProject(key, name, null), clock.instant());
+        });
+    }
+
+    public void revokeGroupOnRepository(Caller caller, ProjectKey key, RepositorySlug slug, GroupName name) {
+        store.useTransaction(tx -> {
+            RepositoryRecord repository = requireRepositoryAdmin(tx, caller, key, slug);
+            Group group = GroupService.requireGroup(tx, name);
+            tx.grants().revokeGroupOnRepository(repository.id(), group.id());
+            tx.events().append(EventType.PERMISSIONS_CHANGED, repository.id(),
+                    EventPayloads.groupOnRepository(key, repository.id(), name, null), clock.instant());
+        });
+    }
+
+    /** The users granted a permission on the project, as its administrators read them back. */
+    public Page<Grant<User>> usersOnProject(Caller caller, ProjectKey key, String filter, int start, int limit) {
+        return store.inTransaction(tx -> Page.of(tx.grants().usersOnProject(
+                AccessRules.requireProject(tx, caller, key, AccessLevel.ADMIN).id(), filter, start, limit + 1),
+                start, limit));
+    }
+
+    public Page<Grant<Group>> groupsOnProject(Caller caller, ProjectKey key, String filter, int start, int limit) {
+        return store.inTransaction(tx -> Page.of(tx.grants().groupsOnProject(
+                AccessRules.requireProject(tx, caller, key, AccessLevel.ADMIN).id(), filter, start, limit + 1),
+                start, limit));
+    }
+
+    /** The users granted a permission on the repository itself (not through its project), as its administrators read them back. */
+    public Page<Grant<User>> usersOnRepository(Caller caller, ProjectKey key, RepositorySlug slug, String filter,
+                                               int start, int limit) {
+        return store.inTransaction(tx -> Page.of(tx.grants().usersOnRepository(
+                requireRepositoryAdmin(tx, caller, key, slug).id(), filter, start, limit + 1), start, limit));
+    }
+
+    public Page<Grant<Group>> groupsOnRepository(Caller caller, ProjectKey key, RepositorySlug slug, String filter,
+                                                 int start, int limit) {
+        return store.inTransaction(tx -> Page.of(tx.grants().groupsOnRepository(
+                requireRepositoryAdmin(tx, caller, key, slug).id(), filter, start, limit + 1), start, limit));
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.facet.primary;
 
 import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Caller;
+import dev.facet.core.access.GlobalRole;
+import dev.facet.core.access.Permission;
 import dev.facet.core.error.Conflict;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.event.EventType;
@@ -40,11 +42,20 @@ public final class ProjectService {
     }
 
     public Project createProject(Caller caller, ProjectKey key, String name, String description, boolean isPublic) {
-        AccessRules.requireAdmin(caller);
+        AccessRules.requireRole(caller, GlobalRole.PROJECT_CREATE);
         String projectName = requireText("name", "A project name", name, MAX_PROJECT_NAME);
         String projectDescription = description == null ? null
                 : requireText("description", "A description", description, MAX_DESCRIPTION);
-        Project project = store.inTransaction(tx -> tx.projects().create(key, projectName, projectDescription, isPublic));
+        Project project = store.inTransaction(tx -> {
+            Project created = tx.projects().create(key, projectName, projectDescription, isPublic);
+            if (!caller.hasAdminRole()) {
+                // As in Bitbucket, whoever may create projects administers the ones they create.
+                tx.grants().grantOnProject(created.id(), caller.userId(), Permission.PROJECT_ADMIN);
+                tx.events().append(EventType.PERMISSIONS_CHANGED, null,
+                        EventPayloads.projectPermission(key, caller.name(), Permission.PROJECT_ADMIN), clock.instant());
+            }
+            return created;
+        });
         log.info("project {} created by {}", key, caller);
         return project;
     }

@@ -8,6 +8,7 @@ import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.Events;
 import dev.facet.core.store.FarmNodes;
 import dev.facet.core.store.Grants;
+import dev.facet.core.store.Groups;
 import dev.facet.core.store.InstanceSettings;
 import dev.facet.core.store.MirrorRequests;
 import dev.facet.core.store.MirrorServers;
@@ -72,6 +73,11 @@ public final class SignallingStore implements Store {
         @Override
         public Grants grants() {
             return tx.grants();
+        }
+
+        @Override
+        public Groups groups() {
+            return tx.groups();
         }
 
         @Override

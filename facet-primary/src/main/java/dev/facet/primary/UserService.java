@@ -213,7 +213,22 @@ public final class UserService implements Authenticator {
             throw wrongCredentials();
         }
         remember(user, secret);
-        return Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD);
+        return store.inTransaction(tx -> callerOf(tx, user, TokenScope.PASSWORD));
+    }
+
+    /** The caller a signed-in browser session of an active user acts as, with the role their groups give them too. */
+    public Optional<Caller> sessionCaller(Username name) {
+        return store.inTransaction(tx -> tx.users().find(name).filter(User::active)
+                .map(user -> callerOf(tx, user, TokenScope.PASSWORD)));
+    }
+
+    /** A user as a caller: their role is the highest of their own and their groups'. */
+    static Caller callerOf(StoreTransaction tx, User user, TokenScope scope) {
+        return Caller.user(user.id(), user.name(), roleOf(tx, user), scope);
+    }
+
+    static GlobalRole roleOf(StoreTransaction tx, User user) {
+        return GlobalRole.max(user.role(), tx.groups().roleThroughGroups(user.id()).orElse(null));
     }
 
     /** A password this instance verified for the user within the last minute. */
@@ -231,8 +246,8 @@ public final class UserService implements Authenticator {
         if (verified == null || !verified.until().isAfter(clock.instant())) {
             return Optional.empty();
         }
-        return store.inTransaction(tx -> tx.users().findById(verified.userId())).filter(User::active)
-                .map(user -> Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD));
+        return store.inTransaction(tx -> tx.users().findById(verified.userId()).filter(User::active)
+                .map(user -> callerOf(tx, user, TokenScope.PASSWORD)));
     }
 
     private void remember(User user, String secret) {
@@ -257,7 +272,7 @@ public final class UserService implements Authenticator {
             if (!stillValid(tx, token, user)) {
                 throw wrongCredentials();
             }
-            return Caller.user(user.id(), user.name(), user.role(), TokenScope.of(token.permissions()));
+            return callerOf(tx, user, TokenScope.of(token.permissions()));
         });
     }
 
@@ -416,10 +431,41 @@ public final class UserService implements Authenticator {
         });
     }
 
+    /** Changes a user's display name and email address; null leaves one as it is. */
+    public User updateDetails(Caller caller, Username name, String displayName, String emailAddress) {
+        AccessRules.requireAdmin(caller);
+        String display = displayName == null ? null
+                : ProjectService.requireText("displayName", "A display name", displayName, 255);
+        String email = emailAddress == null ? null : emailAddress.isBlank() ? "" : requireEmail(emailAddress);
+        return store.inTransaction(tx -> {
+            User user = administered(tx, caller, name);
+            tx.users().setDetails(user.id(), display == null ? user.displayName() : display,
+                    email == null ? user.emailAddress() : email.isEmpty() ? null : email);
+            return tx.users().findById(user.id()).orElseThrow();
+        });
+    }
+
+    /** Users whose name, display name or email holds {@code filter}, for anyone signed in (Bitbucket's user picker). */
+    public Page<User> findUsers(Caller caller, String filter, int start, int limit) {
+        AccessRules.requireSignedIn(caller);
+        return store.inTransaction(tx -> Page.of(tx.users().list(filter, start, limit + 1), start, limit));
+    }
+
+    /** One user by name (a user's slug is their name), for anyone signed in. */
+    public User findUser(Caller caller, Username name) {
+        AccessRules.requireSignedIn(caller);
+        return user(name).orElseThrow(() -> new NotFound("userSlug", "User '" + name + "' does not exist."));
+    }
+
     /** Every user, by name, for administrators. */
     public Page<User> users(Caller caller, int start, int limit) {
+        return users(caller, null, start, limit);
+    }
+
+    /** Users whose name, display name or email holds {@code filter}, by name, for administrators. */
+    public Page<User> users(Caller caller, String filter, int start, int limit) {
         AccessRules.requireAdmin(caller);
-        return store.inTransaction(tx -> Page.of(tx.users().list(start, limit + 1), start, limit));
+        return store.inTransaction(tx -> Page.of(tx.users().list(filter, start, limit + 1), start, limit));
     }
 
     /** Records a sign-in through the web form, or a failed one, with where it came from. */
@@ -458,9 +504,9 @@ public final class UserService implements Authenticator {
     }
 
     /** A user an administrator may change: system administrators only by a system administrator. */
-    private User administered(StoreTransaction tx, Caller caller, Username name) {
+    static User administered(StoreTransaction tx, Caller caller, Username name) {
         User user = tx.users().find(name).orElseThrow(() -> new NotFound("name", "User '" + name + "' does not exist."));
-        if (user.role() == GlobalRole.SYS_ADMIN && caller.role() != GlobalRole.SYS_ADMIN) {
+        if (roleOf(tx, user) == GlobalRole.SYS_ADMIN && caller.role() != GlobalRole.SYS_ADMIN) {
             throw AccessRules.denied(caller, "Only system administrators may change system administrators.");
         }
         return user;

@@ -5,6 +5,7 @@ import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.Events;
 import dev.facet.core.store.FarmNodes;
 import dev.facet.core.store.Grants;
+import dev.facet.core.store.Groups;
 import dev.facet.core.store.InstanceSettings;
 import dev.facet.core.store.MirrorRequests;
 import dev.facet.core.store.MirrorServers;
@@ -45,6 +46,11 @@ final class JdbcTransaction implements StoreTransaction {
     @Override
     public Grants grants() {
         return new JdbcGrants(handle);
+    }
+
+    @Override
+    public Groups groups() {
+        return new JdbcGroups(handle);
     }
 
     @Override

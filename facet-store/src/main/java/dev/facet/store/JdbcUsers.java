@@ -14,8 +14,13 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 final class JdbcUsers implements Users {
-    private static final String SELECT =
-            "SELECT id, name, display_name, email_address, global_role, password_hash, active FROM users ";
+    static final String SELECT =
+            "SELECT users.id, users.name, users.display_name, users.email_address, users.global_role, "
+                    + "users.password_hash, users.active FROM users ";
+    /** Whether the user's name, display name or email holds the {@code :pattern} of {@link Filters#containing}. */
+    static final String MATCHES_FILTER = "(LOWER(users.name) LIKE :pattern" + Filters.ESCAPE
+            + " OR LOWER(users.display_name) LIKE :pattern" + Filters.ESCAPE
+            + " OR LOWER(COALESCE(users.email_address, '')) LIKE :pattern" + Filters.ESCAPE + ")";
     private final Handle handle;
 
     JdbcUsers(Handle handle) {
@@ -66,6 +71,25 @@ final class JdbcUsers implements Users {
     }
 
     @Override
+    public List<User> list(String filter, int start, int limit) {
+        return handle.createQuery(SELECT + "WHERE " + MATCHES_FILTER + " ORDER BY name LIMIT :limit OFFSET :start")
+                .bind("pattern", Filters.containing(filter)).bind("limit", limit).bind("start", start)
+                .map(JdbcUsers::map).list();
+    }
+
+    @Override
+    public void setDetails(long userId, String displayName, String emailAddress) {
+        handle.createUpdate("UPDATE users SET display_name = :displayName, email_address = :email WHERE id = :id")
+                .bind("displayName", displayName).bind("email", emailAddress).bind("id", userId).execute();
+    }
+
+    @Override
+    public void setRole(long userId, GlobalRole role) {
+        handle.createUpdate("UPDATE users SET global_role = :role WHERE id = :id")
+                .bind("role", role.name()).bind("id", userId).execute();
+    }
+
+    @Override
     public void setPasswordHash(long userId, String passwordHash) {
         handle.createUpdate("UPDATE users SET password_hash = :hash WHERE id = :id")
                 .bind("hash", passwordHash).bind("id", userId).execute();
@@ -82,7 +106,7 @@ final class JdbcUsers implements Users {
         handle.createUpdate("DELETE FROM users WHERE id = :id").bind("id", userId).execute();
     }
 
-    private static User map(ResultSet rs, StatementContext ctx) throws SQLException {
+    static User map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new User(rs.getLong("id"), new Username(rs.getString("name")), rs.getString("display_name"),
                 rs.getString("email_address"), GlobalRole.valueOf(rs.getString("global_role")),
                 rs.getString("password_hash"), rs.getBoolean("active"));

@@ -19,6 +19,7 @@ import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.mirror.RequestState;
 import dev.facet.core.mirror.protocol.FarmNodeDescription;
+import dev.facet.core.name.GroupName;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositoryName;
 import dev.facet.core.name.RepositorySlug;
@@ -28,6 +29,8 @@ import dev.facet.core.store.Project;
 import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.Store;
 import dev.facet.core.store.StoreTransaction;
+import dev.facet.core.store.Grant;
+import dev.facet.core.store.Group;
 import dev.facet.core.store.User;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -550,6 +553,65 @@ abstract class StoreContract {
 
         useTransaction(tx -> tx.grants().revokeOnRepository(repository.id(), alice.id()));
         assertThat(repositoryGrant(repository.id(), alice.id())).isEmpty();
+    }
+
+    @Test
+    void aGroupsGrantsReachItsMembersOnlyAndAreReadBackWithTheUsers() {
+        Project project = newProject("PROJ");
+        RepositoryRecord repository = newRepository(project, "facet");
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        Group devs = inTransaction(tx -> tx.groups().create(new GroupName("devs")));
+        useTransaction(tx -> {
+            tx.groups().addMember(devs.id(), alice.id());
+            tx.groups().addMember(devs.id(), alice.id());
+            tx.grants().grantGroupOnProject(project.id(), devs.id(), Permission.PROJECT_READ);
+            tx.grants().grantGroupOnRepository(repository.id(), devs.id(), Permission.REPO_WRITE);
+            tx.grants().grantGroupOnRepository(repository.id(), devs.id(), Permission.REPO_ADMIN);
+            tx.grants().grantOnProject(project.id(), bob.id(), Permission.PROJECT_WRITE);
+        });
+
+        assertThat(this.<List<Permission>>inTransaction(tx -> tx.grants().throughGroupsOnProject(project.id(), alice.id())))
+                .containsExactly(Permission.PROJECT_READ);
+        assertThat(this.<List<Permission>>inTransaction(tx -> tx.grants().throughGroupsOnRepository(repository.id(), alice.id())))
+                .containsExactly(Permission.REPO_ADMIN);
+        assertThat(this.<List<Permission>>inTransaction(tx -> tx.grants().throughGroupsOnProject(project.id(), bob.id()))).isEmpty();
+        assertThat(this.<List<Grant<Group>>>inTransaction(tx -> tx.grants().groupsOnRepository(repository.id(), "DEV", 0, 10)))
+                .extracting(grant -> grant.grantee().name().value(), Grant::permission)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("devs", Permission.REPO_ADMIN));
+        assertThat(this.<List<Grant<User>>>inTransaction(tx -> tx.grants().usersOnProject(project.id(), null, 0, 10)))
+                .extracting(grant -> grant.grantee().name().value()).containsExactly("bob");
+        assertThat(this.<List<User>>inTransaction(tx -> tx.groups().members(devs.id(), true, null, 0, 10)))
+                .extracting(User::name).containsExactly(alice.name());
+        assertThat(this.<List<User>>inTransaction(tx -> tx.groups().members(devs.id(), false, "B", 0, 10)))
+                .extracting(User::name).containsExactly(bob.name());
+
+        useTransaction(tx -> tx.groups().delete(devs.id()));
+        assertThat(this.<List<Permission>>inTransaction(tx -> tx.grants().throughGroupsOnRepository(repository.id(), alice.id()))).isEmpty();
+        assertThat(this.<List<Grant<Group>>>inTransaction(tx -> tx.grants().groupsOnProject(project.id(), null, 0, 10))).isEmpty();
+    }
+
+    @Test
+    void aGroupsGlobalRoleCountsForItsMembersAndFiltersMatchWildcardsLiterally() {
+        User alice = newUser("alice");
+        Group admins = inTransaction(tx -> tx.groups().create(new GroupName("50%_admins")));
+        Group plain = inTransaction(tx -> tx.groups().create(new GroupName("500 admins")));
+        useTransaction(tx -> {
+            tx.groups().setRole(admins.id(), GlobalRole.ADMIN);
+            tx.groups().setRole(plain.id(), GlobalRole.PROJECT_CREATE);
+            tx.groups().addMember(admins.id(), alice.id());
+            tx.groups().addMember(plain.id(), alice.id());
+        });
+        assertThat(this.<Optional<GlobalRole>>inTransaction(tx -> tx.groups().roleThroughGroups(alice.id()))).contains(GlobalRole.ADMIN);
+        assertThat(this.<List<Group>>inTransaction(tx -> tx.groups().list("0%_", null, 0, 10))).extracting(Group::id)
+                .containsExactly(admins.id());
+        useTransaction(tx -> tx.groups().setRole(admins.id(), null));
+        assertThat(this.<List<Group>>inTransaction(tx -> tx.groups().list(null, false, 0, 10))).extracting(Group::id)
+                .containsExactly(admins.id());
+        useTransaction(tx -> tx.groups().removeMember(plain.id(), alice.id()));
+        assertThat(this.<Optional<GlobalRole>>inTransaction(tx -> tx.groups().roleThroughGroups(alice.id()))).isEmpty();
+        assertThatExceptionOfType(AlreadyExists.class)
+                .isThrownBy(() -> inTransaction(tx -> tx.groups().create(new GroupName("500 admins"))));
     }
 
     @Test

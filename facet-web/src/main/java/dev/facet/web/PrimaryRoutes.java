@@ -13,6 +13,8 @@ import dev.facet.core.name.RepositorySlug;
 import dev.facet.core.name.Username;
 import dev.facet.core.store.Project;
 import dev.facet.core.store.RepositoryRecord;
+import dev.facet.primary.GlobalPermissionService;
+import dev.facet.primary.GroupService;
 import dev.facet.primary.Page;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
@@ -30,9 +32,9 @@ import java.util.function.Supplier;
 /** Every REST route of the primary, declared in one place; each handler reads its input and calls a service. */
 final class PrimaryRoutes {
     private static final String CALLER = "facet.caller";
-    private static final String API = "/rest/api/latest";
+    static final String API = "/rest/api/latest";
     private static final String TOKENS = "/rest/access-tokens/latest/users";
-    private static final String REPOSITORY = API + "/projects/{key}/repos/{slug}";
+    static final String REPOSITORY = API + "/projects/{key}/repos/{slug}";
     private static final String BRANCH_UTILS = "/rest/branch-utils/latest/projects/{key}/repos/{slug}/branches";
     private static final String GIT_TAGS = "/rest/git/latest/projects/{key}/repos/{slug}/tags";
     /** The Bitbucket Data Center release whose REST paths and shapes Facet follows (its OpenAPI spec). */
@@ -46,11 +48,14 @@ final class PrimaryRoutes {
     private final FacetMetrics metrics;
     private final Supplier<String> baseUrl;
     private final ObjectMapper json;
+    private final PermissionRoutes permissionRoutes;
 
     PrimaryRoutes(ProjectService projects, RefService refs, PermissionService permissions, UserService users,
+                  GroupService groups, GlobalPermissionService globalPermissions,
                   RequestAuthentication authentication, FacetMetrics metrics, Supplier<String> baseUrl,
                   ObjectMapper json) {
         this.json = json;
+        this.permissionRoutes = new PermissionRoutes(permissions, users, groups, globalPermissions, json);
         this.projects = projects;
         this.refs = refs;
         this.permissions = permissions;
@@ -120,6 +125,10 @@ final class PrimaryRoutes {
         });
 
         routes.post(API + "/admin/users", ctx -> {
+            if (ctx.body().isBlank() && ctx.queryParam("name") != null) {
+                createUserAsBitbucketDoes(ctx);
+                return;
+            }
             RestJson.CreateUser body = body(ctx, RestJson.CreateUser.class);
             GlobalRole role = body.role() == null ? GlobalRole.USER : GlobalRole.parse("role", body.role());
             var user = users.createUser(caller(ctx), Username.of(body.name()), body.password(), body.displayName(),
@@ -134,6 +143,7 @@ final class PrimaryRoutes {
             ctx.status(201).json(RestJson.TokenJson.of(created.token(), created.secret()));
         });
         registerAccounts(routes);
+        permissionRoutes.register(routes);
     }
 
     /** Repositories listed, searched, created, read, updated and deleted: Bitbucket's paths and shapes. */
@@ -339,15 +349,20 @@ final class PrimaryRoutes {
             ctx.status(204);
         });
         routes.get(API + "/admin/users", ctx -> ctx.json(RestJson.Paged.of(
-                users.users(caller(ctx), start(ctx), limit(ctx)), RestJson.UserJson::of)));
+                users.users(caller(ctx), ctx.queryParam("filter"), start(ctx), limit(ctx)), RestJson.UserJson::of)));
         routes.put(API + "/admin/users", ctx -> {
             RestJson.UpdateUser body = body(ctx, RestJson.UpdateUser.class);
             Username name = requiredName(body.name());
-            if (body.active() == null) {
-                throw new InvalidInput("active", "Say what to change: {\"name\": \"…\", \"active\": false} disables "
-                        + "the user, true enables them again.");
+            if (body.active() == null && body.displayName() == null && body.email() == null) {
+                throw new InvalidInput("name", "Say what to change: displayName, email, or active (false disables "
+                        + "the user, true enables them again).");
             }
-            users.setActive(caller(ctx), name, body.active());
+            if (body.displayName() != null || body.email() != null) {
+                users.updateDetails(caller(ctx), name, body.displayName(), body.email());
+            }
+            if (body.active() != null) {
+                users.setActive(caller(ctx), name, body.active());
+            }
             ctx.json(RestJson.UserJson.of(users.user(name).orElseThrow()));
         });
         routes.delete(API + "/admin/users", ctx -> {
@@ -358,7 +373,29 @@ final class PrimaryRoutes {
         });
     }
 
-    private static Username requiredName(String name) {
+    /**
+     * {@code POST /admin/users?name=&password=&displayName=&emailAddress=}, Bitbucket's form: 204 and no body.
+     * Facet has no default group, so {@code addToDefaultGroup} adds to none; it sends no mail, so {@code notify}
+     * is refused rather than silently dropped.
+     */
+    private void createUserAsBitbucketDoes(Context ctx) {
+        QueryParameters.bool(ctx, "addToDefaultGroup", true);
+        if (QueryParameters.bool(ctx, "notify", false)) {
+            throw new InvalidInput("notify", "Facet cannot honour 'notify': it sends no mail; give a password instead.");
+        }
+        String displayName = ctx.queryParam("displayName");
+        String email = ctx.queryParam("emailAddress");
+        if (displayName == null || displayName.isBlank()) {
+            throw new InvalidInput("displayName", "The query parameter 'displayName' is required.");
+        }
+        if (email == null || email.isBlank()) {
+            throw new InvalidInput("emailAddress", "The query parameter 'emailAddress' is required.");
+        }
+        users.createUser(caller(ctx), username(ctx), ctx.queryParam("password"), displayName, email, GlobalRole.USER);
+        ctx.status(204);
+    }
+
+    static Username requiredName(String name) {
         if (name == null || name.isBlank()) {
             throw new InvalidInput("name", "The field 'name' (a user name) is required.");
         }
@@ -375,15 +412,15 @@ final class PrimaryRoutes {
         return caller == null ? Caller.ANONYMOUS : caller;
     }
 
-    private static ProjectKey projectKey(Context ctx) {
+    static ProjectKey projectKey(Context ctx) {
         return ProjectKey.of(ctx.pathParam("key"));
     }
 
-    private static RepositorySlug slug(Context ctx) {
+    static RepositorySlug slug(Context ctx) {
         return RepositorySlug.of(ctx.pathParam("slug"));
     }
 
-    private static Username username(Context ctx) {
+    static Username username(Context ctx) {
         String name = ctx.queryParam("name");
         if (name == null || name.isBlank()) {
             throw new InvalidInput("name", "The query parameter 'name' (a user name) is required.");

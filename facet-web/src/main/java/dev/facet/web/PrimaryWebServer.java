@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.facet.core.access.Authenticator;
-import dev.facet.core.access.Caller;
-import dev.facet.core.access.TokenScope;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.AuthorizedRepositoryResolver;
@@ -22,11 +20,12 @@ import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorEventStream;
 import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
+import dev.facet.primary.GlobalPermissionService;
+import dev.facet.primary.GroupService;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
 import dev.facet.primary.RefService;
 import dev.facet.primary.UserService;
-import dev.facet.core.store.User;
 import java.util.List;
 import org.eclipse.jgit.http.server.GitServlet;
 
@@ -35,7 +34,8 @@ public final class PrimaryWebServer {
     private final HttpServer server;
 
     public PrimaryWebServer(WebSettings settings, ProjectService projects, RefService refs, PermissionService permissions,
-                            UserService users, Authenticator authenticator, MirrorRegistry mirrors,
+                            UserService users, GroupService groups, GlobalPermissionService globalPermissions,
+                            Authenticator authenticator, MirrorRegistry mirrors,
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
                             ClonePackCache clonePackCache, RefChangeListener refChangeListener, PushLog pushLog,
@@ -54,13 +54,12 @@ public final class PrimaryWebServer {
                 .registerModule(new JavaTimeModule())
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
-        PrimaryRoutes routes = new PrimaryRoutes(projects, refs, permissions, users, authentication, metrics, this::baseUrl,
-                json);
+        PrimaryRoutes routes = new PrimaryRoutes(projects, refs, permissions, users, groups, globalPermissions,
+                authentication, metrics, this::baseUrl, json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
                 json, identity);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
-                name -> users.user(name).filter(User::active)
-                        .map(user -> Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD))));
+                users::sessionCaller));
         PrimaryPages pages = new PrimaryPages(users, mirrors, admission, access, java.time.Clock.systemUTC(), json,
                 identity.publicKeyJwk());
         ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl);

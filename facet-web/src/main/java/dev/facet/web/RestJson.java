@@ -3,6 +3,8 @@ package dev.facet.web;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.facet.core.store.AccessToken;
+import dev.facet.core.store.Grant;
+import dev.facet.core.store.Group;
 import dev.facet.core.store.Project;
 import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.User;
@@ -97,12 +99,63 @@ final class RestJson {
     record Capabilities(String application, Map<String, String> capabilities) {
     }
 
+    /**
+     * A user as Bitbucket's {@code RestDetailedUser} (which {@code RestApplicationUser} is the start of): every
+     * Facet account lives in Facet's own directory, where its details and groups may be changed.
+     */
     record UserJson(long id, String name, String slug, String displayName, String emailAddress, String type,
-                    boolean active) {
+                    boolean active, String directoryName, boolean deletable, boolean mutableDetails,
+                    boolean mutableGroups) {
         static UserJson of(User user) {
             return new UserJson(user.id(), user.name().value(), user.name().value(), user.displayName(),
-                    user.emailAddress(), "NORMAL", user.active());
+                    user.emailAddress(), "NORMAL", user.active(), "Facet", true, true, true);
         }
+    }
+
+    /** A group as Bitbucket's {@code RestDetailedGroup}. */
+    record GroupJson(String name, boolean deletable) {
+        static GroupJson of(Group group) {
+            return new GroupJson(group.name().value(), true);
+        }
+    }
+
+    /** A group named inside a permission, as Bitbucket's {@code RestPermittedGroup} holds it. */
+    record GroupRef(String name) {
+    }
+
+    /** {@code RestPermittedUser}: a user and the permission they hold (global, on a project or on a repository). */
+    record PermittedUserJson(UserJson user, String permission) {
+        static PermittedUserJson of(Grant<User> grant) {
+            return new PermittedUserJson(UserJson.of(grant.grantee()), grant.permission().name());
+        }
+
+        static PermittedUserJson global(User user) {
+            return new PermittedUserJson(UserJson.of(user), user.role().permissionName());
+        }
+    }
+
+    /** {@code RestPermittedGroup}: a group and the permission it holds. */
+    record PermittedGroupJson(GroupRef group, String permission) {
+        static PermittedGroupJson of(Grant<Group> grant) {
+            return new PermittedGroupJson(new GroupRef(grant.grantee().name().value()), grant.permission().name());
+        }
+
+        static PermittedGroupJson global(Group group) {
+            return new PermittedGroupJson(new GroupRef(group.name().value()),
+                    group.role() == null ? null : group.role().permissionName());
+        }
+    }
+
+    /** {@code UserPickerContext} and {@code GroupPickerContext}: one user and one group, which is which by path. */
+    record PickerContext(String context, String itemName) {
+    }
+
+    /** {@code GroupAndUsers}: several users into one group. */
+    record GroupAndUsers(String group, List<String> users) {
+    }
+
+    /** {@code UserAndGroups}: one user into several groups. */
+    record UserAndGroups(String user, List<String> groups) {
     }
 
     /** A token as listed: never its secret. Dates are epoch milliseconds, as Bitbucket gives them. */
@@ -125,8 +178,11 @@ final class RestJson {
     record AdminPasswordChange(String name, String password, String passwordConfirm) {
     }
 
-    /** {@code PUT /rest/api/1.0/admin/users}: what an administrator changes on a user; only {@code active} for now. */
-    record UpdateUser(String name, Boolean active) {
+    /**
+     * {@code PUT /rest/api/1.0/admin/users}: Bitbucket's {@code RestUserUpdate} (name, displayName, email), and
+     * {@code active} to disable or enable the account.
+     */
+    record UpdateUser(String name, String displayName, String email, Boolean active) {
     }
 
     record TokenJson(String id, String name, List<String> permissions, long createdDate,

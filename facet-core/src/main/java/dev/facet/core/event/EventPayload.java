@@ -1,6 +1,7 @@
 package dev.facet.core.event;
 
 import dev.facet.core.access.Permission;
+import dev.facet.core.name.GroupName;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositoryName;
 import dev.facet.core.name.RepositorySlug;
@@ -126,30 +127,41 @@ public sealed interface EventPayload {
 
     /**
      * Who may read what changed. Which fields are present depends on the scope: a grant or revocation
-     * ({@code permission} null) names the project, the user and, on a repository, its id; a visibility change
-     * names the project and the repository; an account change names only the user, whose credentials changed
-     * (mirrors drop every verdict they cached, since a cached verdict is keyed by credentials, not by user).
+     * ({@code permission} null) names the project, the user or the group and, on a repository, its id; a
+     * visibility change names the project and the repository; an account change names only the user, whose
+     * credentials changed; a group change (members, global permission, the group deleted) names only the group.
+     * Mirrors drop every verdict they cached on any of them, since a cached verdict is keyed by credentials,
+     * not by user or group.
      */
     record PermissionsChanged(Scope scope, ProjectKey projectKey, Long repositoryId, Username user,
-                              Permission permission) implements EventPayload {
+                              Permission permission, GroupName group) implements EventPayload {
         /** What the change is about. */
-        public enum Scope { PROJECT, REPOSITORY, PUBLIC, USER }
+        public enum Scope { PROJECT, REPOSITORY, PUBLIC, USER, GROUP }
 
         public PermissionsChanged {
             Objects.requireNonNull(scope, "scope");
+            boolean oneGrantee = (user == null) != (group == null);
             switch (scope) {
-                case PROJECT -> require(projectKey != null && repositoryId == null && user != null
+                case PROJECT -> require(projectKey != null && repositoryId == null && oneGrantee
                         && (permission == null || permission.scope() == Permission.Scope.PROJECT),
-                        "a project grant names its project and user, and a project permission if any");
-                case REPOSITORY -> require(projectKey != null && repositoryId != null && user != null
+                        "a project grant names its project and a user or a group, and a project permission if any");
+                case REPOSITORY -> require(projectKey != null && repositoryId != null && oneGrantee
                         && (permission == null || permission.scope() == Permission.Scope.REPOSITORY),
-                        "a repository grant names its project, repository and user, and a repository permission if any");
-                case PUBLIC -> require(projectKey != null && repositoryId != null && user == null && permission == null,
-                        "a visibility change names its project and repository only");
-                case USER -> require(projectKey == null && repositoryId == null && user != null && permission == null,
-                        "an account change names its user only");
+                        "a repository grant names its project, repository and a user or a group, and a repository "
+                                + "permission if any");
+                case PUBLIC -> require(projectKey != null && repositoryId != null && user == null && group == null
+                                && permission == null, "a visibility change names its project and repository only");
+                case USER -> require(projectKey == null && repositoryId == null && user != null && group == null
+                                && permission == null, "an account change names its user only");
+                case GROUP -> require(projectKey == null && repositoryId == null && user == null && group != null
+                                && permission == null, "a group change names its group only");
                 default -> throw new IllegalStateException("unreachable");
             }
+        }
+
+        public PermissionsChanged(Scope scope, ProjectKey projectKey, Long repositoryId, Username user,
+                                  Permission permission) {
+            this(scope, projectKey, repositoryId, user, permission, null);
         }
 
         public static PermissionsChanged onProject(ProjectKey project, Username user, Permission permission) {
@@ -161,12 +173,25 @@ public sealed interface EventPayload {
             return new PermissionsChanged(Scope.REPOSITORY, project, repositoryId, user, permission);
         }
 
+        public static PermissionsChanged groupOnProject(ProjectKey project, GroupName group, Permission permission) {
+            return new PermissionsChanged(Scope.PROJECT, project, null, null, permission, group);
+        }
+
+        public static PermissionsChanged groupOnRepository(ProjectKey project, long repositoryId, GroupName group,
+                                                           Permission permission) {
+            return new PermissionsChanged(Scope.REPOSITORY, project, repositoryId, null, permission, group);
+        }
+
         public static PermissionsChanged visibility(ProjectKey project, long repositoryId) {
             return new PermissionsChanged(Scope.PUBLIC, project, repositoryId, null, null);
         }
 
         public static PermissionsChanged account(Username user) {
             return new PermissionsChanged(Scope.USER, null, null, user, null);
+        }
+
+        public static PermissionsChanged groupChanged(GroupName group) {
+            return new PermissionsChanged(Scope.GROUP, null, null, null, null, group);
         }
 
         private static void require(boolean holds, String rule) {

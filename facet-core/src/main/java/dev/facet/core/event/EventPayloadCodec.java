@@ -13,6 +13,7 @@ import dev.facet.core.event.EventPayload.Repository;
 import dev.facet.core.event.EventPayload.RepositoryCreated;
 import dev.facet.core.event.EventPayload.RepositoryDeleted;
 import dev.facet.core.event.EventPayload.RepositoryRenamed;
+import dev.facet.core.name.GroupName;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositoryName;
 import dev.facet.core.name.RepositorySlug;
@@ -129,12 +130,19 @@ public final class EventPayloadCodec {
             root.put("user", change.user().value());
             return;
         }
+        if (change.scope() == PermissionsChanged.Scope.GROUP) {
+            root.put("group", change.group().value());
+            return;
+        }
         root.put("project", change.projectKey().value());
         if (change.repositoryId() != null) {
             root.put("repositoryId", change.repositoryId());
         }
         if (change.user() != null) {
             root.put("user", change.user().value());
+        }
+        if (change.group() != null) {
+            root.put("group", change.group().value());
         }
         root.put("permission", change.permission() == null ? null : change.permission().name());
     }
@@ -175,9 +183,11 @@ public final class EventPayloadCodec {
             Long repositoryId = root.hasNonNull("repositoryId") ? number(root, "", "repositoryId") : null;
             String user = optionalText(root, "user");
             String permission = optionalText(root, "permission");
+            String group = optionalText(root, "group");
             return new PermissionsChanged(scope, project == null ? null : new ProjectKey(project), repositoryId,
                     user == null ? null : new Username(user),
-                    permission == null ? null : named(Permission.class, "permission", permission));
+                    permission == null ? null : named(Permission.class, "permission", permission),
+                    group == null ? null : new GroupName(group));
         }
 
         private <E extends Enum<E>> E named(Class<E> kind, String field, String value) {

@@ -12,5 +12,7 @@ public enum AuditAction {
     /** A farm node's copy of a repository that had left the farm's published state, brought back to it. */
     REPAIR,
     SIGN_IN, SIGN_IN_FAILED, TOKEN_CREATE, TOKEN_UPDATE, TOKEN_REVOKE, PASSWORD_CHANGE, USER_CREATE, USER_DISABLE, USER_ENABLE,
-    USER_DELETE, PUSH
+    USER_DELETE, PUSH, GROUP_CREATE, GROUP_DELETE, GROUP_MEMBER_ADD, GROUP_MEMBER_REMOVE,
+    /** A user's or group's global permission granted, changed or revoked. */
+    GLOBAL_PERMISSION
 }

@@ -12,6 +12,8 @@ public interface StoreTransaction {
 
     Grants grants();
 
+    Groups groups();
+
     Events events();
 
     InstanceSettings instanceSettings();

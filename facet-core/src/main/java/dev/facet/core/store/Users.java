@@ -19,6 +19,13 @@ public interface Users {
     /** Users by name. */
     List<User> list(int start, int limit);
 
+    /** Users by name whose name, display name or email holds {@code filter} in any case (null or empty: all). */
+    List<User> list(String filter, int start, int limit);
+
+    void setDetails(long userId, String displayName, String emailAddress);
+
+    void setRole(long userId, GlobalRole role);
+
     void setPasswordHash(long userId, String passwordHash);
 
     void setActive(long userId, boolean active);

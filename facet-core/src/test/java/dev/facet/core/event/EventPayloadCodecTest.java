@@ -12,6 +12,7 @@ import dev.facet.core.event.EventPayload.Repository;
 import dev.facet.core.event.EventPayload.RepositoryCreated;
 import dev.facet.core.event.EventPayload.RepositoryDeleted;
 import dev.facet.core.event.EventPayload.RepositoryRenamed;
+import dev.facet.core.name.GroupName;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositoryName;
 import dev.facet.core.name.RepositorySlug;
@@ -64,6 +65,12 @@ class EventPayloadCodecTest {
                 Arguments.of(PermissionsChanged.visibility(new ProjectKey("EVT"), 7),
                         "{\"scope\":\"PUBLIC\",\"project\":\"EVT\",\"repositoryId\":7,\"permission\":null}"),
                 Arguments.of(PermissionsChanged.account(new Username("carol")), "{\"scope\":\"USER\",\"user\":\"carol\"}"),
+                Arguments.of(PermissionsChanged.groupOnProject(new ProjectKey("EVT"), new GroupName("devs"), Permission.PROJECT_READ),
+                        "{\"scope\":\"PROJECT\",\"project\":\"EVT\",\"group\":\"devs\",\"permission\":\"PROJECT_READ\"}"),
+                Arguments.of(PermissionsChanged.groupOnRepository(new ProjectKey("EVT"), 7, new GroupName("devs"), null),
+                        "{\"scope\":\"REPOSITORY\",\"project\":\"EVT\",\"repositoryId\":7,\"group\":\"devs\",\"permission\":null}"),
+                Arguments.of(PermissionsChanged.groupChanged(new GroupName("release managers")),
+                        "{\"scope\":\"GROUP\",\"group\":\"release managers\"}"),
                 Arguments.of(new MirrorSelectionChanged("mirror-1"), "{\"mirrorId\":\"mirror-1\"}"));
     }
 
@@ -136,11 +143,13 @@ class EventPayloadCodecTest {
                 Arguments.of(EventType.REFS_CHANGED, refs + "[{\"from\":\"" + ONE.name() + "\",\"to\":\"" + TWO.name()
                         + "\"}]}", "changes[0].ref must be a string"),
                 Arguments.of(EventType.PERMISSIONS_CHANGED, "{\"scope\":\"GALAXY\",\"user\":\"carol\"}",
-                        "scope 'GALAXY' is not one of [PROJECT, REPOSITORY, PUBLIC, USER]"),
+                        "scope 'GALAXY' is not one of [PROJECT, REPOSITORY, PUBLIC, USER, GROUP]"),
                 Arguments.of(EventType.PERMISSIONS_CHANGED, "{\"scope\":\"PROJECT\",\"project\":\"EVT\",\"user\":\"alice\","
                         + "\"permission\":\"ROOT\"}", "permission 'ROOT' is not one of"),
                 Arguments.of(EventType.PERMISSIONS_CHANGED, "{\"scope\":\"PROJECT\",\"project\":\"EVT\",\"user\":\"alice\","
-                        + "\"permission\":\"REPO_READ\"}", "a project grant names its project and user"),
+                        + "\"permission\":\"REPO_READ\"}", "a project grant names its project and a user or a group"),
+                Arguments.of(EventType.PERMISSIONS_CHANGED, "{\"scope\":\"GROUP\",\"group\":\"Devs\"}",
+                        "must be in lower case"),
                 Arguments.of(EventType.PERMISSIONS_CHANGED, "{\"scope\":\"USER\"}", "an account change names its user"),
                 Arguments.of(EventType.MIRROR_SELECTION_CHANGED, "{\"mirrorId\":42}", "mirrorId must be a string"));
     }
@@ -180,6 +189,10 @@ class EventPayloadCodecTest {
     void refusesToBuildAPayloadThatBreaksItsOwnRules() {
         assertThatIllegalArgumentException().isThrownBy(() -> new PermissionsChanged(PermissionsChanged.Scope.USER,
                 new ProjectKey("EVT"), null, new Username("carol"), null));
+        assertThatIllegalArgumentException().isThrownBy(() -> new PermissionsChanged(PermissionsChanged.Scope.PROJECT,
+                new ProjectKey("EVT"), null, new Username("carol"), null, new GroupName("devs")));
+        assertThatIllegalArgumentException().isThrownBy(() -> new PermissionsChanged(PermissionsChanged.Scope.GROUP,
+                null, null, new Username("carol"), null, null));
         assertThatIllegalArgumentException().isThrownBy(() -> new PermissionsChanged(PermissionsChanged.Scope.PUBLIC,
                 new ProjectKey("EVT"), 7L, new Username("carol"), null));
         assertThatIllegalArgumentException().isThrownBy(() -> new Repository(0, new ProjectKey("EVT"),
