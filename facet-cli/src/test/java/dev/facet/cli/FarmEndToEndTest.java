@@ -281,10 +281,11 @@ class FarmEndToEndTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aCopyChangedOnOneNodesDiskIsRepairedByItsFarmVetAndTheRepairIsInItsAuditTrail() {
         assumeTrue(primaryKnowsFarms(), "the primary does not speak the farm's side of the protocol yet");
-        TestFarm.Node changed = farm.nodes.get(farm.nodes.size() - 1);
+        assertThat(farm.nodes).as("the node that joined later and the one that stayed").hasSize(2);
+        TestFarm.Node changed = farm.nodes.get(1);
         TestFarm.Node other = farm.nodes.get(0);
         long id = primary.admin.get("/rest/api/1.0/projects/FRM/repos/seeded").json().path("id").asLong();
         Path repository = InstanceHome.repositories(changed.home()).resolve(Long.toString(id));

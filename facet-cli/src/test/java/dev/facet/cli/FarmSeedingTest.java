@@ -195,8 +195,7 @@ class FarmSeedingTest {
                 Duration.ofSeconds(30), resource(id)))).as("while a member").isEqualTo(200);
 
         farm.stop(leaving);
-        await().atMost(Duration.ofSeconds(30)).until(() -> serving.anonymous()
-                .get("/rest/mirroring/latest/farmNodes").json().size() == farm.nodes.size());
+        await().atMost(Duration.ofSeconds(30)).until(() -> serving.memberCount() == farm.nodes.size());
 
         assertThat(readWith(serving, path, TOKENS.signForResource(left, serving.instance().instanceId(),
                 Duration.ofSeconds(30), resource(id)))).as("once gone").isEqualTo(401);
