@@ -20,6 +20,7 @@ import dev.facet.primary.StagingPreparation;
 import dev.facet.primary.PasswordHasher;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
+import dev.facet.primary.ProjectTokenService;
 import dev.facet.primary.PushAudit;
 import dev.facet.primary.PushEventRecorder;
 import dev.facet.primary.RefService;
@@ -125,7 +126,7 @@ public final class PrimaryInstance implements AutoCloseable {
             RequestTokens requestTokens = new RequestTokens(clock, random,
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             web.set(new PrimaryWebServer(settings.web(), projects, new RefService(store, repositories, clock), permissions,
-                    users,
+                    users, new ProjectTokenService(store, random, clock),
                     new PrimaryAuthenticator(users, fetchTokens), mirrors, admission, mirrorEvents, fetchTokens,
                     requestTokens, identity,
                     repositories, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),

@@ -16,6 +16,12 @@ import org.jdbi.v3.core.statement.StatementContext;
 final class JdbcUsers implements Users {
     private static final String SELECT =
             "SELECT id, name, display_name, email_address, global_role, password_hash, active FROM users ";
+    /**
+     * Only normal users are found by name, counted and listed: the service users behind project and repository
+     * tokens ({@link JdbcServiceUsers}) are reached through their token alone, so nothing that names a user can
+     * sign one in, grant it more or add it to a group.
+     */
+    static final String NORMAL = "user_type = 'NORMAL'";
     private final Handle handle;
 
     JdbcUsers(Handle handle) {
@@ -45,7 +51,7 @@ final class JdbcUsers implements Users {
 
     @Override
     public Optional<User> find(Username name) {
-        return handle.createQuery(SELECT + "WHERE name = :name").bind("name", name.value())
+        return handle.createQuery(SELECT + "WHERE name = :name AND " + NORMAL).bind("name", name.value())
                 .map(JdbcUsers::map).findOne();
     }
 
@@ -56,12 +62,12 @@ final class JdbcUsers implements Users {
 
     @Override
     public long count() {
-        return handle.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one();
+        return handle.createQuery("SELECT COUNT(*) FROM users WHERE " + NORMAL).mapTo(Long.class).one();
     }
 
     @Override
     public List<User> list(int start, int limit) {
-        return handle.createQuery(SELECT + "ORDER BY name LIMIT :limit OFFSET :start")
+        return handle.createQuery(SELECT + "WHERE " + NORMAL + " ORDER BY name LIMIT :limit OFFSET :start")
                 .bind("limit", limit).bind("start", start).map(JdbcUsers::map).list();
     }
 

@@ -24,6 +24,7 @@ import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
+import dev.facet.primary.ProjectTokenService;
 import dev.facet.primary.RefService;
 import dev.facet.primary.UserService;
 import dev.facet.core.store.User;
@@ -35,7 +36,7 @@ public final class PrimaryWebServer {
     private final HttpServer server;
 
     public PrimaryWebServer(WebSettings settings, ProjectService projects, RefService refs, PermissionService permissions,
-                            UserService users, Authenticator authenticator, MirrorRegistry mirrors,
+                            UserService users, ProjectTokenService projectTokens, Authenticator authenticator, MirrorRegistry mirrors,
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
                             ClonePackCache clonePackCache, RefChangeListener refChangeListener, PushLog pushLog,
@@ -56,6 +57,7 @@ public final class PrimaryWebServer {
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
         PrimaryRoutes routes = new PrimaryRoutes(projects, refs, permissions, users, authentication, metrics, this::baseUrl,
                 json);
+        ProjectTokenRoutes projectTokenRoutes = new ProjectTokenRoutes(projectTokens, json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
                 json, identity);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
@@ -72,6 +74,7 @@ public final class PrimaryWebServer {
                 config -> {
                     CrossSiteRequests.register(config);
                     routes.register(config);
+                    projectTokenRoutes.register(config);
                     mirroring.register(config);
                     pages.register(config);
                     projectPages.register(config);
