@@ -58,4 +58,20 @@ await call('tokens', () => AuthenticationService.getAllAccessTokens2(user, 0, 10
 await call('token', () => AuthenticationService.getById2(tokenIdCreated, user));
 await call('updateToken', () => AuthenticationService.updateAccessToken2(tokenIdCreated, user, { permissions: ['REPO_WRITE'] }));
 await call('badToken', () => AuthenticationService.createAccessToken2(user, { name: 'no-permissions', permissions: [] }));
+// Project and repository tokens, on the project and repository made above.
+await call('createProjectToken', () => AuthenticationService.createAccessToken('CLI', { name: 'project-token', permissions: ['PROJECT_READ', 'REPO_WRITE'] }));
+const projectTokenId = seen.createProjectToken.answer?.id;
+await call('projectTokens', () => AuthenticationService.getAllAccessTokens('CLI', 0, 10));
+await call('projectToken', () => AuthenticationService.getById('CLI', projectTokenId));
+await call('updateProjectToken', () => AuthenticationService.updateAccessToken('CLI', projectTokenId, { name: 'project-token-renamed' }));
+await call('createRepositoryToken', () => AuthenticationService.createAccessToken1('CLI', 'driven', { name: 'repository-token', permissions: ['REPO_READ'], expiryDays: 30 }));
+const repositoryTokenId = seen.createRepositoryToken.answer?.id;
+await call('repositoryTokens', () => AuthenticationService.getAllAccessTokens1('CLI', 'driven', 0, 10));
+await call('repositoryToken', () => AuthenticationService.getById1('CLI', repositoryTokenId, 'driven'));
+await call('updateRepositoryToken', () => AuthenticationService.updateAccessToken1('CLI', repositoryTokenId, 'driven', { permissions: ['REPO_ADMIN'] }));
+await call('badRepositoryToken', () => AuthenticationService.createAccessToken1('CLI', 'driven', { name: 'too-wide', permissions: ['PROJECT_READ'] }));
+await call('deleteRepositoryToken', () => AuthenticationService.deleteById1('CLI', repositoryTokenId, 'driven'));
+await call('repositoryTokenAfterDelete', () => AuthenticationService.getById1('CLI', repositoryTokenId, 'driven'));
+await call('deleteProjectToken', () => AuthenticationService.deleteById('CLI', projectTokenId));
+await call('projectTokenAfterDelete', () => AuthenticationService.getById('CLI', projectTokenId));
 console.log(JSON.stringify(seen));
