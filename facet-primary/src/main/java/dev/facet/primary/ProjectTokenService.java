@@ -143,16 +143,7 @@ public final class ProjectTokenService {
         return store.inTransaction(tx -> {
             Owner owner = administered(tx, caller, target);
             AccessToken before = owner.token(tx, tokenId);
-            Instant expiresAt = expiryDays == null ? before.expiresAt()
-                    : before.createdAt().plus(Duration.ofDays(expiryDays));
-            if (expiryDays != null && !expiresAt.isAfter(clock.instant())) {
-                throw new InvalidInput("expiryDays", "A token created on " + before.createdAt() + " would already "
-                        + "have expired after " + expiryDays + " days: revoke it instead.");
-            }
-            AccessToken after = new AccessToken(before.id(), before.userId(),
-                    tokenName == null ? before.name() : tokenName,
-                    permissions == null ? before.permissions() : permissions, before.createdAt(), expiresAt,
-                    before.lastUsedAt());
+            AccessToken after = before.changedTo(tokenName, permissions, expiryDays, clock.instant());
             tx.accessTokens().update(after);
             User service = tx.users().findById(before.userId()).orElseThrow();
             grant(tx, owner, service, after.permissions());
