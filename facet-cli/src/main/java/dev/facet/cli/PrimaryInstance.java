@@ -22,6 +22,7 @@ import dev.facet.primary.GlobalPermissionService;
 import dev.facet.primary.GroupService;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
+import dev.facet.primary.ProjectTokenService;
 import dev.facet.primary.PushAudit;
 import dev.facet.primary.PushEventRecorder;
 import dev.facet.primary.RefService;
@@ -128,6 +129,7 @@ public final class PrimaryInstance implements AutoCloseable {
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             web.set(new PrimaryWebServer(settings.web(), projects, new RefService(store, repositories, clock), permissions,
                     users, new GroupService(store, clock), new GlobalPermissionService(store, clock),
+                    new ProjectTokenService(store, random, clock),
                     new PrimaryAuthenticator(users, fetchTokens), mirrors, admission, mirrorEvents, fetchTokens,
                     requestTokens, identity,
                     repositories, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),

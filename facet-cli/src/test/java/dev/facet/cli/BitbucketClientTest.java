@@ -110,6 +110,7 @@ class BitbucketClientTest {
                 assertThat(seen.at("/deleteGroup/answer/name").asText()).isEqualTo("client-group");
                 assertThat(seen.at("/groupsOnProjectAfter/answer/size").asInt()).isZero();
                 assertThat(seen.at("/deleteUser/ok").asBoolean()).isTrue();
+                assertProjectAndRepositoryTokens(seen);
                 for (JsonNode answer : seen) {
                     assertThat(answer.path("status").asInt(0)).as(answer.toString()).isLessThan(500);
                 }
@@ -130,6 +131,30 @@ class BitbucketClientTest {
                         .startsWith("ref: refs/heads/from-client\tHEAD"));
             }
         }
+    }
+
+    /** What the client saw of project and repository tokens, driven on the project and repository it made. */
+    private static void assertProjectAndRepositoryTokens(JsonNode seen) {
+        JsonNode project = seen.at("/createProjectToken/answer");
+        assertThat(project.path("token").asText()).as(seen.path("createProjectToken").toString()).startsWith("fct_");
+        assertThat(project.at("/user/type").asText()).isEqualTo("SERVICE");
+        assertThat(seen.at("/projectTokens/answer/values").findValuesAsText("id")).containsExactly(project.path("id").asText());
+        assertThat(seen.at("/projectToken/answer/permissions").toString()).isEqualTo("[\"PROJECT_READ\",\"REPO_WRITE\"]");
+        assertThat(seen.at("/updateProjectToken/answer/name").asText()).isEqualTo("project-token-renamed");
+        JsonNode repository = seen.at("/createRepositoryToken/answer");
+        assertThat(repository.path("token").asText()).as(seen.path("createRepositoryToken").toString()).startsWith("fct_");
+        assertThat(repository.path("expiryDate").asLong() - repository.path("createdDate").asLong())
+                .isEqualTo(Duration.ofDays(30).toMillis());
+        assertThat(seen.at("/repositoryTokens/answer/values").findValuesAsText("id"))
+                .containsExactly(repository.path("id").asText());
+        assertThat(seen.at("/repositoryToken/answer/token").isMissingNode()).as("a read token shows no secret").isTrue();
+        assertThat(seen.at("/updateRepositoryToken/answer/permissions/0").asText()).isEqualTo("REPO_ADMIN");
+        assertThat(seen.at("/badRepositoryToken/status").asInt()).isEqualTo(400);
+        assertThat(seen.at("/badRepositoryToken/body/errors/0/context").asText()).isEqualTo("permissions");
+        assertThat(seen.at("/deleteRepositoryToken/ok").asBoolean()).isTrue();
+        assertThat(seen.at("/repositoryTokenAfterDelete/status").asInt()).isEqualTo(404);
+        assertThat(seen.at("/deleteProjectToken/ok").asBoolean()).isTrue();
+        assertThat(seen.at("/projectTokenAfterDelete/status").asInt()).isEqualTo(404);
     }
 
     private static JsonNode drive(String baseUrl, String commitOrRevoke, String tokenId)

@@ -407,6 +407,180 @@ class BitbucketRestTest {
         assertThat(as("writer").get(tokens + "/" + id).status()).isEqualTo(404);
     }
 
+    // ---- Project and repository access tokens: each acts as a service user holding exactly its grant. ----
+
+    private static final String PROJECT_TOKENS = "/rest/access-tokens/latest/projects/";
+
+    /** A project with repositories that each hold a commit, so that a mirror serves them; returns the admin's git. */
+    private static GitClient projectWithRepositories(String key, String... slugs) {
+        primary.createProject(key);
+        GitClient git = new GitClient(home.resolve("git-" + key));
+        Path tree = git.newWorkTree(home.resolve("tree-" + key), "README.md");
+        for (String slug : slugs) {
+            primary.createRepository(key, slug, false);
+            git.run(tree, "push", "-q", primary.gitUrl("admin", ADMIN, key, slug), "HEAD:refs/heads/main")
+                    .requireSuccess();
+        }
+        return git;
+    }
+
+    /** Git with the token as a bearer header, as Bitbucket has project and repository tokens used. */
+    private static GitClient.Result bearerGit(GitClient git, Path dir, String secret, String... args) {
+        List<String> command = new ArrayList<>(List.of("-c", "http.extraHeader=Authorization: Bearer " + secret));
+        command.addAll(List.of(args));
+        return git.run(dir, command.toArray(String[]::new));
+    }
+
+    private static JsonNode createProjectToken(RestClient as, String path, Object permissions) {
+        return TestPrimary.expect(200, as.put(PROJECT_TOKENS + path, RestClient.json("name",
+                "deploy-" + System.nanoTime(), "permissions", permissions))).json();
+    }
+
+    @Test
+    void aProjectTokenReachesItsProjectsRepositoriesOnPrimaryAndMirrorAndNothingElse() {
+        GitClient git = projectWithRepositories("PT", "one", "two");
+        projectWithRepositories("PX", "other");
+        primary.createUser("ptadmin", "ptadmin-pass-1");
+        primary.grantProject("PT", "ptadmin", "PROJECT_ADMIN");
+
+        JsonNode created = createProjectToken(as("ptadmin"), "PT", List.of("PROJECT_READ", "REPO_WRITE"));
+        String id = created.path("id").asText();
+        String secret = created.path("token").asText();
+        assertThat(created.path("user").path("type").asText()).isEqualTo("SERVICE");
+        String serviceName = created.path("user").path("name").asText();
+        RestClient bearer = primary.anonymous.withAuthorization("Bearer " + secret);
+
+        // Every repository of its project, to the level its repository permission names; nothing of another project.
+        Path tree = git.newWorkTree(home.resolve("project-token-tree"), "deploy.txt");
+        bearerGit(git, home, secret, "ls-remote", primary.anonymousGitUrl("PT", "one")).requireSuccess();
+        bearerGit(git, tree, secret, "push", "-q", primary.anonymousGitUrl("PT", "two"), "HEAD:refs/heads/deployed")
+                .requireSuccess();
+        assertThat(bearerGit(git, home, secret, "ls-remote", primary.anonymousGitUrl("PX", "other")).exitCode()).isNotZero();
+        assertThat(bearerGit(git, home, secret, "ls-remote", primary.anonymousGitUrl("BB", "seeded")).exitCode()).isNotZero();
+        assertThat(bearer.get("/rest/api/latest/projects/PT/repos/one").status()).isEqualTo(200);
+        assertThat(bearer.get("/rest/api/latest/projects/PX").status()).isEqualTo(404);
+        assertThat(bearer.delete("/rest/api/latest/projects/PT/repos/one").status()).isEqualTo(403);
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                bearerGit(git, home, secret, "ls-remote", mirror.anonymousGitUrl("PT", "one")).exitCode() == 0);
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                new GitClient(home.resolve("git-PX")).run(home, "ls-remote", mirror.gitUrl("admin", ADMIN, "PX", "other"))
+                        .exitCode() == 0);
+        assertThat(bearerGit(git, home, secret, "ls-remote", mirror.anonymousGitUrl("PX", "other")).exitCode()).isNotZero();
+
+        // As Bitbucket has it, the token is a bearer; with a user name in Basic it works only as its own service user.
+        assertThat(primary.anonymous.as("ptadmin", secret).get("/rest/api/latest/projects/PT").status()).isEqualTo(401);
+        assertThat(primary.anonymous.as(serviceName, secret).get("/rest/api/latest/projects/PT").status()).isEqualTo(200);
+
+        // A token never mints, reads or changes tokens, not even of its own project.
+        assertThat(bearer.put(PROJECT_TOKENS + "PT", RestClient.json("name", "more", "permissions",
+                List.of("PROJECT_ADMIN"))).status()).isIn(401, 403);
+        assertThat(bearer.get(PROJECT_TOKENS + "PT").status()).isIn(401, 403);
+        assertThat(bearer.post(PROJECT_TOKENS + "PT/" + id, RestClient.json("permissions", List.of("PROJECT_ADMIN")))
+                .status()).isIn(401, 403);
+        assertThat(bearer.put("/rest/access-tokens/latest/users/" + serviceName, RestClient.json("name", "mine",
+                "permissions", List.of("REPO_ADMIN"))).status()).isIn(401, 403, 404);
+
+        // The service user is nobody a name can reach: not listed, not granted more, its tokens not read as a user's.
+        assertThat(primary.admin.get("/rest/api/latest/admin/users?limit=1000").body()).doesNotContain(serviceName);
+        assertThat(primary.admin.put("/rest/api/latest/projects/PX/permissions/users?name=" + serviceName
+                + "&permission=PROJECT_READ", null).status()).isEqualTo(404);
+        assertThat(primary.admin.get("/rest/access-tokens/latest/users/" + serviceName).status()).isEqualTo(404);
+        assertThat(primary.admin.post("/rest/api/latest/admin/users", RestClient.json("name", serviceName,
+                "password", "taken-name-1")).status()).isEqualTo(409);
+
+        // Revoked: refused by the primary at once, by the mirror within seconds.
+        TestPrimary.expect(204, as("ptadmin").delete(PROJECT_TOKENS + "PT/" + id));
+        assertThat(bearerGit(git, home, secret, "ls-remote", primary.anonymousGitUrl("PT", "one")).exitCode()).isNotZero();
+        assertThat(bearer.get("/rest/api/latest/projects/PT").status()).isEqualTo(401);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                bearerGit(git, home, secret, "ls-remote", mirror.anonymousGitUrl("PT", "one")).exitCode() != 0);
+        assertThat(as("ptadmin").get(PROJECT_TOKENS + "PT/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aRepositoryTokenReachesOnlyItsRepositoryAndDiesWithIt() {
+        GitClient git = projectWithRepositories("PR", "mine", "sibling");
+        primary.createUser("repoadmin", "repoadmin-pass-1");
+        TestPrimary.expect(204, primary.admin.put("/rest/api/latest/projects/PR/repos/mine/permissions/users"
+                + "?name=repoadmin&permission=REPO_ADMIN", null));
+        String mine = "PR/repos/mine";
+
+        JsonNode created = createProjectToken(as("repoadmin"), mine, List.of("REPO_READ"));
+        String id = created.path("id").asText();
+        String secret = created.path("token").asText();
+        Path tree = git.newWorkTree(home.resolve("repository-token-tree"), "ci.txt");
+        bearerGit(git, home, secret, "ls-remote", primary.anonymousGitUrl("PR", "mine")).requireSuccess();
+        assertThat(bearerGit(git, home, secret, "ls-remote", primary.anonymousGitUrl("PR", "sibling")).exitCode())
+                .as("another repository of the same project").isNotZero();
+        assertThat(bearerGit(git, tree, secret, "push", "-q", primary.anonymousGitUrl("PR", "mine"), "HEAD:refs/heads/ci")
+                .exitCode()).as("a read token does not push").isNotZero();
+
+        // Raised to write: pushes on the primary at once, and through the mirror once it has learnt of the change.
+        JsonNode changed = TestPrimary.expect(200, as("repoadmin").post(PROJECT_TOKENS + mine + "/" + id,
+                RestClient.json("permissions", List.of("REPO_WRITE")))).json();
+        assertThat(changed.path("permissions")).extracting(JsonNode::asText).containsExactly("REPO_WRITE");
+        assertThat(changed.path("name").asText()).isEqualTo(created.path("name").asText());
+        bearerGit(git, tree, secret, "push", "-q", primary.anonymousGitUrl("PR", "mine"), "HEAD:refs/heads/ci")
+                .requireSuccess();
+        await().atMost(Duration.ofSeconds(15)).until(() -> bearerGit(git, tree, secret, "push", "-q",
+                mirror.anonymousGitUrl("PR", "mine"), "HEAD:refs/heads/ci-through-mirror").exitCode() == 0);
+
+        // Listed to its repository's administrators (a project administrator is one), never among the project's own.
+        JsonNode listed = TestPrimary.expect(200, primary.admin.get(PROJECT_TOKENS + mine)).json();
+        assertThat(listed.path("values").findValuesAsText("id")).containsExactly(id);
+        assertThat(listed.path("values").get(0).has("token")).isFalse();
+        assertThat(TestPrimary.expect(200, primary.admin.get(PROJECT_TOKENS + "PR")).json().path("values")).isEmpty();
+        assertThat(TestPrimary.expect(200, primary.admin.get(PROJECT_TOKENS + mine + "/" + id)).json()
+                .path("id").asText()).isEqualTo(id);
+
+        // Only an administrator of the repository, with a password, manages its tokens; others learn nothing.
+        assertThat(as("repoadmin").put(PROJECT_TOKENS + "PR", RestClient.json("name", "x", "permissions",
+                List.of("PROJECT_READ"))).status()).isEqualTo(403);
+        assertThat(as("repoadmin").get(PROJECT_TOKENS + "PR/repos/sibling").status()).isEqualTo(404);
+        assertThat(as("stranger").get(PROJECT_TOKENS + mine).status()).isEqualTo(404);
+        assertThat(as("stranger").delete(PROJECT_TOKENS + mine + "/" + id).status()).isEqualTo(404);
+        assertThat(primary.anonymous.get(PROJECT_TOKENS + mine).status()).isEqualTo(401);
+        String adminUserToken = TestPrimary.expect(201, primary.admin.put("/rest/access-tokens/latest/users/admin",
+                RestClient.json("name", "admin-" + System.nanoTime(), "permissions", List.of("REPO_ADMIN",
+                        "PROJECT_ADMIN")))).json().path("token").asText();
+        assertThat(primary.anonymous.withAuthorization("Bearer " + adminUserToken).put(PROJECT_TOKENS + mine,
+                RestClient.json("name", "x", "permissions", List.of("REPO_READ"))).status()).isEqualTo(403);
+        assertThat(as("repoadmin").delete(PROJECT_TOKENS + "PR/repos/sibling/" + id).status()).isEqualTo(404);
+
+        // Bad requests are clear 400s, naming what Bitbucket allows.
+        for (String bad : List.of(
+                RestClient.json("name", "x", "permissions", List.of("PROJECT_READ")),
+                RestClient.json("name", "x", "permissions", List.of("REPO_READ", "REPO_WRITE")),
+                RestClient.json("name", "x", "permissions", List.of()),
+                RestClient.json("name", "x", "permissions", List.of("SUPERUSER")),
+                RestClient.json("permissions", List.of("REPO_READ")),
+                RestClient.json("name", "x", "permissions", List.of("REPO_READ"), "expiryDays", 0),
+                "{not json")) {
+            assertThat(as("repoadmin").put(PROJECT_TOKENS + mine, bad).status()).as(bad).isEqualTo(400);
+        }
+        assertThat(primary.admin.put(PROJECT_TOKENS + "PR", RestClient.json("name", "x", "permissions",
+                List.of("PROJECT_WRITE", "REPO_READ"))).status()).isEqualTo(400);
+
+        // Deleting the repository deletes its tokens; a new repository of the same name has none.
+        TestPrimary.expect(202, primary.admin.delete("/rest/api/latest/projects/PR/repos/mine"));
+        assertThat(primary.anonymous.withAuthorization("Bearer " + secret).get("/rest/api/latest/projects/PR")
+                .status()).isEqualTo(401);
+        primary.createRepository("PR", "mine", false);
+        assertThat(TestPrimary.expect(200, primary.admin.get(PROJECT_TOKENS + mine)).json().path("values")).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                bearerGit(git, home, secret, "ls-remote", mirror.anonymousGitUrl("PR", "mine")).exitCode() != 0);
+
+        // So does deleting a project.
+        primary.createProject("PD");
+        String projectSecret = createProjectToken(primary.admin, "PD", List.of("PROJECT_ADMIN", "REPO_ADMIN"))
+                .path("token").asText();
+        RestClient projectBearer = primary.anonymous.withAuthorization("Bearer " + projectSecret);
+        TestPrimary.expect(200, projectBearer.get("/rest/api/latest/projects/PD"));
+        TestPrimary.expect(204, primary.admin.delete("/rest/api/latest/projects/PD"));
+        primary.createProject("PD");
+        assertThat(projectBearer.get("/rest/api/latest/projects/PD").status()).isEqualTo(401);
+    }
+
     private String token(String user, String permission) {
         return TestPrimary.expect(201, as(user).put("/rest/access-tokens/latest/users/" + user,
                 RestClient.json("name", user + "-" + permission + "-" + System.nanoTime(), "permissions",

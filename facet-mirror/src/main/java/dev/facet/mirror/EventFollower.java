@@ -178,6 +178,9 @@ public final class EventFollower implements UpstreamEvents {
             }
         } else if (payload instanceof EventPayload.RepositoryDeleted deleted) {
             changes.removed(deleted.repository().id());
+            // Verdicts are remembered by repository name, and the grants and tokens of a deleted repository died with
+            // it: a new repository of the same name must not inherit what they let in.
+            changes.permissionsChanged();
         } else if (payload instanceof EventPayload.PermissionsChanged permissions) {
             changes.permissionsChanged();
             // A grant on one repository, or a group's members or role, changes who may read, never which repositories

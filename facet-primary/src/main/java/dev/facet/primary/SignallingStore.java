@@ -14,6 +14,7 @@ import dev.facet.core.store.MirrorRequests;
 import dev.facet.core.store.MirrorServers;
 import dev.facet.core.store.Projects;
 import dev.facet.core.store.Repositories;
+import dev.facet.core.store.ServiceUsers;
 import dev.facet.core.store.Store;
 import dev.facet.core.store.StoreTransaction;
 import dev.facet.core.store.Users;
@@ -68,6 +69,11 @@ public final class SignallingStore implements Store {
         @Override
         public AccessTokens accessTokens() {
             return tx.accessTokens();
+        }
+
+        @Override
+        public ServiceUsers serviceUsers() {
+            return tx.serviceUsers();
         }
 
         @Override

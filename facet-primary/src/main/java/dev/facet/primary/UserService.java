@@ -324,16 +324,7 @@ public final class UserService implements Authenticator {
             User user = ownOrAdministered(tx, caller, owner);
             AccessToken before = tx.accessTokens().find(user.id(), tokenId)
                     .orElseThrow(() -> noSuchToken(owner, tokenId));
-            Instant expiresAt = expiryDays == null ? before.expiresAt()
-                    : before.createdAt().plus(Duration.ofDays(expiryDays));
-            if (expiryDays != null && !expiresAt.isAfter(clock.instant())) {
-                throw new InvalidInput("expiryDays", "A token created on " + before.createdAt() + " would already "
-                        + "have expired after " + expiryDays + " days: revoke it instead.");
-            }
-            AccessToken after = new AccessToken(before.id(), before.userId(),
-                    tokenName == null ? before.name() : tokenName,
-                    permissions == null ? before.permissions() : permissions, before.createdAt(), expiresAt,
-                    before.lastUsedAt());
+            AccessToken after = before.changedTo(tokenName, permissions, expiryDays, clock.instant());
             tx.accessTokens().update(after);
             tx.audit().record(clock.instant(), caller.toString(), AuditAction.TOKEN_UPDATE, null, null,
                     "token " + after.name() + " (" + after.id() + ") of " + owner + ", " + after.permissions()

@@ -17,7 +17,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 final class JdbcAccessTokens implements AccessTokens {
-    private static final String SELECT =
+    static final String SELECT =
             "SELECT id, user_id, name, permissions, created_at, expires_at, last_used_at FROM access_tokens ";
     private final Handle handle;
 
@@ -106,7 +106,7 @@ final class JdbcAccessTokens implements AccessTokens {
         return permissions.stream().map(Enum::name).sorted().collect(Collectors.joining(","));
     }
 
-    private static AccessToken map(ResultSet rs, StatementContext ctx) throws SQLException {
+    static AccessToken map(ResultSet rs, StatementContext ctx) throws SQLException {
         Set<Permission> permissions = EnumSet.noneOf(Permission.class);
         Arrays.stream(rs.getString("permissions").split(",")).filter(p -> !p.isEmpty())
                 .map(Permission::valueOf).forEach(permissions::add);

@@ -108,7 +108,7 @@ final class JdbcGrants implements Grants {
                                     int limit) {
         return handle.createQuery(JdbcUsers.SELECT.replace(" FROM users ", ", p.permission FROM users ")
                         + "JOIN " + table + " p ON p.user_id = users.id WHERE p." + targetColumn + " = :target AND "
-                        + JdbcUsers.MATCHES_FILTER + " ORDER BY users.name LIMIT :limit OFFSET :start")
+                        + JdbcUsers.NORMAL + " AND " + JdbcUsers.MATCHES_FILTER + " ORDER BY users.name LIMIT :limit OFFSET :start")
                 .bind("target", target).bind("pattern", Filters.containing(filter))
                 .bind("limit", limit).bind("start", start)
                 .map((rs, ctx) -> new Grant<>(JdbcUsers.map(rs, ctx), Permission.valueOf(rs.getString("permission"))))

@@ -90,7 +90,8 @@ final class JdbcGroups implements Groups {
     public List<User> members(long groupId, boolean members, String filter, int start, int limit) {
         return handle.createQuery(JdbcUsers.SELECT + "WHERE " + (members ? "" : "NOT ")
                         + "EXISTS (SELECT 1 FROM group_members m WHERE m.user_id = users.id AND m.group_id = :groupId) "
-                        + "AND " + JdbcUsers.MATCHES_FILTER + " ORDER BY name LIMIT :limit OFFSET :start")
+                        + "AND " + JdbcUsers.NORMAL + " AND " + JdbcUsers.MATCHES_FILTER
+                        + " ORDER BY name LIMIT :limit OFFSET :start")
                 .bind("groupId", groupId).bind("pattern", Filters.containing(filter))
                 .bind("limit", limit).bind("start", start).map(JdbcUsers::map).list();
     }

@@ -12,6 +12,7 @@ import dev.facet.core.store.MirrorServers;
 import dev.facet.core.store.Projects;
 import dev.facet.core.store.Repositories;
 import dev.facet.core.store.StoreTransaction;
+import dev.facet.core.store.ServiceUsers;
 import dev.facet.core.store.Users;
 import org.jdbi.v3.core.Handle;
 
@@ -41,6 +42,11 @@ final class JdbcTransaction implements StoreTransaction {
     @Override
     public AccessTokens accessTokens() {
         return new JdbcAccessTokens(handle);
+    }
+
+    @Override
+    public ServiceUsers serviceUsers() {
+        return new JdbcServiceUsers(handle);
     }
 
     @Override

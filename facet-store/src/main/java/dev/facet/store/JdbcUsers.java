@@ -21,6 +21,12 @@ final class JdbcUsers implements Users {
     static final String MATCHES_FILTER = "(LOWER(users.name) LIKE :pattern" + Filters.ESCAPE
             + " OR LOWER(users.display_name) LIKE :pattern" + Filters.ESCAPE
             + " OR LOWER(COALESCE(users.email_address, '')) LIKE :pattern" + Filters.ESCAPE + ")";
+    /**
+     * Only normal users are found by name, counted and listed: the service users behind project and repository
+     * tokens ({@link JdbcServiceUsers}) are reached through their token alone, so nothing that names a user can
+     * sign one in, grant it more or add it to a group.
+     */
+    static final String NORMAL = "users.user_type = 'NORMAL'";
     private final Handle handle;
 
     JdbcUsers(Handle handle) {
@@ -50,7 +56,7 @@ final class JdbcUsers implements Users {
 
     @Override
     public Optional<User> find(Username name) {
-        return handle.createQuery(SELECT + "WHERE name = :name").bind("name", name.value())
+        return handle.createQuery(SELECT + "WHERE name = :name AND " + NORMAL).bind("name", name.value())
                 .map(JdbcUsers::map).findOne();
     }
 
@@ -61,18 +67,19 @@ final class JdbcUsers implements Users {
 
     @Override
     public long count() {
-        return handle.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one();
+        return handle.createQuery("SELECT COUNT(*) FROM users WHERE " + NORMAL).mapTo(Long.class).one();
     }
 
     @Override
     public List<User> list(int start, int limit) {
-        return handle.createQuery(SELECT + "ORDER BY name LIMIT :limit OFFSET :start")
+        return handle.createQuery(SELECT + "WHERE " + NORMAL + " ORDER BY name LIMIT :limit OFFSET :start")
                 .bind("limit", limit).bind("start", start).map(JdbcUsers::map).list();
     }
 
     @Override
     public List<User> list(String filter, int start, int limit) {
-        return handle.createQuery(SELECT + "WHERE " + MATCHES_FILTER + " ORDER BY name LIMIT :limit OFFSET :start")
+        return handle.createQuery(SELECT + "WHERE " + NORMAL + " AND " + MATCHES_FILTER
+                        + " ORDER BY name LIMIT :limit OFFSET :start")
                 .bind("pattern", Filters.containing(filter)).bind("limit", limit).bind("start", start)
                 .map(JdbcUsers::map).list();
     }

@@ -402,6 +402,56 @@ abstract class StoreContract {
         assertThat(remaining).extracting(User::name).containsExactly(bob.name());
     }
 
+    // --- service users behind project and repository tokens
+
+    @Test
+    void aServiceUserIsReachedThroughItsTokenOnlyNeverByName() {
+        newUser("alice");
+        Project project = newProject("PRJ");
+        User service = inTransaction(tx -> tx.serviceUsers().createForProject(project.id(), Username.of("token-1"), "ci"));
+        AccessToken token = inTransaction(tx -> tx.accessTokens().create("t1", service.id(), "ci",
+                Set.of(Permission.PROJECT_READ), Sha256.hex("s1"), T0, null));
+
+        Optional<User> byName = inTransaction(tx -> tx.users().find(Username.of("token-1")));
+        List<User> listed = inTransaction(tx -> tx.users().list(0, 10));
+        long counted = inTransaction(tx -> tx.users().count());
+        Optional<User> byId = inTransaction(tx -> tx.users().findById(service.id()));
+        assertThat(byName).isEmpty();
+        assertThat(listed).extracting(User::name).containsExactly(Username.of("alice"));
+        assertThat(counted).isEqualTo(1);
+        assertThat(byId).isPresent();
+        assertThat(tokenBySecretHash(Sha256.hex("s1"))).contains(token);
+        assertThatExceptionOfType(AlreadyExists.class).isThrownBy(() -> newUser("token-1"));
+    }
+
+    @Test
+    void projectAndRepositoryTokensAreListedByWhatTheyBelongToAndDieWithIt() {
+        Project project = newProject("PRJ");
+        RepositoryRecord repository = newRepository(project, "repo");
+        User onProject = inTransaction(tx -> tx.serviceUsers().createForProject(project.id(), Username.of("token-p"), "p"));
+        User onRepository = inTransaction(tx -> tx.serviceUsers().createForRepository(repository.id(),
+                Username.of("token-r"), "r"));
+        useTransaction(tx -> {
+            tx.accessTokens().create("p", onProject.id(), "p", Set.of(Permission.PROJECT_READ), Sha256.hex("p"), T0, null);
+            tx.accessTokens().create("r", onRepository.id(), "r", Set.of(Permission.REPO_READ), Sha256.hex("r"), T0, null);
+            tx.grants().grantOnProject(project.id(), onProject.id(), Permission.PROJECT_READ);
+            tx.grants().grantOnRepository(repository.id(), onRepository.id(), Permission.REPO_READ);
+        });
+        List<AccessToken> ofProject = inTransaction(tx -> tx.serviceUsers().tokensOfProject(project.id()));
+        List<AccessToken> ofRepository = inTransaction(tx -> tx.serviceUsers().tokensOfRepository(repository.id()));
+        assertThat(ofProject).extracting(AccessToken::id).containsExactly("p");
+        assertThat(ofRepository).extracting(AccessToken::id).containsExactly("r");
+
+        useTransaction(tx -> tx.repositories().delete(repository.id()));
+        assertThat(tokenBySecretHash(Sha256.hex("r"))).isEmpty();
+        assertThat(userById(onRepository.id())).isEmpty();
+        assertThat(tokenBySecretHash(Sha256.hex("p"))).isPresent();
+
+        useTransaction(tx -> tx.projects().delete(project.id()));
+        assertThat(tokenBySecretHash(Sha256.hex("p"))).isEmpty();
+        assertThat(userById(onProject.id())).isEmpty();
+    }
+
     // --- access tokens
 
     @Test

@@ -313,7 +313,7 @@ final class PrimaryRoutes {
     }
 
     /** A token request's permissions, or null when it names none. */
-    private static Set<Permission> permissions(List<String> names) {
+    static Set<Permission> permissions(List<String> names) {
         if (names == null) {
             return null;
         }

@@ -24,6 +24,7 @@ import dev.facet.primary.GlobalPermissionService;
 import dev.facet.primary.GroupService;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
+import dev.facet.primary.ProjectTokenService;
 import dev.facet.primary.RefService;
 import dev.facet.primary.UserService;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class PrimaryWebServer {
 
     public PrimaryWebServer(WebSettings settings, ProjectService projects, RefService refs, PermissionService permissions,
                             UserService users, GroupService groups, GlobalPermissionService globalPermissions,
-                            Authenticator authenticator, MirrorRegistry mirrors,
+                            ProjectTokenService projectTokens, Authenticator authenticator, MirrorRegistry mirrors,
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
                             ClonePackCache clonePackCache, RefChangeListener refChangeListener, PushLog pushLog,
@@ -56,6 +57,7 @@ public final class PrimaryWebServer {
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
         PrimaryRoutes routes = new PrimaryRoutes(projects, refs, permissions, users, groups, globalPermissions,
                 authentication, metrics, this::baseUrl, json);
+        ProjectTokenRoutes projectTokenRoutes = new ProjectTokenRoutes(projectTokens, json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
                 json, identity);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
@@ -71,6 +73,7 @@ public final class PrimaryWebServer {
                 config -> {
                     CrossSiteRequests.register(config);
                     routes.register(config);
+                    projectTokenRoutes.register(config);
                     mirroring.register(config);
                     pages.register(config);
                     projectPages.register(config);

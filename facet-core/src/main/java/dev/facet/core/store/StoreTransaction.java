@@ -10,6 +10,8 @@ public interface StoreTransaction {
 
     AccessTokens accessTokens();
 
+    ServiceUsers serviceUsers();
+
     Grants grants();
 
     Groups groups();
