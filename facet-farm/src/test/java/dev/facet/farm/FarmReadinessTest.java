@@ -3,6 +3,7 @@ package dev.facet.farm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.map.EntryProcessor;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.mirror.MirrorStatus;
 import dev.facet.mirror.Readiness;
@@ -11,6 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.AfterEach;
@@ -115,13 +119,13 @@ class FarmReadinessTest {
         farm.awaitRequired(Set.of(a.id));
     }
     /** Holds the partition thread of the key it runs on until the test lets it go: a map operation that hangs. */
-    private static final java.util.concurrent.CountDownLatch RELEASE = new java.util.concurrent.CountDownLatch(1);
+    private static final CountDownLatch RELEASE = new CountDownLatch(1);
 
-    private static final class StuckOperation implements com.hazelcast.map.EntryProcessor<Long, FarmRefsRecord, Object> {
+    private static final class StuckOperation implements EntryProcessor<Long, FarmRefsRecord, Object> {
         @Override
         public Object process(Map.Entry<Long, FarmRefsRecord> entry) {
             try {
-                RELEASE.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                RELEASE.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -132,20 +136,18 @@ class FarmReadinessTest {
     @Test
     void aStuckMapOperationNeverHangsTheAnswerABalancersHealthCheckWaitsFor() throws Exception {
         farm = TestFarm.start(home, 2, PublishedRefs.Settings.DEFAULTS);
-        TestFarm.Node a = farm.node(0);
-        TestFarm.Node b = farm.node(1);
-        FarmReadiness readinessOfB = readiness(b);
+        FarmReadiness readinessOfB = readiness(farm.node(1));
         readinessOfB.start();
         try {
             await().atMost(TestFarm.PATIENCE).until(() -> readinessOfB.report().ready());
             // Lagging past the threshold makes the node look at the farm's record of the repository.
             progress.set(lagging(LAG_THRESHOLD.toMillis() * 3));
-            a.cluster.hazelcast().<Long, FarmRefsRecord>getMap(PublishedRefs.REFS_MAP).submitToKey(REPO,
+            farm.node(0).cluster.hazelcast().<Long, FarmRefsRecord>getMap(PublishedRefs.REFS_MAP).submitToKey(REPO,
                     new StuckOperation());
 
             long started = System.nanoTime();
-            Readiness.Report answered = java.util.concurrent.CompletableFuture.supplyAsync(readinessOfB::report)
-                    .get(20, java.util.concurrent.TimeUnit.SECONDS);
+            Readiness.Report answered = CompletableFuture.supplyAsync(readinessOfB::report)
+                    .get(20, TimeUnit.SECONDS);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
 
             assertThat(took).as("HAProxy gives a check 3 s").isLessThan(Duration.ofSeconds(1));
