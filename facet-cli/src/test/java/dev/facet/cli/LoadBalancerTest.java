@@ -144,6 +144,40 @@ class LoadBalancerTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void noSpellingOfThePeerPathGetsThroughTheBalancer(Kind kind) {
+        String peer = "repositories/1.git/info/refs?service=git-upload-pack";
+        List<String> spellings = List.of("/scm/../farm/scm/" + peer, "/./farm/scm/" + peer, "/%66arm/scm/" + peer,
+                "/farm%2Fscm/" + peer, "//farm/scm/" + peer, "/scm/%2e%2e/farm/scm/" + peer);
+        // The node itself takes the dot segments for what they mean: these reach its peer endpoint.
+        assertThat(getRaw("http://127.0.0.1:" + nodeA.instance.port(), spellings.get(0)))
+                .contains("belongs to no farm");
+        try (FakeNode node = FakeNode.start(FakeNode.Behaviour.ANSWER);
+             LoadBalancerProcess balancer = balancer(kind, node)) {
+            for (String spelling : spellings) {
+                getRaw(balancer.baseUrl(), spelling);
+            }
+
+            assertThat(node.requests()).as(balancer.log()).extracting(FakeNode.Request::target).isEmpty();
+        }
+    }
+
+    /** Sends a GET with the path exactly as written, which an HTTP client library might tidy up, and returns the answer. */
+    private static String getRaw(String baseUrl, String path) {
+        URI base = URI.create(baseUrl);
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + base.getAuthority()
+                    + "\r\nAuthorization: Bearer " + "x".repeat(40) + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void aPushThroughTheBalancerReachesThePrimary(Kind kind) {
         try (LoadBalancerProcess balancer = balancer(kind, nodeA, nodeB)) {
             GitClient git = new GitClient(work.resolve("git-home"));

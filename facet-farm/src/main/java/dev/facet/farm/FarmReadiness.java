@@ -21,11 +21,18 @@ import org.slf4j.LoggerFactory;
  * normal in a farm (refs wait at the barrier until every node holds the objects, and a stalled
  * cluster holds them all); being behind the farm is not.
  * Readiness is also what makes the node count for publication, so it is looked at every second
- * and told to the farm when it changes.
+ * and told to the farm when it changes. {@code /status} answers that last look and never asks the
+ * cluster itself: a balancer's health check gives a node seconds, and a map operation that hangs
+ * (a member that stopped answering but is not dropped yet, partitions migrating on a loaded
+ * machine) would otherwise fail every node's check at once. A look that has not completed for
+ * {@link #STALLED_AFTER} means the node cannot tell where the farm stands: it is not ready.
  */
 public final class FarmReadiness implements Readiness {
     private static final Logger log = LoggerFactory.getLogger(FarmReadiness.class);
     private static final Duration REFRESH = Duration.ofSeconds(1);
+    /** How old the last look may be before the node stops answering ready: ten missed looks. */
+    static final Duration STALLED_AFTER = Duration.ofSeconds(10);
+    static final String STALLED = "STALLED";
 
     private final FarmCluster cluster;
     private final PublishedRefs published;
@@ -39,6 +46,11 @@ public final class FarmReadiness implements Readiness {
         return thread;
     });
     private Boolean toldReady;
+    /** The last judgement and when it was made ({@link System#nanoTime()}); null before the first. */
+    private volatile Judged lastJudged;
+
+    private record Judged(Report report, long atNanos) {
+    }
 
     /** Judges this node by its {@code status}, the repositories in {@code store}, and the farm's published refs. */
     public FarmReadiness(FarmCluster cluster, PublishedRefs published, MirrorStatus status, MirrorStore store,
@@ -74,14 +86,28 @@ public final class FarmReadiness implements Readiness {
 
     private void refresh() {
         try {
-            report();
+            judge();
         } catch (RuntimeException e) {
             log.warn("farm: judging this node's readiness failed", e);
         }
     }
 
+    /** The last judgement, answered without asking the cluster anything; see the class comment. */
     @Override
     public Report report() {
+        Judged judged = lastJudged;
+        int members = cluster.liveNodeIds().size();
+        if (judged == null) {
+            return new Report("STARTING", false, members);
+        }
+        if (System.nanoTime() - judged.atNanos() > STALLED_AFTER.toNanos()) {
+            return new Report(STALLED, false, members);
+        }
+        return judged.report();
+    }
+
+    /** Judges the node now, which may wait on the cluster, and tells the farm when its readiness changes. */
+    Report judge() {
         int members = cluster.liveNodeIds().size();
         MirrorStatus.Progress now = progress.get();
         if (!holdsEveryRepository.getAsBoolean()) {
@@ -109,6 +135,7 @@ public final class FarmReadiness implements Readiness {
             toldReady = report.ready();
             log.info("farm node {}: {} ({})", cluster.nodeId(), report.ready() ? "ready" : "not ready", report.state());
         }
+        lastJudged = new Judged(report, System.nanoTime());
         return report;
     }
 }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * just joined, or was away while the farm moved on), it takes them from a ready peer over the farm's
  * network, which holds that state by definition, instead of across the WAN from the upstream; then
  * it fetches from the upstream only what the upstream signed since. Whatever a peer answers must be
- * the farm's published state to the ref, or no ref moves; a peer that is not there, refuses, fails
+ * the farm's published state to the ref, with all the history under it, or no ref moves; a peer that is not there, refuses, fails
  * or answers another state is passed over, and with no peer left the upstream is asked as usual.
  * The refs still pass the farm's barrier, and the sync engine still holds the result to the
  * upstream's signed state.
@@ -62,7 +62,7 @@ public final class PeerFetchSource implements FetchSource {
                                        MirrorFetcher.BeforeRefsMove beforeRefsMove)
             throws IOException, MirrorFetcher.RepositoryGone, MirrorFetcher.CredentialsRefused {
         FarmRefsRecord.Published farmState = published.record(repository.id()).published();
-        if (farmState == null || MirrorRefs.holdsTips(local, farmState.state().objectIds())) {
+        if (farmState == null || MirrorRefs.holdsHistory(local, farmState.state().objectIds())) {
             return upstream.fetch(local, repository, destructive, beforeRefsMove);
         }
         for (FarmCluster.Node peer : readyPeers()) {
@@ -75,6 +75,11 @@ public final class PeerFetchSource implements FetchSource {
                             if (!RefsHash.of(target).value().equals(farmState.state().refsHash())) {
                                 throw new IOException("its refs (" + RefsHash.of(target) + ") are not the farm's "
                                         + "published state (" + farmState.state().refsHash() + ")");
+                            }
+                            if (!MirrorRefs.holdsHistory(local, target)) {
+                                // Its copy may be shallow or damaged, or the pack was cut short on the way.
+                                throw new IOException("it sent the farm's published refs without all the history "
+                                        + "under them");
                             }
                             moved.set(beforeRefsMove.objectsHeld(target));
                             return moved.get();

@@ -220,7 +220,7 @@ public final class PublishedRefs implements AutoCloseable {
         String heldProposal = null;
         FarmRefsRecord.Proposal pending = before.proposal();
         if (pending != null && !pending.state().sameAs(state) && !pending.holders().contains(cluster.nodeId())
-                && holdsTips(repositoryId, pending.state())) {
+                && holdsHistory(repositoryId, pending.state())) {
             heldProposal = pending.state().refsHash();
         }
         FarmRefsRecord after = records.executeOnKey(repositoryId, new OfferRefs(cluster.nodeId(), state, basedOn,
@@ -230,12 +230,12 @@ public final class PublishedRefs implements AutoCloseable {
         return after;
     }
 
-    private boolean holdsTips(long repositoryId, FarmRefsRecord.RefsState state) {
+    private boolean holdsHistory(long repositoryId, FarmRefsRecord.RefsState state) {
         if (!repositories.exists(repositoryId)) {
             return false;
         }
         try (Repository repository = repositories.open(repositoryId)) {
-            return MirrorRefs.holdsTips(repository, state.objectIds());
+            return MirrorRefs.holdsHistory(repository, state.objectIds());
         } catch (IOException e) {
             return false;
         }
@@ -306,7 +306,7 @@ public final class PublishedRefs implements AutoCloseable {
                 }
                 boolean diverged = heldGenerations.getOrDefault(repositoryId, 0L) >= published.generation();
                 Map<String, ObjectId> wanted = published.state().objectIds();
-                if (!MirrorRefs.holdsTips(repository, wanted)) {
+                if (!MirrorRefs.holdsHistory(repository, wanted)) {
                     if (diverged) {
                         heldGenerations.remove(repositoryId);
                         log.warn("repository {}: refs {} are not the farm's published state {} (generation {}), "

@@ -3,6 +3,7 @@ package dev.facet.farm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.map.EntryProcessor;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.mirror.MirrorStatus;
 import dev.facet.mirror.Readiness;
@@ -11,6 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.AfterEach;
@@ -56,12 +60,12 @@ class FarmReadinessTest {
         await().atMost(TestFarm.PATIENCE).until(() -> joining.published.publishedGeneration(REPO) == 1);
         FarmReadiness readiness = readiness(joining);
 
-        assertThat(readiness.report()).isEqualTo(new Readiness.Report("SYNCHRONIZING", false, 2));
+        assertThat(readiness.judge()).isEqualTo(new Readiness.Report("SYNCHRONIZING", false, 2));
         assertThat(a.published.requiredHolders()).as("it does not hold publication up").containsExactly(a.id);
 
         joining.fetchObjectsOnly(REPO, upstream);
 
-        assertThat(readiness.report()).as("behind the upstream a moment, as farm nodes are at the barrier")
+        assertThat(readiness.judge()).as("behind the upstream a moment, as farm nodes are at the barrier")
                 .isEqualTo(new Readiness.Report("SYNCHRONIZED", true, 2));
         assertThat(joining.refs(REPO)).isEqualTo(Map.of(Upstream.MAIN, pushed));
         farm.awaitRequired(Set.of(a.id, joining.id));
@@ -79,15 +83,15 @@ class FarmReadinessTest {
         TestFarm.Node b = farm.node(1);
         FarmReadiness readinessOfA = readiness(a);
         FarmReadiness readinessOfB = readiness(b);
-        assertThat(readinessOfA.report().ready()).isTrue();
-        assertThat(readinessOfB.report().ready()).isTrue();
+        assertThat(readinessOfA.judge().ready()).isTrue();
+        assertThat(readinessOfB.judge().ready()).isTrue();
         farm.awaitRequired(Set.of(a.id, b.id));
 
         // The upstream moved long ago and nothing was published since: a stalled cluster, a barrier that waits.
         progress.set(lagging(LAG_THRESHOLD.toMillis() * 3));
 
-        assertThat(readinessOfA.report()).isEqualTo(new Readiness.Report("SYNCHRONIZED", true, 2));
-        assertThat(readinessOfB.report()).isEqualTo(new Readiness.Report("SYNCHRONIZED", true, 2));
+        assertThat(readinessOfA.judge()).isEqualTo(new Readiness.Report("SYNCHRONIZED", true, 2));
+        assertThat(readinessOfB.judge()).isEqualTo(new Readiness.Report("SYNCHRONIZED", true, 2));
         farm.awaitRequired(Set.of(a.id, b.id));
     }
 
@@ -101,7 +105,7 @@ class FarmReadinessTest {
         FarmReadiness readinessOfB = new FarmReadiness(b.cluster, b.published, progress::get, () -> true,
                 () -> List.of(REPO), patience);
         a.ready();
-        assertThat(readinessOfB.report().ready()).isTrue();
+        assertThat(readinessOfB.judge().ready()).isTrue();
         farm.awaitRequired(Set.of(a.id, b.id));
         Upstream upstream = new Upstream(home.resolve("upstream.git"), "upstream");
         upstream.push();
@@ -110,8 +114,51 @@ class FarmReadinessTest {
         await().atMost(TestFarm.PATIENCE).until(() -> b.published.record(REPO).proposal() != null);
         progress.set(lagging(patience.toMillis() * 10));
 
-        await().atMost(TestFarm.PATIENCE).until(() -> !readinessOfB.report().ready());
-        assertThat(readinessOfB.report()).isEqualTo(new Readiness.Report("LAGGING", false, 2));
+        await().atMost(TestFarm.PATIENCE).until(() -> !readinessOfB.judge().ready());
+        assertThat(readinessOfB.judge()).isEqualTo(new Readiness.Report("LAGGING", false, 2));
         farm.awaitRequired(Set.of(a.id));
+    }
+    /** Holds the partition thread of the key it runs on until the test lets it go: a map operation that hangs. */
+    private static final CountDownLatch RELEASE = new CountDownLatch(1);
+
+    private static final class StuckOperation implements EntryProcessor<Long, FarmRefsRecord, Object> {
+        @Override
+        public Object process(Map.Entry<Long, FarmRefsRecord> entry) {
+            try {
+                RELEASE.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }
+    }
+
+    @Test
+    void aStuckMapOperationNeverHangsTheAnswerABalancersHealthCheckWaitsFor() throws Exception {
+        farm = TestFarm.start(home, 2, PublishedRefs.Settings.DEFAULTS);
+        FarmReadiness readinessOfB = readiness(farm.node(1));
+        readinessOfB.start();
+        try {
+            await().atMost(TestFarm.PATIENCE).until(() -> readinessOfB.report().ready());
+            // Lagging past the threshold makes the node look at the farm's record of the repository.
+            progress.set(lagging(LAG_THRESHOLD.toMillis() * 3));
+            farm.node(0).cluster.hazelcast().<Long, FarmRefsRecord>getMap(PublishedRefs.REFS_MAP).submitToKey(REPO,
+                    new StuckOperation());
+
+            long started = System.nanoTime();
+            Readiness.Report answered = CompletableFuture.supplyAsync(readinessOfB::report)
+                    .get(20, TimeUnit.SECONDS);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(took).as("HAProxy gives a check 3 s").isLessThan(Duration.ofSeconds(1));
+            assertThat(answered).isEqualTo(new Readiness.Report("SYNCHRONIZED", true, 2));
+            // A judgement that cannot be made for long is not taken for a ready node.
+            await().atMost(TestFarm.PATIENCE).until(() -> !readinessOfB.report().ready());
+            assertThat(readinessOfB.report().state()).isEqualTo("STALLED");
+        } finally {
+            RELEASE.countDown();
+            readinessOfB.stop();
+        }
+        await().atMost(TestFarm.PATIENCE).until(() -> readinessOfB.judge().ready());
     }
 }

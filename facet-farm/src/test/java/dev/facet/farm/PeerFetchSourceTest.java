@@ -1,6 +1,7 @@
 package dev.facet.farm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.facet.core.identity.InstanceIdentity;
@@ -25,8 +26,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
+import org.eclipse.jgit.lib.AnyObjectId;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -181,5 +191,72 @@ class PeerFetchSourceTest {
         assertThat(outcome.advertised().value()).isEqualTo(signed);
         assertThat(joining.refs(REPO)).containsEntry(Upstream.MAIN, newer);
         assertThat(published).doesNotContainValue(newer);
+    }
+    /**
+     * A copy that holds the tip of the peer's main and its files but none of its parents, marked shallow so that
+     * Git serves it: what a shallow or partly restored copy holds, or a pack cut short on the farm's network.
+     */
+    private Path tipWithoutItsHistory(ObjectId tip) throws IOException {
+        Path path = home.resolve("tip-only.git");
+        try (Repository source = peer.repositories.open(REPO);
+             Repository copy = new FileRepository(path.toFile())) {
+            copy.create(true);
+            try (ObjectReader reader = source.newObjectReader(); ObjectInserter inserter = copy.newObjectInserter();
+                 RevWalk walk = new RevWalk(reader); TreeWalk files = new TreeWalk(reader)) {
+                RevCommit commit = walk.parseCommit(tip);
+                copyObject(reader, inserter, commit);
+                copyObject(reader, inserter, commit.getTree());
+                files.addTree(commit.getTree());
+                files.setRecursive(true);
+                while (files.next()) {
+                    copyObject(reader, inserter, files.getObjectId(0));
+                }
+                inserter.flush();
+            }
+            RefUpdate main = copy.updateRef(Upstream.MAIN);
+            main.setNewObjectId(tip);
+            main.update();
+        }
+        Files.writeString(path.resolve("shallow"), tip.name() + "\n");
+        return path;
+    }
+
+    private static void copyObject(ObjectReader reader, ObjectInserter inserter, AnyObjectId id) throws IOException {
+        ObjectLoader object = reader.open(id);
+        inserter.insert(object.getType(), object.getBytes());
+    }
+
+    @Test
+    void aPeerThatServesThePublishedRefsWithoutTheirHistoryMovesNoRefAndTheUpstreamIsAsked() throws Exception {
+        ObjectId parent = peer.refs(REPO).get(Upstream.MAIN);
+        ObjectId tip = upstream.push();
+        peer.sync(REPO, upstream);
+        await().atMost(TestFarm.PATIENCE).until(() -> joining.published.publishedGeneration(REPO) == 2);
+        peerServes(tipWithoutItsHistory(tip));
+
+        fetchOnJoiningNode(publishedHash());
+
+        assertThat(upstreamFetches).containsExactly(REPO);
+        assertThat(joining.refs(REPO)).isEqualTo(peer.refs(REPO));
+        try (Repository copy = joining.repositories.open(REPO)) {
+            assertThat(copy.getObjectDatabase().has(parent)).as("the history under the published tip").isTrue();
+        }
+    }
+    @Test
+    void aCopyLeftHoldingTheTipButNotItsHistoryIsNeverBroughtToThePublishedState() throws Exception {
+        ObjectId tip = upstream.push();
+        peer.sync(REPO, upstream);
+        await().atMost(TestFarm.PATIENCE).until(() -> joining.published.publishedGeneration(REPO) == 2);
+        Path tipOnly = tipWithoutItsHistory(tip);
+        joining.repositories.create(REPO);
+        try (Repository local = joining.repositories.open(REPO)) {
+            fetcher.fetch(local, tipOnly.toUri().toString(), "unused-on-a-local-transport", advertised -> true,
+                    target -> false);
+            assertThat(local.getObjectDatabase().has(tip)).as("the tip arrived").isTrue();
+        }
+
+        assertThat(joining.published.catchUp(REPO)).isFalse();
+        assertThatExceptionOfType(dev.facet.mirror.CatchingUp.class).isThrownBy(() -> joining.gate.beforeRead(REPO));
+        assertThat(joining.refs(REPO)).isEmpty();
     }
 }

@@ -3,14 +3,17 @@ package dev.facet.git;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.BatchRefUpdate;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectDatabase;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.revwalk.ObjectWalk;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.ReceiveCommand;
@@ -92,27 +95,44 @@ public final class MirrorRefs {
     /**
      * Moves the repository's refs to exactly {@code wanted}, deletions and rewinds included (kept aside).
      *
-     * @throws IOException when a tip is missing from the repository, or a ref update fails; then none has moved
+     * @throws IOException when an object the refs reach is missing from the repository, or a ref update fails; then none has moved
      */
     public int moveTo(Repository repository, Map<String, ObjectId> wanted) throws IOException {
-        if (!holdsTips(repository, wanted)) {
+        if (!holdsHistory(repository, wanted)) {
             throw new IOException("The repository lacks objects the refs point at; no ref moved");
         }
         return apply(repository, plan(repository, wanted, true));
     }
 
     /**
-     * Whether every ref's object is in the repository. Objects arrive in packs that were checked for connectivity
-     * when they were received, so a tip that is present brings its history along.
+     * Whether the repository holds everything the refs reach: each tip, and every commit, tree and file under it
+     * down to what the repository's own refs already reach (Git's own check after a fetch). A tip alone proves
+     * nothing: JGit checks a fetched pack's connectivity only when asked to, so a pack cut short, or served from a
+     * shallow or damaged copy, leaves a tip whose parents or files are missing, and refs moved to it would serve
+     * clones that fail.
      */
-    public static boolean holdsTips(Repository repository, Map<String, ObjectId> refs) throws IOException {
+    public static boolean holdsHistory(Repository repository, Map<String, ObjectId> refs) throws IOException {
         ObjectDatabase objects = repository.getObjectDatabase();
         for (ObjectId tip : refs.values()) {
             if (!objects.has(tip)) {
                 return false;
             }
         }
-        return true;
+        try (ObjectWalk walk = new ObjectWalk(repository)) {
+            for (ObjectId tip : new HashSet<>(refs.values())) {
+                walk.markStart(walk.parseAny(tip));
+            }
+            for (Ref held : repository.getRefDatabase().getRefs()) {
+                ObjectId id = held.getPeeledObjectId() != null ? held.getPeeledObjectId() : held.getObjectId();
+                if (id != null && objects.has(id)) {
+                    walk.markUninteresting(walk.parseAny(id));
+                }
+            }
+            walk.checkConnectivity();
+            return true;
+        } catch (MissingObjectException e) {
+            return false;
+        }
     }
 
     /** The refs a mirror serves: every ref under {@code refs/} except what it keeps aside, by name. */

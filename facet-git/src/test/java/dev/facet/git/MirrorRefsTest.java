@@ -69,9 +69,22 @@ class MirrorRefsTest {
         history.set(MAIN, base);
         ObjectId missing = ObjectId.fromString("1234567890123456789012345678901234567890");
 
-        assertThat(MirrorRefs.holdsTips(repository, Map.of(MAIN, missing))).isFalse();
+        assertThat(MirrorRefs.holdsHistory(repository, Map.of(MAIN, missing))).isFalse();
         assertThatExceptionOfType(IOException.class).isThrownBy(() -> refs.moveTo(repository, Map.of(MAIN, missing)));
         assertThat(MirrorRefs.read(repository)).isEqualTo(Map.of(MAIN, base));
+    }
+
+    @Test
+    void aTipWhoseParentIsMissingIsNotHeldAndNoRefMovesToIt() throws IOException {
+        ObjectId base = history.commit();
+        history.set(MAIN, base);
+        ObjectId absentParent = ObjectId.fromString("1234567890123456789012345678901234567890");
+        ObjectId tipAlone = history.commit(base, absentParent);
+
+        assertThat(MirrorRefs.holdsHistory(repository, Map.of(MAIN, tipAlone))).isFalse();
+        assertThatExceptionOfType(IOException.class).isThrownBy(() -> refs.moveTo(repository, Map.of(MAIN, tipAlone)));
+        assertThat(MirrorRefs.read(repository)).isEqualTo(Map.of(MAIN, base));
+        assertThat(MirrorRefs.holdsHistory(repository, Map.of(MAIN, history.commit(base)))).isTrue();
     }
 
     @Test
