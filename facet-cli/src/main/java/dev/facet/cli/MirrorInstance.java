@@ -44,6 +44,10 @@ import dev.facet.mirror.LocalCredentialVerdicts;
 import dev.facet.mirror.MirrorDoctor;
 import dev.facet.mirror.MirrorIdentity;
 import dev.facet.mirror.MirrorNode;
+import dev.facet.git.GitOperationObserver;
+import dev.facet.mirror.PreAuthorizedReads;
+import dev.facet.mirror.SyncObserver;
+import dev.facet.mirror.OffloadCounts;
 import dev.facet.mirror.MirrorStatus;
 import dev.facet.mirror.PushForwarder;
 import dev.facet.mirror.Reconciler;
@@ -149,8 +153,9 @@ public final class MirrorInstance implements AutoCloseable {
             MirrorNode node = assembly.node();
             client.checkAnswers(tokens, identity.id(), node::pinnedUpstream, node::answerRefused);
             MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
-                    new ClonePackCache(repositories, metrics, settings.git().cloneCache()), settings.git().maxPushBytes(), metrics,
-                    mirrorMetrics, assembly.peers());
+                    new ClonePackCache(repositories, GitOperationObserver.both(metrics, node.status().offload()),
+                            settings.git().cloneCache()), settings.git().maxPushBytes(), metrics,
+                    mirrorMetrics, assembly.peers(), new PreAuthorizedReads(node, store, tokens));
             web.start();
             assembly.serving().accept(web.port());
             node.start(assembly.identity().apply(web.baseUrl()));
@@ -183,12 +188,13 @@ public final class MirrorInstance implements AutoCloseable {
         UpstreamLifecycle lifecycle = new UpstreamLifecycle(store, clock, Optional.of(client.upstreamUrl()));
         UpstreamSession upstream = new UpstreamSession(client, lifecycle, clock);
         UpstreamGuard guard = new UpstreamGuard(store, clock);
+        OffloadCounts offload = new OffloadCounts(store);
         SyncEngine sync = new SyncEngine(store, repositories, lifecycle,
                 sources.apply(new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust()))), barrier, guard, clock,
-                settings.syncParallelism(), metrics);
+                settings.syncParallelism(), SyncObserver.both(metrics, offload));
         Reconciler reconciler = new Reconciler(upstream, store, sync, clock, guard);
         return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock,
-                new MirrorStatus(upstream, store, reconciler, clock));
+                new MirrorStatus(upstream, store, reconciler, clock, offload));
     }
 
     /**
@@ -201,7 +207,7 @@ public final class MirrorInstance implements AutoCloseable {
         UpstreamChanges changes = new LocalUpstreamChanges(parts.store(), parts.sync(), parts.reconciler(),
                 authorizer::invalidate);
         EventFollower events = new EventFollower(parts.upstream(), parts.reconciler(), changes, parts.guard());
-        MirrorNode node = node(settings, parts, new DirectRegistration(parts.upstream(), parts.scheduler()), events,
+        MirrorNode node = node(settings, parts, new DirectRegistration(parts.upstream(), parts.scheduler(), VERSION), events,
                 authorizer, changes, FarmMembership.alone(VERSION), ReadGate.OPEN, new LoneNodeReadiness(parts.status()));
         return new Assembly(node, baseUrl -> new MirrorIdentity(identity.id(), settings.name(), baseUrl,
                 identity.publicKeyJwk(), MirrorType.SINGLE), port -> { }, PeerReads.NONE, List.of());
@@ -237,7 +243,7 @@ public final class MirrorInstance implements AutoCloseable {
                 changes::permissionsChanged);
         closeAfterNode.add(0, events);
         MirrorNode node = node(settings, parts, new FarmRegistration(cluster, parts.upstream(), farmId,
-                parts.scheduler()), events, authorizer, changes, new ClusterMembership(cluster),
+                parts.scheduler(), VERSION), events, authorizer, changes, new ClusterMembership(cluster),
                 new FarmReadGate(published), readiness);
         log.info("node {} joined farm '{}' ({}) as {}", identity.id(), farm.name(), farmId,
                 cluster.isCoordinator() ? "its coordinator" : "a member");
@@ -276,7 +282,8 @@ public final class MirrorInstance implements AutoCloseable {
                 parts.guard(), registration, parts.sync(),
                 new DirectUpstreamFollower(parts.reconciler(), events, parts.scheduler(), settings.reconcileInterval(),
                         parts.upstream().client().upstreamUrl()),
-                parts.status(), authorizer, new PushForwarder(parts.upstream(), parts.store(), parts.sync(), changes),
+                parts.status(), authorizer, new PushForwarder(parts.upstream(), parts.store(), parts.sync(), changes,
+                        parts.status().offload()),
                 membership, parts.store(), parts.repositories(), parts.clock(), parts.scheduler(), readGate, readiness);
     }
 

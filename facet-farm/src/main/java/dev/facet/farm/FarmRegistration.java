@@ -63,6 +63,7 @@ public final class FarmRegistration implements UpstreamRegistration {
         }
     }
 
+    private final String productVersion;
     private final FarmCluster cluster;
     private final UpstreamSession upstream;
     private final String farmId;
@@ -76,8 +77,10 @@ public final class FarmRegistration implements UpstreamRegistration {
     private boolean installedSeen;
 
     /** Runs its steps on {@code scheduler}, which its owner shuts down. */
+    /** @param productVersion the Facet version the farm's nodes run, named in its requests */
     public FarmRegistration(FarmCluster cluster, UpstreamSession upstream, String farmId,
-                            ScheduledExecutorService scheduler) {
+                            ScheduledExecutorService scheduler, String productVersion) {
+        this.productVersion = productVersion;
         this.cluster = cluster;
         this.upstream = upstream;
         this.farmId = farmId;
@@ -174,7 +177,7 @@ public final class FarmRegistration implements UpstreamRegistration {
         MirrorIdentity farmIdentity = self;
         AuthorizationStatus status = upstream.client().requestAuthorization(identity.id(), new AuthorizationRequest(
                 farmId, farmIdentity.name(), farmIdentity.baseUrl(), me.publicKey(), MirrorType.FARM,
-                new FarmNodeDescription(me.id(), me.name(), me.url(), me.publicKey())));
+                new FarmNodeDescription(me.id(), me.name(), me.url(), me.publicKey()), productVersion));
         SharedLink pending = new SharedLink(SharedState.PENDING, status.requestId(), me.id(), identity.id(), null, 0,
                 null);
         boolean published = before.isEmpty() ? farm.putIfAbsent(LINK_KEY, write(pending)) == null

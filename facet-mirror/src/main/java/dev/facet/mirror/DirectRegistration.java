@@ -21,6 +21,7 @@ public final class DirectRegistration implements UpstreamRegistration {
     private static final Logger log = LoggerFactory.getLogger(DirectRegistration.class);
     static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 
+    private final String productVersion;
     private final UpstreamSession upstream;
     private final ScheduledExecutorService scheduler;
     private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
@@ -29,7 +30,9 @@ public final class DirectRegistration implements UpstreamRegistration {
     private volatile boolean stopped;
 
     /** Runs its steps on {@code scheduler}, which its owner shuts down. */
-    public DirectRegistration(UpstreamSession upstream, ScheduledExecutorService scheduler) {
+    /** @param productVersion the Facet version this mirror runs, named in its requests */
+    public DirectRegistration(UpstreamSession upstream, ScheduledExecutorService scheduler, String productVersion) {
+        this.productVersion = productVersion;
         this.upstream = upstream;
         this.scheduler = scheduler;
     }
@@ -80,7 +83,8 @@ public final class DirectRegistration implements UpstreamRegistration {
     private void request(UpstreamLink link) {
         UpstreamClient.UpstreamIdentity identity = upstream.client().identity();
         AuthorizationStatus status = upstream.client().requestAuthorization(identity.id(),
-                new AuthorizationRequest(self.id(), self.name(), self.baseUrl(), self.publicKey(), self.type(), null));
+                new AuthorizationRequest(self.id(), self.name(), self.baseUrl(), self.publicKey(), self.type(), null,
+                        productVersion));
         upstream.lifecycle().move(current -> new UpstreamLink(current.upstreamUrl(), UpstreamState.PENDING,
                 status.requestId(), identity.id(), current.upstreamPublicKey(), current.pinnedSequence(),
                 current.pinnedHash(), current.appliedSequence(), current.appliedHash()), "facet", AuditAction.REQUEST,

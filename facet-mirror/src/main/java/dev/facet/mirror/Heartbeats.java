@@ -60,7 +60,7 @@ public final class Heartbeats {
             MirrorStatus.Progress progress = status.progress();
             HeartbeatAnswer answer = upstream.client().heartbeat(link.upstreamInstanceId(), new Heartbeat(
                     progress.state(), version, progress.inSync(), progress.behind(), progress.worstLags(),
-                    link.appliedSequence()));
+                    link.appliedSequence(), status.offload().saved()));
             if ("REMOVED".equals(answer.registration()) && link.state() == UpstreamState.INSTALLED) {
                 removed(link, "removed by an administrator of " + link.upstreamUrl() + "; restorable until "
                         + (answer.purgeAfter() == null ? "?" : Instant.ofEpochMilli(answer.purgeAfter())));

@@ -26,25 +26,42 @@ public final class MirrorStatus {
     private final MirrorStore store;
     private final Reconciler reconciler;
     private final Clock clock;
+    private final OffloadCounts offload;
 
     /**
      * Counts of repositories by sync state, how long the worst one has been behind, and the worst
      * lags by repository. The names are for the primary and its administrators only: anyone else
      * sees {@link #withoutNames()}.
+     *
+     * @param discovering whether the mirror has yet to learn from its upstream, once since it started, which
+     *                    repositories it carries (until then the counts are those it knew before)
      */
     public record Progress(String state, int total, int inSync, int behind, long worstLagMillis,
-                           List<Heartbeat.Lag> worstLags) {
+                           List<Heartbeat.Lag> worstLags, boolean discovering) {
+        /** Counts of a mirror that knows what it carries. */
+        public Progress(String state, int total, int inSync, int behind, long worstLagMillis,
+                        List<Heartbeat.Lag> worstLags) {
+            this(state, total, inSync, behind, worstLagMillis, worstLags, false);
+        }
+
         /** The same counts, naming no repository: what a caller who is not an administrator may see. */
         public Progress withoutNames() {
-            return new Progress(state, total, inSync, behind, worstLagMillis, List.of());
+            return new Progress(state, total, inSync, behind, worstLagMillis, List.of(), discovering);
         }
     }
 
-    public MirrorStatus(UpstreamSession upstream, MirrorStore store, Reconciler reconciler, Clock clock) {
+    public MirrorStatus(UpstreamSession upstream, MirrorStore store, Reconciler reconciler, Clock clock,
+                        OffloadCounts offload) {
         this.upstream = upstream;
         this.store = store;
         this.reconciler = reconciler;
         this.clock = clock;
+        this.offload = offload;
+    }
+
+    /** What this node served by itself and passed on to the primary; Git serving, syncs and pushes count into it. */
+    public OffloadCounts offload() {
+        return offload;
     }
 
     public UpstreamLink link() {
@@ -62,7 +79,8 @@ public final class MirrorStatus {
                 .sorted(Comparator.comparingLong(Heartbeat.Lag::lagMillis).reversed())
                 .limit(WORST_LAGS).toList();
         return new Progress(state(link, repositories, worst), repositories.size(), inSync,
-                repositories.size() - inSync, worst.isEmpty() ? 0 : worst.get(0).lagMillis(), worst);
+                repositories.size() - inSync, worst.isEmpty() ? 0 : worst.get(0).lagMillis(), worst,
+                !reconciler.completedOnce());
     }
 
     /**

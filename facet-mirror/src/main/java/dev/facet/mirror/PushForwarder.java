@@ -45,9 +45,15 @@ public final class PushForwarder implements Filter {
     private final SyncEngine sync;
     private final UpstreamChanges changes;
     private final HttpClient http;
+    private final OffloadCounts offload;
 
-    /** Tells {@code changes} of every push forwarded, so that other nodes of a farm sync it too. */
-    public PushForwarder(UpstreamSession upstream, MirrorStore store, SyncEngine sync, UpstreamChanges changes) {
+    /**
+     * Tells {@code changes} of every push forwarded, so that other nodes of a farm sync it too, and counts
+     * what it passes on in {@code offload}.
+     */
+    public PushForwarder(UpstreamSession upstream, MirrorStore store, SyncEngine sync, UpstreamChanges changes,
+                         OffloadCounts offload) {
+        this.offload = offload;
         this.upstream = upstream;
         // Pushes go to the upstream the mirror's other calls go to, trusting the same certificates.
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -78,10 +84,11 @@ public final class PushForwarder implements Filter {
                 forward.header(name, request.getHeader(name));
             }
         }
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
         forward.method(request.getMethod(), "POST".equals(request.getMethod())
                 ? HttpRequest.BodyPublishers.ofInputStream(() -> {
                     try {
-                        return request.getInputStream();
+                        return new CountingInputStream(request.getInputStream(), sent);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
@@ -99,6 +106,11 @@ public final class PushForwarder implements Filter {
             Thread.currentThread().interrupt();
             response.sendError(503, "Interrupted while forwarding the push.");
             return;
+        }
+        if ("POST".equals(request.getMethod())) {
+            offload.onPushForwarded(sent.get() + answer.body().length);
+        } else {
+            offload.onForwarded(answer.body().length);
         }
         if (answer.statusCode() == 200 && "POST".equals(request.getMethod())) {
             awaitSync(project, slug);
@@ -127,6 +139,34 @@ public final class PushForwarder implements Filter {
             log.warn("repository {}: sync after a forwarded push failed", repository.id(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The push's body on its way to the primary, counted as it is read. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private final java.util.concurrent.atomic.AtomicLong count;
+
+        CountingInputStream(java.io.InputStream in, java.util.concurrent.atomic.AtomicLong count) {
+            super(in);
+            this.count = count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count.incrementAndGet();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count.addAndGet(n);
+            }
+            return n;
         }
     }
 }

@@ -9,4 +9,21 @@ public interface SyncObserver {
 
     default void onSyncFailed(long repositoryId) {
     }
+
+    /** Tells {@code first}, then {@code second}. */
+    static SyncObserver both(SyncObserver first, SyncObserver second) {
+        return new SyncObserver() {
+            @Override
+            public void onSynced(long repositoryId, long millis, long bytesFetched) {
+                first.onSynced(repositoryId, millis, bytesFetched);
+                second.onSynced(repositoryId, millis, bytesFetched);
+            }
+
+            @Override
+            public void onSyncFailed(long repositoryId) {
+                first.onSyncFailed(repositoryId);
+                second.onSyncFailed(repositoryId);
+            }
+        };
+    }
 }

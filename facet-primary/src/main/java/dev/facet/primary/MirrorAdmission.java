@@ -236,7 +236,7 @@ public final class MirrorAdmission {
             boolean known = boundKeys(tx, request.mirrorId()).isPresent();
             MirrorRequest created = new MirrorRequest(UUID.randomUUID().toString(), request.mirrorId(), name, mirrorUrl,
                     key.jwk(), request.mirrorType(), RequestState.PENDING, clock.instant(), null, null, sourceAddress,
-                    node);
+                    node, versionOf(request));
             tx.mirrorRequests().create(created);
             tx.audit().record(clock.instant(), "mirror " + name, known ? AuditAction.RECONNECT : AuditAction.REQUEST,
                     request.mirrorId(), mirrorUrl, "request " + created.id() + " from " + sourceAddress
@@ -376,6 +376,16 @@ public final class MirrorAdmission {
     }
 
     /** A node a farm vouched for, and whether it was added now ({@code false}: it was there already). */
+    /** The version a request names, as long as a mirror server's version may be; blank is none. */
+    private static String versionOf(AuthorizationRequest request) {
+        String version = request.productVersion();
+        if (version == null || version.isBlank()) {
+            return null;
+        }
+        String stripped = version.strip();
+        return stripped.length() <= 64 ? stripped : stripped.substring(0, 64);
+    }
+
     public record Vouched(FarmNode node, boolean added) {
     }
 

@@ -16,6 +16,7 @@ import dev.facet.core.identity.InstancePublicKey;
 import dev.facet.core.mirror.AuditAction;
 import dev.facet.core.mirror.AuditEntry;
 import dev.facet.core.mirror.FarmNode;
+import dev.facet.core.mirror.MirrorOffload;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorServerState;
 import dev.facet.core.mirror.MirrorType;
@@ -61,14 +62,18 @@ public final class MirrorRegistry {
     private final Duration removalGrace;
     private final MirrorAdmission admission;
     private final Map<String, Duration> clockSkews = new ConcurrentHashMap<>();
+    private final LagHistory lagHistory;
 
     /**
      * A registered mirror with the state derived from what it last reported.
      *
-     * @param clockSkew how far the mirror's clock was ahead of this one at its last signed request, or null
+     * @param clockSkew   how far the mirror's clock was ahead of this one at its last signed request, or null
+     * @param offload     what all its nodes served by themselves and passed on, as they last reported it
+     * @param lagLastHour its worst sync lag per minute over the last hour, as its heartbeats reported it
      */
     public record MirrorServerView(MirrorServer server, MirrorServerState state, List<String> projects,
-                                   Duration clockSkew, List<NodeView> nodes) {
+                                   Duration clockSkew, List<NodeView> nodes, MirrorOffload offload,
+                                   List<LagHistory.Sample> lagLastHour) {
     }
 
     /**
@@ -105,6 +110,7 @@ public final class MirrorRegistry {
         this.users = users;
         this.clock = clock;
         this.instanceId = instanceId;
+        this.lagHistory = new LagHistory(clock);
     }
 
     public String instanceId() {
@@ -132,8 +138,15 @@ public final class MirrorRegistry {
                     report);
             tx.farmNodes().recordHeartbeat(signer.nodeId(), clock.instant(), limit(heartbeat.state(), 32),
                     limit(heartbeat.version(), 64));
+            if (heartbeat.offload() != null) {
+                tx.mirrorServers().recordOffload(signer.nodeId(), mirrorId, heartbeat.offload(), clock.instant());
+            }
             return registered;
         });
+        if (!server.isRemoved()) {
+            lagHistory.record(mirrorId, heartbeat.worstLags() == null ? 0 : heartbeat.worstLags().stream()
+                    .mapToLong(Heartbeat.Lag::lagMillis).max().orElse(0));
+        }
         return server.isRemoved()
                 ? new HeartbeatAnswer("REMOVED", instanceId, server.purgeAfter().toEpochMilli())
                 : new HeartbeatAnswer("INSTALLED", instanceId, null);
@@ -252,6 +265,68 @@ public final class MirrorRegistry {
         });
     }
 
+    /**
+     * A repository the caller may read, with the registered mirrors that carry it (removed ones left
+     * out); one the caller may not read does not exist, as everywhere.
+     */
+    public Carried carriersOf(Caller caller, long repositoryId) {
+        RepositoryRecord repository = store.inTransaction(tx -> tx.repositories().findById(repositoryId)
+                .filter(found -> AccessRules.onRepository(tx, caller, found).allows(AccessLevel.READ)))
+                .orElseThrow(() -> new NotFound("repoId", "Repository " + repositoryId + " does not exist."));
+        return new Carried(repository, carrying(repository.projectKey()));
+    }
+
+    /** A repository and the mirrors that carry it. */
+    public record Carried(RepositoryRecord repository, List<MirrorServer> mirrors) {
+    }
+
+    /** The mirror the signed-in caller prefers to clone from; NotFound when they chose none (or it was purged). */
+    public MirrorServer preferredMirror(Caller caller) {
+        long userId = requireSignedIn(caller);
+        return store.inTransaction(tx -> tx.mirrorServers().preferredBy(userId).flatMap(id -> tx.mirrorServers()
+                .find(id))).orElseThrow(() -> new NotFound(null, "You have not chosen a preferred mirror."));
+    }
+
+    /** The mirror the caller prefers, if they are a user who chose one that is still registered and not removed. */
+    public Optional<String> preferredMirrorId(Caller caller) {
+        if (!caller.isUser()) {
+            return Optional.empty();
+        }
+        return store.inTransaction(tx -> tx.mirrorServers().preferredBy(caller.userId())
+                .flatMap(id -> tx.mirrorServers().find(id)).filter(server -> !server.isRemoved())
+                .map(MirrorServer::id));
+    }
+
+    /**
+     * Sets the mirror the signed-in caller prefers to clone from: any registered mirror that is not
+     * removed, as every user may see where projects are mirrored.
+     */
+    public MirrorServer preferMirror(Caller caller, String mirrorId) {
+        long userId = requireSignedIn(caller);
+        if (mirrorId == null || mirrorId.isBlank()) {
+            throw new InvalidInput(null, "Send the id of the mirror you prefer, as a JSON string.");
+        }
+        return store.inTransaction(tx -> {
+            MirrorServer server = tx.mirrorServers().find(mirrorId.strip()).filter(found -> !found.isRemoved())
+                    .orElseThrow(() -> new NotFound(null, "Mirror " + mirrorId.strip() + " is not registered here."));
+            tx.mirrorServers().prefer(userId, server.id());
+            return server;
+        });
+    }
+
+    /** Forgets the signed-in caller's preferred mirror. */
+    public void forgetPreferredMirror(Caller caller) {
+        long userId = requireSignedIn(caller);
+        store.useTransaction(tx -> tx.mirrorServers().prefer(userId, null));
+    }
+
+    private static long requireSignedIn(Caller caller) {
+        if (!caller.isUser()) {
+            throw new AuthenticationRequired("Sign in to choose a preferred mirror.");
+        }
+        return caller.userId();
+    }
+
     public MirrorServerView server(Caller caller, String mirrorId) {
         AccessRules.requireAdmin(caller);
         return store.inTransaction(tx -> view(tx, requireKnown(tx, mirrorId)));
@@ -328,6 +403,7 @@ public final class MirrorRegistry {
         store.useTransaction(tx -> {
             for (MirrorServer server : tx.mirrorServers().removedBefore(clock.instant())) {
                 tx.mirrorServers().delete(server.id());
+                lagHistory.forget(server.id());
                 tx.audit().record(clock.instant(), "facet", AuditAction.PURGE, server.id(), server.baseUrl(),
                         "removed by " + server.removedBy() + " on " + server.removedAt());
                 log.info("mirror {} ({}) purged: its grace period ended", server.id(), server.baseUrl());
@@ -368,7 +444,8 @@ public final class MirrorRegistry {
                         clockSkews.get(server.id())));
         Duration worstSkew = nodes.stream().map(NodeView::clockSkew).filter(java.util.Objects::nonNull)
                 .max(java.util.Comparator.comparing(Duration::abs)).orElse(null);
-        return new MirrorServerView(server, derivedState(server, now), projects, worstSkew, nodes);
+        return new MirrorServerView(server, derivedState(server, now), projects, worstSkew, nodes,
+                tx.mirrorServers().offload(server.id()), lagHistory.lastHour(server.id()));
     }
 
     private NodeView nodeView(FarmNode node, MirrorServer farm, Instant now) {

@@ -15,7 +15,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 final class JdbcMirrorRequests implements MirrorRequests {
     private static final String SELECT = "SELECT id, mirror_id, name, base_url, public_key, mirror_type, state, "
-            + "created_at, decided_at, decided_by, source_address, node_id, node_name, node_url FROM mirror_requests ";
+            + "created_at, decided_at, decided_by, source_address, node_id, node_name, node_url, product_version FROM mirror_requests ";
     private final Handle handle;
 
     JdbcMirrorRequests(Handle handle) {
@@ -26,9 +26,9 @@ final class JdbcMirrorRequests implements MirrorRequests {
     public void create(MirrorRequest request) {
         FarmNodeDescription node = request.node();
         handle.createUpdate("INSERT INTO mirror_requests (id, mirror_id, name, base_url, public_key, mirror_type, state, "
-                        + "created_at, decided_at, decided_by, source_address, node_id, node_name, node_url) VALUES (:id, "
+                        + "created_at, decided_at, decided_by, source_address, node_id, node_name, node_url, product_version) VALUES (:id, "
                         + ":mirrorId, :name, :baseUrl, :publicKey, :type, :state, :createdAt, :decidedAt, :decidedBy, "
-                        + ":sourceAddress, :nodeId, :nodeName, :nodeUrl)")
+                        + ":sourceAddress, :nodeId, :nodeName, :nodeUrl, :productVersion)")
                 .bind("id", request.id()).bind("mirrorId", request.mirrorId()).bind("name", request.name())
                 .bind("baseUrl", request.baseUrl()).bind("publicKey", request.publicKey())
                 .bind("type", request.type().name()).bind("state", request.state().name())
@@ -36,7 +36,7 @@ final class JdbcMirrorRequests implements MirrorRequests {
                 .bind("decidedAt", Timestamps.toNullableColumn(request.decidedAt()))
                 .bind("decidedBy", request.decidedBy()).bind("sourceAddress", request.sourceAddress())
                 .bind("nodeId", node == null ? null : node.id()).bind("nodeName", node == null ? null : node.name())
-                .bind("nodeUrl", node == null ? null : node.url()).execute();
+                .bind("nodeUrl", node == null ? null : node.url()).bind("productVersion", request.productVersion()).execute();
     }
 
     @Override
@@ -108,6 +108,6 @@ final class JdbcMirrorRequests implements MirrorRequests {
                 rs.getString("base_url"), rs.getString("public_key"), MirrorType.valueOf(rs.getString("mirror_type")),
                 RequestState.valueOf(rs.getString("state")), Timestamps.fromColumn(rs, "created_at"),
                 Timestamps.fromNullableColumn(rs, "decided_at"), rs.getString("decided_by"),
-                rs.getString("source_address"), node);
+                rs.getString("source_address"), node, rs.getString("product_version"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.facet.store;
 
+import dev.facet.core.mirror.MirrorOffload;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.store.MirrorServers;
@@ -110,5 +111,60 @@ final class JdbcMirrorServers implements MirrorServers {
                 rs.getInt("repositories_in_sync"), rs.getInt("repositories_behind"), rs.getString("report"),
                 Timestamps.fromNullableColumn(rs, "removed_at"), Timestamps.fromNullableColumn(rs, "purge_after"),
                 rs.getString("removed_by"));
+    }
+
+    @Override
+    public void recordOffload(String nodeId, String mirrorId, MirrorOffload counts, Instant reportedAt) {
+        int updated = handle.createUpdate("UPDATE mirror_offload SET mirror_id = :mirrorId, clones = :clones, "
+                        + "fetches = :fetches, bytes_served = :served, pushes_forwarded = :pushes, "
+                        + "bytes_forwarded = :forwarded, bytes_fetched = :fetched, reported_at = :at WHERE node_id = :node")
+                .bindMap(offloadColumns(nodeId, mirrorId, counts, reportedAt)).execute();
+        if (updated == 0) {
+            handle.createUpdate("INSERT INTO mirror_offload (node_id, mirror_id, clones, fetches, bytes_served, "
+                            + "pushes_forwarded, bytes_forwarded, bytes_fetched, reported_at) VALUES (:node, :mirrorId, "
+                            + ":clones, :fetches, :served, :pushes, :forwarded, :fetched, :at)")
+                    .bindMap(offloadColumns(nodeId, mirrorId, counts, reportedAt)).execute();
+        }
+    }
+
+    private static java.util.Map<String, Object> offloadColumns(String nodeId, String mirrorId, MirrorOffload counts,
+                                                                Instant reportedAt) {
+        java.util.Map<String, Object> columns = new java.util.HashMap<>();
+        columns.put("node", nodeId);
+        columns.put("mirrorId", mirrorId);
+        columns.put("clones", counts.clones());
+        columns.put("fetches", counts.fetches());
+        columns.put("served", counts.bytesServed());
+        columns.put("pushes", counts.pushesForwarded());
+        columns.put("forwarded", counts.bytesForwarded());
+        columns.put("fetched", counts.bytesFetched());
+        columns.put("at", Timestamps.toColumn(reportedAt));
+        return columns;
+    }
+
+    @Override
+    public MirrorOffload offload(String mirrorId) {
+        return handle.createQuery("SELECT clones, fetches, bytes_served, pushes_forwarded, bytes_forwarded, "
+                        + "bytes_fetched FROM mirror_offload WHERE mirror_id = :mirrorId")
+                .bind("mirrorId", mirrorId)
+                .map((rs, ctx) -> new MirrorOffload(rs.getLong("clones"), rs.getLong("fetches"),
+                        rs.getLong("bytes_served"), rs.getLong("pushes_forwarded"), rs.getLong("bytes_forwarded"),
+                        rs.getLong("bytes_fetched")))
+                .list().stream().reduce(MirrorOffload.NONE, MirrorOffload::plus);
+    }
+
+    @Override
+    public Optional<String> preferredBy(long userId) {
+        return handle.createQuery("SELECT mirror_id FROM preferred_mirrors WHERE user_id = :user")
+                .bind("user", userId).mapTo(String.class).findOne();
+    }
+
+    @Override
+    public void prefer(long userId, String mirrorId) {
+        handle.createUpdate("DELETE FROM preferred_mirrors WHERE user_id = :user").bind("user", userId).execute();
+        if (mirrorId != null) {
+            handle.createUpdate("INSERT INTO preferred_mirrors (user_id, mirror_id) VALUES (:user, :mirror)")
+                    .bind("user", userId).bind("mirror", mirrorId).execute();
+        }
     }
 }

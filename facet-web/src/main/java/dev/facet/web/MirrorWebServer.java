@@ -22,10 +22,14 @@ import dev.facet.mirror.FarmMembership;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.mirror.MirrorStatus;
 import dev.facet.mirror.PeerReads;
+import dev.facet.mirror.PreAuthorizedReads;
+import dev.facet.core.mirror.PreAuthorizedLinks;
+import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.mirror.Readiness;
 import dev.facet.mirror.UpstreamUnavailable;
 import io.javalin.config.RoutesConfig;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.http.server.GitServlet;
 import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
@@ -86,9 +90,44 @@ public final class MirrorWebServer {
     record AddressJson(String hostName, int port) {
     }
 
-    /** What {@code /status} answers: the sync state, the open alerts if any, and a farm node's member count. */
+    /**
+     * What {@code /status} answers: the sync state, the open alerts if any, a farm node's member count, and
+     * the counts {@code progress} gives.
+     */
     record StatusJson(String state, List<AlertJson> alerts,
-                      @JsonInclude(JsonInclude.Include.NON_NULL) Integer memberCount) {
+                      @JsonInclude(JsonInclude.Include.NON_NULL) Integer memberCount, boolean discovering,
+                      int syncedRepos, int totalRepos) {
+    }
+
+    /**
+     * What {@code progress} answers: Bitbucket's sync progress ({@code discovering}, {@code syncedRepos},
+     * {@code totalRepos}) and Facet's counts, with the worst lags named for administrators only.
+     */
+    record ProgressJson(boolean discovering, int syncedRepos, int totalRepos, String state, int total, int inSync,
+                        int behind, long worstLagMillis, List<Heartbeat.Lag> worstLags) {
+        static ProgressJson of(MirrorStatus.Progress progress) {
+            return new ProgressJson(progress.discovering(), progress.inSync(), progress.total(), progress.state(),
+                    progress.total(), progress.inSync(), progress.behind(), progress.worstLagMillis(),
+                    progress.worstLags());
+        }
+    }
+
+    /**
+     * The mirror's view of one of the primary's repositories ({@code mirrorRepos/{id}}), in Bitbucket's
+     * shape: whether it serves it, and the URLs to clone it from here ({@code links.clone} and
+     * {@code cloneUrls} alike); pushes sent here are forwarded to the primary, so they share the URL.
+     */
+    record MirroredRepositoryJson(boolean available, String status, String repositoryId, String mirrorName,
+                                  Long lastUpdated, Map<String, List<RestJson.Link>> links,
+                                  List<RestJson.Link> cloneUrls, List<RestJson.Link> pushUrls) {
+        static MirroredRepositoryJson of(PreAuthorizedReads.View view) {
+            List<RestJson.Link> urls = view.cloneUrl() == null ? List.of()
+                    : List.of(new RestJson.Link(view.cloneUrl(), "http"));
+            return new MirroredRepositoryJson(view.available(), view.status().name(),
+                    Long.toString(view.repositoryId()), view.mirrorName(),
+                    view.lastUpdated() == null ? null : view.lastUpdated().toEpochMilli(), Map.of("clone", urls), urls,
+                    urls);
+        }
     }
 
     /**
@@ -97,8 +136,8 @@ public final class MirrorWebServer {
      */
     public MirrorWebServer(WebSettings settings, MirrorNode node, RepositoryStore repositories,
                            ClonePackCache clonePackCache, long maxPushBytes, FacetMetrics metrics,
-                           MirrorMetrics mirrorMetrics, PeerReads peers) {
-        GitServlet git = readOnlyGit(repositories, metrics);
+                           MirrorMetrics mirrorMetrics, PeerReads peers, PreAuthorizedReads preAuthorized) {
+        GitServlet git = readOnlyGit(repositories, GitOperationObserver.both(metrics, node.status().offload()));
         GitServlet peerGit = readOnlyGit(repositories, mirrorMetrics.peerUploads());
         ObjectMapper json = new ObjectMapper();
         mirrorMetrics.watchAlerts(() -> node.guard().open().size());
@@ -108,7 +147,7 @@ public final class MirrorWebServer {
                         new PushSizeLimit(maxPushBytes), node.pushForwarder(), clonePackCache), git,
                 List.of(new HttpServer.GitMount(PeerGitFilter.MOUNT + "/*", List.of(new PeerGitFilter(peers)),
                         peerGit)),
-                routes -> register(routes, node, metrics, mirrorMetrics, settings.isHttps(), json));
+                routes -> register(routes, node, metrics, mirrorMetrics, settings.isHttps(), json, preAuthorized));
     }
 
     /** Git reads from this node's disk, counted by {@code observer}; a push here is forwarded, never received. */
@@ -142,21 +181,26 @@ public final class MirrorWebServer {
     }
 
     private void register(RoutesConfig routes, MirrorNode node, FacetMetrics metrics, MirrorMetrics mirrorMetrics,
-                          boolean https, ObjectMapper json) {
+                          boolean https, ObjectMapper json, PreAuthorizedReads preAuthorized) {
         CrossSiteRequests.register(routes);
         MirrorStatus status = node.status();
         routes.get("/status", ctx -> {
             Readiness.Report readiness = node.readiness().report();
+            MirrorStatus.Progress progress = status.progress();
             ctx.status(readiness.ready() ? 200 : 503).json(new StatusJson(readiness.state(),
-                    node.guard().open().stream().map(AlertJson::of).toList(), readiness.memberCount()));
+                    node.guard().open().stream().map(AlertJson::of).toList(), readiness.memberCount(),
+                    progress.discovering(), progress.inSync(), progress.total()));
         });
+        // No credentials: the primary's signed link is the permission, for this one repository and a minute.
+        routes.get(API + "/mirrorRepos/{repositoryId}", ctx -> ctx.json(MirroredRepositoryJson.of(preAuthorized.read(
+                linkToken(ctx), QueryParameters.pathId(ctx, "repositoryId")))));
         routes.get(API + "/farmNodes", ctx -> {
             requireUpstreamAdmin(node, status, ctx.header("Authorization"), ctx.ip());
             ctx.json(node.farmNodes().stream().map(FarmNodeJson::of).toList());
         });
         routes.get(API + "/upstreamServer", ctx -> ctx.json(UpstreamServerJson.of(status.link(), node.guard().open())));
-        routes.get(API + "/progress", ctx -> ctx.json(namesShownTo(ctx, node) ? status.progress()
-                : status.progress().withoutNames()));
+        routes.get(API + "/progress", ctx -> ctx.json(ProgressJson.of(namesShownTo(ctx, node) ? status.progress()
+                : status.progress().withoutNames())));
         routes.post(API + "/upstreamServer/reconnect", ctx -> {
             reconnect(node, ctx.header("Authorization"), ctx.ip(), "REST");
             ctx.status(202).json(UpstreamServerJson.of(status.link(), node.guard().open()));
@@ -215,6 +259,17 @@ public final class MirrorWebServer {
         } catch (PermissionDenied signedInButNotAnAdministrator) {
             return false;
         }
+    }
+
+    /** The token of a pre-authorized link: in the link, as the primary wrote it, or as a bearer token. */
+    private static String linkToken(io.javalin.http.Context ctx) {
+        String inLink = ctx.queryParam(PreAuthorizedLinks.TOKEN_PARAMETER);
+        if (inLink != null) {
+            return inLink;
+        }
+        String authorization = ctx.header("Authorization");
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).strip() : null;
     }
 
     private static int intParam(io.javalin.http.Context ctx, String name, int fallback) {

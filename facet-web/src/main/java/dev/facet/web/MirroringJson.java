@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.identity.InstancePublicKey;
 import dev.facet.core.mirror.AuditEntry;
 import dev.facet.core.mirror.MirrorRequest;
+import dev.facet.core.mirror.MirrorServer;
 import dev.facet.primary.MirrorRegistry;
+import dev.facet.primary.RepositoryMirrors;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The admin-facing JSON shapes of mirrors and their requests, named as Bitbucket names them. */
 final class MirroringJson {
@@ -18,27 +21,64 @@ final class MirroringJson {
     private MirroringJson() {
     }
 
-    /** @param keyFingerprint the SHA-256 fingerprint (hex) of the key the request was signed with */
-    record MirrorRequestJson(String id, String mirrorId, String name, String baseUrl, String mirrorType, String state,
+    /**
+     * A mirror's authorization request: Bitbucket's fields ({@code mirrorName}, {@code mirrorBaseUrl},
+     * {@code productVersion}) beside the shorter names Facet answered with first.
+     *
+     * @param keyFingerprint the SHA-256 fingerprint (hex) of the key the request was signed with
+     */
+    record MirrorRequestJson(String id, String mirrorId, String mirrorName, String mirrorBaseUrl,
+                             String productVersion, String name, String baseUrl, String mirrorType, String state,
                              long createdDate, Long decidedDate, String decidedBy, String keyFingerprint,
                              String sourceAddress) {
         static MirrorRequestJson of(MirrorRequest request) {
             return new MirrorRequestJson(request.id(), request.mirrorId(), request.name(), request.baseUrl(),
-                    request.type().name(), request.state().name(), request.createdAt().toEpochMilli(),
-                    millis(request.decidedAt()), request.decidedBy(), fingerprint(request.publicKey()),
-                    request.sourceAddress());
+                    request.productVersion(), request.name(), request.baseUrl(), request.type().name(),
+                    request.state().name(), request.createdAt().toEpochMilli(), millis(request.decidedAt()),
+                    request.decidedBy(), fingerprint(request.publicKey()), request.sourceAddress());
         }
     }
 
+    /**
+     * A mirror as a repository's list of mirrors names it: Bitbucket's mirror server, without what
+     * only administrators see.
+     */
+    record MirrorServerBrief(String id, String name, String baseUrl, String mirrorType, boolean enabled,
+                             Long lastSeenDate, String productVersion) {
+        static MirrorServerBrief of(MirrorServer server) {
+            return new MirrorServerBrief(server.id(), server.name(), server.baseUrl(), server.type().name(),
+                    !server.isRemoved(), millis(server.lastSeen()), server.version());
+        }
+    }
+
+    /**
+     * One mirror of a repository ({@code repos/{id}/mirrors}): {@code links.self} is the pre-authorized
+     * link to the mirror's view of the repository, {@code links.clone} where to clone it from that mirror.
+     */
+    record MirroredRepositoryDescriptorJson(MirrorServerBrief mirrorServer, Map<String, List<RestJson.Link>> links) {
+        static MirroredRepositoryDescriptorJson of(RepositoryMirrors.Carrier carrier) {
+            return new MirroredRepositoryDescriptorJson(MirrorServerBrief.of(carrier.mirror()), Map.of(
+                    "self", List.of(new RestJson.Link(carrier.self(), null)),
+                    "clone", List.of(new RestJson.Link(carrier.cloneUrl(), "http"))));
+        }
+    }
+
+    /**
+     * A registered mirror: Bitbucket's mirror server ({@code enabled} is false once it is removed,
+     * {@code productVersion} the version it last reported; {@code version} is the same, Facet's first name
+     * for it) with what Facet adds: its state as it reports it, its lag, its selection and its nodes.
+     */
     record MirrorServerJson(String id, String name, String baseUrl, String mirrorType, boolean enabled,
-                            Long lastSeenDate, String state, String version, int repositoriesInSync,
+                            Long lastSeenDate, String state, String productVersion, String version,
+                            int repositoriesInSync,
                             int repositoriesBehind, JsonNode worstLags, boolean allProjects, List<String> projects,
                             Long clockSkewMillis, Long removedDate, String removedBy, Long purgeDate,
                             String keyFingerprint, List<NodeJson> nodes) {
         static MirrorServerJson of(MirrorRegistry.MirrorServerView view) {
             var server = view.server();
-            return new MirrorServerJson(server.id(), server.name(), server.baseUrl(), server.type().name(), true,
-                    millis(server.lastSeen()), view.state().name(), server.version(), server.repositoriesInSync(),
+            return new MirrorServerJson(server.id(), server.name(), server.baseUrl(), server.type().name(),
+                    !server.isRemoved(), millis(server.lastSeen()), view.state().name(), server.version(),
+                    server.version(), server.repositoriesInSync(),
                     server.repositoriesBehind(), lags(server.report()), server.allProjects(), view.projects(),
                     view.clockSkew() == null ? null : view.clockSkew().toMillis(), millis(server.removedAt()),
                     server.removedBy(), millis(server.purgeAfter()), fingerprint(server.publicKey()),

@@ -21,6 +21,7 @@ import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.MirrorSigner;
 import dev.facet.primary.Page;
+import dev.facet.primary.RepositoryMirrors;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -54,10 +55,12 @@ final class MirroringRoutes {
     private final ObjectMapper json;
     private final String publicKey;
     private final InstanceIdentity identity;
+    private final RepositoryMirrors repositoryMirrors;
 
     MirroringRoutes(MirrorRegistry registry, MirrorAdmission admission, MirrorEventStream events,
                     MirrorFetchTokens fetchTokens, RequestTokens tokens, ObjectMapper json, InstanceIdentity identity) {
         this.identity = identity;
+        this.repositoryMirrors = new RepositoryMirrors(registry, tokens, identity);
         this.admission = admission;
         this.registry = registry;
         this.events = events;
@@ -120,8 +123,11 @@ final class MirroringRoutes {
                 MirroringJson.MirrorRequestJson::of)));
         routes.get(API + "/requests/{id}", ctx ->
                 ctx.json(MirroringJson.MirrorRequestJson.of(admission.request(caller(ctx), ctx.pathParam("id")))));
-        routes.post(API + "/requests/{id}/accept", ctx ->
-                ctx.json(MirroringJson.MirrorRequestJson.of(admission.accept(caller(ctx), ctx.pathParam("id")))));
+        // As Bitbucket's, the answer to an acceptance is the mirror server it registered.
+        routes.post(API + "/requests/{id}/accept", ctx -> {
+            String mirrorId = admission.accept(caller(ctx), ctx.pathParam("id")).mirrorId();
+            ctx.json(MirroringJson.MirrorServerJson.of(registry.server(caller(ctx), mirrorId)));
+        });
         routes.post(API + "/requests/{id}/reject", ctx ->
                 ctx.json(MirroringJson.MirrorRequestJson.of(admission.reject(caller(ctx), ctx.pathParam("id")))));
         routes.get(API + "/mirrorServers", ctx -> ctx.json(RestJson.Paged.of(registry.servers(caller(ctx),
@@ -134,6 +140,20 @@ final class MirroringRoutes {
                 registry.removeNode(caller(ctx), ctx.pathParam("id"), ctx.pathParam("nodeId")))));
         routes.post(API + "/mirrorServers/{id}/restore", ctx ->
                 ctx.json(MirroringJson.MirrorServerJson.of(registry.restore(caller(ctx), ctx.pathParam("id")))));
+        // Anyone who may read a repository: which mirrors carry it, with pre-authorized links to them.
+        routes.get(API + "/repos/{repoId}/mirrors", ctx -> ctx.json(RestJson.Paged.of(repositoryMirrors.of(caller(ctx),
+                QueryParameters.pathId(ctx, "repoId"), PrimaryRoutes.start(ctx),
+                PrimaryRoutes.limit(ctx)), MirroringJson.MirroredRepositoryDescriptorJson::of)));
+        routes.get(API + "/account/settings/preferred-mirror", ctx ->
+                ctx.json(MirroringJson.MirrorServerBrief.of(registry.preferredMirror(caller(ctx)))));
+        routes.post(API + "/account/settings/preferred-mirror", ctx -> {
+            registry.preferMirror(caller(ctx), mirrorIdIn(ctx.body()));
+            ctx.status(204);
+        });
+        routes.delete(API + "/account/settings/preferred-mirror", ctx -> {
+            registry.forgetPreferredMirror(caller(ctx));
+            ctx.status(204);
+        });
         routes.get(API + "/audit", ctx -> ctx.json(RestJson.Paged.of(registry.audit(caller(ctx),
                 PrimaryRoutes.start(ctx), PrimaryRoutes.limit(ctx)), MirroringJson.AuditJson::of)));
         routes.put(API + "/mirrorServers/{id}/projects", ctx -> {
@@ -206,6 +226,19 @@ final class MirroringRoutes {
 
     private static Caller caller(Context ctx) {
         return PrimaryRoutes.caller(ctx);
+    }
+
+    /** The body of a preferred-mirror choice: the mirror's id as a JSON string, as Bitbucket takes it, or bare. */
+    private String mirrorIdIn(String body) {
+        String text = body == null ? "" : body.strip();
+        if (text.startsWith("\"")) {
+            try {
+                return json.readValue(text, String.class);
+            } catch (IOException e) {
+                throw new InvalidInput(null, "The body must be the mirror's id as a JSON string.");
+            }
+        }
+        return text;
     }
 
     private static RequestState requestState(String raw) {

@@ -26,6 +26,20 @@ final class QueryParameters {
                 + (max == Long.MAX_VALUE ? "of at least " + min : "from " + min + " to " + max) + ".");
     }
 
+    /** A positive id in the path parameter {@code name}: anything else is a 400 naming it rather than a 404 or 500. */
+    static long pathId(Context ctx, String name) {
+        String raw = ctx.pathParam(name);
+        try {
+            long value = Long.parseLong(raw);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInput(name, "'" + name + "' must be a repository id: a whole number of at least 1.");
+    }
+
     /** {@code true} or {@code false} (any case) in {@code name}; {@code fallback} when it is absent or empty. */
     static boolean bool(Context ctx, String name, boolean fallback) {
         String raw = ctx.queryParam(name);

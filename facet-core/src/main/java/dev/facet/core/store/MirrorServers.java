@@ -1,5 +1,6 @@
 package dev.facet.core.store;
 
+import dev.facet.core.mirror.MirrorOffload;
 import dev.facet.core.mirror.MirrorServer;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,18 @@ public interface MirrorServers {
     List<MirrorServer> removedBefore(Instant now);
 
     void delete(String mirrorId);
+
+    /** Keeps the offload counts a mirror's node last reported (a single mirror is its own one node). */
+    void recordOffload(String nodeId, String mirrorId, MirrorOffload counts, Instant reportedAt);
+
+    /** The offload counts of all of a mirror's nodes together; {@link MirrorOffload#NONE} before any report. */
+    MirrorOffload offload(String mirrorId);
+
+    /** The mirror a user prefers to clone from, if they chose one. */
+    Optional<String> preferredBy(long userId);
+
+    /** Sets the mirror a user prefers to clone from, or forgets their choice when {@code mirrorId} is null. */
+    void prefer(long userId, String mirrorId);
 
     /** Forgets every registered mirror; returns how many there were. */
     int deleteAll();
