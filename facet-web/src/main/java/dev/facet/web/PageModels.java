@@ -47,7 +47,31 @@ public final class PageModels {
     public record MirrorRow(String id, String name, String baseUrl, String keyFingerprint, State state, String fix,
                             String lastSeen,
                             int inSync, int behind, String worstLag, String version, String projects,
-                            String removalFinal, boolean removed, boolean farm, List<NodeRow> nodes) {
+                            String removalFinal, boolean removed, boolean farm, List<NodeRow> nodes,
+                            Offload offload, LagChart lagChart) {
+    }
+
+    /**
+     * What a mirror served by itself against what it passed on to the primary and fetched from it, as
+     * its nodes counted it since they were installed.
+     *
+     * @param servedShare of the Git bytes through the mirror (served to its clients, fetched from the primary,
+     *                    forwarded to it), the share it served from its own disk, as a percentage; empty before any
+     */
+    public record Offload(long clones, long fetches, String bytesServed, long pushesForwarded, String bytesForwarded,
+                          String bytesFetched, String servedShare) {
+    }
+
+    /**
+     * A mirror's worst sync lag per minute over the last hour, as a small line chart: {@code points} are
+     * the polyline's coordinates in a {@link #WIDTH} by {@link #HEIGHT} box, time running left to right.
+     *
+     * @param peak   the highest lag in the hour, as words
+     * @param latest the last minute's lag, as words
+     */
+    public record LagChart(String points, int samples, String peak, String latest) {
+        public static final int WIDTH = 180;
+        public static final int HEIGHT = 36;
     }
 
     /**
@@ -76,8 +100,12 @@ public final class PageModels {
     public record ProjectsPage(Frame frame, List<ProjectRow> projects) {
     }
 
-    /** Where a repository can be cloned from: the primary, or a mirror near its users. */
-    public record CloneUrl(String where, String url) {
+    /**
+     * Where a repository can be cloned from: the primary, or a mirror near its users.
+     *
+     * @param preferred whether it is the viewer's preferred mirror, which the clone box shows first and selected
+     */
+    public record CloneUrl(String where, String url, boolean preferred) {
     }
 
     public record RepositoryRow(String name, String slug, boolean isPublic, List<CloneUrl> cloneUrls) {

@@ -68,6 +68,21 @@ final class Pages {
         return duration(Duration.between(instant, now)) + " ago";
     }
 
+    /** A byte count as people read it: 0 B, 812 B, 4.2 KiB, 31.0 MiB, 2.5 GiB. */
+    static String bytes(long count) {
+        if (count < 1024) {
+            return count + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = count;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
     static String duration(Duration duration) {
         long seconds = Math.max(0, duration.toSeconds());
         if (seconds < 120) {

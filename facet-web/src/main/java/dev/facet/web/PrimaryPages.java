@@ -13,6 +13,8 @@ import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorServerState;
 import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.mirror.RequestState;
+import dev.facet.core.mirror.MirrorOffload;
+import dev.facet.primary.LagHistory;
 import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.UserService;
@@ -251,7 +253,35 @@ final class PrimaryPages {
                 Pages.when(server.isRemoved() ? server.purgeAfter() : now.plus(registry.removalGrace())),
                 server.isRemoved(), server.type() == MirrorType.FARM,
                 server.type() == MirrorType.FARM ? view.nodes().stream().map(node -> nodeRow(node, now)).toList()
-                        : List.of());
+                        : List.of(), offload(view.offload()), lagChart(view.lagLastHour(), now));
+    }
+
+    static PageModels.Offload offload(MirrorOffload counts) {
+        long total = counts.bytesServed() + counts.bytesFetched() + counts.bytesForwarded();
+        String share = total == 0 ? "" : Math.round(100.0 * counts.bytesServed() / total) + "%";
+        return new PageModels.Offload(counts.clones(), counts.fetches(), Pages.bytes(counts.bytesServed()),
+                counts.pushesForwarded(), Pages.bytes(counts.bytesForwarded()), Pages.bytes(counts.bytesFetched()),
+                share);
+    }
+
+    /** The last hour's lags as a polyline, scaled to the hour's peak (at least a second, so calm stays flat). */
+    static PageModels.LagChart lagChart(List<LagHistory.Sample> samples, Instant now) {
+        if (samples.isEmpty()) {
+            return new PageModels.LagChart("", 0, "", "");
+        }
+        long peak = samples.stream().mapToLong(LagHistory.Sample::worstLagMillis).max().orElse(0);
+        double scale = Math.max(peak, 1000);
+        Instant start = now.minus(LagHistory.WINDOW);
+        StringBuilder points = new StringBuilder();
+        for (LagHistory.Sample sample : samples) {
+            double x = PageModels.LagChart.WIDTH * Math.max(0, java.time.Duration.between(start, sample.minute())
+                    .toMillis()) / (double) LagHistory.WINDOW.toMillis();
+            double y = PageModels.LagChart.HEIGHT - PageModels.LagChart.HEIGHT * sample.worstLagMillis() / scale;
+            points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", x, y));
+        }
+        return new PageModels.LagChart(points.toString().strip(), samples.size(),
+                Pages.duration(java.time.Duration.ofMillis(peak)),
+                Pages.duration(java.time.Duration.ofMillis(samples.get(samples.size() - 1).worstLagMillis())));
     }
 
     private static PageModels.NodeRow nodeRow(MirrorRegistry.NodeView node, Instant now) {

@@ -8,6 +8,7 @@ import dev.facet.core.store.Project;
 import dev.facet.core.store.RepositoryRecord;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.ProjectService;
+import dev.facet.primary.RepositoryMirrors;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -54,12 +55,19 @@ final class ProjectPages {
             return;
         }
         List<MirrorServer> carrying = mirrors.carrying(project.key());
+        String preferred = mirrors.preferredMirrorId(viewer).orElse(null);
         List<PageModels.RepositoryRow> rows = new ArrayList<>();
         for (RepositoryRecord repository : repositories) {
             List<PageModels.CloneUrl> urls = new ArrayList<>();
-            urls.add(new PageModels.CloneUrl("primary", RestJson.cloneUrl(baseUrl.get(), repository)));
+            urls.add(new PageModels.CloneUrl("primary", RestJson.cloneUrl(baseUrl.get(), repository), false));
             for (MirrorServer mirror : carrying) {
-                urls.add(new PageModels.CloneUrl("mirror " + mirror.name(), RestJson.cloneUrl(mirror.baseUrl(), repository)));
+                PageModels.CloneUrl url = new PageModels.CloneUrl("mirror " + mirror.name(),
+                        RepositoryMirrors.cloneUrl(mirror, repository), mirror.id().equals(preferred));
+                if (url.preferred()) {
+                    urls.add(0, url);
+                } else {
+                    urls.add(url);
+                }
             }
             rows.add(new PageModels.RepositoryRow(repository.name().value(), repository.slug().value(),
                     repository.isPublic(), urls));
