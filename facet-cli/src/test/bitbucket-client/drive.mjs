@@ -4,8 +4,8 @@
 // reads and checks it.
 // Usage: node drive.mjs BASE_URL USER PASSWORD COMMIT, then node drive.mjs BASE_URL USER PASSWORD revoke TOKEN_ID
 import {
-  ApiError, AuthenticationService, OpenAPI, PermissionManagementService, ProjectService, RepositoryService,
-  SystemMaintenanceService,
+  ApiError, AuthenticationService, MirroringUpstreamService, OpenAPI, PermissionManagementService, ProjectService,
+  RepositoryService, SystemMaintenanceService,
 } from './vendor/package/build/bitbucket-client/index.js';
 
 const [baseUrl, user, password, commit, tokenId] = process.argv.slice(2);
@@ -109,4 +109,17 @@ await call('deleteRepositoryToken', () => AuthenticationService.deleteById1('CLI
 await call('repositoryTokenAfterDelete', () => AuthenticationService.getById1('CLI', repositoryTokenId, 'driven'));
 await call('deleteProjectToken', () => AuthenticationService.deleteById('CLI', projectTokenId));
 await call('projectTokenAfterDelete', () => AuthenticationService.getById('CLI', projectTokenId));
+// Mirroring, as a CI plugin uses it: which mirrors carry the seeded repository, its link followed as given.
+const mirroring = MirroringUpstreamService;
+await call('seeded', () => ProjectService.getRepository('SEED', 'seeded'));
+await call('acceptedRequests', () => mirroring.listRequests('ACCEPTED'));
+await call('mirrorServers', () => mirroring.listMirrors());
+await call('repositoryMirrors', () => mirroring.getRepositoryMirrors(String(seen.seeded.answer?.id)));
+const link = seen.repositoryMirrors.answer?.values?.[0]?.links?.self?.[0]?.href;
+await call('followLink', async () => (await fetch(link)).json());
+const mirrorId = seen.mirrorServers.answer?.values?.[0]?.id;
+await call('setPreferredMirror', () => mirroring.setPreferredMirrorId(mirrorId));
+await call('preferredMirror', () => mirroring.getPreferredMirrorId());
+await call('deletePreferredMirror', () => mirroring.deletePreferredMirrorId());
+await call('preferredMirrorAfter', () => mirroring.getPreferredMirrorId());
 console.log(JSON.stringify(seen));

@@ -111,6 +111,7 @@ class BitbucketClientTest {
                 assertThat(seen.at("/groupsOnProjectAfter/answer/size").asInt()).isZero();
                 assertThat(seen.at("/deleteUser/ok").asBoolean()).isTrue();
                 assertProjectAndRepositoryTokens(seen);
+                assertMirroring(seen, mirror);
                 for (JsonNode answer : seen) {
                     assertThat(answer.path("status").asInt(0)).as(answer.toString()).isLessThan(500);
                 }
@@ -131,6 +132,30 @@ class BitbucketClientTest {
                         .startsWith("ref: refs/heads/from-client\tHEAD"));
             }
         }
+    }
+
+    /** What the client saw of mirroring: the mirror's request and server, its link for the seeded repository. */
+    private static void assertMirroring(JsonNode seen, TestMirror mirror) {
+        String mirrorId = mirror.instance.instanceId();
+        assertThat(seen.at("/acceptedRequests/answer/values/0/mirrorId").asText())
+                .as(seen.path("acceptedRequests").toString()).isEqualTo(mirrorId);
+        assertThat(seen.at("/acceptedRequests/answer/values/0/mirrorName").asText()).isEqualTo("mirror");
+        assertThat(seen.at("/acceptedRequests/answer/values/0/mirrorBaseUrl").asText()).isEqualTo(mirror.baseUrl());
+        assertThat(seen.at("/acceptedRequests/answer/values/0/productVersion").asText()).isNotBlank();
+        assertThat(seen.at("/mirrorServers/answer/values/0/productVersion").asText()).isNotBlank();
+        JsonNode descriptor = seen.at("/repositoryMirrors/answer/values/0");
+        assertThat(descriptor.at("/mirrorServer/id").asText()).as(seen.path("repositoryMirrors").toString())
+                .isEqualTo(mirrorId);
+        JsonNode followed = seen.at("/followLink/answer");
+        assertThat(followed.path("repositoryId").asText()).as(followed.toString())
+                .isEqualTo(seen.at("/seeded/answer/id").asText());
+        assertThat(followed.path("mirrorName").asText()).isEqualTo("mirror");
+        assertThat(followed.path("status").asText()).isIn("AVAILABLE", "INITIALIZING");
+        assertThat(seen.at("/setPreferredMirror/ok").asBoolean()).as(seen.path("setPreferredMirror").toString())
+                .isTrue();
+        assertThat(seen.at("/preferredMirror/answer/id").asText()).isEqualTo(mirrorId);
+        assertThat(seen.at("/deletePreferredMirror/ok").asBoolean()).isTrue();
+        assertThat(seen.at("/preferredMirrorAfter/status").asInt()).isEqualTo(404);
     }
 
     /** What the client saw of project and repository tokens, driven on the project and repository it made. */
