@@ -12,6 +12,7 @@ import dev.facet.core.store.Projects;
 import dev.facet.core.store.Repositories;
 import dev.facet.core.store.StoreTransaction;
 import dev.facet.core.store.Users;
+import dev.facet.core.store.Webhooks;
 import org.jdbi.v3.core.Handle;
 
 /** The tables bound to one JDBI handle, that is to one open transaction. */
@@ -75,5 +76,10 @@ final class JdbcTransaction implements StoreTransaction {
     @Override
     public AuditLog audit() {
         return new JdbcAuditLog(handle);
+    }
+
+    @Override
+    public Webhooks webhooks() {
+        return new JdbcWebhooks(handle);
     }
 }

@@ -23,4 +23,6 @@ public interface StoreTransaction {
     FarmNodes farmNodes();
 
     AuditLog audit();
+
+    Webhooks webhooks();
 }
