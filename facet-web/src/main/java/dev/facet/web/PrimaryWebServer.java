@@ -22,10 +22,12 @@ import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorEventStream;
 import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
+import dev.facet.primary.MirrorSyncReports;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
 import dev.facet.primary.RefService;
 import dev.facet.primary.UserService;
+import dev.facet.primary.WebhookService;
 import dev.facet.core.store.User;
 import java.util.List;
 import org.eclipse.jgit.http.server.GitServlet;
@@ -39,7 +41,8 @@ public final class PrimaryWebServer {
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
                             ClonePackCache clonePackCache, RefChangeListener refChangeListener, PushLog pushLog,
-                            long maxPushBytes, FacetMetrics metrics) {
+                            long maxPushBytes, FacetMetrics metrics, WebhookService webhooks,
+                            MirrorSyncReports syncReports) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
         GitServlet git = new GitServlet();
@@ -57,7 +60,8 @@ public final class PrimaryWebServer {
         PrimaryRoutes routes = new PrimaryRoutes(projects, refs, permissions, users, authentication, metrics, this::baseUrl,
                 json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
-                json, identity);
+                json, identity, syncReports);
+        WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks, json);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
                 name -> users.user(name).filter(User::active)
                         .map(user -> Caller.user(user.id(), user.name(), user.role(), TokenScope.PASSWORD))));
@@ -73,6 +77,7 @@ public final class PrimaryWebServer {
                     CrossSiteRequests.register(config);
                     routes.register(config);
                     mirroring.register(config);
+                    webhookRoutes.register(config);
                     pages.register(config);
                     projectPages.register(config);
                     userPages.register(config);
