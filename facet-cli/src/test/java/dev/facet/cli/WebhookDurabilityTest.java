@@ -115,4 +115,32 @@ class WebhookDurabilityTest {
             assertThat(refused.firstError()).contains("mirror");
         }
     }
+
+    @Test
+    void aStagingCopyHasItsWebhooksSwitchedOff() throws Exception {
+        Path production = home.resolve("production");
+        String hooks = "/rest/api/1.0/projects/STG/repos/repo/webhooks";
+        long hook;
+        try (TestPrimary primary = TestPrimary.start(production, null, WebhookTest.LOCAL_HOOKS)) {
+            primary.createProject("STG");
+            primary.createRepository("STG", "repo", false);
+            hook = WebhookTest.createHook(primary.admin, hooks, WebhookTest.hookBody("http://127.0.0.1:9/ci", "k",
+                    "repo:refs_changed"));
+        }
+        Path staging = home.resolve("staging");
+        TestFiles.copyTree(production, staging);
+        FacetRun prepare = FacetRun.of("staging-prepare", "--home", staging.toString(),
+                "--base-url", "http://staging.example.com:7990");
+        assertThat(prepare.exit()).isZero();
+        assertThat(prepare.out()).contains("webhooks switched off: 1");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        // The prepared facet.properties names the staging host; here it answers on loopback.
+        try (TestPrimary prepared = TestPrimary.start(staging, null, Map.of("FACET_PORT", Integer.toString(port),
+                "FACET_BASE_URL", "http://localhost:" + port))) {
+            assertThat(prepared.admin.get(hooks + "/" + hook).json().path("active").asBoolean()).isFalse();
+        }
+    }
 }

@@ -85,6 +85,11 @@ final class JdbcWebhooks implements Webhooks {
     }
 
     @Override
+    public int deactivateAll() {
+        return handle.createUpdate("UPDATE webhooks SET active = FALSE WHERE active = TRUE").execute();
+    }
+
+    @Override
     public void advance(long id, long cursor) {
         handle.createUpdate("UPDATE webhooks SET cursor_seq = :cursor, failures = 0, next_attempt_at = NULL "
                 + "WHERE id = :id AND cursor_seq < :cursor").bind("id", id).bind("cursor", cursor).execute();

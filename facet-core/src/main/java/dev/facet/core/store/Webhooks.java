@@ -28,6 +28,9 @@ public interface Webhooks {
 
     boolean delete(long id);
 
+    /** Switches every hook off (a staging copy must not call production's receivers); returns how many were on. */
+    int deactivateAll();
+
     /** The hook has dealt with every event up to {@code cursor}; the next delivery is due at once. */
     void advance(long id, long cursor);
 
