@@ -48,7 +48,9 @@ import dev.facet.mirror.MirrorStatus;
 import dev.facet.mirror.PushForwarder;
 import dev.facet.mirror.Reconciler;
 import dev.facet.mirror.RefUpdateBarrier;
+import dev.facet.mirror.ServedStateReports;
 import dev.facet.mirror.SyncEngine;
+import dev.facet.mirror.SyncObserver;
 import dev.facet.mirror.UpstreamClient;
 import dev.facet.mirror.UpstreamFetchSource;
 import dev.facet.mirror.UpstreamGuard;
@@ -185,7 +187,7 @@ public final class MirrorInstance implements AutoCloseable {
         UpstreamGuard guard = new UpstreamGuard(store, clock);
         SyncEngine sync = new SyncEngine(store, repositories, lifecycle,
                 sources.apply(new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust()))), barrier, guard, clock,
-                settings.syncParallelism(), metrics);
+                settings.syncParallelism(), SyncObserver.both(metrics, new ServedStateReports(upstream, store, scheduler)));
         Reconciler reconciler = new Reconciler(upstream, store, sync, clock, guard);
         return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock,
                 new MirrorStatus(upstream, store, reconciler, clock));
