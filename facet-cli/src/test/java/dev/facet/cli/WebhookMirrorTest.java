@@ -55,6 +55,8 @@ class WebhookMirrorTest {
                 assertThat(body.path("mirrorServer").path("id").asText()).isEqualTo(mirror.instance.instanceId());
                 assertThat(body.path("repository").path("slug").asText()).isEqualTo("app");
                 assertThat(body.path("changes").path(0).path("refId").asText()).isEqualTo("refs/heads/master");
+                // The receiver lists a notice before its handler has finished reading the mirror.
+                await().atMost(Duration.ofSeconds(30)).until(() -> servedOnArrival.containsKey(notice.requestId()));
                 assertThat(servedOnArrival.get(notice.requestId())).contains(pushed + "\trefs/heads/master");
             }
         }
