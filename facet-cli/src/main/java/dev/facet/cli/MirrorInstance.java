@@ -52,7 +52,9 @@ import dev.facet.mirror.MirrorStatus;
 import dev.facet.mirror.PushForwarder;
 import dev.facet.mirror.Reconciler;
 import dev.facet.mirror.RefUpdateBarrier;
+import dev.facet.mirror.ServedStateReports;
 import dev.facet.mirror.SyncEngine;
+import dev.facet.mirror.SyncObserver;
 import dev.facet.mirror.UpstreamClient;
 import dev.facet.mirror.UpstreamFetchSource;
 import dev.facet.mirror.UpstreamGuard;
@@ -191,7 +193,8 @@ public final class MirrorInstance implements AutoCloseable {
         OffloadCounts offload = new OffloadCounts(store);
         SyncEngine sync = new SyncEngine(store, repositories, lifecycle,
                 sources.apply(new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust()))), barrier, guard, clock,
-                settings.syncParallelism(), SyncObserver.both(metrics, offload));
+                settings.syncParallelism(), SyncObserver.both(metrics, SyncObserver.both(offload,
+                        new ServedStateReports(upstream, store, scheduler))));
         Reconciler reconciler = new Reconciler(upstream, store, sync, clock, guard);
         return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock,
                 new MirrorStatus(upstream, store, reconciler, clock, offload));

@@ -13,6 +13,7 @@ import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorEventStream;
 import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
+import dev.facet.primary.MirrorSyncReports;
 import dev.facet.primary.PrimaryAuthenticator;
 import dev.facet.primary.PrimaryDoctor;
 import dev.facet.primary.SignallingStore;
@@ -27,6 +28,9 @@ import dev.facet.primary.PushAudit;
 import dev.facet.primary.PushEventRecorder;
 import dev.facet.primary.RefService;
 import dev.facet.primary.UserService;
+import dev.facet.primary.WebhookDeliveries;
+import dev.facet.primary.WebhookService;
+import dev.facet.primary.WebhookUrlPolicy;
 import dev.facet.store.JdbcStore;
 import dev.facet.web.FacetMetrics;
 import dev.facet.web.PrimaryWebServer;
@@ -60,11 +64,14 @@ public final class PrimaryInstance implements AutoCloseable {
     private final EventSignal signal;
     private final ScheduledExecutorService purger;
     private final Optional<InstanceControl> control;
+    private final WebhookDeliveries webhookDeliveries;
 
     private PrimaryInstance(Store store, PrimaryWebServer web, String instanceId, MirrorRegistry mirrors,
                             MirrorAdmission admission, MirrorFetchTokens fetchTokens, ExecutorService eventReaders,
-                            EventSignal signal, ScheduledExecutorService purger, Optional<InstanceControl> control) {
+                            EventSignal signal, ScheduledExecutorService purger, Optional<InstanceControl> control,
+                            WebhookDeliveries webhookDeliveries) {
         this.control = control;
+        this.webhookDeliveries = webhookDeliveries;
         this.purger = purger;
         this.signal = signal;
         this.store = store;
@@ -106,6 +113,9 @@ public final class PrimaryInstance implements AutoCloseable {
         Optional<InstanceControl> control = Optional.empty();
         ExecutorService eventReaders = Executors.newFixedThreadPool(2, daemon("facet-event-reader"));
         ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(daemon("facet-mirror-purge"));
+        WebhookUrlPolicy webhookUrls = new WebhookUrlPolicy(settings.webhooks().allowLocal(), store);
+        WebhookDeliveries webhookDeliveries = new WebhookDeliveries(store, webhookUrls, signal, clock, settings.webhooks(),
+                identity.id());
         try {
             SecureRandom random = new SecureRandom();
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
@@ -134,8 +144,10 @@ public final class PrimaryInstance implements AutoCloseable {
                     requestTokens, identity,
                     repositories, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),
                     new PushEventRecorder(store, clock), new PushAudit(store, clock), settings.git().maxPushBytes(),
-                    metrics));
+                    metrics, new WebhookService(store, webhookUrls, webhookDeliveries, clock),
+                    new MirrorSyncReports(store, clock)));
             web.get().start();
+            webhookDeliveries.start();
             mirrors.purgeExpired();
             purger.scheduleWithFixedDelay(() -> {
                 try {
@@ -156,8 +168,9 @@ public final class PrimaryInstance implements AutoCloseable {
             store.useTransaction(tx -> tx.instanceSettings().put(StagingPreparation.BASE_URL, web.get().baseUrl()));
             log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);
             return new PrimaryInstance(store, web.get(), identity.id(), mirrors, admission, fetchTokens, eventReaders, signal,
-                    purger, control);
+                    purger, control, webhookDeliveries);
         } catch (RuntimeException e) {
+            webhookDeliveries.stop();
             control.ifPresent(InstanceControl::close);
             purger.shutdownNow();
             eventReaders.shutdownNow();
@@ -197,6 +210,7 @@ public final class PrimaryInstance implements AutoCloseable {
         try {
             // Answer the mirrors' pending long-polls now, so that stopping does not wait for them to time out.
             control.ifPresent(InstanceControl::close);
+            webhookDeliveries.stop();
             signal.close();
             web.stop();
         } finally {

@@ -1,6 +1,7 @@
 package dev.facet.cli;
 
 import dev.facet.primary.MirrorAdmission;
+import dev.facet.primary.WebhookDeliveries;
 import dev.facet.store.DatabaseSettings;
 import dev.facet.web.WebSettings;
 import java.nio.file.Path;
@@ -11,7 +12,8 @@ import java.util.Optional;
 /** Everything a primary needs to start, parsed and checked once. */
 public record PrimarySettings(Path home, WebSettings web, DatabaseSettings database, Optional<String> adminPassword,
                               Duration mirrorRemovalGrace, Duration eventRetention,
-                              MirrorAdmission.Limits mirrorRequestLimits, GitLimits git) {
+                              MirrorAdmission.Limits mirrorRequestLimits, GitLimits git,
+                              WebhookDeliveries.Settings webhooks) {
     /** How long a deleted mirror can be restored before its registration is purged. */
     public static final Duration DEFAULT_REMOVAL_GRACE = Duration.ofDays(7);
 
@@ -39,7 +41,14 @@ public record PrimarySettings(Path home, WebSettings web, DatabaseSettings datab
                         MirrorAdmission.Limits.DEFAULT.maxPendingPerAddress())),
                 (int) Math.min(Integer.MAX_VALUE, raw.positiveLong(RawSettings.MIRROR_REQUESTS_PER_MINUTE_PER_ADDRESS,
                         MirrorAdmission.Limits.DEFAULT.maxPerMinutePerAddress())));
+        WebhookDeliveries.Settings defaults = WebhookDeliveries.Settings.DEFAULTS;
+        WebhookDeliveries.Settings webhooks = new WebhookDeliveries.Settings(
+                raw.bool(RawSettings.WEBHOOKS_ALLOW_LOCAL, defaults.allowLocal()),
+                Duration.ofSeconds(raw.positiveLong(RawSettings.WEBHOOKS_TIMEOUT_SECONDS, defaults.timeout().toSeconds())),
+                defaults.retryFirst(),
+                Duration.ofSeconds(raw.positiveLong(RawSettings.WEBHOOKS_RETRY_MAX_SECONDS,
+                        defaults.retryMax().toSeconds())));
         return new PrimarySettings(absoluteHome, web, database, adminPassword, grace, retention, requestLimits,
-                GitLimits.from(raw));
+                GitLimits.from(raw), webhooks);
     }
 }

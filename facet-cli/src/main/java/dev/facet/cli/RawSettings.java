@@ -69,6 +69,9 @@ final class RawSettings {
     static final String FARM_MEMBERS = "facet.farm.members";
     static final String FARM_ADDRESS = "facet.farm.address";
     static final String FARM_VET_SECONDS = "facet.farm.vet-seconds";
+    static final String WEBHOOKS_ALLOW_LOCAL = "facet.webhooks.allow-local";
+    static final String WEBHOOKS_TIMEOUT_SECONDS = "facet.webhooks.timeout-seconds";
+    static final String WEBHOOKS_RETRY_MAX_SECONDS = "facet.webhooks.retry-max-seconds";
     static final Set<String> KNOWN = Set.of(FARM_NAME, FARM_PORT, FARM_MEMBERS, FARM_ADDRESS, FARM_VET_SECONDS, PORT, BASE_URL,
             BIND_ADDRESS, DB_URL, DB_USER, DB_PASSWORD,
             MAX_REQUEST_BYTES, UPSTREAM_URL, MIRROR_NAME, RECONCILE_SECONDS, SYNC_PARALLELISM, REMOVAL_GRACE_SECONDS,
@@ -77,7 +80,7 @@ final class RawSettings {
             CLONE_CACHE_MAX_FILES_PER_REPOSITORY, CLONE_CACHE_MAX_BYTES_PER_REPOSITORY, CLONE_CACHE_MAX_BYTES,
             MAX_PUSH_BYTES, TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_TRUSTED_CERTIFICATES, ALLOW_INSECURE_UPSTREAM,
             MAX_CONNECTIONS_PER_ADDRESS, MIN_REQUEST_BYTES_PER_SECOND, IDLE_TIMEOUT_SECONDS, MAX_CONCURRENT_GIT_REQUESTS,
-            TRUSTED_PROXIES);
+            TRUSTED_PROXIES, WEBHOOKS_ALLOW_LOCAL, WEBHOOKS_TIMEOUT_SECONDS, WEBHOOKS_RETRY_MAX_SECONDS);
 
     private final Path home;
     private final Map<String, String> values;

@@ -45,6 +45,7 @@ final class StagingPrepareCommand implements Callable<Integer> {
             System.out.println("  mirror registrations removed: " + outcome.mirrorsForgotten());
             System.out.println("  farm nodes removed: " + outcome.farmNodesForgotten());
             System.out.println("  authorization requests removed: " + outcome.requestsForgotten());
+            System.out.println("  webhooks switched off: " + outcome.webhooksSwitchedOff());
             System.out.println("  base URL: " + outcome.previousBaseUrl().orElse("(none recorded)") + " -> "
                     + settings.web().baseUrl());
         }

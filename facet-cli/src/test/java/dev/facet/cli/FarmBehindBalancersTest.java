@@ -3,7 +3,6 @@ package dev.facet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.facet.cli.LoadBalancerProcess.Kind;
 import java.net.URI;
 import java.nio.file.Path;
@@ -43,11 +42,7 @@ class FarmBehindBalancersTest {
         Path seed = seeder.newWorkTree(shared.resolve("seed"), "README.md");
         seeder.run(seed, "push", "-q", primary.gitUrl("admin", ADMIN, "LBF", "served"), "main").requireSuccess();
         farm = TestFarm.start(shared.resolve("farm"), primary.baseUrl(), "balanced", 2, Map.of());
-        String farmId = farm.nodes.get(0).farmId();
-        await().atMost(Duration.ofSeconds(60)).until(() -> pendingRequestOf(farmId) != null);
-        TestPrimary.expect(200, primary.admin.post("/rest/mirroring/latest/requests/"
-                + pendingRequestOf(farmId).path("id").asText() + "/accept", null));
-        farm.nodes.forEach(node -> node.awaitStatus("SYNCHRONIZED"));
+        farm.authorizeOn(primary);
     }
 
     @AfterAll
@@ -90,15 +85,5 @@ class FarmBehindBalancersTest {
             git.run(clone, "fetch", "-q", "origin").requireSuccess();
             git.run(clone, "fsck", "--strict", "--no-dangling").requireSuccess();
         }
-    }
-
-    private static JsonNode pendingRequestOf(String mirrorId) {
-        for (JsonNode request : primary.admin.get("/rest/mirroring/latest/requests?state=PENDING").json()
-                .path("values")) {
-            if (request.path("mirrorId").asText().equals(mirrorId)) {
-                return request;
-            }
-        }
-        return null;
     }
 }

@@ -66,13 +66,7 @@ class FarmSeedingTest {
             git.run(tree, "push", "-q", primary.gitUrl("admin", ADMIN, "SEED", name), "main").requireSuccess();
         }
         farm = TestFarm.start(home.resolve("farm"), primary.baseUrl(), "east", 3, FOLLOWING_ONLY);
-        await().atMost(Duration.ofSeconds(60)).until(() -> farm.nodes.stream()
-                .allMatch(node -> "PENDING".equals(node.upstreamState())));
-        TestPrimary.expect(200, primary.admin.post("/rest/mirroring/latest/requests/"
-                + farm.nodes.get(0).requestId() + "/accept", null));
-        for (TestFarm.Node node : farm.nodes) {
-            node.awaitStatus("SYNCHRONIZED");
-        }
+        farm.authorizeOn(primary);
     }
 
     @AfterAll

@@ -312,6 +312,28 @@ class MirrorFarmRegistrationTest {
     }
 
     @Test
+    void aSingleMirrorsRequestUnderAFarmsIdNotYetRegisteredCannotKeepTheFarmOut() {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            String farmId = UUID.randomUUID().toString();
+            // Someone who read the farm's id on a node's page asks first, as a single mirror, with a key of their own.
+            TestFarmNode squatter = TestFarmNode.claiming(farmId, "squatter", primary, work.resolve("squatter"));
+            String squatted = TestPrimary.expect(201, squatter.requestSingleAuthorization("squatter", BALANCER))
+                    .json().path("requestId").asText();
+            TestPrimary.expect(200, primary.admin.post(API + "/requests/" + squatted + "/reject", null));
+
+            TestFarmNode founder = TestFarmNode.create("edge-1", primary);
+            String asked = TestPrimary.expect(201, founder.requestFarmAuthorization(farmId, "edge", BALANCER)).json()
+                    .path("requestId").asText();
+            TestPrimary.expect(200, primary.admin.post(API + "/requests/" + asked + "/accept", null));
+            TestPrimary.expect(200, founder.heartbeat("SYNCHRONIZING"));
+            assertThat(primary.admin.get(API + "/mirrorServers/" + farmId).json().path("mirrorType").asText())
+                    .isEqualTo("FARM");
+            assertThat(squatter.heartbeat("SYNCHRONIZING").status()).as("the farm's id is its nodes' now").isEqualTo(401);
+            assertThat(squatter.requestSingleAuthorization("squatter", BALANCER).status()).isEqualTo(409);
+        }
+    }
+
+    @Test
     void aBrandNewFarmWhoseAskingNodeLeftAsksAgainThroughAnotherNode() {
         try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
             String farmId = UUID.randomUUID().toString();

@@ -132,6 +132,15 @@ final class TestFarm implements AutoCloseable {
         return flags;
     }
 
+    /** Has {@code primary}'s administrator accept the farm's one request, and waits until every node is ready. */
+    void authorizeOn(TestPrimary primary) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> nodes.stream()
+                .allMatch(node -> "PENDING".equals(node.upstreamState())));
+        TestPrimary.expect(200, primary.admin.post("/rest/mirroring/latest/requests/" + nodes.get(0).requestId()
+                + "/accept", null));
+        nodes.forEach(node -> node.awaitStatus("SYNCHRONIZED"));
+    }
+
     /** Stops a node as its operator would; the others see it leave. */
     void stop(Node node) {
         nodes.remove(node);

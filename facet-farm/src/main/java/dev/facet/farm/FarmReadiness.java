@@ -92,11 +92,18 @@ public final class FarmReadiness implements Readiness {
         }
     }
 
-    /** The last judgement, answered without asking the cluster anything; see the class comment. */
+    /**
+     * The last judgement, answered without asking the cluster anything; see the class comment. What the node
+     * knows of itself alone is answered at once: a node just removed, or not yet holding every repository, is
+     * not ready now, whatever the last look at the farm said.
+     */
     @Override
     public Report report() {
         Judged judged = lastJudged;
         int members = cluster.liveNodeIds().size();
+        if (!holdsEveryRepository.getAsBoolean()) {
+            return new Report(progress.get().state(), false, members);
+        }
         if (judged == null) {
             return new Report("STARTING", false, members);
         }

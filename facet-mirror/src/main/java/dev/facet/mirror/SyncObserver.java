@@ -1,14 +1,8 @@
 package dev.facet.mirror;
 
-/** Told what the sync engine does; metrics implement it. */
+/** Told what the sync engine does; metrics and the reports of served states implement it. */
 public interface SyncObserver {
     SyncObserver NONE = new SyncObserver() { };
-
-    default void onSynced(long repositoryId, long millis, long bytesFetched) {
-    }
-
-    default void onSyncFailed(long repositoryId) {
-    }
 
     /** Tells {@code first}, then {@code second}. */
     static SyncObserver both(SyncObserver first, SyncObserver second) {
@@ -25,5 +19,11 @@ public interface SyncObserver {
                 second.onSyncFailed(repositoryId);
             }
         };
+    }
+
+    default void onSynced(long repositoryId, long millis, long bytesFetched) {
+    }
+
+    default void onSyncFailed(long repositoryId) {
     }
 }

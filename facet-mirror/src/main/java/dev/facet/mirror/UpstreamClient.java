@@ -17,6 +17,7 @@ import dev.facet.core.mirror.protocol.FarmNodeDescription;
 import dev.facet.core.mirror.protocol.FetchToken;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.core.mirror.protocol.HeartbeatAnswer;
+import dev.facet.core.mirror.protocol.ServedRepositories;
 import dev.facet.core.mirror.protocol.RepositoryStatePage;
 import dev.facet.core.tls.OutboundTrust;
 import java.io.IOException;
@@ -130,6 +131,11 @@ public final class UpstreamClient {
 
     public HeartbeatAnswer heartbeat(String upstreamId, Heartbeat heartbeat) {
         return send("POST", API + "/heartbeat", upstreamId, heartbeat, Duration.ofSeconds(10), HeartbeatAnswer.class);
+    }
+
+    /** Tells the upstream which states this mirror now serves (Facet's own endpoint; webhooks announce them). */
+    public void reportServed(String upstreamId, ServedRepositories served) {
+        send("POST", API + "/served", upstreamId, served, Duration.ofSeconds(10), Void.class);
     }
 
     public CredentialVerdict checkCredentials(String upstreamId, CredentialCheck check) {

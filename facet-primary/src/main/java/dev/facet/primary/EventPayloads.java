@@ -8,6 +8,7 @@ import dev.facet.core.event.EventPayload.RepositoryCreated;
 import dev.facet.core.event.EventPayload.RepositoryDeleted;
 import dev.facet.core.event.EventPayload.RepositoryRenamed;
 import dev.facet.core.event.EventPayloadCodec;
+import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.name.GroupName;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.Username;
@@ -90,6 +91,13 @@ final class EventPayloads {
     /** The projects a mirror carries changed. */
     static String selectionChanged(String mirrorId) {
         return EventPayloadCodec.encode(new EventPayload.MirrorSelectionChanged(mirrorId));
+    }
+
+    /** A mirror serves the repository at {@code refsHash}, reached by {@code changes}. */
+    static String mirrorSynchronized(StoreTransaction tx, RepositoryRecord repository, MirrorServer mirror,
+                                     RefsHash refsHash, List<RefChange> changes, boolean snapshot) {
+        return EventPayloadCodec.encode(new EventPayload.MirrorSynchronized(describe(tx, repository), mirror.id(),
+                mirror.name(), refsHash, changes, snapshot));
     }
 
     /** A repository as mirrors need it; public if anyone may read it, through its project or itself. */

@@ -233,7 +233,7 @@ public final class MirrorAdmission {
                         + "already waiting for a decision; at most " + limits.maxPendingPerAddress() + " may wait. "
                         + "Ask an administrator of this primary to accept or reject them.", WINDOW);
             }
-            boolean known = boundKeys(tx, request.mirrorId()).isPresent();
+            boolean known = boundKeys(tx, request.mirrorId(), request.mirrorType()).isPresent();
             MirrorRequest created = new MirrorRequest(UUID.randomUUID().toString(), request.mirrorId(), name, mirrorUrl,
                     key.jwk(), request.mirrorType(), RequestState.PENDING, clock.instant(), null, null, sourceAddress,
                     node, versionOf(request));
@@ -265,7 +265,7 @@ public final class MirrorAdmission {
             throw new Conflict("mirrorType", "Mirror " + mirrorId + " is registered here as " + registered.get().type()
                     + "; a " + type + " cannot ask under its id.");
         }
-        Optional<Set<InstancePublicKey>> bound = boundKeys(tx, mirrorId);
+        Optional<Set<InstancePublicKey>> bound = boundKeys(tx, mirrorId, type);
         if (bound.isPresent() && !bound.get().contains(key)) {
             return Optional.of(new Refusal("the mirror id belongs to " + fingerprints(bound.get()),
                     "Mirror " + mirrorId + " is known here with " + fingerprints(bound.get()) + "; this request is "
@@ -435,7 +435,7 @@ public final class MirrorAdmission {
                         + request.mirrorId() + " is registered here as a " + registered.get().type() + ". It cannot be "
                         + "accepted; reject it.");
             }
-            Optional<Set<InstancePublicKey>> bound = boundKeys(tx, request.mirrorId());
+            Optional<Set<InstancePublicKey>> bound = boundKeys(tx, request.mirrorId(), request.type());
             if (bound.isPresent() && !bound.get().contains(key)) {
                 // Requests filed before ids were bound to keys may still wait; none of them may take a mirror over.
                 throw new Conflict("publicKey", "Request " + requestId + " is signed with key " + key.fingerprint()
@@ -484,7 +484,7 @@ public final class MirrorAdmission {
      * the mirror back, so its request is accepted rather than left to wait for a second decision.
      */
     void acceptWaitingRequestsOnRestore(StoreTransaction tx, MirrorServer restored, String actor) {
-        Set<InstancePublicKey> keys = boundKeys(tx, restored.id()).orElse(Set.of());
+        Set<InstancePublicKey> keys = boundKeys(tx, restored.id(), restored.type()).orElse(Set.of());
         for (MirrorRequest waiting : tx.mirrorRequests().pendingFrom(restored.id())) {
             if (keys.contains(new InstancePublicKey(waiting.publicKey()))) {
                 tx.mirrorRequests().decide(waiting.id(), RequestState.ACCEPTED, clock.instant(), actor);
@@ -520,11 +520,15 @@ public final class MirrorAdmission {
     }
 
     /**
-     * The keys that may ask under a mirror id: a registered single mirror's, a registered farm's
-     * nodes', or, before a single mirror is registered, the key of the first request under that id.
-     * Empty when the id is bound to nothing yet, as an unregistered farm's id is.
+     * The keys that may ask under a mirror id as a mirror of type {@code asking}: a registered single
+     * mirror's, a registered farm's nodes', or, before a single mirror is registered, the key of the
+     * first single mirror's request under that id. Empty when the id is bound to nothing yet, as an
+     * unregistered farm's id is. A request of one type never binds an unregistered id for the other:
+     * a single mirror's request filed first under a farm's id (shown on every node's page) would
+     * otherwise keep the farm from ever asking.
      */
-    private static Optional<Set<InstancePublicKey>> boundKeys(StoreTransaction tx, String mirrorId) {
+    private static Optional<Set<InstancePublicKey>> boundKeys(StoreTransaction tx, String mirrorId,
+                                                              MirrorType asking) {
         Optional<MirrorServer> server = tx.mirrorServers().find(mirrorId);
         if (server.isPresent()) {
             if (server.get().type() == MirrorType.FARM) {
@@ -536,7 +540,10 @@ public final class MirrorAdmission {
         // An unregistered farm binds no key: its first request names whichever node coordinated then, and when that
         // node is gone before an administrator decides, another node of the farm must be able to ask. Each node id
         // stays bound to its own key, and only an acceptance binds the farm (to the node that asked).
-        return tx.mirrorRequests().firstFrom(mirrorId).filter(request -> request.type() != MirrorType.FARM)
+        if (asking == MirrorType.FARM) {
+            return Optional.empty();
+        }
+        return tx.mirrorRequests().firstFrom(mirrorId, MirrorType.SINGLE)
                 .map(request -> Set.of(new InstancePublicKey(request.publicKey())));
     }
 

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * What a registered mirror reads of the primary: the event stream (long-polled) and the
  * repositories it carries with their refs hashes. Both show a mirror only the projects it
- * carries; an event about any other project is sent withheld (its place in the chain, none of
- * its content), so the mirror's position advances and its chain check keeps working.
+ * carries; an event about any other project, and every mirror's sync report (which is for
+ * webhooks), is sent withheld (its place in the chain, none of its content), so the mirror's
+ * position advances and its chain check keeps working.
  */
 public final class MirrorEventStream {
     static final int MAX_EVENTS_PER_BATCH = 500;
@@ -88,6 +89,10 @@ public final class MirrorEventStream {
         }
         if (payload instanceof EventPayload.MirrorSelectionChanged selection) {
             return selection.mirrorId().equals(mirrorId);
+        }
+        if (payload instanceof EventPayload.MirrorSynchronized) {
+            // It is for webhooks; it would tell a mirror about another mirror and ask nothing of it.
+            return false;
         }
         return payload.project()
                 .map(project -> carriedProjects.computeIfAbsent(project.value(), key -> carries(tx, mirrorId, project)))

@@ -18,6 +18,7 @@ import dev.facet.core.store.ServiceUsers;
 import dev.facet.core.store.Store;
 import dev.facet.core.store.StoreTransaction;
 import dev.facet.core.store.Users;
+import dev.facet.core.store.Webhooks;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -112,6 +113,11 @@ public final class SignallingStore implements Store {
         }
 
         @Override
+        public Webhooks webhooks() {
+            return tx.webhooks();
+        }
+
+        @Override
         public Events events() {
             Events events = tx.events();
             return new Events() {
@@ -124,6 +130,11 @@ public final class SignallingStore implements Store {
                 @Override
                 public List<Event> after(long sequence, int limit) {
                     return events.after(sequence, limit);
+                }
+
+                @Override
+                public List<Event> ofRepository(long repositoryId, EventType type, long sequence, int limit) {
+                    return events.ofRepository(repositoryId, type, sequence, limit);
                 }
 
                 @Override

@@ -18,7 +18,7 @@ public final class StagingPreparation {
     private final Clock clock;
 
     /** What was changed, to be told to the admin. */
-    public record Outcome(int mirrorsForgotten, int farmNodesForgotten, int requestsForgotten,
+    public record Outcome(int mirrorsForgotten, int farmNodesForgotten, int requestsForgotten, int webhooksSwitchedOff,
                           Optional<String> previousBaseUrl) {
     }
 
@@ -34,11 +34,14 @@ public final class StagingPreparation {
             int nodes = tx.farmNodes().deleteAll();
             int mirrors = tx.mirrorServers().deleteAll();
             int requests = tx.mirrorRequests().deleteAll();
+            // Webhooks are outgoing calls too: a copy's pushes must not reach production's CI. Kept, switched off.
+            int webhooks = tx.webhooks().deactivateAll();
             tx.instanceSettings().put(BASE_URL, stagingBaseUrl);
             tx.audit().record(clock.instant(), "facet staging-prepare", AuditAction.PURGE, newInstanceId, stagingBaseUrl,
                     "staging copy prepared: " + mirrors + " mirror registrations, " + nodes + " farm nodes and " + requests
-                            + " authorization requests forgotten; base URL was " + previous.orElse("unknown"));
-            return new Outcome(mirrors, nodes, requests, previous);
+                            + " authorization requests forgotten, " + webhooks + " webhooks switched off; base URL was "
+                            + previous.orElse("unknown"));
+            return new Outcome(mirrors, nodes, requests, webhooks, previous);
         });
     }
 

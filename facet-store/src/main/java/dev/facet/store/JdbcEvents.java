@@ -43,6 +43,15 @@ final class JdbcEvents implements Events {
     }
 
     @Override
+    public List<Event> ofRepository(long repositoryId, EventType type, long sequence, int limit) {
+        return handle.createQuery("SELECT seq, event_type, repository_id, payload, created_at, previous_hash, event_hash "
+                        + "FROM events WHERE repository_id = :repositoryId AND event_type = :type AND seq > :seq "
+                        + "ORDER BY seq LIMIT :limit")
+                .bind("repositoryId", repositoryId).bind("type", type.name()).bind("seq", sequence)
+                .bind("limit", limit).map(JdbcEvents::map).list();
+    }
+
+    @Override
     public EventChain.Link head() {
         return handle.createQuery("SELECT last_seq, last_hash FROM event_head WHERE id = 1")
                 .map((rs, ctx) -> new EventChain.Link(rs.getLong("last_seq"), rs.getString("last_hash"))).one();

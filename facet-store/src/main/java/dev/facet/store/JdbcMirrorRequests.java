@@ -51,9 +51,10 @@ final class JdbcMirrorRequests implements MirrorRequests {
     }
 
     @Override
-    public Optional<MirrorRequest> firstFrom(String mirrorId) {
-        return handle.createQuery(SELECT + "WHERE mirror_id = :mirrorId ORDER BY created_at, id LIMIT 1")
-                .bind("mirrorId", mirrorId).map(JdbcMirrorRequests::map).findOne();
+    public Optional<MirrorRequest> firstFrom(String mirrorId, MirrorType type) {
+        return handle.createQuery(SELECT + "WHERE mirror_id = :mirrorId AND mirror_type = :type "
+                        + "ORDER BY created_at, id LIMIT 1")
+                .bind("mirrorId", mirrorId).bind("type", type.name()).map(JdbcMirrorRequests::map).findOne();
     }
 
     @Override

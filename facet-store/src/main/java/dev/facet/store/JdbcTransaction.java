@@ -14,6 +14,7 @@ import dev.facet.core.store.Repositories;
 import dev.facet.core.store.StoreTransaction;
 import dev.facet.core.store.ServiceUsers;
 import dev.facet.core.store.Users;
+import dev.facet.core.store.Webhooks;
 import org.jdbi.v3.core.Handle;
 
 /** The tables bound to one JDBI handle, that is to one open transaction. */
@@ -87,5 +88,10 @@ final class JdbcTransaction implements StoreTransaction {
     @Override
     public AuditLog audit() {
         return new JdbcAuditLog(handle);
+    }
+
+    @Override
+    public Webhooks webhooks() {
+        return new JdbcWebhooks(handle);
     }
 }

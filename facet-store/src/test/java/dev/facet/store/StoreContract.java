@@ -961,7 +961,8 @@ abstract class StoreContract {
         assertThat(firstSignedBy("mirror-1")).contains(single);
         assertThat(firstSignedBy("farm-1"))
                 .as("a farm's id signs nothing: its nodes do").isEmpty();
-        assertThat(firstFrom("farm-1")).contains(farm);
+        assertThat(firstFrom("farm-1", MirrorType.FARM)).contains(farm);
+        assertThat(firstFrom("farm-1", MirrorType.SINGLE)).as("a request of another type under the id").isEmpty();
     }
 
     // --- test data
@@ -1089,8 +1090,8 @@ abstract class StoreContract {
         return inTransaction(tx -> tx.mirrorRequests().firstSignedBy(signerId));
     }
 
-    private Optional<MirrorRequest> firstFrom(String mirrorId) {
-        return inTransaction(tx -> tx.mirrorRequests().firstFrom(mirrorId));
+    private Optional<MirrorRequest> firstFrom(String mirrorId, MirrorType type) {
+        return inTransaction(tx -> tx.mirrorRequests().firstFrom(mirrorId, type));
     }
 
     private EventChain.Link head() {

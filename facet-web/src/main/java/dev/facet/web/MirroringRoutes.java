@@ -14,12 +14,14 @@ import dev.facet.core.mirror.protocol.AuthorizationRequest;
 import dev.facet.core.mirror.protocol.CredentialCheck;
 import dev.facet.core.mirror.protocol.FarmNodeDescription;
 import dev.facet.core.mirror.protocol.Heartbeat;
+import dev.facet.core.mirror.protocol.ServedRepositories;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorEventStream;
 import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.MirrorSigner;
+import dev.facet.primary.MirrorSyncReports;
 import dev.facet.primary.Page;
 import dev.facet.primary.RepositoryMirrors;
 import io.javalin.config.RoutesConfig;
@@ -29,6 +31,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,11 +59,14 @@ final class MirroringRoutes {
     private final String publicKey;
     private final InstanceIdentity identity;
     private final RepositoryMirrors repositoryMirrors;
+    private final MirrorSyncReports syncReports;
 
     MirroringRoutes(MirrorRegistry registry, MirrorAdmission admission, MirrorEventStream events,
-                    MirrorFetchTokens fetchTokens, RequestTokens tokens, ObjectMapper json, InstanceIdentity identity) {
+                    MirrorFetchTokens fetchTokens, RequestTokens tokens, ObjectMapper json, InstanceIdentity identity,
+                    MirrorSyncReports syncReports) {
         this.identity = identity;
         this.repositoryMirrors = new RepositoryMirrors(registry, tokens, identity);
+        this.syncReports = syncReports;
         this.admission = admission;
         this.registry = registry;
         this.events = events;
@@ -102,6 +108,12 @@ final class MirroringRoutes {
         routes.post(API + "/heartbeat", ctx -> {
             MirrorSigner signer = verify(ctx, admission::signerOf);
             ctx.json(registry.heartbeat(signer, PrimaryRoutes.body(json, ctx, Heartbeat.class)));
+        });
+        // Facet's own: the states a mirror now serves, which mirror:repo_synchronized webhooks announce.
+        routes.post(API + "/served", ctx -> {
+            String mirrorId = verify(ctx, admission::signerOf).mirrorId();
+            syncReports.report(mirrorId, PrimaryRoutes.body(json, ctx, ServedRepositories.class));
+            ctx.json(Map.of());
         });
         routes.post(API + "/authenticate", ctx -> {
             String mirrorId = verify(ctx, admission::signerOf).mirrorId();

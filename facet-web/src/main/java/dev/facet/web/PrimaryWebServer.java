@@ -22,11 +22,13 @@ import dev.facet.primary.MirrorFetchTokens;
 import dev.facet.primary.MirrorRegistry;
 import dev.facet.primary.GlobalPermissionService;
 import dev.facet.primary.GroupService;
+import dev.facet.primary.MirrorSyncReports;
 import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
 import dev.facet.primary.ProjectTokenService;
 import dev.facet.primary.RefService;
 import dev.facet.primary.UserService;
+import dev.facet.primary.WebhookService;
 import java.util.List;
 import org.eclipse.jgit.http.server.GitServlet;
 
@@ -40,7 +42,8 @@ public final class PrimaryWebServer {
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
                             ClonePackCache clonePackCache, RefChangeListener refChangeListener, PushLog pushLog,
-                            long maxPushBytes, FacetMetrics metrics) {
+                            long maxPushBytes, FacetMetrics metrics, WebhookService webhooks,
+                            MirrorSyncReports syncReports) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
         GitServlet git = new GitServlet();
@@ -59,7 +62,8 @@ public final class PrimaryWebServer {
                 authentication, metrics, this::baseUrl, json);
         ProjectTokenRoutes projectTokenRoutes = new ProjectTokenRoutes(projectTokens, json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
-                json, identity);
+                json, identity, syncReports);
+        WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks, json);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
                 users::sessionCaller));
         PrimaryPages pages = new PrimaryPages(users, mirrors, admission, access, java.time.Clock.systemUTC(), json,
@@ -75,6 +79,7 @@ public final class PrimaryWebServer {
                     routes.register(config);
                     projectTokenRoutes.register(config);
                     mirroring.register(config);
+                    webhookRoutes.register(config);
                     pages.register(config);
                     projectPages.register(config);
                     userPages.register(config);

@@ -229,4 +229,32 @@ public sealed interface EventPayload {
             return Optional.empty();
         }
     }
+
+    /**
+     * A mirror serves {@code repository} at {@code refsHash}, the state a push left it in; {@code changes} are the
+     * refs that moved since the state the mirror reported before (each from its first old to its last new id).
+     * {@code snapshot} when the mirror had reported nothing about the repository before.
+     */
+    record MirrorSynchronized(Repository repository, String mirrorId, String mirrorName, RefsHash refsHash,
+                              List<RefChange> changes, boolean snapshot) implements EventPayload {
+        public MirrorSynchronized {
+            Objects.requireNonNull(repository, "repository");
+            if (mirrorId == null || mirrorId.isBlank()) {
+                throw new IllegalArgumentException("A mirror synchronization names its mirror");
+            }
+            Objects.requireNonNull(mirrorName, "mirrorName");
+            Objects.requireNonNull(refsHash, "refsHash");
+            changes = List.copyOf(changes);
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.MIRROR_SYNCHRONIZED;
+        }
+
+        @Override
+        public Optional<ProjectKey> project() {
+            return Optional.of(repository.project());
+        }
+    }
 }

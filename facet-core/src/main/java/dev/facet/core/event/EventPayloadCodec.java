@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.facet.core.access.Permission;
 import dev.facet.core.event.EventPayload.MirrorSelectionChanged;
+import dev.facet.core.event.EventPayload.MirrorSynchronized;
 import dev.facet.core.event.EventPayload.PermissionsChanged;
 import dev.facet.core.event.EventPayload.RefsChanged;
 import dev.facet.core.event.EventPayload.Repository;
@@ -55,17 +56,20 @@ public final class EventPayloadCodec {
         } else if (payload instanceof RefsChanged refs) {
             root.set("repository", repository(refs.repository()));
             root.put("refsHash", refs.refsHash().value());
-            ArrayNode changes = root.putArray("changes");
-            for (RefChange change : refs.changes()) {
-                changes.addObject().put("ref", change.refName()).put("from", change.oldId().name())
-                        .put("to", change.newId().name());
-            }
+            changes(root, refs.changes());
             // Written only when HEAD moved, so that every payload written before HEAD changes were announced reads the same.
             refs.movedHead().ifPresent(head -> root.put("head", head));
         } else if (payload instanceof PermissionsChanged permissions) {
             permissions(root, permissions);
         } else if (payload instanceof MirrorSelectionChanged selection) {
             root.put("mirrorId", selection.mirrorId());
+        } else if (payload instanceof MirrorSynchronized synced) {
+            root.set("repository", repository(synced.repository()));
+            root.put("mirrorId", synced.mirrorId());
+            root.put("mirrorName", synced.mirrorName());
+            root.put("refsHash", synced.refsHash().value());
+            changes(root, synced.changes());
+            root.put("snapshot", synced.snapshot());
         }
         try {
             return JSON.writeValueAsString(root);
@@ -101,6 +105,10 @@ public final class EventPayloadCodec {
                         reader.optionalText(root, "head"));
                 case PERMISSIONS_CHANGED -> reader.permissions(root);
                 case MIRROR_SELECTION_CHANGED -> new MirrorSelectionChanged(reader.text(root, "mirrorId"));
+                case MIRROR_SYNCHRONIZED -> new MirrorSynchronized(reader.repository(root),
+                        reader.text(root, "mirrorId"), reader.text(root, "mirrorName"),
+                        new RefsHash(reader.text(root, "refsHash")), reader.changes(root),
+                        reader.bool(root, "", "snapshot"));
             };
         } catch (MalformedEventPayload e) {
             throw e;
@@ -122,6 +130,14 @@ public final class EventPayloadCodec {
                 .put("slug", repository.slug().value())
                 .put("name", repository.name().value())
                 .put("public", repository.isPublic());
+    }
+
+    private static void changes(ObjectNode root, List<RefChange> refChanges) {
+        ArrayNode changes = root.putArray("changes");
+        for (RefChange change : refChanges) {
+            changes.addObject().put("ref", change.refName()).put("from", change.oldId().name())
+                    .put("to", change.newId().name());
+        }
     }
 
     private static void permissions(ObjectNode root, PermissionsChanged change) {

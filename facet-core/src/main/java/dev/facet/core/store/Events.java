@@ -17,6 +17,9 @@ public interface Events {
     /** Events with a sequence greater than {@code sequence}, oldest first. */
     List<Event> after(long sequence, int limit);
 
+    /** Events of one type about one repository with a sequence greater than {@code sequence}, oldest first. */
+    List<Event> ofRepository(long repositoryId, EventType type, long sequence, int limit);
+
     EventChain.Link head();
 
     /** The oldest event still kept, or the head's next sequence when none is; older ones were purged. */

@@ -1,6 +1,7 @@
 package dev.facet.core.store;
 
 import dev.facet.core.mirror.MirrorRequest;
+import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.mirror.RequestState;
 import java.time.Instant;
 import java.util.List;
@@ -15,8 +16,8 @@ public interface MirrorRequests {
     /** The newest request a mirror has sent. */
     Optional<MirrorRequest> latestFrom(String mirrorId);
 
-    /** The oldest request sent under a mirror id: its key is the one that id belongs to. */
-    Optional<MirrorRequest> firstFrom(String mirrorId);
+    /** The oldest request of one type sent under a mirror id. */
+    Optional<MirrorRequest> firstFrom(String mirrorId, MirrorType type);
 
     /**
      * The oldest request signed by {@code signerId}: a single mirror's under its own id, or one a farm

@@ -27,4 +27,6 @@ public interface StoreTransaction {
     FarmNodes farmNodes();
 
     AuditLog audit();
+
+    Webhooks webhooks();
 }

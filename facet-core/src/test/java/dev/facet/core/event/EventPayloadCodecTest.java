@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import dev.facet.core.access.Permission;
 import dev.facet.core.event.EventPayload.MirrorSelectionChanged;
+import dev.facet.core.event.EventPayload.MirrorSynchronized;
 import dev.facet.core.event.EventPayload.PermissionsChanged;
 import dev.facet.core.event.EventPayload.RefsChanged;
 import dev.facet.core.event.EventPayload.Repository;
@@ -71,7 +72,12 @@ class EventPayloadCodecTest {
                         "{\"scope\":\"REPOSITORY\",\"project\":\"EVT\",\"repositoryId\":7,\"group\":\"devs\",\"permission\":null}"),
                 Arguments.of(PermissionsChanged.groupChanged(new GroupName("release managers")),
                         "{\"scope\":\"GROUP\",\"group\":\"release managers\"}"),
-                Arguments.of(new MirrorSelectionChanged("mirror-1"), "{\"mirrorId\":\"mirror-1\"}"));
+                Arguments.of(new MirrorSelectionChanged("mirror-1"), "{\"mirrorId\":\"mirror-1\"}"),
+                Arguments.of(new MirrorSynchronized(REPOSITORY, "mirror-1", "Mirror One", new RefsHash(HASH),
+                                List.of(new RefChange("refs/heads/main", ONE, TWO)), false),
+                        "{\"repository\":" + REPOSITORY_JSON + ",\"mirrorId\":\"mirror-1\",\"mirrorName\":\"Mirror One\","
+                                + "\"refsHash\":\"" + HASH + "\",\"changes\":[{\"ref\":\"refs/heads/main\",\"from\":\""
+                                + ONE.name() + "\",\"to\":\"" + TWO.name() + "\"}],\"snapshot\":false}"));
     }
 
     @ParameterizedTest

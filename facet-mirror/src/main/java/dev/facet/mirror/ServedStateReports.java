@@ -1,0 +1,93 @@
+package dev.facet.mirror;
+
+import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.mirror.UpstreamLink;
+import dev.facet.core.mirror.UpstreamState;
+import dev.facet.core.mirror.protocol.ServedRepositories;
+import dev.facet.core.store.MirrorStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells the upstream which state this mirror serves each repository at, as soon as a sync has moved it: the primary
+ * announces it to webhooks ({@code mirror:repo_synchronized}), and CI that waits for it then fetches from this
+ * mirror. Only the latest state of each repository is kept to be told, so a burst of syncs makes one report, and a
+ * report that fails is sent again after a back-off; a state lost to a restart is told after the next sync.
+ */
+public final class ServedStateReports implements SyncObserver {
+    private static final Logger log = LoggerFactory.getLogger("facet.sync");
+    private static final int MAX_PER_REPORT = 500;
+
+    private final UpstreamSession upstream;
+    private final MirrorStore store;
+    private final ScheduledExecutorService scheduler;
+    private final Map<Long, String> untold = new ConcurrentHashMap<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+    public ServedStateReports(UpstreamSession upstream, MirrorStore store, ScheduledExecutorService scheduler) {
+        this.upstream = upstream;
+        this.store = store;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public void onSynced(long repositoryId, long millis, long bytesFetched) {
+        store.inTransaction(tx -> tx.repositories().find(repositoryId)).map(MirroredRepository::localRefsHash)
+                .ifPresent(hash -> {
+                    untold.put(repositoryId, hash);
+                    schedule(Duration.ZERO);
+                });
+    }
+
+    private void schedule(Duration delay) {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                scheduler.schedule(this::send, delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                scheduled.set(false);
+            }
+        }
+    }
+
+    private void send() {
+        scheduled.set(false);
+        List<ServedRepositories.Served> batch = new ArrayList<>();
+        for (Map.Entry<Long, String> entry : untold.entrySet()) {
+            if (batch.size() == MAX_PER_REPORT) {
+                break;
+            }
+            batch.add(new ServedRepositories.Served(entry.getKey(), entry.getValue()));
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        UpstreamLink link = upstream.link();
+        if (link.state() != UpstreamState.INSTALLED) {
+            schedule(backoff.next());
+            return;
+        }
+        try {
+            upstream.client().reportServed(link.upstreamInstanceId(), new ServedRepositories(batch));
+            batch.forEach(served -> untold.remove(served.id(), served.refsHash()));
+            backoff.reset();
+            if (!untold.isEmpty()) {
+                schedule(Duration.ZERO);
+            }
+        } catch (RuntimeException e) {
+            Duration wait = backoff.next();
+            log.debug("telling {} which states this mirror serves failed ({}); again in {} ms",
+                    upstream.client().upstreamUrl(), e.getMessage(), wait.toMillis());
+            schedule(wait);
+        }
+    }
+}
