@@ -52,8 +52,8 @@ class MirrorOffloadPageTest {
             browser.awaitText(row + "[data-field=served]", "1 clones, 1 fetches");
             browser.awaitText(row + "[data-field=forwarded]", "1 pushes");
             assertThat(browser.text(row + "[data-field=forwarded]")).doesNotContain(" 0 B");
-            assertThat(browser.text(row + "[data-field=fetched]")).doesNotContain("0 B").isNotEmpty();
-            assertThat(browser.text(row + "[data-field=servedShare]")).endsWith("%");
+            browser.awaitText(row + "[data-field=servedShare]", "%");
+            assertThat(browser.text(row + "[data-field=fetched]")).isNotEqualTo("0 B").isNotEmpty();
 
             WebElement line = browser.find(row + "[data-field=lagLine]");
             assertThat(line.getAttribute("points")).as("a point for this minute's reports").isNotBlank();
