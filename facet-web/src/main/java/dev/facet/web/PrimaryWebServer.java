@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.facet.core.access.Authenticator;
+import dev.facet.core.access.LocalGitAuthorizer;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.AuthorizedRepositoryResolver;
@@ -11,6 +12,7 @@ import dev.facet.git.AuditedReceivePacks;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.HostedReceivePackFactory;
 import dev.facet.git.HostedUploadPackFactory;
+import dev.facet.git.HttpGitSessions;
 import dev.facet.git.UploadPackErrors;
 import dev.facet.git.PushLog;
 import dev.facet.git.RefChangeListener;
@@ -44,12 +46,12 @@ public final class PrimaryWebServer {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
         GitServlet git = new GitServlet();
-        git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
-        git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
+        git.setRepositoryResolver(HttpGitSessions.resolver(new AuthorizedRepositoryResolver(repositories)));
+        git.setUploadPackFactory(HttpGitSessions.uploadPacks(new HostedUploadPackFactory(metrics)));
         git.setUploadPackErrorHandler(new UploadPackErrors());
-        git.setReceivePackFactory(new SizeLimitedReceivePacks(new AuditedReceivePacks(
+        git.setReceivePackFactory(HttpGitSessions.receivePacks(new SizeLimitedReceivePacks(new AuditedReceivePacks(
                 new HostedReceivePackFactory(repositories, permissions, refChangeListener, metrics), pushLog),
-                maxPushBytes));
+                maxPushBytes)));
 
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
@@ -69,7 +71,7 @@ public final class PrimaryWebServer {
         AccountPages accountPages = new AccountPages(users, access);
 
         this.server = new HttpServer(settings, json, metrics,
-                List.of(new GitAccessFilter(new LocalGitAuthorizer(authentication, permissions)), clonePackCache), git,
+                List.of(new GitAccessFilter(new LocalGitAuthorizer(authenticator, permissions)), clonePackCache), git,
                 config -> {
                     CrossSiteRequests.register(config);
                     routes.register(config);
