@@ -26,6 +26,7 @@ import dev.facet.primary.ProjectTokenService;
 import dev.facet.primary.PushAudit;
 import dev.facet.primary.PushEventRecorder;
 import dev.facet.primary.RefService;
+import dev.facet.primary.SshKeyService;
 import dev.facet.primary.UserService;
 import dev.facet.store.JdbcStore;
 import dev.facet.web.FacetMetrics;
@@ -124,13 +125,14 @@ public final class PrimaryInstance implements AutoCloseable {
             MirrorFetchTokens fetchTokens = new MirrorFetchTokens(store, clock, random);
             ProjectService projects = new ProjectService(store, repositories, clock);
             PermissionService permissions = new PermissionService(store, clock);
+            SshKeyService sshKeys = new SshKeyService(store, clock);
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> tx.repositories().count()));
             RequestTokens requestTokens = new RequestTokens(clock, random,
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             web.set(new PrimaryWebServer(settings.web(), projects, new RefService(store, repositories, clock), permissions,
                     users, new GroupService(store, clock), new GlobalPermissionService(store, clock),
-                    new ProjectTokenService(store, random, clock),
-                    new PrimaryAuthenticator(users, fetchTokens), mirrors, admission, mirrorEvents, fetchTokens,
+                    new ProjectTokenService(store, random, clock), sshKeys,
+                    new PrimaryAuthenticator(users, fetchTokens, sshKeys), mirrors, admission, mirrorEvents, fetchTokens,
                     requestTokens, identity,
                     repositories, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),
                     new PushEventRecorder(store, clock), new PushAudit(store, clock), settings.git().maxPushBytes(),

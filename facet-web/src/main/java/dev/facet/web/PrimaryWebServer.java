@@ -28,6 +28,7 @@ import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
 import dev.facet.primary.ProjectTokenService;
 import dev.facet.primary.RefService;
+import dev.facet.primary.SshKeyService;
 import dev.facet.primary.UserService;
 import java.util.List;
 import org.eclipse.jgit.http.server.GitServlet;
@@ -38,7 +39,7 @@ public final class PrimaryWebServer {
 
     public PrimaryWebServer(WebSettings settings, ProjectService projects, RefService refs, PermissionService permissions,
                             UserService users, GroupService groups, GlobalPermissionService globalPermissions,
-                            ProjectTokenService projectTokens, Authenticator authenticator, MirrorRegistry mirrors,
+                            ProjectTokenService projectTokens, SshKeyService sshKeys, Authenticator authenticator, MirrorRegistry mirrors,
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
                             ClonePackCache clonePackCache, RefChangeListener refChangeListener, PushLog pushLog,
@@ -60,6 +61,7 @@ public final class PrimaryWebServer {
         PrimaryRoutes routes = new PrimaryRoutes(projects, refs, permissions, users, groups, globalPermissions,
                 authentication, metrics, this::baseUrl, json);
         ProjectTokenRoutes projectTokenRoutes = new ProjectTokenRoutes(projectTokens, json);
+        SshKeyRoutes sshKeyRoutes = new SshKeyRoutes(sshKeys, json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
                 json, identity);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
@@ -76,6 +78,7 @@ public final class PrimaryWebServer {
                     CrossSiteRequests.register(config);
                     routes.register(config);
                     projectTokenRoutes.register(config);
+                    sshKeyRoutes.register(config);
                     mirroring.register(config);
                     pages.register(config);
                     projectPages.register(config);
