@@ -11,7 +11,7 @@ import java.util.Optional;
 /** Everything a primary needs to start, parsed and checked once. */
 public record PrimarySettings(Path home, WebSettings web, DatabaseSettings database, Optional<String> adminPassword,
                               Duration mirrorRemovalGrace, Duration eventRetention,
-                              MirrorAdmission.Limits mirrorRequestLimits, GitLimits git) {
+                              MirrorAdmission.Limits mirrorRequestLimits, GitLimits git, SshSettings ssh) {
     /** How long a deleted mirror can be restored before its registration is purged. */
     public static final Duration DEFAULT_REMOVAL_GRACE = Duration.ofDays(7);
 
@@ -40,6 +40,6 @@ public record PrimarySettings(Path home, WebSettings web, DatabaseSettings datab
                 (int) Math.min(Integer.MAX_VALUE, raw.positiveLong(RawSettings.MIRROR_REQUESTS_PER_MINUTE_PER_ADDRESS,
                         MirrorAdmission.Limits.DEFAULT.maxPerMinutePerAddress())));
         return new PrimarySettings(absoluteHome, web, database, adminPassword, grace, retention, requestLimits,
-                GitLimits.from(raw));
+                GitLimits.from(raw), SshSettings.from(raw));
     }
 }

@@ -7,17 +7,10 @@ import dev.facet.core.access.Authenticator;
 import dev.facet.core.access.LocalGitAuthorizer;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.RequestTokens;
-import dev.facet.git.AuthorizedRepositoryResolver;
-import dev.facet.git.AuditedReceivePacks;
 import dev.facet.git.ClonePackCache;
-import dev.facet.git.HostedReceivePackFactory;
-import dev.facet.git.HostedUploadPackFactory;
+import dev.facet.git.GitSeams;
 import dev.facet.git.HttpGitSessions;
 import dev.facet.git.UploadPackErrors;
-import dev.facet.git.PushLog;
-import dev.facet.git.RefChangeListener;
-import dev.facet.git.RepositoryStore;
-import dev.facet.git.SizeLimitedReceivePacks;
 import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorEventStream;
 import dev.facet.primary.MirrorFetchTokens;
@@ -41,18 +34,15 @@ public final class PrimaryWebServer {
                             UserService users, GroupService groups, GlobalPermissionService globalPermissions,
                             ProjectTokenService projectTokens, SshKeyService sshKeys, Authenticator authenticator, MirrorRegistry mirrors,
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
-                            RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
-                            ClonePackCache clonePackCache, RefChangeListener refChangeListener, PushLog pushLog,
-                            long maxPushBytes, FacetMetrics metrics) {
+                            RequestTokens requestTokens, InstanceIdentity identity, GitSeams gitSeams,
+                            ClonePackCache clonePackCache, FacetMetrics metrics) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
         GitServlet git = new GitServlet();
-        git.setRepositoryResolver(HttpGitSessions.resolver(new AuthorizedRepositoryResolver(repositories)));
-        git.setUploadPackFactory(HttpGitSessions.uploadPacks(new HostedUploadPackFactory(metrics)));
+        git.setRepositoryResolver(HttpGitSessions.resolver(gitSeams.repositories()));
+        git.setUploadPackFactory(HttpGitSessions.uploadPacks(gitSeams.uploadPacks()));
         git.setUploadPackErrorHandler(new UploadPackErrors());
-        git.setReceivePackFactory(HttpGitSessions.receivePacks(new SizeLimitedReceivePacks(new AuditedReceivePacks(
-                new HostedReceivePackFactory(repositories, permissions, refChangeListener, metrics), pushLog),
-                maxPushBytes)));
+        git.setReceivePackFactory(HttpGitSessions.receivePacks(gitSeams.receivePacks()));
 
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
