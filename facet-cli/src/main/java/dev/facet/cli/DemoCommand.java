@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
         String password = System.getenv().getOrDefault("FACET_ADMIN_PASSWORD", "admin-" + Long.toHexString(
                 new java.security.SecureRandom().nextLong() & 0xffffffffL));
         PrimaryInstance primary = PrimaryInstance.start(PrimarySettings.load(root.resolve("primary"),
-                Map.of(RawSettings.PORT, "0"), Map.of("FACET_ADMIN_PASSWORD", password)));
+                Map.of(RawSettings.PORT, "0", RawSettings.SSH_PORT, "0"), Map.of("FACET_ADMIN_PASSWORD", password)));
         Caller admin = Caller.user(0, new Username("admin"), GlobalRole.SYS_ADMIN, TokenScope.PASSWORD);
         System.out.println("Primary started at " + primary.baseUrl());
         samples(primary, password);

@@ -26,6 +26,10 @@ final class PrimaryCommand implements Callable<Integer> {
             + "(or facet.tls.private-key).")
     Path tlsPrivateKey;
 
+    @Option(names = "--ssh-port", description = "Git over SSH port; 0 picks a free one (default: facet.ssh.port, "
+            + "else 7999; facet.ssh.enabled=false turns SSH off).")
+    Integer sshPort;
+
     @Option(names = "--base-url", description = "The URL users reach this server at (default http://localhost:PORT).")
     String baseUrl;
 
@@ -34,6 +38,7 @@ final class PrimaryCommand implements Callable<Integer> {
         Map<String, String> flags = new HashMap<>();
         flags.put(RawSettings.PORT, port == null ? null : port.toString());
         flags.put(RawSettings.BASE_URL, baseUrl);
+        flags.put(RawSettings.SSH_PORT, sshPort == null ? null : sshPort.toString());
         flags.put(RawSettings.TLS_CERTIFICATE, tlsCertificate == null ? null : tlsCertificate.toAbsolutePath().toString());
         flags.put(RawSettings.TLS_PRIVATE_KEY, tlsPrivateKey == null ? null : tlsPrivateKey.toAbsolutePath().toString());
         PrimarySettings settings = PrimarySettings.load(home, flags, System.getenv());
@@ -45,7 +50,8 @@ final class PrimaryCommand implements Callable<Integer> {
             primary.close();
             stopped.countDown();
         }, "facet-shutdown"));
-        System.out.println("Facet primary ready at " + primary.baseUrl());
+        System.out.println("Facet primary ready at " + primary.baseUrl()
+                + primary.sshBaseUrl().map(ssh -> " (Git over SSH at " + ssh + ")").orElse(""));
         System.out.flush();
         stopped.await();
         return 0;

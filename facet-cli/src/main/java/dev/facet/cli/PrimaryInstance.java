@@ -4,7 +4,9 @@ import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.ReplayGuard;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.store.Store;
+import dev.facet.core.access.LocalGitAuthorizer;
 import dev.facet.git.ClonePackCache;
+import dev.facet.git.GitSeams;
 import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.primary.AdminBootstrap;
 import dev.facet.primary.EventRetention;
@@ -27,10 +29,12 @@ import dev.facet.primary.ProjectTokenService;
 import dev.facet.primary.PushAudit;
 import dev.facet.primary.PushEventRecorder;
 import dev.facet.primary.RefService;
+import dev.facet.primary.SshKeyService;
 import dev.facet.primary.UserService;
 import dev.facet.primary.WebhookDeliveries;
 import dev.facet.primary.WebhookService;
 import dev.facet.primary.WebhookUrlPolicy;
+import dev.facet.ssh.GitSshServer;
 import dev.facet.store.JdbcStore;
 import dev.facet.web.FacetMetrics;
 import dev.facet.web.PrimaryWebServer;
@@ -65,13 +69,18 @@ public final class PrimaryInstance implements AutoCloseable {
     private final ScheduledExecutorService purger;
     private final Optional<InstanceControl> control;
     private final WebhookDeliveries webhookDeliveries;
+    private final Optional<GitSshServer> ssh;
+    private final Optional<String> sshBaseUrl;
 
     private PrimaryInstance(Store store, PrimaryWebServer web, String instanceId, MirrorRegistry mirrors,
                             MirrorAdmission admission, MirrorFetchTokens fetchTokens, ExecutorService eventReaders,
                             EventSignal signal, ScheduledExecutorService purger, Optional<InstanceControl> control,
-                            WebhookDeliveries webhookDeliveries) {
+                            WebhookDeliveries webhookDeliveries, Optional<GitSshServer> ssh,
+                            Optional<String> sshBaseUrl) {
         this.control = control;
         this.webhookDeliveries = webhookDeliveries;
+        this.ssh = ssh;
+        this.sshBaseUrl = sshBaseUrl;
         this.purger = purger;
         this.signal = signal;
         this.store = store;
@@ -111,6 +120,7 @@ public final class PrimaryInstance implements AutoCloseable {
         EventSignal signal = new EventSignal();
         Store store = new SignallingStore(JdbcStore.open(settings.database()), signal);
         Optional<InstanceControl> control = Optional.empty();
+        Optional<GitSshServer> ssh = Optional.empty();
         ExecutorService eventReaders = Executors.newFixedThreadPool(2, daemon("facet-event-reader"));
         ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(daemon("facet-mirror-purge"));
         WebhookUrlPolicy webhookUrls = new WebhookUrlPolicy(settings.webhooks().allowLocal(), store);
@@ -134,18 +144,27 @@ public final class PrimaryInstance implements AutoCloseable {
             MirrorFetchTokens fetchTokens = new MirrorFetchTokens(store, clock, random);
             ProjectService projects = new ProjectService(store, repositories, clock);
             PermissionService permissions = new PermissionService(store, clock);
+            SshKeyService sshKeys = new SshKeyService(store, clock);
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> tx.repositories().count()));
             RequestTokens requestTokens = new RequestTokens(clock, random,
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
+            PrimaryAuthenticator authenticator = new PrimaryAuthenticator(users, fetchTokens, sshKeys);
+            GitSeams git = GitSeams.hosted(repositories, permissions, new PushEventRecorder(store, clock),
+                    new PushAudit(store, clock), settings.git().maxPushBytes(), metrics);
             web.set(new PrimaryWebServer(settings.web(), projects, new RefService(store, repositories, clock), permissions,
                     users, new GroupService(store, clock), new GlobalPermissionService(store, clock),
-                    new ProjectTokenService(store, random, clock),
-                    new PrimaryAuthenticator(users, fetchTokens), mirrors, admission, mirrorEvents, fetchTokens,
+                    new ProjectTokenService(store, random, clock), sshKeys,
+                    authenticator, mirrors, admission, mirrorEvents, fetchTokens,
                     requestTokens, identity,
-                    repositories, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),
-                    new PushEventRecorder(store, clock), new PushAudit(store, clock), settings.git().maxPushBytes(),
+                    git, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),
                     metrics, new WebhookService(store, webhookUrls, webhookDeliveries, clock),
                     new MirrorSyncReports(store, clock)));
+            if (settings.ssh().enabled()) {
+                ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
+                        authenticator, new LocalGitAuthorizer(authenticator, permissions), git.repositories(),
+                        git.uploadPacks(), git.receivePacks()));
+                ssh.get().start();
+            }
             web.get().start();
             webhookDeliveries.start();
             mirrors.purgeExpired();
@@ -167,10 +186,12 @@ public final class PrimaryInstance implements AutoCloseable {
             StagingPreparation.copyWarning(store, web.get().baseUrl()).ifPresent(warning -> log.warn("{}", warning));
             store.useTransaction(tx -> tx.instanceSettings().put(StagingPreparation.BASE_URL, web.get().baseUrl()));
             log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);
+            Optional<String> sshBaseUrl = ssh.map(server -> settings.ssh().baseUrl(server.port()));
             return new PrimaryInstance(store, web.get(), identity.id(), mirrors, admission, fetchTokens, eventReaders, signal,
-                    purger, control, webhookDeliveries);
+                    purger, control, webhookDeliveries, ssh, sshBaseUrl);
         } catch (RuntimeException e) {
             webhookDeliveries.stop();
+            ssh.ifPresent(GitSshServer::stop);
             control.ifPresent(InstanceControl::close);
             purger.shutdownNow();
             eventReaders.shutdownNow();
@@ -196,6 +217,16 @@ public final class PrimaryInstance implements AutoCloseable {
         return web.port();
     }
 
+    /** Where Git over SSH is served ({@code ssh://git@HOST:PORT}), unless SSH is turned off. */
+    public Optional<String> sshBaseUrl() {
+        return sshBaseUrl;
+    }
+
+    /** The port Git over SSH listens on, unless SSH is turned off. */
+    public Optional<Integer> sshPort() {
+        return ssh.map(GitSshServer::port);
+    }
+
     public String instanceId() {
         return instanceId;
     }
@@ -212,6 +243,7 @@ public final class PrimaryInstance implements AutoCloseable {
             control.ifPresent(InstanceControl::close);
             webhookDeliveries.stop();
             signal.close();
+            ssh.ifPresent(GitSshServer::stop);
             web.stop();
         } finally {
             purger.shutdownNow();

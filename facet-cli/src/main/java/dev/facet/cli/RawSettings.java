@@ -64,6 +64,9 @@ final class RawSettings {
     static final String IDLE_TIMEOUT_SECONDS = "facet.http.idle-timeout-seconds";
     static final String MAX_CONCURRENT_GIT_REQUESTS = "facet.http.max-concurrent-git-requests";
     static final String TRUSTED_PROXIES = "facet.http.trusted-proxies";
+    static final String SSH_ENABLED = "facet.ssh.enabled";
+    static final String SSH_PORT = "facet.ssh.port";
+    static final String SSH_BASE_URL = "facet.ssh.base-url";
     static final String FARM_NAME = "facet.farm.name";
     static final String FARM_PORT = "facet.farm.port";
     static final String FARM_MEMBERS = "facet.farm.members";
@@ -80,7 +83,8 @@ final class RawSettings {
             CLONE_CACHE_MAX_FILES_PER_REPOSITORY, CLONE_CACHE_MAX_BYTES_PER_REPOSITORY, CLONE_CACHE_MAX_BYTES,
             MAX_PUSH_BYTES, TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_TRUSTED_CERTIFICATES, ALLOW_INSECURE_UPSTREAM,
             MAX_CONNECTIONS_PER_ADDRESS, MIN_REQUEST_BYTES_PER_SECOND, IDLE_TIMEOUT_SECONDS, MAX_CONCURRENT_GIT_REQUESTS,
-            TRUSTED_PROXIES, WEBHOOKS_ALLOW_LOCAL, WEBHOOKS_TIMEOUT_SECONDS, WEBHOOKS_RETRY_MAX_SECONDS);
+            TRUSTED_PROXIES, WEBHOOKS_ALLOW_LOCAL, WEBHOOKS_TIMEOUT_SECONDS, WEBHOOKS_RETRY_MAX_SECONDS, SSH_ENABLED,
+            SSH_PORT, SSH_BASE_URL);
 
     private final Path home;
     private final Map<String, String> values;
@@ -392,6 +396,22 @@ final class RawSettings {
                 return raw;
             }
             throw bad(key, raw, "a JDBC URL starting with jdbc:postgresql: or jdbc:h2:");
+        });
+    }
+
+    /** An {@code ssh://} URL with a host and nothing after the port, without a trailing slash. */
+    Optional<String> sshUrl(String key) {
+        return text(key).map(raw -> {
+            try {
+                java.net.URI uri = new java.net.URI(raw);
+                if ("ssh".equals(uri.getScheme()) && uri.getHost() != null && uri.getQuery() == null
+                        && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
+                    return raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // reported below
+            }
+            throw bad(key, raw, "an ssh:// URL with a host and no path, such as ssh://git@git.example.com:7999");
         });
     }
 

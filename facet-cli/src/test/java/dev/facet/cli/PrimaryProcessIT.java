@@ -35,6 +35,8 @@ class PrimaryProcessIT {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("FACET_ADMIN_PASSWORD", "process-admin-1");
+        // Beside other tests' servers: SSH on a free port, as HTTP's --port 0.
+        builder.environment().put("FACET_SSH_PORT", "0");
         return builder;
     }
 

@@ -53,6 +53,7 @@ final class TestPrimary implements AutoCloseable {
         Map<String, String> environment = new HashMap<>();
         environment.put("FACET_ADMIN_PASSWORD", ADMIN_PASSWORD);
         environment.put("FACET_PORT", "0");
+        environment.put("FACET_SSH_PORT", "0");
         environment.putAll(extraEnvironment);
         if (database != null) {
             environment.put("FACET_DB_URL", database.url());

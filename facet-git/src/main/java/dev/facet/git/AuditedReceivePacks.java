@@ -1,8 +1,6 @@
 package dev.facet.git;
 
-import dev.facet.core.access.Caller;
 import dev.facet.core.ref.RefChange;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.PostReceiveHookChain;
@@ -13,32 +11,29 @@ import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
 import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
 
 /** Adds, after whatever a push already does once its refs moved, a line in the push log naming the pusher. */
-public final class AuditedReceivePacks implements ReceivePackFactory<HttpServletRequest> {
-    private final ReceivePackFactory<HttpServletRequest> receivePacks;
+public final class AuditedReceivePacks implements ReceivePackFactory<GitSession> {
+    private final ReceivePackFactory<GitSession> receivePacks;
     private final PushLog pushLog;
 
-    public AuditedReceivePacks(ReceivePackFactory<HttpServletRequest> receivePacks, PushLog pushLog) {
+    public AuditedReceivePacks(ReceivePackFactory<GitSession> receivePacks, PushLog pushLog) {
         this.receivePacks = receivePacks;
         this.pushLog = pushLog;
     }
 
     @Override
-    public ReceivePack create(HttpServletRequest request, Repository repository)
+    public ReceivePack create(GitSession session, Repository repository)
             throws ServiceNotEnabledException, ServiceNotAuthorizedException {
-        ReceivePack receivePack = receivePacks.create(request, repository);
-        if (request.getAttribute(GitRequestAttributes.CALLER) instanceof Caller pusher
-                && request.getAttribute(GitRequestAttributes.REPOSITORY_ID) instanceof Long repositoryId) {
-            receivePack.setPostReceiveHook(PostReceiveHookChain.newChain(List.of(receivePack.getPostReceiveHook(),
-                    (pack, commands) -> {
-                        List<RefChange> changes = commands.stream()
-                                .filter(command -> command.getResult() == ReceiveCommand.Result.OK)
-                                .map(command -> new RefChange(command.getRefName(), command.getOldId(), command.getNewId()))
-                                .toList();
-                        if (!changes.isEmpty()) {
-                            pushLog.pushed(pusher, repositoryId, changes);
-                        }
-                    })));
-        }
+        ReceivePack receivePack = receivePacks.create(session, repository);
+        receivePack.setPostReceiveHook(PostReceiveHookChain.newChain(List.of(receivePack.getPostReceiveHook(),
+                (pack, commands) -> {
+                    List<RefChange> changes = commands.stream()
+                            .filter(command -> command.getResult() == ReceiveCommand.Result.OK)
+                            .map(command -> new RefChange(command.getRefName(), command.getOldId(), command.getNewId()))
+                            .toList();
+                    if (!changes.isEmpty()) {
+                        pushLog.pushed(session.caller(), session.repositoryId(), changes);
+                    }
+                })));
         return receivePack;
     }
 }

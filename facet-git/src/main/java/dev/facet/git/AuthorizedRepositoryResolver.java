@@ -1,15 +1,15 @@
 package dev.facet.git;
 
-import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.resolver.RepositoryResolver;
 
 /**
- * Opens the repository that access control already chose for this request. It never maps a
- * URL to a path itself, so nothing in a URL can reach a directory outside the store.
+ * Opens the repository that access control already chose for this session. It never maps a
+ * URL or a command's path to a directory itself, so nothing a client sends can reach a
+ * directory outside the store.
  */
-public final class AuthorizedRepositoryResolver implements RepositoryResolver<HttpServletRequest> {
+public final class AuthorizedRepositoryResolver implements RepositoryResolver<GitSession> {
     private final RepositoryStore repositories;
 
     public AuthorizedRepositoryResolver(RepositoryStore repositories) {
@@ -17,13 +17,10 @@ public final class AuthorizedRepositoryResolver implements RepositoryResolver<Ht
     }
 
     @Override
-    public Repository open(HttpServletRequest request, String name) throws RepositoryNotFoundException {
-        if (!(request.getAttribute(GitRequestAttributes.REPOSITORY_ID) instanceof Long repositoryId)) {
+    public Repository open(GitSession session, String name) throws RepositoryNotFoundException {
+        if (!repositories.exists(session.repositoryId())) {
             throw new RepositoryNotFoundException(name);
         }
-        if (!repositories.exists(repositoryId)) {
-            throw new RepositoryNotFoundException(name);
-        }
-        return repositories.open(repositoryId);
+        return repositories.open(session.repositoryId());
     }
 }

@@ -86,10 +86,11 @@ public final class ClonePackCache implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         if (!GitHttpEndpoint.isServiceCall(request, GitHttpEndpoint.Service.UPLOAD_PACK)
-                || !(request.getAttribute(GitRequestAttributes.REPOSITORY_ID) instanceof Long repositoryId)) {
+                || HttpGitSessions.of(request).isEmpty()) {
             chain.doFilter(request, response);
             return;
         }
+        long repositoryId = HttpGitSessions.of(request).get().repositoryId();
         byte[] raw = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
         HttpServletRequest replay = new ReplayedBody(request, raw);
         Optional<CloneRequest> clone = raw.length > MAX_REQUEST_BYTES ? Optional.empty()

@@ -5,7 +5,6 @@ import dev.facet.core.access.GitAccessPolicy;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.FacetException;
 import dev.facet.core.ref.RefChange;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collection;
 import java.util.List;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * It checks every received object, then, once refs have moved, tells the listener what moved and
  * the repository's new refs hash.
  */
-public final class HostedReceivePackFactory implements ReceivePackFactory<HttpServletRequest> {
+public final class HostedReceivePackFactory implements ReceivePackFactory<GitSession> {
     private static final Logger log = LoggerFactory.getLogger(HostedReceivePackFactory.class);
 
     private final RepositoryStore repositories;
@@ -41,11 +40,11 @@ public final class HostedReceivePackFactory implements ReceivePackFactory<HttpSe
     }
 
     @Override
-    public ReceivePack create(HttpServletRequest request, Repository repository)
+    public ReceivePack create(GitSession session, Repository repository)
             throws ServiceNotAuthorizedException, ServiceNotEnabledException {
-        if (!(request.getAttribute(GitRequestAttributes.REPOSITORY_ID) instanceof Long repositoryId)
-                || !(request.getAttribute(GitRequestAttributes.CALLER) instanceof Caller caller)
-                || caller.isAnonymous()) {
+        long repositoryId = session.repositoryId();
+        Caller caller = session.caller();
+        if (caller.isAnonymous()) {
             throw new ServiceNotAuthorizedException();
         }
         try {

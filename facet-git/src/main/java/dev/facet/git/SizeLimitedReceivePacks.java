@@ -1,6 +1,5 @@
 package dev.facet.git;
 
-import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.resolver.ReceivePackFactory;
@@ -11,11 +10,11 @@ import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
  * Caps the pack a push may send. JGit stops reading once the pack passes the limit and tells the
  * Git client, in the push's own report, that the pack exceeds it; nothing of it is kept.
  */
-public final class SizeLimitedReceivePacks implements ReceivePackFactory<HttpServletRequest> {
-    private final ReceivePackFactory<HttpServletRequest> receivePacks;
+public final class SizeLimitedReceivePacks implements ReceivePackFactory<GitSession> {
+    private final ReceivePackFactory<GitSession> receivePacks;
     private final long maxPushBytes;
 
-    public SizeLimitedReceivePacks(ReceivePackFactory<HttpServletRequest> receivePacks, long maxPushBytes) {
+    public SizeLimitedReceivePacks(ReceivePackFactory<GitSession> receivePacks, long maxPushBytes) {
         if (maxPushBytes <= 0) {
             throw new IllegalArgumentException("The push size limit must be positive");
         }
@@ -24,9 +23,9 @@ public final class SizeLimitedReceivePacks implements ReceivePackFactory<HttpSer
     }
 
     @Override
-    public ReceivePack create(HttpServletRequest request, Repository repository)
+    public ReceivePack create(GitSession session, Repository repository)
             throws ServiceNotEnabledException, ServiceNotAuthorizedException {
-        ReceivePack receivePack = receivePacks.create(request, repository);
+        ReceivePack receivePack = receivePacks.create(session, repository);
         receivePack.setMaxPackSizeLimit(maxPushBytes);
         return receivePack;
     }

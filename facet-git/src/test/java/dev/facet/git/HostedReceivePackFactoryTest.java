@@ -12,10 +12,6 @@ import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
 import dev.facet.core.name.Username;
-import jakarta.servlet.http.HttpServletRequest;
-import java.lang.reflect.Proxy;
-import java.util.HashMap;
-import java.util.Map;
 import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
 import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
 import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
@@ -42,16 +38,9 @@ class HostedReceivePackFactoryTest {
         };
     }
 
-    /** A request as the access filter leaves it: the repository chosen and the caller known, whatever the URL was. */
-    private static HttpServletRequest requestFrom(Caller caller) {
-        Map<String, Object> attributes = new HashMap<>();
-        attributes.put(GitRequestAttributes.REPOSITORY_ID, REPOSITORY_ID);
-        attributes.put(GitRequestAttributes.CALLER, caller);
-        return (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "getAttribute" -> attributes.get((String) args[0]);
-                    default -> null;
-                });
+    /** A session as access control leaves it: the repository chosen and the caller known, whatever the URL was. */
+    private static GitSession requestFrom(Caller caller) {
+        return new GitSession(REPOSITORY_ID, caller, null);
     }
 
     private static HostedReceivePackFactory factory(GitAccessPolicy access) {

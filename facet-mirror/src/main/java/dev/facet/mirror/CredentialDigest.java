@@ -21,7 +21,7 @@ public final class CredentialDigest {
         MessageDigest digest = Sha256.newDigest();
         digest.update(secret);
         return Sha256.hex(digest, String.join("\u0000", String.valueOf(credentials.username()),
-                String.valueOf(credentials.secret()), String.valueOf(credentials.bearerToken()),
+                String.valueOf(credentials.secret()), String.valueOf(credentials.bearerToken()), String.valueOf(credentials.keyFingerprint()),
                 String.valueOf(project), String.valueOf(repository)));
     }
 }

@@ -20,6 +20,7 @@ import dev.facet.core.store.MirrorStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,9 +76,9 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
     }
 
     @Override
-    public AuthorizedGitRequest authorize(String authorization, String clientAddress, ProjectKey project,
+    public AuthorizedGitRequest authorize(Optional<Credentials> presented, String clientAddress, ProjectKey project,
                                           RepositorySlug repository, AccessLevel needed) {
-        Credentials credentials = Credentials.parse(authorization).orElse(null);
+        Credentials credentials = presented.orElse(null);
         MirroredRepository carried = store.inTransaction(tx -> tx.repositories().find(project.value(), repository.value()))
                 .orElse(null);
         if (carried == null || carried.localRefsHash() == null) {

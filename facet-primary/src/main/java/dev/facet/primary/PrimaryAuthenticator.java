@@ -2,15 +2,24 @@ package dev.facet.primary;
 
 import dev.facet.core.access.Authenticator;
 import dev.facet.core.access.Caller;
+import dev.facet.core.error.AuthenticationRequired;
 
-/** Credentials on the primary: users' passwords and access tokens, and the fetch tokens of registered mirrors. */
+/** Credentials on the primary: users' passwords, access tokens and SSH keys, and the fetch tokens of registered mirrors. */
 public final class PrimaryAuthenticator implements Authenticator {
     private final UserService users;
     private final MirrorFetchTokens fetchTokens;
+    private final SshKeyService sshKeys;
 
-    public PrimaryAuthenticator(UserService users, MirrorFetchTokens fetchTokens) {
+    public PrimaryAuthenticator(UserService users, MirrorFetchTokens fetchTokens, SshKeyService sshKeys) {
         this.users = users;
         this.fetchTokens = fetchTokens;
+        this.sshKeys = sshKeys;
+    }
+
+    @Override
+    public Caller authenticateKey(String fingerprint, String clientAddress) {
+        return sshKeys.callerOf(fingerprint).orElseThrow(() -> new AuthenticationRequired(
+                "This SSH key is not registered to any active user of this server."));
     }
 
     @Override

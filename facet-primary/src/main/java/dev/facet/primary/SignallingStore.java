@@ -4,6 +4,7 @@ import dev.facet.core.event.Event;
 import dev.facet.core.event.EventChain;
 import dev.facet.core.event.EventType;
 import dev.facet.core.store.AccessTokens;
+import dev.facet.core.store.SshKeys;
 import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.Events;
 import dev.facet.core.store.FarmNodes;
@@ -70,6 +71,11 @@ public final class SignallingStore implements Store {
         @Override
         public AccessTokens accessTokens() {
             return tx.accessTokens();
+        }
+
+        @Override
+        public SshKeys sshKeys() {
+            return tx.sshKeys();
         }
 
         @Override

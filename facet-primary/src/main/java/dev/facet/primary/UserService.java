@@ -267,8 +267,8 @@ public final class UserService implements Authenticator {
             throw wrongCredentials();
         }
         return store.inTransaction(tx -> {
-            AccessToken token = tx.accessTokens().findBySecretHash(Sha256.hex(secret)).orElseThrow(this::wrongCredentials);
-            User user = tx.users().findById(token.userId()).orElseThrow(this::wrongCredentials);
+            AccessToken token = tx.accessTokens().findBySecretHash(Sha256.hex(secret)).orElseThrow(UserService::wrongCredentials);
+            User user = tx.users().findById(token.userId()).orElseThrow(UserService::wrongCredentials);
             if (!stillValid(tx, token, user)) {
                 throw wrongCredentials();
             }
@@ -371,7 +371,7 @@ public final class UserService implements Authenticator {
                                   String clientAddress) {
         AccessRules.requireWholeAccount(caller, "change a password");
         User user = store.inTransaction(tx -> tx.users().findById(caller.userId())).filter(User::active)
-                .orElseThrow(this::wrongCredentials);
+                .orElseThrow(UserService::wrongCredentials);
         InvalidInput wrong = new InvalidInput("oldPassword", "The current password is wrong.");
         if (oldPassword == null || oldPassword.startsWith(TOKEN_PREFIX)) {
             throw wrong;
@@ -483,12 +483,12 @@ public final class UserService implements Authenticator {
     }
 
     /** The owner themselves, or any user for an administrator; others are told the user does not exist. */
-    private User ownOrAdministered(StoreTransaction tx, Caller caller, Username owner) {
+    static User ownOrAdministered(StoreTransaction tx, Caller caller, Username owner) {
         if (caller.isAnonymous()) {
             throw new AuthenticationRequired("Authentication required.");
         }
         if (caller.isUser() && caller.name().equals(owner)) {
-            return tx.users().findById(caller.userId()).orElseThrow(this::wrongCredentials);
+            return tx.users().findById(caller.userId()).orElseThrow(UserService::wrongCredentials);
         }
         AccessRules.requireAdmin(caller);
         return tx.users().find(owner).orElseThrow(() -> new NotFound("name", "User '" + owner + "' does not exist."));
@@ -516,7 +516,7 @@ public final class UserService implements Authenticator {
         return clientAddress == null || clientAddress.isBlank() ? "unknown" : clientAddress;
     }
 
-    private AuthenticationRequired wrongCredentials() {
+    private static AuthenticationRequired wrongCredentials() {
         return new AuthenticationRequired("The user name, password or token is wrong.");
     }
 

@@ -1,6 +1,7 @@
 package dev.facet.store;
 
 import dev.facet.core.store.AccessTokens;
+import dev.facet.core.store.SshKeys;
 import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.Events;
 import dev.facet.core.store.FarmNodes;
@@ -43,6 +44,11 @@ final class JdbcTransaction implements StoreTransaction {
     @Override
     public AccessTokens accessTokens() {
         return new JdbcAccessTokens(handle);
+    }
+
+    @Override
+    public SshKeys sshKeys() {
+        return new JdbcSshKeys(handle);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.facet.web;
 
 import dev.facet.core.access.AccessLevel;
+import dev.facet.core.access.Credentials;
 import dev.facet.core.access.GitRequestAuthorizer;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.FacetException;
@@ -9,7 +10,8 @@ import dev.facet.core.error.TooManyAttempts;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
 import dev.facet.git.GitHttpEndpoint;
-import dev.facet.git.GitRequestAttributes;
+import dev.facet.git.GitSession;
+import dev.facet.git.HttpGitSessions;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -24,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Guards {@code /scm/{project}/{repo}.git}: lets through only Git's smart HTTP endpoints, parses
- * the URL into validated names, authenticates the caller, asks the access policy, and hands the
- * chosen repository id to the Git servlet.
+ * the URL into validated names and the {@code Authorization} header into credentials, asks the
+ * transport-neutral authorizer, and hands the resulting {@link GitSession} to the Git servlet.
  * Git clients see 401 with a Basic challenge (so they prompt), 403 or 404, each with a line
  * saying why.
  */
@@ -54,10 +56,10 @@ final class GitAccessFilter implements Filter {
             // An early answer for the client; the receive-pack factory decides again where the pack is taken.
             AccessLevel needed = endpoint.isPush() ? AccessLevel.WRITE : AccessLevel.READ;
             GitRequestAuthorizer.AuthorizedGitRequest authorized =
-                    authorizer.authorize(request.getHeader("Authorization"), request.getRemoteAddr(), project, slug,
-                            needed);
-            request.setAttribute(GitRequestAttributes.REPOSITORY_ID, authorized.repositoryId());
-            request.setAttribute(GitRequestAttributes.CALLER, authorized.caller());
+                    authorizer.authorize(Credentials.parse(request.getHeader("Authorization")), request.getRemoteAddr(),
+                            project, slug, needed);
+            HttpGitSessions.attach(request, new GitSession(authorized.repositoryId(), authorized.caller(),
+                    request.getHeader("Git-Protocol")));
         } catch (TooManyAttempts e) {
             response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
             reply(response, 429, e.getMessage());

@@ -16,6 +16,7 @@ import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitOperationObserver;
 import dev.facet.git.PushSizeLimit;
 import dev.facet.git.HostedUploadPackFactory;
+import dev.facet.git.HttpGitSessions;
 import dev.facet.git.UploadPackErrors;
 import dev.facet.git.RepositoryStore;
 import dev.facet.mirror.FarmMembership;
@@ -153,8 +154,8 @@ public final class MirrorWebServer {
     /** Git reads from this node's disk, counted by {@code observer}; a push here is forwarded, never received. */
     private static GitServlet readOnlyGit(RepositoryStore repositories, GitOperationObserver observer) {
         GitServlet git = new GitServlet();
-        git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
-        git.setUploadPackFactory(new HostedUploadPackFactory(observer));
+        git.setRepositoryResolver(HttpGitSessions.resolver(new AuthorizedRepositoryResolver(repositories)));
+        git.setUploadPackFactory(HttpGitSessions.uploadPacks(new HostedUploadPackFactory(observer)));
         git.setUploadPackErrorHandler(new UploadPackErrors());
         git.setReceivePackFactory((request, repository) -> {
             throw new ServiceNotEnabledException("Pushes to a mirror are forwarded to the primary.");

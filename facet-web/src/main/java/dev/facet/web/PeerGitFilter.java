@@ -1,10 +1,12 @@
 package dev.facet.web;
 
+import dev.facet.core.access.Caller;
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.FacetException;
 import dev.facet.core.identity.TokenRejected;
 import dev.facet.git.GitHttpEndpoint;
-import dev.facet.git.GitRequestAttributes;
+import dev.facet.git.GitSession;
+import dev.facet.git.HttpGitSessions;
 import dev.facet.mirror.PeerReads;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -63,7 +65,8 @@ final class PeerGitFilter implements Filter {
             GitAccessFilter.reply(response, 500, "Facet could not check this peer's access; the server log has the details.");
             return;
         }
-        request.setAttribute(GitRequestAttributes.REPOSITORY_ID, repositoryId);
+        // A peer is another node of the same farm, not a user: it only ever reads, and no user rule applies to it.
+        HttpGitSessions.attach(request, new GitSession(repositoryId, Caller.ANONYMOUS, request.getHeader("Git-Protocol")));
         chain.doFilter(request, response);
     }
 }

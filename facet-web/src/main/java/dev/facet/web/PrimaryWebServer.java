@@ -4,18 +4,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.facet.core.access.Authenticator;
+import dev.facet.core.access.LocalGitAuthorizer;
 import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.RequestTokens;
-import dev.facet.git.AuthorizedRepositoryResolver;
-import dev.facet.git.AuditedReceivePacks;
 import dev.facet.git.ClonePackCache;
-import dev.facet.git.HostedReceivePackFactory;
-import dev.facet.git.HostedUploadPackFactory;
+import dev.facet.git.GitSeams;
+import dev.facet.git.HttpGitSessions;
 import dev.facet.git.UploadPackErrors;
-import dev.facet.git.PushLog;
-import dev.facet.git.RefChangeListener;
-import dev.facet.git.RepositoryStore;
-import dev.facet.git.SizeLimitedReceivePacks;
 import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorEventStream;
 import dev.facet.primary.MirrorFetchTokens;
@@ -27,6 +22,7 @@ import dev.facet.primary.PermissionService;
 import dev.facet.primary.ProjectService;
 import dev.facet.primary.ProjectTokenService;
 import dev.facet.primary.RefService;
+import dev.facet.primary.SshKeyService;
 import dev.facet.primary.UserService;
 import dev.facet.primary.WebhookService;
 import java.util.List;
@@ -38,21 +34,19 @@ public final class PrimaryWebServer {
 
     public PrimaryWebServer(WebSettings settings, ProjectService projects, RefService refs, PermissionService permissions,
                             UserService users, GroupService groups, GlobalPermissionService globalPermissions,
-                            ProjectTokenService projectTokens, Authenticator authenticator, MirrorRegistry mirrors,
+                            ProjectTokenService projectTokens, SshKeyService sshKeys, Authenticator authenticator,
+                            MirrorRegistry mirrors,
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
-                            RequestTokens requestTokens, InstanceIdentity identity, RepositoryStore repositories,
-                            ClonePackCache clonePackCache, RefChangeListener refChangeListener, PushLog pushLog,
-                            long maxPushBytes, FacetMetrics metrics, WebhookService webhooks,
+                            RequestTokens requestTokens, InstanceIdentity identity, GitSeams gitSeams,
+                            ClonePackCache clonePackCache, FacetMetrics metrics, WebhookService webhooks,
                             MirrorSyncReports syncReports) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
         GitServlet git = new GitServlet();
-        git.setRepositoryResolver(new AuthorizedRepositoryResolver(repositories));
-        git.setUploadPackFactory(new HostedUploadPackFactory(metrics));
+        git.setRepositoryResolver(HttpGitSessions.resolver(gitSeams.repositories()));
+        git.setUploadPackFactory(HttpGitSessions.uploadPacks(gitSeams.uploadPacks()));
         git.setUploadPackErrorHandler(new UploadPackErrors());
-        git.setReceivePackFactory(new SizeLimitedReceivePacks(new AuditedReceivePacks(
-                new HostedReceivePackFactory(repositories, permissions, refChangeListener, metrics), pushLog),
-                maxPushBytes));
+        git.setReceivePackFactory(HttpGitSessions.receivePacks(gitSeams.receivePacks()));
 
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
@@ -61,6 +55,7 @@ public final class PrimaryWebServer {
         PrimaryRoutes routes = new PrimaryRoutes(projects, refs, permissions, users, groups, globalPermissions,
                 authentication, metrics, this::baseUrl, json);
         ProjectTokenRoutes projectTokenRoutes = new ProjectTokenRoutes(projectTokens, json);
+        SshKeyRoutes sshKeyRoutes = new SshKeyRoutes(sshKeys, json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
                 json, identity, syncReports);
         WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks, json);
@@ -73,11 +68,12 @@ public final class PrimaryWebServer {
         AccountPages accountPages = new AccountPages(users, access);
 
         this.server = new HttpServer(settings, json, metrics,
-                List.of(new GitAccessFilter(new LocalGitAuthorizer(authentication, permissions)), clonePackCache), git,
+                List.of(new GitAccessFilter(new LocalGitAuthorizer(authenticator, permissions)), clonePackCache), git,
                 config -> {
                     CrossSiteRequests.register(config);
                     routes.register(config);
                     projectTokenRoutes.register(config);
+                    sshKeyRoutes.register(config);
                     mirroring.register(config);
                     webhookRoutes.register(config);
                     pages.register(config);

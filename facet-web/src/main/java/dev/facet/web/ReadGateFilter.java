@@ -1,7 +1,8 @@
 package dev.facet.web;
 
 import dev.facet.git.GitHttpEndpoint;
-import dev.facet.git.GitRequestAttributes;
+import dev.facet.git.GitSession;
+import dev.facet.git.HttpGitSessions;
 import dev.facet.mirror.CatchingUp;
 import dev.facet.mirror.ReadGate;
 import jakarta.servlet.Filter;
@@ -31,10 +32,10 @@ final class ReadGateFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         boolean read = GitHttpEndpoint.of(request).filter(endpoint -> !endpoint.isPush()).isPresent();
-        Object repositoryId = request.getAttribute(GitRequestAttributes.REPOSITORY_ID);
-        if (read && repositoryId instanceof Long id) {
+        GitSession session = HttpGitSessions.of(request).orElse(null);
+        if (read && session != null) {
             try {
-                gate.beforeRead(id);
+                gate.beforeRead(session.repositoryId());
             } catch (CatchingUp e) {
                 HttpServletResponse response = (HttpServletResponse) res;
                 response.setStatus(503);

@@ -14,9 +14,6 @@ public final class RequestAuthentication {
 
     /** @param clientAddress the address the request came from, for the throttle on wrong credentials */
     public Caller caller(String authorization, String clientAddress) {
-        return Credentials.parse(authorization)
-                .map(c -> c.isBearer() ? authenticator.authenticateToken(c.bearerToken(), clientAddress)
-                        : authenticator.authenticate(c.username(), c.secret(), clientAddress))
-                .orElse(Caller.ANONYMOUS);
+        return authenticator.caller(Credentials.parse(authorization), clientAddress);
     }
 }

@@ -8,10 +8,22 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What an {@code Authorization} header carries: HTTP Basic (a user name with a password or an
- * access token) or a bearer token.
+ * What a client presented to prove who it is: over HTTP, what an {@code Authorization} header
+ * carries (Basic with a user name and a password or an access token, or a bearer token); over
+ * SSH, the fingerprint of a public key whose private half the client proved it holds.
+ *
+ * @param keyFingerprint the SHA-256 fingerprint of the SSH key, when that is what was presented
  */
-public record Credentials(String username, String secret, String bearerToken) {
+public record Credentials(String username, String secret, String bearerToken, String keyFingerprint) {
+
+    public Credentials(String username, String secret, String bearerToken) {
+        this(username, secret, bearerToken, null);
+    }
+
+    /** A key the SSH server has already seen the client sign with. */
+    public static Credentials publicKey(String fingerprint) {
+        return new Credentials(null, null, null, fingerprint);
+    }
 
     /** Reads a header; none (or a blank one) means an anonymous request. */
     public static Optional<Credentials> parse(String authorization) {
@@ -48,8 +60,13 @@ public record Credentials(String username, String secret, String bearerToken) {
         return bearerToken != null;
     }
 
+    public boolean isPublicKey() {
+        return keyFingerprint != null;
+    }
+
     @Override
     public String toString() {
-        return isBearer() ? "Credentials[bearer]" : "Credentials[" + username + "]";
+        return isBearer() ? "Credentials[bearer]" : isPublicKey() ? "Credentials[key " + keyFingerprint + "]"
+                : "Credentials[" + username + "]";
     }
 }

@@ -10,6 +10,8 @@ public interface StoreTransaction {
 
     AccessTokens accessTokens();
 
+    SshKeys sshKeys();
+
     ServiceUsers serviceUsers();
 
     Grants grants();

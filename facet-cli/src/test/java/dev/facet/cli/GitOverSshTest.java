@@ -1,0 +1,220 @@
+package dev.facet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Git over SSH on the primary with the real OpenSSH client and {@code git}: keys registered
+ * through the REST API, the host key pinned in a known-hosts file with strict checking.
+ */
+class GitOverSshTest {
+    @TempDir
+    Path dir;
+    TestPrimary primary;
+    GitClient git;
+    Path knownHosts;
+    SshKeyPair writerKey;
+    SshKeyPair readerKey;
+    SshKeyPair strangerKey;
+    SshKeyPair unregisteredKey;
+
+    @BeforeEach
+    void start() throws IOException {
+        primary = TestPrimary.start(dir.resolve("primary"));
+        primary.createProject("SSH");
+        primary.createRepository("SSH", "code", false);
+        primary.createUser("writer", "writer-pass-1");
+        primary.createUser("reader", "reader-pass-1");
+        primary.createUser("stranger", "stranger-pass-1");
+        primary.grantProject("SSH", "writer", "PROJECT_WRITE");
+        primary.grantProject("SSH", "reader", "PROJECT_READ");
+        writerKey = register("writer", "ed25519");
+        readerKey = register("reader", "ecdsa");
+        strangerKey = register("stranger", "ed25519");
+        unregisteredKey = SshKeyPair.generate(dir.resolve("keys"), "unregistered", "-t", "ed25519");
+        git = new GitClient(dir.resolve("git-home"));
+        knownHosts = dir.resolve("known_hosts");
+        Files.writeString(knownHosts, "[localhost]:" + sshPort() + " " + hostKey() + "\n");
+    }
+
+    @AfterEach
+    void stop() {
+        primary.close();
+    }
+
+    private SshKeyPair register(String user, String type) {
+        SshKeyPair key = SshKeyPair.generate(dir.resolve("keys"), user + "-" + type, "-t", type);
+        TestPrimary.expect(201, primary.anonymous.as(user, user + "-pass-1").post("/rest/ssh/latest/keys",
+                RestClient.json("text", key.publicKey())));
+        return key;
+    }
+
+    private int sshPort() {
+        return primary.instance.sshPort().orElseThrow();
+    }
+
+    /** The public half of the host key Facet keeps in its home, as ssh-keygen reads it from the private key file. */
+    private String hostKey() {
+        String line = SshKeyPair.run(List.of("ssh-keygen", "-y", "-f",
+                primary.home.resolve("keys").resolve("ssh_host_ed25519_key").toString())).strip();
+        return line.split(" ")[0] + " " + line.split(" ")[1];
+    }
+
+    private String url() {
+        return "ssh://git@localhost:" + sshPort() + "/SSH/code.git";
+    }
+
+    private Map<String, String> as(SshKeyPair key) {
+        return Map.of("GIT_SSH_COMMAND", sshCommand(key));
+    }
+
+    private String sshCommand(SshKeyPair key) {
+        return "ssh -i " + key.privateKey() + " -o IdentitiesOnly=yes -o IdentityAgent=none -o BatchMode=yes"
+                + " -o UserKnownHostsFile=" + knownHosts + " -o StrictHostKeyChecking=yes -o LogLevel=ERROR";
+    }
+
+    /** Runs {@code ssh} itself with {@code key}: what a user typing a command (not Git) sees. */
+    private GitClient.Result ssh(SshKeyPair key, String... remoteCommand) {
+        List<String> command = new java.util.ArrayList<>(List.of(sshCommand(key).split(" ")));
+        command.addAll(List.of("-p", Integer.toString(sshPort()), "git@localhost"));
+        command.addAll(List.of(remoteCommand));
+        try {
+            Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(
+                    new java.io.File("/dev/null"))).start();
+            String out = new String(process.getInputStream().readAllBytes());
+            String err = new String(process.getErrorStream().readAllBytes());
+            process.waitFor();
+            return new GitClient.Result(process.exitValue(), out, err);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aWriterPushesBranchesAndTagsAndAReaderClonesAndFetchesThem() throws IOException {
+        Path work = git.newWorkTree(dir.resolve("work"), "README.md");
+        git.run(work, "checkout", "-q", "-b", "feature").requireSuccess();
+        git.commitFile(work, "feature.txt", "feature\n");
+        git.run(work, "tag", "v1").requireSuccess();
+        git.run(work, "tag", "-a", "v1-annotated", "-m", "release").requireSuccess();
+        git.run(work, as(writerKey), "push", "-q", url(), "main", "feature", "v1", "v1-annotated").requireSuccess();
+
+        Path clone = dir.resolve("clone");
+        git.run(dir, as(readerKey), "clone", "-q", url(), clone.toString()).requireSuccess();
+        assertThat(git.run(clone, "branch", "-r").stdout()).contains("origin/main", "origin/feature");
+        assertThat(git.run(clone, "tag").stdout().lines()).containsExactlyInAnyOrder("v1", "v1-annotated");
+        assertThat(git.lsRemote(work, primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "SSH", "code")))
+                .isEqualTo(git.run(work, as(readerKey), "ls-remote", url()).requireSuccess().stdout().lines()
+                        .sorted().toList());
+
+        git.run(work, "checkout", "-q", "main").requireSuccess();
+        git.commitFile(work, "second.txt", "second\n");
+        git.run(work, as(writerKey), "push", "-q", url(), "main").requireSuccess();
+        git.run(clone, as(readerKey), "fetch", "-q", "origin").requireSuccess();
+        assertThat(git.run(clone, "rev-parse", "origin/main").stdout())
+                .isEqualTo(git.run(work, "rev-parse", "main").stdout());
+    }
+
+    @Test
+    void gitSpeaksProtocolVersionTwoOverSsh() {
+        Path work = git.newWorkTree(dir.resolve("work"), "README.md");
+        git.run(work, as(writerKey), "push", "-q", url(), "main").requireSuccess();
+
+        GitClient.Result listed = git.run(work, Map.of("GIT_SSH_COMMAND", sshCommand(readerKey), "GIT_TRACE_PACKET", "1"),
+                "-c", "protocol.version=2", "ls-remote", url(), "refs/heads/main").requireSuccess();
+
+        assertThat(listed.stderr()).contains("version 2").contains("ls-refs");
+        assertThat(listed.stdout()).contains("refs/heads/main");
+    }
+
+    @Test
+    void aReaderCannotPushAndAStrangerCannotRead() {
+        Path work = git.newWorkTree(dir.resolve("work"), "README.md");
+        git.run(work, as(writerKey), "push", "-q", url(), "main").requireSuccess();
+        git.commitFile(work, "sneaky.txt", "sneaky\n");
+
+        GitClient.Result push = git.run(work, as(readerKey), "push", url(), "main");
+        assertThat(push.exitCode()).isNotZero();
+        assertThat(push.stderr()).contains("WRITE");
+        GitClient.Result delete = git.run(work, as(readerKey), "push", url(), ":main");
+        assertThat(delete.exitCode()).isNotZero();
+        GitClient.Result read = git.run(dir, as(strangerKey), "clone", url(), dir.resolve("stolen").toString());
+        assertThat(read.exitCode()).isNotZero();
+        assertThat(read.stderr()).contains("does not exist");
+        assertThat(git.run(work, as(readerKey), "ls-remote", url()).requireSuccess().stdout())
+                .doesNotContain(git.run(work, "rev-parse", "main").stdout().strip());
+    }
+
+    @Test
+    void anUnregisteredKeyIsRefused() {
+        GitClient.Result clone = git.run(dir, as(unregisteredKey), "clone", url(), dir.resolve("nope").toString());
+
+        assertThat(clone.exitCode()).isNotZero();
+        assertThat(clone.stderr()).contains("Permission denied (publickey)");
+    }
+
+    @Test
+    void aRemovedKeyStopsWorking() {
+        long id = TestPrimary.expect(200, primary.anonymous.as("reader", "reader-pass-1").get("/rest/ssh/latest/keys"))
+                .json().path("values").path(0).path("id").asLong();
+        TestPrimary.expect(204, primary.anonymous.as("reader", "reader-pass-1").delete("/rest/ssh/latest/keys/" + id));
+
+        assertThat(git.run(dir, as(readerKey), "ls-remote", url()).stderr()).contains("Permission denied (publickey)");
+    }
+
+    @Test
+    void commandsOtherThanGitsAndShellsAreRefusedWithTheReason() {
+        for (String[] command : List.of(new String[] {"ls", "-la"}, new String[] {"git-upload-pack", "'../../etc'"},
+                new String[] {"git-upload-pack", "'/SSH/code.git'", ";", "ls"},
+                new String[] {"git-receive-pack", "'/SSH/../code.git'"}, new String[] {"cat", "/etc/passwd"})) {
+            GitClient.Result result = ssh(writerKey, command);
+            assertThat(result.exitCode()).as(String.join(" ", command)).isNotZero();
+            assertThat(result.stderr()).as(String.join(" ", command)).contains("facet:");
+        }
+        GitClient.Result shell = ssh(writerKey);
+        assertThat(shell.exitCode()).isNotZero();
+        assertThat(shell.stderr()).contains("Git over SSH only");
+        // A remote forward is asked for at once; the server's refusal ends the session.
+        assertThat(ssh(writerKey, "-o", "ExitOnForwardFailure=yes", "-N", "-R", "0:localhost:22").exitCode())
+                .isNotZero();
+        GitClient.Result sftp = ssh(writerKey, "-s", "sftp");
+        assertThat(sftp.exitCode()).isNotZero();
+    }
+
+    @Test
+    void theProjectKeyIsCaseInsensitiveAndBothPathFormsWork() {
+        Path work = git.newWorkTree(dir.resolve("work"), "README.md");
+        git.run(work, as(writerKey), "push", "-q", url(), "main").requireSuccess();
+
+        String scpLike = "git@localhost:ssh/code.git";
+        Map<String, String> env = Map.of("GIT_SSH_COMMAND", sshCommand(readerKey) + " -p " + sshPort());
+        assertThat(git.run(work, env, "ls-remote", scpLike).requireSuccess().stdout()).contains("refs/heads/main");
+        assertThat(git.run(work, as(readerKey), "ls-remote", "ssh://git@localhost:" + sshPort() + "/Ssh/code")
+                .requireSuccess().stdout()).contains("refs/heads/main");
+    }
+
+    @Test
+    void theHostKeyIsTheSameAfterARestart() {
+        int port = sshPort();
+        String before = hostKey();
+        primary.close();
+        primary = TestPrimary.start(dir.resolve("primary"), null, Map.of("FACET_SSH_PORT", Integer.toString(port)));
+
+        assertThat(hostKey()).isEqualTo(before);
+        assertThat(primary.instance.sshBaseUrl()).contains("ssh://git@localhost:" + port);
+        GitClient.Result listed = git.run(dir, as(writerKey), "ls-remote", url());
+        assertThat(listed.exitCode()).as(listed.stderr()).isZero();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.facet.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A key pair made by the real {@code ssh-keygen}, as a user would make one. */
+record SshKeyPair(Path privateKey, String publicKey) {
+    static SshKeyPair generate(Path dir, String name, String... typeAndBits) {
+        try {
+            Files.createDirectories(dir);
+            Path key = dir.resolve(name);
+            List<String> command = new java.util.ArrayList<>(List.of("ssh-keygen", "-q", "-N", "", "-C",
+                    name + "@test", "-f", key.toString()));
+            command.addAll(List.of(typeAndBits));
+            run(command);
+            return new SshKeyPair(key, Files.readString(dir.resolve(name + ".pub"), StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The fingerprint {@code ssh-keygen -l} prints, such as {@code SHA256:…}. */
+    String fingerprint() {
+        return run(List.of("ssh-keygen", "-l", "-f", privateKey + ".pub")).split(" ")[1];
+    }
+
+    static String run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", command) + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.facet.ssh;
+
+import dev.facet.core.access.AccessLevel;
+import dev.facet.core.access.Credentials;
+import dev.facet.core.access.GitRequestAuthorizer;
+import dev.facet.core.error.FacetException;
+import dev.facet.core.error.InvalidInput;
+import dev.facet.core.name.ProjectKey;
+import dev.facet.core.name.RepositorySlug;
+import dev.facet.git.GitSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.ReceivePack;
+import org.eclipse.jgit.transport.UploadPack;
+import org.eclipse.jgit.transport.resolver.ReceivePackFactory;
+import org.eclipse.jgit.transport.resolver.RepositoryResolver;
+import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
+import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
+import org.eclipse.jgit.transport.resolver.UploadPackFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one Git command an SSH client sent: the same authorizer HTTP asks decides who may read
+ * or write which repository, and the same resolver and factories then serve it from a
+ * {@link GitSession}. A refusal is one line on the client's standard error and a failing exit
+ * status, which Git shows its user as it is.
+ */
+final class GitCommandRunner implements Command {
+    private static final Logger log = LoggerFactory.getLogger(GitCommandRunner.class);
+    private static final int REFUSED = 128;
+
+    /** What every command shares: the decision, the Git seams, and the threads the commands run on. */
+    record Seams(GitRequestAuthorizer authorizer, RepositoryResolver<GitSession> repositories,
+                 UploadPackFactory<GitSession> uploadPacks, ReceivePackFactory<GitSession> receivePacks,
+                 ExecutorService workers) {
+    }
+
+    private final Seams seams;
+    private final String commandLine;
+    private InputStream in;
+    private OutputStream out;
+    private OutputStream err;
+    private ExitCallback exit;
+
+    GitCommandRunner(Seams seams, String commandLine) {
+        this.seams = seams;
+        this.commandLine = commandLine;
+    }
+
+    @Override
+    public void setInputStream(InputStream in) {
+        this.in = in;
+    }
+
+    @Override
+    public void setOutputStream(OutputStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void setErrorStream(OutputStream err) {
+        this.err = err;
+    }
+
+    @Override
+    public void setExitCallback(ExitCallback exit) {
+        this.exit = exit;
+    }
+
+    @Override
+    public void start(ChannelSession channel, Environment environment) {
+        String fingerprint = channel.getSession().getAttribute(GitSshServer.KEY_FINGERPRINT);
+        String address = addressOf(channel.getSession().getClientAddress());
+        String gitProtocol = environment.getEnv().get("GIT_PROTOCOL");
+        seams.workers().execute(() -> exit.onExit(run(fingerprint, address, gitProtocol)));
+    }
+
+    private int run(String fingerprint, String address, String gitProtocol) {
+        GitSshCommand command = GitSshCommand.parse(commandLine).orElse(null);
+        if (command == null) {
+            return refuse(GitSshCommand.EXPECTED);
+        }
+        if (command.service().equals(GitSshCommand.UPLOAD_ARCHIVE)) {
+            return refuse("git archive --remote is not served by Facet yet; clone the repository and run git archive.");
+        }
+        GitSession session;
+        try {
+            ProjectKey project = ProjectKey.of(command.project());
+            RepositorySlug slug = RepositorySlug.of(command.repository());
+            AccessLevel needed = command.isPush() ? AccessLevel.WRITE : AccessLevel.READ;
+            GitRequestAuthorizer.AuthorizedGitRequest authorized = seams.authorizer().authorize(
+                    Optional.ofNullable(fingerprint).map(Credentials::publicKey), address, project, slug, needed);
+            session = new GitSession(authorized.repositoryId(), authorized.caller(), gitProtocol);
+        } catch (InvalidInput e) {
+            return refuse("Repository not found: " + e.getMessage());
+        } catch (FacetException e) {
+            return refuse(e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("Git over SSH: access check for '{}' failed", commandLine, e);
+            return refuse("Facet could not check access to this repository; the server log has the details.");
+        }
+        try (Repository repository = seams.repositories().open(session, command.repository())) {
+            if (command.isPush()) {
+                ReceivePack receivePack = seams.receivePacks().create(session, repository);
+                receivePack.receive(in, out, err);
+            } else {
+                UploadPack uploadPack = seams.uploadPacks().create(session, repository);
+                uploadPack.upload(in, out, err);
+            }
+            out.flush();
+            return 0;
+        } catch (ServiceNotEnabledException e) {
+            return refuse(e.getMessage());
+        } catch (ServiceNotAuthorizedException e) {
+            return refuse("Authentication required.");
+        } catch (org.eclipse.jgit.errors.RepositoryNotFoundException e) {
+            return refuse("Repository " + command.project() + "/" + command.repository() + " does not exist.");
+        } catch (IOException e) {
+            // A client that hangs up or speaks something else than Git: nothing on this side to fix.
+            log.info("Git over SSH: '{}' from {} ended: {}", commandLine, address, e.toString());
+            return REFUSED;
+        } catch (RuntimeException e) {
+            log.error("Git over SSH: '{}' from {} failed", commandLine, address, e);
+            return refuse("Facet failed to serve this command; the server log has the details.");
+        }
+    }
+
+    private int refuse(String message) {
+        try {
+            err.write(("facet: " + message + "\n").getBytes(StandardCharsets.UTF_8));
+            err.flush();
+        } catch (IOException e) {
+            log.debug("could not tell the SSH client why its command was refused", e);
+        }
+        return REFUSED;
+    }
+
+    static String addressOf(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
+    }
+
+    @Override
+    public void destroy(ChannelSession channel) {
+    }
+}

@@ -1,0 +1,44 @@
+package dev.facet.ssh;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One of the commands Git sends over SSH, and nothing else: {@code git-upload-pack},
+ * {@code git-receive-pack} or {@code git-upload-archive} with one path argument
+ * {@code [/]PROJECT/repository[.git]}, quoted as Git quotes it ({@code '…'}) or bare.
+ *
+ * @param service    the command's name
+ * @param project    the project key as written (not yet validated)
+ * @param repository the repository slug as written, without {@code .git}
+ */
+record GitSshCommand(String service, String project, String repository) {
+    static final String UPLOAD_PACK = "git-upload-pack";
+    static final String RECEIVE_PACK = "git-receive-pack";
+    static final String UPLOAD_ARCHIVE = "git-upload-archive";
+
+    private static final Pattern COMMAND = Pattern.compile(
+            "^(git-upload-pack|git-receive-pack|git-upload-archive) +(?:'(/?[^/'\\s]+/[^/'\\s]+?)'|(/?[^/'\\s]+/[^/'\\s]+?))$");
+    private static final Pattern PATH = Pattern.compile("^/?([^/]+)/([^/]+?)(?:\\.git)?$");
+
+    /** Why a command is refused, in words an SSH user can act on. */
+    static final String EXPECTED = "Facet serves Git over SSH only: git clone ssh://git@HOST:PORT/PROJECT/repository.git";
+
+    static Optional<GitSshCommand> parse(String command) {
+        Matcher matcher = COMMAND.matcher(command == null ? "" : command.strip());
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        String path = matcher.group(2) != null ? matcher.group(2) : matcher.group(3);
+        Matcher names = PATH.matcher(path);
+        if (!names.matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new GitSshCommand(matcher.group(1), names.group(1), names.group(2)));
+    }
+
+    boolean isPush() {
+        return RECEIVE_PACK.equals(service);
+    }
+}
