@@ -127,6 +127,8 @@ class FacetNode:
         self.stderr_path = None
         env = dict(os.environ if env is None else env)
         env.setdefault("FACET_BIND_ADDRESS", "127.0.0.1")
+        # A primary serves SSH too: on a free port, so that a bench never collides with a server on 7999.
+        env.setdefault("FACET_SSH_PORT", "0")
         for attempt in range(1, attempts + 1):
             cmd = dist.command(kind, "--home", home, "--port", str(port), *extra_args)
             self.stderr_path = os.path.join(log_dir, f"facet-{self.label}-stderr-{attempt}.log")
