@@ -84,6 +84,8 @@ public final class PeerFetchSource implements FetchSource {
                             moved.set(beforeRefsMove.objectsHeld(target));
                             return moved.get();
                         });
+            } catch (MirrorRefs.MovedMeanwhile e) {
+                throw e; // the copy moved while it was seeded: the sync plans again, from any peer
             } catch (IOException | MirrorFetcher.RepositoryGone | MirrorFetcher.CredentialsRefused e) {
                 log.info("repository {}: not seeded from node {} at {}: {}", repository.id(), peer.id(), peer.url(),
                         e.getMessage());

@@ -60,11 +60,24 @@ public final class MirrorRefs {
     }
 
     /**
+     * Another writer moved a ref between the plan and the batch (a farm node's read gate or vet bringing the copy
+     * to the published state); none of the move's refs moved. Planning again from the refs now there is the answer,
+     * not a retry later.
+     */
+    public static final class MovedMeanwhile extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        MovedMeanwhile(String message) {
+            super(message);
+        }
+    }
+
+    /**
      * Applies a move in one atomic batch.
      *
      * @return how many refs changed (kept ones included)
-     * @throws IOException when any ref update fails, including a ref that is no longer at the value it was planned
-     *                     from; then none has moved
+     * @throws MovedMeanwhile when a ref is no longer at the value it was planned from; then none has moved
+     * @throws IOException    when any other ref update fails; then none has moved
      */
     public int apply(Repository repository, Move move) throws IOException {
         if (move.plan().isEmpty()) {
@@ -85,8 +98,11 @@ public final class MirrorRefs {
                     // Another writer (a farm node's read gate, applying the same published state) got there first.
                     return 0;
                 }
-                throw new IOException("Ref update " + command.getRefName() + " failed: " + command.getResult()
-                        + (command.getMessage() == null ? "" : " (" + command.getMessage() + ")"));
+                String failure = "Ref update " + command.getRefName() + " failed: " + command.getResult()
+                        + (command.getMessage() == null ? "" : " (" + command.getMessage() + ")");
+                boolean movedMeanwhile = commands.stream()
+                        .anyMatch(c -> c.getResult() == ReceiveCommand.Result.LOCK_FAILURE);
+                throw movedMeanwhile ? new MovedMeanwhile(failure) : new IOException(failure);
             }
         }
         return commands.size();

@@ -32,7 +32,7 @@ class MirrorRefsTest {
 
         history.set(MAIN, theirs);
 
-        assertThatExceptionOfType(IOException.class).isThrownBy(() -> refs.apply(repository, planned));
+        assertThatExceptionOfType(MirrorRefs.MovedMeanwhile.class).isThrownBy(() -> refs.apply(repository, planned));
         assertThat(MirrorRefs.read(repository)).isEqualTo(Map.of(MAIN, theirs));
     }
 

@@ -7,6 +7,7 @@ import dev.facet.core.mirror.UpstreamState;
 import dev.facet.core.ref.RefsHash;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.git.MirrorFetcher;
+import dev.facet.git.MirrorRefs;
 import dev.facet.git.RepositoryStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -208,6 +209,11 @@ public final class SyncEngine {
             });
         } catch (MirrorFetcher.RepositoryGone e) {
             return onNotFound(repository);
+        } catch (MirrorRefs.MovedMeanwhile e) {
+            // A farm node's read gate or vet moved the refs to the published state while this fetch ran: plan again.
+            log.debug("repository {}: refs moved meanwhile ({}); fetching again", repositoryId, e.getMessage());
+            request(repositoryId);
+            return true;
         } catch (MirrorFetcher.CredentialsRefused | java.io.IOException e) {
             log.warn("repository {} {}/{}: fetch failed: {}", repositoryId, repository.projectKey(), repository.slug(),
                     e.getMessage());
