@@ -162,7 +162,7 @@ public final class PrimaryInstance implements AutoCloseable {
             if (settings.ssh().enabled()) {
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
                         authenticator, new LocalGitAuthorizer(authenticator, permissions), git.repositories(),
-                        git.uploadPacks(), git.receivePacks()));
+                        git.uploadPacks(), git.receivePacks(), settings.web().limits().maxConcurrentGitRequests()));
                 ssh.get().start();
             }
             web.get().start();

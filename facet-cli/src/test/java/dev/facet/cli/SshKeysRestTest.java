@@ -124,4 +124,21 @@ class SshKeysRestTest {
         TestPrimary.expect(204, bob.delete(KEYS));
         assertThat(TestPrimary.expect(200, bob.get(KEYS)).json().path("values")).isEmpty();
     }
+
+    @Test
+    void anAdministratorGivesNoSystemAdministratorAKeyOfTheirs() {
+        TestPrimary.expect(201, primary.admin.post("/rest/api/latest/admin/users", RestClient.json("name", "helpdesk",
+                "password", "helpdesk-pass-1", "displayName", "Help Desk", "emailAddress", "helpdesk@example.com",
+                "role", "ADMIN")));
+        RestClient helpdesk = primary.anonymous.as("helpdesk", "helpdesk-pass-1");
+        SshKeyPair key = SshKeyPair.generate(home.resolve("keys"), "helpdesk-own", "-t", "ed25519");
+
+        assertThat(helpdesk.post(KEYS + "?user=admin", RestClient.json("text", key.publicKey())).status())
+                .as("a key of theirs on the system administrator's account would let them push as that account")
+                .isEqualTo(403);
+        assertThat(TestPrimary.expect(200, primary.admin.get(KEYS)).json().path("values"))
+                .extracting(v -> v.path("fingerprint").asText()).doesNotContain(key.fingerprint());
+        TestPrimary.expect(201, helpdesk.post(KEYS + "?user=bob", RestClient.json("text", key.publicKey())));
+        TestPrimary.expect(204, bob.delete(KEYS));
+    }
 }

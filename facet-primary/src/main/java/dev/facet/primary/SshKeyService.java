@@ -43,7 +43,7 @@ public final class SshKeyService {
         String name = label == null || label.isBlank() ? commentOf(key) : ProjectService.requireText("label",
                 "A key label", label, MAX_LABEL);
         return store.inTransaction(tx -> {
-            User user = UserService.ownOrAdministered(tx, caller, ownerOrSelf(caller, owner));
+            User user = UserService.ownOrChangeable(tx, caller, ownerOrSelf(caller, owner));
             SshKey added = tx.sshKeys().create(user.id(), key, name, clock.instant());
             tx.audit().record(clock.instant(), caller.toString(), AuditAction.SSH_KEY_ADD, null, null,
                     "SSH key " + added.id() + " (" + key.algorithmType() + " " + key.fingerprint() + ") of "

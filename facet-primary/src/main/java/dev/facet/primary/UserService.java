@@ -494,6 +494,15 @@ public final class UserService implements Authenticator {
         return tx.users().find(owner).orElseThrow(() -> new NotFound("name", "User '" + owner + "' does not exist."));
     }
 
+    /**
+     * The owner themselves, or a user an administrator may change (system administrators only by a system
+     * administrator): what gives an account a new way in, such as an SSH key, is a change of it.
+     */
+    static User ownOrChangeable(StoreTransaction tx, Caller caller, Username owner) {
+        User user = ownOrAdministered(tx, caller, owner);
+        return caller.isUser() && caller.userId() == user.id() ? user : administered(tx, caller, owner);
+    }
+
     /** A user an administrator may change: system administrators only by a system administrator. */
     static User administered(StoreTransaction tx, Caller caller, Username name) {
         User user = tx.users().find(name).orElseThrow(() -> new NotFound("name", "User '" + name + "' does not exist."));

@@ -68,6 +68,8 @@ public final class WebhookService {
     }
 
     public Webhook create(Caller caller, Scope scope, Definition definition) {
+        // Who asks is checked before the URL is resolved: nobody else may make the primary look names up.
+        store.useTransaction(tx -> target(tx, caller, scope));
         String name = name(definition.name());
         String url = definition.url() == null ? null : definition.url().strip();
         policy.check(url);
@@ -93,12 +95,14 @@ public final class WebhookService {
     }
 
     public Webhook update(Caller caller, Scope scope, long id, Definition definition) {
+        // Checked before the transaction: resolving a name may take seconds, and holds no connection meanwhile.
+        store.useTransaction(tx -> find(tx, caller, scope, id));
+        if (definition.url() != null) {
+            policy.check(definition.url().strip());
+        }
         Webhook updated = store.inTransaction(tx -> {
             Webhook hook = find(tx, caller, scope, id);
             String url = definition.url() == null ? hook.url() : definition.url().strip();
-            if (definition.url() != null) {
-                policy.check(url);
-            }
             Webhook changed = hook.withSettings(definition.name() == null ? hook.name() : name(definition.name()), url,
                     definition.secret() == null ? hook.secret() : secret(definition.secret()),
                     definition.events() == null ? hook.events() : events(definition.events()),
@@ -148,7 +152,12 @@ public final class WebhookService {
         }
         policy.check(target);
         try {
-            return deliveries.ping(target, secret);
+            WebhookSender.Result result = deliveries.ping(target, secret);
+            // Why a connection failed (refused, timed out, no route) would map the primary's network for anyone who
+            // administers a repository; only a system-wide administrator is told.
+            return caller.isAdmin() || result.outcome() == WebhookDelivery.Outcome.SUCCESS ? result
+                    : new WebhookSender.Result(result.outcome(), result.statusCode(), result.statusCode() == null
+                            ? "No HTTP answer from the URL." : "The URL answered HTTP " + result.statusCode() + ".");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("The primary is stopping.");

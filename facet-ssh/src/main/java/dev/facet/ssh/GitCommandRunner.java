@@ -16,6 +16,7 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
@@ -84,7 +85,11 @@ final class GitCommandRunner implements Command {
         String fingerprint = channel.getSession().getAttribute(GitSshServer.KEY_FINGERPRINT);
         String address = addressOf(channel.getSession().getClientAddress());
         String gitProtocol = environment.getEnv().get("GIT_PROTOCOL");
-        seams.workers().execute(() -> exit.onExit(run(fingerprint, address, gitProtocol)));
+        try {
+            seams.workers().execute(() -> exit.onExit(run(fingerprint, address, gitProtocol)));
+        } catch (RejectedExecutionException e) {
+            exit.onExit(refuse("the server is running as many Git commands as it may; try again shortly"));
+        }
     }
 
     private int run(String fingerprint, String address, String gitProtocol) {

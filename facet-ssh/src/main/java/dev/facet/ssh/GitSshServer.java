@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
@@ -48,16 +49,20 @@ public final class GitSshServer {
      * @param port          0 picks a free one
      * @param keysDirectory where the host keys are kept (made on the first start)
      * @param logins        checks that a key belongs to an active user, before any command runs
+     * @param maxCommands   how many Git commands run at once, as HTTP's limit on Git requests; one more is refused
      */
     public GitSshServer(String host, int port, Path keysDirectory, Authenticator logins,
                         GitRequestAuthorizer authorizer, RepositoryResolver<GitSession> repositories,
-                        UploadPackFactory<GitSession> uploadPacks, ReceivePackFactory<GitSession> receivePacks) {
+                        UploadPackFactory<GitSession> uploadPacks, ReceivePackFactory<GitSession> receivePacks,
+                        int maxCommands) {
         AtomicInteger threads = new AtomicInteger();
-        this.workers = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "facet-ssh-git-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        // No queue: a command past the limit is refused at once, with a message, rather than left to wait unseen.
+        this.workers = new ThreadPoolExecutor(0, maxCommands, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "facet-ssh-git-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
         GitCommandRunner.Seams seams = new GitCommandRunner.Seams(authorizer, repositories, uploadPacks, receivePacks,
                 workers);
         this.server = SshServer.setUpDefaultServer();
