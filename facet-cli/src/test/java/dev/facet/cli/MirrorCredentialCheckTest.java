@@ -60,7 +60,7 @@ class MirrorCredentialCheckTest {
                 (audience, request) -> tokens.sign(identity, audience, Duration.ofSeconds(30), request),
                 dev.facet.core.tls.OutboundTrust.jvmDefault());
         return client.checkCredentials(primary.instance.instanceId(),
-                new CredentialCheck("hank", password, null, project, "secret", "192.0.2.1"));
+                new CredentialCheck("hank", password, null, project, "secret", "192.0.2.1", null));
     }
 
     @Test
