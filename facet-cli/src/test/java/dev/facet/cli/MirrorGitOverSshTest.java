@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,15 +36,11 @@ class MirrorGitOverSshTest {
         primary = TestPrimary.start(dir.resolve("primary"));
         primary.createProject("MSH");
         primary.createRepository("MSH", "code", false);
-        primary.createUser("writer", "writer-pass-1");
-        primary.createUser("reader", "reader-pass-1");
-        primary.createUser("stranger", "stranger-pass-1");
-        primary.grantProject("MSH", "writer", "PROJECT_WRITE");
-        primary.grantProject("MSH", "reader", "PROJECT_READ");
-        writerKey = register("writer", "ed25519");
-        readerKey = register("reader", "ecdsa");
-        strangerKey = register("stranger", "ed25519");
-        unregisteredKey = SshKeyPair.generate(dir.resolve("keys"), "unregistered", "-t", "ed25519");
+        SshPeople people = SshPeople.on(primary, "MSH", dir.resolve("keys"));
+        writerKey = people.writer();
+        readerKey = people.reader();
+        strangerKey = people.stranger();
+        unregisteredKey = people.unregistered();
         git = new GitClient(dir.resolve("git-home"));
         work = git.newWorkTree(dir.resolve("work"), "README.md");
         git.run(work, "push", "-q", primary.gitUrl("writer", "writer-pass-1", "MSH", "code"), "main").requireSuccess();
@@ -53,7 +48,7 @@ class MirrorGitOverSshTest {
         mirror = TestMirror.startAuthorized(dir.resolve("mirror"), primary,
                 Map.of(RawSettings.AUTH_CACHE_SECONDS, "1", RawSettings.OFFLINE_ACCESS_SECONDS, "60"));
         knownHosts = dir.resolve("known_hosts");
-        Files.writeString(knownHosts, "[localhost]:" + mirrorSshPort() + " " + hostKey(mirror.home) + "\n");
+        Files.writeString(knownHosts, "[localhost]:" + mirrorSshPort() + " " + SshKeyPair.hostKeyOf(mirror.home) + "\n");
         String head = head(work);
         await().atMost(Duration.ofSeconds(30)).until(() -> git.run(dir, as(readerKey), "ls-remote", mirrorUrl())
                 .stdout().contains(head));
@@ -65,21 +60,8 @@ class MirrorGitOverSshTest {
         primary.close();
     }
 
-    private SshKeyPair register(String user, String type) {
-        SshKeyPair key = SshKeyPair.generate(dir.resolve("keys"), user + "-" + type, "-t", type);
-        TestPrimary.expect(201, primary.anonymous.as(user, user + "-pass-1").post("/rest/ssh/latest/keys",
-                RestClient.json("text", key.publicKey())));
-        return key;
-    }
-
     private int mirrorSshPort() {
         return mirror.instance.sshPort().orElseThrow();
-    }
-
-    private static String hostKey(Path home) {
-        String line = SshKeyPair.run(List.of("ssh-keygen", "-y", "-f",
-                home.resolve("keys").resolve("ssh_host_ed25519_key").toString())).strip();
-        return line.split(" ")[0] + " " + line.split(" ")[1];
     }
 
     private String mirrorUrl() {
@@ -91,9 +73,7 @@ class MirrorGitOverSshTest {
     }
 
     private Map<String, String> as(SshKeyPair key) {
-        return Map.of("GIT_SSH_COMMAND", "ssh -i " + key.privateKey() + " -o IdentitiesOnly=yes -o IdentityAgent=none"
-                + " -o BatchMode=yes -o UserKnownHostsFile=" + knownHosts + " -o StrictHostKeyChecking=yes"
-                + " -o LogLevel=ERROR");
+        return Map.of("GIT_SSH_COMMAND", key.sshCommand(knownHosts));
     }
 
     @Test
