@@ -47,8 +47,8 @@ final class DemoCommand implements Callable<Integer> {
         samples(primary, password);
 
         MirrorInstance mirror = MirrorInstance.start(MirrorSettings.load(root.resolve("mirror"),
-                Map.of(RawSettings.PORT, "0", RawSettings.UPSTREAM_URL, primary.baseUrl(), RawSettings.MIRROR_NAME,
-                        "demo-mirror"), Map.of()));
+                Map.of(RawSettings.PORT, "0", RawSettings.SSH_PORT, "0", RawSettings.UPSTREAM_URL, primary.baseUrl(),
+                        RawSettings.MIRROR_NAME, "demo-mirror"), Map.of()));
         System.out.println("Mirror started at " + mirror.baseUrl() + "; authorizing it on the primary...");
         authorize(primary, admin, mirror.instanceId());
         awaitSynchronized(mirror);

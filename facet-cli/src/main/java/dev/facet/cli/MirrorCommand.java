@@ -22,6 +22,10 @@ final class MirrorCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port; 0 picks a free one (default: facet.port, else 7991).")
     Integer port;
 
+    @Option(names = "--ssh-port", description = "Git over SSH port; 0 picks a free one (default: facet.ssh.port, "
+            + "else 7999; facet.ssh.enabled=false turns SSH off).")
+    Integer sshPort;
+
     @Option(names = "--tls-certificate", description = "Serve HTTPS with this PEM certificate (its chain after it); "
             + "needs --tls-private-key. Reloaded when the file changes (or facet.tls.certificate).")
     Path tlsCertificate;
@@ -57,6 +61,7 @@ final class MirrorCommand implements Callable<Integer> {
         Map<String, String> flags = new HashMap<>();
         flags.put(RawSettings.PORT, port == null ? null : port.toString());
         flags.put(RawSettings.BASE_URL, baseUrl);
+        flags.put(RawSettings.SSH_PORT, sshPort == null ? null : sshPort.toString());
         flags.put(RawSettings.TLS_CERTIFICATE, tlsCertificate == null ? null : tlsCertificate.toAbsolutePath().toString());
         flags.put(RawSettings.TLS_PRIVATE_KEY, tlsPrivateKey == null ? null : tlsPrivateKey.toAbsolutePath().toString());
         flags.put(RawSettings.UPSTREAM_URL, upstream);
@@ -73,7 +78,8 @@ final class MirrorCommand implements Callable<Integer> {
             mirror.close();
             stopped.countDown();
         }, "facet-shutdown"));
-        System.out.println("Facet mirror ready at " + mirror.baseUrl());
+        System.out.println("Facet mirror ready at " + mirror.baseUrl()
+                + mirror.sshBaseUrl().map(ssh -> " (Git over SSH at " + ssh + ")").orElse(""));
         System.out.flush();
         stopped.await();
         return 0;

@@ -42,6 +42,9 @@ import dev.facet.mirror.DirectUpstreamFollower;
 import dev.facet.mirror.EventFollower;
 import dev.facet.mirror.LocalCredentialVerdicts;
 import dev.facet.mirror.MirrorDoctor;
+import dev.facet.mirror.MirrorGitSeams;
+import dev.facet.git.GitSeams;
+import dev.facet.ssh.GitSshServer;
 import dev.facet.mirror.MirrorIdentity;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.git.GitOperationObserver;
@@ -94,10 +97,15 @@ public final class MirrorInstance implements AutoCloseable {
     private final String instanceId;
     private final Optional<InstanceControl> control;
     private final List<AutoCloseable> farmParts;
+    private final Optional<GitSshServer> ssh;
+    private final Optional<String> sshBaseUrl;
 
     private MirrorInstance(MirrorStore store, MirrorNode node, MirrorWebServer web, String instanceId,
-                           Optional<InstanceControl> control, List<AutoCloseable> farmParts) {
+                           Optional<InstanceControl> control, List<AutoCloseable> farmParts, Optional<GitSshServer> ssh,
+                           Optional<String> sshBaseUrl) {
         this.control = control;
+        this.ssh = ssh;
+        this.sshBaseUrl = sshBaseUrl;
         this.store = store;
         this.node = node;
         this.web = web;
@@ -121,6 +129,7 @@ public final class MirrorInstance implements AutoCloseable {
         InstanceHome.markRole(home, InstanceHome.Role.MIRROR);
         MirrorStore store = JdbcMirrorStore.open(settings.database());
         Optional<InstanceControl> control = Optional.empty();
+        Optional<GitSshServer> ssh = Optional.empty();
         List<AutoCloseable> farmParts = new ArrayList<>();
         // The control socket opens first (it refuses a second instance on this home), before the farm is joined.
         AtomicReference<FarmCheck> farmCheck = new AtomicReference<>(FarmCheck.NONE);
@@ -159,12 +168,23 @@ public final class MirrorInstance implements AutoCloseable {
                             settings.git().cloneCache()), settings.git().maxPushBytes(), metrics,
                     mirrorMetrics, assembly.peers(), new PreAuthorizedReads(node, store, tokens));
             web.start();
+            if (settings.ssh().enabled()) {
+                // The same Git over SSH as the primary's; keys and access are the primary's to judge.
+                GitSeams git = MirrorGitSeams.readOnly(repositories, GitOperationObserver.both(metrics,
+                        node.status().offload()), node.readGate(), store, client);
+                ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
+                        node.authorizer()::requireKnownKey, node.authorizer(), git.repositories(), git.uploadPacks(),
+                        git.receivePacks(), settings.web().limits().maxConcurrentGitRequests()));
+                ssh.get().start();
+            }
             assembly.serving().accept(web.port());
             node.start(assembly.identity().apply(web.baseUrl()));
-            log.info("mirror {} serving {} from {}, upstream {}", identity.id(), web.baseUrl(), home,
-                    settings.upstreamUrl());
-            return new MirrorInstance(store, node, web, identity.id(), control, farmParts);
+            Optional<String> sshBaseUrl = ssh.map(server -> settings.ssh().baseUrl(server.port()));
+            log.info("mirror {} serving {}{} from {}, upstream {}", identity.id(), web.baseUrl(),
+                    sshBaseUrl.map(url -> " and " + url).orElse(""), home, settings.upstreamUrl());
+            return new MirrorInstance(store, node, web, identity.id(), control, farmParts, ssh, sshBaseUrl);
         } catch (RuntimeException e) {
+            ssh.ifPresent(GitSshServer::stop);
             control.ifPresent(InstanceControl::close);
             closeAll(farmParts);
             store.close();
@@ -309,6 +329,16 @@ public final class MirrorInstance implements AutoCloseable {
         return web.port();
     }
 
+    /** Where Git over SSH is served ({@code ssh://git@HOST:PORT}), unless SSH is turned off. */
+    public Optional<String> sshBaseUrl() {
+        return sshBaseUrl;
+    }
+
+    /** The port Git over SSH listens on, unless SSH is turned off. */
+    public Optional<Integer> sshPort() {
+        return ssh.map(GitSshServer::port);
+    }
+
     public String instanceId() {
         return instanceId;
     }
@@ -325,6 +355,7 @@ public final class MirrorInstance implements AutoCloseable {
     public void close() {
         try {
             control.ifPresent(InstanceControl::close);
+            ssh.ifPresent(GitSshServer::stop);
             node.stop();
             web.stop();
             closeAll(farmParts);

@@ -14,12 +14,12 @@ import java.util.Optional;
  * Everything a mirror node needs to start, parsed and checked once; {@code upstreamTrust} is whom its
  * calls and fetches to the upstream trust over HTTPS; {@code farm} is the farm it joins, empty for a
  * lone mirror, which runs no cluster; {@code farmVetInterval} is how often a farm node compares its copies with
- * the farm's published state.
+ * the farm's published state; {@code ssh} is Git over SSH ({@code facet.ssh.*}, as on the primary).
  */
 public record MirrorSettings(Path home, WebSettings web, DatabaseSettings database, String upstreamUrl, String name,
                              Duration reconcileInterval, int syncParallelism, Duration keptRetention,
                              Duration authCache, Duration offlineAccess, GitLimits git, OutboundTrust upstreamTrust,
-                             Optional<FarmCluster.Settings> farm, Duration farmVetInterval) {
+                             Optional<FarmCluster.Settings> farm, Duration farmVetInterval, SshSettings ssh) {
     /** How long refs and repositories deleted or rewound upstream are kept aside on a mirror. */
     public static final Duration DEFAULT_KEPT_RETENTION = Duration.ofDays(7);
 
@@ -52,6 +52,6 @@ public record MirrorSettings(Path home, WebSettings web, DatabaseSettings databa
                 Duration.ofSeconds(raw.positiveLong(RawSettings.AUTH_CACHE_SECONDS, DEFAULT_AUTH_CACHE.toSeconds())),
                 Duration.ofSeconds(raw.nonNegativeLong(RawSettings.OFFLINE_ACCESS_SECONDS,
                         DEFAULT_OFFLINE_ACCESS.toSeconds())), GitLimits.from(raw), raw.outboundTrust(), farm,
-                farmVet);
+                farmVet, SshSettings.from(raw));
     }
 }

@@ -35,6 +35,7 @@ import dev.facet.primary.WebhookDeliveries;
 import dev.facet.primary.WebhookService;
 import dev.facet.primary.WebhookUrlPolicy;
 import dev.facet.ssh.GitSshServer;
+import dev.facet.core.access.Credentials;
 import dev.facet.store.JdbcStore;
 import dev.facet.web.FacetMetrics;
 import dev.facet.web.PrimaryWebServer;
@@ -138,13 +139,13 @@ public final class PrimaryInstance implements AutoCloseable {
             AtomicReference<PrimaryWebServer> web = new AtomicReference<>();
             MirrorAdmission admission = new MirrorAdmission(store, clock, identity.id(), identity.publicKeyJwk(),
                     () -> web.get().baseUrl(), settings.mirrorRequestLimits());
-            MirrorRegistry mirrors = new MirrorRegistry(store, users, clock, identity.id(), settings.mirrorRemovalGrace(),
-                    admission);
+            SshKeyService sshKeys = new SshKeyService(store, clock);
+            MirrorRegistry mirrors = new MirrorRegistry(store, users, sshKeys, clock, identity.id(),
+                    settings.mirrorRemovalGrace(), admission);
             MirrorEventStream mirrorEvents = new MirrorEventStream(store, repositories, signal, eventReaders);
             MirrorFetchTokens fetchTokens = new MirrorFetchTokens(store, clock, random);
             ProjectService projects = new ProjectService(store, repositories, clock);
             PermissionService permissions = new PermissionService(store, clock);
-            SshKeyService sshKeys = new SshKeyService(store, clock);
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> tx.repositories().count()));
             RequestTokens requestTokens = new RequestTokens(clock, random,
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
@@ -161,7 +162,8 @@ public final class PrimaryInstance implements AutoCloseable {
                     new MirrorSyncReports(store, clock)));
             if (settings.ssh().enabled()) {
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
-                        authenticator, new LocalGitAuthorizer(authenticator, permissions), git.repositories(),
+                        (fingerprint, address) -> authenticator.caller(Optional.of(Credentials.publicKey(fingerprint)),
+                                address), new LocalGitAuthorizer(authenticator, permissions), git.repositories(),
                         git.uploadPacks(), git.receivePacks(), settings.web().limits().maxConcurrentGitRequests()));
                 ssh.get().start();
             }

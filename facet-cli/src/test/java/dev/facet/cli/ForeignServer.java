@@ -80,7 +80,7 @@ final class ForeignServer {
     /** Asks the primary, as a mirror would for a client at {@code clientAddress}, who these credentials belong to. */
     CredentialVerdict checkCredentials(String username, String password, String clientAddress) {
         return client.checkCredentials(upstreamId, new CredentialCheck(username, password, null, null, null,
-                clientAddress));
+                clientAddress, null));
     }
 
     void fetchToken() {

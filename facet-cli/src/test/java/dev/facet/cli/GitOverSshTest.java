@@ -32,15 +32,11 @@ class GitOverSshTest {
         primary = TestPrimary.start(dir.resolve("primary"));
         primary.createProject("SSH");
         primary.createRepository("SSH", "code", false);
-        primary.createUser("writer", "writer-pass-1");
-        primary.createUser("reader", "reader-pass-1");
-        primary.createUser("stranger", "stranger-pass-1");
-        primary.grantProject("SSH", "writer", "PROJECT_WRITE");
-        primary.grantProject("SSH", "reader", "PROJECT_READ");
-        writerKey = register("writer", "ed25519");
-        readerKey = register("reader", "ecdsa");
-        strangerKey = register("stranger", "ed25519");
-        unregisteredKey = SshKeyPair.generate(dir.resolve("keys"), "unregistered", "-t", "ed25519");
+        SshPeople people = SshPeople.on(primary, "SSH", dir.resolve("keys"));
+        writerKey = people.writer();
+        readerKey = people.reader();
+        strangerKey = people.stranger();
+        unregisteredKey = people.unregistered();
         git = new GitClient(dir.resolve("git-home"));
         knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, "[localhost]:" + sshPort() + " " + hostKey() + "\n");
@@ -51,22 +47,13 @@ class GitOverSshTest {
         primary.close();
     }
 
-    private SshKeyPair register(String user, String type) {
-        SshKeyPair key = SshKeyPair.generate(dir.resolve("keys"), user + "-" + type, "-t", type);
-        TestPrimary.expect(201, primary.anonymous.as(user, user + "-pass-1").post("/rest/ssh/latest/keys",
-                RestClient.json("text", key.publicKey())));
-        return key;
-    }
-
     private int sshPort() {
         return primary.instance.sshPort().orElseThrow();
     }
 
     /** The public half of the host key Facet keeps in its home, as ssh-keygen reads it from the private key file. */
     private String hostKey() {
-        String line = SshKeyPair.run(List.of("ssh-keygen", "-y", "-f",
-                primary.home.resolve("keys").resolve("ssh_host_ed25519_key").toString())).strip();
-        return line.split(" ")[0] + " " + line.split(" ")[1];
+        return SshKeyPair.hostKeyOf(primary.home);
     }
 
     private String url() {
@@ -78,8 +65,7 @@ class GitOverSshTest {
     }
 
     private String sshCommand(SshKeyPair key) {
-        return "ssh -i " + key.privateKey() + " -o IdentitiesOnly=yes -o IdentityAgent=none -o BatchMode=yes"
-                + " -o UserKnownHostsFile=" + knownHosts + " -o StrictHostKeyChecking=yes -o LogLevel=ERROR";
+        return key.sshCommand(knownHosts);
     }
 
     /** Runs {@code ssh} itself with {@code key}: what a user typing a command (not Git) sees. */

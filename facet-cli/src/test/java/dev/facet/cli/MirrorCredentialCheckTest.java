@@ -53,14 +53,17 @@ class MirrorCredentialCheckTest {
 
     /** What someone holding the mirror's key can ask the primary. */
     private static CredentialVerdict askAsTheMirror(String password, String project) {
+        return askAsTheMirror(new CredentialCheck("hank", password, null, project, "secret", "192.0.2.1", null));
+    }
+
+    private static CredentialVerdict askAsTheMirror(CredentialCheck check) {
         InstanceIdentity identity = InstanceIdentity.loadOrCreate(mirror.home.resolve("keys"));
         Clock clock = Clock.systemUTC();
         RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 100));
         UpstreamClient client = new UpstreamClient(primary.baseUrl(),
                 (audience, request) -> tokens.sign(identity, audience, Duration.ofSeconds(30), request),
                 dev.facet.core.tls.OutboundTrust.jvmDefault());
-        return client.checkCredentials(primary.instance.instanceId(),
-                new CredentialCheck("hank", password, null, project, "secret", "192.0.2.1"));
+        return client.checkCredentials(primary.instance.instanceId(), check);
     }
 
     @Test
@@ -88,5 +91,22 @@ class MirrorCredentialCheckTest {
                 .isEqualTo(existing.raw().headers().firstValue("WWW-Authenticate")).isPresent();
         assertThat(mirror.anonymous.as("hank", "hank-secret-1").get("/scm/CARRIED/no-such-repository.git" + UPLOAD)
                 .status()).as("the right credentials learn that it is missing").isEqualTo(404);
+    }
+
+    @Test
+    void aKeyTheMirrorVouchesForCountsOnlyWhenRegisteredAndOnlyOnWhatTheMirrorCarries() {
+        SshKeyPair key = SshKeyPair.generate(home.resolve("keys"), "hank-vouched", "-t", "ed25519");
+        TestPrimary.expect(201, primary.anonymous.as("hank", "hank-secret-1").post("/rest/ssh/latest/keys",
+                RestClient.json("text", key.publicKey())));
+        SshKeyPair unknown = SshKeyPair.generate(home.resolve("keys"), "unknown-vouched", "-t", "ed25519");
+
+        CredentialVerdict carried = askAsTheMirror(new CredentialCheck(null, null, null, "CARRIED", "secret",
+                "192.0.2.1", key.fingerprint()));
+        assertThat(carried.outcome()).isEqualTo(CredentialVerdict.OK);
+        assertThat(carried.user()).isEqualTo("hank");
+        assertThat(askAsTheMirror(new CredentialCheck(null, null, null, "OTHER", "secret", "192.0.2.1",
+                key.fingerprint())).user()).as("nothing about a repository the mirror does not carry").isNull();
+        assertThat(askAsTheMirror(new CredentialCheck(null, null, null, "CARRIED", "secret", "192.0.2.1",
+                unknown.fingerprint())).outcome()).isEqualTo(CredentialVerdict.BAD_CREDENTIALS);
     }
 }

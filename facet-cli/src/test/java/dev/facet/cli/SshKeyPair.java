@@ -24,6 +24,27 @@ record SshKeyPair(Path privateKey, String publicKey) {
         }
     }
 
+    /** A key made for {@code user} and registered through the primary's REST API, as the user would. */
+    static SshKeyPair registered(TestPrimary primary, Path dir, String user, String password, String type) {
+        SshKeyPair key = generate(dir, user + "-" + type, "-t", type);
+        TestPrimary.expect(201, primary.anonymous.as(user, password).post("/rest/ssh/latest/keys",
+                RestClient.json("text", key.publicKey())));
+        return key;
+    }
+
+    /** The public half of the Ed25519 host key a Facet home keeps, as ssh-keygen reads it from the private key file. */
+    static String hostKeyOf(Path home) {
+        String line = run(List.of("ssh-keygen", "-y", "-f",
+                home.resolve("keys").resolve("ssh_host_ed25519_key").toString())).strip();
+        return line.split(" ")[0] + " " + line.split(" ")[1];
+    }
+
+    /** {@code ssh} signing in with this key only, trusting only the hosts in {@code knownHosts}. */
+    String sshCommand(Path knownHosts) {
+        return "ssh -i " + privateKey + " -o IdentitiesOnly=yes -o IdentityAgent=none -o BatchMode=yes"
+                + " -o UserKnownHostsFile=" + knownHosts + " -o StrictHostKeyChecking=yes -o LogLevel=ERROR";
+    }
+
     /** The fingerprint {@code ssh-keygen -l} prints, such as {@code SHA256:…}. */
     String fingerprint() {
         return run(List.of("ssh-keygen", "-l", "-f", privateKey + ".pub")).split(" ")[1];

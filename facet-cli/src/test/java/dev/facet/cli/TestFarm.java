@@ -123,6 +123,7 @@ final class TestFarm implements AutoCloseable {
     Map<String, String> flags(String member, List<String> listed, Map<String, String> extraSettings) {
         Map<String, String> flags = new HashMap<>(extraSettings);
         flags.put(RawSettings.PORT, "0");
+        flags.put(RawSettings.SSH_PORT, "0");
         flags.put(RawSettings.UPSTREAM_URL, upstreamUrl);
         flags.put(RawSettings.BASE_URL, loadBalancerUrl);
         flags.put(RawSettings.MIRROR_NAME, name + "-" + member.substring(member.lastIndexOf(':') + 1));

@@ -29,6 +29,7 @@ final class TestMirror implements AutoCloseable {
     static TestMirror start(Path home, String upstreamUrl, Map<String, String> extraSettings) {
         Map<String, String> flags = new HashMap<>(extraSettings);
         flags.put(RawSettings.PORT, "0");
+        flags.put(RawSettings.SSH_PORT, "0");
         flags.put(RawSettings.UPSTREAM_URL, upstreamUrl);
         flags.put(RawSettings.MIRROR_NAME, home.getFileName().toString());
         MirrorInstance instance = MirrorInstance.start(MirrorSettings.load(home, flags, Map.of()));
@@ -40,6 +41,7 @@ final class TestMirror implements AutoCloseable {
                                  SSLContext clientTls) {
         Map<String, String> flags = new HashMap<>(extraSettings);
         flags.put(RawSettings.PORT, "0");
+        flags.put(RawSettings.SSH_PORT, "0");
         flags.put(RawSettings.UPSTREAM_URL, upstreamUrl);
         flags.put(RawSettings.MIRROR_NAME, home.getFileName().toString());
         MirrorInstance instance = MirrorInstance.start(MirrorSettings.load(home, flags, Map.of()));

@@ -126,6 +126,29 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
     }
 
     /**
+     * Lets an SSH key open a session on this mirror when the primary knows whose it is. While the
+     * primary cannot answer the session opens anyway: each command then meets the offline policy,
+     * which lets in only users the primary recently let in and tells everyone else why not.
+     *
+     * @param fingerprint a key the client has just signed with
+     * @throws AuthenticationRequired when the primary knows no active user with this key
+     */
+    public void requireKnownKey(String fingerprint, String clientAddress) {
+        CredentialVerdict who;
+        try {
+            who = verdict(Credentials.publicKey(fingerprint), clientAddress, null, null);
+        } catch (Unavailable e) {
+            log.info("SSH key {} from {} signs in unchecked: {}", fingerprint, clientAddress, e.getMessage());
+            return;
+        }
+        requireKnownCaller(who);
+        if (!CredentialVerdict.OK.equals(who.outcome())) {
+            throw new AuthenticationRequired(who.message() == null ? "The primary knows no user with this SSH key."
+                    : who.message());
+        }
+    }
+
+    /**
      * Lets through only an administrator of the upstream, checked there.
      *
      * @param clientAddress the address of the client asking, for the primary's throttle; null when unknown
@@ -135,7 +158,7 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
         Credentials credentials = Credentials.parse(authorization)
                 .orElseThrow(() -> new AuthenticationRequired("Sign in as an administrator of the primary."));
         CredentialVerdict verdict = ask(new CredentialCheck(credentials.username(), credentials.secret(),
-                credentials.bearerToken(), null, null, clientAddress));
+                credentials.bearerToken(), null, null, clientAddress, null));
         if (CredentialVerdict.THROTTLED.equals(verdict.outcome())) {
             requireKnownCaller(verdict);
         }
@@ -163,7 +186,7 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
         try {
             verdict = upstream.client().checkCredentials(upstream.upstreamId(), new CredentialCheck(credentials.username(),
                     credentials.secret(), credentials.bearerToken(), project == null ? null : project.value(),
-                    repository == null ? null : repository.value(), clientAddress));
+                    repository == null ? null : repository.value(), clientAddress, credentials.keyFingerprint()));
         } catch (UpstreamUnavailable e) {
             // Only a primary that does not answer (or whose proxy says it is down) is "offline"; a refusal is not.
             boolean unreachable = e.status() == 0 || e.status() == 502 || e.status() == 503 || e.status() == 504;

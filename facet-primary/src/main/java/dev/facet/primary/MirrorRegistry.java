@@ -57,6 +57,7 @@ public final class MirrorRegistry {
 
     private final Store store;
     private final UserService users;
+    private final SshKeyService sshKeys;
     private final Clock clock;
     private final String instanceId;
     private final Duration removalGrace;
@@ -102,8 +103,10 @@ public final class MirrorRegistry {
         }
     }
 
-    public MirrorRegistry(Store store, UserService users, Clock clock, String instanceId, Duration removalGrace,
-                          MirrorAdmission admission) {
+    /** @param sshKeys whose SSH key a mirror's client signed in with, for mirrors that serve Git over SSH */
+    public MirrorRegistry(Store store, UserService users, SshKeyService sshKeys, Clock clock, String instanceId,
+                          Duration removalGrace, MirrorAdmission admission) {
+        this.sshKeys = sshKeys;
         this.removalGrace = removalGrace;
         this.admission = admission;
         this.store = store;
@@ -187,11 +190,20 @@ public final class MirrorRegistry {
         // primary reconnect it: a removed or purged mirror must be able to ask that too. Only a mirror in service
         // speaks for its clients' addresses (kept apart from addresses seen here, so a mirror can slow
         // down only the clients it serves); a removed one is throttled by where its own request came from.
-        String clientAddress = server.filter(registered -> !registered.isRemoved()).isEmpty() ? connectionAddress
+        boolean inService = server.filter(registered -> !registered.isRemoved()).isPresent();
+        String clientAddress = !inService ? connectionAddress
                 : "mirror " + mirrorId + " client " + (check.clientAddress() == null ? "unknown" : check.clientAddress());
         Caller caller;
         try {
-            if (check.bearerToken() != null) {
+            if (check.keyFingerprint() != null) {
+                // A fingerprint is no secret: it stands for a user only on the word of a mirror in service that saw
+                // the client sign with the key, never on a removed mirror's.
+                if (!inService) {
+                    throw new AuthenticationRequired("A removed mirror cannot sign users in with SSH keys.");
+                }
+                caller = sshKeys.callerOf(check.keyFingerprint()).orElseThrow(() -> new AuthenticationRequired(
+                        "This SSH key is not registered to any active user of the primary."));
+            } else if (check.bearerToken() != null) {
                 caller = users.authenticateToken(check.bearerToken(), clientAddress);
             } else if (check.username() != null) {
                 caller = users.authenticate(check.username(), check.secret(), clientAddress);

@@ -1,14 +1,11 @@
 package dev.facet.ssh;
 
-import dev.facet.core.access.Authenticator;
-import dev.facet.core.access.Credentials;
 import dev.facet.core.error.FacetException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -51,7 +48,7 @@ public final class GitSshServer {
      * @param logins        checks that a key belongs to an active user, before any command runs
      * @param maxCommands   how many Git commands run at once, as HTTP's limit on Git requests; one more is refused
      */
-    public GitSshServer(String host, int port, Path keysDirectory, Authenticator logins,
+    public GitSshServer(String host, int port, Path keysDirectory, KeyLogins logins,
                         GitRequestAuthorizer authorizer, RepositoryResolver<GitSession> repositories,
                         UploadPackFactory<GitSession> uploadPacks, ReceivePackFactory<GitSession> receivePacks,
                         int maxCommands) {
@@ -78,7 +75,7 @@ public final class GitSshServer {
             String fingerprint = KeyUtils.getFingerPrint(BuiltinDigests.sha256, key);
             String address = GitCommandRunner.addressOf(session.getClientAddress());
             try {
-                logins.caller(Optional.of(Credentials.publicKey(fingerprint)), address);
+                logins.requireKnown(fingerprint, address);
             } catch (FacetException e) {
                 log.info("SSH login from {} with key {} refused: {}", address, fingerprint, e.getMessage());
                 return false;

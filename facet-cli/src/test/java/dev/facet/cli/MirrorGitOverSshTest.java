@@ -1,0 +1,161 @@
+package dev.facet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Git over SSH on a mirror with the real OpenSSH client and {@code git}: keys registered on the
+ * primary are checked with it, reads come from the mirror's copy, pushes go to the primary.
+ */
+class MirrorGitOverSshTest {
+    @TempDir
+    Path dir;
+    TestPrimary primary;
+    TestMirror mirror;
+    GitClient git;
+    Path knownHosts;
+    SshKeyPair writerKey;
+    SshKeyPair readerKey;
+    SshKeyPair strangerKey;
+    SshKeyPair unregisteredKey;
+    Path work;
+
+    /** A repository with one commit on the primary, carried by a mirror with a 1 s credential cache. */
+    @BeforeEach
+    void start() throws IOException {
+        primary = TestPrimary.start(dir.resolve("primary"));
+        primary.createProject("MSH");
+        primary.createRepository("MSH", "code", false);
+        SshPeople people = SshPeople.on(primary, "MSH", dir.resolve("keys"));
+        writerKey = people.writer();
+        readerKey = people.reader();
+        strangerKey = people.stranger();
+        unregisteredKey = people.unregistered();
+        git = new GitClient(dir.resolve("git-home"));
+        work = git.newWorkTree(dir.resolve("work"), "README.md");
+        git.run(work, "push", "-q", primary.gitUrl("writer", "writer-pass-1", "MSH", "code"), "main").requireSuccess();
+
+        mirror = TestMirror.startAuthorized(dir.resolve("mirror"), primary,
+                Map.of(RawSettings.AUTH_CACHE_SECONDS, "1", RawSettings.OFFLINE_ACCESS_SECONDS, "60"));
+        knownHosts = dir.resolve("known_hosts");
+        Files.writeString(knownHosts, "[localhost]:" + mirrorSshPort() + " " + SshKeyPair.hostKeyOf(mirror.home) + "\n");
+        String head = head(work);
+        await().atMost(Duration.ofSeconds(30)).until(() -> git.run(dir, as(readerKey), "ls-remote", mirrorUrl())
+                .stdout().contains(head));
+    }
+
+    @AfterEach
+    void stop() {
+        mirror.close();
+        primary.close();
+    }
+
+    private int mirrorSshPort() {
+        return mirror.instance.sshPort().orElseThrow();
+    }
+
+    private String mirrorUrl() {
+        return "ssh://git@localhost:" + mirrorSshPort() + "/MSH/code.git";
+    }
+
+    private String head(Path tree) {
+        return git.run(tree, "rev-parse", "HEAD").requireSuccess().stdout().strip();
+    }
+
+    private Map<String, String> as(SshKeyPair key) {
+        return Map.of("GIT_SSH_COMMAND", key.sshCommand(knownHosts));
+    }
+
+    @Test
+    void aReaderClonesAndFetchesOverSshFromTheMirrorInProtocolVersionTwo() {
+        Path clone = dir.resolve("clone");
+        git.run(dir, as(readerKey), "clone", "-q", mirrorUrl(), clone.toString()).requireSuccess();
+        assertThat(head(clone)).isEqualTo(head(work));
+
+        git.commitFile(work, "second.txt", "second\n");
+        git.run(work, "push", "-q", primary.gitUrl("writer", "writer-pass-1", "MSH", "code"), "main").requireSuccess();
+        String second = head(work);
+        await().atMost(Duration.ofSeconds(30)).until(() -> git.run(clone, as(readerKey), "fetch", "-q", "origin")
+                .exitCode() == 0 && git.run(clone, "rev-parse", "origin/main").stdout().strip().equals(second));
+
+        Map<String, String> traced = new java.util.HashMap<>(as(readerKey));
+        traced.put("GIT_TRACE_PACKET", "1");
+        GitClient.Result listed = git.run(clone, traced, "-c", "protocol.version=2", "ls-remote", mirrorUrl(),
+                "refs/heads/main").requireSuccess();
+        assertThat(listed.stderr()).contains("version 2").contains("ls-refs");
+        assertThat(listed.stdout()).contains(second);
+    }
+
+    @Test
+    void anUnregisteredKeyAndAUserWithoutAccessAreRefused() {
+        GitClient.Result unregistered = git.run(dir, as(unregisteredKey), "clone", mirrorUrl(),
+                dir.resolve("nope").toString());
+        assertThat(unregistered.exitCode()).isNotZero();
+        assertThat(unregistered.stderr()).contains("Permission denied (publickey)");
+
+        GitClient.Result stranger = git.run(dir, as(strangerKey), "clone", mirrorUrl(), dir.resolve("stolen").toString());
+        assertThat(stranger.exitCode()).isNotZero();
+        assertThat(stranger.stderr()).contains("does not exist");
+        assertThat(dir.resolve("stolen")).doesNotExist();
+    }
+
+    @Test
+    void aReadersPushIsRefusedAndAWritersPushIsSentToThePrimaryWithoutChangingAnything() {
+        String before = head(work);
+        git.commitFile(work, "pushed.txt", "pushed over SSH to the mirror\n");
+
+        GitClient.Result reader = git.run(work, as(readerKey), "push", mirrorUrl(), "main");
+        assertThat(reader.exitCode()).isNotZero();
+        assertThat(reader.stderr()).contains("WRITE");
+
+        GitClient.Result writer = git.run(work, as(writerKey), "push", mirrorUrl(), "main");
+        assertThat(writer.exitCode()).isNotZero();
+        assertThat(writer.stderr()).contains("push to the primary").contains(primary.baseUrl() + "/scm/msh/code.git");
+        assertThat(git.lsRemote(work, primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "MSH", "code")))
+                .anyMatch(line -> line.startsWith(before) && line.endsWith("refs/heads/main"));
+    }
+
+    @Test
+    void aKeyRemovedOnThePrimaryIsRefusedByTheMirrorWithinAMinute() {
+        RestClient reader = primary.anonymous.as("reader", "reader-pass-1");
+        long id = TestPrimary.expect(200, reader.get("/rest/ssh/latest/keys")).json().path("values").path(0).path("id")
+                .asLong();
+        git.run(dir, as(readerKey), "ls-remote", mirrorUrl()).requireSuccess();
+
+        TestPrimary.expect(204, reader.delete("/rest/ssh/latest/keys/" + id));
+
+        await().atMost(Duration.ofMinutes(1)).until(() -> git.run(dir, as(readerKey), "ls-remote", mirrorUrl())
+                .stderr().contains("Permission denied (publickey)"));
+    }
+
+    @Test
+    void whileThePrimaryIsDownARecentReaderKeepsReadingAndNobodyElseGetsIn() {
+        git.run(dir, as(readerKey), "ls-remote", mirrorUrl()).requireSuccess();
+
+        primary.close();
+
+        // The credential cache lasts 1 s: past it, the reader's reads are the offline policy's.
+        await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                .until(() -> git.run(dir, as(readerKey), "ls-remote", mirrorUrl()).exitCode() == 0);
+        Path clone = dir.resolve("offline-clone");
+        git.run(dir, as(readerKey), "clone", "-q", mirrorUrl(), clone.toString()).requireSuccess();
+        assertThat(head(clone)).isEqualTo(head(work));
+
+        GitClient.Result writer = git.run(dir, as(writerKey), "ls-remote", mirrorUrl());
+        assertThat(writer.exitCode()).as("never let in before the primary went down").isNotZero();
+        assertThat(writer.stderr()).contains("cannot check credentials with its primary");
+        GitClient.Result unregistered = git.run(dir, as(unregisteredKey), "ls-remote", mirrorUrl());
+        assertThat(unregistered.exitCode()).isNotZero();
+        assertThat(unregistered.stderr()).contains("cannot check credentials with its primary");
+    }
+}
