@@ -88,6 +88,8 @@ final class FarmNodeProcess implements AutoCloseable {
         builder.environment().put("FACET_HTTP_TRUSTED_PROXIES", farm.trustedProxies());
         // Short intervals, so that a test sees reconciliations and lag within its waits.
         builder.environment().put("FACET_MIRROR_RECONCILE_SECONDS", "5");
+        // Four nodes on one machine: each its own free SSH port.
+        builder.environment().put("FACET_SSH_PORT", "0");
         try {
             Files.createDirectories(plan.home());
             Files.writeString(logging, LOGGING);
