@@ -8,6 +8,7 @@ import dev.facet.core.access.LocalGitAuthorizer;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSeams;
 import dev.facet.git.LocalDiskRepositoryStore;
+import dev.facet.primary.AccessKeyService;
 import dev.facet.primary.AdminBootstrap;
 import dev.facet.primary.EventRetention;
 import dev.facet.primary.EventSignal;
@@ -154,6 +155,7 @@ public final class PrimaryInstance implements AutoCloseable {
             web.set(new PrimaryWebServer(settings.web(), projects, new RefService(store, repositories, clock), permissions,
                     users, new GroupService(store, clock), new GlobalPermissionService(store, clock),
                     new ProjectTokenService(store, random, clock), sshKeys,
+                    new AccessKeyService(store, random, clock),
                     authenticator, mirrors, admission, mirrorEvents, fetchTokens,
                     requestTokens, identity,
                     git, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),

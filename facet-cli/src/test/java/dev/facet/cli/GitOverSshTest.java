@@ -64,9 +64,7 @@ class GitOverSshTest {
 
     /** The public half of the host key Facet keeps in its home, as ssh-keygen reads it from the private key file. */
     private String hostKey() {
-        String line = SshKeyPair.run(List.of("ssh-keygen", "-y", "-f",
-                primary.home.resolve("keys").resolve("ssh_host_ed25519_key").toString())).strip();
-        return line.split(" ")[0] + " " + line.split(" ")[1];
+        return SshKeyPair.hostKeyOf(primary.home.resolve("keys").resolve("ssh_host_ed25519_key"));
     }
 
     private String url() {
@@ -78,8 +76,7 @@ class GitOverSshTest {
     }
 
     private String sshCommand(SshKeyPair key) {
-        return "ssh -i " + key.privateKey() + " -o IdentitiesOnly=yes -o IdentityAgent=none -o BatchMode=yes"
-                + " -o UserKnownHostsFile=" + knownHosts + " -o StrictHostKeyChecking=yes -o LogLevel=ERROR";
+        return key.sshCommand(knownHosts);
     }
 
     /** Runs {@code ssh} itself with {@code key}: what a user typing a command (not Git) sees. */

@@ -24,6 +24,18 @@ record SshKeyPair(Path privateKey, String publicKey) {
         }
     }
 
+    /** The {@code ssh} Git runs to offer only this key, trusting only the host key in {@code knownHosts}. */
+    String sshCommand(Path knownHosts) {
+        return "ssh -i " + privateKey + " -o IdentitiesOnly=yes -o IdentityAgent=none -o BatchMode=yes"
+                + " -o UserKnownHostsFile=" + knownHosts + " -o StrictHostKeyChecking=yes -o LogLevel=ERROR";
+    }
+
+    /** The public half of the host key a server keeps in {@code keyFile}, as it goes into a known-hosts file. */
+    static String hostKeyOf(Path keyFile) {
+        String[] words = run(List.of("ssh-keygen", "-y", "-f", keyFile.toString())).strip().split(" ");
+        return words[0] + " " + words[1];
+    }
+
     /** The fingerprint {@code ssh-keygen -l} prints, such as {@code SHA256:…}. */
     String fingerprint() {
         return run(List.of("ssh-keygen", "-l", "-f", privateKey + ".pub")).split(" ")[1];

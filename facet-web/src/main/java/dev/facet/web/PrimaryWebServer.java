@@ -11,6 +11,7 @@ import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSeams;
 import dev.facet.git.HttpGitSessions;
 import dev.facet.git.UploadPackErrors;
+import dev.facet.primary.AccessKeyService;
 import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorEventStream;
 import dev.facet.primary.MirrorFetchTokens;
@@ -34,7 +35,8 @@ public final class PrimaryWebServer {
 
     public PrimaryWebServer(WebSettings settings, ProjectService projects, RefService refs, PermissionService permissions,
                             UserService users, GroupService groups, GlobalPermissionService globalPermissions,
-                            ProjectTokenService projectTokens, SshKeyService sshKeys, Authenticator authenticator,
+                            ProjectTokenService projectTokens, SshKeyService sshKeys, AccessKeyService accessKeys,
+                            Authenticator authenticator,
                             MirrorRegistry mirrors,
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, GitSeams gitSeams,
@@ -56,6 +58,7 @@ public final class PrimaryWebServer {
                 authentication, metrics, this::baseUrl, json);
         ProjectTokenRoutes projectTokenRoutes = new ProjectTokenRoutes(projectTokens, json);
         SshKeyRoutes sshKeyRoutes = new SshKeyRoutes(sshKeys, json);
+        AccessKeyRoutes accessKeyRoutes = new AccessKeyRoutes(accessKeys, json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
                 json, identity, syncReports);
         WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks, json);
@@ -74,6 +77,7 @@ public final class PrimaryWebServer {
                     routes.register(config);
                     projectTokenRoutes.register(config);
                     sshKeyRoutes.register(config);
+                    accessKeyRoutes.register(config);
                     mirroring.register(config);
                     webhookRoutes.register(config);
                     pages.register(config);
