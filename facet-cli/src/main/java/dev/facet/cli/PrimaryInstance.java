@@ -137,6 +137,8 @@ public final class PrimaryInstance implements AutoCloseable {
             new AdminBootstrap(users, random).ensureAdmin(settings.adminPassword(), home.resolve("admin-password"))
                     .ifPresent(log::info);
             AtomicReference<PrimaryWebServer> web = new AtomicReference<>();
+            // Known once the SSH listener has its port; the web server is built before it starts.
+            AtomicReference<Optional<String>> sshBaseUrl = new AtomicReference<>(Optional.empty());
             MirrorAdmission admission = new MirrorAdmission(store, clock, identity.id(), identity.publicKeyJwk(),
                     () -> web.get().baseUrl(), settings.mirrorRequestLimits());
             MirrorRegistry mirrors = new MirrorRegistry(store, users, clock, identity.id(), settings.mirrorRemovalGrace(),
@@ -160,12 +162,13 @@ public final class PrimaryInstance implements AutoCloseable {
                     requestTokens, identity,
                     git, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),
                     metrics, new WebhookService(store, webhookUrls, webhookDeliveries, clock),
-                    new MirrorSyncReports(store, clock)));
+                    new MirrorSyncReports(store, clock), sshBaseUrl::get));
             if (settings.ssh().enabled()) {
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
                         authenticator, new LocalGitAuthorizer(authenticator, permissions), git.repositories(),
                         git.uploadPacks(), git.receivePacks()));
                 ssh.get().start();
+                sshBaseUrl.set(Optional.of(settings.ssh().baseUrl(ssh.get().port())));
             }
             web.get().start();
             webhookDeliveries.start();
@@ -188,9 +191,8 @@ public final class PrimaryInstance implements AutoCloseable {
             StagingPreparation.copyWarning(store, web.get().baseUrl()).ifPresent(warning -> log.warn("{}", warning));
             store.useTransaction(tx -> tx.instanceSettings().put(StagingPreparation.BASE_URL, web.get().baseUrl()));
             log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);
-            Optional<String> sshBaseUrl = ssh.map(server -> settings.ssh().baseUrl(server.port()));
             return new PrimaryInstance(store, web.get(), identity.id(), mirrors, admission, fetchTokens, eventReaders, signal,
-                    purger, control, webhookDeliveries, ssh, sshBaseUrl);
+                    purger, control, webhookDeliveries, ssh, sshBaseUrl.get());
         } catch (RuntimeException e) {
             webhookDeliveries.stop();
             ssh.ifPresent(GitSshServer::stop);

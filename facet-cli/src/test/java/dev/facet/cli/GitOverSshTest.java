@@ -155,6 +155,23 @@ class GitOverSshTest {
     }
 
     @Test
+    void theRepositoryNamesItsSshCloneUrlAndThatUrlClones() {
+        Path work = git.newWorkTree(dir.resolve("work"), "README.md");
+        git.run(work, as(writerKey), "push", "-q", url(), "main").requireSuccess();
+
+        var links = TestPrimary.expect(200, primary.anonymous.as("reader", "reader-pass-1")
+                .get("/rest/api/1.0/projects/SSH/repos/code")).json().path("links").path("clone");
+        String ssh = null;
+        for (var link : links) {
+            if (link.path("name").asText().equals("ssh")) {
+                ssh = link.path("href").asText();
+            }
+        }
+        assertThat(ssh).isEqualTo("ssh://git@localhost:" + sshPort() + "/ssh/code.git");
+        git.run(dir, as(readerKey), "clone", "-q", ssh, dir.resolve("from-link").toString()).requireSuccess();
+    }
+
+    @Test
     void anUnregisteredKeyIsRefused() {
         GitClient.Result clone = git.run(dir, as(unregisteredKey), "clone", url(), dir.resolve("nope").toString());
 

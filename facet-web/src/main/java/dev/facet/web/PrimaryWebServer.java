@@ -41,7 +41,7 @@ public final class PrimaryWebServer {
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, GitSeams gitSeams,
                             ClonePackCache clonePackCache, FacetMetrics metrics, WebhookService webhooks,
-                            MirrorSyncReports syncReports) {
+                            MirrorSyncReports syncReports, java.util.function.Supplier<java.util.Optional<String>> sshBaseUrl) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
         GitServlet git = new GitServlet();
@@ -55,7 +55,7 @@ public final class PrimaryWebServer {
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
         PrimaryRoutes routes = new PrimaryRoutes(projects, refs, permissions, users, groups, globalPermissions,
-                authentication, metrics, this::baseUrl, json);
+                authentication, metrics, this::baseUrl, sshBaseUrl, json);
         ProjectTokenRoutes projectTokenRoutes = new ProjectTokenRoutes(projectTokens, json);
         SshKeyRoutes sshKeyRoutes = new SshKeyRoutes(sshKeys, json);
         AccessKeyRoutes accessKeyRoutes = new AccessKeyRoutes(accessKeys, json);
@@ -66,7 +66,7 @@ public final class PrimaryWebServer {
                 users::sessionCaller));
         PrimaryPages pages = new PrimaryPages(users, mirrors, admission, access, java.time.Clock.systemUTC(), json,
                 identity.publicKeyJwk());
-        ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl);
+        ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl, sshBaseUrl);
         UserPages userPages = new UserPages(users, permissions, projects, access);
         AccountPages accountPages = new AccountPages(users, access);
 
