@@ -8,6 +8,7 @@ import dev.facet.core.access.LocalGitAuthorizer;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSeams;
 import dev.facet.git.LocalDiskRepositoryStore;
+import dev.facet.primary.AccessKeyService;
 import dev.facet.primary.AdminBootstrap;
 import dev.facet.primary.EventRetention;
 import dev.facet.primary.EventSignal;
@@ -137,6 +138,8 @@ public final class PrimaryInstance implements AutoCloseable {
             new AdminBootstrap(users, random).ensureAdmin(settings.adminPassword(), home.resolve("admin-password"))
                     .ifPresent(log::info);
             AtomicReference<PrimaryWebServer> web = new AtomicReference<>();
+            // Known once the SSH listener has its port; the web server is built before it starts.
+            AtomicReference<Optional<String>> sshBaseUrl = new AtomicReference<>(Optional.empty());
             MirrorAdmission admission = new MirrorAdmission(store, clock, identity.id(), identity.publicKeyJwk(),
                     () -> web.get().baseUrl(), settings.mirrorRequestLimits());
             SshKeyService sshKeys = new SshKeyService(store, clock);
@@ -155,17 +158,19 @@ public final class PrimaryInstance implements AutoCloseable {
             web.set(new PrimaryWebServer(settings.web(), projects, new RefService(store, repositories, clock), permissions,
                     users, new GroupService(store, clock), new GlobalPermissionService(store, clock),
                     new ProjectTokenService(store, random, clock), sshKeys,
+                    new AccessKeyService(store, random, clock),
                     authenticator, mirrors, admission, mirrorEvents, fetchTokens,
                     requestTokens, identity,
                     git, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),
                     metrics, new WebhookService(store, webhookUrls, webhookDeliveries, clock),
-                    new MirrorSyncReports(store, clock)));
+                    new MirrorSyncReports(store, clock), sshBaseUrl::get));
             if (settings.ssh().enabled()) {
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
                         (fingerprint, address) -> authenticator.caller(Optional.of(Credentials.publicKey(fingerprint)),
                                 address), new LocalGitAuthorizer(authenticator, permissions), git.repositories(),
                         git.uploadPacks(), git.receivePacks(), settings.web().limits().maxConcurrentGitRequests()));
                 ssh.get().start();
+                sshBaseUrl.set(Optional.of(settings.ssh().baseUrl(ssh.get().port())));
             }
             web.get().start();
             webhookDeliveries.start();
@@ -188,9 +193,8 @@ public final class PrimaryInstance implements AutoCloseable {
             StagingPreparation.copyWarning(store, web.get().baseUrl()).ifPresent(warning -> log.warn("{}", warning));
             store.useTransaction(tx -> tx.instanceSettings().put(StagingPreparation.BASE_URL, web.get().baseUrl()));
             log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);
-            Optional<String> sshBaseUrl = ssh.map(server -> settings.ssh().baseUrl(server.port()));
             return new PrimaryInstance(store, web.get(), identity.id(), mirrors, admission, fetchTokens, eventReaders, signal,
-                    purger, control, webhookDeliveries, ssh, sshBaseUrl);
+                    purger, control, webhookDeliveries, ssh, sshBaseUrl.get());
         } catch (RuntimeException e) {
             webhookDeliveries.stop();
             ssh.ifPresent(GitSshServer::stop);

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code facet staging-prepare}: makes a copied primary home safe to run as staging. */
 @Command(name = "staging-prepare", mixinStandardHelpOptions = true,
-        description = "Turn a copy of a primary's home into a staging instance: new instance id and keys, "
+        description = "Turn a copy of a primary's home into a staging instance: new instance id, keys and SSH host keys, "
                 + "mirror registrations and requests removed, base URL replaced. Run it on a stopped copy.")
 final class StagingPrepareCommand implements Callable<Integer> {
     @Option(names = "--home", required = true, description = "The copied home.")
@@ -42,6 +42,9 @@ final class StagingPrepareCommand implements Callable<Integer> {
             outcome = new StagingPreparation(store, Clock.systemUTC()).prepare(settings.web().baseUrl(), fresh.id());
             System.out.println("Prepared " + settings.home() + " as a staging instance:");
             System.out.println("  instance id: " + previousId + " -> " + fresh.id() + " (new key pair in " + keys + ")");
+            // The host keys sat in keys/ too: without them gone, the copy would pass for production to every SSH client.
+            System.out.println("  SSH host keys: removed; new ones are made at the first start, so clients that "
+                    + "trust production's host key refuse this copy");
             System.out.println("  mirror registrations removed: " + outcome.mirrorsForgotten());
             System.out.println("  farm nodes removed: " + outcome.farmNodesForgotten());
             System.out.println("  authorization requests removed: " + outcome.requestsForgotten());

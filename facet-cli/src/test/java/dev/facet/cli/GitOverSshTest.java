@@ -53,7 +53,7 @@ class GitOverSshTest {
 
     /** The public half of the host key Facet keeps in its home, as ssh-keygen reads it from the private key file. */
     private String hostKey() {
-        return SshKeyPair.hostKeyOf(primary.home);
+        return SshKeyPair.hostKeyOf(primary.home.resolve("keys").resolve("ssh_host_ed25519_key"));
     }
 
     private String url() {
@@ -141,6 +141,23 @@ class GitOverSshTest {
         assertThat(read.stderr()).contains("does not exist");
         assertThat(git.run(work, as(readerKey), "ls-remote", url()).requireSuccess().stdout())
                 .doesNotContain(git.run(work, "rev-parse", "main").stdout().strip());
+    }
+
+    @Test
+    void theRepositoryNamesItsSshCloneUrlAndThatUrlClones() {
+        Path work = git.newWorkTree(dir.resolve("work"), "README.md");
+        git.run(work, as(writerKey), "push", "-q", url(), "main").requireSuccess();
+
+        var links = TestPrimary.expect(200, primary.anonymous.as("reader", "reader-pass-1")
+                .get("/rest/api/1.0/projects/SSH/repos/code")).json().path("links").path("clone");
+        String ssh = null;
+        for (var link : links) {
+            if (link.path("name").asText().equals("ssh")) {
+                ssh = link.path("href").asText();
+            }
+        }
+        assertThat(ssh).isEqualTo("ssh://git@localhost:" + sshPort() + "/ssh/code.git");
+        git.run(dir, as(readerKey), "clone", "-q", ssh, dir.resolve("from-link").toString()).requireSuccess();
     }
 
     @Test

@@ -48,7 +48,7 @@ class MirrorGitOverSshTest {
         mirror = TestMirror.startAuthorized(dir.resolve("mirror"), primary,
                 Map.of(RawSettings.AUTH_CACHE_SECONDS, "1", RawSettings.OFFLINE_ACCESS_SECONDS, "60"));
         knownHosts = dir.resolve("known_hosts");
-        Files.writeString(knownHosts, "[localhost]:" + mirrorSshPort() + " " + SshKeyPair.hostKeyOf(mirror.home) + "\n");
+        Files.writeString(knownHosts, "[localhost]:" + mirrorSshPort() + " " + SshKeyPair.hostKeyOf(mirror.home.resolve("keys").resolve("ssh_host_ed25519_key")) + "\n");
         String head = head(work);
         await().atMost(Duration.ofSeconds(30)).until(() -> git.run(dir, as(readerKey), "ls-remote", mirrorUrl())
                 .stdout().contains(head));

@@ -80,6 +80,14 @@ class ModuleWallsTest {
                 .check(facet);
     }
 
+    /** The SSH library stays behind facet-ssh, so the one sshd artifact STACK.md allows is the only one ever needed. */
+    @Test
+    void onlyTheSshModuleImportsSshd() {
+        noClasses().that().resideOutsideOfPackage("dev.facet.ssh..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.sshd..")
+                .check(facet);
+    }
+
     @Test
     void namesSayWhatThingsAre() {
         classes().that().resideInAPackage("dev.facet..")

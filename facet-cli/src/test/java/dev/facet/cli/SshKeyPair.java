@@ -32,17 +32,16 @@ record SshKeyPair(Path privateKey, String publicKey) {
         return key;
     }
 
-    /** The public half of the Ed25519 host key a Facet home keeps, as ssh-keygen reads it from the private key file. */
-    static String hostKeyOf(Path home) {
-        String line = run(List.of("ssh-keygen", "-y", "-f",
-                home.resolve("keys").resolve("ssh_host_ed25519_key").toString())).strip();
-        return line.split(" ")[0] + " " + line.split(" ")[1];
-    }
-
     /** {@code ssh} signing in with this key only, trusting only the hosts in {@code knownHosts}. */
     String sshCommand(Path knownHosts) {
         return "ssh -i " + privateKey + " -o IdentitiesOnly=yes -o IdentityAgent=none -o BatchMode=yes"
                 + " -o UserKnownHostsFile=" + knownHosts + " -o StrictHostKeyChecking=yes -o LogLevel=ERROR";
+    }
+
+    /** The public half of the host key a server keeps in {@code keyFile}, as it goes into a known-hosts file. */
+    static String hostKeyOf(Path keyFile) {
+        String[] words = run(List.of("ssh-keygen", "-y", "-f", keyFile.toString())).strip().split(" ");
+        return words[0] + " " + words[1];
     }
 
     /** The fingerprint {@code ssh-keygen -l} prints, such as {@code SHA256:…}. */

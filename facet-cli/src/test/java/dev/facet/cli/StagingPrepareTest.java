@@ -25,6 +25,8 @@ class StagingPrepareTest {
         }
         Path staging = work.resolve("staging");
         TestFiles.copyTree(production, staging);
+        String productionHostKey = SshKeyPair.hostKeyOf(production.resolve("keys").resolve("ssh_host_ed25519_key"));
+        String productionRsaKey = SshKeyPair.hostKeyOf(production.resolve("keys").resolve("ssh_host_rsa_key"));
 
         try (TestPrimary unprepared = TestPrimary.start(staging)) {
             assertThat(StagingPreparation.copyWarning(unprepared.instance.store(), "http://staging.example.com"))
@@ -35,7 +37,7 @@ class StagingPrepareTest {
                 "--base-url", "http://staging.example.com:7990");
         assertThat(prepare.exit()).isZero();
         assertThat(prepare.out()).contains("mirror registrations removed: 1")
-                .contains(productionId + " -> ");
+                .contains(productionId + " -> ").contains("SSH host keys: removed");
 
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
@@ -51,6 +53,10 @@ class StagingPrepareTest {
                     .isEqualTo(prepared.instance.instanceId());
             assertThat(Files.readString(staging.resolve("facet.properties")))
                     .contains("facet.base-url=http://staging.example.com:7990");
+            assertThat(SshKeyPair.hostKeyOf(staging.resolve("keys").resolve("ssh_host_ed25519_key")))
+                    .isNotEqualTo(productionHostKey);
+            assertThat(SshKeyPair.hostKeyOf(staging.resolve("keys").resolve("ssh_host_rsa_key")))
+                    .isNotEqualTo(productionRsaKey);
         }
     }
 

@@ -73,7 +73,7 @@ public final class ProjectTokenService {
     }
 
     /** The project or repository a caller administers, as found in the store. */
-    private record Owner(Target target, long projectId, Long repositoryId) {
+    record Owner(Target target, long projectId, Long repositoryId) {
         List<AccessToken> tokens(StoreTransaction tx) {
             return repositoryId == null ? tx.serviceUsers().tokensOfProject(projectId)
                     : tx.serviceUsers().tokensOfRepository(repositoryId);
@@ -171,7 +171,7 @@ public final class ProjectTokenService {
     }
 
     /** The project or repository, once the caller is known to administer it; others are told what they may know. */
-    private static Owner administered(StoreTransaction tx, Caller caller, Target target) {
+    static Owner administered(StoreTransaction tx, Caller caller, Target target) {
         if (!target.isRepository()) {
             Project project = AccessRules.requireProject(tx, caller, target.project(), AccessLevel.ADMIN);
             return new Owner(target, project.id(), null);
@@ -237,9 +237,16 @@ public final class ProjectTokenService {
      * push or an audit entry made with a token says which one it was.
      */
     private String unusedServiceName(StoreTransaction tx) {
+        return unusedServiceId(tx, random, ProjectTokenService::serviceName);
+    }
+
+    /** A short random id whose service user name, as {@code nameOf} makes it, no user has yet. */
+    static String unusedServiceId(StoreTransaction tx, SecureRandom random, java.util.function.Function<String, Username> nameOf) {
         while (true) {
-            String id = HexFormat.of().formatHex(bytes(ID_BYTES));
-            if (tx.users().find(serviceName(id)).isEmpty()) {
+            byte[] bytes = new byte[ID_BYTES];
+            random.nextBytes(bytes);
+            String id = HexFormat.of().formatHex(bytes);
+            if (tx.users().find(nameOf.apply(id)).isEmpty()) {
                 return id;
             }
         }

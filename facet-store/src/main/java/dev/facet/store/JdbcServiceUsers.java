@@ -5,6 +5,7 @@ import dev.facet.core.error.AlreadyExists;
 import dev.facet.core.name.Username;
 import dev.facet.core.store.AccessToken;
 import dev.facet.core.store.ServiceUsers;
+import dev.facet.core.store.SshKey;
 import dev.facet.core.store.User;
 import java.time.Instant;
 import java.util.List;
@@ -61,5 +62,21 @@ final class JdbcServiceUsers implements ServiceUsers {
         return handle.createQuery(JdbcAccessTokens.SELECT + "WHERE user_id IN (SELECT id FROM users WHERE "
                         + ownerColumn + " = :owner AND user_type = 'SERVICE') ORDER BY created_at DESC, id")
                 .bind("owner", ownerId).map(JdbcAccessTokens::map).list();
+    }
+
+    @Override
+    public List<SshKey> accessKeysOfProject(long projectId) {
+        return accessKeysOf("service_project_id", projectId);
+    }
+
+    @Override
+    public List<SshKey> accessKeysOfRepository(long repositoryId) {
+        return accessKeysOf("service_repository_id", repositoryId);
+    }
+
+    private List<SshKey> accessKeysOf(String ownerColumn, long ownerId) {
+        return handle.createQuery(JdbcSshKeys.SELECT + "WHERE user_id IN (SELECT id FROM users WHERE "
+                        + ownerColumn + " = :owner AND user_type = 'SERVICE') ORDER BY id")
+                .bind("owner", ownerId).map(JdbcSshKeys::map).list();
     }
 }

@@ -13,7 +13,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 final class JdbcSshKeys implements SshKeys {
-    private static final String SELECT = "SELECT id, user_id, key_text, label, algorithm_type, bit_length, fingerprint, "
+    static final String SELECT = "SELECT id, user_id, key_text, label, algorithm_type, bit_length, fingerprint, "
             + "created_at FROM ssh_keys ";
     private final Handle handle;
 
@@ -77,7 +77,7 @@ final class JdbcSshKeys implements SshKeys {
         return handle.createUpdate("DELETE FROM ssh_keys WHERE user_id = :userId").bind("userId", userId).execute();
     }
 
-    private static SshKey map(ResultSet rs, StatementContext ctx) throws SQLException {
+    static SshKey map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new SshKey(rs.getLong("id"), rs.getLong("user_id"), rs.getString("key_text"), rs.getString("label"),
                 rs.getString("algorithm_type"), rs.getInt("bit_length"), rs.getString("fingerprint"),
                 Timestamps.fromColumn(rs, "created_at"));

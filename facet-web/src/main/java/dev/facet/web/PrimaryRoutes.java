@@ -47,12 +47,14 @@ final class PrimaryRoutes {
     private final RequestAuthentication authentication;
     private final FacetMetrics metrics;
     private final Supplier<String> baseUrl;
+    private final Supplier<java.util.Optional<String>> sshBaseUrl;
     private final ObjectMapper json;
     private final PermissionRoutes permissionRoutes;
 
     PrimaryRoutes(ProjectService projects, RefService refs, PermissionService permissions, UserService users,
                   GroupService groups, GlobalPermissionService globalPermissions,
                   RequestAuthentication authentication, FacetMetrics metrics, Supplier<String> baseUrl,
+                  Supplier<java.util.Optional<String>> sshBaseUrl,
                   ObjectMapper json) {
         this.json = json;
         this.permissionRoutes = new PermissionRoutes(permissions, users, groups, globalPermissions, json);
@@ -63,6 +65,7 @@ final class PrimaryRoutes {
         this.authentication = authentication;
         this.metrics = metrics;
         this.baseUrl = baseUrl;
+        this.sshBaseUrl = sshBaseUrl;
     }
 
     void register(RoutesConfig routes) {
@@ -404,7 +407,7 @@ final class PrimaryRoutes {
 
     private RestJson.RepositoryJson repositoryJson(RepositoryRecord repository) {
         return RestJson.RepositoryJson.of(repository, projects.projectOf(repository), refs.configuredDefault(repository),
-                baseUrl.get());
+                baseUrl.get(), sshBaseUrl.get().orElse(null));
     }
 
     static Caller caller(Context ctx) {

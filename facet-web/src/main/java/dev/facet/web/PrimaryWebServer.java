@@ -11,6 +11,7 @@ import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSeams;
 import dev.facet.git.HttpGitSessions;
 import dev.facet.git.UploadPackErrors;
+import dev.facet.primary.AccessKeyService;
 import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorEventStream;
 import dev.facet.primary.MirrorFetchTokens;
@@ -34,12 +35,13 @@ public final class PrimaryWebServer {
 
     public PrimaryWebServer(WebSettings settings, ProjectService projects, RefService refs, PermissionService permissions,
                             UserService users, GroupService groups, GlobalPermissionService globalPermissions,
-                            ProjectTokenService projectTokens, SshKeyService sshKeys, Authenticator authenticator,
+                            ProjectTokenService projectTokens, SshKeyService sshKeys, AccessKeyService accessKeys,
+                            Authenticator authenticator,
                             MirrorRegistry mirrors,
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, GitSeams gitSeams,
                             ClonePackCache clonePackCache, FacetMetrics metrics, WebhookService webhooks,
-                            MirrorSyncReports syncReports) {
+                            MirrorSyncReports syncReports, java.util.function.Supplier<java.util.Optional<String>> sshBaseUrl) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
         GitServlet git = new GitServlet();
@@ -53,9 +55,10 @@ public final class PrimaryWebServer {
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
         PrimaryRoutes routes = new PrimaryRoutes(projects, refs, permissions, users, groups, globalPermissions,
-                authentication, metrics, this::baseUrl, json);
+                authentication, metrics, this::baseUrl, sshBaseUrl, json);
         ProjectTokenRoutes projectTokenRoutes = new ProjectTokenRoutes(projectTokens, json);
         SshKeyRoutes sshKeyRoutes = new SshKeyRoutes(sshKeys, json);
+        AccessKeyRoutes accessKeyRoutes = new AccessKeyRoutes(accessKeys, json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
                 json, identity, syncReports);
         WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks, json);
@@ -63,7 +66,7 @@ public final class PrimaryWebServer {
                 users::sessionCaller));
         PrimaryPages pages = new PrimaryPages(users, mirrors, admission, access, java.time.Clock.systemUTC(), json,
                 identity.publicKeyJwk());
-        ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl);
+        ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl, sshBaseUrl);
         UserPages userPages = new UserPages(users, permissions, projects, access);
         AccountPages accountPages = new AccountPages(users, access);
 
@@ -74,6 +77,7 @@ public final class PrimaryWebServer {
                     routes.register(config);
                     projectTokenRoutes.register(config);
                     sshKeyRoutes.register(config);
+                    accessKeyRoutes.register(config);
                     mirroring.register(config);
                     webhookRoutes.register(config);
                     pages.register(config);

@@ -23,12 +23,15 @@ final class ProjectPages {
     private final MirrorRegistry mirrors;
     private final PageAccess access;
     private final Supplier<String> baseUrl;
+    private final Supplier<java.util.Optional<String>> sshBaseUrl;
 
-    ProjectPages(ProjectService projects, MirrorRegistry mirrors, PageAccess access, Supplier<String> baseUrl) {
+    ProjectPages(ProjectService projects, MirrorRegistry mirrors, PageAccess access, Supplier<String> baseUrl,
+                 Supplier<java.util.Optional<String>> sshBaseUrl) {
         this.projects = projects;
         this.mirrors = mirrors;
         this.access = access;
         this.baseUrl = baseUrl;
+        this.sshBaseUrl = sshBaseUrl;
     }
 
     void register(RoutesConfig routes) {
@@ -60,6 +63,8 @@ final class ProjectPages {
         for (RepositoryRecord repository : repositories) {
             List<PageModels.CloneUrl> urls = new ArrayList<>();
             urls.add(new PageModels.CloneUrl("primary", RestJson.cloneUrl(baseUrl.get(), repository), false));
+            sshBaseUrl.get().ifPresent(ssh -> urls.add(new PageModels.CloneUrl("primary over SSH",
+                    RestJson.sshCloneUrl(ssh, repository), false)));
             for (MirrorServer mirror : carrying) {
                 PageModels.CloneUrl url = new PageModels.CloneUrl("mirror " + mirror.name(),
                         RepositoryMirrors.cloneUrl(mirror, repository), mirror.id().equals(preferred));

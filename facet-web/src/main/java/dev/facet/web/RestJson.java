@@ -47,14 +47,18 @@ final class RestJson {
                           String state, String statusMessage, boolean forkable, boolean archived,
                           String defaultBranch, ProjectJson project, @JsonProperty("public") boolean isPublic,
                           Map<String, List<Link>> links) {
-        static RepositoryJson of(RepositoryRecord repository, Project project, String defaultBranch, String baseUrl) {
-            String cloneUrl = cloneUrl(baseUrl, repository);
+        /** @param sshBaseUrl where Git over SSH is served, or null when it is off: then only HTTP is offered */
+        static RepositoryJson of(RepositoryRecord repository, Project project, String defaultBranch, String baseUrl,
+                                 String sshBaseUrl) {
+            List<Link> clone = sshBaseUrl == null ? List.of(new Link(cloneUrl(baseUrl, repository), "http"))
+                    : List.of(new Link(cloneUrl(baseUrl, repository), "http"),
+                    new Link(sshCloneUrl(sshBaseUrl, repository), "ssh"));
             return new RepositoryJson(repository.id(), repository.slug().value(), repository.name().value(),
                     repository.description(), String.format(java.util.Locale.ROOT, "%020x", repository.id()), "git",
                     "AVAILABLE", "Available", repository.forkable(), false,
                     defaultBranch == null ? null : org.eclipse.jgit.lib.Repository.shortenRefName(defaultBranch),
                     ProjectJson.of(project, baseUrl), repository.isPublic(),
-                    Map.of("clone", List.of(new Link(cloneUrl, "http")),
+                    Map.of("clone", clone,
                             "self", List.of(new Link(baseUrl + "/projects/" + repository.projectKey() + "/repos/"
                                     + repository.slug() + "/browse", null))));
         }
@@ -225,6 +229,12 @@ final class RestJson {
     /** Where {@code git clone} finds a repository on the instance at {@code baseUrl}: the same path on a primary and its mirrors. */
     static String cloneUrl(String baseUrl, RepositoryRecord repository) {
         return baseUrl + "/scm/" + repository.projectKey().value().toLowerCase(java.util.Locale.ROOT) + "/"
+                + repository.slug() + ".git";
+    }
+
+    /** Where {@code git clone} finds a repository over SSH, given the advertised {@code ssh://git@host:port}. */
+    static String sshCloneUrl(String sshBaseUrl, RepositoryRecord repository) {
+        return sshBaseUrl + "/" + repository.projectKey().value().toLowerCase(java.util.Locale.ROOT) + "/"
                 + repository.slug() + ".git";
     }
 }

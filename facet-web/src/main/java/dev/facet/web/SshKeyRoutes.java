@@ -65,7 +65,7 @@ final class SshKeyRoutes {
         return name == null || name.isBlank() ? null : Username.of(name);
     }
 
-    private static long keyId(Context ctx) {
+    static long keyId(Context ctx) {
         try {
             return Long.parseLong(ctx.pathParam("keyId"));
         } catch (NumberFormatException e) {

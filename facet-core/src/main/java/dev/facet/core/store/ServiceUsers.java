@@ -4,8 +4,8 @@ import dev.facet.core.name.Username;
 import java.util.List;
 
 /**
- * The service users behind project and repository access tokens. Each holds one token and the one grant that
- * token acts with, and belongs to its project or repository: deleting either deletes it, its token and its grant.
+ * The service users behind project and repository access tokens and SSH access keys. Each holds one token or one
+ * key and the one grant that credential acts with, and belongs to its project or repository: deleting either deletes it, its token and its grant.
  * {@link Users} neither finds nor lists nor counts them, so no user-facing path can name one (to grant it more,
  * add it to a group or sign in as it); only its token, found by its secret, acts as it.
  */
@@ -21,4 +21,10 @@ public interface ServiceUsers {
 
     /** The tokens of a repository's service users, newest first. */
     List<AccessToken> tokensOfRepository(long repositoryId);
+
+    /** The SSH access keys of a project's service users (not those of its repositories), oldest first. */
+    List<SshKey> accessKeysOfProject(long projectId);
+
+    /** The SSH access keys of a repository's service users, oldest first. */
+    List<SshKey> accessKeysOfRepository(long repositoryId);
 }
