@@ -506,6 +506,18 @@ class MirrorFarmRegistrationTest {
     }
 
     @Test
+    void aServedStateReportWithAHoleInItIsAClearClientError() {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            Farm farm = authorizedFarm(primary, "edge");
+            for (String body : List.of("{\"repositories\":[null]}", "{\"repositories\":[{\"id\":1}]}",
+                    "{\"repositories\":[{\"id\":1,\"refsHash\":\"nope\"}]}")) {
+                RestClient.Response answer = farm.founder().send("POST", API + "/served", body);
+                assertThat(answer.status()).as(body + ": " + answer.body()).isEqualTo(400);
+            }
+        }
+    }
+
+    @Test
     void aFarmTakesAtMostItsCapOfNodes() {
         try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
             Farm farm = authorizedFarm(primary, "edge");

@@ -50,15 +50,20 @@ public final class MirrorSyncReports {
         if (report.repositories().size() > MAX_PER_REPORT) {
             throw new InvalidInput("repositories", "A report names at most " + MAX_PER_REPORT + " repositories.");
         }
-        for (ServedRepositories.Served served : report.repositories()) {
-            RefsHash refsHash;
+        // Every entry is checked before any is recorded: a bad one refuses the report whole.
+        Map<Long, RefsHash> served = new LinkedHashMap<>();
+        for (ServedRepositories.Served entry : report.repositories()) {
+            if (entry == null || entry.refsHash() == null) {
+                throw new InvalidInput("repositories", "Each repository reported names its id and refsHash.");
+            }
             try {
-                refsHash = new RefsHash(served.refsHash());
+                served.put(entry.id(), new RefsHash(entry.refsHash()));
             } catch (IllegalArgumentException e) {
                 throw new InvalidInput("refsHash", e.getMessage());
             }
-            store.useTransaction(tx -> record(tx, mirrorId, served.id(), refsHash));
         }
+        served.forEach((repositoryId, refsHash) -> store.useTransaction(tx -> record(tx, mirrorId, repositoryId,
+                refsHash)));
     }
 
     private void record(StoreTransaction tx, String mirrorId, long repositoryId, RefsHash refsHash) {

@@ -95,7 +95,7 @@ public final class ProjectTokenService {
         AccessRules.requireWholeAccount(caller, "create access tokens");
         String tokenName = ProjectService.requireText("name", "A token name", name, 255);
         checkPermissions(target, permissions);
-        checkExpiryDays(expiryDays);
+        UserService.checkExpiryDays(expiryDays);
         Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Instant expiresAt = expiryDays == null ? null : createdAt.plus(Duration.ofDays(expiryDays));
         String secret = UserService.TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(SECRET_BYTES));
@@ -139,7 +139,7 @@ public final class ProjectTokenService {
         if (permissions != null) {
             checkPermissions(target, permissions);
         }
-        checkExpiryDays(expiryDays);
+        UserService.checkExpiryDays(expiryDays);
         return store.inTransaction(tx -> {
             Owner owner = administered(tx, caller, target);
             AccessToken before = owner.token(tx, tokenId);
@@ -222,13 +222,6 @@ public final class ProjectTokenService {
             throw new InvalidInput("permissions", "A token's repository permission must be at least its project "
                     + "permission, which the project's repositories inherit: " + onRepositories.get(0) + " is below "
                     + onProject.get(0) + ".");
-        }
-    }
-
-    private static void checkExpiryDays(Integer expiryDays) {
-        if (expiryDays != null && (expiryDays < 1 || expiryDays > UserService.MAX_TOKEN_EXPIRY_DAYS)) {
-            throw new InvalidInput("expiryDays", "expiryDays must be from 1 to " + UserService.MAX_TOKEN_EXPIRY_DAYS
-                    + ", or left out for a token that never expires.");
         }
     }
 

@@ -339,7 +339,8 @@ public final class UserService implements Authenticator {
         return new NotFound("tokenId", "User '" + owner + "' has no token '" + tokenId + "'.");
     }
 
-    private static void checkExpiryDays(Integer expiryDays) {
+    /** Any token's expiry: a user's, a project's or a repository's. */
+    static void checkExpiryDays(Integer expiryDays) {
         if (expiryDays != null && (expiryDays < 1 || expiryDays > MAX_TOKEN_EXPIRY_DAYS)) {
             throw new InvalidInput("expiryDays", "A token's expiryDays must be from 1 to " + MAX_TOKEN_EXPIRY_DAYS
                     + ", or left out for a token that does not expire.");
