@@ -137,8 +137,9 @@ final class MirroringRoutes {
                 ctx.json(MirroringJson.MirrorRequestJson.of(admission.request(caller(ctx), ctx.pathParam("id")))));
         // As Bitbucket's, the answer to an acceptance is the mirror server it registered.
         routes.post(API + "/requests/{id}/accept", ctx -> {
-            String mirrorId = admission.accept(caller(ctx), ctx.pathParam("id")).mirrorId();
-            ctx.json(MirroringJson.MirrorServerJson.of(registry.server(caller(ctx), mirrorId)));
+            Caller caller = caller(ctx);
+            String mirrorId = admission.accept(caller, ctx.pathParam("id")).mirrorId();
+            ctx.json(MirroringJson.MirrorServerJson.of(registry.server(caller, mirrorId)));
         });
         routes.post(API + "/requests/{id}/reject", ctx ->
                 ctx.json(MirroringJson.MirrorRequestJson.of(admission.reject(caller(ctx), ctx.pathParam("id")))));
