@@ -64,14 +64,18 @@ class WebhookDurabilityTest {
         }
     }
 
-    /** Each request id and the commit its delivery announced, in the order they first arrived. */
-    private static Map<String, String> byRequestId(WebhookReceiver receiver) {
+    /**
+     * Each request id and the commit its delivery announced, in the order they first arrived; fails if one id ever
+     * announced two commits or one commit came under two ids.
+     */
+    static Map<String, String> byRequestId(WebhookReceiver receiver) {
         Map<String, String> deliveries = new LinkedHashMap<>();
         for (WebhookReceiver.Received received : receiver.received()) {
             String commit = received.json().path("changes").path(0).path("toHash").asText();
             String before = deliveries.putIfAbsent(received.requestId(), commit);
             assertThat(before == null || before.equals(commit)).as("one request id, one event").isTrue();
         }
+        assertThat(deliveries.values()).as("one event, one request id").doesNotHaveDuplicates();
         return deliveries;
     }
 

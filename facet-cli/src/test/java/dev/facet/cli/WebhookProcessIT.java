@@ -1,12 +1,12 @@
 package dev.facet.cli;
 
+import static dev.facet.cli.WebhookDurabilityTest.byRequestId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,8 @@ class WebhookProcessIT {
         try (WebhookReceiver receiver = WebhookReceiver.start();
              PrimaryProcess primary = PrimaryProcess.start(work.resolve("home"), SETTINGS)) {
             RestClient admin = primary.admin();
-            TestPrimary.expect(201, admin.post("/rest/api/1.0/projects", RestClient.json("key", "KILL", "name", "Kill")));
+            TestPrimary.expect(201, admin.post("/rest/api/1.0/projects",
+                    RestClient.json("key", "KILL", "name", "Kill")));
             TestPrimary.expect(201, admin.post("/rest/api/1.0/projects/KILL/repos",
                     RestClient.json("name", "hooked", "public", false)));
             WebhookTest.createHook(admin, repo + "/webhooks", WebhookTest.hookBody(receiver.url(), "k9",
@@ -73,20 +74,5 @@ class WebhookProcessIT {
             assertThat(new ArrayList<>(byRequestId(receiver).values())).containsExactlyElementsOf(pushed);
             assertThat(receiver.received()).hasSize(5);
         }
-    }
-
-    /**
-     * Each request id and the commit its delivery announced, in the order they first arrived; fails if one id ever
-     * announced two commits or one commit came under two ids.
-     */
-    private static Map<String, String> byRequestId(WebhookReceiver receiver) {
-        Map<String, String> deliveries = new LinkedHashMap<>();
-        for (WebhookReceiver.Received received : receiver.received()) {
-            String commit = received.json().path("changes").path(0).path("toHash").asText();
-            String before = deliveries.putIfAbsent(received.requestId(), commit);
-            assertThat(before == null || before.equals(commit)).as("one request id, one event").isTrue();
-        }
-        assertThat(deliveries.values()).as("one event, one request id").doesNotHaveDuplicates();
-        return deliveries;
     }
 }
