@@ -109,6 +109,34 @@ await call('deleteRepositoryToken', () => AuthenticationService.deleteById1('CLI
 await call('repositoryTokenAfterDelete', () => AuthenticationService.getById1('CLI', repositoryTokenId, 'driven'));
 await call('deleteProjectToken', () => AuthenticationService.deleteById('CLI', projectTokenId));
 await call('projectTokenAfterDelete', () => AuthenticationService.getById('CLI', projectTokenId));
+// Webhooks on the repository and the project made above, as a CI server's setup script makes them.
+const hookUrl = 'https://192.0.2.10/client-hook';
+await call('createRepositoryHook', () => RepositoryService.createWebhook1('CLI', 'driven', {
+  name: 'client-ci', url: hookUrl, active: true, events: ['repo:refs_changed'], configuration: { secret: 'client-hook-secret' },
+}));
+const repositoryHookId = seen.createRepositoryHook.answer?.id;
+await call('repositoryHooks', () => RepositoryService.findWebhooks1('CLI', 'driven'));
+await call('repositoryHook', () => RepositoryService.getWebhook1('CLI', repositoryHookId, 'driven'));
+await call('updateRepositoryHook', () => RepositoryService.updateWebhook1('CLI', repositoryHookId, 'driven', {
+  name: 'client-ci', url: hookUrl, active: false, events: ['repo:refs_changed', 'repo:modified'],
+}));
+await call('localRepositoryHook', () => RepositoryService.createWebhook1('CLI', 'driven', {
+  name: 'sneaky', url: 'http://127.0.0.1:7990/rest/api/latest/admin/users', active: true, events: ['repo:refs_changed'],
+}));
+await call('createProjectHook', () => ProjectService.createWebhook('CLI', {
+  name: 'client-mirror-ci', url: hookUrl, active: true, events: ['mirror:repo_synchronized'],
+}));
+const projectHookId = seen.createProjectHook.answer?.id;
+await call('projectHooks', () => ProjectService.findWebhooks('CLI'));
+await call('projectHook', () => ProjectService.getWebhook('CLI', projectHookId));
+await call('updateProjectHook', () => ProjectService.updateWebhook('CLI', projectHookId, {
+  name: 'client-mirror-ci-renamed', url: hookUrl, active: true, events: ['mirror:repo_synchronized'],
+}));
+await call('testLocalUrl', () => ProjectService.testWebhook('CLI', undefined, true, 'http://169.254.169.254/latest/meta-data/'));
+await call('deleteRepositoryHook', () => RepositoryService.deleteWebhook1('CLI', repositoryHookId, 'driven'));
+await call('repositoryHookAfterDelete', () => RepositoryService.getWebhook1('CLI', repositoryHookId, 'driven'));
+await call('deleteProjectHook', () => ProjectService.deleteWebhook('CLI', projectHookId));
+await call('projectHooksAfterDelete', () => ProjectService.findWebhooks('CLI'));
 // Mirroring, as a CI plugin uses it: which mirrors carry the seeded repository, its link followed as given.
 const mirroring = MirroringUpstreamService;
 await call('seeded', () => ProjectService.getRepository('SEED', 'seeded'));

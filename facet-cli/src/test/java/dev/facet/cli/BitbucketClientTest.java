@@ -30,7 +30,7 @@ class BitbucketClientTest {
     Path home;
 
     @Test
-    void aClientGeneratedFromAtlassiansSpecManagesProjectsRepositoriesBranchesTagsTokensUsersGroupsAndPermissions()
+    void aClientGeneratedFromAtlassiansSpecManagesProjectsRepositoriesBranchesTagsTokensUsersGroupsPermissionsAndWebhooks()
             throws Exception {
         boolean installed = Files.exists(CLIENT.resolve("vendor/package/build/bitbucket-client/index.js"));
         if (!installed && "true".equals(System.getenv("CI"))) {
@@ -111,6 +111,7 @@ class BitbucketClientTest {
                 assertThat(seen.at("/groupsOnProjectAfter/answer/size").asInt()).isZero();
                 assertThat(seen.at("/deleteUser/ok").asBoolean()).isTrue();
                 assertProjectAndRepositoryTokens(seen);
+                assertWebhooks(seen);
                 assertMirroring(seen, mirror);
                 for (JsonNode answer : seen) {
                     assertThat(answer.path("status").asInt(0)).as(answer.toString()).isLessThan(500);
@@ -156,6 +157,35 @@ class BitbucketClientTest {
         assertThat(seen.at("/preferredMirror/answer/id").asText()).isEqualTo(mirrorId);
         assertThat(seen.at("/deletePreferredMirror/ok").asBoolean()).isTrue();
         assertThat(seen.at("/preferredMirrorAfter/status").asInt()).isEqualTo(404);
+    }
+
+    /** What the client saw of repository and project webhooks: made, listed, read, changed, refused and deleted. */
+    private static void assertWebhooks(JsonNode seen) {
+        JsonNode created = seen.at("/createRepositoryHook/answer");
+        assertThat(created.path("id").asLong()).as(seen.path("createRepositoryHook").toString()).isPositive();
+        assertThat(created.path("url").asText()).isEqualTo("https://192.0.2.10/client-hook");
+        assertThat(created.path("events").toString()).isEqualTo("[\"repo:refs_changed\"]");
+        assertThat(seen.toString()).as("a hook's secret is never shown").doesNotContain("client-hook-secret");
+        assertThat(seen.at("/repositoryHooks/answer/values").findValuesAsText("id"))
+                .containsExactly(created.path("id").asText());
+        assertThat(seen.at("/repositoryHook/answer/name").asText()).isEqualTo("client-ci");
+        JsonNode updated = seen.at("/updateRepositoryHook/answer");
+        assertThat(updated.path("active").asBoolean()).as(seen.path("updateRepositoryHook").toString()).isFalse();
+        assertThat(updated.path("events").toString()).contains("repo:modified");
+        assertThat(seen.at("/localRepositoryHook/status").asInt()).isEqualTo(400);
+        assertThat(seen.at("/localRepositoryHook/body/errors/0/message").asText()).contains("facet.webhooks.allow-local");
+        JsonNode project = seen.at("/createProjectHook/answer");
+        assertThat(project.path("events").toString()).as(seen.path("createProjectHook").toString())
+                .isEqualTo("[\"mirror:repo_synchronized\"]");
+        assertThat(seen.at("/projectHooks/answer/values").findValuesAsText("id"))
+                .containsExactly(project.path("id").asText());
+        assertThat(seen.at("/projectHook/answer/url").asText()).isEqualTo("https://192.0.2.10/client-hook");
+        assertThat(seen.at("/updateProjectHook/answer/name").asText()).isEqualTo("client-mirror-ci-renamed");
+        assertThat(seen.at("/testLocalUrl/status").asInt()).isEqualTo(400);
+        assertThat(seen.at("/deleteRepositoryHook/ok").asBoolean()).isTrue();
+        assertThat(seen.at("/repositoryHookAfterDelete/status").asInt()).isEqualTo(404);
+        assertThat(seen.at("/deleteProjectHook/ok").asBoolean()).isTrue();
+        assertThat(seen.at("/projectHooksAfterDelete/answer/size").asInt()).isZero();
     }
 
     /** What the client saw of project and repository tokens, driven on the project and repository it made. */

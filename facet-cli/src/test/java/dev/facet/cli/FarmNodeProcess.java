@@ -1,19 +1,12 @@
 package dev.facet.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One farm node as the real {@code facet mirror --farm …} command in a process of its own, so
@@ -55,7 +48,7 @@ final class FarmNodeProcess implements AutoCloseable {
 
     private final Plan plan;
     private final Farm farm;
-    private Process process;
+    private LoggedProcess process;
 
     private FarmNodeProcess(Plan plan, Farm farm) {
         this.plan = plan;
@@ -80,11 +73,12 @@ final class FarmNodeProcess implements AutoCloseable {
         // The machine's few cores are shared by several nodes, a primary and the test: the quick compiler and
         // the serial collector start a node sooner and leave more to the others.
         List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Dlogback.configurationFile=" + logging, "-jar", jar().toString(), "mirror",
-                "--home", plan.home().toString(), "--upstream", farm.upstreamUrl(), "--port", String.valueOf(plan.port()),
+                "-XX:TieredStopAtLevel=1", "-Dlogback.configurationFile=" + logging, "-jar",
+                LoggedProcess.jar().toString(), "mirror", "--home", plan.home().toString(), "--upstream",
+                farm.upstreamUrl(), "--port", String.valueOf(plan.port()),
                 "--base-url", farm.balancerUrl(), "--name", plan.name(), "--farm", farm.name(),
                 "--farm-port", String.valueOf(plan.farmPort()), "--farm-members", String.join(",", farm.members())));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("FACET_HTTP_TRUSTED_PROXIES", farm.trustedProxies());
         // Short intervals, so that a test sees reconciliations and lag within its waits.
         builder.environment().put("FACET_MIRROR_RECONCILE_SECONDS", "5");
@@ -93,48 +87,15 @@ final class FarmNodeProcess implements AutoCloseable {
         try {
             Files.createDirectories(plan.home());
             Files.writeString(logging, LOGGING);
-            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> copyOutput(log, ready), "farm-node-output-" + plan.name());
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            ready.get(START_WITHIN.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
-            process.destroyForcibly();
-            throw new AssertionError("farm node " + plan.name() + " did not print that it serves within " + START_WITHIN + "; see "
-                    + log, e);
-        }
-    }
-
-    private void copyOutput(Path log, CompletableFuture<Void> ready) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                Files.writeString(log, line + System.lineSeparator(), StandardCharsets.UTF_8,
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-                if (line.contains(READY)) {
-                    ready.complete(null);
-                }
-            }
-        } catch (IOException e) {
-            // the process ended
-        }
-        ready.completeExceptionally(new IllegalStateException("the process ended"));
+        process = LoggedProcess.start("farm node " + plan.name(), builder, log, READY, START_WITHIN);
     }
 
     /** Kills the node without a goodbye, as {@code kill -9} does, and waits until it is gone. */
     void kill() {
-        process.destroyForcibly();
-        try {
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("node %s gone after SIGKILL", plan.name()).isTrue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        process.kill();
     }
 
     boolean isAlive() {
@@ -144,23 +105,8 @@ final class FarmNodeProcess implements AutoCloseable {
     /** Stops the node as an operator does (SIGTERM), or kills it when it does not stop. */
     @Override
     public void close() {
-        if (process == null || !process.isAlive()) {
-            return;
+        if (process != null) {
+            process.stop();
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                kill();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            kill();
-        }
-    }
-
-    private static Path jar() {
-        String jar = System.getProperty("facet.jar");
-        assertThat(jar).as("the facet.jar system property (set by the build)").isNotNull();
-        return Path.of(jar);
     }
 }

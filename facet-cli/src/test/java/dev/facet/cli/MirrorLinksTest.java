@@ -134,6 +134,56 @@ class MirrorLinksTest {
     }
 
     @Test
+    void aFarmsLinkWorksOnEveryNodeBehindItsBalancer() throws Exception {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            primary.createProject("WEB");
+            primary.createRepository("WEB", "site", true);
+            GitClient git = new GitClient(work.resolve("git-home"));
+            Path tree = git.newWorkTree(work.resolve("tree"), "README.md");
+            git.run(tree, "push", "-q", primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "WEB", "site"), "--all")
+                    .requireSuccess();
+            long site = repositoryId(primary, "site");
+            try (TestFarm farm = TestFarm.start(work.resolve("farm"), primary.baseUrl(), "linked", 2,
+                    Map.of(RawSettings.RECONCILE_SECONDS, "2"))) {
+                farm.authorizeOn(primary);
+                JsonNode page = TestPrimary.expect(200, primary.anonymous.get("/rest/mirroring/latest/repos/" + site
+                        + "/mirrors")).json();
+                assertThat(page.path("size").asInt()).as("one farm, one mirror server").isEqualTo(1);
+                JsonNode descriptor = page.path("values").get(0);
+                assertThat(descriptor.at("/mirrorServer/id").asText()).isEqualTo(farm.nodes.get(0).farmId());
+                String link = descriptor.at("/links/self/0/href").asText();
+                // The link names the balancer, which sends each request to whichever node it likes.
+                assertThat(link).startsWith(farm.loadBalancerUrl + "/rest/mirroring/latest/mirrorRepos/" + site + "?");
+                assertThat(descriptor.at("/links/clone/0/href").asText())
+                        .isEqualTo(farm.loadBalancerUrl + "/scm/web/site.git");
+
+                for (TestFarm.Node node : farm.nodes) {
+                    String atNode = node.url() + link.substring(farm.loadBalancerUrl.length());
+                    JsonNode mirrored = await().atMost(Duration.ofSeconds(30)).until(() -> get(atNode).json(),
+                            answer -> answer.path("available").asBoolean());
+                    assertThat(mirrored.path("status").asText()).as(node.url()).isEqualTo("AVAILABLE");
+                    assertThat(mirrored.path("repositoryId").asText()).isEqualTo(Long.toString(site));
+                    String cloneUrl = mirrored.at("/links/clone/0/href").asText();
+                    assertThat(cloneUrl).as(node.url()).isEqualTo(farm.loadBalancerUrl + "/scm/web/site.git");
+                    Path clone = work.resolve("from-" + node.instance().port());
+                    git.run(work, "clone", "-q", node.url() + cloneUrl.substring(farm.loadBalancerUrl.length()),
+                            clone.toString()).requireSuccess();
+                    assertThat(clone.resolve("README.md")).exists();
+                }
+                // Followed twice on one node: a CI server may retry, and the link is valid until it expires.
+                String again = farm.nodes.get(0).url() + link.substring(farm.loadBalancerUrl.length());
+                assertThat(get(again).status()).isEqualTo(200);
+                // Another repository's link from the same token is still refused on every node.
+                String token = link.substring(link.indexOf("?") + 1);
+                for (TestFarm.Node node : farm.nodes) {
+                    assertThat(get(node.url() + "/rest/mirroring/latest/mirrorRepos/" + (site + 1) + "?" + token)
+                            .status()).as(node.url()).isEqualTo(401);
+                }
+            }
+        }
+    }
+
+    @Test
     void requestsAndMirrorServersSpeakBitbucketsFieldsAndProgressCountsRepositories() throws Exception {
         try (TestPrimary primary = TestPrimary.start(work.resolve("primary"));
              TestMirror mirror = TestMirror.start(work.resolve("edge"), primary, Map.of())) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.facet.primary.StagingPreparation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,14 +64,18 @@ class WebhookDurabilityTest {
         }
     }
 
-    /** Each request id and the commit its delivery announced, in the order they first arrived. */
-    private static Map<String, String> byRequestId(WebhookReceiver receiver) {
+    /**
+     * Each request id and the commit its delivery announced, in the order they first arrived; fails if one id ever
+     * announced two commits or one commit came under two ids.
+     */
+    static Map<String, String> byRequestId(WebhookReceiver receiver) {
         Map<String, String> deliveries = new LinkedHashMap<>();
         for (WebhookReceiver.Received received : receiver.received()) {
             String commit = received.json().path("changes").path(0).path("toHash").asText();
             String before = deliveries.putIfAbsent(received.requestId(), commit);
             assertThat(before == null || before.equals(commit)).as("one request id, one event").isTrue();
         }
+        assertThat(deliveries.values()).as("one event, one request id").doesNotHaveDuplicates();
         return deliveries;
     }
 
@@ -129,6 +134,12 @@ class WebhookDurabilityTest {
         }
         Path staging = home.resolve("staging");
         TestFiles.copyTree(production, staging);
+        // Not yet prepared, the copy would deliver what production owed: it says so, though it lists no mirror.
+        try (TestPrimary unprepared = TestPrimary.start(staging)) {
+            assertThat(StagingPreparation.copyWarning(unprepared.instance.store(), "http://staging.example.com"))
+                    .hasValueSatisfying(warning -> assertThat(warning).contains("1 enabled webhook(s)")
+                            .contains("staging-prepare").doesNotContain("mirror(s)"));
+        }
         FacetRun prepare = FacetRun.of("staging-prepare", "--home", staging.toString(),
                 "--base-url", "http://staging.example.com:7990");
         assertThat(prepare.exit()).isZero();
@@ -141,6 +152,8 @@ class WebhookDurabilityTest {
         try (TestPrimary prepared = TestPrimary.start(staging, null, Map.of("FACET_PORT", Integer.toString(port),
                 "FACET_BASE_URL", "http://localhost:" + port))) {
             assertThat(prepared.admin.get(hooks + "/" + hook).json().path("active").asBoolean()).isFalse();
+            assertThat(StagingPreparation.copyWarning(prepared.instance.store(), "http://elsewhere.example.com"))
+                    .isEmpty();
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.facet.primary;
 import dev.facet.core.mirror.AuditAction;
 import dev.facet.core.store.Store;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -47,20 +49,34 @@ public final class StagingPreparation {
 
     /**
      * A warning when a primary starts at another base URL than the one its database recorded and
-     * still holds mirror registrations: it may be a copy of another primary.
+     * still holds mirror registrations or switched-on webhooks: it may be a copy of another primary, about
+     * to call receivers on production's behalf.
      */
     public static Optional<String> copyWarning(Store store, String baseUrl) {
         return store.inTransaction(tx -> {
             Optional<String> recorded = tx.instanceSettings().get(BASE_URL);
             int mirrors = tx.mirrorServers().list(0, 1000).size();
-            if (recorded.isEmpty() || recorded.get().equals(baseUrl) || mirrors == 0) {
+            int webhooks = tx.webhooks().active().size();
+            if (recorded.isEmpty() || recorded.get().equals(baseUrl) || mirrors == 0 && webhooks == 0) {
                 return Optional.empty();
             }
+            List<String> holds = new ArrayList<>();
+            List<String> consequences = new ArrayList<>();
+            if (mirrors > 0) {
+                holds.add(mirrors + " mirror(s)");
+                consequences.add("Mirrors only ever call the primary they were registered with, so this copy cannot "
+                        + "reach them.");
+            }
+            if (webhooks > 0) {
+                holds.add(webhooks + " enabled webhook(s)");
+                consequences.add("Its webhooks deliver what the original still owed and announce this copy's pushes "
+                        + "to the original's receivers (CI, chat) until it is prepared.");
+            }
             return Optional.of("This primary runs at " + baseUrl + " but its database was last used at "
-                    + recorded.get() + " and lists " + mirrors + " mirror(s). If it is a copy (staging, a restored "
-                    + "backup), its mirrors belong to the original: stop it and run "
-                    + "'facet staging-prepare --home <home> --base-url " + baseUrl + "'. Mirrors only ever call the "
-                    + "primary they were registered with, so this copy cannot reach them.");
+                    + recorded.get() + " and lists " + String.join(" and ", holds) + ". If it is a copy (staging, a "
+                    + "restored backup), these belong to the original: stop it and run "
+                    + "'facet staging-prepare --home <home> --base-url " + baseUrl + "'. "
+                    + String.join(" ", consequences));
         });
     }
 }

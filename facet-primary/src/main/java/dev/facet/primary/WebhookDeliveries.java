@@ -54,6 +54,19 @@ public final class WebhookDeliveries {
     public record Settings(boolean allowLocal, Duration timeout, Duration retryFirst, Duration retryMax) {
         public static final Settings DEFAULTS = new Settings(false, Duration.ofSeconds(10), Duration.ofSeconds(1),
                 Duration.ofMinutes(5));
+
+        /**
+         * The wait after the {@code failures}-th failure in a row: doubling from the first wait up to the longest. It
+         * never ends the retries: a receiver that comes back after any outage is tried again at most the longest
+         * wait later.
+         */
+        public Duration backoff(int failures) {
+            Duration wait = retryFirst;
+            for (int i = 1; i < failures && wait.compareTo(retryMax) < 0; i++) {
+                wait = wait.multipliedBy(2);
+            }
+            return wait.compareTo(retryMax) > 0 ? retryMax : wait;
+        }
     }
 
     /** The next delivery a hook owes. */
@@ -218,7 +231,7 @@ public final class WebhookDeliveries {
                 attempt.requestId(), attempt.delivery().body());
         Instant finished = clock.instant();
         boolean delivered = result.outcome() == Outcome.SUCCESS;
-        Instant retryAt = finished.plus(backoff(number));
+        Instant retryAt = finished.plus(settings.backoff(number));
         store.useTransaction(tx -> {
             if (tx.webhooks().find(hook.id()).isEmpty()) {
                 return;
@@ -237,15 +250,6 @@ public final class WebhookDeliveries {
                     attempt.sequence(), attempt.delivery().eventKey(), number, result.description(), retryAt);
         }
         return delivered;
-    }
-
-    /** The wait after the {@code failures}-th failure in a row: doubling from the first wait up to the longest. */
-    Duration backoff(int failures) {
-        Duration wait = settings.retryFirst();
-        for (int i = 1; i < failures && wait.compareTo(settings.retryMax()) < 0; i++) {
-            wait = wait.multipliedBy(2);
-        }
-        return wait.compareTo(settings.retryMax()) > 0 ? settings.retryMax() : wait;
     }
 
     private String requestId(long hookId, long sequence) {
