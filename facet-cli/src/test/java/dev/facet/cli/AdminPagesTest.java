@@ -43,6 +43,7 @@ class AdminPagesTest {
             List<String> urls = browser.driver.findElements(By.cssSelector("tr[data-repository=guide] button.copy"))
                     .stream().map(button -> button.getAttribute("data-url")).toList();
             assertThat(urls).containsExactly(primary.baseUrl() + "/scm/doc/guide.git",
+                    primary.instance.sshBaseUrl().orElseThrow() + "/doc/guide.git",
                     mirror.instance.baseUrl() + "/scm/doc/guide.git");
             assertThat(browser.text("tr[data-repository=guide]")).contains("mirror near-mirror");
 
