@@ -7,6 +7,7 @@ import dev.facet.core.mirror.protocol.ForwardedPushResult;
 import dev.facet.core.mirror.protocol.ForwardedSshLogin;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.git.GitSession;
+import dev.facet.git.KeptRefs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -67,6 +68,12 @@ public final class SshPushForwarder implements ReceivePackFactory<GitSession> {
                     + upstream.client().upstreamUrl());
         }
         ReceivePack receivePack = new ReceivePack(repository);
+        // The client sees the refs a reader sees: what the mirror keeps aside from the primary is its own.
+        receivePack.setRefFilter(refs -> {
+            Map<String, Ref> visible = new HashMap<>(refs);
+            visible.keySet().removeIf(KeptRefs::isKept);
+            return visible;
+        });
         // Every rule is the primary's: nothing is refused here that the primary might take.
         receivePack.setAllowCreates(true);
         receivePack.setAllowDeletes(true);
