@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.facet.core.access.SshLoginProof;
 import dev.facet.core.identity.BodyDigest;
-import dev.facet.core.identity.InstanceIdentity;
-import dev.facet.core.identity.ReplayGuard;
-import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.mirror.protocol.ForwardedPushResult;
 import dev.facet.core.mirror.protocol.ForwardedSshLogin;
 import dev.facet.mirror.ForwardedPushRequest;
@@ -19,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * may write the repository is refused.
  */
 class ForwardedSshPushAuthorityTest {
+    private static final java.util.concurrent.atomic.AtomicInteger REFUSALS = new java.util.concurrent.atomic.AtomicInteger();
+
     @TempDir
     static Path home;
     static TestPrimary primary;
@@ -134,48 +131,33 @@ class ForwardedSshPushAuthorityTest {
 
     @Test
     void aLoginForARepositoryTheMirrorDoesNotCarryIsRefused() {
-        String before = tip("OTHER");
-
-        UpstreamUnavailable refused = refused(signedLogin(people.writer(), "ssh-ed25519"), "OTHER", before,
-                commit("elsewhere.txt"));
-
-        assertThat(refused.status()).isEqualTo(404);
-        assertThat(tip("OTHER")).isEqualTo(before);
+        assertRefused(signedLogin(people.writer(), "ssh-ed25519"), "OTHER", 404, "does not exist");
     }
 
     @Test
     void aReadersLoginIsRefusedTheWrite() {
-        String before = tip("FWD");
-
-        UpstreamUnavailable refused = refused(signedLogin(people.reader(), "ecdsa-sha2-nistp256"), "FWD", before,
-                commit("reader.txt"));
-
-        assertThat(refused.status()).isEqualTo(403);
-        assertThat(refused.getMessage()).contains("WRITE");
-        assertThat(tip("FWD")).isEqualTo(before);
+        assertRefused(signedLogin(people.reader(), "ecdsa-sha2-nistp256"), "FWD", 403, "WRITE");
     }
 
     @Test
     void aReadOnlyAccessKeysLoginIsRefusedTheWrite() {
-        String before = tip("FWD");
-
-        UpstreamUnavailable refused = refused(signedLogin(readOnlyAccessKey, "ssh-ed25519"), "FWD", before,
-                commit("ci.txt"));
-
-        assertThat(refused.status()).isEqualTo(403);
-        assertThat(tip("FWD")).isEqualTo(before);
+        assertRefused(signedLogin(readOnlyAccessKey, "ssh-ed25519"), "FWD", 403, "WRITE");
     }
 
     @Test
     void anUnregisteredKeysLoginIsRefused() {
-        String before = tip("FWD");
+        assertRefused(signedLogin(people.unregistered(), "ssh-ed25519"), "FWD", 401, "not registered");
+    }
 
-        UpstreamUnavailable refused = refused(signedLogin(people.unregistered(), "ssh-ed25519"), "FWD", before,
-                commit("unregistered.txt"));
+    /** A new commit pushed as the mirror with {@code login} is refused with {@code status}, and the primary keeps its tip. */
+    private static void assertRefused(SshLoginProof login, String project, int status, String reason) {
+        String before = tip(project);
 
-        assertThat(refused.status()).isEqualTo(401);
-        assertThat(refused.getMessage()).contains("not registered");
-        assertThat(tip("FWD")).isEqualTo(before);
+        UpstreamUnavailable refused = refused(login, project, before, commit("refused-" + REFUSALS.incrementAndGet() + ".txt"));
+
+        assertThat(refused.status()).isEqualTo(status);
+        assertThat(refused.getMessage()).contains(reason);
+        assertThat(tip(project)).isEqualTo(before);
     }
 
     /** What a client signs to log in (RFC 4252 §7), over a session id of its own. */
@@ -205,12 +187,7 @@ class ForwardedSshPushAuthorityTest {
 
     /** Moves {@code main} from one commit to another on the primary, with the mirror's key, as a mirror would. */
     private static ForwardedPushResult pushAsTheMirror(SshLoginProof login, String project, String from, String to) {
-        InstanceIdentity identity = InstanceIdentity.loadOrCreate(mirror.home.resolve("keys"));
-        Clock clock = Clock.systemUTC();
-        RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 100));
-        UpstreamClient client = new UpstreamClient(primary.baseUrl(),
-                (audience, request) -> tokens.sign(identity, audience, Duration.ofSeconds(30), request),
-                dev.facet.core.tls.OutboundTrust.jvmDefault());
+        UpstreamClient client = mirror.clientWithItsKey(primary);
         try (Repository repository = new FileRepositoryBuilder().setGitDir(work.resolve(".git").toFile()).build()) {
             Path body = Files.createTempFile(home, "push", ".req");
             BodyDigest digest = ForwardedPushRequest.write(body, repository,
