@@ -31,6 +31,7 @@ import dev.facet.primary.PushAudit;
 import dev.facet.primary.PushEventRecorder;
 import dev.facet.primary.RefService;
 import dev.facet.primary.SshKeyService;
+import dev.facet.primary.ForwardedSshPushes;
 import dev.facet.primary.UserService;
 import dev.facet.primary.WebhookDeliveries;
 import dev.facet.primary.WebhookService;
@@ -163,7 +164,9 @@ public final class PrimaryInstance implements AutoCloseable {
                     requestTokens, identity,
                     git, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),
                     metrics, new WebhookService(store, webhookUrls, webhookDeliveries, clock),
-                    new MirrorSyncReports(store, clock), sshBaseUrl::get));
+                    new MirrorSyncReports(store, clock), sshBaseUrl::get,
+                    new ForwardedSshPushes(store, clock, new LocalGitAuthorizer(authenticator, permissions), git,
+                            settings.git().maxPushBytes())));
             if (settings.ssh().enabled()) {
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
                         (fingerprint, address) -> authenticator.caller(Optional.of(Credentials.publicKey(fingerprint)),

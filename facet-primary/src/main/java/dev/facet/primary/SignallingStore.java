@@ -5,6 +5,7 @@ import dev.facet.core.event.EventChain;
 import dev.facet.core.event.EventType;
 import dev.facet.core.store.AccessTokens;
 import dev.facet.core.store.SshKeys;
+import dev.facet.core.store.UsedSshLogins;
 import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.Events;
 import dev.facet.core.store.FarmNodes;
@@ -76,6 +77,11 @@ public final class SignallingStore implements Store {
         @Override
         public SshKeys sshKeys() {
             return tx.sshKeys();
+        }
+
+        @Override
+        public UsedSshLogins usedSshLogins() {
+            return tx.usedSshLogins();
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.facet.store;
 
 import dev.facet.core.store.AccessTokens;
 import dev.facet.core.store.SshKeys;
+import dev.facet.core.store.UsedSshLogins;
 import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.Events;
 import dev.facet.core.store.FarmNodes;
@@ -49,6 +50,11 @@ final class JdbcTransaction implements StoreTransaction {
     @Override
     public SshKeys sshKeys() {
         return new JdbcSshKeys(handle);
+    }
+
+    @Override
+    public UsedSshLogins usedSshLogins() {
+        return new JdbcUsedSshLogins(handle);
     }
 
     @Override

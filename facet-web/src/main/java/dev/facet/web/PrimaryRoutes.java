@@ -72,7 +72,10 @@ final class PrimaryRoutes {
         routes.before("/rest/*", ctx -> {
             // The body is read before the credentials are checked: Jetty measures a request's upload rate from its
             // start, and a password check is slow on purpose, which would count against a client that was not.
-            ctx.bodyAsBytes();
+            // A push a mirror forwards is the exception: as large as a push may be, it is streamed to disk as it comes.
+            if (!ctx.path().startsWith(MirroringRoutes.SSH_PUSHES)) {
+                ctx.bodyAsBytes();
+            }
             if (!MirroringRoutes.isSignedByMirror(ctx.path(), ctx.header("Authorization"))) {
                 Caller caller = authentication.caller(ctx.header("Authorization"), ctx.ip());
                 ctx.attribute(CALLER, caller);

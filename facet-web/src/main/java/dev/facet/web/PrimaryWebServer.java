@@ -9,6 +9,7 @@ import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSeams;
+import dev.facet.primary.ForwardedSshPushes;
 import dev.facet.git.HttpGitSessions;
 import dev.facet.git.UploadPackErrors;
 import dev.facet.primary.AccessKeyService;
@@ -41,7 +42,8 @@ public final class PrimaryWebServer {
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, GitSeams gitSeams,
                             ClonePackCache clonePackCache, FacetMetrics metrics, WebhookService webhooks,
-                            MirrorSyncReports syncReports, java.util.function.Supplier<java.util.Optional<String>> sshBaseUrl) {
+                            MirrorSyncReports syncReports, java.util.function.Supplier<java.util.Optional<String>> sshBaseUrl,
+                            ForwardedSshPushes sshPushes) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
 
         GitServlet git = new GitServlet();
@@ -60,7 +62,7 @@ public final class PrimaryWebServer {
         SshKeyRoutes sshKeyRoutes = new SshKeyRoutes(sshKeys, json);
         AccessKeyRoutes accessKeyRoutes = new AccessKeyRoutes(accessKeys, json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
-                json, identity, syncReports);
+                json, identity, syncReports, sshPushes);
         WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks, json);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
                 users::sessionCaller));

@@ -12,6 +12,8 @@ public interface StoreTransaction {
 
     SshKeys sshKeys();
 
+    UsedSshLogins usedSshLogins();
+
     ServiceUsers serviceUsers();
 
     Grants grants();
