@@ -31,4 +31,8 @@ public interface StoreTransaction {
     AuditLog audit();
 
     Webhooks webhooks();
+
+    LfsObjectRecords lfsObjects();
+
+    LfsLockRecords lfsLocks();
 }
