@@ -140,7 +140,8 @@ public final class PrimaryInstance implements AutoCloseable {
             LfsLockService lfsLocks = new LfsLockService(store, clock);
             byte[] lfsTokenKey = new byte[32];
             random.nextBytes(lfsTokenKey);
-            LfsApi lfs = new LfsApi(new HostedLfsObjects(store, lfsObjectStore), lfsLocks,
+            HostedLfsObjects lfsObjects = new HostedLfsObjects(store, lfsObjectStore);
+            LfsApi lfs = new LfsApi(lfsObjects, lfsLocks,
                     new LfsTransferTokens(lfsTokenKey, clock, LfsTransferTokens.DEFAULT_LIFETIME),
                     settings.lfs().maxObjectBytes());
             control = InstanceControl.open(home, Map.of(
@@ -194,6 +195,13 @@ public final class PrimaryInstance implements AutoCloseable {
                     log.warn("purging removed mirrors failed", e);
                 }
             }, PURGE_INTERVAL.toMillis(), PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            purger.scheduleWithFixedDelay(() -> {
+                try {
+                    lfsObjects.purgeUnheld(clock.instant().minus(LfsSettings.KEPT_UNHELD));
+                } catch (RuntimeException e) {
+                    log.warn("purging Git LFS objects no repository holds failed", e);
+                }
+            }, LfsSettings.PURGE_INTERVAL.toMillis(), LfsSettings.PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             EventRetention retention = new EventRetention(store, clock, settings.eventRetention());
             purger.scheduleWithFixedDelay(() -> {
                 try {

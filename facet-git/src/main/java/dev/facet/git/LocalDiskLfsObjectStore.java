@@ -122,6 +122,44 @@ public final class LocalDiskLfsObjectStore implements LfsObjectStore {
     }
 
     @Override
+    public int purge(Instant olderThan, java.util.function.Predicate<LfsOid> stillHeld) {
+        int purged = 0;
+        try {
+            if (Files.isDirectory(root.resolve("tmp"))) {
+                try (java.util.stream.Stream<Path> parts = Files.list(root.resolve("tmp"))) {
+                    for (Path part : parts.toList()) {
+                        if (Files.getLastModifiedTime(part).toInstant().isBefore(olderThan)) {
+                            Files.deleteIfExists(part);
+                        }
+                    }
+                }
+            }
+            if (!Files.isDirectory(objectsDirectory())) {
+                return 0;
+            }
+            try (java.util.stream.Stream<Path> files = Files.walk(objectsDirectory())) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    LfsOid oid;
+                    try {
+                        oid = LfsOid.of(file.getFileName().toString());
+                    } catch (RuntimeException e) {
+                        continue;
+                    }
+                    // An upload of the same bytes touches the file: a recent one is never taken away under it.
+                    if (Files.getLastModifiedTime(file).toInstant().isBefore(olderThan) && !stillHeld.test(oid)
+                            && Files.getLastModifiedTime(file).toInstant().isBefore(olderThan)) {
+                        Files.deleteIfExists(file);
+                        purged++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot purge LFS objects under " + root, e);
+        }
+        return purged;
+    }
+
+    @Override
     public Optional<String> damage(LfsPointer pointer) {
         Path file = file(pointer.oid());
         if (!Files.isRegularFile(file)) {

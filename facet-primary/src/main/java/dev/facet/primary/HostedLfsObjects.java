@@ -60,4 +60,16 @@ public final class HostedLfsObjects implements LfsObjects {
     public LfsUsage usage(long repositoryId) {
         return store.inTransaction(tx -> tx.lfsObjects().usage(repositoryId));
     }
+
+    /**
+     * Deletes the files of objects no repository has held since {@code olderThan}: the objects of deleted
+     * repositories, once the same window has passed that keeps what is deleted elsewhere.
+     */
+    public int purgeUnheld(java.time.Instant olderThan) {
+        int purged = objects.purge(olderThan, oid -> store.inTransaction(tx -> tx.lfsObjects().heldByAny(oid)));
+        if (purged > 0) {
+            log.info("purged {} Git LFS objects no repository holds", purged);
+        }
+        return purged;
+    }
 }

@@ -50,6 +50,12 @@ final class JdbcLfsObjectRecords implements LfsObjectRecords {
     }
 
     @Override
+    public boolean heldByAny(LfsOid oid) {
+        return handle.createQuery("SELECT COUNT(*) FROM lfs_objects WHERE oid = :oid").bind("oid", oid.value())
+                .mapTo(Long.class).one() > 0;
+    }
+
+    @Override
     public List<LfsPointer> listAll(int start, int limit) {
         return handle.createQuery("SELECT oid, MAX(size) AS size FROM lfs_objects GROUP BY oid ORDER BY oid "
                         + "LIMIT :limit OFFSET :start")

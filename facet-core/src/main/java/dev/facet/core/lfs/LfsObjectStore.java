@@ -23,6 +23,14 @@ public interface LfsObjectStore {
      */
     void receive(LfsPointer expected, InputStream body);
 
+    /**
+     * Deletes the objects stored (or last uploaded again) before {@code olderThan} that {@code stillHeld} says no
+     * repository holds any more, and uploads left unfinished before then.
+     *
+     * @return how many objects were deleted
+     */
+    int purge(java.time.Instant olderThan, java.util.function.Predicate<LfsOid> stillHeld);
+
     /** What is wrong with a stored object (missing, another size, other content), or empty when it is sound. */
     Optional<String> damage(LfsPointer pointer);
 }

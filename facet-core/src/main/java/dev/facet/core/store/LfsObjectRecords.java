@@ -17,6 +17,9 @@ public interface LfsObjectRecords {
 
     LfsUsage usage(long repositoryId);
 
+    /** Whether any repository holds the object. */
+    boolean heldByAny(LfsOid oid);
+
     /** Every distinct object any repository holds, ordered by oid, one page at a time. */
     List<LfsPointer> listAll(int start, int limit);
 }
