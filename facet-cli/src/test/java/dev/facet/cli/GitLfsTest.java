@@ -161,6 +161,35 @@ class GitLfsTest {
         assertThat(unlocked.exitCode()).as(unlocked.stderr()).isZero();
     }
 
+    @Test
+    void aPushOverSshThatChangesAFileLockedByAnotherUserIsRefusedToo() throws IOException {
+        primary.createRepository("LFS", "ssh-locked", false);
+        GitClient git = new GitClient(work.resolve("ssh-home"));
+        Path tree = git.newWorkTree(work.resolve("ssh-tree"), "model.bin", "notes.txt");
+        git.run(tree, "push", "-q", primary.gitUrl("alice", "alice-pass-1", "LFS", "ssh-locked"), "main")
+                .requireSuccess();
+        TestPrimary.expect(201, primary.anonymous.as("alice", "alice-pass-1").post(
+                "/scm/LFS/ssh-locked.git/info/lfs/locks", RestClient.json("path", "model.bin")));
+
+        SshKeyPair bobKey = SshKeyPair.registered(primary, work.resolve("keys"), "bob", "bob-pass-1", "ed25519");
+        int port = primary.instance.sshPort().orElseThrow();
+        Path knownHosts = work.resolve("known_hosts");
+        Files.writeString(knownHosts, "[localhost]:" + port + " "
+                + SshKeyPair.hostKeyOf(primary.home.resolve("keys").resolve("ssh_host_ed25519_key")) + "\n");
+        java.util.Map<String, String> asBob = java.util.Map.of("GIT_SSH_COMMAND", bobKey.sshCommand(knownHosts));
+        String sshUrl = "ssh://git@localhost:" + port + "/LFS/ssh-locked.git";
+
+        git.commitFile(tree, "model.bin", "bob's model\n");
+        GitClient.Result refused = git.run(tree, asBob, "push", sshUrl, "main");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("'model.bin' is locked by alice");
+
+        git.run(tree, "reset", "-q", "--hard", "HEAD~1").requireSuccess();
+        git.commitFile(tree, "notes.txt", "bob's notes\n");
+        GitClient.Result free = git.run(tree, asBob, "push", sshUrl, "main");
+        assertThat(free.exitCode()).as(free.stderr()).isZero();
+    }
+
     static String sha256(Path file) throws IOException {
         return HexFormat.of().formatHex(Sha256.newDigest().digest(Files.readAllBytes(file)));
     }
