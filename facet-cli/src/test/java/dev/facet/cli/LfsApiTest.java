@@ -3,21 +3,12 @@ package dev.facet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.facet.core.digest.Sha256;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,9 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and transfer tokens past their time. Each gets a clear 4xx, and nothing is stored.
  */
 class LfsApiTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String MEDIA_TYPE = "application/vnd.git-lfs+json";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final String MEDIA_TYPE = LfsHttp.MEDIA_TYPE;
 
     @TempDir
     static Path home;
@@ -64,51 +53,34 @@ class LfsApiTest {
     }
 
     private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return LfsHttp.basic(user, password);
     }
 
     private static final String WRITER = basic("writer", "writer-pass-1");
     private static final String READER = basic("reader", "reader-pass-1");
 
-    record Answer(int status, String body, HttpResponse<byte[]> raw) {
-        JsonNode json() throws IOException {
-            return JSON.readTree(body);
-        }
+    private static LfsHttp.Answer call(String method, String path, String authorization, byte[] body) throws Exception {
+        return new LfsHttp(primary.baseUrl()).call(method, path, authorization, body);
     }
 
-    private static Answer call(String method, String path, String authorization, byte[] body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(primary.baseUrl() + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("Accept", MEDIA_TYPE).header("Content-Type", MEDIA_TYPE);
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        return new Answer(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8), response);
-    }
-
-    private static Answer batch(String repo, String authorization, String operation, String oid, long size)
+    private static LfsHttp.Answer batch(String repo, String authorization, String operation, String oid, long size)
             throws Exception {
-        byte[] body = JSON.writeValueAsBytes(Map.of("operation", operation, "transfers", List.of("basic"),
-                "objects", List.of(Map.of("oid", oid, "size", size))));
-        return call("POST", "/scm/API/" + repo + ".git/info/lfs/objects/batch", authorization, body);
+        return new LfsHttp(primary.baseUrl()).batch("API/" + repo, authorization, operation, oid, size);
     }
 
     static String oid(byte[] content) {
-        return HexFormat.of().formatHex(Sha256.newDigest().digest(content));
+        return LfsHttp.oid(content);
     }
 
     /** The upload action of a batch answer for one object: its href and its Authorization header. */
-    private static String[] uploadAction(Answer answer) throws IOException {
+    private static String[] uploadAction(LfsHttp.Answer answer) throws IOException {
         JsonNode upload = answer.json().path("objects").path(0).path("actions").path("upload");
         assertThat(upload.isMissingNode()).as(answer.body()).isFalse();
         return new String[] {upload.path("href").asText(), upload.path("header").path("Authorization").asText()};
     }
 
-    private static Answer put(String href, String authorization, byte[] content) throws Exception {
-        return call("PUT", href.substring(primary.baseUrl().length()), authorization, content);
+    private static LfsHttp.Answer put(String href, String authorization, byte[] content) throws Exception {
+        return call("PUT", href, authorization, content);
     }
 
     private static long storedFiles() throws IOException {
@@ -126,7 +98,7 @@ class LfsApiTest {
         byte[] content = "the real content\n".getBytes(StandardCharsets.UTF_8);
         String oid = oid(content);
         long before = storedFiles();
-        Answer answer = batch("a", WRITER, "upload", oid, content.length);
+        LfsHttp.Answer answer = batch("a", WRITER, "upload", oid, content.length);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.raw().headers().firstValue("Content-Type").orElse("")).startsWith(MEDIA_TYPE);
         String[] action = uploadAction(answer);
@@ -136,10 +108,10 @@ class LfsApiTest {
         byte[] forged = "the forged content\n".getBytes(StandardCharsets.UTF_8);
         byte[] sameLengthForged = "the fake  content\n".getBytes(StandardCharsets.UTF_8).length == content.length
                 ? "the fake  content\n".getBytes(StandardCharsets.UTF_8) : java.util.Arrays.copyOf(forged, content.length);
-        Answer wrongHash = put(action[0], action[1], sameLengthForged);
+        LfsHttp.Answer wrongHash = put(action[0], action[1], sameLengthForged);
         assertThat(wrongHash.status()).isEqualTo(422);
         assertThat(wrongHash.json().path("message").asText()).contains("SHA-256").contains("nothing was stored");
-        Answer wrongSize = put(action[0], action[1], forged);
+        LfsHttp.Answer wrongSize = put(action[0], action[1], forged);
         assertThat(wrongSize.status()).isEqualTo(422);
         assertThat(wrongSize.json().path("message").asText()).contains("bytes").contains("nothing was stored");
         assertThat(storedFiles()).isEqualTo(before);
@@ -148,9 +120,9 @@ class LfsApiTest {
 
         assertThat(put(action[0], action[1], content).status()).isEqualTo(200);
         assertThat(storedFiles()).isEqualTo(before + 1);
-        Answer download = batch("a", READER, "download", oid, content.length);
+        LfsHttp.Answer download = batch("a", READER, "download", oid, content.length);
         JsonNode get = download.json().path("objects").path(0).path("actions").path("download");
-        Answer bytes = call("GET", get.path("href").asText().substring(primary.baseUrl().length()),
+        LfsHttp.Answer bytes = call("GET", get.path("href").asText(),
                 get.path("header").path("Authorization").asText(), null);
         assertThat(bytes.status()).isEqualTo(200);
         assertThat(bytes.body()).isEqualTo("the real content\n");
@@ -164,7 +136,7 @@ class LfsApiTest {
         String oid = oid("x".getBytes(StandardCharsets.UTF_8));
         assertThat(batch("a", READER, "upload", oid, 1).status()).isEqualTo(403);
         assertThat(batch("a", null, "download", oid, 1).status()).isEqualTo(401);
-        Answer anonymous = batch("a", null, "upload", oid, 1);
+        LfsHttp.Answer anonymous = batch("a", null, "upload", oid, 1);
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.raw().headers().firstValue("LFS-Authenticate")).isPresent();
         assertThat(batch("a", basic("writer", "wrong"), "download", oid, 1).status()).isEqualTo(401);
@@ -210,7 +182,7 @@ class LfsApiTest {
         byte[] content = "expires\n".getBytes(StandardCharsets.UTF_8);
         String[] action = uploadAction(batch("a", WRITER, "upload", oid(content), content.length));
         clock.advance(Duration.ofHours(1));
-        Answer expired = put(action[0], action[1], content);
+        LfsHttp.Answer expired = put(action[0], action[1], content);
         assertThat(expired.status()).isEqualTo(401);
         assertThat(expired.json().path("message").asText()).contains("expired");
     }
@@ -219,7 +191,7 @@ class LfsApiTest {
     void oidsThatAreNotSha256HexAreRefusedAtEveryEndpoint() throws Exception {
         for (String bad : List.of("../../../../keys/instance-id", "..%2F..%2Fkeys", "ABCDEF" + "0".repeat(58),
                 "0".repeat(63), "0".repeat(65))) {
-            Answer answer = batch("a", WRITER, "upload", bad, 1);
+            LfsHttp.Answer answer = batch("a", WRITER, "upload", bad, 1);
             assertThat(answer.status()).as(bad).isEqualTo(200);
             assertThat(answer.json().path("objects").path(0).path("error").path("code").asInt()).as(bad).isEqualTo(422);
         }
@@ -239,11 +211,11 @@ class LfsApiTest {
     @Test
     void locksAreListedPagedAndOnlyTheirOwnerOrAnAdministratorReleasesThem() throws Exception {
         String locks = "/scm/API/a.git/info/lfs/locks";
-        Answer created = call("POST", locks, WRITER, "{\"path\":\"art/one.psd\"}".getBytes(StandardCharsets.UTF_8));
+        LfsHttp.Answer created = call("POST", locks, WRITER, "{\"path\":\"art/one.psd\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().path("lock").path("id").asText();
         assertThat(created.json().path("lock").path("owner").path("name").asText()).isEqualTo("writer");
-        Answer again = call("POST", locks, basic("admin2", "admin2-pass-1"),
+        LfsHttp.Answer again = call("POST", locks, basic("admin2", "admin2-pass-1"),
                 "{\"path\":\"art/one.psd\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().path("lock").path("id").asText()).isEqualTo(id);
@@ -274,7 +246,7 @@ class LfsApiTest {
         primary.grantProject("API", "reader", "PROJECT_WRITE");
         try {
             assertThat(call("POST", locks + "/" + id + "/unlock", READER, noForce).status()).isEqualTo(403);
-            Answer forcedByWriter = call("POST", locks + "/" + id + "/unlock", READER, force);
+            LfsHttp.Answer forcedByWriter = call("POST", locks + "/" + id + "/unlock", READER, force);
             assertThat(forcedByWriter.status()).isEqualTo(403);
             assertThat(forcedByWriter.json().path("message").asText()).contains("administrator");
         } finally {

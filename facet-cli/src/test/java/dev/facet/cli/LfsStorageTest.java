@@ -3,7 +3,6 @@ package dev.facet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,9 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,43 +19,28 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code facet doctor} naming a missing or corrupt one, and the repository's usage on its project page.
  */
 class LfsStorageTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private static final String ADMIN = "Basic " + Base64.getEncoder().encodeToString(
-            ("admin:" + TestPrimary.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+    private static final String ADMIN = LfsHttp.basic("admin", TestPrimary.ADMIN_PASSWORD);
 
     @TempDir
     Path work;
 
-    private static HttpResponse<String> call(TestPrimary primary, String method, String pathOrUrl, String authorization,
-                                             byte[] body) throws Exception {
-        String url = pathOrUrl.startsWith("http") ? pathOrUrl : primary.baseUrl() + pathOrUrl;
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body == null ? new byte[0] : body))
-                .header("Content-Type", "application/vnd.git-lfs+json").header("Authorization", authorization).build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
     private static JsonNode batch(TestPrimary primary, String operation, String oid, long size) throws Exception {
-        byte[] body = JSON.writeValueAsBytes(Map.of("operation", operation, "objects",
-                List.of(Map.of("oid", oid, "size", size))));
-        HttpResponse<String> answer = call(primary, "POST", "/scm/ST/files.git/info/lfs/objects/batch", ADMIN, body);
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        return JSON.readTree(answer.body()).path("objects").path(0);
+        LfsHttp.Answer answer = new LfsHttp(primary.baseUrl()).batch("ST/files", ADMIN, operation, oid, size);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer.json().path("objects").path(0);
     }
 
     private static void upload(TestPrimary primary, byte[] content) throws Exception {
-        JsonNode action = batch(primary, "upload", LfsApiTest.oid(content), content.length).path("actions").path("upload");
-        HttpResponse<String> put = call(primary, "PUT", action.path("href").asText(),
-                action.path("header").path("Authorization").asText(), content);
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        LfsHttp http = new LfsHttp(primary.baseUrl());
+        LfsHttp.Answer put = http.act(http.batch("ST/files", ADMIN, "upload", LfsHttp.oid(content), content.length),
+                "upload", content);
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
     }
 
     private static String download(TestPrimary primary, String oid, long size) throws Exception {
-        JsonNode action = batch(primary, "download", oid, size).path("actions").path("download");
-        HttpResponse<String> get = call(primary, "GET", action.path("href").asText(),
-                action.path("header").path("Authorization").asText(), null);
-        assertThat(get.statusCode()).isEqualTo(200);
+        LfsHttp http = new LfsHttp(primary.baseUrl());
+        LfsHttp.Answer get = http.act(http.batch("ST/files", ADMIN, "download", oid, size), "download", null);
+        assertThat(get.status()).isEqualTo(200);
         return get.body();
     }
 
@@ -71,7 +52,7 @@ class LfsStorageTest {
             primary.createRepository("ST", "files", false);
             byte[] small = "sixteen bytes ok".getBytes(StandardCharsets.UTF_8);
             upload(primary, small);
-            JsonNode large = batch(primary, "upload", LfsApiTest.oid(new byte[17]), 17);
+            JsonNode large = batch(primary, "upload", LfsHttp.oid(new byte[17]), 17);
             assertThat(large.path("error").path("code").asInt()).isEqualTo(413);
             assertThat(large.path("error").path("message").asText()).contains("facet.lfs.max-object-bytes");
             assertThat(large.has("actions")).isFalse();
@@ -83,14 +64,14 @@ class LfsStorageTest {
         Path home = work.resolve("primary");
         Path backup = work.resolve("primary.zip");
         byte[] content = "an object worth keeping\n".getBytes(StandardCharsets.UTF_8);
-        String oid = LfsApiTest.oid(content);
+        String oid = LfsHttp.oid(content);
         try (TestPrimary primary = TestPrimary.start(home)) {
             primary.createProject("ST");
             primary.createRepository("ST", "files", false);
             upload(primary, content);
             FacetRun run = FacetRun.of("backup", "--home", home.toString(), "--to", backup.toString());
             assertThat(run.exit()).as(run.out()).isZero();
-            assertThat(projectPageAsAdmin(primary)).contains("Git LFS: 1 object, 0.0 MiB");
+            assertThat(projectPageAsAdmin(primary)).contains("Git LFS: 1 object, 24 bytes");
         }
         Path restored = work.resolve("restored");
         FacetRun restore = FacetRun.of("restore", "--from", backup.toString(), "--home", restored.toString());
