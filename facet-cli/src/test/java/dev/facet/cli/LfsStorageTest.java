@@ -71,7 +71,7 @@ class LfsStorageTest {
             upload(primary, content);
             FacetRun run = FacetRun.of("backup", "--home", home.toString(), "--to", backup.toString());
             assertThat(run.exit()).as(run.out()).isZero();
-            assertThat(projectPageAsAdmin(primary)).contains("Git LFS: 1 object, 24 bytes");
+            assertThat(projectPageAsAdmin(primary)).contains("Git LFS: 1 object, 24 B");
         }
         Path restored = work.resolve("restored");
         FacetRun restore = FacetRun.of("restore", "--from", backup.toString(), "--home", restored.toString());

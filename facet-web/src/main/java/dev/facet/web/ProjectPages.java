@@ -94,20 +94,6 @@ final class ProjectPages {
         if (usage.objectCount() == 0) {
             return null;
         }
-        return usage.objectCount() + (usage.objectCount() == 1 ? " object, " : " objects, ") + size(usage.bytes());
-    }
-
-    private static String size(long bytes) {
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        if (bytes < 1024) {
-            return bytes + (bytes == 1 ? " byte" : " bytes");
-        }
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+        return usage.objectCount() + (usage.objectCount() == 1 ? " object, " : " objects, ") + Pages.bytes(usage.bytes());
     }
 }
