@@ -35,6 +35,7 @@ class LfsApiTest {
         primary.createProject("API");
         primary.createRepository("API", "a", false);
         primary.createRepository("API", "b", false);
+        primary.createRepository("API", "open", true);
         primary.createUser("writer", "writer-pass-1");
         primary.createUser("reader", "reader-pass-1");
         primary.createUser("admin2", "admin2-pass-1");
@@ -145,6 +146,18 @@ class LfsApiTest {
         assertThat(batch("a", "Bearer " + repoBToken, "upload", oid, 1).status()).isIn(403, 404);
         assertThat(batch("a", "Bearer " + repoBToken, "download", oid, 1).status()).isIn(403, 404);
         assertThat(batch("a", basic("nobody", "nobody-pass-1"), "download", oid, 1).status()).isEqualTo(401);
+
+        // A public repository's objects are read anonymously, as its Git is; writing still needs a user.
+        byte[] content = "public\n".getBytes(StandardCharsets.UTF_8);
+        LfsHttp http = new LfsHttp(primary.baseUrl());
+        assertThat(http.act(batch("open", WRITER, "upload", oid(content), content.length), "upload", content).status())
+                .isEqualTo(200);
+        LfsHttp.Answer anonymousRead = batch("open", null, "download", oid(content), content.length);
+        assertThat(anonymousRead.status()).isEqualTo(200);
+        assertThat(http.act(anonymousRead, "download", null).body()).isEqualTo("public\n");
+        assertThat(batch("open", null, "upload", oid(content), content.length).status()).isEqualTo(401);
+        assertThat(call("POST", "/scm/API/open.git/info/lfs/locks", null, "{\"path\":\"x\"}".getBytes(
+                StandardCharsets.UTF_8)).status()).isEqualTo(401);
     }
 
     @Test
