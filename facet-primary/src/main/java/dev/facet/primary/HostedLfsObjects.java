@@ -52,7 +52,12 @@ public final class HostedLfsObjects implements LfsObjects {
     public void receive(long repositoryId, LfsPointer pointer, InputStream body) {
         objects.receive(pointer, body);
         // Recorded once the file is in place: a record never names bytes that are not there.
-        store.useTransaction(tx -> tx.lfsObjects().add(repositoryId, pointer));
+        store.useTransaction(tx -> {
+            // Deleted while the bytes arrived: the file waits for the sweep like any object no repository holds.
+            tx.repositories().findById(repositoryId).orElseThrow(() -> new NotFound("repository",
+                    "The repository was deleted while the object was uploaded."));
+            tx.lfsObjects().add(repositoryId, pointer);
+        });
         log.debug("repository {}: LFS object {} ({} bytes) stored", repositoryId, pointer.oid(), pointer.size());
     }
 
