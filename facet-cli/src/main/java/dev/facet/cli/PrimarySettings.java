@@ -13,7 +13,7 @@ import java.util.Optional;
 public record PrimarySettings(Path home, WebSettings web, DatabaseSettings database, Optional<String> adminPassword,
                               Duration mirrorRemovalGrace, Duration eventRetention,
                               MirrorAdmission.Limits mirrorRequestLimits, GitLimits git,
-                              WebhookDeliveries.Settings webhooks, SshSettings ssh) {
+                              WebhookDeliveries.Settings webhooks, SshSettings ssh, LfsSettings lfs) {
     /** How long a deleted mirror can be restored before its registration is purged. */
     public static final Duration DEFAULT_REMOVAL_GRACE = Duration.ofDays(7);
 
@@ -49,6 +49,6 @@ public record PrimarySettings(Path home, WebSettings web, DatabaseSettings datab
                 Duration.ofSeconds(raw.positiveLong(RawSettings.WEBHOOKS_RETRY_MAX_SECONDS,
                         defaults.retryMax().toSeconds())));
         return new PrimarySettings(absoluteHome, web, database, adminPassword, grace, retention, requestLimits,
-                GitLimits.from(raw), webhooks, SshSettings.from(raw));
+                GitLimits.from(raw), webhooks, SshSettings.from(raw), LfsSettings.from(raw));
     }
 }

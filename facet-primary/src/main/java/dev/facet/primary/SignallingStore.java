@@ -165,5 +165,15 @@ public final class SignallingStore implements Store {
                 }
             };
         }
+
+        @Override
+        public dev.facet.core.store.LfsObjectRecords lfsObjects() {
+            return tx.lfsObjects();
+        }
+
+        @Override
+        public dev.facet.core.store.LfsLockRecords lfsLocks() {
+            return tx.lfsLocks();
+        }
     }
 }

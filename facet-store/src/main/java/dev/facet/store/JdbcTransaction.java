@@ -9,6 +9,8 @@ import dev.facet.core.store.FarmNodes;
 import dev.facet.core.store.Grants;
 import dev.facet.core.store.Groups;
 import dev.facet.core.store.InstanceSettings;
+import dev.facet.core.store.LfsLockRecords;
+import dev.facet.core.store.LfsObjectRecords;
 import dev.facet.core.store.MirrorRequests;
 import dev.facet.core.store.MirrorServers;
 import dev.facet.core.store.Projects;
@@ -105,5 +107,15 @@ final class JdbcTransaction implements StoreTransaction {
     @Override
     public Webhooks webhooks() {
         return new JdbcWebhooks(handle);
+    }
+
+    @Override
+    public LfsObjectRecords lfsObjects() {
+        return new JdbcLfsObjectRecords(handle);
+    }
+
+    @Override
+    public LfsLockRecords lfsLocks() {
+        return new JdbcLfsLockRecords(handle);
     }
 }

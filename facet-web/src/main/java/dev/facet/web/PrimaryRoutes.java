@@ -49,14 +49,16 @@ final class PrimaryRoutes {
     private final Supplier<String> baseUrl;
     private final Supplier<java.util.Optional<String>> sshBaseUrl;
     private final ObjectMapper json;
+    private final java.util.function.LongFunction<dev.facet.core.lfs.LfsUsage> lfsUsage;
     private final PermissionRoutes permissionRoutes;
 
     PrimaryRoutes(ProjectService projects, RefService refs, PermissionService permissions, UserService users,
                   GroupService groups, GlobalPermissionService globalPermissions,
                   RequestAuthentication authentication, FacetMetrics metrics, Supplier<String> baseUrl,
                   Supplier<java.util.Optional<String>> sshBaseUrl,
-                  ObjectMapper json) {
+                  java.util.function.LongFunction<dev.facet.core.lfs.LfsUsage> lfsUsage, ObjectMapper json) {
         this.json = json;
+        this.lfsUsage = lfsUsage;
         this.permissionRoutes = new PermissionRoutes(permissions, users, groups, globalPermissions, json);
         this.projects = projects;
         this.refs = refs;
@@ -410,7 +412,7 @@ final class PrimaryRoutes {
 
     private RestJson.RepositoryJson repositoryJson(RepositoryRecord repository) {
         return RestJson.RepositoryJson.of(repository, projects.projectOf(repository), refs.configuredDefault(repository),
-                baseUrl.get(), sshBaseUrl.get().orElse(null));
+                baseUrl.get(), sshBaseUrl.get().orElse(null), lfsUsage.apply(repository.id()));
     }
 
     static Caller caller(Context ctx) {

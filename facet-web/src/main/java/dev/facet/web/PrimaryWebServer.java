@@ -43,8 +43,9 @@ public final class PrimaryWebServer {
                             RequestTokens requestTokens, InstanceIdentity identity, GitSeams gitSeams,
                             ClonePackCache clonePackCache, FacetMetrics metrics, WebhookService webhooks,
                             MirrorSyncReports syncReports, java.util.function.Supplier<java.util.Optional<String>> sshBaseUrl,
-                            ForwardedSshPushes sshPushes) {
+                            ForwardedSshPushes sshPushes, LfsApi lfs) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
+        LocalGitAuthorizer gitAuthorizer = new LocalGitAuthorizer(authenticator, permissions);
 
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(HttpGitSessions.resolver(gitSeams.repositories()));
@@ -57,7 +58,7 @@ public final class PrimaryWebServer {
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
         PrimaryRoutes routes = new PrimaryRoutes(projects, refs, permissions, users, groups, globalPermissions,
-                authentication, metrics, this::baseUrl, sshBaseUrl, json);
+                authentication, metrics, this::baseUrl, sshBaseUrl, lfs.objects()::usage, json);
         ProjectTokenRoutes projectTokenRoutes = new ProjectTokenRoutes(projectTokens, json);
         SshKeyRoutes sshKeyRoutes = new SshKeyRoutes(sshKeys, json);
         AccessKeyRoutes accessKeyRoutes = new AccessKeyRoutes(accessKeys, json);
@@ -68,12 +69,14 @@ public final class PrimaryWebServer {
                 users::sessionCaller));
         PrimaryPages pages = new PrimaryPages(users, mirrors, admission, access, java.time.Clock.systemUTC(), json,
                 identity.publicKeyJwk());
-        ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl, sshBaseUrl);
+        ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl, sshBaseUrl,
+                lfs.objects()::usage);
         UserPages userPages = new UserPages(users, permissions, projects, access);
         AccountPages accountPages = new AccountPages(users, access);
 
         this.server = new HttpServer(settings, json, metrics,
-                List.of(new GitAccessFilter(new LocalGitAuthorizer(authenticator, permissions)), clonePackCache), git,
+                List.of(new LfsFilter(gitAuthorizer, lfs.objects(), lfs.locks(), lfs.tokens(), lfs.maxObjectBytes(),
+                        this::baseUrl, json), new GitAccessFilter(gitAuthorizer), clonePackCache), git,
                 config -> {
                     CrossSiteRequests.register(config);
                     routes.register(config);

@@ -33,4 +33,8 @@ public interface StoreTransaction {
     AuditLog audit();
 
     Webhooks webhooks();
+
+    LfsObjectRecords lfsObjects();
+
+    LfsLockRecords lfsLocks();
 }
