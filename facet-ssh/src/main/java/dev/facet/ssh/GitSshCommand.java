@@ -41,4 +41,8 @@ record GitSshCommand(String service, String project, String repository) {
     boolean isPush() {
         return RECEIVE_PACK.equals(service);
     }
+
+    boolean isArchive() {
+        return UPLOAD_ARCHIVE.equals(service);
+    }
 }
