@@ -13,8 +13,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from clone_vs_native import (BENCH, CLIENT_ENV, GIT, WORK, Bench, Server, fmt, free_port, git_out,  # noqa: E402
-                             machine_info, median, read_manifest, read_version, refs_of, run)
+from clone_vs_native import (CLIENT_ENV, GIT, WORK, Bench, FacetServer, Server, benchmark_repository,  # noqa: E402
+                             fmt, free_port, git_out, machine_info, median, refs_of, run)
 from facet_nodes import (Admin, BenchError, Distribution, FacetNode, interrupted, log, new_password,  # noqa: E402
                          pack_summary, stop_group, wait_synchronized)
 
@@ -128,8 +128,9 @@ PrintMotd no
         stop_group(self.proc, "sshd")
 
 
-class FacetMirrorSsh(Server):
-    """A Facet primary and a mirror of it, started by the harness; clones go to the mirror over SSH."""
+class FacetMirrorSsh(FacetServer):
+    """A Facet primary and a mirror of it, started by the harness; clones go to the mirror over SSH.
+    It stops its nodes and reads their logs as clone_vs_native's FacetServer does."""
     name = "Facet mirror"
 
     def __init__(self, run_dir, base_git, client_key):
@@ -165,13 +166,6 @@ class FacetMirrorSsh(Server):
         self.url = f"ssh://git@127.0.0.1:{self.port}/BENCH/big.git"
         self.roots = (self.mirror.pid,)
 
-    def log_problems(self):
-        return {n.label: n.log_problems() for n in (self.primary, self.mirror) if n is not None}
-
-    def stop(self):
-        for node in (self.mirror, self.primary):
-            if node is not None:
-                node.stop()
 
 
 def parse_args():
@@ -274,12 +268,7 @@ def main():
     info = [(k, v) for k, v in machine_info() if k != "nginx"]
     info.insert(6, ("OpenSSH", subprocess.run(["ssh", "-V"], stderr=subprocess.PIPE, text=True).stderr.strip()))
 
-    if subprocess.run([os.path.join(BENCH, "make-repo.sh")] + (["--small"] if args.small else [])).returncode:
-        sys.exit("bench: FAILED: bench/make-repo.sh could not generate the repository")
-    repo_dir = os.path.join(WORK, f"repo-{read_version()}-{'small' if args.small else 'full'}")
-    manifest = read_manifest(repo_dir)
-    base_git = os.path.join(repo_dir, "base.git")
-    expected = refs_of(base_git)
+    manifest, base_git, _, expected = benchmark_repository(args.small)
 
     run_dir = os.path.join(WORK, f"ssh-run-{stamp}")
     os.makedirs(run_dir)

@@ -23,25 +23,25 @@ public final class SshListenerProbe {
         return host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     }
 
-    /**
-     * The first line of what listens at {@code host:port}, empty when it says nothing in time.
-     *
-     * @throws IOException when nothing accepts a connection there
-     */
-    static String greeting(String host, int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
-            socket.setSoTimeout(TIMEOUT_MILLIS);
-            InputStream in = socket.getInputStream();
-            StringBuilder line = new StringBuilder();
-            try {
-                for (int c = in.read(); c >= 0 && c != '\n' && line.length() < 255; c = in.read()) {
-                    line.append((char) c);
+    /** What answered at an address: whether a connection was taken, and its first line or why not. */
+    private record Answer(boolean connected, String text) {
+        static Answer at(String host, int port) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
+                socket.setSoTimeout(TIMEOUT_MILLIS);
+                InputStream in = socket.getInputStream();
+                StringBuilder line = new StringBuilder();
+                try {
+                    for (int c = in.read(); c >= 0 && c != '\n' && line.length() < 255; c = in.read()) {
+                        line.append((char) c);
+                    }
+                } catch (SocketTimeoutException silent) {
+                    // Something accepted the connection and said nothing: no SSH server, but the port is taken.
                 }
-            } catch (SocketTimeoutException silent) {
-                // Something accepted the connection and said nothing: no SSH server, but the port is taken.
+                return new Answer(true, line.toString().strip());
+            } catch (IOException e) {
+                return new Answer(false, e.toString());
             }
-            return line.toString().strip();
         }
     }
 
@@ -52,22 +52,15 @@ public final class SshListenerProbe {
      */
     public static Optional<Finding> checkListener(String host, int port) {
         String target = reachable(host);
-        String answer;
-        try {
-            answer = greeting(target, port);
-        } catch (IOException e) {
-            answer = e.toString();
-        }
-        if (answer.startsWith("SSH-2.0-")) {
+        Answer answer = Answer.at(target, port);
+        if (answer.connected() && answer.text().startsWith("SSH-2.0-")) {
             return Optional.empty();
         }
-        if (answer.isEmpty()) {
-            answer = "it accepts connections but sends no SSH greeting";
-        }
+        String what = answer.text().isEmpty() ? "it accepts connections but sends no SSH greeting" : answer.text();
         return Optional.of(new Finding("Git over SSH is on (facet.ssh.enabled) but nothing answers SSH on "
-                + target + ":" + port + " (" + answer + ").", "Look in the log for 'Could not listen for SSH' and restart the "
-                + "instance; if another program took the port, choose another with facet.ssh.port or --ssh-port, "
-                + "or turn SSH off with facet.ssh.enabled=false."));
+                + target + ":" + port + " (" + what + ").", "Look in the log for 'Could not listen for SSH' and "
+                + "restart the instance; if another program took the port, choose another with facet.ssh.port or "
+                + "--ssh-port, or turn SSH off with facet.ssh.enabled=false."));
     }
 
     /**
@@ -76,14 +69,12 @@ public final class SshListenerProbe {
      */
     public static Optional<Finding> checkPortFree(String host, int port) {
         String target = reachable(host);
-        String answer;
-        try {
-            answer = greeting(target, port);
-        } catch (IOException e) {
+        Answer answer = Answer.at(target, port);
+        if (!answer.connected()) {
             return Optional.empty();
         }
         return Optional.of(new Finding("Another program listens on " + target + ":" + port + ", the port Git over SSH "
-                + "is set to use (facet.ssh.port)" + (answer.isEmpty() ? "" : ": it says '" + answer + "'")
+                + "is set to use (facet.ssh.port)" + (answer.text().isEmpty() ? "" : ": it says '" + answer.text() + "'")
                 + "; the instance will not start while it does.", "Stop that program, or choose another port with "
                 + "facet.ssh.port or --ssh-port, or turn SSH off with facet.ssh.enabled=false."));
     }
