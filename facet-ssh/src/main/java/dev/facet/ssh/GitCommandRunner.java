@@ -122,9 +122,11 @@ final class GitCommandRunner implements Command {
                 receivePack.receive(in, out, err);
             } else if (command.isArchive()) {
                 // The upload side's factory decides what a reader sees (its gate, its ref filter): an archive shows no more.
-                UploadPack uploadPack = seams.uploadPacks().create(session, repository);
-                Map<String, Ref> visible = uploadPack.getRefFilter().filter(repository.getRefDatabase().getRefs()
-                        .stream().collect(Collectors.toMap(Ref::getName, ref -> ref, (a, b) -> a)));
+                Map<String, Ref> visible;
+                try (UploadPack uploadPack = seams.uploadPacks().create(session, repository)) {
+                    visible = uploadPack.getRefFilter().filter(repository.getRefDatabase().getRefs().stream()
+                            .collect(Collectors.toMap(Ref::getName, ref -> ref, (a, b) -> a)));
+                }
                 new UploadArchive(repository, visible).serve(in, out);
             } else {
                 UploadPack uploadPack = seams.uploadPacks().create(session, repository);
