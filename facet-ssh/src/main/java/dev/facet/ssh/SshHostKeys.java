@@ -1,21 +1,21 @@
 package dev.facet.ssh;
 
+import dev.facet.core.doctor.Finding;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import dev.facet.core.doctor.Finding;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
@@ -63,8 +63,8 @@ public final class SshHostKeys {
             }
             if (!Files.isReadable(file)) {
                 findings.add(new Finding("The SSH host key " + file + " cannot be read by this account, so the "
-                        + "instance cannot serve Git over SSH.", "Give it back to the account that runs Facet: chown "
-                        + "that account " + file + " && chmod 600 " + file));
+                        + "instance cannot serve Git over SSH.", "Give it to the account that runs Facet: chown ACCOUNT "
+                        + file + " && chmod 600 " + file));
                 continue;
             }
             try {
