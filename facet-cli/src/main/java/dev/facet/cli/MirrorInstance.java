@@ -182,8 +182,9 @@ public final class MirrorInstance implements AutoCloseable {
                 sshPort.set(Optional.of(ssh.get().port()));
             }
             assembly.serving().accept(web.port());
-            node.start(assembly.identity().apply(web.baseUrl()));
             Optional<String> sshBaseUrl = ssh.map(server -> settings.ssh().baseUrl(server.port()));
+            sshBaseUrl.ifPresent(node::advertiseSsh);
+            node.start(assembly.identity().apply(web.baseUrl()));
             log.info("mirror {} serving {}{} from {}, upstream {}", identity.id(), web.baseUrl(),
                     sshBaseUrl.map(url -> " and " + url).orElse(""), home, settings.upstreamUrl());
             return new MirrorInstance(store, node, web, identity.id(), control, farmParts, ssh, sshBaseUrl);

@@ -44,8 +44,10 @@ class AdminPagesTest {
                     .stream().map(button -> button.getAttribute("data-url")).toList();
             assertThat(urls).containsExactly(primary.baseUrl() + "/scm/doc/guide.git",
                     primary.instance.sshBaseUrl().orElseThrow() + "/doc/guide.git",
-                    mirror.instance.baseUrl() + "/scm/doc/guide.git");
-            assertThat(browser.text("tr[data-repository=guide]")).contains("mirror near-mirror");
+                    mirror.instance.baseUrl() + "/scm/doc/guide.git",
+                    mirror.instance.sshBaseUrl().orElseThrow() + "/doc/guide.git");
+            assertThat(browser.text("tr[data-repository=guide]")).contains("mirror near-mirror")
+                    .contains("mirror near-mirror over SSH");
 
             browser.open(primary.baseUrl() + "/admin/users");
             browser.find("#user\\.name").sendKeys("carol");

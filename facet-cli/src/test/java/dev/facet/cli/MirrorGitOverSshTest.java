@@ -98,6 +98,27 @@ class MirrorGitOverSshTest {
     }
 
     @Test
+    void thePrimaryListsTheMirrorsSshCloneUrlAndItClones() {
+        long id = primary.admin.get("/rest/api/1.0/projects/MSH/repos/code").json().path("id").asLong();
+        String listing = "/rest/mirroring/latest/repos/" + id + "/mirrors";
+        await().atMost(Duration.ofSeconds(15)).until(() -> primary.admin.get(listing).json().path("values").path(0)
+                .path("links").path("clone").toString().contains("\"ssh\""));
+        com.fasterxml.jackson.databind.JsonNode clone = primary.admin.get(listing).json().path("values").path(0)
+                .path("links").path("clone");
+        String sshUrl = null;
+        for (com.fasterxml.jackson.databind.JsonNode link : clone) {
+            if (link.path("name").asText().equals("ssh")) {
+                sshUrl = link.path("href").asText();
+            }
+        }
+        assertThat(sshUrl).isEqualTo("ssh://git@localhost:" + mirrorSshPort() + "/msh/code.git");
+
+        Path cloned = dir.resolve("listed-clone");
+        git.run(dir, as(readerKey), "clone", "-q", sshUrl, cloned.toString()).requireSuccess();
+        assertThat(head(cloned)).isEqualTo(head(work));
+    }
+
+    @Test
     void anUnregisteredKeyAndAUserWithoutAccessAreRefused() {
         GitClient.Result unregistered = git.run(dir, as(unregisteredKey), "clone", mirrorUrl(),
                 dir.resolve("nope").toString());

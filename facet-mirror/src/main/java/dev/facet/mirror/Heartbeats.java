@@ -23,6 +23,7 @@ public final class Heartbeats {
     private final ScheduledExecutorService scheduler;
     private final String version;
     private final Runnable onRestored;
+    private volatile String sshBaseUrl;
     private ScheduledFuture<?> task;
 
     public Heartbeats(UpstreamSession upstream, MirrorStatus status, ScheduledExecutorService scheduler, String version,
@@ -32,6 +33,11 @@ public final class Heartbeats {
         this.scheduler = scheduler;
         this.version = version;
         this.onRestored = onRestored;
+    }
+
+    /** Where this mirror serves Git over SSH, told to the primary with every beat from now on. */
+    void advertiseSsh(String sshBaseUrl) {
+        this.sshBaseUrl = sshBaseUrl;
     }
 
     public synchronized void start() {
@@ -60,7 +66,7 @@ public final class Heartbeats {
             MirrorStatus.Progress progress = status.progress();
             HeartbeatAnswer answer = upstream.client().heartbeat(link.upstreamInstanceId(), new Heartbeat(
                     progress.state(), version, progress.inSync(), progress.behind(), progress.worstLags(),
-                    link.appliedSequence(), status.offload().saved()));
+                    link.appliedSequence(), status.offload().saved(), sshBaseUrl));
             if ("REMOVED".equals(answer.registration()) && link.state() == UpstreamState.INSTALLED) {
                 removed(link, "removed by an administrator of " + link.upstreamUrl() + "; restorable until "
                         + (answer.purgeAfter() == null ? "?" : Instant.ofEpochMilli(answer.purgeAfter())));

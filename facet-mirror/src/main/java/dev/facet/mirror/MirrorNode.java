@@ -27,6 +27,7 @@ public final class MirrorNode {
     }
 
     private final Settings settings;
+    private volatile String sshBaseUrl;
     private final UpstreamSession upstream;
     private final UpstreamGuard guard;
     private final SyncEngine sync;
@@ -86,6 +87,20 @@ public final class MirrorNode {
         // Beats only once the mirror was authorized; from the start, so that a mirror started while
         // removed or reconnecting still learns of a Restore.
         heartbeats.start();
+    }
+
+    /**
+     * Where this mirror serves Git over SSH ({@code ssh://git@HOST:PORT}), so that its heartbeats tell the primary,
+     * which then shows SSH clone URLs of this mirror beside its HTTP ones.
+     */
+    public void advertiseSsh(String sshBaseUrl) {
+        this.sshBaseUrl = sshBaseUrl;
+        heartbeats.advertiseSsh(sshBaseUrl);
+    }
+
+    /** Where this mirror serves Git over SSH, once told. */
+    public Optional<String> sshBaseUrl() {
+        return Optional.ofNullable(sshBaseUrl);
     }
 
     /** How this mirror introduces itself to the upstream, once it has started. */

@@ -32,8 +32,10 @@ public final class PreAuthorizedReads {
      *
      * @param lastUpdated when the mirror last brought its copy in line with the primary, or null
      * @param cloneUrl    where to clone it from this mirror, or null when it does not serve it
+     * @param sshCloneUrl the same over SSH, or null when it does not serve it or serves no SSH
      */
-    public record View(long repositoryId, Status status, String mirrorName, Instant lastUpdated, String cloneUrl) {
+    public record View(long repositoryId, Status status, String mirrorName, Instant lastUpdated, String cloneUrl,
+                       String sshCloneUrl) {
         public boolean available() {
             return status == Status.AVAILABLE;
         }
@@ -66,16 +68,17 @@ public final class PreAuthorizedReads {
         Optional<MirroredRepository> carried = link.state() == UpstreamState.INSTALLED
                 ? store.inTransaction(tx -> tx.repositories().find(repositoryId)) : Optional.empty();
         if (carried.isEmpty()) {
-            return new View(repositoryId, Status.NOT_MIRRORED, self.name(), null, null);
+            return new View(repositoryId, Status.NOT_MIRRORED, self.name(), null, null, null);
         }
         MirroredRepository repository = carried.get();
         boolean held = repository.localRefsHash() != null;
         return new View(repositoryId, held ? Status.AVAILABLE : Status.INITIALIZING, self.name(),
-                repository.lastSyncedAt(), held ? cloneUrl(self.baseUrl(), repository) : null);
+                repository.lastSyncedAt(), held ? self.baseUrl() + "/scm/" + path(repository) : null,
+                held ? node.sshBaseUrl().map(ssh -> ssh + "/" + path(repository)).orElse(null) : null);
     }
 
-    private static String cloneUrl(String baseUrl, MirroredRepository repository) {
-        return baseUrl + "/scm/" + repository.projectKey().value().toLowerCase(Locale.ROOT) + "/"
-                + repository.slug().value() + ".git";
+    /** The repository's path below a server's Git base, the same over HTTP ({@code /scm/…}) and SSH. */
+    private static String path(MirroredRepository repository) {
+        return repository.projectKey().value().toLowerCase(Locale.ROOT) + "/" + repository.slug().value() + ".git";
     }
 }

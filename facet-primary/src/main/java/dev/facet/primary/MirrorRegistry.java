@@ -63,6 +63,7 @@ public final class MirrorRegistry {
     private final Duration removalGrace;
     private final MirrorAdmission admission;
     private final Map<String, Duration> clockSkews = new ConcurrentHashMap<>();
+    private final Map<String, String> sshBaseUrls = new ConcurrentHashMap<>();
     private final LagHistory lagHistory;
 
     /**
@@ -92,6 +93,14 @@ public final class MirrorRegistry {
     /** How long a deleted mirror can be restored before its removal becomes final. */
     public Duration removalGrace() {
         return removalGrace;
+    }
+
+    /**
+     * Where a mirror last said it serves Git over SSH, when that is on the host of the base URL an administrator
+     * accepted (a mirror cannot send users' SSH clones elsewhere); empty until its first heartbeat after a restart.
+     */
+    public Optional<String> sshBaseUrl(String mirrorId) {
+        return Optional.ofNullable(sshBaseUrls.get(mirrorId));
     }
 
     /** Remembers the clock skew measured on a node's signed request, to show it before it breaks anything. */
@@ -146,6 +155,12 @@ public final class MirrorRegistry {
             }
             return registered;
         });
+        Optional<String> ssh = SshAddress.onHostOf(server.baseUrl(), heartbeat.sshBaseUrl());
+        if (ssh.isPresent() && !server.isRemoved()) {
+            sshBaseUrls.put(mirrorId, ssh.get());
+        } else {
+            sshBaseUrls.remove(mirrorId);
+        }
         if (!server.isRemoved()) {
             lagHistory.record(mirrorId, heartbeat.worstLags() == null ? 0 : heartbeat.worstLags().stream()
                     .mapToLong(Heartbeat.Lag::lagMillis).max().orElse(0));

@@ -28,8 +28,9 @@ public final class RepositoryMirrors {
      *
      * @param self  the pre-authorized link to the mirror's view of the repository
      * @param cloneUrl the URL to clone the repository from that mirror with
+     * @param sshCloneUrl the same over SSH, or null when the mirror serves no SSH (or has not said so yet)
      */
-    public record Carrier(MirrorServer mirror, String self, String cloneUrl) {
+    public record Carrier(MirrorServer mirror, String self, String cloneUrl, String sshCloneUrl) {
     }
 
     public RepositoryMirrors(MirrorRegistry registry, RequestTokens tokens, InstanceIdentity identity) {
@@ -44,7 +45,8 @@ public final class RepositoryMirrors {
         List<Carrier> carriers = carried.mirrors().stream()
                 // A mirror registered under an id that is no instance id cannot be addressed by a token.
                 .filter(mirror -> InstanceIdentity.isInstanceId(mirror.id()))
-                .map(mirror -> new Carrier(mirror, link(mirror, repositoryId), cloneUrl(mirror, carried.repository())))
+                .map(mirror -> new Carrier(mirror, link(mirror, repositoryId), cloneUrl(mirror, carried.repository()),
+                        registry.sshBaseUrl(mirror.id()).map(ssh -> sshCloneUrl(ssh, carried.repository())).orElse(null)))
                 .toList();
         return Page.within(carriers, start, limit);
     }
@@ -52,6 +54,12 @@ public final class RepositoryMirrors {
     /** Where a mirror serves a repository, for the clone box and the REST API. */
     public static String cloneUrl(MirrorServer mirror, RepositoryRecord repository) {
         return mirror.baseUrl() + "/scm/" + repository.projectKey().value().toLowerCase(Locale.ROOT) + "/"
+                + repository.slug().value() + ".git";
+    }
+
+    /** Where a server whose Git over SSH is at {@code sshBaseUrl} ({@code ssh://git@HOST:PORT}) serves a repository. */
+    public static String sshCloneUrl(String sshBaseUrl, RepositoryRecord repository) {
+        return sshBaseUrl + "/" + repository.projectKey().value().toLowerCase(Locale.ROOT) + "/"
                 + repository.slug().value() + ".git";
     }
 

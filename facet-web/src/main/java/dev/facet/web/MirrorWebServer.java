@@ -123,7 +123,8 @@ public final class MirrorWebServer {
                                   List<RestJson.Link> cloneUrls, List<RestJson.Link> pushUrls) {
         static MirroredRepositoryJson of(PreAuthorizedReads.View view) {
             List<RestJson.Link> urls = view.cloneUrl() == null ? List.of()
-                    : List.of(new RestJson.Link(view.cloneUrl(), "http"));
+                    : view.sshCloneUrl() == null ? List.of(new RestJson.Link(view.cloneUrl(), "http"))
+                    : List.of(new RestJson.Link(view.cloneUrl(), "http"), new RestJson.Link(view.sshCloneUrl(), "ssh"));
             return new MirroredRepositoryJson(view.available(), view.status().name(),
                     Long.toString(view.repositoryId()), view.mirrorName(),
                     view.lastUpdated() == null ? null : view.lastUpdated().toEpochMilli(), Map.of("clone", urls), urls,

@@ -59,7 +59,9 @@ final class MirroringJson {
         static MirroredRepositoryDescriptorJson of(RepositoryMirrors.Carrier carrier) {
             return new MirroredRepositoryDescriptorJson(MirrorServerBrief.of(carrier.mirror()), Map.of(
                     "self", List.of(new RestJson.Link(carrier.self(), null)),
-                    "clone", List.of(new RestJson.Link(carrier.cloneUrl(), "http"))));
+                    "clone", carrier.sshCloneUrl() == null ? List.of(new RestJson.Link(carrier.cloneUrl(), "http"))
+                            : List.of(new RestJson.Link(carrier.cloneUrl(), "http"),
+                                    new RestJson.Link(carrier.sshCloneUrl(), "ssh"))));
         }
     }
 

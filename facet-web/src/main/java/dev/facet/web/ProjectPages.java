@@ -13,6 +13,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Projects and their repositories, each with its clone URLs: the primary's and every mirror's that carries it. */
@@ -68,14 +69,19 @@ final class ProjectPages {
             List<PageModels.CloneUrl> urls = new ArrayList<>();
             urls.add(new PageModels.CloneUrl("primary", RestJson.cloneUrl(baseUrl.get(), repository), false));
             sshBaseUrl.get().ifPresent(ssh -> urls.add(new PageModels.CloneUrl("primary over SSH",
-                    RestJson.sshCloneUrl(ssh, repository), false)));
+                    RepositoryMirrors.sshCloneUrl(ssh, repository), false)));
             for (MirrorServer mirror : carrying) {
                 PageModels.CloneUrl url = new PageModels.CloneUrl("mirror " + mirror.name(),
                         RepositoryMirrors.cloneUrl(mirror, repository), mirror.id().equals(preferred));
+                Optional<PageModels.CloneUrl> overSsh = mirrors.sshBaseUrl(mirror.id()).map(ssh -> new PageModels.CloneUrl(
+                        "mirror " + mirror.name() + " over SSH", RepositoryMirrors.sshCloneUrl(ssh, repository),
+                        false));
                 if (url.preferred()) {
                     urls.add(0, url);
+                    overSsh.ifPresent(ssh -> urls.add(1, ssh));
                 } else {
                     urls.add(url);
+                    overSsh.ifPresent(urls::add);
                 }
             }
             rows.add(new PageModels.RepositoryRow(repository.name().value(), repository.slug().value(),

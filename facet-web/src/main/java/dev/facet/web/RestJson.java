@@ -55,7 +55,7 @@ final class RestJson {
                                  String sshBaseUrl, dev.facet.core.lfs.LfsUsage lfs) {
             List<Link> clone = sshBaseUrl == null ? List.of(new Link(cloneUrl(baseUrl, repository), "http"))
                     : List.of(new Link(cloneUrl(baseUrl, repository), "http"),
-                    new Link(sshCloneUrl(sshBaseUrl, repository), "ssh"));
+                    new Link(dev.facet.primary.RepositoryMirrors.sshCloneUrl(sshBaseUrl, repository), "ssh"));
             return new RepositoryJson(repository.id(), repository.slug().value(), repository.name().value(),
                     repository.description(), String.format(java.util.Locale.ROOT, "%020x", repository.id()), "git",
                     "AVAILABLE", "Available", repository.forkable(), false,
@@ -237,12 +237,6 @@ final class RestJson {
     /** Where {@code git clone} finds a repository on the instance at {@code baseUrl}: the same path on a primary and its mirrors. */
     static String cloneUrl(String baseUrl, RepositoryRecord repository) {
         return baseUrl + "/scm/" + repository.projectKey().value().toLowerCase(java.util.Locale.ROOT) + "/"
-                + repository.slug() + ".git";
-    }
-
-    /** Where {@code git clone} finds a repository over SSH, given the advertised {@code ssh://git@host:port}. */
-    static String sshCloneUrl(String sshBaseUrl, RepositoryRecord repository) {
-        return sshBaseUrl + "/" + repository.projectKey().value().toLowerCase(java.util.Locale.ROOT) + "/"
                 + repository.slug() + ".git";
     }
 }
