@@ -29,6 +29,7 @@ import dev.facet.primary.ProjectService;
 import dev.facet.primary.ProjectTokenService;
 import dev.facet.primary.PushAudit;
 import dev.facet.primary.PushEventRecorder;
+import dev.facet.primary.RefsVerification;
 import dev.facet.primary.RefService;
 import dev.facet.primary.SshKeyService;
 import dev.facet.primary.UserService;
@@ -145,7 +146,7 @@ public final class PrimaryInstance implements AutoCloseable {
             SshKeyService sshKeys = new SshKeyService(store, clock);
             MirrorRegistry mirrors = new MirrorRegistry(store, users, sshKeys, clock, identity.id(),
                     settings.mirrorRemovalGrace(), admission);
-            MirrorEventStream mirrorEvents = new MirrorEventStream(store, repositories, signal, eventReaders);
+            MirrorEventStream mirrorEvents = new MirrorEventStream(store, signal, eventReaders);
             MirrorFetchTokens fetchTokens = new MirrorFetchTokens(store, clock, random);
             ProjectService projects = new ProjectService(store, repositories, clock);
             PermissionService permissions = new PermissionService(store, clock);
@@ -172,6 +173,10 @@ public final class PrimaryInstance implements AutoCloseable {
                 ssh.get().start();
                 sshBaseUrl.set(Optional.of(settings.ssh().baseUrl(ssh.get().port())));
             }
+            RefsVerification refsVerification = new RefsVerification(store, repositories, clock,
+                    settings.refsVerifyPerRound());
+            // Before mirrors are served: a repository without a stored state would look deleted to them.
+            refsVerification.fillMissing();
             web.get().start();
             webhookDeliveries.start();
             mirrors.purgeExpired();
@@ -182,6 +187,13 @@ public final class PrimaryInstance implements AutoCloseable {
                     log.warn("purging removed mirrors failed", e);
                 }
             }, PURGE_INTERVAL.toMillis(), PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            purger.scheduleWithFixedDelay(() -> {
+                try {
+                    refsVerification.verifyNext();
+                } catch (RuntimeException e) {
+                    log.warn("verifying stored refs states against the disk failed", e);
+                }
+            }, settings.refsVerifyInterval().toMillis(), settings.refsVerifyInterval().toMillis(), TimeUnit.MILLISECONDS);
             EventRetention retention = new EventRetention(store, clock, settings.eventRetention());
             purger.scheduleWithFixedDelay(() -> {
                 try {

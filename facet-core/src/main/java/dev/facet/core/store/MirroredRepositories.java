@@ -1,6 +1,7 @@
 package dev.facet.core.store;
 
 import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.mirror.ProjectDigest;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,4 +17,13 @@ public interface MirroredRepositories {
     List<MirroredRepository> all();
 
     void delete(long repositoryId);
+
+    /**
+     * Every project this mirror holds repositories of: the sum of their digests over what the mirror serves
+     * (see {@link MirroredRepository#servedDigest()}) and their count, ordered by project key.
+     */
+    List<ProjectDigest> projectDigests();
+
+    /** The repositories this mirror holds in one project, ordered by id. */
+    List<MirroredRepository> inProject(String projectKey);
 }
