@@ -16,6 +16,9 @@ import org.jdbi.v3.core.statement.StatementContext;
 final class JdbcMirroredRepositories implements MirroredRepositories {
     private static final String SELECT = "SELECT id, project_key, slug, name, is_public, upstream_refs_hash, "
             + "local_refs_hash, sync_requested, last_synced_at, behind_since FROM mirrored_repositories ";
+    /** {@link MirroredRepository#inSync()} in SQL. */
+    private static final String IN_SYNC = "local_refs_hash IS NOT NULL AND upstream_refs_hash IS NOT NULL "
+            + "AND local_refs_hash = upstream_refs_hash";
     private final Handle handle;
 
     JdbcMirroredRepositories(Handle handle) {
@@ -70,6 +73,21 @@ final class JdbcMirroredRepositories implements MirroredRepositories {
                         StateDigest.ofSums(rs.getBigDecimal("high"), rs.getBigDecimal("low")),
                         rs.getLong("repositories")))
                 .list();
+    }
+
+    @Override
+    public Counts counts() {
+        return handle.createQuery("SELECT COUNT(*) AS total, "
+                        + "COALESCE(SUM(CASE WHEN " + IN_SYNC + " THEN 1 ELSE 0 END), 0) AS in_sync, "
+                        + "COALESCE(SUM(CASE WHEN local_refs_hash IS NULL THEN 1 ELSE 0 END), 0) AS without_copy "
+                        + "FROM mirrored_repositories")
+                .map((rs, ctx) -> new Counts(rs.getInt("total"), rs.getInt("in_sync"), rs.getInt("without_copy"))).one();
+    }
+
+    @Override
+    public List<MirroredRepository> longestBehind(int limit) {
+        return handle.createQuery(SELECT + "WHERE NOT (" + IN_SYNC + ") ORDER BY behind_since ASC NULLS LAST, id LIMIT :limit")
+                .bind("limit", limit).map(JdbcMirroredRepositories::map).list();
     }
 
     @Override

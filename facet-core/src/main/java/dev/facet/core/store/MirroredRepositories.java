@@ -24,6 +24,16 @@ public interface MirroredRepositories {
      */
     List<ProjectDigest> projectDigests();
 
+    /** How many repositories the mirror holds, how many serve the upstream's last announced state, how many have no copy yet. */
+    Counts counts();
+
+    /** The repositories not in sync that have been behind longest (those behind since an unknown time last). */
+    List<MirroredRepository> longestBehind(int limit);
+
+    /** Counts over every carried repository, computed by the database. */
+    record Counts(int total, int inSync, int withoutCopy) {
+    }
+
     /** The repositories this mirror holds in one project, ordered by id. */
     List<MirroredRepository> inProject(String projectKey);
 }
