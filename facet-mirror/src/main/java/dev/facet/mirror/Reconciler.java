@@ -181,12 +181,7 @@ public final class Reconciler {
         long after = 0;
         while (true) {
             RepositoryStateSlice slice = upstream.client().repositoryStates(upstreamId, project, after, PAGE_SIZE);
-            for (RepositoryState state : slice.values()) {
-                listed.add(state.id());
-                if (announce(state)) {
-                    behind++;
-                }
-            }
+            behind += announceAll(slice.values(), listed);
             if (slice.isLastPage() || slice.nextAfter() == null) {
                 break;
             }
@@ -210,12 +205,7 @@ public final class Reconciler {
                 history.wentBack(page.headSequence(), page.headHash());
                 statesAsOf = Math.max(statesAsOf, page.headSequence());
             }
-            for (RepositoryState state : page.values()) {
-                listed.add(state.id());
-                if (announce(state)) {
-                    behind++;
-                }
-            }
+            behind += announceAll(page.values(), listed);
             if (page.isLastPage() || page.nextPageStart() == null) {
                 break;
             }
@@ -228,11 +218,16 @@ public final class Reconciler {
                 upstream.client().upstreamUrl(), Duration.ofNanos(System.nanoTime() - started).toMillis(), behind);
     }
 
-    private boolean announce(RepositoryState state) {
-        boolean behind = carried.announce(state.id(), state.project(), state.slug(), state.name(), state.isPublic(),
-                state.refsHash(), clock.instant());
-        if (behind) {
-            sync.request(state.id());
+    /** Records what the upstream listed, adds each id to {@code listed}, and syncs what is behind; returns how many are. */
+    private int announceAll(List<RepositoryState> states, Set<Long> listed) {
+        int behind = 0;
+        for (RepositoryState state : states) {
+            listed.add(state.id());
+            if (carried.announce(state.id(), state.project(), state.slug(), state.name(), state.isPublic(),
+                    state.refsHash(), clock.instant())) {
+                behind++;
+                sync.request(state.id());
+            }
         }
         return behind;
     }
