@@ -6,6 +6,7 @@ import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.ReplayGuard;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.mirror.UpstreamLink;
+import dev.facet.git.LocalDiskLfsObjectStore;
 import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.mirror.FarmCheck;
 import dev.facet.mirror.MirrorDoctor;
@@ -156,7 +157,8 @@ final class DoctorCommand implements Callable<Integer> {
             return List.of(missing.get());
         }
         try (JdbcStore store = JdbcStore.open(settings.database())) {
-            return new PrimaryDoctor(store, new LocalDiskRepositoryStore(InstanceHome.repositories(home))).examine();
+            return new PrimaryDoctor(store, new LocalDiskRepositoryStore(InstanceHome.repositories(home)),
+                    new LocalDiskLfsObjectStore(InstanceHome.lfs(home))).examine();
         } catch (DatabaseUnavailable e) {
             return List.of(databaseFinding(e.getMessage()));
         }

@@ -148,6 +148,15 @@ final class HomeBackup {
                 }
             }
 
+            // After the database: an object is recorded only once its file is in place, and files are never changed,
+            // so every object the database backup names is among these.
+            Path lfsObjects = InstanceHome.lfs(absoluteHome).resolve("objects");
+            List<Entry> lfs = tree(absoluteHome, lfsObjects).stream().filter(e -> !e.name().endsWith("/")).toList();
+            if (!lfs.isEmpty()) {
+                progress.phase("Capturing " + lfs.size() + " Git LFS objects...");
+                entries.addAll(lfs);
+            }
+
             String instanceId = Files.isRegularFile(absoluteHome.resolve("keys").resolve("instance-id"))
                     ? Files.readString(absoluteHome.resolve("keys").resolve("instance-id")).strip() : "unknown";
             long total = 0;

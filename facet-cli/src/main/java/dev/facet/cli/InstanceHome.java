@@ -48,6 +48,11 @@ final class InstanceHome {
     }
 
     /** {@code HOME/data/repositories}, created when missing. */
+    /** Where Git LFS objects are kept: {@code data/lfs} (objects by oid, and uploads in progress). */
+    static Path lfs(Path home) {
+        return home.resolve("data").resolve("lfs");
+    }
+
     static Path repositories(Path home) {
         Path directory = home.resolve("data").resolve("repositories");
         try {

@@ -170,8 +170,8 @@ public final class MirrorInstance implements AutoCloseable {
             web.start();
             if (settings.ssh().enabled()) {
                 // The same Git over SSH as the primary's; keys and access are the primary's to judge.
-                GitSeams git = MirrorGitSeams.readOnly(repositories, GitOperationObserver.both(metrics,
-                        node.status().offload()), node.readGate(), store, client);
+                GitSeams git = MirrorGitSeams.overSsh(repositories, GitOperationObserver.both(metrics,
+                        node.status().offload()), node.readGate(), node.sshPushForwarder());
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
                         node.authorizer()::requireKnownKey, node.authorizer(), git.repositories(), git.uploadPacks(),
                         git.receivePacks(), settings.web().limits().maxConcurrentGitRequests()));

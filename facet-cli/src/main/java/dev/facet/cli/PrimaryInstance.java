@@ -7,7 +7,12 @@ import dev.facet.core.store.Store;
 import dev.facet.core.access.LocalGitAuthorizer;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSeams;
+import dev.facet.core.lfs.LfsTransferTokens;
+import dev.facet.git.LocalDiskLfsObjectStore;
 import dev.facet.git.LocalDiskRepositoryStore;
+import dev.facet.primary.HostedLfsObjects;
+import dev.facet.primary.LfsLockService;
+import dev.facet.web.LfsApi;
 import dev.facet.primary.AccessKeyService;
 import dev.facet.primary.AdminBootstrap;
 import dev.facet.primary.EventRetention;
@@ -32,6 +37,7 @@ import dev.facet.primary.PushEventRecorder;
 import dev.facet.primary.RefsVerification;
 import dev.facet.primary.RefService;
 import dev.facet.primary.SshKeyService;
+import dev.facet.primary.ForwardedSshPushes;
 import dev.facet.primary.UserService;
 import dev.facet.primary.WebhookDeliveries;
 import dev.facet.primary.WebhookService;
@@ -132,9 +138,17 @@ public final class PrimaryInstance implements AutoCloseable {
         try {
             SecureRandom random = new SecureRandom();
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
+            LocalDiskLfsObjectStore lfsObjectStore = new LocalDiskLfsObjectStore(InstanceHome.lfs(home));
+            LfsLockService lfsLocks = new LfsLockService(store, clock);
+            byte[] lfsTokenKey = new byte[32];
+            random.nextBytes(lfsTokenKey);
+            HostedLfsObjects lfsObjects = new HostedLfsObjects(store, lfsObjectStore);
+            LfsApi lfs = new LfsApi(lfsObjects, lfsLocks,
+                    new LfsTransferTokens(lfsTokenKey, clock, LfsTransferTokens.DEFAULT_LIFETIME),
+                    settings.lfs().maxObjectBytes());
             control = InstanceControl.open(home, Map.of(
                     "backup", HomeBackup.controlHandler(home, settings.database()),
-                    "doctor", DoctorCommand.controlHandler(() -> new PrimaryDoctor(store, repositories).examine())));
+                    "doctor", DoctorCommand.controlHandler(() -> new PrimaryDoctor(store, repositories, lfsObjectStore).examine())));
             UserService users = new UserService(store, new PasswordHasher(random), random, clock);
             new AdminBootstrap(users, random).ensureAdmin(settings.adminPassword(), home.resolve("admin-password"))
                     .ifPresent(log::info);
@@ -155,7 +169,7 @@ public final class PrimaryInstance implements AutoCloseable {
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             PrimaryAuthenticator authenticator = new PrimaryAuthenticator(users, fetchTokens, sshKeys);
             GitSeams git = GitSeams.hosted(repositories, permissions, new PushEventRecorder(store, clock),
-                    new PushAudit(store, clock), settings.git().maxPushBytes(), metrics);
+                    new PushAudit(store, clock), settings.git().maxPushBytes(), metrics, lfsLocks);
             web.set(new PrimaryWebServer(settings.web(), projects, new RefService(store, repositories, clock), permissions,
                     users, new GroupService(store, clock), new GlobalPermissionService(store, clock),
                     new ProjectTokenService(store, random, clock), sshKeys,
@@ -164,7 +178,9 @@ public final class PrimaryInstance implements AutoCloseable {
                     requestTokens, identity,
                     git, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),
                     metrics, new WebhookService(store, webhookUrls, webhookDeliveries, clock),
-                    new MirrorSyncReports(store, clock), sshBaseUrl::get));
+                    new MirrorSyncReports(store, clock), sshBaseUrl::get,
+                    new ForwardedSshPushes(store, clock, new LocalGitAuthorizer(authenticator, permissions), git,
+                            settings.git().maxPushBytes()), lfs));
             if (settings.ssh().enabled()) {
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
                         (fingerprint, address) -> authenticator.caller(Optional.of(Credentials.publicKey(fingerprint)),
@@ -187,6 +203,13 @@ public final class PrimaryInstance implements AutoCloseable {
                     log.warn("purging removed mirrors failed", e);
                 }
             }, PURGE_INTERVAL.toMillis(), PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            purger.scheduleWithFixedDelay(() -> {
+                try {
+                    lfsObjects.purgeUnheld(clock.instant().minus(LfsSettings.KEPT_UNHELD));
+                } catch (RuntimeException e) {
+                    log.warn("purging Git LFS objects no repository holds failed", e);
+                }
+            }, LfsSettings.PURGE_INTERVAL.toMillis(), LfsSettings.PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             purger.scheduleWithFixedDelay(() -> {
                 try {
                     refsVerification.verifyNext();

@@ -14,7 +14,7 @@ import java.util.Optional;
 public record PrimarySettings(Path home, WebSettings web, DatabaseSettings database, Optional<String> adminPassword,
                               Duration mirrorRemovalGrace, Duration eventRetention,
                               MirrorAdmission.Limits mirrorRequestLimits, GitLimits git,
-                              WebhookDeliveries.Settings webhooks, SshSettings ssh,
+                              WebhookDeliveries.Settings webhooks, SshSettings ssh, LfsSettings lfs,
                               Duration refsVerifyInterval, int refsVerifyPerRound) {
     /** How long a deleted mirror can be restored before its registration is purged. */
     public static final Duration DEFAULT_REMOVAL_GRACE = Duration.ofDays(7);
@@ -55,6 +55,7 @@ public record PrimarySettings(Path home, WebSettings web, DatabaseSettings datab
         int verifyPerRound = (int) Math.min(100_000, raw.positiveLong(RawSettings.REFS_VERIFY_PER_ROUND,
                 RefsVerification.DEFAULT_PER_ROUND));
         return new PrimarySettings(absoluteHome, web, database, adminPassword, grace, retention, requestLimits,
-                GitLimits.from(raw), webhooks, SshSettings.from(raw), verifyInterval, verifyPerRound);
+                GitLimits.from(raw), webhooks, SshSettings.from(raw), LfsSettings.from(raw), verifyInterval,
+                verifyPerRound);
     }
 }

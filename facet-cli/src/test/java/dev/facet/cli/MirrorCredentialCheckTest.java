@@ -2,16 +2,9 @@ package dev.facet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.facet.core.identity.InstanceIdentity;
-import dev.facet.core.identity.ReplayGuard;
-import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.mirror.protocol.CredentialCheck;
 import dev.facet.core.mirror.protocol.CredentialVerdict;
-import dev.facet.mirror.UpstreamClient;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,13 +50,7 @@ class MirrorCredentialCheckTest {
     }
 
     private static CredentialVerdict askAsTheMirror(CredentialCheck check) {
-        InstanceIdentity identity = InstanceIdentity.loadOrCreate(mirror.home.resolve("keys"));
-        Clock clock = Clock.systemUTC();
-        RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 100));
-        UpstreamClient client = new UpstreamClient(primary.baseUrl(),
-                (audience, request) -> tokens.sign(identity, audience, Duration.ofSeconds(30), request),
-                dev.facet.core.tls.OutboundTrust.jvmDefault());
-        return client.checkCredentials(primary.instance.instanceId(), check);
+        return mirror.clientWithItsKey(primary).checkCredentials(primary.instance.instanceId(), check);
     }
 
     @Test

@@ -68,6 +68,9 @@ class MirrorEndToEndTest {
         assertThat(shown.path("baseUrl").asText()).isEqualTo(mirror.baseUrl());
         assertThat(shown.path("lastSeenDate").asLong()).isPositive();
         assertThat(shown.path("version").asText()).isNotBlank();
+        assertThat(Math.abs(shown.path("clockSkewMillis").asLong()))
+                .as("same host, same clock: the skew is the time a signed request took to arrive, not a second off")
+                .isLessThan(400);
         assertThat(mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("state").asText())
                 .isEqualTo("INSTALLED");
         assertThat(mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("pinnedInstanceId").asText())

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Git over SSH on a mirror with the real OpenSSH client and {@code git}: keys registered on the
- * primary are checked with it, reads come from the mirror's copy, pushes go to the primary.
+ * primary are checked with it, reads come from the mirror's copy, pushes go to the primary, which
+ * decides them by the client's own login signature, and come back served by the mirror.
  */
 class MirrorGitOverSshTest {
     @TempDir
@@ -110,19 +111,71 @@ class MirrorGitOverSshTest {
     }
 
     @Test
-    void aReadersPushIsRefusedAndAWritersPushIsSentToThePrimaryWithoutChangingAnything() {
-        String before = head(work);
+    void aPushThroughTheMirrorLandsOnThePrimaryAndTheMirrorServesItWhenThePushReturns() {
         git.commitFile(work, "pushed.txt", "pushed over SSH to the mirror\n");
+        String pushed = head(work);
+        git.run(work, "branch", "feature").requireSuccess();
+        git.run(work, "tag", "-a", "v1", "-m", "first release").requireSuccess();
+        String primaryUrl = primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "MSH", "code");
+
+        GitClient.Result push = git.run(work, as(writerKey), "push", mirrorUrl(), "main", "feature", "v1");
+
+        assertThat(push.exitCode()).as(push.stderr()).isZero();
+        assertThat(git.lsRemote(work, primaryUrl)).contains(pushed + "\trefs/heads/main",
+                pushed + "\trefs/heads/feature").anyMatch(line -> line.endsWith("\trefs/tags/v1"));
+        // Read your writes: the mirror serves what was pushed as soon as the push returns.
+        assertThat(git.run(dir, as(readerKey), "ls-remote", mirrorUrl()).requireSuccess().stdout())
+                .contains(pushed + "\trefs/heads/main", pushed + "\trefs/heads/feature", "refs/tags/v1");
+
+        GitClient.Result delete = git.run(work, as(writerKey), "push", mirrorUrl(), ":feature", ":v1");
+
+        assertThat(delete.exitCode()).as(delete.stderr()).isZero();
+        assertThat(git.lsRemote(work, primaryUrl)).noneMatch(line -> line.endsWith("refs/heads/feature"))
+                .noneMatch(line -> line.contains("refs/tags/v1"));
+        assertThat(git.run(dir, as(readerKey), "ls-remote", mirrorUrl()).requireSuccess().stdout())
+                .doesNotContain("refs/heads/feature").doesNotContain("refs/tags/v1");
+    }
+
+    @Test
+    void aReadersPushThroughTheMirrorIsRefusedWithThePrimarysReasonAndChangesNothing() {
+        String before = head(work);
+        git.commitFile(work, "pushed.txt", "a reader tries\n");
 
         GitClient.Result reader = git.run(work, as(readerKey), "push", mirrorUrl(), "main");
-        assertThat(reader.exitCode()).isNotZero();
-        assertThat(reader.stderr()).contains("WRITE");
 
-        GitClient.Result writer = git.run(work, as(writerKey), "push", mirrorUrl(), "main");
-        assertThat(writer.exitCode()).isNotZero();
-        assertThat(writer.stderr()).contains("push to the primary").contains(primary.baseUrl() + "/scm/msh/code.git");
+        assertThat(reader.exitCode()).isNotZero();
+        assertThat(reader.stderr()).contains("You need WRITE access to repository MSH/code");
         assertThat(git.lsRemote(work, primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "MSH", "code")))
-                .anyMatch(line -> line.startsWith(before) && line.endsWith("refs/heads/main"));
+                .contains(before + "\trefs/heads/main");
+    }
+
+    @Test
+    void aPushBehindThePrimaryIsRejectedAsGitShowsIt() {
+        Path other = dir.resolve("other");
+        git.run(dir, as(writerKey), "clone", "-q", mirrorUrl(), other.toString()).requireSuccess();
+        git.commitFile(other, "other.txt", "someone else was first\n");
+        git.run(other, as(writerKey), "push", "-q", mirrorUrl(), "main").requireSuccess();
+        String theirs = head(other);
+        git.commitFile(work, "mine.txt", "mine, on the old tip\n");
+
+        GitClient.Result behind = git.run(work, as(writerKey), "push", mirrorUrl(), "main");
+
+        assertThat(behind.exitCode()).isNotZero();
+        assertThat(behind.stderr()).contains("[rejected]").contains("main -> main");
+        assertThat(git.lsRemote(work, primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "MSH", "code")))
+                .contains(theirs + "\trefs/heads/main");
+    }
+
+    @Test
+    void whileThePrimaryIsDownAPushThroughTheMirrorIsRefusedSayingSo() {
+        git.commitFile(work, "pushed.txt", "pushed while the primary is down\n");
+        git.run(work, as(writerKey), "push", "--dry-run", mirrorUrl(), "main").requireSuccess();
+
+        primary.close();
+
+        GitClient.Result push = git.run(work, as(writerKey), "push", mirrorUrl(), "main");
+        assertThat(push.exitCode()).isNotZero();
+        assertThat(push.stderr()).contains("nothing was pushed");
     }
 
     @Test

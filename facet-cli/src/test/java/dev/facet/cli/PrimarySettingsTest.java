@@ -101,4 +101,16 @@ class PrimarySettingsTest {
         assertThatThrownBy(() -> PrimarySettings.load(home, Map.of(), Map.of("FACET_TLS_CERTIFICATE", "no-such.pem")))
                 .hasMessageContaining("facet.tls.certificate").hasMessageContaining("readable file");
     }
+
+    @Test
+    void theLargestGitLfsObjectHasANamedDefaultAndABadValueStopsStartUpNamingTheKey() throws IOException {
+        assertThat(PrimarySettings.load(home, Map.of(), Map.of()).lfs().maxObjectBytes())
+                .isEqualTo(LfsSettings.DEFAULT_MAX_OBJECT_BYTES);
+        properties("facet.lfs.max-object-bytes=1048576\n");
+        assertThat(PrimarySettings.load(home, Map.of(), Map.of()).lfs().maxObjectBytes()).isEqualTo(1048576);
+        for (String bad : new String[] {"0", "-1", "ten", "1.5"}) {
+            assertThatThrownBy(() -> PrimarySettings.load(home, Map.of(), Map.of("FACET_LFS_MAX_OBJECT_BYTES", bad)))
+                    .as(bad).hasMessageContaining("facet.lfs.max-object-bytes");
+        }
+    }
 }

@@ -1,5 +1,12 @@
 package dev.facet.cli;
 
+import dev.facet.core.identity.InstanceIdentity;
+import dev.facet.core.identity.ReplayGuard;
+import dev.facet.core.identity.RequestTokens;
+import dev.facet.mirror.UpstreamClient;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,5 +125,15 @@ final class TestMirror implements AutoCloseable {
     @Override
     public void close() {
         instance.close();
+    }
+
+    /** A client of {@code primary} that signs with this mirror's own key: what someone holding that key can send. */
+    UpstreamClient clientWithItsKey(TestPrimary primary) {
+        InstanceIdentity identity = InstanceIdentity.loadOrCreate(home.resolve("keys"));
+        Clock clock = Clock.systemUTC();
+        RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 100));
+        return new UpstreamClient(primary.baseUrl(),
+                (audience, request) -> tokens.sign(identity, audience, Duration.ofSeconds(30), request),
+                dev.facet.core.tls.OutboundTrust.jvmDefault());
     }
 }

@@ -114,6 +114,37 @@ class WebhookTest {
     }
 
     @Test
+    void refsChangedNamesWhoPushedOrMadeTheBranch() {
+        String repo = repository("actors");
+        primary.createUser("dora", "dora-pass-1");
+        primary.grantProject("HOOK", "dora", "PROJECT_WRITE");
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            createHook(primary.admin, repo + "/webhooks", hookBody(receiver.url(), null, "repo:refs_changed"));
+            GitClient git = new GitClient(work.resolve("git-home"));
+            Path tree = git.newWorkTree(work.resolve("tree"), "README.md");
+            String pushed = pushCommit(git, tree, primary.gitUrl("dora", "dora-pass-1", "HOOK", "actors"), "d.txt");
+            TestPrimary.expect(200, primary.admin.post("/rest/branch-utils/latest/projects/HOOK/repos/actors/branches",
+                    RestClient.json("name", "release", "startPoint", pushed)));
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received().size() == 2);
+            JsonNode push = receiver.received().get(0).json();
+            assertThat(push.path("changes").path(0).path("refId").asText()).isEqualTo("refs/heads/master");
+            JsonNode pusher = push.path("actor");
+            assertThat(pusher.path("name").asText()).isEqualTo("dora");
+            assertThat(pusher.path("slug").asText()).isEqualTo("dora");
+            assertThat(pusher.path("emailAddress").asText()).isEqualTo("dora@example.com");
+            assertThat(pusher.path("displayName").asText()).isEqualTo("dora");
+            assertThat(pusher.path("id").asLong()).isPositive();
+            assertThat(pusher.path("active").asBoolean()).isTrue();
+            assertThat(pusher.path("type").asText()).isEqualTo("NORMAL");
+            JsonNode branch = receiver.received().get(1).json();
+            assertThat(branch.path("changes").path(0).path("refId").asText()).isEqualTo("refs/heads/release");
+            assertThat(branch.path("actor").path("name").asText()).isEqualTo("admin");
+            assertThat(branch.path("actor").path("id").asLong()).isNotEqualTo(pusher.path("id").asLong());
+        }
+    }
+
+    @Test
     void aReceiverDownForThirtySecondsGetsEveryDeliveryInOrderAfterwards() {
         String repo = repository("outage");
         try (WebhookReceiver receiver = WebhookReceiver.start()) {

@@ -1,6 +1,7 @@
 package dev.facet.git;
 
 import dev.facet.core.access.GitAccessPolicy;
+import dev.facet.core.lfs.LfsLocks;
 import org.eclipse.jgit.transport.resolver.ReceivePackFactory;
 import org.eclipse.jgit.transport.resolver.RepositoryResolver;
 import org.eclipse.jgit.transport.resolver.UploadPackFactory;
@@ -14,13 +15,14 @@ public record GitSeams(RepositoryResolver<GitSession> repositories, UploadPackFa
 
     /**
      * Repositories this instance hosts and receives pushes into: WRITE checked where the pack is
-     * taken, the pack capped at {@code maxPushBytes}, each push logged and announced.
+     * taken, the pack capped at {@code maxPushBytes}, files others hold Git LFS locks on left unchanged,
+     * each push logged and announced.
      */
     public static GitSeams hosted(RepositoryStore repositories, GitAccessPolicy access, RefChangeListener refChanges,
-                                  PushLog pushLog, long maxPushBytes, GitOperationObserver observer) {
+                                  PushLog pushLog, long maxPushBytes, GitOperationObserver observer, LfsLocks lfsLocks) {
         return new GitSeams(new AuthorizedRepositoryResolver(repositories), new HostedUploadPackFactory(observer),
-                new SizeLimitedReceivePacks(new AuditedReceivePacks(
-                        new HostedReceivePackFactory(repositories, access, refChanges, observer), pushLog),
+                new SizeLimitedReceivePacks(new AuditedReceivePacks(new LockedFilesReceivePacks(
+                        new HostedReceivePackFactory(repositories, access, refChanges, observer), lfsLocks), pushLog),
                         maxPushBytes));
     }
 }

@@ -1,6 +1,7 @@
 package dev.facet.git;
 
 import dev.facet.core.access.Caller;
+import dev.facet.core.access.SshLoginProof;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -14,10 +15,16 @@ import java.util.Objects;
  * @param caller       who is asking ({@link Caller#ANONYMOUS} for a public read)
  * @param gitProtocol  what the client asked for in {@code Git-Protocol} (HTTP) or {@code GIT_PROTOCOL} (SSH),
  *                     such as {@code version=2}; null when it asked for nothing
+ * @param sshLogin     over SSH, what the client signed to log in, which a mirror passes on with a push so the
+ *                     primary can check the user's own signature; null over HTTP
  */
-public record GitSession(long repositoryId, Caller caller, String gitProtocol) {
+public record GitSession(long repositoryId, Caller caller, String gitProtocol, SshLoginProof sshLogin) {
     public GitSession {
         Objects.requireNonNull(caller, "caller");
+    }
+
+    public GitSession(long repositoryId, Caller caller, String gitProtocol) {
+        this(repositoryId, caller, gitProtocol, null);
     }
 
     /** The protocol parameters JGit takes; without them it answers in protocol v0. */

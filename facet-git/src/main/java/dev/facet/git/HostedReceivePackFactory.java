@@ -61,11 +61,12 @@ public final class HostedReceivePackFactory implements ReceivePackFactory<GitSes
         receivePack.setAllowDeletes(true);
         receivePack.setAllowNonFastForwards(true);
         receivePack.setRefLogIdent(new PersonIdent(caller.name().value(), caller.name().value() + "@facet"));
-        receivePack.setPostReceiveHook((rp, commands) -> afterPush(repositoryId, repository, commands));
+        receivePack.setPostReceiveHook((rp, commands) -> afterPush(repositoryId, caller, repository, commands));
         return receivePack;
     }
 
-    private void afterPush(long repositoryId, Repository repository, Collection<ReceiveCommand> commands) {
+    private void afterPush(long repositoryId, Caller pusher, Repository repository,
+                           Collection<ReceiveCommand> commands) {
         List<RefChange> changes = commands.stream()
                 .filter(c -> c.getResult() == ReceiveCommand.Result.OK)
                 .map(c -> new RefChange(c.getRefName(), c.getOldId(), c.getNewId()))
@@ -74,7 +75,7 @@ public final class HostedReceivePackFactory implements ReceivePackFactory<GitSes
             return;
         }
         DefaultBranch.adoptWhenDangling(repository);
-        refChangeListener.onRefsChanged(repositoryId, changes, repositories.refsHash(repositoryId));
+        refChangeListener.onRefsChanged(repositoryId, pusher.name(), changes, repositories.refsHash(repositoryId));
         observer.onPush(repositoryId, changes.size());
         log.debug("repository {}: push moved {} refs", repositoryId, changes.size());
     }

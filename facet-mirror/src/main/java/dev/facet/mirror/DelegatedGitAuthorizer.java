@@ -97,7 +97,16 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
         if (credentials == null) {
             throw new AuthenticationRequired("Authentication required.");
         }
-        CredentialVerdict verdict = verdict(credentials, clientAddress, project, repository);
+        CredentialVerdict verdict;
+        try {
+            verdict = verdict(credentials, clientAddress, project, repository, needed != AccessLevel.WRITE);
+        } catch (Unavailable e) {
+            if (needed == AccessLevel.WRITE) {
+                throw new Unavailable("This mirror cannot reach its primary " + upstream.client().upstreamUrl()
+                        + " now, and a push goes to the primary: nothing was pushed; try again when it answers.");
+            }
+            throw e;
+        }
         requireKnownCaller(verdict);
         if (CredentialVerdict.OK.equals(verdict.outcome())) {
             AccessLevel level = AccessLevel.valueOf(verdict.access());
@@ -175,6 +184,12 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
     /** The primary's verdict on the credentials for one repository, or on who they are when {@code project} is null. */
     private CredentialVerdict verdict(Credentials credentials, String clientAddress, ProjectKey project,
                                       RepositorySlug repository) {
+        return verdict(credentials, clientAddress, project, repository, true);
+    }
+
+    /** @param offlineReads whether the offline policy may answer (for a read) when the primary cannot */
+    private CredentialVerdict verdict(Credentials credentials, String clientAddress, ProjectKey project,
+                                      RepositorySlug repository, boolean offlineReads) {
         Instant now = clock.instant();
         CredentialVerdicts.Verdict cached = verdicts.find(credentials, project, repository).orElse(null);
         if (cached != null && cached.checkedAt().plus(policy.cache()).isAfter(now)) {
@@ -190,7 +205,7 @@ public final class DelegatedGitAuthorizer implements GitRequestAuthorizer {
         } catch (UpstreamUnavailable e) {
             // Only a primary that does not answer (or whose proxy says it is down) is "offline"; a refusal is not.
             boolean unreachable = e.status() == 0 || e.status() == 502 || e.status() == 503 || e.status() == 504;
-            if (project != null && unreachable && cached != null && CredentialVerdict.OK.equals(cached.verdict().outcome())
+            if (offlineReads && project != null && unreachable && cached != null && CredentialVerdict.OK.equals(cached.verdict().outcome())
                     && cached.checkedAt().plus(policy.offline()).isAfter(now)) {
                 log.info("primary unreachable; {} keeps read access to {}/{} (let in {} ago, offline window {})",
                         cached.verdict().user(), project, repository, Duration.between(cached.checkedAt(), now),

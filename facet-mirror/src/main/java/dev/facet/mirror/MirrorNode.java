@@ -209,6 +209,11 @@ public final class MirrorNode {
         return pushForwarder;
     }
 
+    /** Forwards pushes over SSH to the primary, with the client's login proof, and waits to serve what it took. */
+    public SshPushForwarder sshPushForwarder() {
+        return new SshPushForwarder(upstream, store, pushForwarder, status.offload());
+    }
+
     public Heartbeats heartbeats() {
         return heartbeats;
     }

@@ -126,15 +126,22 @@ public final class PushForwarder implements Filter {
     private void awaitSync(String project, String slug) {
         MirroredRepository repository = store.inTransaction(tx -> tx.repositories()
                 .find(project.toUpperCase(Locale.ROOT), slug.toLowerCase(Locale.ROOT))).orElse(null);
-        if (repository == null) {
-            return;
+        if (repository != null) {
+            awaitSync(repository);
         }
+    }
+
+    /**
+     * Syncs {@code repository} after a push the primary took, and waits (within a budget) until this
+     * mirror serves it; other nodes of a farm are told to sync it too. Pushes over SSH wait here as well.
+     */
+    public void awaitSync(MirroredRepository repository) {
         changes.syncNow(repository.id());
         try {
             sync.syncAndWait(repository.id()).get(READ_YOUR_WRITES_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            log.warn("repository {} {}/{}: not synced within {} s of a forwarded push", repository.id(), project, slug,
-                    READ_YOUR_WRITES_BUDGET.toSeconds());
+            log.warn("repository {} {}/{}: not synced within {} s of a forwarded push", repository.id(),
+                    repository.projectKey().value(), repository.slug().value(), READ_YOUR_WRITES_BUDGET.toSeconds());
         } catch (ExecutionException e) {
             log.warn("repository {}: sync after a forwarded push failed", repository.id(), e.getCause());
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package dev.facet.mirror;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.identity.AnswerBinding;
+import dev.facet.core.identity.BodyDigest;
 import dev.facet.core.identity.MessageAltered;
 import dev.facet.core.identity.RequestBinding;
 import dev.facet.core.identity.RequestTokens;
@@ -15,6 +16,7 @@ import dev.facet.core.mirror.protocol.CredentialVerdict;
 import dev.facet.core.mirror.protocol.EventBatch;
 import dev.facet.core.mirror.protocol.FarmNodeDescription;
 import dev.facet.core.mirror.protocol.FetchToken;
+import dev.facet.core.mirror.protocol.ForwardedPushResult;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.core.mirror.protocol.HeartbeatAnswer;
 import dev.facet.core.mirror.protocol.ServedRepositories;
@@ -28,6 +30,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -181,22 +184,60 @@ public final class UpstreamClient {
     }
 
     /**
+     * Forwards a push an SSH client made to this mirror: {@code body} is the client's login proof and
+     * its Git request, as {@code SshPushForwarder} wrote it, and {@code digest} that file's digest.
+     *
+     * @throws UpstreamUnavailable when the upstream cannot be reached, or refuses (its reason in the message)
+     */
+    public ForwardedPushResult forwardSshPush(String upstreamId, String project, String slug, Path body,
+                                              BodyDigest digest) {
+        String path = API + "/ssh-pushes/" + project + "/" + slug;
+        try {
+            HttpResponse<byte[]> response = exchange("POST", path, upstreamId, HttpRequest.BodyPublishers.ofFile(body),
+                    digest, "application/x-facet-ssh-push", Duration.ofMinutes(30));
+            return JSON.readValue(response.body(), ForwardedPushResult.class);
+        } catch (java.io.FileNotFoundException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UpstreamUnavailable(0, "The upstream " + upstreamUrl + " answered a forwarded push unreadably: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Sends one request. {@code path} is the target as the upstream sees it (path and query) and is
      * what the token is bound to, with the method and the exact body bytes sent.
      */
     private <T> T send(String method, String path, String audience, Object body, Duration timeout, Class<T> type) {
         try {
             byte[] payload = body == null ? null : JSON.writeValueAsBytes(body);
+            HttpResponse<byte[]> response = exchange(method, path, audience, payload == null
+                            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(payload),
+                    payload == null ? null : BodyDigest.of(payload), payload == null ? null : "application/json", timeout);
+            return type == Void.class ? null : JSON.readValue(response.body(), type);
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /**
+     * One signed exchange: the token binds the method, the target and {@code digest} (the body's; an empty
+     * body's when null), the answer is checked against the pinned upstream, and a status other than 2xx is
+     * thrown as {@link UpstreamUnavailable} with the upstream's reason.
+     */
+    private HttpResponse<byte[]> exchange(String method, String path, String audience,
+                                          HttpRequest.BodyPublisher body, BodyDigest digest, String contentType,
+                                          Duration timeout) {
+        try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstreamUrl + path))
                     .timeout(timeout)
                     .header("Accept", "application/json")
-                    .method(method, payload == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(payload));
-            if (payload != null) {
-                request.header("Content-Type", "application/json");
+                    .method(method, body);
+            if (contentType != null) {
+                request.header("Content-Type", contentType);
             }
-            String requestToken = audience == null ? null
-                    : signer.sign(audience, RequestBinding.of(method, path, payload));
+            String requestToken = audience == null ? null : signer.sign(audience,
+                    new RequestBinding(method, path, digest == null ? BodyDigest.of(null) : digest));
             if (requestToken != null) {
                 request.header("Authorization", "Bearer " + requestToken);
             }
@@ -211,7 +252,7 @@ public final class UpstreamClient {
                 throw new UpstreamUnavailable(response.statusCode(), method + " " + upstreamUrl + path + " answered "
                         + response.statusCode() + ": " + errorMessage(response.body()), null);
             }
-            return type == Void.class ? null : JSON.readValue(response.body(), type);
+            return response;
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {

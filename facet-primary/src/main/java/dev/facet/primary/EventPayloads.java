@@ -39,15 +39,10 @@ final class EventPayloads {
         return EventPayloadCodec.encode(new RepositoryRenamed(describe(tx, after), before.slug(), before.name()));
     }
 
+    /** Refs moved, or HEAD pointed at {@code head} (a full branch name; null when HEAD stayed), by {@code actor}. */
     static String refsChanged(StoreTransaction tx, RepositoryRecord repository, List<RefChange> changes,
-                              RefsHash refsHash) {
-        return refsChanged(tx, repository, changes, refsHash, null);
-    }
-
-    /** Refs moved, or HEAD pointed at {@code head} (a full branch name; null when HEAD stayed). */
-    static String refsChanged(StoreTransaction tx, RepositoryRecord repository, List<RefChange> changes,
-                              RefsHash refsHash, String head) {
-        return EventPayloadCodec.encode(new RefsChanged(describe(tx, repository), refsHash, changes, head));
+                              RefsHash refsHash, String head, Username actor) {
+        return EventPayloadCodec.encode(new RefsChanged(describe(tx, repository), refsHash, changes, head, actor));
     }
 
     /** A permission granted or changed on a project, or revoked ({@code permission} null). */

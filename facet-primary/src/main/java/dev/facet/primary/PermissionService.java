@@ -4,7 +4,6 @@ import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Caller;
 import dev.facet.core.access.GitAccessPolicy;
 import dev.facet.core.access.Permission;
-import dev.facet.core.error.NotFound;
 import dev.facet.core.event.EventType;
 import dev.facet.core.name.GroupName;
 import dev.facet.core.name.ProjectKey;
@@ -37,7 +36,7 @@ public final class PermissionService implements GitAccessPolicy {
     public void grantOnProject(Caller caller, ProjectKey key, Username username, Permission permission) {
         store.useTransaction(tx -> {
             Project project = AccessRules.requireProject(tx, caller, key, AccessLevel.ADMIN);
-            User user = requireUser(tx, username);
+            User user = GroupService.requireUser(tx, username);
             tx.grants().grantOnProject(project.id(), user.id(), permission);
             tx.events().append(EventType.PERMISSIONS_CHANGED, null,
                     EventPayloads.projectPermission(key, username, permission), clock.instant());
@@ -50,7 +49,7 @@ public final class PermissionService implements GitAccessPolicy {
                                   Permission permission) {
         store.useTransaction(tx -> {
             RepositoryRecord repository = requireRepositoryAdmin(tx, caller, key, slug);
-            User user = requireUser(tx, username);
+            User user = GroupService.requireUser(tx, username);
             tx.grants().grantOnRepository(repository.id(), user.id(), permission);
             tx.events().append(EventType.PERMISSIONS_CHANGED, repository.id(),
                     EventPayloads.repositoryPermission(key, repository.id(), username, permission),
@@ -62,7 +61,7 @@ public final class PermissionService implements GitAccessPolicy {
     public void revokeOnProject(Caller caller, ProjectKey key, Username username) {
         store.useTransaction(tx -> {
             Project project = AccessRules.requireProject(tx, caller, key, AccessLevel.ADMIN);
-            User user = requireUser(tx, username);
+            User user = GroupService.requireUser(tx, username);
             tx.grants().revokeOnProject(project.id(), user.id());
             tx.events().append(EventType.PERMISSIONS_CHANGED, null,
                     EventPayloads.projectPermission(key, username, null), clock.instant());
@@ -72,7 +71,7 @@ public final class PermissionService implements GitAccessPolicy {
     public void revokeOnRepository(Caller caller, ProjectKey key, RepositorySlug slug, Username username) {
         store.useTransaction(tx -> {
             RepositoryRecord repository = requireRepositoryAdmin(tx, caller, key, slug);
-            User user = requireUser(tx, username);
+            User user = GroupService.requireUser(tx, username);
             tx.grants().revokeOnRepository(repository.id(), user.id());
             tx.events().append(EventType.PERMISSIONS_CHANGED, repository.id(),
                     EventPayloads.repositoryPermission(key, repository.id(), username, null),
@@ -174,10 +173,5 @@ public final class PermissionService implements GitAccessPolicy {
         RepositoryRecord repository = tx.repositories().find(key, slug)
                 .orElseThrow(() -> AccessRules.notFound(caller, "Repository " + key + "/" + slug + " does not exist."));
         return AccessRules.requireRepository(tx, caller, repository, AccessLevel.ADMIN);
-    }
-
-    private static User requireUser(StoreTransaction tx, Username username) {
-        return tx.users().find(username)
-                .orElseThrow(() -> new NotFound("name", "User '" + username + "' does not exist."));
     }
 }

@@ -1,22 +1,29 @@
 package dev.facet.primary;
 
 import dev.facet.core.doctor.Finding;
+import dev.facet.core.lfs.LfsObjectStore;
+import dev.facet.core.lfs.LfsPointer;
 import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.Store;
 import dev.facet.git.RepositoryStore;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Checks a primary's database against its disk: every repository it lists has files that form a Git repository. */
+/**
+ * Checks a primary's database against its disk: every repository it lists has files that form a
+ * Git repository, and every Git LFS object a repository holds is on disk with its size and SHA-256.
+ */
 public final class PrimaryDoctor {
     private static final int PAGE = 500;
 
     private final Store store;
     private final RepositoryStore repositories;
+    private final LfsObjectStore lfsObjects;
 
-    public PrimaryDoctor(Store store, RepositoryStore repositories) {
+    public PrimaryDoctor(Store store, RepositoryStore repositories, LfsObjectStore lfsObjects) {
         this.store = store;
         this.repositories = repositories;
+        this.lfsObjects = lfsObjects;
     }
 
     public List<Finding> examine() {
@@ -26,6 +33,18 @@ public final class PrimaryDoctor {
             List<RepositoryRecord> page = store.inTransaction(tx -> tx.repositories().listAll(from, PAGE));
             for (RepositoryRecord repository : page) {
                 examineFiles(repository, findings);
+            }
+            if (page.size() < PAGE) {
+                break;
+            }
+        }
+        for (int start = 0; ; start += PAGE) {
+            int from = start;
+            List<LfsPointer> page = store.inTransaction(tx -> tx.lfsObjects().listAll(from, PAGE));
+            for (LfsPointer pointer : page) {
+                lfsObjects.damage(pointer).ifPresent(damage -> findings.add(new Finding(damage + ".",
+                        "Put the file back from a backup of data/lfs/objects, or delete it and have a user who has "
+                                + "the object push it again (git lfs push --object-id origin " + pointer.oid() + ").")));
             }
             if (page.size() < PAGE) {
                 break;

@@ -1,6 +1,7 @@
 package dev.facet.primary;
 
 import dev.facet.core.event.EventType;
+import dev.facet.core.name.Username;
 import dev.facet.core.ref.RefChange;
 import dev.facet.core.ref.RefsHash;
 import dev.facet.core.store.RepositoryRecord;
@@ -28,7 +29,7 @@ public final class PushEventRecorder implements RefChangeListener {
     }
 
     @Override
-    public void onRefsChanged(long repositoryId, List<RefChange> changes, RefsHash refsHashAfter) {
+    public void onRefsChanged(long repositoryId, Username pusher, List<RefChange> changes, RefsHash refsHashAfter) {
         try {
             store.useTransaction(tx -> {
                 RepositoryRecord repository = tx.repositories().findById(repositoryId).orElse(null);
@@ -37,7 +38,7 @@ public final class PushEventRecorder implements RefChangeListener {
                     return;
                 }
                 tx.events().append(EventType.REFS_CHANGED, repositoryId,
-                        EventPayloads.refsChanged(tx, repository, changes, refsHashAfter), clock.instant());
+                        EventPayloads.refsChanged(tx, repository, changes, refsHashAfter, null, pusher), clock.instant());
                 RecordedStates.update(tx, repositoryId, refsHashAfter);
             });
         } catch (RuntimeException e) {

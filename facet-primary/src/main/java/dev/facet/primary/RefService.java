@@ -178,7 +178,7 @@ public final class RefService {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create branch " + refName + " in repository " + repository.id(), e);
         }
-        record(repository, List.of(new RefChange(refName, ObjectId.zeroId(), target)), null);
+        record(caller, repository, List.of(new RefChange(refName, ObjectId.zeroId(), target)), null);
         log.info("repository {} {}/{}: branch {} created at {} by {}", repository.id(), key, slug, refName,
                 target.name(), caller);
         return new Branch(refName, Repository.shortenRefName(refName), target.name(), isDefault);
@@ -215,7 +215,7 @@ public final class RefService {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete branch " + refName + " of repository " + repository.id(), e);
         }
-        record(repository, List.of(new RefChange(refName, before, ObjectId.zeroId())), null);
+        record(caller, repository, List.of(new RefChange(refName, before, ObjectId.zeroId())), null);
         log.info("repository {} {}/{}: branch {} deleted by {}", repository.id(), key, slug, refName, caller);
     }
 
@@ -255,7 +255,7 @@ public final class RefService {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create tag " + refName + " in repository " + repository.id(), e);
         }
-        record(repository, List.of(new RefChange(refName, before, after)), null);
+        record(caller, repository, List.of(new RefChange(refName, before, after)), null);
         log.info("repository {} {}/{}: tag {} created by {}", repository.id(), key, slug, refName, caller);
         return created;
     }
@@ -274,7 +274,7 @@ public final class RefService {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete tag " + refName + " of repository " + repository.id(), e);
         }
-        record(repository, List.of(new RefChange(refName, before, ObjectId.zeroId())), null);
+        record(caller, repository, List.of(new RefChange(refName, before, ObjectId.zeroId())), null);
         log.info("repository {} {}/{}: tag {} deleted by {}", repository.id(), key, slug, refName, caller);
     }
 
@@ -321,7 +321,7 @@ public final class RefService {
      */
     public void setDefaultBranch(Caller caller, ProjectKey key, RepositorySlug slug, String branch) {
         RepositoryRecord repository = find(caller, key, slug, AccessLevel.ADMIN);
-        chooseDefault(repository, branch, "id");
+        chooseDefault(caller, repository, branch, "id");
         log.info("repository {} {}/{}: default branch set to {} by {}", repository.id(), key, slug, branch, caller);
     }
 
@@ -329,14 +329,14 @@ public final class RefService {
      * Points HEAD of a repository the caller may administer at {@code branch}; records the change when HEAD moved.
      * {@code context} names the request field the branch came from, for a bad name's 400.
      */
-    void chooseDefault(RepositoryRecord repository, String branch, String context) {
+    private void chooseDefault(Caller caller, RepositoryRecord repository, String branch, String context) {
         String refName = fullName(Constants.R_HEADS, context, branch, "branch");
         boolean moved;
         try (Repository git = repositories.open(repository.id())) {
             moved = DefaultBranch.choose(git, refName);
         }
         if (moved) {
-            record(repository, List.of(), refName);
+            record(caller, repository, List.of(), refName);
         }
     }
 
@@ -353,7 +353,7 @@ public final class RefService {
      * when this append fails the change still stands and mirrors repair the difference by comparing refs hashes,
      * as after a push.
      */
-    private void record(RepositoryRecord repository, List<RefChange> changes, String head) {
+    private void record(Caller caller, RepositoryRecord repository, List<RefChange> changes, String head) {
         try {
             store.useTransaction(tx -> {
                 if (tx.repositories().findById(repository.id()).isEmpty()) {
@@ -361,7 +361,7 @@ public final class RefService {
                 }
                 RefsHash refsHash = repositories.refsHash(repository.id());
                 tx.events().append(EventType.REFS_CHANGED, repository.id(), EventPayloads.refsChanged(tx, repository,
-                        changes, refsHash, head), clock.instant());
+                        changes, refsHash, head, caller.name()), clock.instant());
                 RecordedStates.update(tx, repository.id(), refsHash);
             });
         } catch (RuntimeException e) {

@@ -95,7 +95,7 @@ public final class RefsVerification {
             log.warn("repository {} {}/{}: refs on disk changed without an event (recorded {}, on disk {}); "
                     + "recording the change", repository.id(), repository.projectKey(), repository.slug(), stored, now);
             tx.events().append(EventType.REFS_CHANGED, repository.id(),
-                    EventPayloads.refsChanged(tx, repository, List.of(), now), clock.instant());
+                    EventPayloads.refsChanged(tx, repository, List.of(), now, null, null), clock.instant());
             RecordedStates.update(tx, repository.id(), now);
             return true;
         });

@@ -5,6 +5,7 @@ import dev.facet.core.event.EventChain;
 import dev.facet.core.event.EventType;
 import dev.facet.core.store.AccessTokens;
 import dev.facet.core.store.SshKeys;
+import dev.facet.core.store.UsedSshLogins;
 import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.Events;
 import dev.facet.core.store.FarmNodes;
@@ -82,6 +83,11 @@ public final class SignallingStore implements Store {
         @Override
         public SshKeys sshKeys() {
             return tx.sshKeys();
+        }
+
+        @Override
+        public UsedSshLogins usedSshLogins() {
+            return tx.usedSshLogins();
         }
 
         @Override
@@ -164,6 +170,16 @@ public final class SignallingStore implements Store {
                     return events.deleteCreatedBefore(cutoff);
                 }
             };
+        }
+
+        @Override
+        public dev.facet.core.store.LfsObjectRecords lfsObjects() {
+            return tx.lfsObjects();
+        }
+
+        @Override
+        public dev.facet.core.store.LfsLockRecords lfsLocks() {
+            return tx.lfsLocks();
         }
     }
 }

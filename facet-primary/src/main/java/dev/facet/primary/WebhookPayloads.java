@@ -8,10 +8,12 @@ import dev.facet.core.event.Event;
 import dev.facet.core.event.EventPayload;
 import dev.facet.core.event.EventPayloadCodec;
 import dev.facet.core.event.MalformedEventPayload;
+import dev.facet.core.name.Username;
 import dev.facet.core.ref.RefChange;
 import dev.facet.core.store.Project;
 import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.StoreTransaction;
+import dev.facet.core.store.User;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -23,7 +25,7 @@ import org.eclipse.jgit.lib.ObjectId;
  * Bitbucket's webhook bodies, made from outbox events: {@code repo:refs_changed} from a push,
  * {@code repo:modified} from a rename, {@code mirror:repo_synchronized} from a mirror's report. Everything in a
  * body comes from the event itself (its time, its refs, the repository as it was then), so a retry sends the same
- * body as the first attempt; only a project's name is read as it is now.
+ * body as the first attempt; only a project's name and the pusher's details are read as they are now.
  */
 final class WebhookPayloads {
     static final String REFS_CHANGED = "repo:refs_changed";
@@ -55,6 +57,7 @@ final class WebhookPayloads {
         ObjectNode root = JSON.createObjectNode();
         if (payload instanceof EventPayload.RefsChanged refs && !refs.changes().isEmpty()) {
             root.put("eventKey", REFS_CHANGED).put("date", DATE.format(event.createdAt()));
+            refs.madeBy().ifPresent(actor -> root.set("actor", actor(tx, actor)));
             root.set("repository", repository(tx, refs.repository()));
             root.set("changes", changes(refs.changes()));
             return Optional.of(new Delivery(REFS_CHANGED, refs.repository(), write(root)));
@@ -105,6 +108,19 @@ final class WebhookPayloads {
         projectNode.put("type", "NORMAL");
         node.put("public", repository.isPublic());
         return node;
+    }
+
+    /**
+     * Bitbucket's {@code RestApplicationUser} for who pushed: the name comes from the event, the rest is read as it
+     * is now. The service user behind a project or repository token or access key is no account anyone can look up,
+     * so it is shown by its name alone, as a {@code SERVICE} user.
+     */
+    private static ObjectNode actor(StoreTransaction tx, Username name) {
+        ObjectNode node = JSON.createObjectNode().put("name", name.value());
+        Optional<User> account = tx.users().find(name);
+        account.ifPresent(user -> node.put("emailAddress", user.emailAddress()).put("id", user.id())
+                .put("displayName", user.displayName()).put("active", user.active()));
+        return node.put("slug", name.value()).put("type", account.isPresent() ? "NORMAL" : "SERVICE");
     }
 
     private static ArrayNode changes(List<RefChange> changes) {

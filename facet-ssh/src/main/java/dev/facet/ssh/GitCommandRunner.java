@@ -3,6 +3,7 @@ package dev.facet.ssh;
 import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Credentials;
 import dev.facet.core.access.GitRequestAuthorizer;
+import dev.facet.core.access.SshLoginProof;
 import dev.facet.core.error.FacetException;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.name.ProjectKey;
@@ -85,14 +86,15 @@ final class GitCommandRunner implements Command {
         String fingerprint = channel.getSession().getAttribute(GitSshServer.KEY_FINGERPRINT);
         String address = addressOf(channel.getSession().getClientAddress());
         String gitProtocol = environment.getEnv().get("GIT_PROTOCOL");
+        SshLoginProof login = channel.getSession().getAttribute(ProvenKeyLogins.LOGIN_PROOF);
         try {
-            seams.workers().execute(() -> exit.onExit(run(fingerprint, address, gitProtocol)));
+            seams.workers().execute(() -> exit.onExit(run(fingerprint, login, address, gitProtocol)));
         } catch (RejectedExecutionException e) {
             exit.onExit(refuse("the server is running as many Git commands as it may; try again shortly"));
         }
     }
 
-    private int run(String fingerprint, String address, String gitProtocol) {
+    private int run(String fingerprint, SshLoginProof login, String address, String gitProtocol) {
         GitSshCommand command = GitSshCommand.parse(commandLine).orElse(null);
         if (command == null) {
             return refuse(GitSshCommand.EXPECTED);
@@ -107,7 +109,7 @@ final class GitCommandRunner implements Command {
             AccessLevel needed = command.isPush() ? AccessLevel.WRITE : AccessLevel.READ;
             GitRequestAuthorizer.AuthorizedGitRequest authorized = seams.authorizer().authorize(
                     Optional.ofNullable(fingerprint).map(Credentials::publicKey), address, project, slug, needed);
-            session = new GitSession(authorized.repositoryId(), authorized.caller(), gitProtocol);
+            session = new GitSession(authorized.repositoryId(), authorized.caller(), gitProtocol, login);
         } catch (InvalidInput e) {
             return refuse("Repository not found: " + e.getMessage());
         } catch (FacetException e) {

@@ -15,7 +15,6 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.eclipse.jgit.transport.resolver.ReceivePackFactory;
@@ -66,7 +65,7 @@ public final class GitSshServer {
         server.setHost(host);
         server.setPort(port);
         server.setKeyPairProvider(SshHostKeys.in(keysDirectory));
-        server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        server.setUserAuthFactories(List.of(new ProvenKeyLogins()));
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
         server.setGSSAuthenticator(null);

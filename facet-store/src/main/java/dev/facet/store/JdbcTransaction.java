@@ -2,12 +2,15 @@ package dev.facet.store;
 
 import dev.facet.core.store.AccessTokens;
 import dev.facet.core.store.SshKeys;
+import dev.facet.core.store.UsedSshLogins;
 import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.Events;
 import dev.facet.core.store.FarmNodes;
 import dev.facet.core.store.Grants;
 import dev.facet.core.store.Groups;
 import dev.facet.core.store.InstanceSettings;
+import dev.facet.core.store.LfsLockRecords;
+import dev.facet.core.store.LfsObjectRecords;
 import dev.facet.core.store.MirrorRequests;
 import dev.facet.core.store.MirrorServers;
 import dev.facet.core.store.Projects;
@@ -58,6 +61,11 @@ final class JdbcTransaction implements StoreTransaction {
     }
 
     @Override
+    public UsedSshLogins usedSshLogins() {
+        return new JdbcUsedSshLogins(handle);
+    }
+
+    @Override
     public ServiceUsers serviceUsers() {
         return new JdbcServiceUsers(handle);
     }
@@ -105,5 +113,15 @@ final class JdbcTransaction implements StoreTransaction {
     @Override
     public Webhooks webhooks() {
         return new JdbcWebhooks(handle);
+    }
+
+    @Override
+    public LfsObjectRecords lfsObjects() {
+        return new JdbcLfsObjectRecords(handle);
+    }
+
+    @Override
+    public LfsLockRecords lfsLocks() {
+        return new JdbcLfsLockRecords(handle);
     }
 }

@@ -1,5 +1,10 @@
 package dev.facet.store;
 
+import java.util.Map;
+import dev.facet.core.lfs.LfsLock;
+import dev.facet.core.lfs.LfsOid;
+import dev.facet.core.lfs.LfsPointer;
+import dev.facet.core.lfs.LfsUsage;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -1029,6 +1034,63 @@ abstract class StoreContract {
     }
 
     // --- test data
+
+    // --- Git LFS
+
+    @Test
+    void lfsObjectsAreRecordedPerRepositoryOnceAndGoWithTheirRepository() {
+        Project project = newProject("LFS");
+        RepositoryRecord a = newRepository(project, "a");
+        RepositoryRecord b = newRepository(project, "b");
+        LfsPointer one = new LfsPointer(LfsOid.of("1".repeat(64)), 10);
+        LfsPointer two = new LfsPointer(LfsOid.of("2".repeat(64)), 32);
+        useTransaction(tx -> {
+            tx.lfsObjects().add(a.id(), one);
+            tx.lfsObjects().add(a.id(), one);
+            tx.lfsObjects().add(a.id(), two);
+            tx.lfsObjects().add(b.id(), two);
+        });
+        LfsUsage usage = store.inTransaction(tx -> tx.lfsObjects().usage(a.id()));
+        assertThat(usage).isEqualTo(new LfsUsage(2, 42));
+        Map<LfsOid, Long> held = store.inTransaction(tx -> tx.lfsObjects().held(b.id(), List.of(one.oid(), two.oid())));
+        assertThat(held).containsOnlyKeys(two.oid()).containsEntry(two.oid(), 32L);
+        List<LfsPointer> all = store.inTransaction(tx -> tx.lfsObjects().listAll(0, 10));
+        assertThat(all).containsExactly(one, two);
+
+        useTransaction(tx -> tx.repositories().delete(a.id()));
+        boolean oneHeld = store.inTransaction(tx -> tx.lfsObjects().heldByAny(one.oid()));
+        boolean twoHeld = store.inTransaction(tx -> tx.lfsObjects().heldByAny(two.oid()));
+        assertThat(oneHeld).isFalse();
+        assertThat(twoHeld).isTrue();
+        LfsUsage gone = store.inTransaction(tx -> tx.lfsObjects().usage(a.id()));
+        assertThat(gone).isEqualTo(LfsUsage.NONE);
+    }
+
+    @Test
+    void anLfsLockHoldsOnePathOfOneRepositoryAndPagesInIdOrder() {
+        Project project = newProject("LCK");
+        RepositoryRecord repository = newRepository(project, "art");
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        LfsLock first = store.inTransaction(tx -> tx.lfsLocks().create(repository.id(), "a.psd", alice.id(), T0));
+        assertThat(first.owner()).isEqualTo(Username.of("alice"));
+        assertThat(first.lockedAt()).isEqualTo(T0);
+        assertThatExceptionOfType(AlreadyExists.class).isThrownBy(() -> inTransaction(tx ->
+                tx.lfsLocks().create(repository.id(), "a.psd", bob.id(), T0)));
+        LfsLock second = store.inTransaction(tx -> tx.lfsLocks().create(repository.id(), "b.psd", bob.id(), T0));
+        List<LfsLock> page = store.inTransaction(tx -> tx.lfsLocks().list(repository.id(), 0, 1));
+        assertThat(page).containsExactly(first);
+        List<LfsLock> next = store.inTransaction(tx -> tx.lfsLocks().list(repository.id(), second.id(), 10));
+        assertThat(next).containsExactly(second);
+        List<LfsLock> others = store.inTransaction(tx -> tx.lfsLocks().listNotOwnedBy(repository.id(), alice.id()));
+        assertThat(others).containsExactly(second);
+        Optional<LfsLock> byPath = store.inTransaction(tx -> tx.lfsLocks().findByPath(repository.id(), "b.psd"));
+        assertThat(byPath).contains(second);
+        boolean deleted = store.inTransaction(tx -> tx.lfsLocks().delete(first.id()));
+        assertThat(deleted).isTrue();
+        Optional<LfsLock> found = store.inTransaction(tx -> tx.lfsLocks().find(repository.id(), first.id()));
+        assertThat(found).isEmpty();
+    }
 
     private <T> T inTransaction(Function<StoreTransaction, T> work) {
         return store.inTransaction(work);

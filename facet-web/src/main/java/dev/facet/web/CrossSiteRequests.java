@@ -39,7 +39,10 @@ final class CrossSiteRequests {
         if (origin != null && !sameAuthority(origin, ctx.header("Host"))) {
             throw crossSite();
         }
-        if (hasBody(ctx) && !isJson(ctx.contentType())) {
+        // A push a mirror forwards is Git's binary request, under the mirror's signature, which no page can make.
+        boolean forwardedPush = ctx.path().startsWith(MirroringRoutes.SSH_PUSHES)
+                && MirroringRoutes.isSignedByMirror(ctx.path(), ctx.header("Authorization"));
+        if (hasBody(ctx) && !forwardedPush && !isJson(ctx.contentType())) {
             throw new HttpResponseException(415, "A request body here must be JSON: send it with the header "
                     + "Content-Type: application/json.");
         }

@@ -26,8 +26,20 @@ import dev.facet.primary.Page;
 import dev.facet.primary.RepositoryMirrors;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import dev.facet.core.digest.Sha256;
+import dev.facet.core.identity.BodyDigest;
+import dev.facet.core.mirror.protocol.ForwardedSshLogin;
+import dev.facet.primary.ForwardedSshPushes;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -47,6 +59,9 @@ import org.slf4j.LoggerFactory;
 final class MirroringRoutes {
     private static final Logger log = LoggerFactory.getLogger(MirroringRoutes.class);
     static final String API = "/rest/mirroring/latest";
+    static final String SSH_PUSHES = API + "/ssh-pushes/";
+    /** The forwarded login that heads a forwarded push is small JSON; anything longer is not one. */
+    private static final int MAX_LOGIN_BYTES = 64 * 1024;
     private static final long MAX_WAIT_SECONDS = 55;
     private static final String REQUESTER = "facet.mirror-requester";
 
@@ -60,10 +75,12 @@ final class MirroringRoutes {
     private final InstanceIdentity identity;
     private final RepositoryMirrors repositoryMirrors;
     private final MirrorSyncReports syncReports;
+    private final ForwardedSshPushes sshPushes;
 
     MirroringRoutes(MirrorRegistry registry, MirrorAdmission admission, MirrorEventStream events,
                     MirrorFetchTokens fetchTokens, RequestTokens tokens, ObjectMapper json, InstanceIdentity identity,
-                    MirrorSyncReports syncReports) {
+                    MirrorSyncReports syncReports, ForwardedSshPushes sshPushes) {
+        this.sshPushes = sshPushes;
         this.identity = identity;
         this.repositoryMirrors = new RepositoryMirrors(registry, tokens, identity);
         this.syncReports = syncReports;
@@ -136,6 +153,8 @@ final class MirroringRoutes {
             String mirrorId = verify(ctx, admission::signerOf).mirrorId();
             ctx.json(registry.checkCredentials(mirrorId, PrimaryRoutes.body(json, ctx, CredentialCheck.class), ctx.ip()));
         });
+        // Facet's own: a push over SSH a mirror forwards, decided here by the pushing user's own login signature.
+        routes.post(SSH_PUSHES + "{project}/{slug}", this::receiveSshPush);
         routes.post(API + "/fetch-token", ctx -> ctx.json(fetchTokens.issue(verify(ctx, admission::signerOf)
                 .mirrorId())));
         // Facet's own: a farm's trusted node registers the key of a node that joined it.
@@ -210,6 +229,10 @@ final class MirroringRoutes {
      * answer is who signed: the node, and the mirror server it acts for.
      */
     private MirrorSigner verify(Context ctx, Function<String, Optional<MirrorSigner>> signers) {
+        return verify(ctx, signers, received(ctx));
+    }
+
+    private MirrorSigner verify(Context ctx, Function<String, Optional<MirrorSigner>> signers, RequestBinding received) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new TokenRejected(TokenRejected.Reason.MALFORMED,
@@ -223,11 +246,81 @@ final class MirroringRoutes {
             found.set(signer);
             return signer.publicKey();
         });
-        RequestTokens.Verified verified = tokens.verify(token, registry.instanceId(), keys, received(ctx));
+        RequestTokens.Verified verified = tokens.verify(token, registry.instanceId(), keys, received);
         MirrorSigner signer = found.get();
         registry.noteClockSkew(signer, verified.clockSkew());
         log.debug("{} {} signed by {}", ctx.method(), ctx.path(), signer.describe());
         return signer;
+    }
+
+    /**
+     * A forwarded push: the body (the client's login, then its Git request) goes to a temporary file as it
+     * arrives, digested on the way, and is read only once the mirror's token is found to be signed for it.
+     */
+    private void receiveSshPush(Context ctx) throws IOException {
+        // Noted first, as verify() does: a refusal of the body itself is signed too, so the mirror can trust it.
+        String header = ctx.header("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            RequestTokens.requesterOf(header.substring(7).strip()).ifPresent(requester -> ctx.attribute(REQUESTER,
+                    requester));
+        }
+        Path body = Files.createTempFile("facet-ssh-push-", ".req");
+        try {
+            MessageDigest digest = Sha256.newDigest();
+            long limit = sshPushes.maxRequestBytes();
+            try (InputStream in = new DigestInputStream(ctx.req().getInputStream(), digest);
+                 OutputStream out = Files.newOutputStream(body)) {
+                long copied = in.transferTo(new BoundedOutput(out, limit));
+                log.debug("forwarded push of {} bytes", copied);
+            }
+            String query = ctx.queryString();
+            RequestBinding received = new RequestBinding(ctx.method().name(),
+                    ctx.path() + (query == null ? "" : "?" + query),
+                    new BodyDigest(Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest())));
+            String mirrorId = verify(ctx, admission::signerOf, received).mirrorId();
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(body))) {
+                int length = new DataInputStream(in).readInt();
+                if (length <= 0 || length > MAX_LOGIN_BYTES) {
+                    throw new InvalidInput(null, "A forwarded push starts with the client's login, at most "
+                            + MAX_LOGIN_BYTES + " bytes of JSON.");
+                }
+                ForwardedSshLogin login = json.readValue(in.readNBytes(length), ForwardedSshLogin.class);
+                if (login == null) {
+                    throw new InvalidInput(null, "A forwarded push starts with the client's login as a JSON object.");
+                }
+                ctx.json(sshPushes.receive(mirrorId, login.proof(), ctx.pathParam("project"), ctx.pathParam("slug"),
+                        login.clientAddress(), in));
+            } catch (java.io.EOFException e) {
+                throw new InvalidInput(null, "The forwarded push ends before its login does.");
+            }
+        } finally {
+            Files.deleteIfExists(body);
+        }
+    }
+
+    /** Refuses a body past its limit as soon as it passes it, rather than filling the disk first. */
+    private static final class BoundedOutput extends java.io.FilterOutputStream {
+        private final long limit;
+        private long written;
+
+        BoundedOutput(OutputStream out, long limit) {
+            super(out);
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            written += length;
+            if (written > limit) {
+                throw new InvalidInput(null, "The forwarded push is larger than the " + limit + " bytes allowed.");
+            }
+            out.write(bytes, offset, length);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
     }
 
     /** The request as it arrived: what the mirror's token must have been signed for. */

@@ -108,7 +108,8 @@ public final class PageModels {
     public record CloneUrl(String where, String url, boolean preferred) {
     }
 
-    public record RepositoryRow(String name, String slug, boolean isPublic, List<CloneUrl> cloneUrls) {
+    /** @param lfs what the repository holds in Git LFS, in words ("3 objects, 12.0 MiB"), or null when nothing */
+    public record RepositoryRow(String name, String slug, boolean isPublic, List<CloneUrl> cloneUrls, String lfs) {
     }
 
     public record ProjectPage(Frame frame, ProjectRow project, List<RepositoryRow> repositories) {

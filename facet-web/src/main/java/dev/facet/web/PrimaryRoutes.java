@@ -49,14 +49,16 @@ final class PrimaryRoutes {
     private final Supplier<String> baseUrl;
     private final Supplier<java.util.Optional<String>> sshBaseUrl;
     private final ObjectMapper json;
+    private final java.util.function.LongFunction<dev.facet.core.lfs.LfsUsage> lfsUsage;
     private final PermissionRoutes permissionRoutes;
 
     PrimaryRoutes(ProjectService projects, RefService refs, PermissionService permissions, UserService users,
                   GroupService groups, GlobalPermissionService globalPermissions,
                   RequestAuthentication authentication, FacetMetrics metrics, Supplier<String> baseUrl,
                   Supplier<java.util.Optional<String>> sshBaseUrl,
-                  ObjectMapper json) {
+                  java.util.function.LongFunction<dev.facet.core.lfs.LfsUsage> lfsUsage, ObjectMapper json) {
         this.json = json;
+        this.lfsUsage = lfsUsage;
         this.permissionRoutes = new PermissionRoutes(permissions, users, groups, globalPermissions, json);
         this.projects = projects;
         this.refs = refs;
@@ -72,7 +74,10 @@ final class PrimaryRoutes {
         routes.before("/rest/*", ctx -> {
             // The body is read before the credentials are checked: Jetty measures a request's upload rate from its
             // start, and a password check is slow on purpose, which would count against a client that was not.
-            ctx.bodyAsBytes();
+            // A push a mirror forwards is the exception: as large as a push may be, it is streamed to disk as it comes.
+            if (!ctx.path().startsWith(MirroringRoutes.SSH_PUSHES)) {
+                ctx.bodyAsBytes();
+            }
             if (!MirroringRoutes.isSignedByMirror(ctx.path(), ctx.header("Authorization"))) {
                 Caller caller = authentication.caller(ctx.header("Authorization"), ctx.ip());
                 ctx.attribute(CALLER, caller);
@@ -407,7 +412,7 @@ final class PrimaryRoutes {
 
     private RestJson.RepositoryJson repositoryJson(RepositoryRecord repository) {
         return RestJson.RepositoryJson.of(repository, projects.projectOf(repository), refs.configuredDefault(repository),
-                baseUrl.get(), sshBaseUrl.get().orElse(null));
+                baseUrl.get(), sshBaseUrl.get().orElse(null), lfsUsage.apply(repository.id()));
     }
 
     static Caller caller(Context ctx) {

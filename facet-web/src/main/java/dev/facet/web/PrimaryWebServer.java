@@ -9,6 +9,7 @@ import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSeams;
+import dev.facet.primary.ForwardedSshPushes;
 import dev.facet.git.HttpGitSessions;
 import dev.facet.git.UploadPackErrors;
 import dev.facet.primary.AccessKeyService;
@@ -41,8 +42,10 @@ public final class PrimaryWebServer {
                             MirrorAdmission admission, MirrorEventStream mirrorEvents, MirrorFetchTokens fetchTokens,
                             RequestTokens requestTokens, InstanceIdentity identity, GitSeams gitSeams,
                             ClonePackCache clonePackCache, FacetMetrics metrics, WebhookService webhooks,
-                            MirrorSyncReports syncReports, java.util.function.Supplier<java.util.Optional<String>> sshBaseUrl) {
+                            MirrorSyncReports syncReports, java.util.function.Supplier<java.util.Optional<String>> sshBaseUrl,
+                            ForwardedSshPushes sshPushes, LfsApi lfs) {
         RequestAuthentication authentication = new RequestAuthentication(authenticator);
+        LocalGitAuthorizer gitAuthorizer = new LocalGitAuthorizer(authenticator, permissions);
 
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(HttpGitSessions.resolver(gitSeams.repositories()));
@@ -55,23 +58,25 @@ public final class PrimaryWebServer {
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
         PrimaryRoutes routes = new PrimaryRoutes(projects, refs, permissions, users, groups, globalPermissions,
-                authentication, metrics, this::baseUrl, sshBaseUrl, json);
+                authentication, metrics, this::baseUrl, sshBaseUrl, lfs.objects()::usage, json);
         ProjectTokenRoutes projectTokenRoutes = new ProjectTokenRoutes(projectTokens, json);
         SshKeyRoutes sshKeyRoutes = new SshKeyRoutes(sshKeys, json);
         AccessKeyRoutes accessKeyRoutes = new AccessKeyRoutes(accessKeys, json);
         MirroringRoutes mirroring = new MirroringRoutes(mirrors, admission, mirrorEvents, fetchTokens, requestTokens,
-                json, identity, syncReports);
+                json, identity, syncReports, sshPushes);
         WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks, json);
         PageAccess access = new PageAccess(new BrowserSessions(java.time.Clock.systemUTC(), "facet", settings.isHttps(),
                 users::sessionCaller));
         PrimaryPages pages = new PrimaryPages(users, mirrors, admission, access, java.time.Clock.systemUTC(), json,
                 identity.publicKeyJwk());
-        ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl, sshBaseUrl);
+        ProjectPages projectPages = new ProjectPages(projects, mirrors, access, this::baseUrl, sshBaseUrl,
+                lfs.objects()::usage);
         UserPages userPages = new UserPages(users, permissions, projects, access);
         AccountPages accountPages = new AccountPages(users, access);
 
         this.server = new HttpServer(settings, json, metrics,
-                List.of(new GitAccessFilter(new LocalGitAuthorizer(authenticator, permissions)), clonePackCache), git,
+                List.of(new LfsFilter(gitAuthorizer, lfs.objects(), lfs.locks(), lfs.tokens(), lfs.maxObjectBytes(),
+                        this::baseUrl, json), new GitAccessFilter(gitAuthorizer), clonePackCache), git,
                 config -> {
                     CrossSiteRequests.register(config);
                     routes.register(config);

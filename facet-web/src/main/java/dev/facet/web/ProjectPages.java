@@ -25,8 +25,12 @@ final class ProjectPages {
     private final Supplier<String> baseUrl;
     private final Supplier<java.util.Optional<String>> sshBaseUrl;
 
+    private final java.util.function.LongFunction<dev.facet.core.lfs.LfsUsage> lfsUsage;
+
     ProjectPages(ProjectService projects, MirrorRegistry mirrors, PageAccess access, Supplier<String> baseUrl,
-                 Supplier<java.util.Optional<String>> sshBaseUrl) {
+                 Supplier<java.util.Optional<String>> sshBaseUrl,
+                 java.util.function.LongFunction<dev.facet.core.lfs.LfsUsage> lfsUsage) {
+        this.lfsUsage = lfsUsage;
         this.projects = projects;
         this.mirrors = mirrors;
         this.access = access;
@@ -75,7 +79,7 @@ final class ProjectPages {
                 }
             }
             rows.add(new PageModels.RepositoryRow(repository.name().value(), repository.slug().value(),
-                    repository.isPublic(), urls));
+                    repository.isPublic(), urls, lfsUsage(lfsUsage.apply(repository.id()))));
         }
         Pages.render(ctx, "project.jte", new PageModels.ProjectPage(access.frame(ctx, project.name()), row(project), rows));
     }
@@ -83,5 +87,13 @@ final class ProjectPages {
     private static PageModels.ProjectRow row(Project project) {
         return new PageModels.ProjectRow(project.key().value(), project.name(),
                 project.description() == null ? "" : project.description(), project.isPublic());
+    }
+
+    /** Git LFS usage in words, or null when the repository holds no LFS object. */
+    static String lfsUsage(dev.facet.core.lfs.LfsUsage usage) {
+        if (usage.objectCount() == 0) {
+            return null;
+        }
+        return usage.objectCount() + (usage.objectCount() == 1 ? " object, " : " objects, ") + Pages.bytes(usage.bytes());
     }
 }

@@ -46,10 +46,13 @@ final class RestJson {
     record RepositoryJson(long id, String slug, String name, String description, String hierarchyId, String scmId,
                           String state, String statusMessage, boolean forkable, boolean archived,
                           String defaultBranch, ProjectJson project, @JsonProperty("public") boolean isPublic,
-                          Map<String, List<Link>> links) {
-        /** @param sshBaseUrl where Git over SSH is served, or null when it is off: then only HTTP is offered */
+                          Map<String, List<Link>> links, LfsUsageJson lfs) {
+        /**
+         * @param sshBaseUrl where Git over SSH is served, or null when it is off: then only HTTP is offered
+         * @param lfs        what the repository holds in Git LFS (Facet's own field: Bitbucket has none)
+         */
         static RepositoryJson of(RepositoryRecord repository, Project project, String defaultBranch, String baseUrl,
-                                 String sshBaseUrl) {
+                                 String sshBaseUrl, dev.facet.core.lfs.LfsUsage lfs) {
             List<Link> clone = sshBaseUrl == null ? List.of(new Link(cloneUrl(baseUrl, repository), "http"))
                     : List.of(new Link(cloneUrl(baseUrl, repository), "http"),
                     new Link(sshCloneUrl(sshBaseUrl, repository), "ssh"));
@@ -60,8 +63,13 @@ final class RestJson {
                     ProjectJson.of(project, baseUrl), repository.isPublic(),
                     Map.of("clone", clone,
                             "self", List.of(new Link(baseUrl + "/projects/" + repository.projectKey() + "/repos/"
-                                    + repository.slug() + "/browse", null))));
+                                    + repository.slug() + "/browse", null))),
+                    new LfsUsageJson(lfs.objectCount(), lfs.bytes()));
         }
+    }
+
+    /** Git LFS usage of a repository: how many objects it holds and their bytes together. */
+    record LfsUsageJson(long objectCount, long bytes) {
     }
 
     /**

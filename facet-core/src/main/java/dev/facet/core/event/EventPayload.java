@@ -93,8 +93,9 @@ public sealed interface EventPayload {
      * A push, or refs changed through the REST API: the refs it moved, and the refs hash of the repository right after
      * it. {@code head} is the branch HEAD was pointed at (a full ref name) when the change moved HEAD, else null; a
      * HEAD change alone moves no refs and leaves the refs hash as it was, so it is what tells a mirror to follow.
+     * {@code actor} is the account that made the change (null in events written before actors were recorded).
      */
-    record RefsChanged(Repository repository, RefsHash refsHash, List<RefChange> changes, String head)
+    record RefsChanged(Repository repository, RefsHash refsHash, List<RefChange> changes, String head, Username actor)
             implements EventPayload {
         public RefsChanged {
             Objects.requireNonNull(repository, "repository");
@@ -106,7 +107,12 @@ public sealed interface EventPayload {
         }
 
         public RefsChanged(Repository repository, RefsHash refsHash, List<RefChange> changes) {
-            this(repository, refsHash, changes, null);
+            this(repository, refsHash, changes, null, null);
+        }
+
+        /** Who made the change, when the event says. */
+        public Optional<Username> madeBy() {
+            return Optional.ofNullable(actor);
         }
 
         /** The branch HEAD now points at, when this change moved it. */

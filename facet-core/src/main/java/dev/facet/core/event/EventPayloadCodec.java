@@ -59,6 +59,7 @@ public final class EventPayloadCodec {
             changes(root, refs.changes());
             // Written only when HEAD moved, so that every payload written before HEAD changes were announced reads the same.
             refs.movedHead().ifPresent(head -> root.put("head", head));
+            refs.madeBy().ifPresent(actor -> root.put("actor", actor.value()));
         } else if (payload instanceof PermissionsChanged permissions) {
             permissions(root, permissions);
         } else if (payload instanceof MirrorSelectionChanged selection) {
@@ -102,7 +103,8 @@ public final class EventPayloadCodec {
                         new RepositoryName(reader.text(root, "previousName")));
                 case REFS_CHANGED -> new RefsChanged(reader.repository(root),
                         new RefsHash(reader.text(root, "refsHash")), reader.changes(root),
-                        reader.optionalText(root, "head"));
+                        reader.optionalText(root, "head"),
+                        reader.optionalUser(root, "actor"));
                 case PERMISSIONS_CHANGED -> reader.permissions(root);
                 case MIRROR_SELECTION_CHANGED -> new MirrorSelectionChanged(reader.text(root, "mirrorId"));
                 case MIRROR_SYNCHRONIZED -> new MirrorSynchronized(reader.repository(root),
@@ -197,11 +199,10 @@ public final class EventPayloadCodec {
             PermissionsChanged.Scope scope = named(PermissionsChanged.Scope.class, "scope", text(root, "scope"));
             String project = optionalText(root, "project");
             Long repositoryId = root.hasNonNull("repositoryId") ? number(root, "", "repositoryId") : null;
-            String user = optionalText(root, "user");
             String permission = optionalText(root, "permission");
             String group = optionalText(root, "group");
             return new PermissionsChanged(scope, project == null ? null : new ProjectKey(project), repositoryId,
-                    user == null ? null : new Username(user),
+                    optionalUser(root, "user"),
                     permission == null ? null : named(Permission.class, "permission", permission),
                     group == null ? null : new GroupName(group));
         }
@@ -229,6 +230,11 @@ public final class EventPayloadCodec {
 
         private String optionalText(JsonNode node, String field) {
             return node.hasNonNull(field) ? text(node, field) : null;
+        }
+
+        private Username optionalUser(JsonNode node, String field) {
+            String name = optionalText(node, field);
+            return name == null ? null : new Username(name);
         }
 
         private long number(JsonNode node, String path, String field) {

@@ -14,6 +14,8 @@ public interface StoreTransaction {
 
     SshKeys sshKeys();
 
+    UsedSshLogins usedSshLogins();
+
     ServiceUsers serviceUsers();
 
     Grants grants();
@@ -33,4 +35,8 @@ public interface StoreTransaction {
     AuditLog audit();
 
     Webhooks webhooks();
+
+    LfsObjectRecords lfsObjects();
+
+    LfsLockRecords lfsLocks();
 }

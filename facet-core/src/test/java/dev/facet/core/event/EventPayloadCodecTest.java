@@ -52,9 +52,14 @@ class EventPayloadCodecTest {
                                 + "{\"ref\":\"refs/heads/main\",\"from\":\"" + ONE.name() + "\",\"to\":\"" + TWO.name() + "\"},"
                                 + "{\"ref\":\"refs/tags/v1\",\"from\":\"" + ObjectId.zeroId().name() + "\",\"to\":\"" + ONE.name() + "\"},"
                                 + "{\"ref\":\"refs/heads/topic\",\"from\":\"" + TWO.name() + "\",\"to\":\"" + ObjectId.zeroId().name() + "\"}]}"),
-                Arguments.of(new RefsChanged(REPOSITORY, new RefsHash(HASH), List.of(), "refs/heads/stable"),
+                Arguments.of(new RefsChanged(REPOSITORY, new RefsHash(HASH), List.of(), "refs/heads/stable", null),
                         "{\"repository\":" + REPOSITORY_JSON + ",\"refsHash\":\"" + HASH + "\",\"changes\":[],"
                                 + "\"head\":\"refs/heads/stable\"}"),
+                Arguments.of(new RefsChanged(REPOSITORY, new RefsHash(HASH), List.of(
+                                new RefChange("refs/heads/main", ONE, TWO)), null, new Username("alice")),
+                        "{\"repository\":" + REPOSITORY_JSON + ",\"refsHash\":\"" + HASH + "\",\"changes\":["
+                                + "{\"ref\":\"refs/heads/main\",\"from\":\"" + ONE.name() + "\",\"to\":\"" + TWO.name() + "\"}],"
+                                + "\"actor\":\"alice\"}"),
                 Arguments.of(PermissionsChanged.onProject(new ProjectKey("EVT"), new Username("alice"), Permission.PROJECT_WRITE),
                         "{\"scope\":\"PROJECT\",\"project\":\"EVT\",\"user\":\"alice\",\"permission\":\"PROJECT_WRITE\"}"),
                 Arguments.of(PermissionsChanged.onProject(new ProjectKey("EVT"), new Username("alice"), null),

@@ -136,6 +136,20 @@ class RequestTokensTest {
                 .isEqualTo(Duration.ofSeconds(-2));
     }
 
+    @Test
+    void measuresTheClockSkewToTheMillisecondNotToTheWholeSecondIatHolds() {
+        mirrorClock.advance(Duration.ofMillis(750));
+        primaryClock.advance(Duration.ofMillis(750));
+        String inStep = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
+        mirrorClock.advance(Duration.ofMillis(-300));
+        String slightlyBehind = mirrorTokens.sign(mirror, primary.id(), HALF_A_MINUTE, HEARTBEAT);
+
+        assertThat(primaryTokens.verify(inStep, primary.id(), registeredMirrors, HEARTBEAT).clockSkew())
+                .isEqualTo(Duration.ZERO);
+        assertThat(primaryTokens.verify(slightlyBehind, primary.id(), registeredMirrors, HEARTBEAT).clockSkew())
+                .isEqualTo(Duration.ofMillis(-300));
+    }
+
     @ParameterizedTest
     @NullAndEmptySource
     @ValueSource(strings = {"   ", "Basic dXNlcjpwYXNz", "a.b.c", "eyJhbGciOiJFZERTQSJ9.e30",

@@ -1,0 +1,23 @@
+package dev.facet.core.store;
+
+import dev.facet.core.lfs.LfsLock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The lfs_locks table: at most one lock per path of a repository. */
+public interface LfsLockRecords {
+    /** @throws dev.facet.core.error.AlreadyExists when the path is locked already */
+    LfsLock create(long repositoryId, String path, long ownerId, Instant lockedAt);
+
+    Optional<LfsLock> find(long repositoryId, long lockId);
+
+    Optional<LfsLock> findByPath(long repositoryId, String path);
+
+    /** Locks with an id of at least {@code fromId}, in id order. */
+    List<LfsLock> list(long repositoryId, long fromId, int limit);
+
+    List<LfsLock> listNotOwnedBy(long repositoryId, long ownerId);
+
+    boolean delete(long lockId);
+}
