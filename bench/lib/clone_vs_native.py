@@ -697,13 +697,7 @@ def main():
     info = machine_info()
     ensure_packages()
 
-    # The repository, generated once and cached under bench/work/.
-    if subprocess.run([os.path.join(BENCH, "make-repo.sh")] + (["--small"] if args.small else [])).returncode:
-        sys.exit("bench: FAILED: bench/make-repo.sh could not generate the repository")
-    repo_dir = os.path.join(WORK, f"repo-{read_version()}-{'small' if args.small else 'full'}")
-    manifest = read_manifest(repo_dir)
-    base_git, next_git = os.path.join(repo_dir, "base.git"), os.path.join(repo_dir, "next.git")
-    expected = refs_of(base_git)
+    manifest, base_git, next_git, expected = benchmark_repository(args.small)
 
     run_dir = os.path.join(WORK, f"run-{stamp}")
     os.makedirs(run_dir)
@@ -773,6 +767,16 @@ def main():
         else:
             log(f"run directory kept: {run_dir}")
     sys.exit(0 if ok else 1)
+
+
+def benchmark_repository(small):
+    """The generated repository (made once, cached under bench/work/): its manifest, base.git,
+    next.git and base.git's refs."""
+    if subprocess.run([os.path.join(BENCH, "make-repo.sh")] + (["--small"] if small else [])).returncode:
+        sys.exit("bench: FAILED: bench/make-repo.sh could not generate the repository")
+    repo_dir = os.path.join(WORK, f"repo-{read_version()}-{'small' if small else 'full'}")
+    base_git = os.path.join(repo_dir, "base.git")
+    return read_manifest(repo_dir), base_git, os.path.join(repo_dir, "next.git"), refs_of(base_git)
 
 
 def read_version():

@@ -12,6 +12,8 @@ import dev.facet.mirror.FarmCheck;
 import dev.facet.mirror.MirrorDoctor;
 import dev.facet.mirror.UpstreamClient;
 import dev.facet.primary.PrimaryDoctor;
+import dev.facet.ssh.SshHostKeys;
+import dev.facet.ssh.SshListenerProbe;
 import dev.facet.store.DatabaseSettings;
 import dev.facet.store.DatabaseUnavailable;
 import dev.facet.store.JdbcStore;
@@ -75,8 +77,10 @@ final class DoctorCommand implements Callable<Integer> {
             });
         } else if (role.get() == InstanceHome.Role.MIRROR) {
             findings.addAll(examineStoppedMirror(absolute));
+            sshPortTaken(absolute).ifPresent(findings::add);
         } else {
             findings.addAll(examineStoppedPrimary(absolute));
+            sshPortTaken(absolute).ifPresent(findings::add);
         }
         if (findings.isEmpty()) {
             System.out.println("Healthy: " + absolute);
@@ -111,8 +115,11 @@ final class DoctorCommand implements Callable<Integer> {
             findings.add(new Finding(e.getMessage(), "Restore " + e.file() + " from a backup of this home."));
         }
         looseModes(home).ifPresent(findings::add);
-        long minimumMib = RawSettings.load(home, Map.of(), System.getenv())
-                .positiveLong(RawSettings.DOCTOR_MIN_FREE_MIB, DEFAULT_MIN_FREE_MIB);
+        RawSettings settings = RawSettings.load(home, Map.of(), System.getenv());
+        if (SshSettings.from(settings).enabled()) {
+            findings.addAll(SshHostKeys.problems(keys, InstanceHome.role(home).isPresent()));
+        }
+        long minimumMib = settings.positiveLong(RawSettings.DOCTOR_MIN_FREE_MIB, DEFAULT_MIN_FREE_MIB);
         long freeMib = Files.getFileStore(home).getUsableSpace() / (1024 * 1024);
         if (freeMib < minimumMib) {
             findings.add(new Finding("Only " + freeMib + " MiB are free on the home's disk, less than the "
@@ -120,6 +127,26 @@ final class DoctorCommand implements Callable<Integer> {
                     "Free space or move the home: syncs and pushes fail when the disk is full."));
         }
         return findings;
+    }
+
+    /** A stopped instance's SSH port held by another program, which would stop the instance from starting. */
+    private static Optional<Finding> sshPortTaken(Path home) {
+        RawSettings settings = RawSettings.load(home, Map.of(), System.getenv());
+        SshSettings ssh = SshSettings.from(settings);
+        if (!ssh.enabled() || ssh.port() == 0) {
+            return Optional.empty();
+        }
+        return SshListenerProbe.checkPortFree(settings.text(RawSettings.BIND_ADDRESS).orElse(null), ssh.port());
+    }
+
+    /**
+     * The running instance's own SSH listener, for its side of {@code facet doctor}: a finding when
+     * SSH is on and nothing answers it.
+     */
+    static List<Finding> withSshListener(List<Finding> findings, String bindAddress, Optional<Integer> sshPort) {
+        List<Finding> all = new ArrayList<>(findings);
+        sshPort.flatMap(port -> SshListenerProbe.checkListener(bindAddress, port)).ifPresent(all::add);
+        return all;
     }
 
     /** Files and directories in the home that others may read: password hashes, private repositories, keys, logs. */

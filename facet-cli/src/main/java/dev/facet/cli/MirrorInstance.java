@@ -130,6 +130,8 @@ public final class MirrorInstance implements AutoCloseable {
         MirrorStore store = JdbcMirrorStore.open(settings.database());
         Optional<InstanceControl> control = Optional.empty();
         Optional<GitSshServer> ssh = Optional.empty();
+        // Known once SSH listens; the doctor's handler is registered before.
+        AtomicReference<Optional<Integer>> sshPort = new AtomicReference<>(Optional.empty());
         List<AutoCloseable> farmParts = new ArrayList<>();
         // The control socket opens first (it refuses a second instance on this home), before the farm is joined.
         AtomicReference<FarmCheck> farmCheck = new AtomicReference<>(FarmCheck.NONE);
@@ -143,8 +145,9 @@ public final class MirrorInstance implements AutoCloseable {
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
             control = InstanceControl.open(home, Map.of(
                     "backup", HomeBackup.controlHandler(home, settings.database()),
-                    "doctor", DoctorCommand.controlHandler(() -> new MirrorDoctor(store, repositories, client, farmCheck.get())
-                            .examine())));
+                    "doctor", DoctorCommand.controlHandler(() -> DoctorCommand.withSshListener(
+                            new MirrorDoctor(store, repositories, client, farmCheck.get()).examine(),
+                            settings.web().host(), sshPort.get()))));
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> (long) tx.repositories().all().size()));
             MirrorMetrics mirrorMetrics = new MirrorMetrics(metrics);
             Optional<FarmCluster> cluster = settings.farm().map(farm -> joinFarm(farm, settings, identity, farmParts));
@@ -176,6 +179,7 @@ public final class MirrorInstance implements AutoCloseable {
                         node.authorizer()::requireKnownKey, node.authorizer(), git.repositories(), git.uploadPacks(),
                         git.receivePacks(), settings.web().limits().maxConcurrentGitRequests()));
                 ssh.get().start();
+                sshPort.set(Optional.of(ssh.get().port()));
             }
             assembly.serving().accept(web.port());
             node.start(assembly.identity().apply(web.baseUrl()));

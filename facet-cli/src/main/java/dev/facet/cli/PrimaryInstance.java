@@ -130,6 +130,8 @@ public final class PrimaryInstance implements AutoCloseable {
         Store store = new SignallingStore(JdbcStore.open(settings.database()), signal);
         Optional<InstanceControl> control = Optional.empty();
         Optional<GitSshServer> ssh = Optional.empty();
+        // Known once SSH listens; the doctor's handler is registered before.
+        AtomicReference<Optional<Integer>> sshPort = new AtomicReference<>(Optional.empty());
         ExecutorService eventReaders = Executors.newFixedThreadPool(2, daemon("facet-event-reader"));
         ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(daemon("facet-mirror-purge"));
         WebhookUrlPolicy webhookUrls = new WebhookUrlPolicy(settings.webhooks().allowLocal(), store);
@@ -148,7 +150,9 @@ public final class PrimaryInstance implements AutoCloseable {
                     settings.lfs().maxObjectBytes());
             control = InstanceControl.open(home, Map.of(
                     "backup", HomeBackup.controlHandler(home, settings.database()),
-                    "doctor", DoctorCommand.controlHandler(() -> new PrimaryDoctor(store, repositories, lfsObjectStore).examine())));
+                    "doctor", DoctorCommand.controlHandler(() -> DoctorCommand.withSshListener(
+                            new PrimaryDoctor(store, repositories, lfsObjectStore).examine(), settings.web().host(),
+                            sshPort.get()))));
             UserService users = new UserService(store, new PasswordHasher(random), random, clock);
             new AdminBootstrap(users, random).ensureAdmin(settings.adminPassword(), home.resolve("admin-password"))
                     .ifPresent(log::info);
@@ -187,6 +191,7 @@ public final class PrimaryInstance implements AutoCloseable {
                                 address), new LocalGitAuthorizer(authenticator, permissions), git.repositories(),
                         git.uploadPacks(), git.receivePacks(), settings.web().limits().maxConcurrentGitRequests()));
                 ssh.get().start();
+                sshPort.set(Optional.of(ssh.get().port()));
                 sshBaseUrl.set(Optional.of(settings.ssh().baseUrl(ssh.get().port())));
             }
             RefsVerification refsVerification = new RefsVerification(store, repositories, clock,

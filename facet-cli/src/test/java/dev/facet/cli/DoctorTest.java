@@ -198,6 +198,56 @@ class DoctorTest {
                 .doesNotContain("\tat ");
     }
 
+    @Test
+    void theSshHostKeyFilesAndTheSshPortAreCheckedWithTheirFix() throws IOException {
+        Path primaryHome = work.resolve("primary");
+        try (TestPrimary primary = TestPrimary.start(primaryHome)) {
+            FacetRun running = doctor(primaryHome);
+            assertThat(running.exit()).as(running.out()).isZero();
+        }
+        Path ed25519 = primaryHome.resolve("keys/ssh_host_ed25519_key");
+        Path rsa = primaryHome.resolve("keys/ssh_host_rsa_key");
+        assertThat(doctor(primaryHome).exit()).isZero();
+
+        Files.setPosixFilePermissions(ed25519, PosixFilePermissions.fromString("rw-r--r--"));
+        FacetRun readable = doctor(primaryHome);
+        assertThat(readable.exit()).isNotZero();
+        assertThat(readable.out()).contains("The SSH host key " + ed25519 + " can be read by others (rw-r--r--)")
+                .contains("chmod 600 " + ed25519);
+        Files.setPosixFilePermissions(ed25519, PosixFilePermissions.fromString("rw-------"));
+
+        byte[] key = Files.readAllBytes(rsa);
+        Files.writeString(rsa, "-----BEGIN OPENSSH PRIVATE KEY-----\nbm90IGEga2V5\n-----END OPENSSH PRIVATE KEY-----\n");
+        FacetRun damaged = doctor(primaryHome);
+        assertThat(damaged.exit()).isNotZero();
+        assertThat(damaged.out()).contains("The SSH host key " + rsa + " is damaged").contains("Restore " + rsa)
+                .doesNotContain("\tat ");
+        Files.write(rsa, key);
+
+        Path aside = Files.move(ed25519, work.resolve("ed25519-aside"));
+        FacetRun missing = doctor(primaryHome);
+        assertThat(missing.exit()).isNotZero();
+        assertThat(missing.out()).contains("The SSH host key file(s) [" + ed25519 + "] are missing")
+                .contains("SSH clients that trusted this server will see a new host identity")
+                .contains("Restore them from a backup");
+        Files.move(aside, ed25519);
+
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Files.writeString(primaryHome.resolve("facet.properties"), "facet.ssh.port=" + taken.getLocalPort() + "\n");
+            FacetRun portTaken = doctor(primaryHome);
+            assertThat(portTaken.exit()).isNotZero();
+            assertThat(portTaken.out()).contains("Another program listens on 127.0.0.1:" + taken.getLocalPort())
+                    .contains("facet.ssh.port");
+        }
+        FacetRun free = doctor(primaryHome);
+        assertThat(free.exit()).as(free.out()).isZero();
+
+        Files.writeString(primaryHome.resolve("facet.properties"), "facet.ssh.enabled=false\n");
+        Files.delete(ed25519);
+        assertThat(doctor(primaryHome).exit()).as("no SSH, no host keys needed").isZero();
+    }
+
     private static void pointUpstreamAt(Path mirrorHome, String url) {
         try (var store = StoppedMirrorHome.openStopped(mirrorHome)) {
             store.inTransaction(tx -> {

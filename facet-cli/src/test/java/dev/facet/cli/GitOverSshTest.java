@@ -220,4 +220,76 @@ class GitOverSshTest {
         GitClient.Result listed = git.run(dir, as(writerKey), "ls-remote", url());
         assertThat(listed.exitCode()).as(listed.stderr()).isZero();
     }
+
+    /** A repository with a subdirectory and an executable file, pushed over SSH; a reader's clone of it. */
+    private Path pushedTreeAndClone() throws IOException {
+        Path work = git.newWorkTree(dir.resolve("work"), "README.md");
+        Files.createDirectories(work.resolve("docs"));
+        git.commitFile(work, "docs/guide.txt", "a guide\n");
+        Files.writeString(work.resolve("run.sh"), "#!/bin/sh\necho run\n");
+        work.resolve("run.sh").toFile().setExecutable(true);
+        git.run(work, "add", "run.sh").requireSuccess();
+        git.run(work, "commit", "-q", "-m", "run").requireSuccess();
+        git.run(work, "tag", "-a", "v1", "-m", "release").requireSuccess();
+        git.run(work, as(writerKey), "push", "-q", url(), "main", "v1").requireSuccess();
+        Path clone = dir.resolve("clone");
+        git.run(dir, as(readerKey), "clone", "-q", url(), clone.toString()).requireSuccess();
+        return clone;
+    }
+
+    @Test
+    void gitArchiveRemoteGivesTheFilesALocalArchiveHoldsInEachFormat() throws IOException {
+        Path clone = pushedTreeAndClone();
+
+        for (String format : List.of("tar", "zip", "tar.gz")) {
+            for (List<String> what : List.of(List.of("HEAD"), List.of("v1", "docs"), List.of("main:docs"),
+                    List.of("--prefix=app/", "main"))) {
+                Path remote = dir.resolve("remote-" + what.hashCode() + "." + format);
+                Path local = dir.resolve("local-" + what.hashCode() + "." + format);
+                List<String> args = new java.util.ArrayList<>(List.of("archive", "--remote=" + url(),
+                        "--format=" + format, "-o", remote.toString()));
+                args.addAll(what);
+                GitClient.Result archived = git.run(dir, as(readerKey), args.toArray(String[]::new));
+                assertThat(archived.exitCode()).as(format + " " + what + ": " + archived.stderr()).isZero();
+                List<String> localArgs = new java.util.ArrayList<>(List.of("archive", "--format=" + format, "-o",
+                        local.toString()));
+                localArgs.addAll(what);
+                git.run(clone, localArgs.toArray(String[]::new)).requireSuccess();
+
+                assertThat(ArchiveFiles.of(remote)).as(format + " " + what).isNotEmpty()
+                        .isEqualTo(ArchiveFiles.of(local));
+            }
+        }
+        assertThat(ArchiveFiles.of(dir.resolve("remote-" + List.of("HEAD").hashCode() + ".tar")))
+                .containsEntry("run.sh", "[x]#!/bin/sh\necho run\n").containsKey("docs/guide.txt");
+    }
+
+    @Test
+    void gitArchiveRemoteRefusesWhatGitWouldNotSendAndWhatTheCallerMayNotSee() throws IOException {
+        Path clone = pushedTreeAndClone();
+        String head = git.run(clone, "rev-parse", "HEAD").requireSuccess().stdout().strip();
+
+        GitClient.Result badRef = git.run(dir, as(readerKey), "archive", "--remote=" + url(), "no-such-branch");
+        assertThat(badRef.exitCode()).isNotZero();
+        assertThat(badRef.stderr()).contains("no such ref: no-such-branch");
+        GitClient.Result byId = git.run(dir, as(readerKey), "archive", "--remote=" + url(), head);
+        assertThat(byId.exitCode()).as("objects by id, as git's own server refuses them").isNotZero();
+        assertThat(byId.stderr()).contains("no such ref");
+        GitClient.Result badPath = git.run(dir, as(readerKey), "archive", "--remote=" + url(), "HEAD", "missing");
+        assertThat(badPath.stderr()).contains("pathspec 'missing' did not match any files");
+        GitClient.Result extraFile = git.run(dir, as(readerKey), "archive", "--remote=" + url(),
+                "--add-file=/etc/passwd", "HEAD");
+        assertThat(extraFile.exitCode()).isNotZero();
+        assertThat(extraFile.stderr()).contains("'--add-file=/etc/passwd' is not served");
+        GitClient.Result badFormat = git.run(dir, as(readerKey), "archive", "--remote=" + url(), "--format=tar.xz",
+                "HEAD");
+        assertThat(badFormat.exitCode()).isNotZero();
+
+        GitClient.Result stranger = git.run(dir, as(strangerKey), "archive", "--remote=" + url(), "HEAD");
+        assertThat(stranger.exitCode()).isNotZero();
+        assertThat(stranger.stderr()).contains("does not exist");
+        assertThat(stranger.stdout()).isEmpty();
+        GitClient.Result unregistered = git.run(dir, as(unregisteredKey), "archive", "--remote=" + url(), "HEAD");
+        assertThat(unregistered.stderr()).contains("Permission denied (publickey)");
+    }
 }

@@ -211,4 +211,24 @@ class MirrorGitOverSshTest {
         assertThat(unregistered.exitCode()).isNotZero();
         assertThat(unregistered.stderr()).contains("cannot check credentials with its primary");
     }
+
+    @Test
+    void gitArchiveRemoteServesTheMirrorsCopyToReadersOnly() {
+        Path clone = dir.resolve("clone");
+        git.run(dir, as(readerKey), "clone", "-q", mirrorUrl(), clone.toString()).requireSuccess();
+        Path remote = dir.resolve("remote.zip");
+        Path local = dir.resolve("local.zip");
+
+        git.run(dir, as(readerKey), "archive", "--remote=" + mirrorUrl(), "-o", remote.toString(), "main")
+                .requireSuccess();
+        git.run(clone, "archive", "-o", local.toString(), "main").requireSuccess();
+
+        assertThat(ArchiveFiles.of(remote)).containsEntry("README.md", "README.md content\n")
+                .isEqualTo(ArchiveFiles.of(local));
+        GitClient.Result stranger = git.run(dir, as(strangerKey), "archive", "--remote=" + mirrorUrl(), "main");
+        assertThat(stranger.exitCode()).isNotZero();
+        assertThat(stranger.stderr()).contains("does not exist");
+        GitClient.Result unregistered = git.run(dir, as(unregisteredKey), "archive", "--remote=" + mirrorUrl(), "main");
+        assertThat(unregistered.stderr()).contains("Permission denied (publickey)");
+    }
 }

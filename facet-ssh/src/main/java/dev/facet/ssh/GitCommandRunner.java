@@ -15,13 +15,16 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Collectors;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.UploadPack;
@@ -99,9 +102,6 @@ final class GitCommandRunner implements Command {
         if (command == null) {
             return refuse(GitSshCommand.EXPECTED);
         }
-        if (command.service().equals(GitSshCommand.UPLOAD_ARCHIVE)) {
-            return refuse("git archive --remote is not served by Facet yet; clone the repository and run git archive.");
-        }
         GitSession session;
         try {
             ProjectKey project = ProjectKey.of(command.project());
@@ -122,6 +122,14 @@ final class GitCommandRunner implements Command {
             if (command.isPush()) {
                 ReceivePack receivePack = seams.receivePacks().create(session, repository);
                 receivePack.receive(in, out, err);
+            } else if (command.isArchive()) {
+                // The upload side's factory decides what a reader sees (its gate, its ref filter): an archive shows no more.
+                Map<String, Ref> visible;
+                try (UploadPack uploadPack = seams.uploadPacks().create(session, repository)) {
+                    visible = uploadPack.getRefFilter().filter(repository.getRefDatabase().getRefs().stream()
+                            .collect(Collectors.toMap(Ref::getName, ref -> ref, (a, b) -> a)));
+                }
+                new UploadArchive(repository, visible).serve(in, out);
             } else {
                 UploadPack uploadPack = seams.uploadPacks().create(session, repository);
                 uploadPack.upload(in, out, err);

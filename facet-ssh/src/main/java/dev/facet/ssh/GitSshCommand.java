@@ -18,9 +18,13 @@ record GitSshCommand(String service, String project, String repository) {
     static final String RECEIVE_PACK = "git-receive-pack";
     static final String UPLOAD_ARCHIVE = "git-upload-archive";
 
+    /**
+     * Names hold only the characters project keys and slugs may have, so no shell or path syntax
+     * ({@code ;}, quotes, spaces, {@code ..} as a segment) ever reaches further than this.
+     */
     private static final Pattern COMMAND = Pattern.compile(
-            "^(git-upload-pack|git-receive-pack|git-upload-archive) +(?:'(/?[^/'\\s]+/[^/'\\s]+?)'|(/?[^/'\\s]+/[^/'\\s]+?))$");
-    private static final Pattern PATH = Pattern.compile("^/?([^/]+)/([^/]+?)(?:\\.git)?$");
+            "(git-upload-pack|git-receive-pack|git-upload-archive) +(?:'(/?[\\w.-]+/[\\w.-]+)'|(/?[\\w.-]+/[\\w.-]+))");
+    private static final Pattern PATH = Pattern.compile("/?([\\w.-]+)/([\\w.-]+?)(?:\\.git)?");
 
     /** Why a command is refused, in words an SSH user can act on. */
     static final String EXPECTED = "Facet serves Git over SSH only: git clone ssh://git@HOST:PORT/PROJECT/repository.git";
@@ -32,7 +36,7 @@ record GitSshCommand(String service, String project, String repository) {
         }
         String path = matcher.group(2) != null ? matcher.group(2) : matcher.group(3);
         Matcher names = PATH.matcher(path);
-        if (!names.matches()) {
+        if (!names.matches() || names.group(1).startsWith(".") || names.group(2).startsWith(".")) {
             return Optional.empty();
         }
         return Optional.of(new GitSshCommand(matcher.group(1), names.group(1), names.group(2)));
@@ -40,5 +44,9 @@ record GitSshCommand(String service, String project, String repository) {
 
     boolean isPush() {
         return RECEIVE_PACK.equals(service);
+    }
+
+    boolean isArchive() {
+        return UPLOAD_ARCHIVE.equals(service);
     }
 }

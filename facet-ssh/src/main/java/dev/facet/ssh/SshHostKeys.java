@@ -1,14 +1,21 @@
 package dev.facet.ssh;
 
+import dev.facet.core.doctor.Finding;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
@@ -36,6 +43,66 @@ public final class SshHostKeys {
         createWhenMissing(ed25519, KeyPairProvider.SSH_ED25519, 256);
         createWhenMissing(rsa, KeyPairProvider.SSH_RSA, RSA_BITS);
         return new FileKeyPairProvider(List.of(ed25519, rsa));
+    }
+
+    /**
+     * What {@code facet doctor} says of the host key files in {@code keysDirectory}, without making
+     * any: each must be there, readable, a key sshd can load, and readable by its owner only.
+     *
+     * @param servedBefore whether this instance has run, so a missing key is a lost identity rather
+     *                     than one its first start has yet to make
+     */
+    public static List<Finding> problems(Path keysDirectory, boolean servedBefore) {
+        List<Finding> findings = new ArrayList<>();
+        List<Path> missing = new ArrayList<>();
+        for (String name : List.of(ED25519_FILE, RSA_FILE)) {
+            Path file = keysDirectory.resolve(name);
+            if (!Files.exists(file)) {
+                missing.add(file);
+                continue;
+            }
+            if (!Files.isReadable(file)) {
+                findings.add(new Finding("The SSH host key " + file + " cannot be read by this account, so the "
+                        + "instance cannot serve Git over SSH.", "Give it to the account that runs Facet: chown ACCOUNT "
+                        + file + " && chmod 600 " + file));
+                continue;
+            }
+            try {
+                Iterator<KeyPair> keys = new FileKeyPairProvider(file).loadKeys(null).iterator();
+                if (!keys.hasNext()) {
+                    throw new IOException("no key in the file");
+                }
+                keys.next();
+            } catch (IOException | RuntimeException e) {
+                findings.add(new Finding("The SSH host key " + file + " is damaged (" + e.getMessage() + "); the "
+                        + "instance cannot serve Git over SSH with it.", "Restore " + file + " from a backup of this "
+                        + "home (facet restore) or from another node of the farm; deleting it makes a new key on the "
+                        + "next start, which SSH clients will refuse as a changed host identity."));
+                continue;
+            }
+            looseMode(file).ifPresent(mode -> findings.add(new Finding("The SSH host key " + file
+                    + " can be read by others (" + mode + "): anyone on this machine who reads it can pass for this "
+                    + "server to SSH clients.", "chmod 600 " + file)));
+        }
+        if (servedBefore && !missing.isEmpty()) {
+            findings.add(new Finding("The SSH host key file(s) " + missing + " are missing: the next start makes new "
+                    + "ones, and SSH clients that trusted this server will see a new host identity (\"REMOTE HOST "
+                    + "IDENTIFICATION HAS CHANGED\") and refuse to connect.", "Restore them from a backup of this "
+                    + "home (facet restore) or copy them from another node of the farm before starting; if a new "
+                    + "identity is intended, tell users to run ssh-keygen -R '[HOST]:PORT' and accept the new key."));
+        }
+        return findings;
+    }
+
+    private static Optional<String> looseMode(Path file) {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            boolean loose = permissions.stream().anyMatch(permission -> permission.name().startsWith("GROUP")
+                    || permission.name().startsWith("OTHERS"));
+            return loose ? Optional.of(PosixFilePermissions.toString(permissions)) : Optional.empty();
+        } catch (UnsupportedOperationException | IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static void createWhenMissing(Path file, String type, int bits) {

@@ -43,9 +43,18 @@ public record SshPublicKey(String text, String algorithmType, int bitLength, Str
             throw notAKey();
         }
         String type = words[0];
-        if (type.startsWith("-----") || type.equals("PuTTY-User-Key-File-2") || type.equals("PuTTY-User-Key-File-3")) {
+        // PEM and OpenSSH private keys (-----), RFC 4716 public keys as PuTTYgen saves them (----), PuTTY's .ppk files.
+        if (type.startsWith("----") || type.startsWith("PuTTY-User-Key-File-")) {
             throw new InvalidInput("text", "That is a private key or another format: paste the public key in OpenSSH's "
                     + "one-line form (the .pub file).");
+        }
+        if (text.strip().contains("\n") || text.strip().contains("\r")) {
+            throw new InvalidInput("text", "Paste one key at a time, on one line.");
+        }
+        if (type.contains("=") || type.contains(",") || type.contains("\"")) {
+            // An authorized_keys line: its options (command=, from=, no-pty) mean nothing to Facet and are not kept.
+            throw new InvalidInput("text", "Paste the key without authorized_keys options such as command=\"…\": "
+                    + "only the type, the key and a comment, as in the .pub file.");
         }
         byte[] blob;
         try {
@@ -59,7 +68,7 @@ public record SshPublicKey(String text, String algorithmType, int bitLength, Str
                 throw new InvalidInput("text", "The key says it is '" + type + "' but holds a '" + inner + "' key.");
             }
             String oneLine = type + " " + words[1] + (words.length == 3 ? " " + words[2].strip() : "");
-            return switch (type) {
+            SshPublicKey key = switch (type) {
                 case "ssh-ed25519" -> {
                     if (field(in).length != 32) {
                         throw notAKey();
@@ -76,7 +85,9 @@ public record SshPublicKey(String text, String algorithmType, int bitLength, Str
                     yield new SshPublicKey(oneLine, "RSA", bits, fingerprintOf(blob));
                 }
                 case "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521" -> {
-                    field(in);
+                    if (!type.endsWith("-" + new String(field(in), StandardCharsets.US_ASCII))) {
+                        throw notAKey();
+                    }
                     field(in);
                     yield new SshPublicKey(oneLine, "ECDSA", CURVES.get(type), fingerprintOf(blob));
                 }
@@ -85,6 +96,10 @@ public record SshPublicKey(String text, String algorithmType, int bitLength, Str
                 default -> throw new InvalidInput("text", "Keys of type '" + type + "' are not supported; use "
                         + "Ed25519, ECDSA, or RSA of " + MIN_RSA_BITS + " bits or more.");
             };
+            if (in.available() != 0) {
+                throw notAKey();
+            }
+            return key;
         } catch (IOException e) {
             throw notAKey();
         }
