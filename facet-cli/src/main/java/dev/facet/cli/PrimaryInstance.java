@@ -34,6 +34,7 @@ import dev.facet.primary.ProjectService;
 import dev.facet.primary.ProjectTokenService;
 import dev.facet.primary.PushAudit;
 import dev.facet.primary.PushEventRecorder;
+import dev.facet.primary.RefsVerification;
 import dev.facet.primary.RefService;
 import dev.facet.primary.SshKeyService;
 import dev.facet.primary.ForwardedSshPushes;
@@ -163,7 +164,7 @@ public final class PrimaryInstance implements AutoCloseable {
             SshKeyService sshKeys = new SshKeyService(store, clock);
             MirrorRegistry mirrors = new MirrorRegistry(store, users, sshKeys, clock, identity.id(),
                     settings.mirrorRemovalGrace(), admission);
-            MirrorEventStream mirrorEvents = new MirrorEventStream(store, repositories, signal, eventReaders);
+            MirrorEventStream mirrorEvents = new MirrorEventStream(store, signal, eventReaders);
             MirrorFetchTokens fetchTokens = new MirrorFetchTokens(store, clock, random);
             ProjectService projects = new ProjectService(store, repositories, clock);
             PermissionService permissions = new PermissionService(store, clock);
@@ -193,6 +194,10 @@ public final class PrimaryInstance implements AutoCloseable {
                 sshPort.set(Optional.of(ssh.get().port()));
                 sshBaseUrl.set(Optional.of(settings.ssh().baseUrl(ssh.get().port())));
             }
+            RefsVerification refsVerification = new RefsVerification(store, repositories, clock,
+                    settings.refsVerifyPerRound());
+            // Before mirrors are served: a repository without a stored state would look deleted to them.
+            refsVerification.fillMissing();
             web.get().start();
             webhookDeliveries.start();
             mirrors.purgeExpired();
@@ -210,6 +215,13 @@ public final class PrimaryInstance implements AutoCloseable {
                     log.warn("purging Git LFS objects no repository holds failed", e);
                 }
             }, LfsSettings.PURGE_INTERVAL.toMillis(), LfsSettings.PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            purger.scheduleWithFixedDelay(() -> {
+                try {
+                    refsVerification.verifyNext();
+                } catch (RuntimeException e) {
+                    log.warn("verifying stored refs states against the disk failed", e);
+                }
+            }, settings.refsVerifyInterval().toMillis(), settings.refsVerifyInterval().toMillis(), TimeUnit.MILLISECONDS);
             EventRetention retention = new EventRetention(store, clock, settings.eventRetention());
             purger.scheduleWithFixedDelay(() -> {
                 try {

@@ -1,6 +1,7 @@
 package dev.facet.cli;
 
 import dev.facet.primary.MirrorAdmission;
+import dev.facet.primary.RefsVerification;
 import dev.facet.primary.WebhookDeliveries;
 import dev.facet.store.DatabaseSettings;
 import dev.facet.web.WebSettings;
@@ -13,7 +14,8 @@ import java.util.Optional;
 public record PrimarySettings(Path home, WebSettings web, DatabaseSettings database, Optional<String> adminPassword,
                               Duration mirrorRemovalGrace, Duration eventRetention,
                               MirrorAdmission.Limits mirrorRequestLimits, GitLimits git,
-                              WebhookDeliveries.Settings webhooks, SshSettings ssh, LfsSettings lfs) {
+                              WebhookDeliveries.Settings webhooks, SshSettings ssh, LfsSettings lfs,
+                              Duration refsVerifyInterval, int refsVerifyPerRound) {
     /** How long a deleted mirror can be restored before its registration is purged. */
     public static final Duration DEFAULT_REMOVAL_GRACE = Duration.ofDays(7);
 
@@ -48,7 +50,12 @@ public record PrimarySettings(Path home, WebSettings web, DatabaseSettings datab
                 defaults.retryFirst(),
                 Duration.ofSeconds(raw.positiveLong(RawSettings.WEBHOOKS_RETRY_MAX_SECONDS,
                         defaults.retryMax().toSeconds())));
+        Duration verifyInterval = Duration.ofSeconds(raw.positiveLong(RawSettings.REFS_VERIFY_SECONDS,
+                RefsVerification.DEFAULT_INTERVAL.toSeconds()));
+        int verifyPerRound = (int) Math.min(100_000, raw.positiveLong(RawSettings.REFS_VERIFY_PER_ROUND,
+                RefsVerification.DEFAULT_PER_ROUND));
         return new PrimarySettings(absoluteHome, web, database, adminPassword, grace, retention, requestLimits,
-                GitLimits.from(raw), webhooks, SshSettings.from(raw), LfsSettings.from(raw));
+                GitLimits.from(raw), webhooks, SshSettings.from(raw), LfsSettings.from(raw), verifyInterval,
+                verifyPerRound);
     }
 }

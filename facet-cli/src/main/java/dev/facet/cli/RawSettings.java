@@ -47,6 +47,8 @@ final class RawSettings {
     static final String KEPT_RETENTION_SECONDS = "facet.mirror.kept-retention-seconds";
     static final String DOCTOR_MIN_FREE_MIB = "facet.doctor.min-free-mib";
     static final String EVENT_RETENTION_SECONDS = "facet.events.retention-seconds";
+    static final String REFS_VERIFY_SECONDS = "facet.refs.verify-seconds";
+    static final String REFS_VERIFY_PER_ROUND = "facet.refs.verify-per-round";
     static final String AUTH_CACHE_SECONDS = "facet.mirror.auth-cache-seconds";
     static final String OFFLINE_ACCESS_SECONDS = "facet.mirror.offline-access-seconds";
     static final String MIRROR_REQUESTS_PENDING_PER_ADDRESS = "facet.mirror.requests.max-pending-per-address";
@@ -85,7 +87,7 @@ final class RawSettings {
             MAX_PUSH_BYTES, TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_TRUSTED_CERTIFICATES, ALLOW_INSECURE_UPSTREAM,
             MAX_CONNECTIONS_PER_ADDRESS, MIN_REQUEST_BYTES_PER_SECOND, IDLE_TIMEOUT_SECONDS, MAX_CONCURRENT_GIT_REQUESTS,
             TRUSTED_PROXIES, WEBHOOKS_ALLOW_LOCAL, WEBHOOKS_TIMEOUT_SECONDS, WEBHOOKS_RETRY_MAX_SECONDS, SSH_ENABLED,
-            SSH_PORT, SSH_BASE_URL, LFS_MAX_OBJECT_BYTES);
+            SSH_PORT, SSH_BASE_URL, LFS_MAX_OBJECT_BYTES, REFS_VERIFY_SECONDS, REFS_VERIFY_PER_ROUND);
 
     private final Path home;
     private final Map<String, String> values;

@@ -234,7 +234,7 @@ class MirrorLifecycleTest {
             primary.createProject("LIFE");
             primary.createRepository("LIFE", "small", false);
             slowPath.rewriteAnswers((request, answer) -> {
-                if (holdReconciliation.get() && request.target().contains("/repo-hashes")) {
+                if (holdReconciliation.get() && request.target().contains("/selection-digest")) {
                     heldAnswers.incrementAndGet();
                     try {
                         reconciliationMayAnswer.await(20, java.util.concurrent.TimeUnit.SECONDS);

@@ -54,7 +54,10 @@ class MirrorRecoveryTest {
 
     @Test
     void changeThatNeverProducedAnEventIsRepairedByReconciliation() throws Exception {
-        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+        // The primary re-reads the refs on disk of a few repositories each second: that finds the change.
+        Map<String, String> quickVerification = Map.of(
+                RawSettings.environmentName(RawSettings.REFS_VERIFY_SECONDS), "1");
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"), null, quickVerification)) {
             primary.createProject("REC");
             long id = TestPrimary.expect(201, primary.admin.post("/rest/api/1.0/projects/REC/repos",
                     RestClient.json("name", "silent"))).json().path("id").asLong();

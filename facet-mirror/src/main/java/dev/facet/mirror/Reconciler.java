@@ -6,19 +6,28 @@ import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.protocol.RepositoryState;
+import dev.facet.core.mirror.ProjectDigest;
+import dev.facet.core.mirror.StateDigest;
+import dev.facet.core.mirror.protocol.ProjectDigestPage;
 import dev.facet.core.mirror.protocol.RepositoryStatePage;
+import dev.facet.core.mirror.protocol.RepositoryStateSlice;
+import dev.facet.core.mirror.protocol.SelectionDigest;
 import dev.facet.core.store.MirrorStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compares every carried repository's refs hash with the upstream's and syncs those that differ,
- * adds what is new and removes what is gone. It runs when the mirror is installed and then every
+ * Compares what the mirror serves with what the upstream holds, by state digests (see
+ * {@link StateDigest}): the whole selection first, then only the projects and repositories that
+ * differ; syncs what is behind, adds what is new and removes what is gone. It runs when the mirror is installed and then every
  * interval, so an event that was lost is repaired within one interval.
  */
 public final class Reconciler {
@@ -102,6 +111,11 @@ public final class Reconciler {
         }
     }
 
+    /**
+     * Compares the digest over everything this mirror carries with the upstream's: equal, and the mirror knows it
+     * serves what the upstream holds after one small request; different, and it descends into the projects whose
+     * digests differ, and there into the repositories, announcing what changed and removing what is gone.
+     */
     public synchronized void reconcile() {
         // Read before the state: a removal from here on makes this run count for nothing.
         long installation = upstream.lifecycle().installation();
@@ -111,33 +125,115 @@ public final class Reconciler {
         long started = System.nanoTime();
         checkIdentity();
         String upstreamId = upstream.upstreamId();
+        UpstreamGuard.HistoryCheck history = guard.beforeAsking(upstream.link());
+        SelectionDigest selection;
+        try {
+            selection = upstream.client().selectionDigest(upstreamId);
+        } catch (UpstreamUnavailable e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            // An upstream from before the digest protocol, or one that no longer knows this mirror: the full
+            // listing tells which, as it always did.
+            reconcileByListing(installation, started, upstreamId, history);
+            return;
+        }
+        // Before anything is applied: a shorter history must not delete what the mirror holds.
+        history.wentBack(selection.headSequence(), selection.headHash());
+        statesAsOf = Math.max(statesAsOf, selection.headSequence());
+        List<ProjectDigest> held = store.inTransaction(tx -> tx.repositories().projectDigests());
+        StateDigest heldSum = held.stream().map(ProjectDigest::digest).reduce(StateDigest.ZERO, StateDigest::plus);
+        int projectsCompared = 0;
+        int behind = 0;
+        if (!heldSum.hex().equals(selection.digest())) {
+            Map<String, ProjectDigest> heldByKey = new HashMap<>();
+            held.forEach(project -> heldByKey.put(project.projectKey(), project));
+            String after = null;
+            ProjectDigestPage page;
+            do {
+                page = upstream.client().projectDigests(upstreamId, after, PAGE_SIZE);
+                for (ProjectDigestPage.Entry project : page.values()) {
+                    ProjectDigest mine = heldByKey.remove(project.project());
+                    if (mine == null || !mine.digest().hex().equals(project.digest())) {
+                        projectsCompared++;
+                        behind += reconcileProject(upstreamId, project.project());
+                    }
+                }
+                after = page.nextAfter();
+            } while (!page.isLastPage() && after != null);
+            // Projects this mirror holds and the upstream no longer shows it: their repositories are gone for it.
+            for (String gone : heldByKey.keySet()) {
+                projectsCompared++;
+                behind += reconcileProject(upstreamId, gone);
+            }
+        }
+        pinAppliedHead(selection.headSequence(), selection.headHash());
+        completedInInstallation = installation;
+        log.info("reconciled {} repositories with {} in {} ms: {} projects differed, {} repositories to sync",
+                selection.repositories(), upstream.client().upstreamUrl(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), projectsCompared, behind);
+    }
+
+    /** Compares one project repository by repository; returns how many repositories are behind. */
+    private int reconcileProject(String upstreamId, String project) {
+        Set<Long> listed = new HashSet<>();
+        int behind = 0;
+        long after = 0;
+        while (true) {
+            RepositoryStateSlice slice = upstream.client().repositoryStates(upstreamId, project, after, PAGE_SIZE);
+            behind += announceAll(slice.values(), listed);
+            if (slice.isLastPage() || slice.nextAfter() == null) {
+                break;
+            }
+            after = slice.nextAfter();
+        }
+        removeUnlisted(store.inTransaction(tx -> tx.repositories().inProject(project)), listed);
+        return behind;
+    }
+
+    /** The protocol of upstreams from before state digests: every carried repository, page by page. */
+    private void reconcileByListing(long installation, long started, String upstreamId,
+                                    UpstreamGuard.HistoryCheck history) {
         Set<Long> listed = new HashSet<>();
         int start = 0;
         RepositoryStatePage first = null;
         int behind = 0;
-        UpstreamGuard.HistoryCheck history = guard.beforeAsking(upstream.link());
         while (true) {
             RepositoryStatePage page = upstream.client().repositoryStates(upstreamId, start, PAGE_SIZE);
             if (first == null) {
                 first = page;
-                // Before anything is applied: a shorter history must not delete what the mirror holds.
                 history.wentBack(page.headSequence(), page.headHash());
                 statesAsOf = Math.max(statesAsOf, page.headSequence());
             }
-            for (RepositoryState state : page.values()) {
-                listed.add(state.id());
-                if (carried.announce(state.id(), state.project(), state.slug(), state.name(), state.isPublic(),
-                        state.refsHash(), clock.instant())) {
-                    behind++;
-                    sync.request(state.id());
-                }
-            }
+            behind += announceAll(page.values(), listed);
             if (page.isLastPage() || page.nextPageStart() == null) {
                 break;
             }
             start = page.nextPageStart();
         }
-        for (MirroredRepository repository : store.inTransaction(tx -> tx.repositories().all())) {
+        removeUnlisted(store.inTransaction(tx -> tx.repositories().all()), listed);
+        pinAppliedHead(first.headSequence(), first.headHash());
+        completedInInstallation = installation;
+        log.info("reconciled {} repositories with {} by listing them all in {} ms: {} to sync", listed.size(),
+                upstream.client().upstreamUrl(), Duration.ofNanos(System.nanoTime() - started).toMillis(), behind);
+    }
+
+    /** Records what the upstream listed, adds each id to {@code listed}, and syncs what is behind; returns how many are. */
+    private int announceAll(List<RepositoryState> states, Set<Long> listed) {
+        int behind = 0;
+        for (RepositoryState state : states) {
+            listed.add(state.id());
+            if (carried.announce(state.id(), state.project(), state.slug(), state.name(), state.isPublic(),
+                    state.refsHash(), clock.instant())) {
+                behind++;
+                sync.request(state.id());
+            }
+        }
+        return behind;
+    }
+
+    private void removeUnlisted(List<MirroredRepository> held, Set<Long> listed) {
+        for (MirroredRepository repository : held) {
             if (!listed.contains(repository.id()) && !guard.destructiveChangesAllowed()) {
                 log.warn("repository {} {}/{}: no longer on the upstream, kept while an upstream alert is open",
                         repository.id(), repository.projectKey(), repository.slug());
@@ -147,15 +243,14 @@ public final class Reconciler {
                 sync.remove(repository.id());
             }
         }
+    }
+
+    private void pinAppliedHead(long headSequence, String headHash) {
         if (upstream.link().appliedHash() == null) {
-            RepositoryStatePage head = first;
             upstream.lifecycle().update(current -> current.appliedHash() != null ? current
                     : new UpstreamLink(current.upstreamUrl(), current.state(), current.requestId(),
                             current.upstreamInstanceId(), current.upstreamPublicKey(), current.pinnedSequence(),
-                            current.pinnedHash(), head.headSequence(), head.headHash()));
+                            current.pinnedHash(), headSequence, headHash));
         }
-        completedInInstallation = installation;
-        log.info("reconciled {} repositories with {} in {} ms: {} to sync", listed.size(), upstream.client().upstreamUrl(),
-                Duration.ofNanos(System.nanoTime() - started).toMillis(), behind);
     }
 }

@@ -20,7 +20,10 @@ import dev.facet.core.mirror.protocol.ForwardedPushResult;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.core.mirror.protocol.HeartbeatAnswer;
 import dev.facet.core.mirror.protocol.ServedRepositories;
+import dev.facet.core.mirror.protocol.ProjectDigestPage;
 import dev.facet.core.mirror.protocol.RepositoryStatePage;
+import dev.facet.core.mirror.protocol.RepositoryStateSlice;
+import dev.facet.core.mirror.protocol.SelectionDigest;
 import dev.facet.core.tls.OutboundTrust;
 import java.io.IOException;
 import java.net.URI;
@@ -130,6 +133,23 @@ public final class UpstreamClient {
     public RepositoryStatePage repositoryStates(String upstreamId, int start, int limit) {
         return send("GET", API + "/repo-hashes?start=" + start + "&limit=" + limit, upstreamId, null,
                 Duration.ofSeconds(60), RepositoryStatePage.class);
+    }
+
+    /** The digest over everything this mirror carries, and the event head it was read at. */
+    public SelectionDigest selectionDigest(String upstreamId) {
+        return send("GET", API + "/selection-digest", upstreamId, null, Duration.ofSeconds(30), SelectionDigest.class);
+    }
+
+    /** The carried projects' digests after the project key {@code after} (null: from the first). */
+    public ProjectDigestPage projectDigests(String upstreamId, String after, int limit) {
+        return send("GET", API + "/project-digests?limit=" + limit + (after == null ? "" : "&after=" + after), upstreamId,
+                null, Duration.ofSeconds(60), ProjectDigestPage.class);
+    }
+
+    /** One project's repositories with id above {@code afterId}, and their refs hashes. */
+    public RepositoryStateSlice repositoryStates(String upstreamId, String project, long afterId, int limit) {
+        return send("GET", API + "/repo-hashes?project=" + project + "&after=" + afterId + "&limit=" + limit, upstreamId,
+                null, Duration.ofSeconds(60), RepositoryStateSlice.class);
     }
 
     public HeartbeatAnswer heartbeat(String upstreamId, Heartbeat heartbeat) {

@@ -8,21 +8,28 @@ import dev.facet.core.event.EventPayload;
 import dev.facet.core.event.EventPayloadCodec;
 import dev.facet.core.event.MalformedEventPayload;
 import dev.facet.core.mirror.MirrorServer;
+import dev.facet.core.mirror.ProjectDigest;
 import dev.facet.core.mirror.protocol.EventBatch;
 import dev.facet.core.mirror.protocol.RepositoryState;
+import dev.facet.core.mirror.protocol.ProjectDigestPage;
 import dev.facet.core.mirror.protocol.RepositoryStatePage;
+import dev.facet.core.mirror.protocol.RepositoryStateSlice;
+import dev.facet.core.mirror.protocol.SelectionDigest;
 import dev.facet.core.mirror.protocol.StreamedEvent;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.store.Project;
 import dev.facet.core.store.RepositoryRecord;
+import dev.facet.core.store.RepositoryStates;
 import dev.facet.core.store.Store;
 import dev.facet.core.store.StoreTransaction;
-import dev.facet.git.RepositoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -38,13 +45,11 @@ public final class MirrorEventStream {
     static final int MAX_EVENTS_PER_BATCH = 500;
 
     private final Store store;
-    private final RepositoryStore repositories;
     private final EventSignal signal;
     private final Executor eventReaders;
 
-    public MirrorEventStream(Store store, RepositoryStore repositories, EventSignal signal, Executor eventReaders) {
+    public MirrorEventStream(Store store, EventSignal signal, Executor eventReaders) {
         this.store = store;
-        this.repositories = repositories;
         this.signal = signal;
         this.eventReaders = eventReaders;
     }
@@ -105,7 +110,10 @@ public final class MirrorEventStream {
                 .orElseGet(() -> tx.mirrorServers().find(mirrorId).map(MirrorServer::allProjects).orElse(false));
     }
 
-    /** The repositories a mirror carries with their refs hashes, read from disk. */
+    /**
+     * The repositories a mirror carries with their refs hashes, paged by offset over all of them in id order:
+     * what mirrors before the digest protocol ask. The refs hashes are the stored ones, so no page reads the disk.
+     */
     public RepositoryStatePage repositoryStates(String mirrorId, int start, int limit) {
         return store.inTransaction(tx -> {
             MirrorRegistry.requireRegistered(tx, mirrorId);
@@ -131,10 +139,81 @@ public final class MirrorEventStream {
         });
     }
 
+    /**
+     * The digest over every repository the mirror carries: a mirror whose own digest equals it holds
+     * everything this primary has up to the returned head, and needs to ask nothing more.
+     */
+    public SelectionDigest selectionDigest(String mirrorId) {
+        return store.inTransaction(tx -> {
+            MirrorRegistry.requireRegistered(tx, mirrorId);
+            EventChain.Link head = tx.events().head();
+            boolean all = tx.mirrorServers().find(mirrorId).map(MirrorServer::allProjects).orElse(false);
+            RepositoryStates.Total total = tx.repositoryStates().total(
+                    all ? null : tx.mirrorServers().selectedProjects(mirrorId));
+            return new SelectionDigest(total.digest().hex(), total.repositories(), total.projects(), head.sequence(),
+                    head.hash());
+        });
+    }
+
+    /** The carried projects that have repositories, ordered by key, those after {@code after} (null: from the first). */
+    public ProjectDigestPage projectDigests(String mirrorId, String after, int limit) {
+        return store.inTransaction(tx -> {
+            MirrorRegistry.requireRegistered(tx, mirrorId);
+            List<ProjectDigest> carried = carriedDigests(tx, mirrorId);
+            List<ProjectDigestPage.Entry> values = new ArrayList<>();
+            boolean more = false;
+            for (ProjectDigest project : carried) {
+                if (after != null && project.projectKey().compareTo(after) <= 0) {
+                    continue;
+                }
+                if (values.size() == limit) {
+                    more = true;
+                    break;
+                }
+                values.add(new ProjectDigestPage.Entry(project.projectKey(), project.digest().hex(),
+                        project.repositories()));
+            }
+            return new ProjectDigestPage(values, limit, !more, more ? values.get(values.size() - 1).project() : null);
+        });
+    }
+
+    /**
+     * One carried project's repositories with id above {@code afterId} and their stored refs hashes; a project
+     * the mirror does not carry, or that no longer exists, has none.
+     */
+    public RepositoryStateSlice repositoryStates(String mirrorId, ProjectKey projectKey, long afterId, int limit) {
+        return store.inTransaction(tx -> {
+            MirrorRegistry.requireRegistered(tx, mirrorId);
+            EventChain.Link head = tx.events().head();
+            Optional<Project> project = tx.projects().find(projectKey)
+                    .filter(found -> AccessRules.carries(tx, mirrorId, found.id()));
+            List<RepositoryStates.Row> rows = project.isEmpty() ? List.of()
+                    : tx.repositoryStates().inProject(project.get().id(), afterId, limit + 1);
+            boolean more = rows.size() > limit;
+            List<RepositoryState> values = rows.stream().limit(limit).map(row -> new RepositoryState(
+                    row.repository().id(), row.repository().projectKey().value(), row.repository().slug().value(),
+                    row.repository().name().value(), row.readableByAll(), row.refsHash())).toList();
+            return new RepositoryStateSlice(values, limit, !more, more ? values.get(values.size() - 1).id() : null,
+                    head.sequence(), head.hash());
+        });
+    }
+
+    /** The per-project digests of the projects the mirror carries, ordered by key. */
+    private static List<ProjectDigest> carriedDigests(StoreTransaction tx, String mirrorId) {
+        List<ProjectDigest> all = new ArrayList<>(tx.repositoryStates().projectDigests());
+        // By the key's characters, whatever the database's collation: the order keyset paging relies on.
+        all.sort(Comparator.comparing(ProjectDigest::projectKey));
+        if (tx.mirrorServers().find(mirrorId).map(MirrorServer::allProjects).orElse(false)) {
+            return all;
+        }
+        Set<Long> selected = tx.mirrorServers().selectedProjects(mirrorId);
+        return all.stream().filter(project -> selected.contains(project.projectId())).toList();
+    }
+
     private RepositoryState describe(StoreTransaction tx, RepositoryRecord repository) {
         boolean projectPublic = tx.projects().findById(repository.projectId()).map(Project::isPublic).orElse(false);
         return new RepositoryState(repository.id(), repository.projectKey().value(), repository.slug().value(),
                 repository.name().value(), repository.isPublic() || projectPublic,
-                repositories.exists(repository.id()) ? repositories.refsHash(repository.id()).value() : null);
+                tx.repositoryStates().find(repository.id()).map(RepositoryStates.Stored::refsHash).orElse(null));
     }
 }

@@ -126,6 +126,7 @@ public final class ProjectService {
                         clock.instant());
                 repositories.create(repository.id());
                 createdOnDisk[0] = repository.id();
+                RecordedStates.update(tx, repository.id(), repositories.refsHash(repository.id()));
                 return repository;
             });
             log.info("repository {} {}/{} created by {}", created.id(), key, created.slug(), caller);
@@ -172,6 +173,7 @@ public final class ProjectService {
             RepositoryRecord after = tx.repositories().rename(before.id(), newName);
             tx.events().append(EventType.REPOSITORY_RENAMED, after.id(), EventPayloads.renamed(tx, before, after),
                     clock.instant());
+            RecordedStates.update(tx, after.id(), null);
             return after;
         });
         log.info("repository {} renamed to {}/{} by {}", renamed.id(), key, renamed.slug(), caller);
@@ -187,6 +189,7 @@ public final class ProjectService {
             RepositoryRecord after = tx.repositories().setPublic(before.id(), isPublic);
             tx.events().append(EventType.PERMISSIONS_CHANGED, after.id(),
                     EventPayloads.visibility(key, after.id()), clock.instant());
+            RecordedStates.update(tx, after.id(), null);
             return after;
         });
     }
@@ -225,6 +228,7 @@ public final class ProjectService {
                     for (RepositoryRecord repository : batch) {
                         tx.events().append(EventType.PERMISSIONS_CHANGED, repository.id(),
                                 EventPayloads.visibility(key, repository.id()), clock.instant());
+                        RecordedStates.update(tx, repository.id(), null);
                     }
                     offset += batch.size();
                 } while (batch.size() == 200);

@@ -39,6 +39,7 @@ public final class PushEventRecorder implements RefChangeListener {
                 }
                 tx.events().append(EventType.REFS_CHANGED, repositoryId,
                         EventPayloads.refsChanged(tx, repository, changes, refsHashAfter, null, pusher), clock.instant());
+                RecordedStates.update(tx, repositoryId, refsHashAfter);
             });
         } catch (RuntimeException e) {
             log.error("repository {}: push of {} refs not recorded in the event outbox; mirrors will reconcile",

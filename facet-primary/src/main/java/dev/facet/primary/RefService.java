@@ -10,6 +10,7 @@ import dev.facet.core.event.EventType;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
 import dev.facet.core.ref.RefChange;
+import dev.facet.core.ref.RefsHash;
 import dev.facet.core.store.RepositoryRecord;
 import dev.facet.core.store.Store;
 import dev.facet.core.store.StoreTransaction;
@@ -358,8 +359,10 @@ public final class RefService {
                 if (tx.repositories().findById(repository.id()).isEmpty()) {
                     return;
                 }
+                RefsHash refsHash = repositories.refsHash(repository.id());
                 tx.events().append(EventType.REFS_CHANGED, repository.id(), EventPayloads.refsChanged(tx, repository,
-                        changes, repositories.refsHash(repository.id()), head, caller.name()), clock.instant());
+                        changes, refsHash, head, caller.name()), clock.instant());
+                RecordedStates.update(tx, repository.id(), refsHash);
             });
         } catch (RuntimeException e) {
             log.error("repository {}: ref change not recorded in the event outbox; mirrors will reconcile",

@@ -16,6 +16,7 @@ import dev.facet.core.store.MirrorRequests;
 import dev.facet.core.store.MirrorServers;
 import dev.facet.core.store.Projects;
 import dev.facet.core.store.Repositories;
+import dev.facet.core.store.RepositoryStates;
 import dev.facet.core.store.ServiceUsers;
 import dev.facet.core.store.Store;
 import dev.facet.core.store.StoreTransaction;
@@ -62,6 +63,11 @@ public final class SignallingStore implements Store {
         @Override
         public Repositories repositories() {
             return tx.repositories();
+        }
+
+        @Override
+        public RepositoryStates repositoryStates() {
+            return tx.repositoryStates();
         }
 
         @Override

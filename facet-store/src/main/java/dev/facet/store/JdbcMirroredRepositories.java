@@ -1,6 +1,8 @@
 package dev.facet.store;
 
 import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.mirror.ProjectDigest;
+import dev.facet.core.mirror.StateDigest;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
 import dev.facet.core.store.MirroredRepositories;
@@ -14,6 +16,9 @@ import org.jdbi.v3.core.statement.StatementContext;
 final class JdbcMirroredRepositories implements MirroredRepositories {
     private static final String SELECT = "SELECT id, project_key, slug, name, is_public, upstream_refs_hash, "
             + "local_refs_hash, sync_requested, last_synced_at, behind_since FROM mirrored_repositories ";
+    /** {@link MirroredRepository#inSync()} in SQL. */
+    private static final String IN_SYNC = "local_refs_hash IS NOT NULL AND upstream_refs_hash IS NOT NULL "
+            + "AND local_refs_hash = upstream_refs_hash";
     private final Handle handle;
 
     JdbcMirroredRepositories(Handle handle) {
@@ -22,10 +27,13 @@ final class JdbcMirroredRepositories implements MirroredRepositories {
 
     @Override
     public void save(MirroredRepository repository) {
+        StateDigest digest = repository.servedDigest();
         handle.createUpdate("DELETE FROM mirrored_repositories WHERE id = :id").bind("id", repository.id()).execute();
         handle.createUpdate("INSERT INTO mirrored_repositories (id, project_key, slug, name, is_public, upstream_refs_hash, "
-                        + "local_refs_hash, sync_requested, last_synced_at, behind_since) VALUES (:id, :project, :slug, "
-                        + ":name, :isPublic, :upstreamHash, :localHash, :syncRequested, :lastSynced, :behindSince)")
+                        + "local_refs_hash, sync_requested, last_synced_at, behind_since, digest_high, digest_low) "
+                        + "VALUES (:id, :project, :slug, :name, :isPublic, :upstreamHash, :localHash, :syncRequested, "
+                        + ":lastSynced, :behindSince, :high, :low)")
+                .bind("high", digest.high()).bind("low", digest.low())
                 .bind("id", repository.id()).bind("project", repository.projectKey().value())
                 .bind("slug", repository.slug().value()).bind("name", repository.name())
                 .bind("isPublic", repository.isPublic()).bind("upstreamHash", repository.upstreamRefsHash())
@@ -55,6 +63,49 @@ final class JdbcMirroredRepositories implements MirroredRepositories {
     public void delete(long repositoryId) {
         handle.createUpdate("DELETE FROM mirrored_repositories WHERE id = :id").bind("id", repositoryId).execute();
     }
+
+    @Override
+    public List<ProjectDigest> projectDigests() {
+        fillMissingDigests();
+        return handle.createQuery("SELECT project_key, SUM(digest_high) AS high, SUM(digest_low) AS low, "
+                        + "COUNT(*) AS repositories FROM mirrored_repositories GROUP BY project_key ORDER BY project_key")
+                .map((rs, ctx) -> new ProjectDigest(rs.getString("project_key"), 0,
+                        StateDigest.ofSums(rs.getBigDecimal("high"), rs.getBigDecimal("low")),
+                        rs.getLong("repositories")))
+                .list();
+    }
+
+    @Override
+    public Counts counts() {
+        return handle.createQuery("SELECT COUNT(*) AS total, "
+                        + "COALESCE(SUM(CASE WHEN " + IN_SYNC + " THEN 1 ELSE 0 END), 0) AS in_sync, "
+                        + "COALESCE(SUM(CASE WHEN local_refs_hash IS NULL THEN 1 ELSE 0 END), 0) AS without_copy "
+                        + "FROM mirrored_repositories")
+                .map((rs, ctx) -> new Counts(rs.getInt("total"), rs.getInt("in_sync"), rs.getInt("without_copy"))).one();
+    }
+
+    @Override
+    public List<MirroredRepository> longestBehind(int limit) {
+        return handle.createQuery(SELECT + "WHERE NOT (" + IN_SYNC + ") ORDER BY behind_since ASC NULLS LAST, id LIMIT :limit")
+                .bind("limit", limit).map(JdbcMirroredRepositories::map).list();
+    }
+
+    @Override
+    public List<MirroredRepository> inProject(String projectKey) {
+        return handle.createQuery(SELECT + "WHERE project_key = :project ORDER BY id").bind("project", projectKey)
+                .map(JdbcMirroredRepositories::map).list();
+    }
+
+    /** Rows saved before digests were kept get theirs. */
+    private void fillMissingDigests() {
+        for (MirroredRepository repository : handle.createQuery(SELECT + "WHERE digest_high IS NULL OR digest_low IS NULL")
+                .map(JdbcMirroredRepositories::map).list()) {
+            StateDigest digest = repository.servedDigest();
+            handle.createUpdate("UPDATE mirrored_repositories SET digest_high = :high, digest_low = :low WHERE id = :id")
+                    .bind("id", repository.id()).bind("high", digest.high()).bind("low", digest.low()).execute();
+        }
+    }
+
 
     private static MirroredRepository map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new MirroredRepository(rs.getLong("id"), new ProjectKey(rs.getString("project_key")),

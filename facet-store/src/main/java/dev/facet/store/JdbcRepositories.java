@@ -129,7 +129,7 @@ final class JdbcRepositories implements Repositories {
         return new AlreadyExists("name", "Project " + key + " already has a repository with the slug '" + slug + "'.");
     }
 
-    private static RepositoryRecord map(ResultSet rs, StatementContext ctx) throws SQLException {
+    static RepositoryRecord map(ResultSet rs, StatementContext ctx) throws SQLException {
         return new RepositoryRecord(rs.getLong("id"), rs.getLong("project_id"), new ProjectKey(rs.getString("project_key")),
                 new RepositorySlug(rs.getString("slug")), new RepositoryName(rs.getString("name")),
                 rs.getBoolean("is_public"), rs.getString("description"), rs.getBoolean("forkable"));

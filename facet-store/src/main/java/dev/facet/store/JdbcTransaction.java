@@ -15,6 +15,7 @@ import dev.facet.core.store.MirrorRequests;
 import dev.facet.core.store.MirrorServers;
 import dev.facet.core.store.Projects;
 import dev.facet.core.store.Repositories;
+import dev.facet.core.store.RepositoryStates;
 import dev.facet.core.store.StoreTransaction;
 import dev.facet.core.store.ServiceUsers;
 import dev.facet.core.store.Users;
@@ -37,6 +38,11 @@ final class JdbcTransaction implements StoreTransaction {
     @Override
     public Repositories repositories() {
         return new JdbcRepositories(handle);
+    }
+
+    @Override
+    public RepositoryStates repositoryStates() {
+        return new JdbcRepositoryStates(handle);
     }
 
     @Override

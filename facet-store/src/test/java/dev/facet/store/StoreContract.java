@@ -22,6 +22,8 @@ import dev.facet.core.mirror.FarmNode;
 import dev.facet.core.mirror.MirrorRequest;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.MirrorType;
+import dev.facet.core.mirror.ProjectDigest;
+import dev.facet.core.mirror.StateDigest;
 import dev.facet.core.mirror.RequestState;
 import dev.facet.core.mirror.protocol.FarmNodeDescription;
 import dev.facet.core.name.GroupName;
@@ -32,6 +34,7 @@ import dev.facet.core.name.Username;
 import dev.facet.core.store.AccessToken;
 import dev.facet.core.store.Project;
 import dev.facet.core.store.RepositoryRecord;
+import dev.facet.core.store.RepositoryStates;
 import dev.facet.core.store.Store;
 import dev.facet.core.store.StoreTransaction;
 import dev.facet.core.store.Grant;
@@ -76,6 +79,66 @@ abstract class StoreContract {
         if (store != null) {
             store.close();
         }
+    }
+
+    // --- repository states (reconciliation by digests)
+
+    @Test
+    void storedStatesSumPerProjectAndOverASelectionPastSixtyFourBitsAndPageByKey() {
+        Project one = inTransaction(tx -> tx.projects().create(ProjectKey.of("ONE"), "One", null, false));
+        Project two = inTransaction(tx -> tx.projects().create(ProjectKey.of("TWO"), "Two", null, false));
+        List<Long> ids = new ArrayList<>();
+        StateDigest expectedOne = StateDigest.ZERO;
+        StateDigest big = new StateDigest(Long.MAX_VALUE, Long.MIN_VALUE);
+        for (int i = 0; i < 3; i++) {
+            RepositoryRecord repository = inTransaction(tx -> tx.repositories().create(one,
+                    new RepositoryName("r" + ids.size()), false));
+            ids.add(repository.id());
+            inTransaction(tx -> {
+                tx.repositoryStates().save(repository.id(), one.id(), "a".repeat(64), big);
+                return null;
+            });
+            expectedOne = expectedOne.plus(big);
+        }
+        RepositoryRecord other = inTransaction(tx -> tx.repositories().create(two, new RepositoryName("other"), true));
+        StateDigest otherDigest = new StateDigest(5, 7);
+        inTransaction(tx -> {
+            tx.repositoryStates().save(other.id(), two.id(), null, new StateDigest(1, 1));
+            tx.repositoryStates().save(other.id(), two.id(), null, otherDigest);
+            return null;
+        });
+
+        StateDigest sumOfOne = expectedOne;
+        RepositoryStates.Total all = inTransaction(tx -> tx.repositoryStates().total(null));
+        assertThat(all).isEqualTo(new RepositoryStates.Total(sumOfOne.plus(otherDigest), 4, 2));
+        RepositoryStates.Total selected = inTransaction(tx -> tx.repositoryStates().total(Set.of(one.id())));
+        assertThat(selected).isEqualTo(new RepositoryStates.Total(sumOfOne, 3, 1));
+        RepositoryStates.Total none = inTransaction(tx -> tx.repositoryStates().total(Set.of()));
+        assertThat(none).isEqualTo(new RepositoryStates.Total(StateDigest.ZERO, 0, 0));
+        List<ProjectDigest> digests = inTransaction(tx -> tx.repositoryStates().projectDigests());
+        assertThat(digests).containsExactly(
+                new ProjectDigest("ONE", one.id(), sumOfOne, 3), new ProjectDigest("TWO", two.id(), otherDigest, 1));
+
+        List<RepositoryStates.Row> firstPage = inTransaction(tx -> tx.repositoryStates().inProject(one.id(), 0, 2));
+        assertThat(firstPage).extracting(row -> row.repository().id()).containsExactly(ids.get(0), ids.get(1));
+        List<RepositoryStates.Row> secondPage = inTransaction(tx -> tx.repositoryStates().inProject(one.id(), ids.get(1), 2));
+        assertThat(secondPage).extracting(row -> row.repository().id()).containsExactly(ids.get(2));
+        List<RepositoryStates.Row> publicOne = inTransaction(tx -> tx.repositoryStates().inProject(two.id(), 0, 10));
+        assertThat(publicOne.get(0).readableByAll()).isTrue();
+        List<RepositoryStates.Stored> afterThird = inTransaction(tx -> tx.repositoryStates().after(ids.get(2), 10));
+        assertThat(afterThird).extracting(RepositoryStates.Stored::repositoryId).containsExactly(other.id());
+        List<Long> missing = inTransaction(tx -> tx.repositoryStates().missing(10));
+        assertThat(missing).isEmpty();
+
+        inTransaction(tx -> {
+            tx.repositories().delete(ids.get(0));
+            return null;
+        });
+        Optional<RepositoryStates.Stored> deleted = inTransaction(tx -> tx.repositoryStates().find(ids.get(0)));
+        assertThat(deleted).as("gone with its repository").isEmpty();
+        RepositoryRecord without = inTransaction(tx -> tx.repositories().create(two, new RepositoryName("new"), false));
+        List<Long> missingNow = inTransaction(tx -> tx.repositoryStates().missing(10));
+        assertThat(missingNow).containsExactly(without.id());
     }
 
     // --- projects

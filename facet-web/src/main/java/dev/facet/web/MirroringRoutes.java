@@ -119,9 +119,26 @@ final class MirroringRoutes {
             long wait = Math.min(MAX_WAIT_SECONDS, QueryParameters.wholeNumber(ctx, "waitSeconds", 0, 0, Long.MAX_VALUE));
             ctx.future(() -> events.events(mirrorId, after, Duration.ofSeconds(wait)).thenAccept(ctx::json));
         });
-        routes.get(API + "/repo-hashes", ctx -> ctx.json(events.repositoryStates(
-                verify(ctx, admission::signerOf).mirrorId(), PrimaryRoutes.start(ctx), (int) Math.min(Page.MAX_LIMIT,
-                        Math.max(1, QueryParameters.wholeNumber(ctx, "limit", 500, 0, Long.MAX_VALUE))))));
+        // Facet's digest protocol: one comparison when nothing changed, a descent into what differs otherwise.
+        routes.get(API + "/selection-digest", ctx -> ctx.json(events.selectionDigest(
+                verify(ctx, admission::signerOf).mirrorId())));
+        routes.get(API + "/project-digests", ctx -> {
+            String mirrorId = verify(ctx, admission::signerOf).mirrorId();
+            String after = ctx.queryParam("after");
+            ctx.json(events.projectDigests(mirrorId, after == null || after.isEmpty() ? null
+                    : ProjectKey.of(after).value(), stateLimit(ctx)));
+        });
+        routes.get(API + "/repo-hashes", ctx -> {
+            String mirrorId = verify(ctx, admission::signerOf).mirrorId();
+            String project = ctx.queryParam("project");
+            if (project == null) {
+                // Mirrors from before the digest protocol page by offset over every repository.
+                ctx.json(events.repositoryStates(mirrorId, PrimaryRoutes.start(ctx), stateLimit(ctx)));
+            } else {
+                ctx.json(events.repositoryStates(mirrorId, ProjectKey.of(project),
+                        QueryParameters.wholeNumber(ctx, "after", 0, 0, Long.MAX_VALUE), stateLimit(ctx)));
+            }
+        });
         routes.post(API + "/heartbeat", ctx -> {
             MirrorSigner signer = verify(ctx, admission::signerOf);
             ctx.json(registry.heartbeat(signer, PrimaryRoutes.body(json, ctx, Heartbeat.class)));
@@ -356,5 +373,9 @@ final class MirroringRoutes {
         } catch (IllegalArgumentException e) {
             throw new InvalidInput("state", "Unknown state '" + raw + "'; use PENDING, ACCEPTED or REJECTED.");
         }
+    }
+
+    private static int stateLimit(Context ctx) {
+        return (int) Math.min(Page.MAX_LIMIT, Math.max(1, QueryParameters.wholeNumber(ctx, "limit", 500, 0, Long.MAX_VALUE)));
     }
 }

@@ -15,6 +15,14 @@ import java.time.Instant;
 public record MirroredRepository(long id, ProjectKey projectKey, RepositorySlug slug, String name, boolean isPublic,
                                  String upstreamRefsHash, String localRefsHash, boolean syncRequested,
                                  Instant lastSyncedAt, Instant behindSince) {
+    /**
+     * This repository's {@link StateDigest} as the mirror serves it (its local refs hash), so that equal digests
+     * on both sides mean the mirror serves what the primary holds, and a copy behind makes its project differ.
+     */
+    public StateDigest servedDigest() {
+        return StateDigest.ofRepository(id, projectKey.value(), slug.value(), name, isPublic, localRefsHash);
+    }
+
     public boolean inSync() {
         return localRefsHash != null && localRefsHash.equals(upstreamRefsHash);
     }

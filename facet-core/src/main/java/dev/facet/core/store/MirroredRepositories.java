@@ -1,6 +1,7 @@
 package dev.facet.core.store;
 
 import dev.facet.core.mirror.MirroredRepository;
+import dev.facet.core.mirror.ProjectDigest;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,4 +17,23 @@ public interface MirroredRepositories {
     List<MirroredRepository> all();
 
     void delete(long repositoryId);
+
+    /**
+     * Every project this mirror holds repositories of: the sum of their digests over what the mirror serves
+     * (see {@link MirroredRepository#servedDigest()}) and their count, ordered by project key.
+     */
+    List<ProjectDigest> projectDigests();
+
+    /** How many repositories the mirror holds, how many serve the upstream's last announced state, how many have no copy yet. */
+    Counts counts();
+
+    /** The repositories not in sync that have been behind longest (those behind since an unknown time last). */
+    List<MirroredRepository> longestBehind(int limit);
+
+    /** Counts over every carried repository, computed by the database. */
+    record Counts(int total, int inSync, int withoutCopy) {
+    }
+
+    /** The repositories this mirror holds in one project, ordered by id. */
+    List<MirroredRepository> inProject(String projectKey);
 }

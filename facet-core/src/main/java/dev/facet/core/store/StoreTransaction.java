@@ -6,6 +6,8 @@ public interface StoreTransaction {
 
     Repositories repositories();
 
+    RepositoryStates repositoryStates();
+
     Users users();
 
     AccessTokens accessTokens();
