@@ -37,6 +37,12 @@ public final class MirrorSyncReports {
 
     private final Store store;
     private final Clock clock;
+    /**
+     * One report of a mirror at a time: a farm's nodes report the same repositories at once, and two first reports of
+     * one repository would both find no row and both insert it (the second a duplicate key); it also keeps one
+     * mirror's MIRROR_SYNCHRONIZED events in the order its states were served.
+     */
+    private final Map<String, Object> reportLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
     public MirrorSyncReports(Store store, Clock clock) {
         this.store = store;
@@ -62,8 +68,10 @@ public final class MirrorSyncReports {
                 throw new InvalidInput("refsHash", e.getMessage());
             }
         }
-        served.forEach((repositoryId, refsHash) -> store.useTransaction(tx -> record(tx, mirrorId, repositoryId,
-                refsHash)));
+        synchronized (reportLocks.computeIfAbsent(mirrorId, id -> new Object())) {
+            served.forEach((repositoryId, refsHash) -> store.useTransaction(tx -> record(tx, mirrorId, repositoryId,
+                    refsHash)));
+        }
     }
 
     private void record(StoreTransaction tx, String mirrorId, long repositoryId, RefsHash refsHash) {
