@@ -44,6 +44,7 @@ import dev.facet.mirror.LocalCredentialVerdicts;
 import dev.facet.mirror.MirrorDoctor;
 import dev.facet.mirror.MirrorGitSeams;
 import dev.facet.git.GitSeams;
+import dev.facet.git.SizeLimitedReceivePacks;
 import dev.facet.ssh.GitSshServer;
 import dev.facet.mirror.MirrorIdentity;
 import dev.facet.mirror.MirrorNode;
@@ -174,7 +175,8 @@ public final class MirrorInstance implements AutoCloseable {
             if (settings.ssh().enabled()) {
                 // The same Git over SSH as the primary's; keys and access are the primary's to judge.
                 GitSeams git = MirrorGitSeams.overSsh(repositories, GitOperationObserver.both(metrics,
-                        node.status().offload()), node.readGate(), node.sshPushForwarder());
+                        node.status().offload()), node.readGate(),
+                        new SizeLimitedReceivePacks(node.sshPushForwarder(), settings.git().maxPushBytes()));
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
                         node.authorizer()::requireKnownKey, node.authorizer(), git.repositories(), git.uploadPacks(),
                         git.receivePacks(), settings.web().limits().maxConcurrentGitRequests()));

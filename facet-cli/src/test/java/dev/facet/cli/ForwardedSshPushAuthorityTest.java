@@ -150,6 +150,33 @@ class ForwardedSshPushAuthorityTest {
     }
 
     /** A new commit pushed as the mirror with {@code login} is refused with {@code status}, and the primary keeps its tip. */
+    @Test
+    void aForwardedPushNoMirrorSignedIsRefusedBeforeItsBodyIsTaken() throws Exception {
+        java.io.InputStream endless = new java.io.InputStream() {
+            @Override
+            public int read() {
+                return 0;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                java.util.Arrays.fill(buffer, offset, offset + length, (byte) 0);
+                return length;
+            }
+        };
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(primary.baseUrl()
+                        + "/rest/mirroring/latest/ssh-pushes/FWD/code"))
+                .header("Authorization", "Bearer e30.e30.c2ln")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> endless)).build();
+        // A body without end: only a refusal before the body is read can answer at all.
+        java.net.http.HttpResponse<String> response = client.sendAsync(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("Malformed");
+    }
+
     private static void assertRefused(SshLoginProof login, String project, int status, String reason) {
         String before = tip(project);
 

@@ -82,7 +82,7 @@ public final class LocalDiskLfsObjectStore implements LfsObjectStore {
             long received = 0;
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 byte[] buffer = new byte[BUFFER_BYTES];
-                for (int n; (n = body.read(buffer)) > 0; ) {
+                for (int n; (n = readFromClient(body, buffer, expected)) > 0; ) {
                     received += n;
                     if (received > expected.size()) {
                         throw new LfsObjectRejected("Object " + expected.oid() + " was announced with " + expected.size()
@@ -118,6 +118,16 @@ public final class LocalDiskLfsObjectStore implements LfsObjectStore {
             } catch (IOException e) {
                 // Left in tmp/ it holds nothing anybody reads; the next start-up sweep takes it.
             }
+        }
+    }
+
+    /** A client that hangs up mid-upload is the client's failure, not the store's: refused, never a server error. */
+    private static int readFromClient(InputStream body, byte[] buffer, LfsPointer expected) {
+        try {
+            return body.read(buffer);
+        } catch (IOException e) {
+            throw new LfsObjectRejected("The upload of object " + expected.oid() + " broke off (" + e.getMessage()
+                    + "); nothing was stored.");
         }
     }
 

@@ -260,10 +260,16 @@ final class MirroringRoutes {
     private void receiveSshPush(Context ctx) throws IOException {
         // Noted first, as verify() does: a refusal of the body itself is signed too, so the mirror can trust it.
         String header = ctx.header("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            RequestTokens.requesterOf(header.substring(7).strip()).ifPresent(requester -> ctx.attribute(REQUESTER,
-                    requester));
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new TokenRejected(TokenRejected.Reason.MALFORMED,
+                    "This endpoint needs a request signed by a mirror (Authorization: Bearer <token>).");
         }
+        String token = header.substring(7).strip();
+        RequestTokens.requesterOf(token).ifPresent(requester -> ctx.attribute(REQUESTER, requester));
+        // Nothing of a body up to the push size limit is taken before a registered mirror is found to have signed
+        // for it; that the token names this very body is checked once it has arrived.
+        tokens.requireSignedAndTimely(token, registry.instanceId(),
+                issuer -> admission.signerOf(issuer).map(MirrorSigner::publicKey));
         Path body = Files.createTempFile("facet-ssh-push-", ".req");
         try {
             MessageDigest digest = Sha256.newDigest();

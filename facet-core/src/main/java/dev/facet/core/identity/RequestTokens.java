@@ -291,6 +291,19 @@ public final class RequestTokens {
         return new Verified(issuer, Duration.between(now, checked.signedAt()), tokenId);
     }
 
+    /**
+     * Checks only what can be checked before a request's body has arrived: the token is signed by a key
+     * {@code keys} knows, for {@code expectedAudience}, and timely. It spends nothing; {@link #verify} must still
+     * follow once the body is read. For bodies too large to take from anyone who merely asks.
+     *
+     * @throws TokenRejected naming what does not hold
+     */
+    public void requireSignedAndTimely(String token, String expectedAudience, KeyLookup keys) {
+        Objects.requireNonNull(expectedAudience, "expectedAudience");
+        Objects.requireNonNull(keys, "keys");
+        signedTimelyAndAddressed(token, expectedAudience, keys, clock.instant());
+    }
+
     /** A token's claims once its signature, audience and times passed. */
     private record Checked(JWTClaimsSet claims, String issuer, Instant issuedAt, Instant expiresAt) {
         /**
