@@ -16,11 +16,7 @@ public final class HostedUploadPackFactory implements UploadPackFactory<GitSessi
     public UploadPack create(GitSession session, Repository repository) {
         long repositoryId = session.repositoryId();
         UploadPack uploadPack = new UploadPack(repository);
-        uploadPack.setRefFilter(refs -> {
-            java.util.Map<String, org.eclipse.jgit.lib.Ref> visible = new java.util.HashMap<>(refs);
-            visible.keySet().removeIf(KeptRefs::isKept);
-            return visible;
-        });
+        uploadPack.setRefFilter(KeptRefs.HIDDEN);
         uploadPack.setExtraParameters(session.protocolParameters());
         uploadPack.setPostUploadHook(stats -> observer.onUpload(repositoryId, stats.getHaves() == 0,
                 stats.getTotalBytes()));

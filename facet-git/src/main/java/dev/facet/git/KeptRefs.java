@@ -1,7 +1,11 @@
 package dev.facet.git;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.transport.RefFilter;
 
 /**
  * Where a mirror keeps what its upstream deleted or rewound: {@code refs/facet-kept/<epoch
@@ -13,6 +17,13 @@ public final class KeptRefs {
 
     private KeptRefs() {
     }
+
+    /** Shows a client every ref but the kept ones: for uploads and for receives alike. */
+    public static final RefFilter HIDDEN = refs -> {
+        Map<String, Ref> visible = new HashMap<>(refs);
+        visible.keySet().removeIf(KeptRefs::isKept);
+        return visible;
+    };
 
     public static boolean isKept(String refName) {
         return refName.startsWith(PREFIX);

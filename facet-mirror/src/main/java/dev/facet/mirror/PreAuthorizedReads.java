@@ -7,9 +7,9 @@ import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.mirror.PreAuthorizedLinks;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
+import dev.facet.core.name.RepositoryPath;
 import dev.facet.core.store.MirrorStore;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -77,8 +77,7 @@ public final class PreAuthorizedReads {
                 held ? node.sshBaseUrl().map(ssh -> ssh + "/" + path(repository)).orElse(null) : null);
     }
 
-    /** The repository's path below a server's Git base, the same over HTTP ({@code /scm/…}) and SSH. */
     private static String path(MirroredRepository repository) {
-        return repository.projectKey().value().toLowerCase(Locale.ROOT) + "/" + repository.slug().value() + ".git";
+        return RepositoryPath.of(repository.projectKey(), repository.slug());
     }
 }

@@ -9,7 +9,6 @@ import dev.facet.core.store.MirrorStore;
 import dev.facet.git.GitSession;
 import dev.facet.git.KeptRefs;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -69,11 +68,7 @@ public final class SshPushForwarder implements ReceivePackFactory<GitSession> {
         }
         ReceivePack receivePack = new ReceivePack(repository);
         // The client sees the refs a reader sees: what the mirror keeps aside from the primary is its own.
-        receivePack.setRefFilter(refs -> {
-            Map<String, Ref> visible = new HashMap<>(refs);
-            visible.keySet().removeIf(KeptRefs::isKept);
-            return visible;
-        });
+        receivePack.setRefFilter(KeptRefs.HIDDEN);
         // Every rule is the primary's: nothing is refused here that the primary might take.
         receivePack.setAllowCreates(true);
         receivePack.setAllowDeletes(true);
@@ -188,7 +183,8 @@ public final class SshPushForwarder implements ReceivePackFactory<GitSession> {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // Called from a finally: throwing here would hide the push's own outcome or failure.
+            log.warn("Could not delete the forwarded push's temporary pack {}: {}", file, e.toString());
         }
     }
 }

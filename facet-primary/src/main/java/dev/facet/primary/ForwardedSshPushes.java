@@ -54,7 +54,7 @@ public final class ForwardedSshPushes {
 
     /**
      * @param authorizer   the primary's own Git authorizer, the one its HTTP and SSH servers ask
-     * @param maxPushBytes the push size limit (0: none), which also bounds the forwarded request
+     * @param maxPushBytes the push size limit (always positive), which also bounds the forwarded request
      */
     public ForwardedSshPushes(Store store, Clock clock, GitRequestAuthorizer authorizer, GitSeams git,
                               long maxPushBytes) {
@@ -63,7 +63,10 @@ public final class ForwardedSshPushes {
         this.authorizer = authorizer;
         this.git = git;
         // The commands and the login ride with the pack: a little room beyond the pack's own limit.
-        this.maxRequestBytes = maxPushBytes <= 0 ? Long.MAX_VALUE : maxPushBytes + 1024 * 1024;
+        if (maxPushBytes <= 0) {
+            throw new IllegalArgumentException("The push size limit must be positive: " + maxPushBytes);
+        }
+        this.maxRequestBytes = maxPushBytes + 1024 * 1024;
     }
 
     /** How large a forwarded request may be before it is refused unread. */

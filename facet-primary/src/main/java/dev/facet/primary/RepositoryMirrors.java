@@ -5,11 +5,11 @@ import dev.facet.core.identity.InstanceIdentity;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.PreAuthorizedLinks;
+import dev.facet.core.name.RepositoryPath;
 import dev.facet.core.store.RepositoryRecord;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Which mirrors carry a repository, for CI servers that clone from a mirror near them, each with a
@@ -53,14 +53,12 @@ public final class RepositoryMirrors {
 
     /** Where a mirror serves a repository, for the clone box and the REST API. */
     public static String cloneUrl(MirrorServer mirror, RepositoryRecord repository) {
-        return mirror.baseUrl() + "/scm/" + repository.projectKey().value().toLowerCase(Locale.ROOT) + "/"
-                + repository.slug().value() + ".git";
+        return mirror.baseUrl() + "/scm/" + RepositoryPath.of(repository.projectKey(), repository.slug());
     }
 
     /** Where a server whose Git over SSH is at {@code sshBaseUrl} ({@code ssh://git@HOST:PORT}) serves a repository. */
     public static String sshCloneUrl(String sshBaseUrl, RepositoryRecord repository) {
-        return sshBaseUrl + "/" + repository.projectKey().value().toLowerCase(Locale.ROOT) + "/"
-                + repository.slug().value() + ".git";
+        return sshBaseUrl + "/" + RepositoryPath.of(repository.projectKey(), repository.slug());
     }
 
     private String link(MirrorServer mirror, long repositoryId) {

@@ -233,14 +233,7 @@ final class MirroringRoutes {
     }
 
     private MirrorSigner verify(Context ctx, Function<String, Optional<MirrorSigner>> signers, RequestBinding received) {
-        String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new TokenRejected(TokenRejected.Reason.MALFORMED,
-                    "This endpoint needs a request signed by a mirror (Authorization: Bearer <token>).");
-        }
-        String token = header.substring(7).strip();
-        // Set before the checks: a refusal is signed too, so the mirror can tell the primary's "no" from a forged one.
-        RequestTokens.requesterOf(token).ifPresent(requester -> ctx.attribute(REQUESTER, requester));
+        String token = mirrorToken(ctx);
         AtomicReference<MirrorSigner> found = new AtomicReference<>();
         KeyLookup keys = issuer -> signers.apply(issuer).map(signer -> {
             found.set(signer);
@@ -254,11 +247,10 @@ final class MirroringRoutes {
     }
 
     /**
-     * A forwarded push: the body (the client's login, then its Git request) goes to a temporary file as it
-     * arrives, digested on the way, and is read only once the mirror's token is found to be signed for it.
+     * The mirror's token from the {@code Authorization} header. Its requester is noted before any check: a refusal
+     * is signed too, so the mirror can tell the primary's "no" from a forged one.
      */
-    private void receiveSshPush(Context ctx) throws IOException {
-        // Noted first, as verify() does: a refusal of the body itself is signed too, so the mirror can trust it.
+    private static String mirrorToken(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new TokenRejected(TokenRejected.Reason.MALFORMED,
@@ -266,6 +258,15 @@ final class MirroringRoutes {
         }
         String token = header.substring(7).strip();
         RequestTokens.requesterOf(token).ifPresent(requester -> ctx.attribute(REQUESTER, requester));
+        return token;
+    }
+
+    /**
+     * A forwarded push: the body (the client's login, then its Git request) goes to a temporary file as it
+     * arrives, digested on the way, and is read only once the mirror's token is found to be signed for it.
+     */
+    private void receiveSshPush(Context ctx) throws IOException {
+        String token = mirrorToken(ctx);
         // Nothing of a body up to the push size limit is taken before a registered mirror is found to have signed
         // for it; that the token names this very body is checked once it has arrived.
         tokens.requireSignedAndTimely(token, registry.instanceId(),

@@ -2,6 +2,7 @@ package dev.facet.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.facet.core.name.RepositoryPath;
 import dev.facet.core.store.AccessToken;
 import dev.facet.core.store.Grant;
 import dev.facet.core.store.Group;
@@ -236,7 +237,6 @@ final class RestJson {
 
     /** Where {@code git clone} finds a repository on the instance at {@code baseUrl}: the same path on a primary and its mirrors. */
     static String cloneUrl(String baseUrl, RepositoryRecord repository) {
-        return baseUrl + "/scm/" + repository.projectKey().value().toLowerCase(java.util.Locale.ROOT) + "/"
-                + repository.slug() + ".git";
+        return baseUrl + "/scm/" + RepositoryPath.of(repository.projectKey(), repository.slug());
     }
 }
