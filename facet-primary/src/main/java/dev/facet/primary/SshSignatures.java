@@ -68,7 +68,7 @@ final class SshSignatures {
                 Signature verifier = Signature.getInstance(RSA_DIGESTS.get(signatureAlgorithm));
                 verifier.initVerify(KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(modulus, exponent)));
                 verifier.update(data);
-                return verifier.verify(raw);
+                return verifier.verify(paddedTo(modulus, raw));
             }
             if (ECDSA.containsKey(keyType) && keyType.equals(signatureAlgorithm)) {
                 String[] curveAndDigest = ECDSA.get(keyType);
@@ -103,5 +103,19 @@ final class SshSignatures {
             throw new IOException("a field runs past the end");
         }
         return in.readNBytes(length);
+    }
+
+    /**
+     * An RSA signature as long as the modulus. Some clients drop the leading zero bytes (about one signature in 256),
+     * which OpenSSH accepts and the JDK's verifier refuses as a bad length.
+     */
+    static byte[] paddedTo(BigInteger modulus, byte[] signature) {
+        int length = (modulus.bitLength() + 7) / 8;
+        if (signature.length >= length) {
+            return signature;
+        }
+        byte[] padded = new byte[length];
+        System.arraycopy(signature, 0, padded, length - signature.length, signature.length);
+        return padded;
     }
 }
