@@ -1,10 +1,13 @@
 package dev.facet.primary;
 
 import dev.facet.core.error.TooManyAttempts;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -175,7 +178,40 @@ final class CredentialThrottle {
     }
 
     private static String addressKey(String address) {
-        return "c\u0000" + address;
+        return "c\u0000" + network(address);
+    }
+
+    /**
+     * Whose count an address adds to: the address itself for IPv4, its /64 network for IPv6, since one client
+     * commonly holds a whole /64 and would otherwise get a fresh count for every guess.
+     */
+    static String network(String address) {
+        if (address == null || address.indexOf(':') < 0) {
+            return address;
+        }
+        String literal = address.strip();
+        if (literal.startsWith("[") && literal.endsWith("]")) {
+            literal = literal.substring(1, literal.length() - 1);
+        }
+        int zone = literal.indexOf('%');
+        if (zone >= 0) {
+            literal = literal.substring(0, zone);
+        }
+        if (!literal.matches("[0-9A-Fa-f:.]+")) {
+            return address;
+        }
+        try {
+            // In brackets InetAddress takes it as an IPv6 literal or refuses it, and never looks a name up.
+            byte[] bytes = InetAddress.getByName("[" + literal + "]").getAddress();
+            if (bytes.length == 4) {
+                return InetAddress.getByAddress(bytes).getHostAddress();
+            }
+            byte[] prefix = Arrays.copyOf(bytes, 16);
+            Arrays.fill(prefix, 8, 16, (byte) 0);
+            return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
+        } catch (UnknownHostException e) {
+            return address;
+        }
     }
 
     private static String accountKey(String account) {

@@ -89,6 +89,26 @@ class CredentialThrottleTest {
     }
 
     @Test
+    void oneClientCyclingThroughTheAddressesOfItsIpv6NetworkIsOneAddress() {
+        for (int i = 0; i < CredentialThrottle.ADDRESS.freeFailures(); i++) {
+            fail("user" + i, "2001:db8:1:2::" + Integer.toHexString(i + 1), 1);
+        }
+
+        assertThatThrownBy(() -> throttle.beforeAttempt("someone-else", "2001:db8:1:2:ffff:1:2:3"))
+                .isInstanceOf(TooManyAttempts.class);
+        assertThatCode(() -> throttle.beforeAttempt("someone-else", "2001:db8:1:3::1")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void addressesCountByTheirNetworkWhateverTheirSpelling() {
+        assertThat(CredentialThrottle.network("10.0.0.1")).isEqualTo("10.0.0.1");
+        assertThat(CredentialThrottle.network("2001:DB8:1:2:a:b:c:d")).isEqualTo(CredentialThrottle.network("[2001:db8:1:2::1%eth0]"));
+        assertThat(CredentialThrottle.network("::ffff:10.0.0.1")).isEqualTo("10.0.0.1");
+        assertThat(CredentialThrottle.network("not:an:address:at:all")).isEqualTo("not:an:address:at:all");
+        assertThat(CredentialThrottle.network("abc:def")).isEqualTo("abc:def");
+    }
+
+    @Test
     void oneAccountGuessedFromManyAddressesIsSlowedDownExceptWhereItsOwnerSignsIn() {
         throttle.succeeded("dave", "10.0.0.1");
         for (int i = 0; i < CredentialThrottle.ACCOUNT.freeFailures(); i++) {
