@@ -141,6 +141,11 @@ def http_status(url, timeout=5):
         return None
 
 
+# A server is idle when it spends less than this share of a core over this many seconds (an idle
+# mirror's heartbeats and long-polls take about 1 %).
+IDLE_WINDOW = 0.5
+IDLE_SHARE = 0.03
+
 # ------------------------------------------------------------------ servers
 
 class Server:
@@ -154,13 +159,23 @@ class Server:
 
     def settle(self):
         """Waits until the server's tree holds only its long-lived processes again (the
-        per-request CGI processes have exited and been reaped), then a short fixed pause."""
+        per-request CGI processes have exited and been reaped) and then until it is idle, so that
+        a figure counts its own request and not work left from before it (a mirror's work on what
+        it has just synced after a push, a JVM's compiler finishing)."""
         deadline = time.time() + 10
         while self.roots and time.time() < deadline:
             if set(process_tree(self.roots)) <= self.baseline:
                 break
             time.sleep(0.02)
         time.sleep(0.2)
+        last = self.cpu()
+        deadline = time.time() + 30
+        while last is not None and time.time() < deadline:
+            time.sleep(IDLE_WINDOW)
+            now = self.cpu()
+            if now - last < IDLE_WINDOW * IDLE_SHARE:
+                break
+            last = now
 
     def mark_baseline(self):
         self.baseline = frozenset(process_tree(self.roots)) if self.roots else frozenset()
@@ -505,9 +520,10 @@ class Bench:
         log(f"{server.name:13} {n} concurrent clones: {wall:7.2f} s wall, {n / wall:.3f} clones/s, "
             f"server CPU {fmt(cpu)}{'' if cpu is None else ' s'} per clone, peak RSS {fmt(peak and peak / 2 ** 20, 0)} MiB")
 
-    def fetch(self, server, template, behind, next_git):
+    def fetch(self, server, template, behind, next_git, measured=True):
         """A fetch by a client `behind` commits behind the served main: a copy of a clone of the first state,
-        brought forward from the local next state (not measured) when it is to be fewer than all commits behind."""
+        brought forward from the local next state (not measured) when it is to be fewer than all commits behind.
+        An unmeasured fetch only warms the server up."""
         d = self.dest()
         shutil.copytree(template, d, symlinks=True)
         if behind < int(self.manifest["next_new_commits"]):
@@ -516,6 +532,8 @@ class Bench:
         wall, cpu = self.timed(server, GIT + ["-C", d, "fetch", "-q", "origin", "+refs/heads/*:refs/heads/*"])
         self.check_main(server, d, self.manifest["next_main"])
         shutil.rmtree(d)
+        if not measured:
+            return
         self.record(server, f"fetch {behind} wall", wall)
         if cpu is not None:
             self.record(server, f"fetch {behind} cpu", cpu)
@@ -659,6 +677,8 @@ def parse_args():
         "on the same generated repository, in one run. See bench/README.md."))
     ap.add_argument("--runs", type=int, default=5, help="warm clone runs and fetch runs per server (default 5)")
     ap.add_argument("--concurrency", type=int, default=20, help="concurrent clones (default 20)")
+    ap.add_argument("--fetch-warmup", type=int, default=10, metavar="N",
+                    help="unmeasured fetches per server before each depth's measured ones (default 10)")
     ap.add_argument("--small", action="store_true", help="a ~1,000-commit repository, for a smoke run")
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--mirror", dest="mode", action="store_const", const="mirror",
@@ -738,10 +758,17 @@ def main():
             log("(d) Facet mirror: the new commits go to the primary; each fetch starts once the mirror serves them")
         depths = fetch_depths(int(manifest["next_new_commits"]))
         log(f"(d) pushing {manifest['next_new_commits']} new commits on main, then fetching into copies of a clone "
-            f"{', '.join(map(str, depths))} commits behind, {args.runs} times each per server")
+            f"{', '.join(map(str, depths))} commits behind, {args.runs} times each per server after "
+            f"{args.fetch_warmup} unmeasured ones")
         for s in fetch_servers:
             s.push_update(next_git)
         for depth in depths:
+            # A busy server has compiled its fetch path long ago: the first fetches of a fresh JVM mostly
+            # measure its JIT compiler, which is what the cold clone row is for.
+            for i in range(args.fetch_warmup):
+                for s in order(i):
+                    if s in fetch_servers:
+                        b.fetch(s, templates[s.name], depth, next_git, measured=False)
             for i in range(args.runs):
                 for s in order(i):
                     if s in fetch_servers:
