@@ -1,11 +1,13 @@
 package dev.facet.ssh;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Credentials;
 import dev.facet.core.access.GitRequestAuthorizer;
 import dev.facet.core.access.SshLoginProof;
 import dev.facet.core.error.FacetException;
 import dev.facet.core.error.InvalidInput;
+import dev.facet.core.lfs.LfsSshAuthentication;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
 import dev.facet.git.GitSession;
@@ -45,11 +47,12 @@ import org.slf4j.LoggerFactory;
 final class GitCommandRunner implements Command {
     private static final Logger log = LoggerFactory.getLogger(GitCommandRunner.class);
     private static final int REFUSED = 128;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What every command shares: the decision, the Git seams, and the threads the commands run on. */
     record Seams(GitRequestAuthorizer authorizer, RepositoryResolver<GitSession> repositories,
                  UploadPackFactory<GitSession> uploadPacks, ReceivePackFactory<GitSession> receivePacks,
-                 ExecutorService workers) {
+                 LfsSshAuthentication lfs, ExecutorService workers) {
     }
 
     private final Seams seams;
@@ -98,9 +101,14 @@ final class GitCommandRunner implements Command {
     }
 
     private int run(String fingerprint, SshLoginProof login, String address, String gitProtocol) {
+        Optional<LfsAuthenticateCommand> lfs = LfsAuthenticateCommand.parse(commandLine);
+        if (lfs.isPresent()) {
+            return authenticateLfs(lfs.get(), fingerprint, address);
+        }
         GitSshCommand command = GitSshCommand.parse(commandLine).orElse(null);
         if (command == null) {
-            return refuse(GitSshCommand.EXPECTED);
+            return refuse(commandLine != null && commandLine.startsWith("git-lfs-transfer ")
+                    ? "Facet answers git-lfs-authenticate, not git-lfs-transfer." : GitSshCommand.EXPECTED);
         }
         GitSession session;
         try {
@@ -144,6 +152,37 @@ final class GitCommandRunner implements Command {
             return refuse("Repository " + command.project() + "/" + command.repository() + " does not exist.");
         } catch (IOException e) {
             // A client that hangs up or speaks something else than Git: nothing on this side to fix.
+            log.info("Git over SSH: '{}' from {} ended: {}", commandLine, address, e.toString());
+            return REFUSED;
+        } catch (RuntimeException e) {
+            log.error("Git over SSH: '{}' from {} failed", commandLine, address, e);
+            return refuse("Facet failed to serve this command; the server log has the details.");
+        }
+    }
+
+    /**
+     * Answers git-lfs-authenticate: the same authorizer as for Git decides whether the key may download (READ)
+     * or upload (WRITE), and the answer is the JSON git-lfs reads, on standard output.
+     */
+    private int authenticateLfs(LfsAuthenticateCommand command, String fingerprint, String address) {
+        try {
+            ProjectKey project = ProjectKey.of(command.project());
+            RepositorySlug slug = RepositorySlug.of(command.repository());
+            GitRequestAuthorizer.AuthorizedGitRequest authorized = seams.authorizer().authorize(
+                    Optional.ofNullable(fingerprint).map(Credentials::publicKey), address, project, slug,
+                    command.level());
+            LfsSshAuthentication.Answer answer = seams.lfs().answer(fingerprint, authorized, project, slug,
+                    command.level());
+            out.write(JSON.writeValueAsBytes(Map.of("href", answer.href(), "header", answer.header(),
+                    "expires_in", answer.expiresIn(), "expires_at", answer.expiresAt().toString())));
+            out.write('\n');
+            out.flush();
+            return 0;
+        } catch (InvalidInput e) {
+            return refuse("Repository not found: " + e.getMessage());
+        } catch (FacetException e) {
+            return refuse(e.getMessage());
+        } catch (IOException e) {
             log.info("Git over SSH: '{}' from {} ended: {}", commandLine, address, e.toString());
             return REFUSED;
         } catch (RuntimeException e) {
