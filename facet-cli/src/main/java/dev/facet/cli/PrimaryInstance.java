@@ -7,6 +7,7 @@ import dev.facet.core.store.Store;
 import dev.facet.core.access.LocalGitAuthorizer;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSeams;
+import dev.facet.core.lfs.BoundedLfsUploads;
 import dev.facet.core.lfs.LfsSshCredentials;
 import dev.facet.core.lfs.LfsTransferTokens;
 import dev.facet.git.LocalDiskLfsObjectStore;
@@ -142,12 +143,12 @@ public final class PrimaryInstance implements AutoCloseable {
             SecureRandom random = new SecureRandom();
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
             LocalDiskLfsObjectStore lfsObjectStore = new LocalDiskLfsObjectStore(InstanceHome.lfs(home));
-            LfsLockService lfsLocks = new LfsLockService(store, clock);
+            LfsLockService lfsLocks = new LfsLockService(store, clock, settings.lfs().maxLocksPerRepository());
             AtomicReference<PrimaryWebServer> web = new AtomicReference<>();
             HostedLfsObjects lfsObjects = new HostedLfsObjects(store, lfsObjectStore);
             LfsSshCredentials lfsSshCredentials = new LfsSshCredentials(randomKey(random), clock,
                     LfsSshCredentials.DEFAULT_LIFETIME, () -> web.get().baseUrl());
-            LfsApi lfs = new LfsApi(lfsObjects, lfsLocks,
+            LfsApi lfs = new LfsApi(new BoundedLfsUploads(lfsObjects, settings.lfs().maxConcurrentUploads()), lfsLocks,
                     new LfsTransferTokens(randomKey(random), clock, LfsTransferTokens.DEFAULT_LIFETIME),
                     settings.lfs().maxObjectBytes(), Optional.of(lfsSshCredentials));
             control = InstanceControl.open(home, Map.of(

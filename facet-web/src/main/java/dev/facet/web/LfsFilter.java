@@ -13,7 +13,7 @@ import dev.facet.core.error.FacetException;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
-import dev.facet.core.error.TooManyAttempts;
+import dev.facet.core.error.TooManyRequests;
 import dev.facet.core.lfs.LfsContent;
 import dev.facet.core.lfs.LfsLock;
 import dev.facet.core.lfs.LfsLocks;
@@ -121,7 +121,7 @@ final class LfsFilter implements Filter {
                 throw new NotFound("repository", "Repository not found: " + e.getMessage());
             }
             route(target, request, response);
-        } catch (TooManyAttempts e) {
+        } catch (TooManyRequests e) {
             response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
             error(response, 429, e.getMessage());
         } catch (AuthenticationRequired e) {
