@@ -339,8 +339,8 @@ final class LfsFilter implements Filter {
         JsonNode body = readJson(request);
         LfsOid oid = LfsOid.of(body.path("oid").asText(""));
         long size = body.path("size").asLong(-1);
-        LfsTransferTokens.Grant grant = tokens.check(request.getHeader("Authorization"), Operation.UPLOAD,
-                target.repositoryPath(), oid);
+        LfsTransferTokens.Grant grant = tokens.checkVerify(request.getHeader("Authorization"), target.repositoryPath(),
+                oid);
         Long held = objects.held(grant.repositoryId(), List.of(oid)).get(oid);
         if (held == null) {
             throw new NotFound("oid", "Object " + oid + " was not stored.");

@@ -18,7 +18,18 @@ import java.util.Locale;
 public final class LfsTransferTokens {
     /** The scheme of the {@code Authorization} header that carries a transfer token. */
     public static final String SCHEME = "FacetLfsTransfer";
-    public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(15);
+    /**
+     * How long after a batch answer its transfers may start: the most a permission revoked meanwhile is outlived,
+     * since a transfer carries no user credentials to decide again. git-lfs asks for a new batch answer for an
+     * action about to expire, so a short life costs a long transfer queue one more batch request.
+     */
+    public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
+    /**
+     * How long past its expiry an upload's token still verifies that upload: git-lfs sends the verify request with
+     * the upload's token once the upload ends, and a large upload outlasts the token. Verifying reveals only whether
+     * the object the token named is stored.
+     */
+    public static final Duration VERIFY_GRACE = Duration.ofHours(24);
     private static final String KIND = "lfs-transfer-1";
 
     private final SignedFields signer;
@@ -69,7 +80,10 @@ public final class LfsTransferTokens {
      * @throws PermissionDenied       when the token is sound but for another operation, repository or object
      */
     public Grant check(String authorization, Operation operation, String repositoryPath, LfsOid oid) {
-        Grant grant = read(authorization);
+        return matching(read(authorization, Duration.ZERO), operation, repositoryPath, oid);
+    }
+
+    private static Grant matching(Grant grant, Operation operation, String repositoryPath, LfsOid oid) {
         if (grant.operation() != operation) {
             throw new PermissionDenied("This transfer token is for a " + grant.operation().name().toLowerCase(Locale.ROOT)
                     + ", not a " + operation.name().toLowerCase(Locale.ROOT) + "; ask the batch API for another.");
@@ -83,7 +97,15 @@ public final class LfsTransferTokens {
         return grant;
     }
 
-    private Grant read(String authorization) {
+    /**
+     * Checks the token of a verify request: the upload's token for that object, within {@link #VERIFY_GRACE} of its
+     * expiry.
+     */
+    public Grant checkVerify(String authorization, String repositoryPath, LfsOid oid) {
+        return matching(read(authorization, VERIFY_GRACE), Operation.UPLOAD, repositoryPath, oid);
+    }
+
+    private Grant read(String authorization, Duration grace) {
         String prefix = SCHEME + " ";
         if (authorization == null || !authorization.startsWith(prefix)) {
             throw new AuthenticationRequired("A Git LFS transfer needs the token the batch API gave with it "
@@ -95,7 +117,7 @@ public final class LfsTransferTokens {
         Grant grant = new Grant(Operation.valueOf(fields.get(1)), Long.parseLong(fields.get(2)), fields.get(3),
                 new LfsPointer(LfsOid.of(fields.get(4)), Long.parseLong(fields.get(5))),
                 Instant.ofEpochSecond(Long.parseLong(fields.get(6))));
-        if (!clock.instant().isBefore(grant.expiresAt())) {
+        if (!clock.instant().isBefore(grant.expiresAt().plus(grace))) {
             throw new AuthenticationRequired("This Git LFS transfer token expired at " + grant.expiresAt()
                     + "; ask the batch API for another.");
         }
