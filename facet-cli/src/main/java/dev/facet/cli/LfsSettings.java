@@ -4,7 +4,8 @@ package dev.facet.cli;
  * Git LFS settings of the primary.
  *
  * @param maxObjectBytes        the largest object a client may upload ({@code facet.lfs.max-object-bytes})
- * @param maxConcurrentUploads  how many uploads run at once; one more is told to retry ({@code facet.lfs.max-concurrent-uploads})
+ * @param maxConcurrentUploads  how many uploads run at once; one more is told to retry
+ *                              ({@code facet.lfs.max-concurrent-uploads})
  * @param maxLocksPerRepository the most file locks one repository holds ({@code facet.lfs.max-locks-per-repository})
  */
 public record LfsSettings(long maxObjectBytes, int maxConcurrentUploads, int maxLocksPerRepository) {

@@ -96,7 +96,8 @@ class GitLfsOverSshTest {
         GitClient.Result push = writer.run(tree, as(people.writer()), "push", sshUrl("assets"), "main");
         assertThat(push.exitCode()).as(push.stderr()).isZero();
 
-        JsonNode repository = TestPrimary.expect(200, primary.admin.get("/rest/api/1.0/projects/LFS/repos/assets")).json();
+        JsonNode repository = TestPrimary.expect(200, primary.admin.get("/rest/api/1.0/projects/LFS/repos/assets"))
+                .json();
         assertThat(repository.path("lfs").path("objectCount").asLong()).isEqualTo(2);
 
         GitClient reader = lfsClient("reader");

@@ -185,8 +185,8 @@ class LfsStorageTest {
                 var secondUpload = startUpload(primary, second, halfThenWait(second, release));
                 awaitStreaming(primary, second);
                 byte[] third = "one too many".getBytes(StandardCharsets.UTF_8);
-                HttpResponse<String> tooMany = startUpload(primary, third, HttpRequest.BodyPublishers.ofByteArray(third))
-                        .get();
+                HttpResponse<String> tooMany = startUpload(primary, third,
+                        HttpRequest.BodyPublishers.ofByteArray(third)).get();
                 assertThat(tooMany.statusCode()).as(tooMany.body()).isEqualTo(429);
                 assertThat(tooMany.headers().firstValue("Retry-After")).contains("5");
                 assertThat(tooMany.body()).contains("facet.lfs.max-concurrent-uploads");

@@ -119,7 +119,8 @@ class PrimarySettingsTest {
                 "FACET_LFS_MAX_LOCKS_PER_REPOSITORY", "5")).lfs();
         assertThat(set.maxConcurrentUploads()).isEqualTo(2);
         assertThat(set.maxLocksPerRepository()).isEqualTo(5);
-        assertThatThrownBy(() -> PrimarySettings.load(home, Map.of(), Map.of("FACET_LFS_MAX_LOCKS_PER_REPOSITORY", "0")))
+        assertThatThrownBy(() -> PrimarySettings.load(home, Map.of(),
+                Map.of("FACET_LFS_MAX_LOCKS_PER_REPOSITORY", "0")))
                 .hasMessageContaining("facet.lfs.max-locks-per-repository");
     }
 }

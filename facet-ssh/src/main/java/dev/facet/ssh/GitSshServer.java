@@ -28,8 +28,9 @@ import dev.facet.core.lfs.LfsSshAuthentication;
 
 /**
  * Git over SSH: public-key login against the keys users registered, then only Git's own
- * commands on {@code PROJECT/repository.git} and git-lfs's {@code git-lfs-authenticate}. No password login, no shell, no port or agent
- * forwarding, no SFTP. Each command goes through the same authorizer and Git seams as HTTP.
+ * commands on {@code PROJECT/repository.git} and git-lfs's {@code git-lfs-authenticate}. No
+ * password login, no shell, no port or agent forwarding, no SFTP. Each command goes through the
+ * same authorizer and Git seams as HTTP.
  * Owns its listener and worker threads: {@link #start()} and {@link #stop()}.
  */
 public final class GitSshServer {

@@ -36,7 +36,8 @@ public final class LfsSshCredentials implements LfsSshAuthentication {
     private final Supplier<String> baseUrl;
 
     /** What a credential was issued for. */
-    record Grant(String keyFingerprint, long repositoryId, String repositoryPath, AccessLevel level, Instant expiresAt) {
+    record Grant(String keyFingerprint, long repositoryId, String repositoryPath, AccessLevel level,
+                 Instant expiresAt) {
     }
 
     /** @param baseUrl the HTTP base URL of this server, where git-lfs is sent */

@@ -33,7 +33,8 @@ final class SignedFields {
             }
         }
         String payload = String.join("|", fields);
-        return ENCODER.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + ENCODER.encodeToString(mac(payload));
+        return ENCODER.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+                + ENCODER.encodeToString(mac(payload));
     }
 
     /** The fields of {@code token} when it is whole and signed with this key, else empty. */

@@ -29,7 +29,7 @@ class LfsSshCredentialsTest {
     private static final ProjectKey PROJECT = ProjectKey.of("LFS");
     private static final RepositorySlug ASSETS = RepositorySlug.of("assets");
 
-    /** Git's authorizer as far as these credentials matter: it says yes, with a repository id, and notes what it saw. */
+    /** Git's authorizer as far as these credentials matter: it says yes, with an id, and notes what it saw. */
     private static final class RecordingAuthorizer implements GitRequestAuthorizer {
         final List<Optional<Credentials>> seen = new ArrayList<>();
         long repositoryId = 7;
