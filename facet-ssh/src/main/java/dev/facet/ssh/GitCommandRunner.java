@@ -112,19 +112,11 @@ final class GitCommandRunner implements Command {
         }
         GitSession session;
         try {
-            ProjectKey project = ProjectKey.of(command.project());
-            RepositorySlug slug = RepositorySlug.of(command.repository());
-            AccessLevel needed = command.isPush() ? AccessLevel.WRITE : AccessLevel.READ;
-            GitRequestAuthorizer.AuthorizedGitRequest authorized = seams.authorizer().authorize(
-                    Optional.ofNullable(fingerprint).map(Credentials::publicKey), address, project, slug, needed);
+            GitRequestAuthorizer.AuthorizedGitRequest authorized = authorize(fingerprint, address, command.project(),
+                    command.repository(), command.isPush() ? AccessLevel.WRITE : AccessLevel.READ);
             session = new GitSession(authorized.repositoryId(), authorized.caller(), gitProtocol, login);
-        } catch (InvalidInput e) {
-            return refuse("Repository not found: " + e.getMessage());
-        } catch (FacetException e) {
-            return refuse(e.getMessage());
         } catch (RuntimeException e) {
-            log.error("Git over SSH: access check for '{}' failed", commandLine, e);
-            return refuse("Facet could not check access to this repository; the server log has the details.");
+            return refusedAccess(e);
         }
         try (Repository repository = seams.repositories().open(session, command.repository())) {
             if (command.isPush()) {
@@ -165,30 +157,43 @@ final class GitCommandRunner implements Command {
      * or upload (WRITE), and the answer is the JSON git-lfs reads, on standard output.
      */
     private int authenticateLfs(LfsAuthenticateCommand command, String fingerprint, String address) {
+        LfsSshAuthentication.Answer answer;
         try {
-            ProjectKey project = ProjectKey.of(command.project());
-            RepositorySlug slug = RepositorySlug.of(command.repository());
-            GitRequestAuthorizer.AuthorizedGitRequest authorized = seams.authorizer().authorize(
-                    Optional.ofNullable(fingerprint).map(Credentials::publicKey), address, project, slug,
-                    command.level());
-            LfsSshAuthentication.Answer answer = seams.lfs().answer(fingerprint, authorized, project, slug,
-                    command.level());
+            GitRequestAuthorizer.AuthorizedGitRequest authorized = authorize(fingerprint, address, command.project(),
+                    command.repository(), command.level());
+            answer = seams.lfs().answer(fingerprint, authorized, ProjectKey.of(command.project()),
+                    RepositorySlug.of(command.repository()), command.level());
+        } catch (RuntimeException e) {
+            return refusedAccess(e);
+        }
+        try {
             out.write(JSON.writeValueAsBytes(Map.of("href", answer.href(), "header", answer.header(),
                     "expires_in", answer.expiresIn(), "expires_at", answer.expiresAt().toString())));
             out.write('\n');
             out.flush();
             return 0;
-        } catch (InvalidInput e) {
-            return refuse("Repository not found: " + e.getMessage());
-        } catch (FacetException e) {
-            return refuse(e.getMessage());
         } catch (IOException e) {
             log.info("Git over SSH: '{}' from {} ended: {}", commandLine, address, e.toString());
             return REFUSED;
-        } catch (RuntimeException e) {
-            log.error("Git over SSH: '{}' from {} failed", commandLine, address, e);
-            return refuse("Facet failed to serve this command; the server log has the details.");
         }
+    }
+
+    /** What the authorizer allows the key on the repository a command names, once the names are found valid. */
+    private GitRequestAuthorizer.AuthorizedGitRequest authorize(String fingerprint, String address, String project,
+                                                                String repository, AccessLevel needed) {
+        return seams.authorizer().authorize(Optional.ofNullable(fingerprint).map(Credentials::publicKey), address,
+                ProjectKey.of(project), RepositorySlug.of(repository), needed);
+    }
+
+    /** Why a command was refused before it ran: bad names, the authorizer's answer, or a failure of ours. */
+    private int refusedAccess(RuntimeException failure) {
+        if (failure instanceof InvalidInput) {
+            return refuse("Repository not found: " + failure.getMessage());
+        } else if (failure instanceof FacetException) {
+            return refuse(failure.getMessage());
+        }
+        log.error("Git over SSH: access check for '{}' failed", commandLine, failure);
+        return refuse("Facet could not check access to this repository; the server log has the details.");
     }
 
     private int refuse(String message) {
