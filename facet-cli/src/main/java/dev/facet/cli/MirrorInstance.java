@@ -45,6 +45,7 @@ import dev.facet.mirror.MirrorDoctor;
 import dev.facet.mirror.MirrorGitSeams;
 import dev.facet.git.GitSeams;
 import dev.facet.git.SizeLimitedReceivePacks;
+import dev.facet.core.lfs.LfsSshAuthentication;
 import dev.facet.ssh.GitSshServer;
 import dev.facet.mirror.MirrorIdentity;
 import dev.facet.mirror.MirrorNode;
@@ -179,7 +180,8 @@ public final class MirrorInstance implements AutoCloseable {
                         new SizeLimitedReceivePacks(node.sshPushForwarder(), settings.git().maxPushBytes()));
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
                         node.authorizer()::requireKnownKey, node.authorizer(), git.repositories(), git.uploadPacks(),
-                        git.receivePacks(), settings.web().limits().maxConcurrentGitRequests()));
+                        git.receivePacks(), LfsSshAuthentication.NOT_SERVED,
+                        settings.web().limits().maxConcurrentGitRequests()));
                 ssh.get().start();
                 sshPort.set(Optional.of(ssh.get().port()));
             }

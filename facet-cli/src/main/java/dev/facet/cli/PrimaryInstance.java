@@ -7,6 +7,8 @@ import dev.facet.core.store.Store;
 import dev.facet.core.access.LocalGitAuthorizer;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSeams;
+import dev.facet.core.lfs.BoundedLfsUploads;
+import dev.facet.core.lfs.LfsSshCredentials;
 import dev.facet.core.lfs.LfsTransferTokens;
 import dev.facet.git.LocalDiskLfsObjectStore;
 import dev.facet.git.LocalDiskRepositoryStore;
@@ -141,13 +143,14 @@ public final class PrimaryInstance implements AutoCloseable {
             SecureRandom random = new SecureRandom();
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
             LocalDiskLfsObjectStore lfsObjectStore = new LocalDiskLfsObjectStore(InstanceHome.lfs(home));
-            LfsLockService lfsLocks = new LfsLockService(store, clock);
-            byte[] lfsTokenKey = new byte[32];
-            random.nextBytes(lfsTokenKey);
+            LfsLockService lfsLocks = new LfsLockService(store, clock, settings.lfs().maxLocksPerRepository());
+            AtomicReference<PrimaryWebServer> web = new AtomicReference<>();
             HostedLfsObjects lfsObjects = new HostedLfsObjects(store, lfsObjectStore);
-            LfsApi lfs = new LfsApi(lfsObjects, lfsLocks,
-                    new LfsTransferTokens(lfsTokenKey, clock, LfsTransferTokens.DEFAULT_LIFETIME),
-                    settings.lfs().maxObjectBytes());
+            LfsSshCredentials lfsSshCredentials = new LfsSshCredentials(randomKey(random), clock,
+                    LfsSshCredentials.DEFAULT_LIFETIME, () -> web.get().baseUrl());
+            LfsApi lfs = new LfsApi(new BoundedLfsUploads(lfsObjects, settings.lfs().maxConcurrentUploads()), lfsLocks,
+                    new LfsTransferTokens(randomKey(random), clock, LfsTransferTokens.DEFAULT_LIFETIME),
+                    settings.lfs().maxObjectBytes(), Optional.of(lfsSshCredentials));
             control = InstanceControl.open(home, Map.of(
                     "backup", HomeBackup.controlHandler(home, settings.database()),
                     "doctor", DoctorCommand.controlHandler(() -> DoctorCommand.withSshListener(
@@ -156,7 +159,6 @@ public final class PrimaryInstance implements AutoCloseable {
             UserService users = new UserService(store, new PasswordHasher(random), random, clock);
             new AdminBootstrap(users, random).ensureAdmin(settings.adminPassword(), home.resolve("admin-password"))
                     .ifPresent(log::info);
-            AtomicReference<PrimaryWebServer> web = new AtomicReference<>();
             // Known once the SSH listener has its port; the web server is built before it starts.
             AtomicReference<Optional<String>> sshBaseUrl = new AtomicReference<>(Optional.empty());
             MirrorAdmission admission = new MirrorAdmission(store, clock, identity.id(), identity.publicKeyJwk(),
@@ -189,7 +191,8 @@ public final class PrimaryInstance implements AutoCloseable {
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
                         (fingerprint, address) -> authenticator.caller(Optional.of(Credentials.publicKey(fingerprint)),
                                 address), new LocalGitAuthorizer(authenticator, permissions), git.repositories(),
-                        git.uploadPacks(), git.receivePacks(), settings.web().limits().maxConcurrentGitRequests()));
+                        git.uploadPacks(), git.receivePacks(), lfsSshCredentials,
+                        settings.web().limits().maxConcurrentGitRequests()));
                 ssh.get().start();
                 sshPort.set(Optional.of(ssh.get().port()));
                 sshBaseUrl.set(Optional.of(settings.ssh().baseUrl(ssh.get().port())));
@@ -244,6 +247,13 @@ public final class PrimaryInstance implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** A key for tokens that live only as long as this process: made at each start, never stored. */
+    private static byte[] randomKey(SecureRandom random) {
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        return key;
     }
 
     static ThreadFactory daemon(String name) {

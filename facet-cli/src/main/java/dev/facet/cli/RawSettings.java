@@ -58,6 +58,8 @@ final class RawSettings {
     static final String CLONE_CACHE_MAX_BYTES = "facet.git.clone-cache.max-bytes";
     static final String MAX_PUSH_BYTES = "facet.git.max-push-bytes";
     static final String LFS_MAX_OBJECT_BYTES = "facet.lfs.max-object-bytes";
+    static final String LFS_MAX_CONCURRENT_UPLOADS = "facet.lfs.max-concurrent-uploads";
+    static final String LFS_MAX_LOCKS_PER_REPOSITORY = "facet.lfs.max-locks-per-repository";
     static final String TLS_CERTIFICATE = "facet.tls.certificate";
     static final String TLS_PRIVATE_KEY = "facet.tls.private-key";
     static final String TLS_TRUSTED_CERTIFICATES = "facet.tls.trusted-certificates";
@@ -87,7 +89,8 @@ final class RawSettings {
             MAX_PUSH_BYTES, TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_TRUSTED_CERTIFICATES, ALLOW_INSECURE_UPSTREAM,
             MAX_CONNECTIONS_PER_ADDRESS, MIN_REQUEST_BYTES_PER_SECOND, IDLE_TIMEOUT_SECONDS, MAX_CONCURRENT_GIT_REQUESTS,
             TRUSTED_PROXIES, WEBHOOKS_ALLOW_LOCAL, WEBHOOKS_TIMEOUT_SECONDS, WEBHOOKS_RETRY_MAX_SECONDS, SSH_ENABLED,
-            SSH_PORT, SSH_BASE_URL, LFS_MAX_OBJECT_BYTES, REFS_VERIFY_SECONDS, REFS_VERIFY_PER_ROUND);
+            SSH_PORT, SSH_BASE_URL, LFS_MAX_OBJECT_BYTES, LFS_MAX_CONCURRENT_UPLOADS, LFS_MAX_LOCKS_PER_REPOSITORY,
+            REFS_VERIFY_SECONDS, REFS_VERIFY_PER_ROUND);
 
     private final Path home;
     private final Map<String, String> values;

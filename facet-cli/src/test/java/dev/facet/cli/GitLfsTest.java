@@ -190,6 +190,53 @@ class GitLfsTest {
         assertThat(free.exitCode()).as(free.stderr()).isZero();
     }
 
+    @Test
+    void aBranchMovedOntoACommitAlreadyHereThatChangesALockedFileIsRefused() throws IOException {
+        primary.createRepository("LFS", "moved", false);
+        String aliceUrl = primary.gitUrl("alice", "alice-pass-1", "LFS", "moved");
+        String bobUrl = primary.gitUrl("bob", "bob-pass-1", "LFS", "moved");
+        GitClient git = new GitClient(work.resolve("moved-home"));
+        Path tree = git.newWorkTree(work.resolve("moved"), "cover.psd", "notes.txt");
+        git.run(tree, "push", "-q", aliceUrl, "main").requireSuccess();
+        // A change to the cover waits on a branch, pushed before anyone locked it.
+        git.run(tree, "checkout", "-q", "-b", "redesign").requireSuccess();
+        git.commitFile(tree, "cover.psd", "the redesigned cover\n");
+        git.run(tree, "push", "-q", aliceUrl, "redesign").requireSuccess();
+        TestPrimary.expect(201, primary.anonymous.as("alice", "alice-pass-1").post(
+                "/scm/LFS/moved.git/info/lfs/locks", RestClient.json("path", "cover.psd")));
+
+        // Bob moves main onto it: no new commit, but main's cover changes.
+        GitClient.Result moved = git.run(tree, "push", bobUrl, "redesign:main");
+        assertThat(moved.exitCode()).isNotZero();
+        assertThat(moved.stderr()).contains("'cover.psd' is locked by alice");
+        // A new branch at that commit changes nothing that is here; alice herself may move main.
+        assertThat(git.run(tree, "push", bobUrl, "redesign:refs/heads/review").exitCode()).isZero();
+        GitClient.Result byOwner = git.run(tree, "push", aliceUrl, "redesign:main");
+        assertThat(byOwner.exitCode()).as(byOwner.stderr()).isZero();
+    }
+
+    @Test
+    void aLockOnADecomposedNameHoldsTheComposedSpellingOfTheSameFile() throws IOException {
+        primary.createRepository("LFS", "accents", false);
+        String composed = "caf\u00e9.psd";
+        String decomposed = "cafe\u0301.psd";
+        GitClient git = new GitClient(work.resolve("accents-home"));
+        Path tree = git.newWorkTree(work.resolve("accents"), "README.md");
+        git.commitFile(tree, composed, "the menu\n");
+        git.run(tree, "push", "-q", primary.gitUrl("alice", "alice-pass-1", "LFS", "accents"), "main")
+                .requireSuccess();
+        RestClient alice = primary.anonymous.as("alice", "alice-pass-1");
+        TestPrimary.expect(201, alice.post("/scm/LFS/accents.git/info/lfs/locks", RestClient.json("path", decomposed)));
+        // The same name in the other spelling is the same lock.
+        assertThat(primary.anonymous.as("bob", "bob-pass-1").post("/scm/LFS/accents.git/info/lfs/locks",
+                RestClient.json("path", composed)).status()).isEqualTo(409);
+
+        git.commitFile(tree, composed, "bob's menu\n");
+        GitClient.Result refused = git.run(tree, "push", primary.gitUrl("bob", "bob-pass-1", "LFS", "accents"), "main");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("is locked by alice");
+    }
+
     static String sha256(Path file) throws IOException {
         return HexFormat.of().formatHex(Sha256.newDigest().digest(Files.readAllBytes(file)));
     }

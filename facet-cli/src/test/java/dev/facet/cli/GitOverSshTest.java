@@ -70,22 +70,7 @@ class GitOverSshTest {
 
     /** Runs {@code ssh} itself with {@code key}: what a user typing a command (not Git) sees. */
     private GitClient.Result ssh(SshKeyPair key, String... remoteCommand) {
-        List<String> command = new java.util.ArrayList<>(List.of(sshCommand(key).split(" ")));
-        command.addAll(List.of("-p", Integer.toString(sshPort()), "git@localhost"));
-        command.addAll(List.of(remoteCommand));
-        try {
-            Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(
-                    new java.io.File("/dev/null"))).start();
-            String out = new String(process.getInputStream().readAllBytes());
-            String err = new String(process.getErrorStream().readAllBytes());
-            process.waitFor();
-            return new GitClient.Result(process.exitValue(), out, err);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return key.ssh(knownHosts, sshPort(), remoteCommand);
     }
 
     @Test

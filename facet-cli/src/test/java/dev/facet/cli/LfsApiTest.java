@@ -201,6 +201,23 @@ class LfsApiTest {
     }
 
     @Test
+    void anUploadThatOutlastsItsTokenIsStillVerifiedButNotADayLater() throws Exception {
+        byte[] content = "a long upload\n".getBytes(StandardCharsets.UTF_8);
+        LfsHttp.Answer answer = batch("a", WRITER, "upload", oid(content), content.length);
+        JsonNode verify = answer.json().path("objects").path(0).path("actions").path("verify");
+        String[] action = uploadAction(answer);
+        assertThat(put(action[0], action[1], content).status()).isEqualTo(200);
+        byte[] body = RestClient.json("oid", oid(content), "size", content.length).getBytes(StandardCharsets.UTF_8);
+        String token = verify.path("header").path("Authorization").asText();
+
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(put(action[0], action[1], content).status()).isEqualTo(401);
+        assertThat(call("POST", verify.path("href").asText(), token, body).status()).isEqualTo(200);
+        clock.advance(Duration.ofDays(1));
+        assertThat(call("POST", verify.path("href").asText(), token, body).status()).isEqualTo(401);
+    }
+
+    @Test
     void oidsThatAreNotSha256HexAreRefusedAtEveryEndpoint() throws Exception {
         for (String bad : List.of("../../../../keys/instance-id", "..%2F..%2Fkeys", "ABCDEF" + "0".repeat(58),
                 "0".repeat(63), "0".repeat(65))) {

@@ -93,6 +93,116 @@ class LfsStorageTest {
         assertThat(missing.out()).contains("LFS object " + oid + " is missing");
     }
 
+    @Test
+    void aRepositoryHoldsAtMostTheLocksItsSettingAllows() throws Exception {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"), null,
+                Map.of("FACET_LFS_MAX_LOCKS_PER_REPOSITORY", "2"))) {
+            primary.createProject("ST");
+            primary.createRepository("ST", "files", false);
+            primary.createRepository("ST", "more", false);
+            LfsHttp http = new LfsHttp(primary.baseUrl());
+            for (String path : new String[] {"one.psd", "two.psd"}) {
+                assertThat(lock(http, "files", path).status()).isEqualTo(201);
+            }
+            LfsHttp.Answer third = lock(http, "files", "three.psd");
+            assertThat(third.status()).as(third.body()).isEqualTo(409);
+            assertThat(third.json().path("message").asText()).contains("facet.lfs.max-locks-per-repository");
+            // Another repository has its own allowance; a released lock makes room.
+            assertThat(lock(http, "more", "three.psd").status()).isEqualTo(201);
+            String id = http.call("GET", "/scm/ST/files.git/info/lfs/locks?path=one.psd", ADMIN, null).json()
+                    .path("locks").path(0).path("id").asText();
+            assertThat(http.call("POST", "/scm/ST/files.git/info/lfs/locks/" + id + "/unlock", ADMIN,
+                    "{}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
+            assertThat(lock(http, "files", "three.psd").status()).isEqualTo(201);
+        }
+    }
+
+    private static LfsHttp.Answer lock(LfsHttp http, String repository, String path) throws Exception {
+        return http.call("POST", "/scm/ST/" + repository + ".git/info/lfs/locks", ADMIN,
+                RestClient.json("path", path).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A request body that sends its first half, then waits for {@code release} before it sends the rest. */
+    private static HttpRequest.BodyPublisher halfThenWait(byte[] content, java.util.concurrent.CountDownLatch release) {
+        return HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.SequenceInputStream(
+                new java.io.ByteArrayInputStream(content, 0, content.length / 2), new java.io.InputStream() {
+                    private final java.io.InputStream rest = new java.io.ByteArrayInputStream(content,
+                            content.length / 2, content.length - content.length / 2);
+
+                    @Override
+                    public int read() throws java.io.IOException {
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            throw new java.io.InterruptedIOException();
+                        }
+                        return rest.read();
+                    }
+                }));
+    }
+
+    /** Starts the upload a batch answer offers for {@code content}, with {@code body} as what is sent. */
+    private static java.util.concurrent.CompletableFuture<HttpResponse<String>> startUpload(
+            TestPrimary primary, byte[] content, HttpRequest.BodyPublisher body) throws Exception {
+        JsonNode upload = batch(primary, "upload", LfsHttp.oid(content), content.length).path("actions").path("upload");
+        return HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(upload.path("href").asText()))
+                .header("Authorization", upload.path("header").path("Authorization").asText())
+                .PUT(body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void awaitStreaming(TestPrimary primary, byte[] content) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+            Path tmp = primary.home.resolve("data/lfs/tmp");
+            try (var parts = Files.list(tmp)) {
+                return parts.anyMatch(part -> part.getFileName().toString().startsWith(LfsHttp.oid(content)));
+            } catch (java.nio.file.NoSuchFileException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void aSecondUploadOfAnObjectUnderWayAndOneUploadTooManyAreToldToRetryLater() throws Exception {
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"), null,
+                Map.of("FACET_LFS_MAX_CONCURRENT_UPLOADS", "2"))) {
+            primary.createProject("ST");
+            primary.createRepository("ST", "files", false);
+            byte[] first = new byte[256 * 1024];
+            new java.util.Random(1).nextBytes(first);
+            byte[] second = new byte[256 * 1024];
+            new java.util.Random(2).nextBytes(second);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            try {
+                var firstUpload = startUpload(primary, first, halfThenWait(first, release));
+                awaitStreaming(primary, first);
+
+                HttpResponse<String> twin = startUpload(primary, first, HttpRequest.BodyPublishers.ofByteArray(first))
+                        .get();
+                assertThat(twin.statusCode()).as(twin.body()).isEqualTo(429);
+                assertThat(twin.headers().firstValue("Retry-After")).isPresent();
+                assertThat(twin.body()).contains("being stored by another upload");
+
+                var secondUpload = startUpload(primary, second, halfThenWait(second, release));
+                awaitStreaming(primary, second);
+                byte[] third = "one too many".getBytes(StandardCharsets.UTF_8);
+                HttpResponse<String> tooMany = startUpload(primary, third,
+                        HttpRequest.BodyPublishers.ofByteArray(third)).get();
+                assertThat(tooMany.statusCode()).as(tooMany.body()).isEqualTo(429);
+                assertThat(tooMany.headers().firstValue("Retry-After")).contains("5");
+                assertThat(tooMany.body()).contains("facet.lfs.max-concurrent-uploads");
+
+                release.countDown();
+                assertThat(firstUpload.get().statusCode()).isEqualTo(200);
+                assertThat(secondUpload.get().statusCode()).isEqualTo(200);
+            } finally {
+                release.countDown();
+            }
+            // Once the first is stored, the object is here: the batch asks for no upload of it again.
+            assertThat(batch(primary, "upload", LfsHttp.oid(first), first.length).has("actions")).isFalse();
+            upload(primary, "one too many".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     /** The project page as the administrator sees it once signed in through the login form. */
     private static String projectPageAsAdmin(TestPrimary primary) throws Exception {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();

@@ -112,5 +112,15 @@ class PrimarySettingsTest {
             assertThatThrownBy(() -> PrimarySettings.load(home, Map.of(), Map.of("FACET_LFS_MAX_OBJECT_BYTES", bad)))
                     .as(bad).hasMessageContaining("facet.lfs.max-object-bytes");
         }
+        LfsSettings defaults = PrimarySettings.load(home, Map.of(), Map.of()).lfs();
+        assertThat(defaults.maxConcurrentUploads()).isEqualTo(LfsSettings.DEFAULT_MAX_CONCURRENT_UPLOADS);
+        assertThat(defaults.maxLocksPerRepository()).isEqualTo(LfsSettings.DEFAULT_MAX_LOCKS_PER_REPOSITORY);
+        LfsSettings set = PrimarySettings.load(home, Map.of(), Map.of("FACET_LFS_MAX_CONCURRENT_UPLOADS", "2",
+                "FACET_LFS_MAX_LOCKS_PER_REPOSITORY", "5")).lfs();
+        assertThat(set.maxConcurrentUploads()).isEqualTo(2);
+        assertThat(set.maxLocksPerRepository()).isEqualTo(5);
+        assertThatThrownBy(() -> PrimarySettings.load(home, Map.of(),
+                Map.of("FACET_LFS_MAX_LOCKS_PER_REPOSITORY", "0")))
+                .hasMessageContaining("facet.lfs.max-locks-per-repository");
     }
 }

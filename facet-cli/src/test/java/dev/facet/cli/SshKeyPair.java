@@ -38,6 +38,26 @@ record SshKeyPair(Path privateKey, String publicKey) {
                 + " -o UserKnownHostsFile=" + knownHosts + " -o StrictHostKeyChecking=yes -o LogLevel=ERROR";
     }
 
+    /** Runs {@code ssh} itself with this key against {@code localhost:port}: what a user typing a command sees. */
+    GitClient.Result ssh(Path knownHosts, int port, String... remoteCommand) {
+        List<String> command = new java.util.ArrayList<>(List.of(sshCommand(knownHosts).split(" ")));
+        command.addAll(List.of("-p", Integer.toString(port), "git@localhost"));
+        command.addAll(List.of(remoteCommand));
+        try {
+            Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(
+                    new java.io.File("/dev/null"))).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor();
+            return new GitClient.Result(process.exitValue(), out, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** The public half of the host key a server keeps in {@code keyFile}, as it goes into a known-hosts file. */
     static String hostKeyOf(Path keyFile) {
         String[] words = run(List.of("ssh-keygen", "-y", "-f", keyFile.toString())).strip().split(" ");

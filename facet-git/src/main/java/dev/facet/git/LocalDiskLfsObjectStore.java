@@ -3,6 +3,7 @@ package dev.facet.git;
 import dev.facet.core.digest.Sha256;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.lfs.LfsContent;
+import dev.facet.core.lfs.LfsObjectBusy;
 import dev.facet.core.lfs.LfsObjectRejected;
 import dev.facet.core.lfs.LfsObjectStore;
 import dev.facet.core.lfs.LfsOid;
@@ -21,6 +22,8 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Git LFS objects as files under a directory of the home, named by oid:
@@ -31,6 +34,11 @@ import java.util.OptionalLong;
 public final class LocalDiskLfsObjectStore implements LfsObjectStore {
     private static final int BUFFER_BYTES = 64 * 1024;
     private final Path root;
+    /**
+     * Objects an upload or the purge is working on: one at a time per object, so two uploads never race to
+     * move one object in, and the purge never deletes a file an upload has just found and touched.
+     */
+    private final Set<LfsOid> busy = ConcurrentHashMap.newKeySet();
 
     /** @param root the store's directory, {@code data/lfs} of the home */
     public LocalDiskLfsObjectStore(Path root) {
@@ -69,8 +77,20 @@ public final class LocalDiskLfsObjectStore implements LfsObjectStore {
         }
     }
 
+    /** @throws LfsObjectBusy when another upload of the same object is under way */
     @Override
     public void receive(LfsPointer expected, InputStream body) {
+        if (!busy.add(expected.oid())) {
+            throw new LfsObjectBusy(expected.oid());
+        }
+        try {
+            store(expected, body);
+        } finally {
+            busy.remove(expected.oid());
+        }
+    }
+
+    private void store(LfsPointer expected, InputStream body) {
         Path tmp;
         try {
             tmp = Files.createTempFile(Files.createDirectories(root.resolve("tmp")), expected.oid().value(), ".part");
@@ -155,10 +175,7 @@ public final class LocalDiskLfsObjectStore implements LfsObjectStore {
                     } catch (RuntimeException e) {
                         continue;
                     }
-                    // An upload of the same bytes touches the file: a recent one is never taken away under it.
-                    if (Files.getLastModifiedTime(file).toInstant().isBefore(olderThan) && !stillHeld.test(oid)
-                            && Files.getLastModifiedTime(file).toInstant().isBefore(olderThan)) {
-                        Files.deleteIfExists(file);
+                    if (purgeOne(file, oid, olderThan, stillHeld)) {
                         purged++;
                     }
                 }
@@ -167,6 +184,28 @@ public final class LocalDiskLfsObjectStore implements LfsObjectStore {
             throw new UncheckedIOException("Cannot purge LFS objects under " + root, e);
         }
         return purged;
+    }
+
+    /**
+     * Deletes one object's file when it is old and unheld, while no upload of it runs: an upload of the same bytes
+     * touches the file under the same guard, so the purge sees it fresh, and the record the upload then writes keeps
+     * it; an upload that comes while the purge looks is told to retry, and then finds the file gone and moves it in.
+     */
+    private boolean purgeOne(Path file, LfsOid oid, Instant olderThan, java.util.function.Predicate<LfsOid> stillHeld)
+            throws IOException {
+        if (!busy.add(oid)) {
+            return false;
+        }
+        try {
+            if (Files.getLastModifiedTime(file).toInstant().isBefore(olderThan) && !stillHeld.test(oid)) {
+                return Files.deleteIfExists(file);
+            }
+            return false;
+        } catch (NoSuchFileException e) {
+            return false;
+        } finally {
+            busy.remove(oid);
+        }
     }
 
     @Override

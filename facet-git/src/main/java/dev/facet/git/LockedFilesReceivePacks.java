@@ -3,15 +3,18 @@ package dev.facet.git;
 import dev.facet.core.lfs.LfsLock;
 import dev.facet.core.lfs.LfsLocks;
 import java.io.IOException;
+import java.text.Normalizer;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.Set;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.PreReceiveHook;
 import org.eclipse.jgit.transport.PreReceiveHookChain;
@@ -22,15 +25,15 @@ import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
 import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.AndTreeFilter;
-import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Refuses a push that changes a file another user holds a Git LFS lock on, for every transport:
- * each new commit the push brings (those no ref reached before) is compared with its parents, and
- * a command whose commits touch a path locked by someone else is rejected with the lock named.
+ * each new commit the push brings (those no ref reached before) is compared with its parents, a
+ * branch's new tip with its old one, and a command that touches a path locked by someone else is
+ * rejected with the lock named. Paths are compared in Unicode NFC.
  * git-lfs's own pre-push check asks the locks/verify API the same question; this is the one a
  * client cannot skip.
  */
@@ -59,15 +62,14 @@ public final class LockedFilesReceivePacks implements ReceivePackFactory<GitSess
         if (others.isEmpty()) {
             return;
         }
-        Map<String, LfsLock> byPath = others.stream().collect(Collectors.toMap(LfsLock::path, Function.identity(),
-                (a, b) -> a));
+        LockedPaths locked = new LockedPaths(others);
         for (ReceiveCommand command : commands) {
             if (command.getResult() != ReceiveCommand.Result.NOT_ATTEMPTED
                     || command.getType() == ReceiveCommand.Type.DELETE) {
                 continue;
             }
             try {
-                LfsLock touched = firstLockedPath(rp.getRepository(), command.getNewId(), byPath);
+                LfsLock touched = firstLockedPath(rp.getRepository(), command, locked);
                 if (touched != null) {
                     String reason = "'" + touched.path() + "' is locked by " + touched.owner() + " (Git LFS lock "
                             + touched.id() + ")";
@@ -84,11 +86,22 @@ public final class LockedFilesReceivePacks implements ReceivePackFactory<GitSess
         }
     }
 
-    /** The first lock whose path a commit new to the repository changes, on the way from {@code tip}. */
-    private static LfsLock firstLockedPath(Repository repository, ObjectId tip, Map<String, LfsLock> byPath)
+    /**
+     * The first lock whose path the command changes: in a commit new to the repository (one no ref reached), or
+     * between the ref's old and new tip, so moving a branch onto a commit that is already here counts too.
+     */
+    private static LfsLock firstLockedPath(Repository repository, ReceiveCommand command, LockedPaths locked)
             throws IOException {
         try (RevWalk walk = new RevWalk(repository)) {
-            walk.markStart(walk.parseCommit(tip));
+            RevCommit newTip = walk.parseCommit(command.getNewId());
+            if (!command.getOldId().equals(ObjectId.zeroId())) {
+                LfsLock moved = firstChanged(repository, locked, walk.parseCommit(command.getOldId()).getTree(),
+                        newTip.getTree());
+                if (moved != null) {
+                    return moved;
+                }
+            }
+            walk.markStart(newTip);
             for (Ref ref : repository.getRefDatabase().getRefs()) {
                 ObjectId id = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
                 try {
@@ -99,29 +112,80 @@ public final class LockedFilesReceivePacks implements ReceivePackFactory<GitSess
                     // A ref to a missing object reaches nothing; it marks no commit as known.
                 }
             }
-            TreeFilter lockedPaths = PathFilterGroup.createFromStrings(byPath.keySet());
             for (RevCommit commit : walk) {
-                try (TreeWalk tree = new TreeWalk(repository)) {
-                    tree.setRecursive(true);
-                    if (commit.getParentCount() == 0) {
-                        tree.setFilter(lockedPaths);
-                        tree.addTree(commit.getTree());
-                    } else {
-                        tree.setFilter(AndTreeFilter.create(lockedPaths, TreeFilter.ANY_DIFF));
-                        for (RevCommit parent : commit.getParents()) {
-                            tree.addTree(walk.parseCommit(parent).getTree());
-                        }
-                        tree.addTree(commit.getTree());
-                    }
-                    while (tree.next()) {
-                        LfsLock lock = byPath.get(tree.getPathString());
-                        if (lock != null) {
-                            return lock;
-                        }
-                    }
+                RevTree[] trees = new RevTree[commit.getParentCount() + 1];
+                for (int i = 0; i < commit.getParentCount(); i++) {
+                    trees[i] = walk.parseCommit(commit.getParent(i)).getTree();
+                }
+                trees[trees.length - 1] = commit.getTree();
+                LfsLock lock = firstChanged(repository, locked, trees);
+                if (lock != null) {
+                    return lock;
                 }
             }
         }
         return null;
+    }
+
+    /** The first locked path that differs between {@code trees} (or, for one tree, that it holds). */
+    private static LfsLock firstChanged(Repository repository, LockedPaths locked, RevTree... trees)
+            throws IOException {
+        try (TreeWalk tree = new TreeWalk(repository)) {
+            tree.setRecursive(true);
+            tree.setFilter(trees.length == 1 ? locked : AndTreeFilter.create(locked, TreeFilter.ANY_DIFF));
+            for (RevTree each : trees) {
+                tree.addTree(each);
+            }
+            while (tree.next()) {
+                LfsLock lock = locked.at(tree.getPathString());
+                if (lock != null) {
+                    return lock;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The paths others hold locks on, compared after Unicode NFC normalization: a file name written in
+     * decomposed form (as macOS writes it) is the same file as its composed form, so one lock holds both.
+     */
+    static final class LockedPaths extends TreeFilter {
+        private final Map<String, LfsLock> files = new HashMap<>();
+        private final Set<String> directories = new HashSet<>();
+
+        LockedPaths(List<LfsLock> locks) {
+            for (LfsLock lock : locks) {
+                String path = nfc(lock.path());
+                files.putIfAbsent(path, lock);
+                for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+                    directories.add(path.substring(0, slash));
+                }
+            }
+        }
+
+        LfsLock at(String path) {
+            return files.get(nfc(path));
+        }
+
+        @Override
+        public boolean include(TreeWalk walker) {
+            String path = nfc(walker.getPathString());
+            return walker.isSubtree() ? directories.contains(path) : files.containsKey(path);
+        }
+
+        @Override
+        public boolean shouldBeRecursive() {
+            return false;
+        }
+
+        @Override
+        public TreeFilter clone() {
+            return this;
+        }
+
+        private static String nfc(String path) {
+            return Normalizer.normalize(path, Normalizer.Form.NFC);
+        }
     }
 }

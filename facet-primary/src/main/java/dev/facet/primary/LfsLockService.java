@@ -3,12 +3,14 @@ package dev.facet.primary;
 import dev.facet.core.access.Caller;
 import dev.facet.core.error.AlreadyExists;
 import dev.facet.core.error.AuthenticationRequired;
+import dev.facet.core.error.Conflict;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.lfs.LfsLock;
 import dev.facet.core.lfs.LfsLocks;
 import dev.facet.core.store.Store;
+import java.text.Normalizer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +26,16 @@ public final class LfsLockService implements LfsLocks {
 
     private final Store store;
     private final Clock clock;
+    private final int maxLocksPerRepository;
 
-    public LfsLockService(Store store, Clock clock) {
+    /**
+     * @param maxLocksPerRepository the most locks one repository holds ({@code facet.lfs.max-locks-per-repository}):
+     *                              every push to it loads them all
+     */
+    public LfsLockService(Store store, Clock clock, int maxLocksPerRepository) {
         this.store = store;
         this.clock = clock;
+        this.maxLocksPerRepository = maxLocksPerRepository;
     }
 
     @Override
@@ -35,9 +43,14 @@ public final class LfsLockService implements LfsLocks {
         long ownerId = owner(caller);
         String checked = checkedPath(path);
         return store.inTransaction(tx -> {
+            long held = tx.lfsLocks().countHoldingRepository(repositoryId);
             Optional<LfsLock> existing = tx.lfsLocks().findByPath(repositoryId, checked);
             if (existing.isPresent()) {
                 throw new LockConflict(existing.get());
+            }
+            if (held >= maxLocksPerRepository) {
+                throw new Conflict("path", "This repository holds " + held + " Git LFS locks, the most it may "
+                        + "(facet.lfs.max-locks-per-repository); release some (git lfs unlock) before locking more.");
             }
             try {
                 LfsLock lock = tx.lfsLocks().create(repositoryId, checked, ownerId, clock.instant());
@@ -54,11 +67,12 @@ public final class LfsLockService implements LfsLocks {
         return store.inTransaction(tx -> {
             if (id.isPresent()) {
                 List<LfsLock> one = tx.lfsLocks().find(repositoryId, id.get())
-                        .filter(lock -> path.isEmpty() || lock.path().equals(path.get())).stream().toList();
+                        .filter(lock -> path.isEmpty() || lock.path().equals(nfc(path.get()))).stream().toList();
                 return new Page(one, Optional.empty());
             }
             if (path.isPresent()) {
-                return new Page(tx.lfsLocks().findByPath(repositoryId, path.get()).stream().toList(), Optional.empty());
+                return new Page(tx.lfsLocks().findByPath(repositoryId, nfc(path.get())).stream().toList(),
+                        Optional.empty());
             }
             List<LfsLock> locks = new ArrayList<>(tx.lfsLocks().list(repositoryId, cursor.orElse(0L), limit + 1));
             Optional<Long> next = Optional.empty();
@@ -99,7 +113,10 @@ public final class LfsLockService implements LfsLocks {
         return caller.userId();
     }
 
-    /** A file path as git-lfs sends it: relative to the repository's root, with '/' between its parts. */
+    /**
+     * A file path as git-lfs sends it: relative to the repository's root, with '/' between its parts; kept in
+     * Unicode NFC, so the composed and the decomposed spelling of a name are one path with one lock.
+     */
     static String checkedPath(String path) {
         if (path == null || path.isBlank()) {
             throw new InvalidInput("path", "A lock needs the path of a file.");
@@ -115,6 +132,10 @@ public final class LfsLockService implements LfsLocks {
                 throw new InvalidInput("path", "'" + path + "' is not a file path relative to the repository's root.");
             }
         }
-        return path;
+        return nfc(path);
+    }
+
+    private static String nfc(String path) {
+        return Normalizer.normalize(path, Normalizer.Form.NFC);
     }
 }

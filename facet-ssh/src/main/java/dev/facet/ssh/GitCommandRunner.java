@@ -1,11 +1,13 @@
 package dev.facet.ssh;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Credentials;
 import dev.facet.core.access.GitRequestAuthorizer;
 import dev.facet.core.access.SshLoginProof;
 import dev.facet.core.error.FacetException;
 import dev.facet.core.error.InvalidInput;
+import dev.facet.core.lfs.LfsSshAuthentication;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
 import dev.facet.git.GitSession;
@@ -45,11 +47,12 @@ import org.slf4j.LoggerFactory;
 final class GitCommandRunner implements Command {
     private static final Logger log = LoggerFactory.getLogger(GitCommandRunner.class);
     private static final int REFUSED = 128;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What every command shares: the decision, the Git seams, and the threads the commands run on. */
     record Seams(GitRequestAuthorizer authorizer, RepositoryResolver<GitSession> repositories,
                  UploadPackFactory<GitSession> uploadPacks, ReceivePackFactory<GitSession> receivePacks,
-                 ExecutorService workers) {
+                 LfsSshAuthentication lfs, ExecutorService workers) {
     }
 
     private final Seams seams;
@@ -98,25 +101,22 @@ final class GitCommandRunner implements Command {
     }
 
     private int run(String fingerprint, SshLoginProof login, String address, String gitProtocol) {
+        Optional<LfsAuthenticateCommand> lfs = LfsAuthenticateCommand.parse(commandLine);
+        if (lfs.isPresent()) {
+            return authenticateLfs(lfs.get(), fingerprint, address);
+        }
         GitSshCommand command = GitSshCommand.parse(commandLine).orElse(null);
         if (command == null) {
-            return refuse(GitSshCommand.EXPECTED);
+            return refuse(commandLine != null && commandLine.startsWith("git-lfs-transfer ")
+                    ? "Facet answers git-lfs-authenticate, not git-lfs-transfer." : GitSshCommand.EXPECTED);
         }
         GitSession session;
         try {
-            ProjectKey project = ProjectKey.of(command.project());
-            RepositorySlug slug = RepositorySlug.of(command.repository());
-            AccessLevel needed = command.isPush() ? AccessLevel.WRITE : AccessLevel.READ;
-            GitRequestAuthorizer.AuthorizedGitRequest authorized = seams.authorizer().authorize(
-                    Optional.ofNullable(fingerprint).map(Credentials::publicKey), address, project, slug, needed);
+            GitRequestAuthorizer.AuthorizedGitRequest authorized = authorize(fingerprint, address, command.project(),
+                    command.repository(), command.isPush() ? AccessLevel.WRITE : AccessLevel.READ);
             session = new GitSession(authorized.repositoryId(), authorized.caller(), gitProtocol, login);
-        } catch (InvalidInput e) {
-            return refuse("Repository not found: " + e.getMessage());
-        } catch (FacetException e) {
-            return refuse(e.getMessage());
         } catch (RuntimeException e) {
-            log.error("Git over SSH: access check for '{}' failed", commandLine, e);
-            return refuse("Facet could not check access to this repository; the server log has the details.");
+            return refusedAccess(e);
         }
         try (Repository repository = seams.repositories().open(session, command.repository())) {
             if (command.isPush()) {
@@ -150,6 +150,50 @@ final class GitCommandRunner implements Command {
             log.error("Git over SSH: '{}' from {} failed", commandLine, address, e);
             return refuse("Facet failed to serve this command; the server log has the details.");
         }
+    }
+
+    /**
+     * Answers git-lfs-authenticate: the same authorizer as for Git decides whether the key may download (READ)
+     * or upload (WRITE), and the answer is the JSON git-lfs reads, on standard output.
+     */
+    private int authenticateLfs(LfsAuthenticateCommand command, String fingerprint, String address) {
+        LfsSshAuthentication.Answer answer;
+        try {
+            GitRequestAuthorizer.AuthorizedGitRequest authorized = authorize(fingerprint, address, command.project(),
+                    command.repository(), command.level());
+            answer = seams.lfs().answer(fingerprint, authorized, ProjectKey.of(command.project()),
+                    RepositorySlug.of(command.repository()), command.level());
+        } catch (RuntimeException e) {
+            return refusedAccess(e);
+        }
+        try {
+            out.write(JSON.writeValueAsBytes(Map.of("href", answer.href(), "header", answer.header(),
+                    "expires_in", answer.expiresIn(), "expires_at", answer.expiresAt().toString())));
+            out.write('\n');
+            out.flush();
+            return 0;
+        } catch (IOException e) {
+            log.info("Git over SSH: '{}' from {} ended: {}", commandLine, address, e.toString());
+            return REFUSED;
+        }
+    }
+
+    /** What the authorizer allows the key on the repository a command names, once the names are found valid. */
+    private GitRequestAuthorizer.AuthorizedGitRequest authorize(String fingerprint, String address, String project,
+                                                                String repository, AccessLevel needed) {
+        return seams.authorizer().authorize(Optional.ofNullable(fingerprint).map(Credentials::publicKey), address,
+                ProjectKey.of(project), RepositorySlug.of(repository), needed);
+    }
+
+    /** Why a command was refused before it ran: bad names, the authorizer's answer, or a failure of ours. */
+    private int refusedAccess(RuntimeException failure) {
+        if (failure instanceof InvalidInput) {
+            return refuse("Repository not found: " + failure.getMessage());
+        } else if (failure instanceof FacetException) {
+            return refuse(failure.getMessage());
+        }
+        log.error("Git over SSH: access check for '{}' failed", commandLine, failure);
+        return refuse("Facet could not check access to this repository; the server log has the details.");
     }
 
     private int refuse(String message) {

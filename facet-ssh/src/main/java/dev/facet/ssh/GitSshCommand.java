@@ -1,5 +1,6 @@
 package dev.facet.ssh;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,12 +19,14 @@ record GitSshCommand(String service, String project, String repository) {
     static final String RECEIVE_PACK = "git-receive-pack";
     static final String UPLOAD_ARCHIVE = "git-upload-archive";
 
+    /** A path argument, quoted as Git quotes it or bare: groups for each form. */
+    static final String PATH_ARGUMENT = "(?:'(/?[\\w.-]+/[\\w.-]+)'|(/?[\\w.-]+/[\\w.-]+))";
     /**
      * Names hold only the characters project keys and slugs may have, so no shell or path syntax
      * ({@code ;}, quotes, spaces, {@code ..} as a segment) ever reaches further than this.
      */
     private static final Pattern COMMAND = Pattern.compile(
-            "(git-upload-pack|git-receive-pack|git-upload-archive) +(?:'(/?[\\w.-]+/[\\w.-]+)'|(/?[\\w.-]+/[\\w.-]+))");
+            "(git-upload-pack|git-receive-pack|git-upload-archive) +" + PATH_ARGUMENT);
     private static final Pattern PATH = Pattern.compile("/?([\\w.-]+)/([\\w.-]+?)(?:\\.git)?");
 
     /** Why a command is refused, in words an SSH user can act on. */
@@ -34,12 +37,18 @@ record GitSshCommand(String service, String project, String repository) {
         if (!matcher.matches()) {
             return Optional.empty();
         }
-        String path = matcher.group(2) != null ? matcher.group(2) : matcher.group(3);
+        String service = matcher.group(1);
+        return names(matcher.group(2) != null ? matcher.group(2) : matcher.group(3))
+                .map(names -> new GitSshCommand(service, names.get(0), names.get(1)));
+    }
+
+    /** The project and the repository a command's path argument names, without {@code .git}. */
+    static Optional<List<String>> names(String path) {
         Matcher names = PATH.matcher(path);
         if (!names.matches() || names.group(1).startsWith(".") || names.group(2).startsWith(".")) {
             return Optional.empty();
         }
-        return Optional.of(new GitSshCommand(matcher.group(1), names.group(1), names.group(2)));
+        return Optional.of(List.of(names.group(1), names.group(2)));
     }
 
     boolean isPush() {

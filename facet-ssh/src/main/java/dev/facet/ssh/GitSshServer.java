@@ -24,11 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.facet.git.GitSession;
 import dev.facet.core.access.GitRequestAuthorizer;
+import dev.facet.core.lfs.LfsSshAuthentication;
 
 /**
  * Git over SSH: public-key login against the keys users registered, then only Git's own
- * commands on {@code PROJECT/repository.git}. No password login, no shell, no port or agent
- * forwarding, no SFTP. Each command goes through the same authorizer and Git seams as HTTP.
+ * commands on {@code PROJECT/repository.git} and git-lfs's {@code git-lfs-authenticate}. No
+ * password login, no shell, no port or agent forwarding, no SFTP. Each command goes through the
+ * same authorizer and Git seams as HTTP.
  * Owns its listener and worker threads: {@link #start()} and {@link #stop()}.
  */
 public final class GitSshServer {
@@ -45,12 +47,13 @@ public final class GitSshServer {
      * @param port          0 picks a free one
      * @param keysDirectory where the host keys are kept (made on the first start)
      * @param logins        checks that a key belongs to an active user, before any command runs
+     * @param lfs           what answers git-lfs-authenticate, once the authorizer has allowed the key
      * @param maxCommands   how many Git commands run at once, as HTTP's limit on Git requests; one more is refused
      */
     public GitSshServer(String host, int port, Path keysDirectory, KeyLogins logins,
                         GitRequestAuthorizer authorizer, RepositoryResolver<GitSession> repositories,
                         UploadPackFactory<GitSession> uploadPacks, ReceivePackFactory<GitSession> receivePacks,
-                        int maxCommands) {
+                        LfsSshAuthentication lfs, int maxCommands) {
         AtomicInteger threads = new AtomicInteger();
         // No queue: a command past the limit is refused at once, with a message, rather than left to wait unseen.
         this.workers = new ThreadPoolExecutor(0, maxCommands, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -60,7 +63,7 @@ public final class GitSshServer {
                     return thread;
                 });
         GitCommandRunner.Seams seams = new GitCommandRunner.Seams(authorizer, repositories, uploadPacks, receivePacks,
-                workers);
+                lfs, workers);
         this.server = SshServer.setUpDefaultServer();
         server.setHost(host);
         server.setPort(port);

@@ -2,6 +2,7 @@ package dev.facet.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.facet.core.lfs.LfsSshAuthentication;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -36,7 +37,7 @@ class SshListenerProbeTest {
     @Test
     void facetsOwnSshServerAnswersTheProbe() {
         GitSshServer server = new GitSshServer("127.0.0.1", 0, keys, (fingerprint, address) -> {
-        }, null, null, null, null, 1);
+        }, null, null, null, null, LfsSshAuthentication.NOT_SERVED, 1);
         server.start();
         try {
             assertThat(SshListenerProbe.checkListener("0.0.0.0", server.port())).isEmpty();

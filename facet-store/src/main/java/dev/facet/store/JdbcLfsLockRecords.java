@@ -61,6 +61,14 @@ final class JdbcLfsLockRecords implements LfsLockRecords {
     }
 
     @Override
+    public long countHoldingRepository(long repositoryId) {
+        handle.createQuery("SELECT id FROM repositories WHERE id = :repositoryId FOR UPDATE")
+                .bind("repositoryId", repositoryId).mapTo(Long.class).findOne();
+        return handle.createQuery("SELECT COUNT(*) FROM lfs_locks WHERE repository_id = :repositoryId")
+                .bind("repositoryId", repositoryId).mapTo(Long.class).one();
+    }
+
+    @Override
     public boolean delete(long lockId) {
         return handle.createUpdate("DELETE FROM lfs_locks WHERE id = :id").bind("id", lockId).execute() > 0;
     }

@@ -1090,6 +1090,8 @@ abstract class StoreContract {
         assertThat(deleted).isTrue();
         Optional<LfsLock> found = store.inTransaction(tx -> tx.lfsLocks().find(repository.id(), first.id()));
         assertThat(found).isEmpty();
+        long left = store.inTransaction(tx -> tx.lfsLocks().countHoldingRepository(repository.id()));
+        assertThat(left).isEqualTo(1);
     }
 
     private <T> T inTransaction(Function<StoreTransaction, T> work) {

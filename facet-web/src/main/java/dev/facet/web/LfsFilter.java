@@ -13,7 +13,7 @@ import dev.facet.core.error.FacetException;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
-import dev.facet.core.error.TooManyAttempts;
+import dev.facet.core.error.TooManyRequests;
 import dev.facet.core.lfs.LfsContent;
 import dev.facet.core.lfs.LfsLock;
 import dev.facet.core.lfs.LfsLocks;
@@ -121,7 +121,7 @@ final class LfsFilter implements Filter {
                 throw new NotFound("repository", "Repository not found: " + e.getMessage());
             }
             route(target, request, response);
-        } catch (TooManyAttempts e) {
+        } catch (TooManyRequests e) {
             response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
             error(response, 429, e.getMessage());
         } catch (AuthenticationRequired e) {
@@ -339,8 +339,8 @@ final class LfsFilter implements Filter {
         JsonNode body = readJson(request);
         LfsOid oid = LfsOid.of(body.path("oid").asText(""));
         long size = body.path("size").asLong(-1);
-        LfsTransferTokens.Grant grant = tokens.check(request.getHeader("Authorization"), Operation.UPLOAD,
-                target.repositoryPath(), oid);
+        LfsTransferTokens.Grant grant = tokens.checkVerify(request.getHeader("Authorization"), target.repositoryPath(),
+                oid);
         Long held = objects.held(grant.repositoryId(), List.of(oid)).get(oid);
         if (held == null) {
             throw new NotFound("oid", "Object " + oid + " was not stored.");

@@ -75,8 +75,9 @@ public final class PrimaryWebServer {
         AccountPages accountPages = new AccountPages(users, access);
 
         this.server = new HttpServer(settings, json, metrics,
-                List.of(new LfsFilter(gitAuthorizer, lfs.objects(), lfs.locks(), lfs.tokens(), lfs.maxObjectBytes(),
-                        this::baseUrl, json), new GitAccessFilter(gitAuthorizer), clonePackCache), git,
+                List.of(new LfsFilter(lfs.authorizer(gitAuthorizer), lfs.objects(), lfs.locks(), lfs.tokens(),
+                        lfs.maxObjectBytes(), this::baseUrl, json), new GitAccessFilter(gitAuthorizer),
+                        clonePackCache), git,
                 config -> {
                     CrossSiteRequests.register(config);
                     routes.register(config);

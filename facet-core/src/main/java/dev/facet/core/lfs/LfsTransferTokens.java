@@ -2,16 +2,11 @@ package dev.facet.core.lfs;
 
 import dev.facet.core.error.AuthenticationRequired;
 import dev.facet.core.error.PermissionDenied;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Short-lived tokens a batch answer hands out for one transfer: one operation on one object of one
@@ -23,10 +18,21 @@ import javax.crypto.spec.SecretKeySpec;
 public final class LfsTransferTokens {
     /** The scheme of the {@code Authorization} header that carries a transfer token. */
     public static final String SCHEME = "FacetLfsTransfer";
-    public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(15);
-    private static final String VERSION = "1";
+    /**
+     * How long after a batch answer its transfers may start: the most a permission revoked meanwhile is outlived,
+     * since a transfer carries no user credentials to decide again. git-lfs asks for a new batch answer for an
+     * action about to expire, so a short life costs a long transfer queue one more batch request.
+     */
+    public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
+    /**
+     * How long past its expiry an upload's token still verifies that upload: git-lfs sends the verify request with
+     * the upload's token once the upload ends, and a large upload outlasts the token. Verifying reveals only whether
+     * the object the token named is stored.
+     */
+    public static final Duration VERIFY_GRACE = Duration.ofHours(24);
+    private static final String KIND = "lfs-transfer-1";
 
-    private final byte[] key;
+    private final SignedFields signer;
     private final Clock clock;
     private final Duration lifetime;
 
@@ -45,10 +51,7 @@ public final class LfsTransferTokens {
     }
 
     public LfsTransferTokens(byte[] key, Clock clock, Duration lifetime) {
-        if (key.length < 32) {
-            throw new IllegalArgumentException("A transfer token key needs at least 32 bytes");
-        }
-        this.key = key.clone();
+        this.signer = new SignedFields(key);
         this.clock = clock;
         this.lifetime = lifetime;
     }
@@ -59,11 +62,9 @@ public final class LfsTransferTokens {
 
     public String issue(Operation operation, long repositoryId, String repositoryPath, LfsPointer pointer) {
         Instant expiresAt = clock.instant().plus(lifetime);
-        String payload = String.join("|", VERSION, operation.name(), Long.toString(repositoryId),
+        return signer.sign(List.of(KIND, operation.name(), Long.toString(repositoryId),
                 repositoryPath.toUpperCase(Locale.ROOT), pointer.oid().value(), Long.toString(pointer.size()),
-                Long.toString(expiresAt.getEpochSecond()));
-        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-        return base64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + base64.encodeToString(mac(payload));
+                Long.toString(expiresAt.getEpochSecond())));
     }
 
     /** The header value a transfer request carries. */
@@ -79,7 +80,10 @@ public final class LfsTransferTokens {
      * @throws PermissionDenied       when the token is sound but for another operation, repository or object
      */
     public Grant check(String authorization, Operation operation, String repositoryPath, LfsOid oid) {
-        Grant grant = read(authorization);
+        return matching(read(authorization, Duration.ZERO), operation, repositoryPath, oid);
+    }
+
+    private static Grant matching(Grant grant, Operation operation, String repositoryPath, LfsOid oid) {
         if (grant.operation() != operation) {
             throw new PermissionDenied("This transfer token is for a " + grant.operation().name().toLowerCase(Locale.ROOT)
                     + ", not a " + operation.name().toLowerCase(Locale.ROOT) + "; ask the batch API for another.");
@@ -93,34 +97,27 @@ public final class LfsTransferTokens {
         return grant;
     }
 
-    private Grant read(String authorization) {
+    /**
+     * Checks the token of a verify request: the upload's token for that object, within {@link #VERIFY_GRACE} of its
+     * expiry.
+     */
+    public Grant checkVerify(String authorization, String repositoryPath, LfsOid oid) {
+        return matching(read(authorization, VERIFY_GRACE), Operation.UPLOAD, repositoryPath, oid);
+    }
+
+    private Grant read(String authorization, Duration grace) {
         String prefix = SCHEME + " ";
         if (authorization == null || !authorization.startsWith(prefix)) {
             throw new AuthenticationRequired("A Git LFS transfer needs the token the batch API gave with it "
                     + "(Authorization: " + SCHEME + " ...).");
         }
-        String token = authorization.substring(prefix.length()).strip();
-        int dot = token.indexOf('.');
-        String payload;
-        byte[] signature;
-        try {
-            payload = new String(Base64.getUrlDecoder().decode(token.substring(0, Math.max(dot, 0))),
-                    StandardCharsets.UTF_8);
-            signature = Base64.getUrlDecoder().decode(token.substring(dot + 1));
-        } catch (IllegalArgumentException e) {
-            throw invalid();
-        }
-        if (dot < 0 || !MessageDigest.isEqual(signature, mac(payload))) {
-            throw invalid();
-        }
-        String[] fields = payload.split("\\|", -1);
-        if (fields.length != 7 || !fields[0].equals(VERSION)) {
-            throw invalid();
-        }
-        Grant grant = new Grant(Operation.valueOf(fields[1]), Long.parseLong(fields[2]), fields[3],
-                new LfsPointer(LfsOid.of(fields[4]), Long.parseLong(fields[5])),
-                Instant.ofEpochSecond(Long.parseLong(fields[6])));
-        if (!clock.instant().isBefore(grant.expiresAt())) {
+        List<String> fields = signer.verify(authorization.substring(prefix.length()).strip())
+                .filter(signed -> signed.size() == 7 && signed.get(0).equals(KIND))
+                .orElseThrow(LfsTransferTokens::invalid);
+        Grant grant = new Grant(Operation.valueOf(fields.get(1)), Long.parseLong(fields.get(2)), fields.get(3),
+                new LfsPointer(LfsOid.of(fields.get(4)), Long.parseLong(fields.get(5))),
+                Instant.ofEpochSecond(Long.parseLong(fields.get(6))));
+        if (!clock.instant().isBefore(grant.expiresAt().plus(grace))) {
             throw new AuthenticationRequired("This Git LFS transfer token expired at " + grant.expiresAt()
                     + "; ask the batch API for another.");
         }
@@ -129,15 +126,5 @@ public final class LfsTransferTokens {
 
     private static AuthenticationRequired invalid() {
         return new AuthenticationRequired("This Git LFS transfer token is not one this server issued.");
-    }
-
-    private byte[] mac(String payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Every Java runtime has HmacSHA256", e);
-        }
     }
 }

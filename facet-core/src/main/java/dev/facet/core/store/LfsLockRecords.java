@@ -19,5 +19,11 @@ public interface LfsLockRecords {
 
     List<LfsLock> listNotOwnedBy(long repositoryId, long ownerId);
 
+    /**
+     * How many locks the repository has. Holds the repository's row until the transaction ends, so lock
+     * creations in one repository that count first are counted one after another.
+     */
+    long countHoldingRepository(long repositoryId);
+
     boolean delete(long lockId);
 }
