@@ -157,17 +157,21 @@ class Server:
     def cpu(self):
         return tree_cpu(self.roots) if self.roots else None
 
-    def settle(self):
+    def settle(self, until_idle=False):
         """Waits until the server's tree holds only its long-lived processes again (the
-        per-request CGI processes have exited and been reaped) and then until it is idle, so that
-        a figure counts its own request and not work left from before it (a mirror's work on what
-        it has just synced after a push, a JVM's compiler finishing)."""
+        per-request CGI processes have exited and been reaped). Before a measurement
+        (`until_idle`) it also waits until the server is idle, so that a figure does not count
+        work left from before it (a mirror's work on what it has just synced after a push, a JVM's
+        compiler finishing); after one it does not, so that an idle server's own background work
+        (a mirror's heartbeats) is not counted as the request's either."""
         deadline = time.time() + 10
         while self.roots and time.time() < deadline:
             if set(process_tree(self.roots)) <= self.baseline:
                 break
             time.sleep(0.02)
         time.sleep(0.2)
+        if not until_idle:
+            return
         last = self.cpu()
         deadline = time.time() + 30
         while last is not None and time.time() < deadline:
@@ -461,7 +465,7 @@ class Bench:
 
     def timed(self, server, cmd):
         """Wall time of a git command, and the server CPU it cost (None when unknown)."""
-        server.settle()
+        server.settle(until_idle=True)
         cpu0 = server.cpu()
         t0 = time.perf_counter()
         p = subprocess.run(cmd, env=CLIENT_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -490,7 +494,7 @@ class Bench:
         return d
 
     def concurrent(self, server, n):
-        server.settle()
+        server.settle(until_idle=True)
         dests = [self.dest() for _ in range(n)]
         sampler = RssSampler(server.roots) if server.roots else None
         if sampler:

@@ -66,7 +66,6 @@ final class HttpServer {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.modifyHttpConfiguration(http -> {
-                http.setMinRequestDataRate(limits.minRequestBytesPerSecond());
                 if (!limits.trustedProxies().isEmpty()) {
                     http.addCustomizer(new ForwardedClients(limits.trustedProxies()));
                 }
@@ -77,6 +76,10 @@ final class HttpServer {
             config.jsonMapper(new JavalinJackson(json, false));
             config.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MILLIS));
             config.jetty.modifyServletContextHandler(handler -> {
+                if (limits.minRequestBytesPerSecond() > 0) {
+                    handler.addFilter(new FilterHolder(new ClientBodyRate(limits.minRequestBytesPerSecond())), "/*",
+                            EnumSet.of(DispatcherType.REQUEST));
+                }
                 handler.addFilter(new FilterHolder(metrics.requestCounter()), "/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(new UncaughtFailures()), "/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(new SecurityHeaders()), "/*", EnumSet.of(DispatcherType.REQUEST));

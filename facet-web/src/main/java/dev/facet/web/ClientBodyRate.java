@@ -1,0 +1,135 @@
+package dev.facet.web;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.BadMessageException;
+
+/**
+ * Cuts off a client that sends its request body slower than {@code facet.http.min-request-bytes-per-second}, so that
+ * trickled bodies cannot hold the server's threads. Only the time the server spends waiting for the client inside a
+ * read counts: Jetty's own check divides by the time since the request's first byte, so a small body that a busy
+ * server came to read late (a thread free only after 100 ms, a pause of its own between reads) was refused with 408
+ * though the client had sent it at once. The first {@link #GRACE_MILLIS} of waiting are free, as a connection's
+ * first round trips are slow on a long path.
+ */
+final class ClientBodyRate implements Filter {
+    static final long GRACE_MILLIS = 1_000;
+
+    private final long minBytesPerSecond;
+
+    ClientBodyRate(long minBytesPerSecond) {
+        if (minBytesPerSecond <= 0) {
+            throw new IllegalArgumentException("A minimum body rate is positive: " + minBytesPerSecond);
+        }
+        this.minBytesPerSecond = minBytesPerSecond;
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest http = (HttpServletRequest) request;
+        boolean hasBody = http.getContentLengthLong() > 0 || http.getHeader("Transfer-Encoding") != null;
+        chain.doFilter(hasBody ? new Timed(http, minBytesPerSecond) : request, response);
+    }
+
+    /** The request, its body counted as it is read. */
+    private static final class Timed extends HttpServletRequestWrapper {
+        private final long minBytesPerSecond;
+        private ServletInputStream stream;
+
+        Timed(HttpServletRequest request, long minBytesPerSecond) {
+            super(request);
+            this.minBytesPerSecond = minBytesPerSecond;
+        }
+
+        @Override
+        public synchronized ServletInputStream getInputStream() throws IOException {
+            if (stream == null) {
+                stream = new Counted(super.getInputStream(), minBytesPerSecond);
+            }
+            return stream;
+        }
+
+        @Override
+        public BufferedReader getReader() throws IOException {
+            String encoding = getCharacterEncoding();
+            Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
+            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
+        }
+    }
+
+    private static final class Counted extends ServletInputStream {
+        private final ServletInputStream body;
+        private final long minBytesPerSecond;
+        private long bytes;
+        private long waitedNanos;
+
+        Counted(ServletInputStream body, long minBytesPerSecond) {
+            this.body = body;
+            this.minBytesPerSecond = minBytesPerSecond;
+        }
+
+        @Override
+        public int read() throws IOException {
+            long started = System.nanoTime();
+            int read = body.read();
+            counted(started, read < 0 ? 0 : 1);
+            return read;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            long started = System.nanoTime();
+            int read = body.read(buffer, offset, length);
+            counted(started, Math.max(read, 0));
+            return read;
+        }
+
+        private void counted(long started, int read) {
+            waitedNanos += System.nanoTime() - started;
+            bytes += read;
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(waitedNanos);
+            if (waitedMillis > GRACE_MILLIS && bytes * 1000 < minBytesPerSecond * (waitedMillis - GRACE_MILLIS)) {
+                throw new BadMessageException(408, "Request content data rate < " + minBytesPerSecond + " B/s");
+            }
+        }
+
+        @Override
+        public int available() throws IOException {
+            return body.available();
+        }
+
+        @Override
+        public boolean isFinished() {
+            return body.isFinished();
+        }
+
+        @Override
+        public boolean isReady() {
+            return body.isReady();
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            body.setReadListener(listener);
+        }
+
+        @Override
+        public void close() throws IOException {
+            body.close();
+        }
+    }
+}
