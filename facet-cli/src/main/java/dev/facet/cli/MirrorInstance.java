@@ -110,7 +110,8 @@ public final class MirrorInstance implements AutoCloseable {
     private final Optional<String> sshBaseUrl;
 
     private MirrorInstance(MirrorStore store, MirrorNode node, MirrorWebServer web, String instanceId,
-                           Optional<InstanceControl> control, List<AutoCloseable> closeAfterNode, Optional<GitSshServer> ssh,
+                           Optional<InstanceControl> control, List<AutoCloseable> closeAfterNode,
+                           Optional<GitSshServer> ssh,
                            Optional<String> sshBaseUrl) {
         this.control = control;
         this.ssh = ssh;
@@ -160,7 +161,8 @@ public final class MirrorInstance implements AutoCloseable {
                             settings.web().host(), sshPort.get()))));
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> (long) tx.repositories().all().size()));
             MirrorMetrics mirrorMetrics = new MirrorMetrics(metrics);
-            Optional<FarmCluster> cluster = settings.farm().map(farm -> joinFarm(farm, settings, identity, closeAfterNode));
+            Optional<FarmCluster> cluster = settings.farm().map(farm -> joinFarm(farm, settings, identity,
+                    closeAfterNode));
             Optional<PublishedRefs> published = cluster.map(joined -> publishedRefs(joined, repositories, clock,
                     closeAfterNode));
             published.ifPresent(refs -> farmCheck.set(new ClusterFarmCheck(cluster.get(), refs, store, home)));
@@ -172,7 +174,8 @@ public final class MirrorInstance implements AutoCloseable {
                     published.<RefUpdateBarrier>map(FarmRefUpdateBarrier::new).orElse(RefUpdateBarrier.NONE), sources);
             Assembly assembly = cluster.isPresent()
                     ? assembleFarmNode(settings, settings.farm().get(), cluster.get(), published.get(), identity, parts,
-                            random, mirrorMetrics, new ClusterPeerReads(cluster.get(), tokens, repositories), closeAfterNode)
+                            random, mirrorMetrics, new ClusterPeerReads(cluster.get(), tokens, repositories),
+                            closeAfterNode)
                     : assembleAlone(settings, identity, parts, random, mirrorMetrics);
             MirrorNode node = assembly.node();
             client.checkAnswers(tokens, identity.id(), node::pinnedUpstream, node::answerRefused);
@@ -229,7 +232,8 @@ public final class MirrorInstance implements AutoCloseable {
     }
 
     private static Parts parts(MirrorSettings settings, UpstreamClient client, MirrorStore store,
-                               RepositoryStore repositories, LfsObjectStore lfsStore, Clock clock, MirrorMetrics metrics,
+                               RepositoryStore repositories, LfsObjectStore lfsStore, Clock clock,
+                               MirrorMetrics metrics,
                                RefUpdateBarrier barrier, UnaryOperator<FetchSource> sources) {
         AtomicInteger threads = new AtomicInteger();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {

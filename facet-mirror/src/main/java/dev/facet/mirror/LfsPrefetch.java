@@ -123,8 +123,9 @@ public final class LfsPrefetch implements SyncObserver {
                     tree.addTree(commit.getTree());
                     tree.setRecursive(true);
                     while (tree.next()) {
-                        if (tree.getFileMode(0).getObjectType() == Constants.OBJ_BLOB && seen.add(tree.getObjectId(0))) {
-                            pointerIn(reader, tree.getObjectId(0)).ifPresent(pointers::add);
+                        ObjectId blob = tree.getObjectId(0);
+                        if (tree.getFileMode(0).getObjectType() == Constants.OBJ_BLOB && seen.add(blob)) {
+                            pointerIn(reader, blob).ifPresent(pointers::add);
                         }
                     }
                 }

@@ -1,6 +1,6 @@
 package dev.facet.mirror;
 
-/** Told of the Git LFS bytes a mirror serves from its own disk and those it fetches from the primary; metrics implement it. */
+/** Told of the Git LFS bytes a mirror serves from its disk and fetches from the primary; metrics implement it. */
 public interface LfsTraffic {
     LfsTraffic NONE = new LfsTraffic() { };
 

@@ -54,8 +54,10 @@ public final class MirroredLfsObjects implements LfsObjects {
     /** Those the mirror has recorded, and of the others those the primary says the repository holds. */
     @Override
     public Map<LfsOid, Long> heldOf(long repositoryId, Collection<LfsPointer> asked) {
-        Map<LfsOid, Long> known = new java.util.HashMap<>(held(repositoryId, asked.stream().map(LfsPointer::oid).toList()));
-        List<LfsPointer> unknown = asked.stream().filter(pointer -> !known.containsKey(pointer.oid())).distinct().toList();
+        Map<LfsOid, Long> known = new java.util.HashMap<>(held(repositoryId,
+                asked.stream().map(LfsPointer::oid).toList()));
+        List<LfsPointer> unknown = asked.stream().filter(pointer -> !known.containsKey(pointer.oid())).distinct()
+                .toList();
         if (unknown.isEmpty()) {
             return known;
         }

@@ -211,7 +211,8 @@ public final class UpstreamLfs {
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + bearer).header("Accept", MEDIA_TYPE)
-                .header("Content-Type", MEDIA_TYPE).method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .header("Content-Type", MEDIA_TYPE).method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
@@ -235,7 +236,7 @@ public final class UpstreamLfs {
         return repository.projectKey().value() + "/" + repository.slug().value();
     }
 
-    /** A body on its way, each chunk told to a counter as it is read. */
+    /** A body on its way (an LFS object, a push), each chunk told to a counter as it is read. */
     static final class Counting extends FilterInputStream {
         private final LongConsumer counter;
 

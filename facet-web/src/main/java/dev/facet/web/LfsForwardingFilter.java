@@ -14,13 +14,10 @@ import dev.facet.mirror.OffloadCounts;
 import dev.facet.mirror.UpstreamLfs;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -63,7 +60,8 @@ final class LfsForwardingFilter implements Filter {
     }
 
     @Override
-    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         Matcher path = LfsFilter.PATH.matcher(request.getPathInfo() == null ? "" : request.getPathInfo());
@@ -87,7 +85,7 @@ final class LfsForwardingFilter implements Filter {
             if (rest.equals("/objects/batch") && method.equals("POST")) {
                 byte[] body = request.getInputStream().readNBytes(LfsFilter.MAX_JSON_BYTES + 1);
                 if (isDownload(body)) {
-                    chain.doFilter(new Replayed(request, body), response);
+                    chain.doFilter(new SmallGitBodies.WholeBody(request, body), response);
                     return;
                 }
                 authorize(request, project, slug, AccessLevel.WRITE);
@@ -97,7 +95,8 @@ final class LfsForwardingFilter implements Filter {
                 // The primary's transfer token, which only the primary can check: it is the permission.
                 send(response, forward(request, request.getInputStream(), request.getContentLengthLong()));
             } else if (rest.equals("/locks") || rest.startsWith("/locks/")) {
-                AccessLevel needed = rest.equals("/locks") && method.equals("GET") ? AccessLevel.READ : AccessLevel.WRITE;
+                AccessLevel needed = rest.equals("/locks") && method.equals("GET") ? AccessLevel.READ
+                        : AccessLevel.WRITE;
                 authorize(request, project, slug, needed);
                 send(response, forward(request, request.getInputStream(), request.getContentLengthLong()));
             } else {
@@ -180,56 +179,5 @@ final class LfsForwardingFilter implements Filter {
         answer.headers().forEach(response::setHeader);
         response.setContentLength(answer.body().length);
         response.getOutputStream().write(answer.body());
-    }
-
-    /** The request with its body, already read here, read again by the filter behind. */
-    private static final class Replayed extends HttpServletRequestWrapper {
-        private final byte[] body;
-
-        Replayed(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("The body is read in full already");
-                }
-
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) {
-                    return in.read(buffer, offset, length);
-                }
-            };
-        }
-
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
-        }
     }
 }
