@@ -33,6 +33,7 @@ import dev.facet.mirror.UpstreamChanges;
 import dev.facet.mirror.UpstreamEvents;
 import dev.facet.mirror.UpstreamRegistration;
 import dev.facet.farm.FarmReadGate;
+import dev.facet.farm.FarmSecret;
 import dev.facet.farm.FarmReadiness;
 import dev.facet.farm.FarmRefUpdateBarrier;
 import dev.facet.farm.PublishedRefs;
@@ -126,10 +127,11 @@ public final class MirrorInstance implements AutoCloseable {
     /**
      * A mirror node as its role assembles it: the node, how it introduces itself once it serves at
      * its own URL, who may fetch its copies as a peer, and what it closes after the node has stopped
-     * (the farm's cluster parts, last the cluster itself; nothing for a lone mirror).
+     * (the farm's cluster parts, last the cluster itself; nothing for a lone mirror), and the tokens of its
+     * Git LFS transfers, which a farm's nodes sign alike so that a download may reach another node than its batch.
      */
     private record Assembly(MirrorNode node, Function<String, MirrorIdentity> identity, IntConsumer serving,
-                            PeerReads peers, List<AutoCloseable> closeAfterNode) {
+                            PeerReads peers, LfsTransferTokens lfsTokens, List<AutoCloseable> closeAfterNode) {
     }
 
     public static MirrorInstance start(MirrorSettings settings) {
@@ -183,7 +185,7 @@ public final class MirrorInstance implements AutoCloseable {
                     new ClonePackCache(repositories, GitOperationObserver.both(metrics, node.status().offload()),
                             settings.git().cloneCache()), settings.git().maxPushBytes(), metrics,
                     mirrorMetrics, assembly.peers(), new PreAuthorizedReads(node, store, tokens),
-                    new LfsApi(parts.lfsObjects(), new PrimaryKeptLfsLocks(), lfsTransferTokens(random, clock),
+                    new LfsApi(parts.lfsObjects(), new PrimaryKeptLfsLocks(), assembly.lfsTokens(),
                             settings.lfs().maxObjectBytes()), parts.upstreamLfs());
             parts.lfsPrefetch().ifPresent(prefetch -> closeAfterNode.add(0, prefetch::stop));
             web.start();
@@ -215,8 +217,8 @@ public final class MirrorInstance implements AutoCloseable {
     }
 
     /**
-     * The tokens of this node's Git LFS transfers, under a key it holds in memory only: a restart costs a client
-     * one more batch request.
+     * The tokens of a lone mirror's Git LFS transfers, under a key it holds in memory only: a restart costs a
+     * client one more batch request.
      */
     private static LfsTransferTokens lfsTransferTokens(SecureRandom random, Clock clock) {
         byte[] key = new byte[32];
@@ -272,7 +274,8 @@ public final class MirrorInstance implements AutoCloseable {
         MirrorNode node = node(settings, parts, new DirectRegistration(parts.upstream(), parts.scheduler(), VERSION), events,
                 authorizer, changes, FarmMembership.alone(VERSION), ReadGate.OPEN, new LoneNodeReadiness(parts.status()));
         return new Assembly(node, baseUrl -> new MirrorIdentity(identity.id(), settings.name(), baseUrl,
-                identity.publicKeyJwk(), MirrorType.SINGLE), port -> { }, PeerReads.NONE, List.of());
+                identity.publicKeyJwk(), MirrorType.SINGLE), port -> { }, PeerReads.NONE,
+                lfsTransferTokens(random, parts.clock()), List.of());
     }
 
     /**
@@ -311,7 +314,9 @@ public final class MirrorInstance implements AutoCloseable {
                 cluster.isCoordinator() ? "its coordinator" : "a member");
         return new Assembly(node, baseUrl -> new MirrorIdentity(farmId, farm.name(), baseUrl, identity.publicKeyJwk(),
                 MirrorType.FARM), port -> cluster.publishUrl((settings.web().tls().isPresent() ? "https://" : "http://")
-                        + farm.address() + ":" + port), peers, closeAfterNode);
+                        + farm.address() + ":" + port), peers, new LfsTransferTokens(FarmSecret.agree(cluster,
+                        FarmSecret.LFS_TRANSFER_TOKENS, random), parts.clock(), LfsTransferTokens.DEFAULT_LIFETIME),
+                closeAfterNode);
     }
 
     /** Joins the node's farm first: its sync engine's barrier needs the farm's published refs. */

@@ -75,10 +75,25 @@ public final class MirroredLfsObjects implements LfsObjects {
         if (size == null) {
             throw new NotFound("oid", "Object " + oid + " does not exist in this repository.");
         }
-        if (objects.size(oid).isEmpty()) {
-            fetchOnce(carried(repositoryId), new LfsPointer(oid, size));
+        return serve(repositoryId, new LfsPointer(oid, size));
+    }
+
+    /**
+     * In a farm the batch may have been answered by another node, which recorded the object and signed the token
+     * with the farm's key: the grant stands for that record here. An object this node lacks is still fetched only
+     * once the primary confirms the repository holds it.
+     */
+    @Override
+    public LfsContent openGranted(long repositoryId, LfsPointer granted) {
+        Long recorded = held(repositoryId, List.of(granted.oid())).get(granted.oid());
+        return serve(repositoryId, recorded == null ? granted : new LfsPointer(granted.oid(), recorded));
+    }
+
+    private LfsContent serve(long repositoryId, LfsPointer pointer) {
+        if (objects.size(pointer.oid()).isEmpty()) {
+            fetchOnce(carried(repositoryId), pointer);
         }
-        LfsContent content = objects.open(oid);
+        LfsContent content = objects.open(pointer.oid());
         return new LfsContent(content.size(), new UpstreamLfs.Counting(content.stream(), traffic::onServed));
     }
 

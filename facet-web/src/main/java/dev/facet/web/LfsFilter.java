@@ -324,7 +324,7 @@ final class LfsFilter implements Filter {
             throws IOException {
         LfsTransferTokens.Grant grant = tokens.check(request.getHeader("Authorization"), Operation.DOWNLOAD,
                 target.repositoryPath(), oid);
-        LfsContent content = objects.open(grant.repositoryId(), oid);
+        LfsContent content = objects.openGranted(grant.repositoryId(), grant.pointer());
         try (InputStream in = content.stream()) {
             response.setStatus(200);
             response.setContentType("application/octet-stream");

@@ -31,6 +31,16 @@ public interface LfsObjects {
     LfsContent open(long repositoryId, LfsOid oid);
 
     /**
+     * The content of the object a download's transfer token was issued for: by default as {@link #open}. Where
+     * other nodes sign tokens with the same key (a mirror farm), the node serving the download may not be the one
+     * that answered the batch, and the token, issued only for an object the repository holds, stands for that
+     * node's record.
+     */
+    default LfsContent openGranted(long repositoryId, LfsPointer granted) {
+        return open(repositoryId, granted.oid());
+    }
+
+    /**
      * Stores an upload for the repository.
      *
      * @throws LfsObjectRejected when the bytes are not {@code pointer}'s
