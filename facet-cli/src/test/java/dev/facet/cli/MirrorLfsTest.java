@@ -15,8 +15,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,7 +84,8 @@ class MirrorLfsTest {
         primary.close();
     }
 
-    private static GitClient lfsClient(Path gitHome) {
+    /** A git client in its own home with git-lfs installed there. */
+    static GitClient lfsClient(Path gitHome) {
         GitClient git = new GitClient(gitHome);
         git.run(gitHome.getParent(), "lfs", "install", "--skip-repo").requireSuccess();
         return git;
@@ -95,7 +94,7 @@ class MirrorLfsTest {
     @Test
     @Order(1)
     void aCloneFromTheMirrorHasThePrimarysContentAndEachObjectIsFetchedFromThePrimaryOnce() throws IOException {
-        long fetchedBefore = mirrorCounter("facet_mirror_lfs_fetched_bytes_total");
+        long fetchedBefore = mirror.metric("facet_mirror_lfs_fetched_bytes_total");
         GitClient reader = lfsClient(work.resolve("reader-home"));
         Path clone = work.resolve("from-mirror");
         GitClient.Result cloned = reader.run(work, "clone", "-q",
@@ -106,16 +105,16 @@ class MirrorLfsTest {
             assertThat(GitLfsTest.sha256(clone.resolve(file))).as(file).isEqualTo(pushedSha256.get(file));
             total += Files.size(clone.resolve(file));
         }
-        assertThat(mirrorCounter("facet_mirror_lfs_fetched_bytes_total") - fetchedBefore).isEqualTo(total);
+        assertThat(mirror.metric("facet_mirror_lfs_fetched_bytes_total") - fetchedBefore).isEqualTo(total);
         assertThat(lfsFiles(mirror.home)).hasSize(BIG_FILES.length);
 
         // A second clone is served from the mirror's disk: nothing more comes from the primary.
-        long servedBefore = mirrorCounter("facet_mirror_lfs_served_bytes_total");
+        long servedBefore = mirror.metric("facet_mirror_lfs_served_bytes_total");
         GitClient.Result again = reader.run(work, "clone", "-q",
                 mirror.gitUrl("reader", "reader-pass-1", "LFS", "assets"), work.resolve("again").toString());
         assertThat(again.exitCode()).as(again.stderr()).isZero();
-        assertThat(mirrorCounter("facet_mirror_lfs_fetched_bytes_total") - fetchedBefore).isEqualTo(total);
-        assertThat(mirrorCounter("facet_mirror_lfs_served_bytes_total") - servedBefore).isEqualTo(total);
+        assertThat(mirror.metric("facet_mirror_lfs_fetched_bytes_total") - fetchedBefore).isEqualTo(total);
+        assertThat(mirror.metric("facet_mirror_lfs_served_bytes_total") - servedBefore).isEqualTo(total);
     }
 
     @Test
@@ -129,7 +128,7 @@ class MirrorLfsTest {
         assertThat(onPrimary.act(onPrimary.batch("LFS/assets", alice, "upload", oid, content.length), "upload",
                 content).status()).isEqualTo(200);
 
-        long fetchedBefore = mirrorCounter("facet_mirror_lfs_fetched_bytes_total");
+        long fetchedBefore = mirror.metric("facet_mirror_lfs_fetched_bytes_total");
         LfsHttp onMirror = new LfsHttp(mirror.baseUrl());
         LfsHttp.Answer batch = onMirror.batch("LFS/assets", LfsHttp.basic("reader", "reader-pass-1"), "download", oid,
                 content.length);
@@ -150,7 +149,7 @@ class MirrorLfsTest {
         } finally {
             clients.shutdownNow();
         }
-        assertThat(mirrorCounter("facet_mirror_lfs_fetched_bytes_total") - fetchedBefore)
+        assertThat(mirror.metric("facet_mirror_lfs_fetched_bytes_total") - fetchedBefore)
                 .as("six downloads, one transfer from the primary").isEqualTo(content.length);
     }
 
@@ -303,7 +302,8 @@ class MirrorLfsTest {
         assertThat(lock.json().path("message").asText()).contains("primary");
     }
 
-    private static List<Path> lfsFiles(Path instanceHome) throws IOException {
+    /** The Git LFS object files in an instance's home. */
+    static List<Path> lfsFiles(Path instanceHome) throws IOException {
         Path objects = instanceHome.resolve("data/lfs/objects");
         if (!Files.isDirectory(objects)) {
             return List.of();
@@ -311,11 +311,5 @@ class MirrorLfsTest {
         try (Stream<Path> files = Files.walk(objects)) {
             return files.filter(Files::isRegularFile).toList();
         }
-    }
-
-    private static long mirrorCounter(String name) {
-        String metrics = mirror.anonymous.get("/metrics").body();
-        Matcher value = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? ([0-9.E+-]+)$").matcher(metrics);
-        return value.find() ? (long) Double.parseDouble(value.group(1)) : 0;
     }
 }
