@@ -100,6 +100,8 @@ public final class MirrorInstance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MirrorInstance.class);
     static final String VERSION = "0.1.0";
     private static final Duration REQUEST_TOKEN_VALIDITY = Duration.ofSeconds(30);
+    /** How soon a farm node signs with the one transfer-token key left after split halves of its farm merge. */
+    private static final Duration FARM_SECRET_REFRESH = Duration.ofSeconds(5);
 
     private final MirrorStore store;
     private final MirrorNode node;
@@ -314,8 +316,9 @@ public final class MirrorInstance implements AutoCloseable {
                 cluster.isCoordinator() ? "its coordinator" : "a member");
         return new Assembly(node, baseUrl -> new MirrorIdentity(farmId, farm.name(), baseUrl, identity.publicKeyJwk(),
                 MirrorType.FARM), port -> cluster.publishUrl((settings.web().tls().isPresent() ? "https://" : "http://")
-                        + farm.address() + ":" + port), peers, new LfsTransferTokens(FarmSecret.agree(cluster,
-                        FarmSecret.LFS_TRANSFER_TOKENS, random), parts.clock(), LfsTransferTokens.DEFAULT_LIFETIME),
+                        + farm.address() + ":" + port), peers, new LfsTransferTokens(FarmSecret.following(cluster,
+                        FarmSecret.LFS_TRANSFER_TOKENS, random, parts.clock(), FARM_SECRET_REFRESH), parts.clock(),
+                        LfsTransferTokens.DEFAULT_LIFETIME),
                 closeAfterNode);
     }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -18,7 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  * repository, until a time. The client sends one back in the {@code Authorization} header of the
  * download, upload or verify request, so the user's password or access token travels only with the
  * batch request. Tokens are HMAC-SHA256 over their fields with a key the instance holds in memory:
- * they do not outlive a restart, which costs a client one more batch request.
+ * they do not outlive a restart, which costs a client one more batch request. Servers that must honour
+ * each other's tokens (a mirror farm's nodes) sign with a key they share, read from a supplier.
  */
 public final class LfsTransferTokens {
     /** The scheme of the {@code Authorization} header that carries a transfer token. */
@@ -26,7 +28,9 @@ public final class LfsTransferTokens {
     public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(15);
     private static final String VERSION = "1";
 
-    private final byte[] key;
+    private static final int MIN_KEY_BYTES = 32;
+
+    private final Supplier<byte[]> key;
     private final Clock clock;
     private final Duration lifetime;
 
@@ -45,12 +49,22 @@ public final class LfsTransferTokens {
     }
 
     public LfsTransferTokens(byte[] key, Clock clock, Duration lifetime) {
-        if (key.length < 32) {
-            throw new IllegalArgumentException("A transfer token key needs at least 32 bytes");
-        }
-        this.key = key.clone();
+        this(constant(key), clock, lifetime);
+    }
+
+    /** @param key the key to sign and check with now, asked at each use: it may change (shared keys agree again) */
+    public LfsTransferTokens(Supplier<byte[]> key, Clock clock, Duration lifetime) {
+        this.key = key;
         this.clock = clock;
         this.lifetime = lifetime;
+    }
+
+    private static Supplier<byte[]> constant(byte[] key) {
+        if (key.length < MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("A transfer token key needs at least " + MIN_KEY_BYTES + " bytes");
+        }
+        byte[] kept = key.clone();
+        return () -> kept;
     }
 
     public Duration lifetime() {
@@ -134,7 +148,11 @@ public final class LfsTransferTokens {
     private byte[] mac(String payload) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            byte[] current = key.get();
+            if (current.length < MIN_KEY_BYTES) {
+                throw new IllegalStateException("A transfer token key needs at least " + MIN_KEY_BYTES + " bytes");
+            }
+            mac.init(new SecretKeySpec(current, "HmacSHA256"));
             return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Every Java runtime has HmacSHA256", e);
