@@ -91,7 +91,8 @@ class FarmLfsTest {
         assertThat(href).as("the client is sent to the balancer, which may pick either node")
                 .startsWith(farm.loadBalancerUrl + "/scm/FLFS/assets.git/info/lfs/objects/");
 
-        LfsHttp.Answer downloaded = new LfsHttp(other.url()).call("GET", URI.create(href).getPath(), token(batch), null);
+        LfsHttp.Answer downloaded = new LfsHttp(other.url()).call("GET", URI.create(href).getPath(), token(batch),
+                null);
         assertThat(downloaded.status()).as(downloaded.body()).isEqualTo(200);
         assertThat(LfsHttp.oid(downloaded.raw().body())).isEqualTo(LfsHttp.oid(first));
 
