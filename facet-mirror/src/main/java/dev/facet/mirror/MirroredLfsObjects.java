@@ -86,6 +86,10 @@ public final class MirroredLfsObjects implements LfsObjects {
     @Override
     public LfsContent openGranted(long repositoryId, LfsPointer granted) {
         Long recorded = held(repositoryId, List.of(granted.oid())).get(granted.oid());
+        if (recorded == null) {
+            // Not for a repository this node no longer carries, even while the token lasts.
+            carried(repositoryId);
+        }
         return serve(repositoryId, recorded == null ? granted : new LfsPointer(granted.oid(), recorded));
     }
 
