@@ -214,8 +214,9 @@ final class DoctorCommand implements Callable<Integer> {
             Optional<UpstreamLink> link = store.inTransaction(tx -> tx.upstream().get());
             String upstreamUrl = link.map(UpstreamLink::upstreamUrl).orElse(null);
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(InstanceHome.repositories(home));
+            LocalDiskLfsObjectStore lfsObjects = new LocalDiskLfsObjectStore(InstanceHome.lfs(home));
             if (upstreamUrl == null || upstreamUrl.isEmpty()) {
-                return new MirrorDoctor(store, repositories, null, FarmCheck.NONE).examine();
+                return new MirrorDoctor(store, repositories, lfsObjects, null, FarmCheck.NONE).examine();
             }
             Clock clock = Clock.systemUTC();
             RequestTokens tokens = new RequestTokens(clock, new SecureRandom(), new ReplayGuard(clock, 1000));
@@ -228,7 +229,7 @@ final class DoctorCommand implements Callable<Integer> {
             // A stopped mirror's doctor changes nothing: an answer it refuses becomes its finding, not an alert.
             client.checkAnswers(tokens, signer.id(), () -> pin, (kind, details) -> { });
             // A stopped node sees no farm: its members, its lag and the farm's id are checked while it runs.
-            return new MirrorDoctor(store, repositories, client, FarmCheck.NONE).examine();
+            return new MirrorDoctor(store, repositories, lfsObjects, client, FarmCheck.NONE).examine();
         } catch (SettingsError e) {
             return List.of(databaseFinding(e.getMessage()));
         }

@@ -6,6 +6,9 @@ import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.git.ClonePackCache;
+import dev.facet.core.lfs.LfsObjectStore;
+import dev.facet.core.lfs.LfsTransferTokens;
+import dev.facet.git.LocalDiskLfsObjectStore;
 import dev.facet.git.LocalDiskRepositoryStore;
 import dev.facet.git.MirrorFetcher;
 import dev.facet.git.RepositoryStore;
@@ -30,6 +33,7 @@ import dev.facet.mirror.UpstreamChanges;
 import dev.facet.mirror.UpstreamEvents;
 import dev.facet.mirror.UpstreamRegistration;
 import dev.facet.farm.FarmReadGate;
+import dev.facet.farm.FarmSecret;
 import dev.facet.farm.FarmReadiness;
 import dev.facet.farm.FarmRefUpdateBarrier;
 import dev.facet.farm.PublishedRefs;
@@ -47,7 +51,11 @@ import dev.facet.git.GitSeams;
 import dev.facet.git.SizeLimitedReceivePacks;
 import dev.facet.core.lfs.LfsSshAuthentication;
 import dev.facet.ssh.GitSshServer;
+import dev.facet.mirror.LfsPrefetch;
 import dev.facet.mirror.MirrorIdentity;
+import dev.facet.mirror.MirroredLfsObjects;
+import dev.facet.mirror.PrimaryKeptLfsLocks;
+import dev.facet.mirror.UpstreamLfs;
 import dev.facet.mirror.MirrorNode;
 import dev.facet.git.GitOperationObserver;
 import dev.facet.mirror.PreAuthorizedReads;
@@ -67,6 +75,7 @@ import dev.facet.mirror.UpstreamLifecycle;
 import dev.facet.mirror.UpstreamSession;
 import dev.facet.store.JdbcMirrorStore;
 import dev.facet.web.FacetMetrics;
+import dev.facet.web.LfsApi;
 import dev.facet.web.MirrorMetrics;
 import dev.facet.web.MirrorWebServer;
 import java.nio.file.Path;
@@ -92,18 +101,21 @@ public final class MirrorInstance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MirrorInstance.class);
     static final String VERSION = "0.1.0";
     private static final Duration REQUEST_TOKEN_VALIDITY = Duration.ofSeconds(30);
+    /** How soon a farm node signs with the one transfer-token key left after split halves of its farm merge. */
+    private static final Duration FARM_SECRET_REFRESH = Duration.ofSeconds(5);
 
     private final MirrorStore store;
     private final MirrorNode node;
     private final MirrorWebServer web;
     private final String instanceId;
     private final Optional<InstanceControl> control;
-    private final List<AutoCloseable> farmParts;
+    private final List<AutoCloseable> closeAfterNode;
     private final Optional<GitSshServer> ssh;
     private final Optional<String> sshBaseUrl;
 
     private MirrorInstance(MirrorStore store, MirrorNode node, MirrorWebServer web, String instanceId,
-                           Optional<InstanceControl> control, List<AutoCloseable> farmParts, Optional<GitSshServer> ssh,
+                           Optional<InstanceControl> control, List<AutoCloseable> closeAfterNode,
+                           Optional<GitSshServer> ssh,
                            Optional<String> sshBaseUrl) {
         this.control = control;
         this.ssh = ssh;
@@ -112,16 +124,17 @@ public final class MirrorInstance implements AutoCloseable {
         this.node = node;
         this.web = web;
         this.instanceId = instanceId;
-        this.farmParts = farmParts;
+        this.closeAfterNode = closeAfterNode;
     }
 
     /**
      * A mirror node as its role assembles it: the node, how it introduces itself once it serves at
      * its own URL, who may fetch its copies as a peer, and what it closes after the node has stopped
-     * (the farm's cluster parts, last the cluster itself; nothing for a lone mirror).
+     * (the farm's cluster parts, last the cluster itself; nothing for a lone mirror), and the tokens of its
+     * Git LFS transfers, which a farm's nodes sign alike so that a download may reach another node than its batch.
      */
     private record Assembly(MirrorNode node, Function<String, MirrorIdentity> identity, IntConsumer serving,
-                            PeerReads peers, List<AutoCloseable> closeAfterNode) {
+                            PeerReads peers, LfsTransferTokens lfsTokens, List<AutoCloseable> closeAfterNode) {
     }
 
     public static MirrorInstance start(MirrorSettings settings) {
@@ -134,7 +147,7 @@ public final class MirrorInstance implements AutoCloseable {
         Optional<GitSshServer> ssh = Optional.empty();
         // Known once SSH listens; the doctor's handler is registered before.
         AtomicReference<Optional<Integer>> sshPort = new AtomicReference<>(Optional.empty());
-        List<AutoCloseable> farmParts = new ArrayList<>();
+        List<AutoCloseable> closeAfterNode = new ArrayList<>();
         // The control socket opens first (it refuses a second instance on this home), before the farm is joined.
         AtomicReference<FarmCheck> farmCheck = new AtomicReference<>(FarmCheck.NONE);
         try {
@@ -145,33 +158,39 @@ public final class MirrorInstance implements AutoCloseable {
                     (audience, request) -> tokens.sign(identity, audience, REQUEST_TOKEN_VALIDITY, request),
                     settings.upstreamTrust());
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
+            LocalDiskLfsObjectStore lfsStore = new LocalDiskLfsObjectStore(InstanceHome.lfs(home));
             control = InstanceControl.open(home, Map.of(
                     "backup", HomeBackup.controlHandler(home, settings.database()),
                     "doctor", DoctorCommand.controlHandler(() -> DoctorCommand.withSshListener(
-                            new MirrorDoctor(store, repositories, client, farmCheck.get()).examine(),
+                            new MirrorDoctor(store, repositories, lfsStore, client, farmCheck.get()).examine(),
                             settings.web().host(), sshPort.get()))));
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> (long) tx.repositories().all().size()));
             MirrorMetrics mirrorMetrics = new MirrorMetrics(metrics);
-            Optional<FarmCluster> cluster = settings.farm().map(farm -> joinFarm(farm, settings, identity, farmParts));
+            Optional<FarmCluster> cluster = settings.farm().map(farm -> joinFarm(farm, settings, identity,
+                    closeAfterNode));
             Optional<PublishedRefs> published = cluster.map(joined -> publishedRefs(joined, repositories, clock,
-                    farmParts));
+                    closeAfterNode));
             published.ifPresent(refs -> farmCheck.set(new ClusterFarmCheck(cluster.get(), refs, store, home)));
             // A farm node takes what its peers already hold from them, over the farm's network.
             UnaryOperator<FetchSource> sources = published.<UnaryOperator<FetchSource>>map(refs -> upstream ->
                     new PeerFetchSource(cluster.get(), refs, tokens, identity, new MirrorFetcher(client.trust()),
                             upstream)).orElse(UnaryOperator.identity());
-            Parts parts = parts(settings, client, store, repositories, clock, mirrorMetrics,
+            Parts parts = parts(settings, client, store, repositories, lfsStore, clock, mirrorMetrics,
                     published.<RefUpdateBarrier>map(FarmRefUpdateBarrier::new).orElse(RefUpdateBarrier.NONE), sources);
             Assembly assembly = cluster.isPresent()
                     ? assembleFarmNode(settings, settings.farm().get(), cluster.get(), published.get(), identity, parts,
-                            random, mirrorMetrics, new ClusterPeerReads(cluster.get(), tokens, repositories), farmParts)
+                            random, mirrorMetrics, new ClusterPeerReads(cluster.get(), tokens, repositories),
+                            closeAfterNode)
                     : assembleAlone(settings, identity, parts, random, mirrorMetrics);
             MirrorNode node = assembly.node();
             client.checkAnswers(tokens, identity.id(), node::pinnedUpstream, node::answerRefused);
             MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
                     new ClonePackCache(repositories, GitOperationObserver.both(metrics, node.status().offload()),
                             settings.git().cloneCache()), settings.git().maxPushBytes(), metrics,
-                    mirrorMetrics, assembly.peers(), new PreAuthorizedReads(node, store, tokens));
+                    mirrorMetrics, assembly.peers(), new PreAuthorizedReads(node, store, tokens),
+                    new LfsApi(parts.lfsObjects(), new PrimaryKeptLfsLocks(), assembly.lfsTokens(),
+                            settings.lfs().maxObjectBytes()), parts.upstreamLfs());
+            parts.lfsPrefetch().ifPresent(prefetch -> closeAfterNode.add(0, prefetch::stop));
             web.start();
             if (settings.ssh().enabled()) {
                 // The same Git over SSH as the primary's; keys and access are the primary's to judge.
@@ -191,24 +210,36 @@ public final class MirrorInstance implements AutoCloseable {
             node.start(assembly.identity().apply(web.baseUrl()));
             log.info("mirror {} serving {}{} from {}, upstream {}", identity.id(), web.baseUrl(),
                     sshBaseUrl.map(url -> " and " + url).orElse(""), home, settings.upstreamUrl());
-            return new MirrorInstance(store, node, web, identity.id(), control, farmParts, ssh, sshBaseUrl);
+            return new MirrorInstance(store, node, web, identity.id(), control, closeAfterNode, ssh, sshBaseUrl);
         } catch (RuntimeException e) {
             ssh.ifPresent(GitSshServer::stop);
             control.ifPresent(InstanceControl::close);
-            closeAll(farmParts);
+            closeAll(closeAfterNode);
             store.close();
             throw e;
         }
     }
 
+    /**
+     * The tokens of a lone mirror's Git LFS transfers, under a key it holds in memory only: a restart costs a
+     * client one more batch request.
+     */
+    private static LfsTransferTokens lfsTransferTokens(SecureRandom random, Clock clock) {
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        return new LfsTransferTokens(key, clock, LfsTransferTokens.DEFAULT_LIFETIME);
+    }
+
     /** What a mirror node is made of whatever its role: its upstream, its sync engine, its reconciler. */
     private record Parts(ScheduledExecutorService scheduler, UpstreamSession upstream, UpstreamGuard guard,
                          SyncEngine sync, Reconciler reconciler, MirrorStore store, RepositoryStore repositories,
-                         Clock clock, MirrorStatus status) {
+                         Clock clock, MirrorStatus status, UpstreamLfs upstreamLfs, MirroredLfsObjects lfsObjects,
+                         Optional<LfsPrefetch> lfsPrefetch) {
     }
 
     private static Parts parts(MirrorSettings settings, UpstreamClient client, MirrorStore store,
-                               RepositoryStore repositories, Clock clock, MirrorMetrics metrics,
+                               RepositoryStore repositories, LfsObjectStore lfsStore, Clock clock,
+                               MirrorMetrics metrics,
                                RefUpdateBarrier barrier, UnaryOperator<FetchSource> sources) {
         AtomicInteger threads = new AtomicInteger();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
@@ -220,13 +251,18 @@ public final class MirrorInstance implements AutoCloseable {
         UpstreamSession upstream = new UpstreamSession(client, lifecycle, clock);
         UpstreamGuard guard = new UpstreamGuard(store, clock);
         OffloadCounts offload = new OffloadCounts(store);
+        UpstreamLfs upstreamLfs = new UpstreamLfs(upstream);
+        MirroredLfsObjects lfsObjects = new MirroredLfsObjects(store, lfsStore, upstreamLfs, metrics);
+        Optional<LfsPrefetch> prefetch = settings.lfsPrefetch() == LfsPrefetch.Policy.NONE ? Optional.empty()
+                : Optional.of(new LfsPrefetch(settings.lfsPrefetch(), repositories, lfsObjects));
         SyncEngine sync = new SyncEngine(store, repositories, lifecycle,
                 sources.apply(new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust()))), barrier, guard, clock,
                 settings.syncParallelism(), SyncObserver.both(metrics, SyncObserver.both(offload,
-                        new ServedStateReports(upstream, store, scheduler))));
+                        SyncObserver.both(new ServedStateReports(upstream, store, scheduler),
+                                prefetch.<SyncObserver>map(p -> p).orElse(SyncObserver.NONE)))));
         Reconciler reconciler = new Reconciler(upstream, store, sync, clock, guard);
         return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock,
-                new MirrorStatus(upstream, store, reconciler, clock, offload));
+                new MirrorStatus(upstream, store, reconciler, clock, offload), upstreamLfs, lfsObjects, prefetch);
     }
 
     /**
@@ -242,7 +278,8 @@ public final class MirrorInstance implements AutoCloseable {
         MirrorNode node = node(settings, parts, new DirectRegistration(parts.upstream(), parts.scheduler(), VERSION), events,
                 authorizer, changes, FarmMembership.alone(VERSION), ReadGate.OPEN, new LoneNodeReadiness(parts.status()));
         return new Assembly(node, baseUrl -> new MirrorIdentity(identity.id(), settings.name(), baseUrl,
-                identity.publicKeyJwk(), MirrorType.SINGLE), port -> { }, PeerReads.NONE, List.of());
+                identity.publicKeyJwk(), MirrorType.SINGLE), port -> { }, PeerReads.NONE,
+                lfsTransferTokens(random, parts.clock()), List.of());
     }
 
     /**
@@ -281,7 +318,10 @@ public final class MirrorInstance implements AutoCloseable {
                 cluster.isCoordinator() ? "its coordinator" : "a member");
         return new Assembly(node, baseUrl -> new MirrorIdentity(farmId, farm.name(), baseUrl, identity.publicKeyJwk(),
                 MirrorType.FARM), port -> cluster.publishUrl((settings.web().tls().isPresent() ? "https://" : "http://")
-                        + farm.address() + ":" + port), peers, closeAfterNode);
+                        + farm.address() + ":" + port), peers, new LfsTransferTokens(FarmSecret.following(cluster,
+                        FarmSecret.LFS_TRANSFER_TOKENS, random, parts.clock(), FARM_SECRET_REFRESH), parts.clock(),
+                        LfsTransferTokens.DEFAULT_LIFETIME),
+                closeAfterNode);
     }
 
     /** Joins the node's farm first: its sync engine's barrier needs the farm's published refs. */
@@ -367,7 +407,7 @@ public final class MirrorInstance implements AutoCloseable {
             ssh.ifPresent(GitSshServer::stop);
             node.stop();
             web.stop();
-            closeAll(farmParts);
+            closeAll(closeAfterNode);
         } finally {
             store.close();
         }

@@ -3,10 +3,13 @@ package dev.facet.cli;
 import dev.facet.core.tls.OutboundTrust;
 import dev.facet.farm.FarmCluster;
 import dev.facet.farm.FarmVet;
+import dev.facet.mirror.LfsPrefetch;
 import dev.facet.store.DatabaseSettings;
 import dev.facet.web.WebSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,12 +17,15 @@ import java.util.Optional;
  * Everything a mirror node needs to start, parsed and checked once; {@code upstreamTrust} is whom its
  * calls and fetches to the upstream trust over HTTPS; {@code farm} is the farm it joins, empty for a
  * lone mirror, which runs no cluster; {@code farmVetInterval} is how often a farm node compares its copies with
- * the farm's published state; {@code ssh} is Git over SSH ({@code facet.ssh.*}, as on the primary).
+ * the farm's published state; {@code ssh} is Git over SSH ({@code facet.ssh.*}, as on the primary); {@code lfs} and
+ * {@code lfsPrefetch} are Git LFS's largest object and which objects are fetched after a sync
+ * ({@code facet.mirror.lfs-prefetch}: none, recent or all).
  */
 public record MirrorSettings(Path home, WebSettings web, DatabaseSettings database, String upstreamUrl, String name,
                              Duration reconcileInterval, int syncParallelism, Duration keptRetention,
                              Duration authCache, Duration offlineAccess, GitLimits git, OutboundTrust upstreamTrust,
-                             Optional<FarmCluster.Settings> farm, Duration farmVetInterval, SshSettings ssh) {
+                             Optional<FarmCluster.Settings> farm, Duration farmVetInterval, SshSettings ssh,
+                             LfsSettings lfs, LfsPrefetch.Policy lfsPrefetch) {
     /** How long refs and repositories deleted or rewound upstream are kept aside on a mirror. */
     public static final Duration DEFAULT_KEPT_RETENTION = Duration.ofDays(7);
 
@@ -52,6 +58,8 @@ public record MirrorSettings(Path home, WebSettings web, DatabaseSettings databa
                 Duration.ofSeconds(raw.positiveLong(RawSettings.AUTH_CACHE_SECONDS, DEFAULT_AUTH_CACHE.toSeconds())),
                 Duration.ofSeconds(raw.nonNegativeLong(RawSettings.OFFLINE_ACCESS_SECONDS,
                         DEFAULT_OFFLINE_ACCESS.toSeconds())), GitLimits.from(raw), raw.outboundTrust(), farm,
-                farmVet, SshSettings.from(raw));
+                farmVet, SshSettings.from(raw), LfsSettings.from(raw),
+                LfsPrefetch.Policy.valueOf(raw.oneOf(RawSettings.LFS_PREFETCH, "none", List.of("none", "recent", "all"))
+                        .toUpperCase(Locale.ROOT)));
     }
 }

@@ -60,6 +60,7 @@ final class RawSettings {
     static final String LFS_MAX_OBJECT_BYTES = "facet.lfs.max-object-bytes";
     static final String LFS_MAX_CONCURRENT_UPLOADS = "facet.lfs.max-concurrent-uploads";
     static final String LFS_MAX_LOCKS_PER_REPOSITORY = "facet.lfs.max-locks-per-repository";
+    static final String LFS_PREFETCH = "facet.mirror.lfs-prefetch";
     static final String TLS_CERTIFICATE = "facet.tls.certificate";
     static final String TLS_PRIVATE_KEY = "facet.tls.private-key";
     static final String TLS_TRUSTED_CERTIFICATES = "facet.tls.trusted-certificates";
@@ -90,7 +91,7 @@ final class RawSettings {
             MAX_CONNECTIONS_PER_ADDRESS, MIN_REQUEST_BYTES_PER_SECOND, IDLE_TIMEOUT_SECONDS, MAX_CONCURRENT_GIT_REQUESTS,
             TRUSTED_PROXIES, WEBHOOKS_ALLOW_LOCAL, WEBHOOKS_TIMEOUT_SECONDS, WEBHOOKS_RETRY_MAX_SECONDS, SSH_ENABLED,
             SSH_PORT, SSH_BASE_URL, LFS_MAX_OBJECT_BYTES, LFS_MAX_CONCURRENT_UPLOADS, LFS_MAX_LOCKS_PER_REPOSITORY,
-            REFS_VERIFY_SECONDS, REFS_VERIFY_PER_ROUND);
+            LFS_PREFETCH, REFS_VERIFY_SECONDS, REFS_VERIFY_PER_ROUND);
 
     private final Path home;
     private final Map<String, String> values;
@@ -334,6 +335,12 @@ final class RawSettings {
 
     Optional<String> text(String key) {
         return Optional.ofNullable(values.get(key)).filter(v -> !v.isBlank());
+    }
+
+    /** One of {@code allowed} (in any case), or {@code fallback} when unset. */
+    String oneOf(String key, String fallback, java.util.List<String> allowed) {
+        return text(key).map(raw -> allowed.stream().filter(value -> value.equalsIgnoreCase(raw.strip())).findFirst()
+                .orElseThrow(() -> bad(key, raw, "one of " + String.join(", ", allowed)))).orElse(fallback);
     }
 
     int port(String key, int fallback) {

@@ -43,6 +43,20 @@ class MirrorSettingsTest {
     }
 
     @Test
+    void lfsPrefetchIsNoneByDefaultTakesItsThreeValuesInAnyCaseAndRefusesOthersNamingTheKey() {
+        String upstream = "http://127.0.0.1:7990";
+        assertThat(load(Map.of(RawSettings.UPSTREAM_URL, upstream)).lfsPrefetch())
+                .isEqualTo(dev.facet.mirror.LfsPrefetch.Policy.NONE);
+        assertThat(load(Map.of(RawSettings.UPSTREAM_URL, upstream, RawSettings.LFS_PREFETCH, "Recent")).lfsPrefetch())
+                .isEqualTo(dev.facet.mirror.LfsPrefetch.Policy.RECENT);
+        assertThat(load(Map.of(RawSettings.UPSTREAM_URL, upstream, RawSettings.LFS_PREFETCH, "all")).lfsPrefetch())
+                .isEqualTo(dev.facet.mirror.LfsPrefetch.Policy.ALL);
+        assertThatThrownBy(() -> load(Map.of(RawSettings.UPSTREAM_URL, upstream, RawSettings.LFS_PREFETCH,
+                "everything"))).isInstanceOf(SettingsError.class)
+                .hasMessageContaining("facet.mirror.lfs-prefetch").hasMessageContaining("none, recent, all");
+    }
+
+    @Test
     void badTlsFilesStopStartUpNamingTheKey() {
         assertThatThrownBy(() -> load(Map.of(RawSettings.UPSTREAM_URL, "https://primary.example.com",
                 RawSettings.TLS_TRUSTED_CERTIFICATES, home.resolve("missing.pem").toString())))

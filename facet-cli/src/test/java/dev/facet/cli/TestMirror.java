@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 /** A real mirror node in this JVM on a free port with a fresh home, registered with a {@link TestPrimary}. */
@@ -120,6 +122,17 @@ final class TestMirror implements AutoCloseable {
 
     String anonymousGitUrl(String project, String slug) {
         return GitUrls.anonymous(baseUrl(), project, slug);
+    }
+
+    /** The value of a counter on this mirror's {@code /metrics} (summed over its labels), 0 when it has none yet. */
+    long metric(String name) {
+        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? ([0-9.E+-]+)$")
+                .matcher(anonymous.get("/metrics").body());
+        double sum = 0;
+        while (value.find()) {
+            sum += Double.parseDouble(value.group(1));
+        }
+        return (long) sum;
     }
 
     @Override

@@ -12,7 +12,6 @@ import dev.facet.mirror.CredentialVerdicts;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -25,7 +24,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FarmCredentialVerdicts implements CredentialVerdicts {
     static final String MAP = "facet-farm-verdicts";
-    static final String SECRET_KEY = "credential-secret";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A verdict as the map keeps it. */
@@ -38,12 +36,7 @@ public final class FarmCredentialVerdicts implements CredentialVerdicts {
 
     /** @param keptFor how long an answer stays at most: the longest any policy reuses one */
     public FarmCredentialVerdicts(FarmCluster cluster, SecureRandom random, Duration keptFor) {
-        byte[] offered = new byte[32];
-        random.nextBytes(offered);
-        IMap<String, String> farm = cluster.hazelcast().getMap(FarmId.MAP);
-        String offeredText = Base64.getEncoder().encodeToString(offered);
-        String secret = Optional.ofNullable(farm.putIfAbsent(SECRET_KEY, offeredText)).orElse(offeredText);
-        this.digest = new CredentialDigest(Base64.getDecoder().decode(secret));
+        this.digest = new CredentialDigest(FarmSecret.agree(cluster, FarmSecret.CREDENTIALS, random));
         this.verdicts = cluster.hazelcast().getMap(MAP);
         this.keptFor = keptFor;
     }

@@ -2,6 +2,8 @@ package dev.facet.mirror;
 
 import dev.facet.core.doctor.Finding;
 import dev.facet.core.identity.InstancePublicKey;
+import dev.facet.core.lfs.LfsObjectStore;
+import dev.facet.core.lfs.LfsPointer;
 import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
@@ -17,19 +19,24 @@ import java.util.Map;
 
 /**
  * Checks a mirror's relation to its upstream from its home: registration, reachability, the
- * pinned identity, open alerts, and every repository's refs hash against the upstream's. Each
+ * pinned identity, open alerts, every repository's refs hash against the upstream's, and the Git LFS
+ * objects it holds. Each
  * finding carries the exact step that fixes it.
  */
 public final class MirrorDoctor {
+    private static final int LFS_PAGE = 500;
     private final MirrorStore store;
     private final RepositoryStore repositories;
     private final UpstreamClient client;
     private final FarmCheck farm;
+    private final LfsObjectStore lfsObjects;
 
     /** {@code client} is null when no upstream is known; {@code farm} is {@link FarmCheck#NONE} for a lone mirror. */
-    public MirrorDoctor(MirrorStore store, RepositoryStore repositories, UpstreamClient client, FarmCheck farm) {
+    public MirrorDoctor(MirrorStore store, RepositoryStore repositories, LfsObjectStore lfsObjects,
+                        UpstreamClient client, FarmCheck farm) {
         this.store = store;
         this.repositories = repositories;
+        this.lfsObjects = lfsObjects;
         this.client = client;
         this.farm = farm;
     }
@@ -68,6 +75,7 @@ public final class MirrorDoctor {
                     alert.kind().resolution()));
         }
         examineRepositoryFiles(findings);
+        examineLfsObjects(findings);
         findings.addAll(farm.examine());
         if (client == null) {
             return findings;
@@ -154,6 +162,27 @@ public final class MirrorDoctor {
                         + repository.id() + ") has damaged files: " + e.getMessage(),
                         "Stop the mirror, move data/repositories/" + repository.id() + " away and start it: it fetches "
                                 + "the repository again from the upstream."));
+            }
+        }
+    }
+
+    /**
+     * Every Git LFS object this mirror holds is whole. One it has not fetched yet is no finding: it is fetched
+     * from the primary on its first download.
+     */
+    private void examineLfsObjects(List<Finding> findings) {
+        for (int start = 0; ; start += LFS_PAGE) {
+            int from = start;
+            List<LfsPointer> page = store.inTransaction(tx -> tx.lfsObjects().listAll(from, LFS_PAGE));
+            for (LfsPointer pointer : page) {
+                if (lfsObjects.size(pointer.oid()).isPresent()) {
+                    lfsObjects.damage(pointer).ifPresent(damage -> findings.add(new Finding(damage + ".",
+                            "Delete that file: the mirror fetches the object again from the primary on its next "
+                                    + "download.")));
+                }
+            }
+            if (page.size() < LFS_PAGE) {
+                return;
             }
         }
     }

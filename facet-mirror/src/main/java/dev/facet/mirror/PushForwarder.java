@@ -88,7 +88,7 @@ public final class PushForwarder implements Filter {
         forward.method(request.getMethod(), "POST".equals(request.getMethod())
                 ? HttpRequest.BodyPublishers.ofInputStream(() -> {
                     try {
-                        return new CountingInputStream(request.getInputStream(), sent);
+                        return new UpstreamLfs.Counting(request.getInputStream(), sent::addAndGet);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
@@ -146,34 +146,6 @@ public final class PushForwarder implements Filter {
             log.warn("repository {}: sync after a forwarded push failed", repository.id(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The push's body on its way to the primary, counted as it is read. */
-    private static final class CountingInputStream extends java.io.FilterInputStream {
-        private final java.util.concurrent.atomic.AtomicLong count;
-
-        CountingInputStream(java.io.InputStream in, java.util.concurrent.atomic.AtomicLong count) {
-            super(in);
-            this.count = count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count.incrementAndGet();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count.addAndGet(n);
-            }
-            return n;
         }
     }
 }

@@ -183,6 +183,11 @@ class UpstreamGuardTest {
         }
 
         @Override
+        public dev.facet.core.store.LfsObjectRecords lfsObjects() {
+            throw new UnsupportedOperationException("The guard keeps no Git LFS objects");
+        }
+
+        @Override
         public boolean raise(UpstreamAlert.Kind kind, Instant at, String details) {
             if (alerts.stream().anyMatch(alert -> alert.kind() == kind)) {
                 return false;

@@ -3,6 +3,7 @@ package dev.facet.store;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.facet.core.store.AuditLog;
 import dev.facet.core.store.InstanceSettings;
+import dev.facet.core.store.LfsObjectRecords;
 import dev.facet.core.store.MirrorStore;
 import dev.facet.core.store.MirrorTransaction;
 import dev.facet.core.store.MirroredRepositories;
@@ -52,6 +53,12 @@ public final class JdbcMirrorStore implements MirrorStore {
             @Override
             public UpstreamAlerts alerts() {
                 return new JdbcUpstreamAlerts(handle);
+            }
+
+            @Override
+            public LfsObjectRecords lfsObjects() {
+                // The mirror's lfs_objects has the primary's shape: the same queries serve both.
+                return new JdbcLfsObjectRecords(handle);
             }
         }));
     }

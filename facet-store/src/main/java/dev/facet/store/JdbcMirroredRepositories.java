@@ -61,6 +61,7 @@ final class JdbcMirroredRepositories implements MirroredRepositories {
 
     @Override
     public void delete(long repositoryId) {
+        handle.createUpdate("DELETE FROM lfs_objects WHERE repository_id = :id").bind("id", repositoryId).execute();
         handle.createUpdate("DELETE FROM mirrored_repositories WHERE id = :id").bind("id", repositoryId).execute();
     }
 

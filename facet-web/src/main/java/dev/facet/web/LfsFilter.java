@@ -38,11 +38,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,7 +61,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LfsFilter implements Filter {
     private static final Logger log = LoggerFactory.getLogger(LfsFilter.class);
-    private static final Pattern PATH = Pattern.compile("^/([^/]+)/([^/]+?)(?:\\.git)?/info/lfs(/.*)?$");
+    static final Pattern PATH = Pattern.compile("^/([^/]+)/([^/]+?)(?:\\.git)?/info/lfs(/.*)?$");
     private static final Pattern OBJECT = Pattern.compile("^/objects/([^/]+)$");
     private static final Pattern UNLOCK = Pattern.compile("^/locks/([^/]+)/unlock$");
     /** The most objects one batch request may name (git-lfs sends 100). */
@@ -121,29 +119,39 @@ final class LfsFilter implements Filter {
                 throw new NotFound("repository", "Repository not found: " + e.getMessage());
             }
             route(target, request, response);
-        } catch (TooManyRequests e) {
+        } catch (RuntimeException | JacksonException e) {
+            answerFailure(e, request, response, json);
+        }
+    }
+
+    /** The answer to a failed Git LFS request: a status and a message git-lfs shows its user, never a stack trace. */
+    static void answerFailure(Exception failure, HttpServletRequest request, HttpServletResponse response,
+                              ObjectMapper json) throws IOException {
+        if (failure instanceof TooManyRequests e) {
             response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
-            error(response, 429, e.getMessage());
-        } catch (AuthenticationRequired e) {
+            error(response, json, 429, e.getMessage());
+        } else if (failure instanceof AuthenticationRequired e) {
             response.setHeader("WWW-Authenticate", ErrorMapping.CHALLENGE);
             response.setHeader("LFS-Authenticate", ErrorMapping.CHALLENGE);
-            error(response, 401, e.getMessage());
-        } catch (MethodNotAllowed e) {
-            error(response, 405, e.getMessage());
-        } catch (LfsObjectTooLarge e) {
-            error(response, 413, e.getMessage());
-        } catch (LfsObjectRejected e) {
-            error(response, 422, e.getMessage());
-        } catch (LfsLocks.LockConflict e) {
-            write(response, 409, new LfsJson.LockConflict(LfsJson.Lock.of(e.existing()), e.getMessage()));
-        } catch (FacetException e) {
-            error(response, e instanceof InvalidInput ? 422 : ErrorMapping.status(e), e.getMessage());
-        } catch (JacksonException e) {
-            error(response, 422, "The request body is not the JSON the Git LFS API expects: " + e.getOriginalMessage());
-        } catch (RuntimeException e) {
-            log.error("Git LFS request {} {} failed", request.getMethod(), request.getPathInfo(), e);
+            error(response, json, 401, e.getMessage());
+        } else if (failure instanceof MethodNotAllowed e) {
+            error(response, json, 405, e.getMessage());
+        } else if (failure instanceof LfsObjectTooLarge e) {
+            error(response, json, 413, e.getMessage());
+        } else if (failure instanceof LfsObjectRejected e) {
+            error(response, json, 422, e.getMessage());
+        } else if (failure instanceof LfsLocks.LockConflict e) {
+            write(response, json, 409, new LfsJson.LockConflict(LfsJson.Lock.of(e.existing()), e.getMessage()));
+        } else if (failure instanceof FacetException e) {
+            error(response, json, e instanceof InvalidInput ? 422 : ErrorMapping.status(e), e.getMessage());
+        } else if (failure instanceof JacksonException e) {
+            error(response, json, 422, "The request body is not the JSON the Git LFS API expects: "
+                    + e.getOriginalMessage());
+        } else {
+            log.error("Git LFS request {} {} failed", request.getMethod(), request.getPathInfo(), failure);
             if (!response.isCommitted()) {
-                error(response, 500, "Facet could not complete this Git LFS request; the server log has the details.");
+                error(response, json, 500, "Facet could not complete this Git LFS request; the server log has the "
+                        + "details.");
             }
         }
     }
@@ -253,16 +261,24 @@ final class LfsFilter implements Filter {
             valid.put(pointer, results.size());
             results.add(null);
         }
-        Set<LfsOid> oids = new LinkedHashSet<>();
-        valid.keySet().forEach(pointer -> oids.add(pointer.oid()));
-        Map<LfsOid, Long> held = objects.held(authorized.repositoryId(), oids);
+        Map<LfsOid, Long> held;
+        // Set when some objects could not be looked up now (a mirror whose primary does not answer): said per object.
+        String unknownBecause = null;
+        try {
+            held = objects.heldOf(authorized.repositoryId(), valid.keySet());
+        } catch (LfsObjects.PartlyUnknown e) {
+            held = e.held();
+            unknownBecause = e.getMessage();
+        }
         String lfsUrl = target.lfsUrl(baseUrl.get());
         for (Map.Entry<LfsPointer, Integer> entry : valid.entrySet()) {
             LfsPointer pointer = entry.getKey();
             Long heldSize = held.get(pointer.oid());
             LfsJson.ObjectResult result;
             if (needed == AccessLevel.READ) {
-                if (heldSize == null) {
+                if (heldSize == null && unknownBecause != null) {
+                    result = objectError(pointer, 503, unknownBecause);
+                } else if (heldSize == null) {
                     result = objectError(pointer, 404, "Object " + pointer.oid() + " does not exist in this repository.");
                 } else if (heldSize != pointer.size()) {
                     result = objectError(pointer, 422, "Object " + pointer.oid() + " has " + heldSize + " bytes, not "
@@ -308,7 +324,7 @@ final class LfsFilter implements Filter {
             throws IOException {
         LfsTransferTokens.Grant grant = tokens.check(request.getHeader("Authorization"), Operation.DOWNLOAD,
                 target.repositoryPath(), oid);
-        LfsContent content = objects.open(grant.repositoryId(), oid);
+        LfsContent content = objects.openGranted(grant.repositoryId(), grant.pointer());
         try (InputStream in = content.stream()) {
             response.setStatus(200);
             response.setContentType("application/octet-stream");
@@ -448,17 +464,27 @@ final class LfsFilter implements Filter {
     }
 
     private void error(HttpServletResponse response, int status, String message) throws IOException {
-        write(response, status, new LfsJson.Error(message, null));
+        error(response, json, status, message);
     }
 
     private void write(HttpServletResponse response, int status, Object body) throws IOException {
+        write(response, json, status, body);
+    }
+
+    private static void error(HttpServletResponse response, ObjectMapper json, int status, String message)
+            throws IOException {
+        write(response, json, status, new LfsJson.Error(message, null));
+    }
+
+    private static void write(HttpServletResponse response, ObjectMapper json, int status, Object body)
+            throws IOException {
         response.setStatus(status);
         response.setContentType(LfsJson.MEDIA_TYPE);
         json.writeValue(response.getOutputStream(), body);
     }
 
     /** A method the endpoint does not take. */
-    private static final class MethodNotAllowed extends InvalidInput {
+    static final class MethodNotAllowed extends InvalidInput {
         private static final long serialVersionUID = 1L;
 
         MethodNotAllowed(String method, String allowed) {

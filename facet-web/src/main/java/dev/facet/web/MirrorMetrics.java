@@ -2,6 +2,7 @@ package dev.facet.web;
 
 import dev.facet.git.GitOperationObserver;
 import dev.facet.mirror.DelegatedGitAuthorizer;
+import dev.facet.mirror.LfsTraffic;
 import dev.facet.mirror.MirrorStatus;
 import dev.facet.mirror.SyncObserver;
 import io.micrometer.core.instrument.Counter;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A mirror's own metrics, beside the Git ones: sync latency, bytes fetched, how far behind it is,
  * auth cache use. {@code /metrics} needs no sign-in, so nothing here names a repository.
  */
-public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer.AuthObserver {
+public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer.AuthObserver, LfsTraffic {
     private final Timer syncDuration;
     private final Counter syncFailures;
     private final Counter fetchedBytes;
@@ -22,6 +23,8 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
     private final Counter cacheHits;
     private final Counter cacheMisses;
     private final Counter offlineGrants;
+    private final Counter lfsServedBytes;
+    private final Counter lfsFetchedBytes;
     private final AtomicLong worstLagMillis = new AtomicLong();
     private final AtomicLong behind = new AtomicLong();
     private final io.micrometer.core.instrument.MeterRegistry registry;
@@ -44,6 +47,12 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
         offlineGrants = Counter.builder("facet.mirror.auth.offline.grants")
                 .description("Reads let through by the offline policy while the primary could not answer")
                 .register(registry);
+        lfsServedBytes = Counter.builder("facet.mirror.lfs.served.bytes")
+                .description("Git LFS object bytes this mirror sent to clients from its own disk")
+                .baseUnit("bytes").register(registry);
+        lfsFetchedBytes = Counter.builder("facet.mirror.lfs.fetched.bytes")
+                .description("Git LFS object bytes this mirror fetched from the primary (each object once)")
+                .baseUnit("bytes").register(registry);
         Gauge.builder("facet.sync.lag.max", () -> worstLagMillis.get() / 1000.0)
                 .description("How long the repository furthest behind has been behind").baseUnit("seconds")
                 .register(registry);
@@ -80,6 +89,16 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
     @Override
     public void onOfflineGrant() {
         offlineGrants.increment();
+    }
+
+    @Override
+    public void onServed(long bytes) {
+        lfsServedBytes.increment(bytes);
+    }
+
+    @Override
+    public void onFetched(long bytes) {
+        lfsFetchedBytes.increment(bytes);
     }
 
     /** Shows how many upstream alerts are open; a non-zero value wants an administrator. */

@@ -27,6 +27,7 @@ import dev.facet.mirror.PreAuthorizedReads;
 import dev.facet.core.mirror.PreAuthorizedLinks;
 import dev.facet.core.mirror.protocol.Heartbeat;
 import dev.facet.mirror.Readiness;
+import dev.facet.mirror.UpstreamLfs;
 import dev.facet.mirror.UpstreamUnavailable;
 import io.javalin.config.RoutesConfig;
 import java.util.List;
@@ -36,7 +37,8 @@ import org.eclipse.jgit.http.server.GitServlet;
 import org.eclipse.jgit.transport.resolver.ServiceNotEnabledException;
 
 /**
- * A mirror's HTTP server: Git reads served from its own disk, pushes forwarded to the primary,
+ * A mirror's HTTP server: Git reads and Git LFS downloads served from its own disk, pushes, LFS
+ * uploads and LFS locks forwarded to the primary,
  * and the status endpoints load balancers and admins read. Nothing here lets another server
  * change the mirror's state.
  */
@@ -133,19 +135,26 @@ public final class MirrorWebServer {
     }
 
     /**
+     * @param lfs   the Git LFS API as this mirror serves it: downloads from its own disk, fetched once from the
+     *              primary; {@code upstreamLfs} takes uploads and lock requests on to the primary
      * @param peers who may fetch this node's copies at the peer endpoint ({@link PeerGitFilter}): a farm's members,
      *              or nobody ({@link PeerReads#NONE})
      */
     public MirrorWebServer(WebSettings settings, MirrorNode node, RepositoryStore repositories,
                            ClonePackCache clonePackCache, long maxPushBytes, FacetMetrics metrics,
-                           MirrorMetrics mirrorMetrics, PeerReads peers, PreAuthorizedReads preAuthorized) {
+                           MirrorMetrics mirrorMetrics, PeerReads peers, PreAuthorizedReads preAuthorized, LfsApi lfs,
+                           UpstreamLfs upstreamLfs) {
         GitServlet git = readOnlyGit(repositories, GitOperationObserver.both(metrics, node.status().offload()));
         GitServlet peerGit = readOnlyGit(repositories, mirrorMetrics.peerUploads());
         ObjectMapper json = new ObjectMapper();
         mirrorMetrics.watchAlerts(() -> node.guard().open().size());
 
         this.server = new HttpServer(settings, json, metrics,
-                List.of(new GitAccessFilter(node.authorizer()), new ReadGateFilter(node.readGate()),
+                List.of(new LfsForwardingFilter(node.authorizer(), upstreamLfs, node.status().offload(), this::baseUrl,
+                                json),
+                        new LfsFilter(node.authorizer(), lfs.objects(), lfs.locks(), lfs.tokens(), lfs.maxObjectBytes(),
+                                this::baseUrl, json),
+                        new GitAccessFilter(node.authorizer()), new ReadGateFilter(node.readGate()),
                         new PushSizeLimit(maxPushBytes), node.pushForwarder(), clonePackCache), git,
                 List.of(new HttpServer.GitMount(PeerGitFilter.MOUNT + "/*", List.of(new PeerGitFilter(peers)),
                         peerGit)),

@@ -43,8 +43,8 @@ final class SmallGitBodies implements Filter {
         chain.doFilter(new WholeBody(http, body), response);
     }
 
-    /** The request with its body already read. */
-    private static final class WholeBody extends HttpServletRequestWrapper {
+    /** The request with its body already read, read again by the filters and servlet behind. */
+    static final class WholeBody extends HttpServletRequestWrapper {
         private final byte[] body;
 
         WholeBody(HttpServletRequest request, byte[] body) {

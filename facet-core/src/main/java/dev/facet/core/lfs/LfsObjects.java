@@ -11,11 +11,34 @@ import java.util.Map;
  * itself; a mirror serves the same API with an implementation that fetches what it lacks.
  */
 public interface LfsObjects {
-    /** Of {@code oids}, those the repository holds, with their sizes. */
+    /**
+     * Of {@code oids}, those the repository holds, with their sizes.
+     */
     Map<LfsOid, Long> held(long repositoryId, Collection<LfsOid> oids);
+
+    /**
+     * Of the objects a client asks for by oid and size, those the repository holds, with their sizes: what a
+     * batch request is answered from. Where objects are kept here, the sizes asked change nothing; a mirror
+     * passes them on to its primary for the objects it has not heard of.
+     *
+     * @throws PartlyUnknown when whether the repository holds some of them cannot be known now
+     */
+    default Map<LfsOid, Long> heldOf(long repositoryId, Collection<LfsPointer> asked) {
+        return held(repositoryId, asked.stream().map(LfsPointer::oid).toList());
+    }
 
     /** @throws dev.facet.core.error.NotFound when the repository does not hold the object */
     LfsContent open(long repositoryId, LfsOid oid);
+
+    /**
+     * The content of the object a download's transfer token was issued for: by default as {@link #open}. Where
+     * other nodes sign tokens with the same key (a mirror farm), the node serving the download may not be the one
+     * that answered the batch, and the token, issued only for an object the repository holds, stands for that
+     * node's record.
+     */
+    default LfsContent openGranted(long repositoryId, LfsPointer granted) {
+        return open(repositoryId, granted.oid());
+    }
 
     /**
      * Stores an upload for the repository.
@@ -26,4 +49,22 @@ public interface LfsObjects {
 
     /** What the repository holds in LFS. */
     LfsUsage usage(long repositoryId);
+
+    /**
+     * Some objects could not be looked up (a mirror whose primary does not answer): those known are
+     * {@link #held()}, and the message says why the others are not, for the client to show per object.
+     */
+    final class PartlyUnknown extends dev.facet.core.error.Unavailable {
+        private static final long serialVersionUID = 1L;
+        private final transient Map<LfsOid, Long> held;
+
+        public PartlyUnknown(Map<LfsOid, Long> held, String message) {
+            super(message);
+            this.held = Map.copyOf(held);
+        }
+
+        public Map<LfsOid, Long> held() {
+            return held;
+        }
+    }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Short-lived tokens a batch answer hands out for one transfer: one operation on one object of one
@@ -51,6 +52,11 @@ public final class LfsTransferTokens {
     }
 
     public LfsTransferTokens(byte[] key, Clock clock, Duration lifetime) {
+        this(SignedFields.constant(key), clock, lifetime);
+    }
+
+    /** @param key the key to sign and check with now, asked at each use: it may change (shared keys agree again) */
+    public LfsTransferTokens(Supplier<byte[]> key, Clock clock, Duration lifetime) {
         this.signer = new SignedFields(key);
         this.clock = clock;
         this.lifetime = lifetime;

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -17,13 +18,24 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class SignedFields {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-    private final byte[] key;
+    private static final int MIN_KEY_BYTES = 32;
+    private final Supplier<byte[]> key;
 
     SignedFields(byte[] key) {
-        if (key.length < 32) {
-            throw new IllegalArgumentException("A signing key needs at least 32 bytes");
+        this(constant(key));
+    }
+
+    /** Signs and checks with the key {@code key} gives at each use: a key shared by a farm's nodes may change. */
+    SignedFields(Supplier<byte[]> key) {
+        this.key = key;
+    }
+
+    static Supplier<byte[]> constant(byte[] key) {
+        if (key.length < MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("A signing key needs at least " + MIN_KEY_BYTES + " bytes");
         }
-        this.key = key.clone();
+        byte[] copy = key.clone();
+        return () -> copy;
     }
 
     String sign(List<String> fields) {
@@ -60,7 +72,11 @@ final class SignedFields {
     private byte[] mac(String payload) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            byte[] current = key.get();
+            if (current.length < MIN_KEY_BYTES) {
+                throw new IllegalStateException("A signing key needs at least " + MIN_KEY_BYTES + " bytes");
+            }
+            mac.init(new SecretKeySpec(current, "HmacSHA256"));
             return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Every Java runtime has HmacSHA256", e);

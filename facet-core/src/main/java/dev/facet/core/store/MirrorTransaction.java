@@ -11,4 +11,7 @@ public interface MirrorTransaction {
     AuditLog audit();
 
     UpstreamAlerts alerts();
+
+    /** Which carried repository holds which Git LFS object, as the primary said when asked. */
+    LfsObjectRecords lfsObjects();
 }
