@@ -91,7 +91,6 @@ final class HttpServer {
                 for (Filter filter : gitFilters) {
                     handler.addFilter(new FilterHolder(filter), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
                 }
-                handler.addFilter(new FilterHolder(new SmallGitBodies()), "/scm/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addServlet(new ServletHolder(git), "/scm/*");
                 for (GitMount mount : otherGitMounts) {
                     handler.addFilter(new FilterHolder(new GitRequestLimit(limits.maxConcurrentGitRequests())),
@@ -99,8 +98,6 @@ final class HttpServer {
                     for (Filter filter : mount.filters()) {
                         handler.addFilter(new FilterHolder(filter), mount.path(), EnumSet.of(DispatcherType.REQUEST));
                     }
-                    handler.addFilter(new FilterHolder(new SmallGitBodies()), mount.path(),
-                            EnumSet.of(DispatcherType.REQUEST));
                     handler.addServlet(new ServletHolder(mount.git()), mount.path());
                 }
             });

@@ -85,7 +85,7 @@ final class LfsForwardingFilter implements Filter {
             if (rest.equals("/objects/batch") && method.equals("POST")) {
                 byte[] body = request.getInputStream().readNBytes(LfsFilter.MAX_JSON_BYTES + 1);
                 if (isDownload(body)) {
-                    chain.doFilter(new SmallGitBodies.WholeBody(request, body), response);
+                    chain.doFilter(new WholeBody(request, body), response);
                     return;
                 }
                 authorize(request, project, slug, AccessLevel.WRITE);
