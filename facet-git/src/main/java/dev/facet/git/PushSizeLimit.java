@@ -2,7 +2,6 @@ package dev.facet.git;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
@@ -73,45 +72,16 @@ public final class PushSizeLimit implements Filter {
         @Override
         public synchronized ServletInputStream getInputStream() throws IOException {
             if (counted == null) {
-                ServletInputStream in = super.getInputStream();
-                counted = new ServletInputStream() {
+                counted = new WatchedBody(super.getInputStream()) {
                     private long read;
 
                     @Override
-                    public int read() throws IOException {
-                        int b = in.read();
-                        count(b < 0 ? 0 : 1);
-                        return b;
-                    }
-
-                    @Override
-                    public int read(byte[] buffer, int offset, int length) throws IOException {
-                        int n = in.read(buffer, offset, length);
-                        count(Math.max(n, 0));
-                        return n;
-                    }
-
-                    private void count(int n) throws IOException {
-                        read += n;
+                    protected void afterRead(int bytes, long nanos) throws IOException {
+                        read += bytes;
                         if (read > maxPushBytes) {
                             tooLarge.set(true);
                             throw new IOException(refusal());
                         }
-                    }
-
-                    @Override
-                    public boolean isFinished() {
-                        return in.isFinished();
-                    }
-
-                    @Override
-                    public boolean isReady() {
-                        return in.isReady();
-                    }
-
-                    @Override
-                    public void setReadListener(ReadListener listener) {
-                        in.setReadListener(listener);
                     }
                 };
             }

@@ -1,8 +1,8 @@
 package dev.facet.web;
 
+import dev.facet.git.WatchedBody;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
@@ -71,65 +71,24 @@ final class ClientBodyRate implements Filter {
         }
     }
 
-    private static final class Counted extends ServletInputStream {
-        private final ServletInputStream body;
+    private static final class Counted extends WatchedBody {
         private final long minBytesPerSecond;
         private long bytes;
         private long waitedNanos;
 
         Counted(ServletInputStream body, long minBytesPerSecond) {
-            this.body = body;
+            super(body);
             this.minBytesPerSecond = minBytesPerSecond;
         }
 
         @Override
-        public int read() throws IOException {
-            long started = System.nanoTime();
-            int read = body.read();
-            counted(started, read < 0 ? 0 : 1);
-            return read;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            long started = System.nanoTime();
-            int read = body.read(buffer, offset, length);
-            counted(started, Math.max(read, 0));
-            return read;
-        }
-
-        private void counted(long started, int read) {
-            waitedNanos += System.nanoTime() - started;
+        protected void afterRead(int read, long nanos) {
+            waitedNanos += nanos;
             bytes += read;
             long waitedMillis = TimeUnit.NANOSECONDS.toMillis(waitedNanos);
             if (waitedMillis > GRACE_MILLIS && bytes * 1000 < minBytesPerSecond * (waitedMillis - GRACE_MILLIS)) {
                 throw new BadMessageException(408, "Request content data rate < " + minBytesPerSecond + " B/s");
             }
-        }
-
-        @Override
-        public int available() throws IOException {
-            return body.available();
-        }
-
-        @Override
-        public boolean isFinished() {
-            return body.isFinished();
-        }
-
-        @Override
-        public boolean isReady() {
-            return body.isReady();
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-            body.setReadListener(listener);
-        }
-
-        @Override
-        public void close() throws IOException {
-            body.close();
         }
     }
 }

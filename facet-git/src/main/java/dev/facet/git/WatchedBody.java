@@ -1,0 +1,61 @@
+package dev.facet.git;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import java.io.IOException;
+
+/**
+ * A request body that tells, after each blocking read, how many bytes it gave and how long the read waited for
+ * them, so that a limit on the body (its size, its rate) can refuse it there and then.
+ */
+public abstract class WatchedBody extends ServletInputStream {
+    private final ServletInputStream body;
+
+    protected WatchedBody(ServletInputStream body) {
+        this.body = body;
+    }
+
+    /** Called after each read with the bytes it gave (0 at the end) and the nanoseconds it took. */
+    protected abstract void afterRead(int bytes, long nanos) throws IOException;
+
+    @Override
+    public final int read() throws IOException {
+        long started = System.nanoTime();
+        int read = body.read();
+        afterRead(read < 0 ? 0 : 1, System.nanoTime() - started);
+        return read;
+    }
+
+    @Override
+    public final int read(byte[] buffer, int offset, int length) throws IOException {
+        long started = System.nanoTime();
+        int read = body.read(buffer, offset, length);
+        afterRead(Math.max(read, 0), System.nanoTime() - started);
+        return read;
+    }
+
+    @Override
+    public int available() throws IOException {
+        return body.available();
+    }
+
+    @Override
+    public boolean isFinished() {
+        return body.isFinished();
+    }
+
+    @Override
+    public boolean isReady() {
+        return body.isReady();
+    }
+
+    @Override
+    public void setReadListener(ReadListener listener) {
+        body.setReadListener(listener);
+    }
+
+    @Override
+    public void close() throws IOException {
+        body.close();
+    }
+}
