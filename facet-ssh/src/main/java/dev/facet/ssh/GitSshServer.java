@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.server.SshServer;
@@ -23,6 +25,7 @@ import org.eclipse.jgit.transport.resolver.UploadPackFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.facet.git.GitSession;
+import dev.facet.ssh.cipher.OpenSshChaCha20Poly1305;
 import dev.facet.core.access.GitRequestAuthorizer;
 
 /**
@@ -65,6 +68,7 @@ public final class GitSshServer {
         server.setHost(host);
         server.setPort(port);
         server.setKeyPairProvider(SshHostKeys.in(keysDirectory));
+        server.setCipherFactories(OpenSshChaCha20Poly1305.inPlaceOfSshds(server.getCipherFactories()));
         server.setUserAuthFactories(List.of(new ProvenKeyLogins()));
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
@@ -117,6 +121,11 @@ public final class GitSshServer {
     /** The port it listens on, once started (the one picked when it was given 0). */
     public int port() {
         return server.getPort();
+    }
+
+    /** The ciphers offered, in the order offered. */
+    List<NamedFactory<Cipher>> ciphers() {
+        return server.getCipherFactories();
     }
 
     /** What a shell request gets: a line saying what this server is for, and the end of the session. */
