@@ -113,6 +113,31 @@ class GitOverSshTest {
                 .isEqualTo(git.run(work, "rev-parse", "main").stdout());
     }
 
+    /**
+     * Facet serves chacha20-poly1305@openssh.com (OpenSSH's first choice) with its own code; the
+     * client forced to it, and to the AES ciphers clients without it use, pushes and clones a
+     * file that takes many packets each way, and gets back exactly its bytes.
+     */
+    @Test
+    void eachCipherAnOpenSshClientMayAskForCarriesAPushAndAClone() throws IOException {
+        for (String cipher : List.of("chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-ctr")) {
+            byte[] content = new byte[3 * 1024 * 1024];
+            new java.util.Random(cipher.hashCode()).nextBytes(content);
+            Path work = git.newWorkTree(dir.resolve("work-" + cipher), "README.md");
+            Files.write(work.resolve("random.bin"), content);
+            git.run(work, "add", "random.bin").requireSuccess();
+            git.run(work, "commit", "-q", "-m", "random bytes").requireSuccess();
+            String branch = "cipher-" + cipher.replace('@', '-');
+            git.run(work, Map.of("GIT_SSH_COMMAND", sshCommand(writerKey) + " -c " + cipher),
+                    "push", "-q", url(), "HEAD:refs/heads/" + branch).requireSuccess();
+
+            Path clone = dir.resolve("clone-" + cipher);
+            git.run(dir, Map.of("GIT_SSH_COMMAND", sshCommand(readerKey) + " -c " + cipher),
+                    "clone", "-q", "-b", branch, url(), clone.toString()).requireSuccess();
+            assertThat(Files.readAllBytes(clone.resolve("random.bin"))).as(cipher).isEqualTo(content);
+        }
+    }
+
     @Test
     void gitSpeaksProtocolVersionTwoOverSsh() {
         Path work = git.newWorkTree(dir.resolve("work"), "README.md");
