@@ -138,6 +138,56 @@ class GitOverSshTest {
         }
     }
 
+    /** The kept clone answers of every repository of the primary. */
+    private long keptCloneAnswers() throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(primary.home.resolve("data/repositories"))) {
+            return files.filter(file -> file.getParent().getParent().getFileName().toString()
+                    .equals(dev.facet.git.ClonePackCache.DIRECTORY) && file.toString().endsWith(".pack")).count();
+        }
+    }
+
+    private String head(Path repository, String ref) {
+        return git.run(repository, "rev-parse", ref).requireSuccess().stdout().strip();
+    }
+
+    @Test
+    void fullClonesOverSshShareTheCloneCacheAndNeverGetAnOlderStateOrReachAStranger() throws IOException {
+        Path work = git.newWorkTree(dir.resolve("work"), "README.md", "a.txt");
+        git.run(work, "tag", "-a", "v1", "-m", "first").requireSuccess();
+        git.run(work, as(writerKey), "push", "-q", url(), "main", "v1").requireSuccess();
+
+        for (int i = 1; i <= 3; i++) {
+            Path clone = dir.resolve("clone-" + i);
+            git.run(dir, as(readerKey), "-c", "protocol.version=2", "clone", "-q", "--mirror", url(),
+                    clone.toString()).requireSuccess();
+            git.run(clone, "fsck", "--strict", "--no-dangling").requireSuccess();
+            assertThat(head(clone, "main")).isEqualTo(head(work, "main"));
+            assertThat(head(clone, "v1")).isEqualTo(head(work, "v1"));
+        }
+        assertThat(keptCloneAnswers()).as("one kept answer for three identical clones").isEqualTo(1);
+        assertThat(primary.anonymous.get("/metrics").body()).contains("facet_git_operations_total{type=\"clone\"} 3.0");
+
+        GitClient.Result stolen = git.run(dir, as(strangerKey), "clone", url(), dir.resolve("stolen").toString());
+        assertThat(stolen.exitCode()).isNotZero();
+        assertThat(dir.resolve("stolen")).doesNotExist();
+
+        Path versionZero = dir.resolve("clone-v0");
+        git.run(dir, as(readerKey), "-c", "protocol.version=0", "clone", "-q", url(), versionZero.toString())
+                .requireSuccess();
+        assertThat(head(versionZero, "origin/main")).isEqualTo(head(work, "main"));
+
+        git.commitFile(work, "b.txt", "after the clones were kept\n");
+        git.run(work, as(writerKey), "push", "-q", url(), "main").requireSuccess();
+        Path fresh = dir.resolve("fresh");
+        git.run(dir, as(readerKey), "clone", "-q", url(), fresh.toString()).requireSuccess();
+        assertThat(fresh.resolve("b.txt")).exists();
+        assertThat(keptCloneAnswers()).as("the old state's answer is gone").isEqualTo(1);
+
+        Path fetcher = dir.resolve("clone-1");
+        git.run(fetcher, as(readerKey), "fetch", "-q", url(), "+refs/heads/*:refs/heads/*").requireSuccess();
+        assertThat(head(fetcher, "main")).isEqualTo(head(work, "main"));
+    }
+
     @Test
     void gitSpeaksProtocolVersionTwoOverSsh() {
         Path work = git.newWorkTree(dir.resolve("work"), "README.md");

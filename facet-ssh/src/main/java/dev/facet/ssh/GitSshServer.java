@@ -24,6 +24,7 @@ import org.eclipse.jgit.transport.resolver.RepositoryResolver;
 import org.eclipse.jgit.transport.resolver.UploadPackFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSession;
 import dev.facet.ssh.cipher.OpenSshChaCha20Poly1305;
 import dev.facet.core.access.GitRequestAuthorizer;
@@ -48,12 +49,13 @@ public final class GitSshServer {
      * @param port          0 picks a free one
      * @param keysDirectory where the host keys are kept (made on the first start)
      * @param logins        checks that a key belongs to an active user, before any command runs
+     * @param clones        the clone cache HTTP uses too: full clones in protocol v2 are answered from it
      * @param maxCommands   how many Git commands run at once, as HTTP's limit on Git requests; one more is refused
      */
     public GitSshServer(String host, int port, Path keysDirectory, KeyLogins logins,
                         GitRequestAuthorizer authorizer, RepositoryResolver<GitSession> repositories,
                         UploadPackFactory<GitSession> uploadPacks, ReceivePackFactory<GitSession> receivePacks,
-                        int maxCommands) {
+                        ClonePackCache clones, int maxCommands) {
         AtomicInteger threads = new AtomicInteger();
         // No queue: a command past the limit is refused at once, with a message, rather than left to wait unseen.
         this.workers = new ThreadPoolExecutor(0, maxCommands, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -63,7 +65,7 @@ public final class GitSshServer {
                     return thread;
                 });
         GitCommandRunner.Seams seams = new GitCommandRunner.Seams(authorizer, repositories, uploadPacks, receivePacks,
-                workers);
+                clones, workers);
         this.server = SshServer.setUpDefaultServer();
         server.setHost(host);
         server.setPort(port);

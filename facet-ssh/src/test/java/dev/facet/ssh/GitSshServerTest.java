@@ -15,7 +15,7 @@ class GitSshServerTest {
     @Test
     void servesChaCha20Poly1305WithFacetsImplementationFirstAndStillOffersAesToClientsWithoutIt() {
         GitSshServer server = new GitSshServer("127.0.0.1", 0, keys, (fingerprint, address) -> {
-        }, null, null, null, null, 1);
+        }, null, null, null, null, null, 1);
 
         assertThat(server.ciphers().get(0)).isSameAs(OpenSshChaCha20Poly1305.FACTORY);
         assertThat(server.ciphers()).extracting(cipher -> cipher.getName()).contains(
