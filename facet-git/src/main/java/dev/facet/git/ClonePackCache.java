@@ -307,23 +307,21 @@ public final class ClonePackCache implements Filter {
         TeeResponse(HttpServletResponse response, OutputStream copy) throws IOException {
             super(response);
             ServletOutputStream out = response.getOutputStream();
+            TeeOutputStream tee = new TeeOutputStream(out, copy);
             this.stream = new ServletOutputStream() {
                 @Override
                 public void write(int b) throws IOException {
-                    out.write(b);
-                    copy.write(b);
+                    tee.write(b);
                 }
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                    copy.write(b, off, len);
+                    tee.write(b, off, len);
                 }
 
                 @Override
                 public void flush() throws IOException {
-                    out.flush();
-                    copy.flush();
+                    tee.flush();
                 }
 
                 @Override

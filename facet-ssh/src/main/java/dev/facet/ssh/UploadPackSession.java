@@ -2,9 +2,9 @@ package dev.facet.ssh;
 
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSession;
+import dev.facet.git.TeeOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -106,25 +106,8 @@ final class UploadPackSession {
             implements ClonePackCache.Answer<IOException> {
         @Override
         public boolean pack(OutputStream copy) throws IOException {
-            OutputStream both = new FilterOutputStream(out) {
-                @Override
-                public void write(int b) throws IOException {
-                    out.write(b);
-                    copy.write(b);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                    copy.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    // The channel stays open for the session's next command.
-                    flush();
-                }
-            };
+            // Closing the tee only flushes: the channel stays open for the session's next command.
+            OutputStream both = new TeeOutputStream(out, copy);
             uploadPack.upload(new ByteArrayInputStream(command), both, err);
             both.flush();
             return true;
@@ -132,7 +115,7 @@ final class UploadPackSession {
 
         @Override
         public void send(InputStream kept, long size) throws IOException {
-            // Whole SSH packets' worth at a time (transferTo's 8 KiB would cost four reads and writes a packet).
+            // Large reads: transferTo's 8 KiB buffer would make four reads and writes of every 32 KiB SSH packet.
             byte[] buffer = new byte[COPY_BUFFER_BYTES];
             for (int read = kept.read(buffer); read >= 0; read = kept.read(buffer)) {
                 out.write(buffer, 0, read);

@@ -49,6 +49,7 @@ class UploadPackSessionTest {
                 return line.charAt(at++ % line.length());
             }
         };
-        assertThatThrownBy(() -> next(endless)).hasMessageContaining("larger than " + UploadPackSession.MAX_COMMAND_BYTES);
+        assertThatThrownBy(() -> next(endless))
+                .hasMessageContaining("larger than " + UploadPackSession.MAX_COMMAND_BYTES);
     }
 }
