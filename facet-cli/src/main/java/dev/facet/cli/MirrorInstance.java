@@ -184,9 +184,11 @@ public final class MirrorInstance implements AutoCloseable {
                     : assembleAlone(settings, identity, parts, random, mirrorMetrics);
             MirrorNode node = assembly.node();
             client.checkAnswers(tokens, identity.id(), node::pinnedUpstream, node::answerRefused);
+            // One clone cache for HTTP and SSH: a clone over either is kept once and served to both.
+            ClonePackCache clones = new ClonePackCache(repositories,
+                    GitOperationObserver.both(metrics, node.status().offload()), settings.git().cloneCache());
             MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
-                    new ClonePackCache(repositories, GitOperationObserver.both(metrics, node.status().offload()),
-                            settings.git().cloneCache()), settings.git().maxPushBytes(), metrics,
+                    clones, settings.git().maxPushBytes(), metrics,
                     mirrorMetrics, assembly.peers(), new PreAuthorizedReads(node, store, tokens),
                     new LfsApi(parts.lfsObjects(), new PrimaryKeptLfsLocks(), assembly.lfsTokens(),
                             settings.lfs().maxObjectBytes()), parts.upstreamLfs());
@@ -199,7 +201,7 @@ public final class MirrorInstance implements AutoCloseable {
                         new SizeLimitedReceivePacks(node.sshPushForwarder(), settings.git().maxPushBytes()));
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
                         node.authorizer()::requireKnownKey, node.authorizer(), git.repositories(), git.uploadPacks(),
-                        git.receivePacks(), LfsSshAuthentication.NOT_SERVED,
+                        git.receivePacks(), LfsSshAuthentication.NOT_SERVED, clones,
                         settings.web().limits().maxConcurrentGitRequests()));
                 ssh.get().start();
                 sshPort.set(Optional.of(ssh.get().port()));

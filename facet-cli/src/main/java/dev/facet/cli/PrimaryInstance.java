@@ -176,13 +176,15 @@ public final class PrimaryInstance implements AutoCloseable {
             PrimaryAuthenticator authenticator = new PrimaryAuthenticator(users, fetchTokens, sshKeys);
             GitSeams git = GitSeams.hosted(repositories, permissions, new PushEventRecorder(store, clock),
                     new PushAudit(store, clock), settings.git().maxPushBytes(), metrics, lfsLocks);
+            // One clone cache for HTTP and SSH: a clone over either is kept once and served to both.
+            ClonePackCache clones = new ClonePackCache(repositories, metrics, settings.git().cloneCache());
             web.set(new PrimaryWebServer(settings.web(), projects, new RefService(store, repositories, clock), permissions,
                     users, new GroupService(store, clock), new GlobalPermissionService(store, clock),
                     new ProjectTokenService(store, random, clock), sshKeys,
                     new AccessKeyService(store, random, clock),
                     authenticator, mirrors, admission, mirrorEvents, fetchTokens,
                     requestTokens, identity,
-                    git, new ClonePackCache(repositories, metrics, settings.git().cloneCache()),
+                    git, clones,
                     metrics, new WebhookService(store, webhookUrls, webhookDeliveries, clock),
                     new MirrorSyncReports(store, clock), sshBaseUrl::get,
                     new ForwardedSshPushes(store, clock, new LocalGitAuthorizer(authenticator, permissions), git,
@@ -191,7 +193,7 @@ public final class PrimaryInstance implements AutoCloseable {
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
                         (fingerprint, address) -> authenticator.caller(Optional.of(Credentials.publicKey(fingerprint)),
                                 address), new LocalGitAuthorizer(authenticator, permissions), git.repositories(),
-                        git.uploadPacks(), git.receivePacks(), lfsSshCredentials,
+                        git.uploadPacks(), git.receivePacks(), lfsSshCredentials, clones,
                         settings.web().limits().maxConcurrentGitRequests()));
                 ssh.get().start();
                 sshPort.set(Optional.of(ssh.get().port()));

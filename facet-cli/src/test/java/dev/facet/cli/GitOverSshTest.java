@@ -98,6 +98,81 @@ class GitOverSshTest {
                 .isEqualTo(git.run(work, "rev-parse", "main").stdout());
     }
 
+    /**
+     * Facet serves chacha20-poly1305@openssh.com (OpenSSH's first choice) with its own code; the
+     * client forced to it, and to the AES ciphers clients without it use, pushes and clones a
+     * file that takes many packets each way, and gets back exactly its bytes.
+     */
+    @Test
+    void eachCipherAnOpenSshClientMayAskForCarriesAPushAndAClone() throws IOException {
+        for (String cipher : List.of("chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-ctr")) {
+            byte[] content = new byte[3 * 1024 * 1024];
+            new java.util.Random(cipher.hashCode()).nextBytes(content);
+            Path work = git.newWorkTree(dir.resolve("work-" + cipher), "README.md");
+            Files.write(work.resolve("random.bin"), content);
+            git.run(work, "add", "random.bin").requireSuccess();
+            git.run(work, "commit", "-q", "-m", "random bytes").requireSuccess();
+            String branch = "cipher-" + cipher.replace('@', '-');
+            git.run(work, Map.of("GIT_SSH_COMMAND", sshCommand(writerKey) + " -c " + cipher),
+                    "push", "-q", url(), "HEAD:refs/heads/" + branch).requireSuccess();
+
+            Path clone = dir.resolve("clone-" + cipher);
+            git.run(dir, Map.of("GIT_SSH_COMMAND", sshCommand(readerKey) + " -c " + cipher),
+                    "clone", "-q", "-b", branch, url(), clone.toString()).requireSuccess();
+            assertThat(Files.readAllBytes(clone.resolve("random.bin"))).as(cipher).isEqualTo(content);
+        }
+    }
+
+    /** The kept clone answers of every repository of the primary. */
+    private long keptCloneAnswers() throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(primary.home.resolve("data/repositories"))) {
+            return files.filter(file -> file.getParent().getParent().getFileName().toString()
+                    .equals(dev.facet.git.ClonePackCache.DIRECTORY) && file.toString().endsWith(".pack")).count();
+        }
+    }
+
+    private String head(Path repository, String ref) {
+        return git.run(repository, "rev-parse", ref).requireSuccess().stdout().strip();
+    }
+
+    @Test
+    void fullClonesOverSshShareTheCloneCacheAndNeverGetAnOlderStateOrReachAStranger() throws IOException {
+        Path work = git.newWorkTree(dir.resolve("work"), "README.md", "a.txt");
+        git.run(work, "tag", "-a", "v1", "-m", "first").requireSuccess();
+        git.run(work, as(writerKey), "push", "-q", url(), "main", "v1").requireSuccess();
+
+        for (int i = 1; i <= 3; i++) {
+            Path clone = dir.resolve("clone-" + i);
+            git.run(dir, as(readerKey), "-c", "protocol.version=2", "clone", "-q", "--mirror", url(),
+                    clone.toString()).requireSuccess();
+            git.run(clone, "fsck", "--strict", "--no-dangling").requireSuccess();
+            assertThat(head(clone, "main")).isEqualTo(head(work, "main"));
+            assertThat(head(clone, "v1")).isEqualTo(head(work, "v1"));
+        }
+        assertThat(keptCloneAnswers()).as("one kept answer for three identical clones").isEqualTo(1);
+        assertThat(primary.anonymous.get("/metrics").body()).contains("facet_git_operations_total{type=\"clone\"} 3.0");
+
+        GitClient.Result stolen = git.run(dir, as(strangerKey), "clone", url(), dir.resolve("stolen").toString());
+        assertThat(stolen.exitCode()).isNotZero();
+        assertThat(dir.resolve("stolen")).doesNotExist();
+
+        Path versionZero = dir.resolve("clone-v0");
+        git.run(dir, as(readerKey), "-c", "protocol.version=0", "clone", "-q", url(), versionZero.toString())
+                .requireSuccess();
+        assertThat(head(versionZero, "origin/main")).isEqualTo(head(work, "main"));
+
+        git.commitFile(work, "b.txt", "after the clones were kept\n");
+        git.run(work, as(writerKey), "push", "-q", url(), "main").requireSuccess();
+        Path fresh = dir.resolve("fresh");
+        git.run(dir, as(readerKey), "clone", "-q", url(), fresh.toString()).requireSuccess();
+        assertThat(fresh.resolve("b.txt")).exists();
+        assertThat(keptCloneAnswers()).as("the old state's answer is gone").isEqualTo(1);
+
+        Path fetcher = dir.resolve("clone-1");
+        git.run(fetcher, as(readerKey), "fetch", "-q", url(), "+refs/heads/*:refs/heads/*").requireSuccess();
+        assertThat(head(fetcher, "main")).isEqualTo(head(work, "main"));
+    }
+
     @Test
     void gitSpeaksProtocolVersionTwoOverSsh() {
         Path work = git.newWorkTree(dir.resolve("work"), "README.md");

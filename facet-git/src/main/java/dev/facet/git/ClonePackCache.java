@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Serves repeated full clones from disk. A clone asks for objects without offering any it has,
+ * Serves repeated full clones from disk, for HTTP (as a filter) and for SSH (through
+ * {@link #answerClone}). A clone asks for objects without offering any it has,
  * so for one repository state and one {@link CloneRequest} the answer is always the same bytes:
  * the first such answer is kept in a file named after the repository's refs hash and the request
  * (what decides the bytes, not who asks), and later identical clones stream that file instead of
@@ -81,6 +82,64 @@ public final class ClonePackCache implements Filter {
         this.kept = new KeptPacks(repositories.root(), limits);
     }
 
+    /**
+     * How one transport answers a Git request: by sending a kept answer, or by packing one afresh
+     * (for HTTP, the rest of the filter chain; for SSH, a JGit upload pack).
+     *
+     * @param <E> what packing may throw besides {@link IOException}
+     */
+    public interface Answer<E extends Exception> {
+        /**
+         * Packs the answer afresh and sends it, writing every byte of it to {@code copy} too.
+         *
+         * @return whether the client got a complete answer, one worth keeping
+         */
+        boolean pack(OutputStream copy) throws IOException, E;
+
+        /** Sends the {@code size} bytes of a kept answer. */
+        void send(InputStream kept, long size) throws IOException;
+    }
+
+    /**
+     * Answers {@code request}, the body of one upload-pack request, when it is a full clone: from a
+     * kept file when there is one, else by packing it once and keeping the result.
+     *
+     * @param gitProtocol what the client said about its protocol version (HTTP's {@code Git-Protocol}
+     *                    header, SSH's {@code GIT_PROTOCOL})
+     * @return false, with nothing sent, when the request is not a clone: the caller serves it as usual
+     */
+    public <E extends Exception> boolean answerClone(long repositoryId, byte[] request, String gitProtocol,
+                                                     Answer<E> answer) throws IOException, E {
+        Optional<CloneRequest> clone = CloneRequest.parse(request, gitProtocol);
+        if (clone.isEmpty()) {
+            return false;
+        }
+        String refsHash = repositories.refsHash(repositoryId).value();
+        Path stateDir = kept.stateDirectory(repositoryId, refsHash);
+        Path cached = stateDir.resolve(Sha256.hex(clone.get().canonical()) + ".pack");
+        if (kept.use(cached) && send(cached, repositoryId, answer)) {
+            return true;
+        }
+        String key = repositoryId + "/" + refsHash + "/" + cached.getFileName();
+        CompletableFuture<Path> mine = new CompletableFuture<>();
+        CompletableFuture<Path> leader = inFlight.putIfAbsent(key, mine);
+        if (leader != null) {
+            Path ready = awaitLeader(leader);
+            if (ready == null || !kept.use(ready) || !send(ready, repositoryId, answer)) {
+                answer.pack(OutputStream.nullOutputStream());
+            }
+            return true;
+        }
+        Path keptAnswer = null;
+        try {
+            keptAnswer = packAndKeep(answer, repositoryId, stateDir, cached);
+        } finally {
+            mine.complete(keptAnswer);
+            inFlight.remove(key, mine);
+        }
+        return true;
+    }
+
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
@@ -93,49 +152,19 @@ public final class ClonePackCache implements Filter {
         long repositoryId = HttpGitSessions.of(request).get().repositoryId();
         byte[] raw = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
         HttpServletRequest replay = new ReplayedBody(request, raw);
-        Optional<CloneRequest> clone = raw.length > MAX_REQUEST_BYTES ? Optional.empty()
-                : CloneRequest.parse(decoded(request, raw), request.getHeader("Git-Protocol"));
-        if (clone.isEmpty()) {
+        if (raw.length > MAX_REQUEST_BYTES || !answerClone(repositoryId, decoded(request, raw),
+                request.getHeader("Git-Protocol"), new HttpAnswer(replay, response, chain))) {
             chain.doFilter(replay, response);
-            return;
-        }
-        String refsHash = repositories.refsHash(repositoryId).value();
-        Path stateDir = kept.stateDirectory(repositoryId, refsHash);
-        Path cached = stateDir.resolve(Sha256.hex(clone.get().canonical()) + ".pack");
-        if (kept.use(cached) && serve(cached, repositoryId, response)) {
-            return;
-        }
-        String key = repositoryId + "/" + refsHash + "/" + cached.getFileName();
-        CompletableFuture<Path> mine = new CompletableFuture<>();
-        CompletableFuture<Path> leader = inFlight.putIfAbsent(key, mine);
-        if (leader != null) {
-            Path ready = awaitLeader(leader);
-            if (ready == null || !kept.use(ready) || !serve(ready, repositoryId, response)) {
-                chain.doFilter(replay, response);
-            }
-            return;
-        }
-        try {
-            Path kept = packAndKeep(replay, response, chain, repositoryId, stateDir, cached);
-            mine.complete(kept);
-        } catch (IOException | ServletException | RuntimeException e) {
-            mine.complete(null);
-            throw e;
-        } finally {
-            inFlight.remove(key, mine);
         }
     }
 
-    private Path packAndKeep(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-                             long repositoryId, Path stateDir, Path cached) throws IOException, ServletException {
+    private <E extends Exception> Path packAndKeep(Answer<E> answer, long repositoryId, Path stateDir, Path cached)
+            throws IOException, E {
         Files.createDirectories(stateDir);
         Path temporary = Files.createTempFile(stateDir, "packing-", ".tmp");
         boolean complete = false;
         try (OutputStream copy = Files.newOutputStream(temporary)) {
-            TeeResponse tee = new TeeResponse(response, copy);
-            chain.doFilter(request, tee);
-            tee.flushBuffer();
-            complete = tee.getStatus() == 200 && RESULT_TYPE.equals(baseType(tee.getContentType()));
+            complete = answer.pack(copy);
         } finally {
             if (!complete) {
                 Files.deleteIfExists(temporary);
@@ -155,8 +184,8 @@ public final class ClonePackCache implements Filter {
         }
     }
 
-    /** Streams a kept answer; false, with nothing sent, when the file went away before it could be opened. */
-    private boolean serve(Path cached, long repositoryId, HttpServletResponse response) throws IOException {
+    /** Sends a kept answer; false, with nothing sent, when the file went away before it could be opened. */
+    private boolean send(Path cached, long repositoryId, Answer<?> answer) throws IOException {
         FileChannel file;
         try {
             file = FileChannel.open(cached, StandardOpenOption.READ);
@@ -165,14 +194,40 @@ public final class ClonePackCache implements Filter {
         }
         try (file; InputStream in = Channels.newInputStream(file)) {
             long size = file.size();
+            answer.send(in, size);
+            observer.onUpload(repositoryId, true, size);
+        }
+        return true;
+    }
+
+    /** An HTTP upload-pack request: packed by the rest of the filter chain, a kept answer sent as its response. */
+    private static final class HttpAnswer implements Answer<ServletException> {
+        private final HttpServletRequest request;
+        private final HttpServletResponse response;
+        private final FilterChain chain;
+
+        HttpAnswer(HttpServletRequest request, HttpServletResponse response, FilterChain chain) {
+            this.request = request;
+            this.response = response;
+            this.chain = chain;
+        }
+
+        @Override
+        public boolean pack(OutputStream copy) throws IOException, ServletException {
+            TeeResponse tee = new TeeResponse(response, copy);
+            chain.doFilter(request, tee);
+            tee.flushBuffer();
+            return tee.getStatus() == 200 && RESULT_TYPE.equals(baseType(tee.getContentType()));
+        }
+
+        @Override
+        public void send(InputStream kept, long size) throws IOException {
             response.setStatus(200);
             response.setContentType(RESULT_TYPE);
             response.setHeader("Cache-Control", "no-cache, max-age=0, must-revalidate");
             response.setContentLengthLong(size);
-            in.transferTo(response.getOutputStream());
-            observer.onUpload(repositoryId, true, size);
+            kept.transferTo(response.getOutputStream());
         }
-        return true;
     }
 
     private static byte[] decoded(HttpServletRequest request, byte[] raw) {
@@ -252,23 +307,21 @@ public final class ClonePackCache implements Filter {
         TeeResponse(HttpServletResponse response, OutputStream copy) throws IOException {
             super(response);
             ServletOutputStream out = response.getOutputStream();
+            TeeOutputStream tee = new TeeOutputStream(out, copy);
             this.stream = new ServletOutputStream() {
                 @Override
                 public void write(int b) throws IOException {
-                    out.write(b);
-                    copy.write(b);
+                    tee.write(b);
                 }
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                    copy.write(b, off, len);
+                    tee.write(b, off, len);
                 }
 
                 @Override
                 public void flush() throws IOException {
-                    out.flush();
-                    copy.flush();
+                    tee.flush();
                 }
 
                 @Override

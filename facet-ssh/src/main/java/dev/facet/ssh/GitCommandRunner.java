@@ -10,6 +10,7 @@ import dev.facet.core.error.InvalidInput;
 import dev.facet.core.lfs.LfsSshAuthentication;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
+import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSession;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +53,7 @@ final class GitCommandRunner implements Command {
     /** What every command shares: the decision, the Git seams, and the threads the commands run on. */
     record Seams(GitRequestAuthorizer authorizer, RepositoryResolver<GitSession> repositories,
                  UploadPackFactory<GitSession> uploadPacks, ReceivePackFactory<GitSession> receivePacks,
-                 LfsSshAuthentication lfs, ExecutorService workers) {
+                 LfsSshAuthentication lfs, ClonePackCache clones, ExecutorService workers) {
     }
 
     private final Seams seams;
@@ -131,8 +132,7 @@ final class GitCommandRunner implements Command {
                 }
                 new UploadArchive(repository, visible).serve(in, out);
             } else {
-                UploadPack uploadPack = seams.uploadPacks().create(session, repository);
-                uploadPack.upload(in, out, err);
+                new UploadPackSession(seams.uploadPacks(), seams.clones()).serve(session, repository, in, out, err);
             }
             out.flush();
             return 0;

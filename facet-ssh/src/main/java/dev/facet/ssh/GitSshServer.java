@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.server.SshServer;
@@ -22,7 +24,9 @@ import org.eclipse.jgit.transport.resolver.RepositoryResolver;
 import org.eclipse.jgit.transport.resolver.UploadPackFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSession;
+import dev.facet.ssh.cipher.OpenSshChaCha20Poly1305;
 import dev.facet.core.access.GitRequestAuthorizer;
 import dev.facet.core.lfs.LfsSshAuthentication;
 
@@ -48,12 +52,13 @@ public final class GitSshServer {
      * @param keysDirectory where the host keys are kept (made on the first start)
      * @param logins        checks that a key belongs to an active user, before any command runs
      * @param lfs           what answers git-lfs-authenticate, once the authorizer has allowed the key
+     * @param clones        the clone cache HTTP uses too: full clones in protocol v2 are answered from it
      * @param maxCommands   how many Git commands run at once, as HTTP's limit on Git requests; one more is refused
      */
     public GitSshServer(String host, int port, Path keysDirectory, KeyLogins logins,
                         GitRequestAuthorizer authorizer, RepositoryResolver<GitSession> repositories,
                         UploadPackFactory<GitSession> uploadPacks, ReceivePackFactory<GitSession> receivePacks,
-                        LfsSshAuthentication lfs, int maxCommands) {
+                        LfsSshAuthentication lfs, ClonePackCache clones, int maxCommands) {
         AtomicInteger threads = new AtomicInteger();
         // No queue: a command past the limit is refused at once, with a message, rather than left to wait unseen.
         this.workers = new ThreadPoolExecutor(0, maxCommands, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -63,11 +68,12 @@ public final class GitSshServer {
                     return thread;
                 });
         GitCommandRunner.Seams seams = new GitCommandRunner.Seams(authorizer, repositories, uploadPacks, receivePacks,
-                lfs, workers);
+                lfs, clones, workers);
         this.server = SshServer.setUpDefaultServer();
         server.setHost(host);
         server.setPort(port);
         server.setKeyPairProvider(SshHostKeys.in(keysDirectory));
+        server.setCipherFactories(OpenSshChaCha20Poly1305.inPlaceOfSshds(server.getCipherFactories()));
         server.setUserAuthFactories(List.of(new ProvenKeyLogins()));
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
@@ -120,6 +126,11 @@ public final class GitSshServer {
     /** The port it listens on, once started (the one picked when it was given 0). */
     public int port() {
         return server.getPort();
+    }
+
+    /** The ciphers offered, in the order offered. */
+    List<NamedFactory<Cipher>> ciphers() {
+        return server.getCipherFactories();
     }
 
     /** What a shell request gets: a line saying what this server is for, and the end of the session. */

@@ -37,7 +37,7 @@ class SshListenerProbeTest {
     @Test
     void facetsOwnSshServerAnswersTheProbe() {
         GitSshServer server = new GitSshServer("127.0.0.1", 0, keys, (fingerprint, address) -> {
-        }, null, null, null, null, LfsSshAuthentication.NOT_SERVED, 1);
+        }, null, null, null, null, LfsSshAuthentication.NOT_SERVED, null, 1);
         server.start();
         try {
             assertThat(SshListenerProbe.checkListener("0.0.0.0", server.port())).isEmpty();
