@@ -173,6 +173,8 @@ def parse_args():
         "Clone over SSH served by a Facet mirror against native git over OpenSSH (sshd + git-shell), "
         "same repository, same run. See bench/README.md."))
     ap.add_argument("--runs", type=int, default=5, help="warm clones per server (default 5)")
+    ap.add_argument("--warmup", type=int, default=5, metavar="N",
+                    help="unmeasured clones per server between the cold and the warm ones (default 5)")
     ap.add_argument("--concurrency", type=int, default=0,
                     help="also N clones at once per server (default 0: not measured)")
     ap.add_argument("--small", action="store_true", help="the ~1,000-commit repository, for a smoke run")
@@ -181,8 +183,8 @@ def parse_args():
                          "the client's own preference decides (chacha20-poly1305@openssh.com with OpenSSH 9)")
     ap.add_argument("--keep", action="store_true", help="keep the run directory (homes, logs, sshd configuration)")
     a = ap.parse_args()
-    if a.runs < 1 or a.concurrency < 0:
-        ap.error("--runs must be at least 1 and --concurrency at least 0")
+    if a.runs < 1 or a.concurrency < 0 or a.warmup < 0:
+        ap.error("--runs must be at least 1, --concurrency and --warmup at least 0")
     return a
 
 
@@ -225,7 +227,8 @@ def report(args, stamp, info, manifest, native, facet, b, ciphers):
         ("negotiated", f"Facet: {ciphers['facet']}; native: {ciphers['native']}"),
         ("client", "git clone --bare -q (protocol v2, GIT_SSH_COMMAND: OpenSSH client, one key, strict host "
                    "key checking) into a temporary directory, deleted after"),
-        ("runs", f"1 cold + {args.runs} warm clones per server, Facet and native alternating"
+        ("runs", f"1 cold + {args.warmup} unmeasured + {args.runs} warm clones per server, Facet and native "
+                 "alternating"
                  + (f"; {args.concurrency} concurrent clones once per server" if args.concurrency else "")),
     ]
     for kind, (lines, count) in facet.log_problems().items():
@@ -302,9 +305,14 @@ def main():
         log(f"negotiated: Facet {ciphers['facet']}; native {ciphers['native']}")
         b = Bench(args, run_dir, manifest)
         pair = [facet, native]
-        log(f"full clones over SSH: 1 cold + {args.runs} warm per server, alternating")
+        log(f"full clones over SSH: 1 cold + {args.warmup} unmeasured + {args.runs} warm per server, alternating")
         for s in pair:
             b.clone(s, "cold")
+        # A busy server compiled its serving path long ago: without these, the first warm clones of a fresh JVM
+        # mostly measure its JIT compiler, which is what the cold row is for.
+        for i in range(args.warmup):
+            for s in (pair if i % 2 == 0 else pair[::-1]):
+                b.clone(s, "unmeasured")
         for i in range(args.runs):
             for s in (pair if i % 2 == 0 else pair[::-1]):
                 b.clone(s, "warm")
