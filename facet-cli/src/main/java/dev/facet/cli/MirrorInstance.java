@@ -51,14 +51,17 @@ import dev.facet.mirror.MirrorNode;
 import dev.facet.git.GitOperationObserver;
 import dev.facet.mirror.PreAuthorizedReads;
 import dev.facet.mirror.SyncObserver;
+import dev.facet.mirror.SyncRate;
 import dev.facet.mirror.OffloadCounts;
 import dev.facet.mirror.MirrorStatus;
 import dev.facet.mirror.PushForwarder;
 import dev.facet.mirror.Reconciler;
 import dev.facet.mirror.RefUpdateBarrier;
+import dev.facet.mirror.ProgressLog;
 import dev.facet.mirror.ServedStateReports;
 import dev.facet.mirror.SyncEngine;
 import dev.facet.mirror.SyncObserver;
+import dev.facet.mirror.SyncRate;
 import dev.facet.mirror.UpstreamClient;
 import dev.facet.mirror.UpstreamFetchSource;
 import dev.facet.mirror.UpstreamGuard;
@@ -78,6 +81,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -218,13 +222,16 @@ public final class MirrorInstance implements AutoCloseable {
         UpstreamSession upstream = new UpstreamSession(client, lifecycle, clock);
         UpstreamGuard guard = new UpstreamGuard(store, clock);
         OffloadCounts offload = new OffloadCounts(store);
+        SyncRate rate = new SyncRate(clock);
         SyncEngine sync = new SyncEngine(store, repositories, lifecycle,
                 sources.apply(new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust()))), barrier, guard, clock,
                 settings.syncParallelism(), SyncObserver.both(metrics, SyncObserver.both(offload,
-                        new ServedStateReports(upstream, store, scheduler))));
+                        SyncObserver.both(rate, new ServedStateReports(upstream, store, scheduler)))));
         Reconciler reconciler = new Reconciler(upstream, store, sync, clock, guard);
-        return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock,
-                new MirrorStatus(upstream, store, reconciler, clock, offload));
+        MirrorStatus status = new MirrorStatus(upstream, store, reconciler, clock, offload, rate);
+        scheduler.scheduleWithFixedDelay(new ProgressLog(status, sync::fetchLimit), ProgressLog.INTERVAL.toMillis(),
+                ProgressLog.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock, status);
     }
 
     /**

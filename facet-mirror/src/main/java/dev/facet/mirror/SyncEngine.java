@@ -13,6 +13,7 @@ import dev.facet.git.RepositoryStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -50,6 +51,11 @@ public final class SyncEngine {
     private final SyncObserver observer;
     private final UpstreamGuard guard;
     private final ExecutorService workers;
+    private final AdaptiveFetchLimit limit;
+    /** Repositories whose fetch waits for a free place under {@link #limit}, in the order they were asked for. */
+    private final ArrayDeque<Long> waiting = new ArrayDeque<>();
+    /** Fetches running now; guarded by {@link #waiting}. */
+    private int running;
     private final Map<Long, Flight> flights = new ConcurrentHashMap<>();
     /** A failed or contradicted fetch is tried again after this, doubling up to {@link #RETRY_MAX}. */
     static final Duration RETRY_FIRST = Duration.ofSeconds(2);
@@ -69,7 +75,10 @@ public final class SyncEngine {
         List<CompletableFuture<Void>> waitingForThis = new ArrayList<>();
     }
 
-    /** Runs at most {@code parallelism} fetches at once, on threads it owns until {@link #stop}. */
+    /**
+     * Runs at most {@code parallelism} fetches at once, on threads it owns until {@link #stop}; fewer while the
+     * fetches' times say the upstream is saturated ({@link AdaptiveFetchLimit}).
+     */
     public SyncEngine(MirrorStore store, RepositoryStore repositories, UpstreamLifecycle lifecycle, FetchSource source,
                       RefUpdateBarrier barrier, UpstreamGuard guard, Clock clock, int parallelism, SyncObserver observer) {
         this.guard = guard;
@@ -80,6 +89,7 @@ public final class SyncEngine {
         this.barrier = barrier;
         this.clock = clock;
         this.observer = observer;
+        this.limit = AdaptiveFetchLimit.forMachine(parallelism);
         AtomicInteger threads = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(parallelism, r -> {
             Thread thread = new Thread(r, "facet-sync-" + threads.incrementAndGet());
@@ -163,11 +173,49 @@ public final class SyncEngine {
     }
 
     private void submit(long repositoryId) {
-        try {
-            workers.execute(() -> run(repositoryId));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.debug("repository {}: sync not started, the engine is stopping", repositoryId);
+        synchronized (waiting) {
+            waiting.add(repositoryId);
         }
+        dispatch();
+    }
+
+    /** Starts waiting fetches while there is room under the limit. */
+    private void dispatch() {
+        while (true) {
+            long next;
+            synchronized (waiting) {
+                if (waiting.isEmpty() || running >= limit.current()) {
+                    return;
+                }
+                next = waiting.poll();
+                running++;
+            }
+            try {
+                workers.execute(() -> runThenDispatch(next));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                synchronized (waiting) {
+                    running--;
+                }
+                log.debug("repository {}: sync not started, the engine is stopping", next);
+                return;
+            }
+        }
+    }
+
+    private void runThenDispatch(long repositoryId) {
+        try {
+            run(repositoryId);
+        } finally {
+            synchronized (waiting) {
+                running--;
+            }
+            dispatch();
+        }
+    }
+
+    /** How many fetches may run at once now. */
+    public int fetchLimit() {
+        return limit.current();
     }
 
     private void run(long repositoryId) {
@@ -245,6 +293,7 @@ public final class SyncEngine {
             return false;
         }
         long fetchMillis = (System.nanoTime() - fetchStarted) / 1_000_000;
+        limit.fetched(fetchMillis);
         if (outcome.headTarget() != null) {
             repositories.setHead(repositoryId, outcome.headTarget());
         }
