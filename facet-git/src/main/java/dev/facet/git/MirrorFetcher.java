@@ -138,22 +138,17 @@ public final class MirrorFetcher {
                 http.setAdditionalHeaders(Map.of("Authorization", "Bearer " + bearerToken));
             }
             // One session lists the refs and HEAD together (protocol v2 lists only the prefixes asked for) and
-            // fetches what is missing: a repository with nothing new costs one listing, an empty one no fetch.
+            // fetches what changed: a repository with nothing new costs one listing, an empty one no fetch.
             try (FetchConnection connection = transport.openFetch(List.of(ALL_REFS), Constants.HEAD)) {
                 wanted = advertisedRefs(connection.getRefs());
                 headTarget = headTarget(connection.getRef(Constants.HEAD));
-                List<Ref> missing = new ArrayList<>();
-                for (Ref ref : connection.getRefs()) {
-                    if (wanted.containsKey(ref.getName()) && !repository.getObjectDatabase().has(ref.getObjectId())) {
-                        missing.add(ref);
-                    }
-                }
-                if (!missing.isEmpty()) {
+                List<Ref> changed = changedRefs(repository, connection.getRefs(), wanted);
+                if (!changed.isEmpty()) {
                     // Kept (.keep) until the refs point at the new objects, so no repack drops them meanwhile.
                     connection.setPackLockMessage("facet mirror fetch");
-                    connection.fetch(NullProgressMonitor.INSTANCE, missing, Set.of());
+                    connection.fetch(NullProgressMonitor.INSTANCE, changed, Set.of());
                     packLocks = connection.getPackLocks();
-                    requireHeld(repository, missing);
+                    requireHeld(repository, changed);
                 }
             }
         } catch (URISyntaxException e) {
@@ -202,6 +197,27 @@ public final class MirrorFetcher {
     /** The branch the upstream's HEAD names, or null when it names none that exists (an empty repository). */
     private static String headTarget(Ref head) {
         return head != null && head.isSymbolic() ? head.getTarget().getName() : null;
+    }
+
+    /**
+     * The advertised refs the fetch asks for: those whose value here differs. An object that is here already but
+     * not under a ref (a copy from a peer that lacks its history) is still asked for: the upload pack's negotiation
+     * then sends what it lacks, since only what the local refs reach counts as held.
+     */
+    private static List<Ref> changedRefs(Repository repository, Collection<Ref> advertised,
+                                         Map<String, ObjectId> wanted) throws IOException {
+        Map<String, ObjectId> local = new HashMap<>();
+        for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {
+            local.put(ref.getName(), ref.getObjectId());
+        }
+        List<Ref> changed = new ArrayList<>();
+        for (Ref ref : advertised) {
+            ObjectId target = wanted.get(ref.getName());
+            if (target != null && !target.equals(local.get(ref.getName()))) {
+                changed.add(ref);
+            }
+        }
+        return changed;
     }
 
     /** A server that sent a pack without some of the objects asked for must not get refs moved to them. */
