@@ -319,8 +319,8 @@ def report(results, info):
     for key, value in info:
         print(f"- {key}: {value}")
     print()
-    print("| N | create (REST) | initial sync (CPU primary + mirror) | native `clone --mirror` loop (CPU primary + git) "
-          "| sync / native: time, CPU "
+    print("| N | create (REST) | initial sync (CPU primary + mirror) "
+          "| native `clone --mirror` loop (CPU primary + git) | sync / native: time, CPU "
           "| primary idle CPU | mirror idle CPU | reconciliation wall (ms) | reconciliation CPU primary / mirror "
           "| push → mirror p50 / p99 | primary heap | mirror heap |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -328,8 +328,9 @@ def report(results, info):
         cpu = ", ".join(f"{p:.2f} / {m:.2f} s" for p, m in r["reconcile_cpu_s"]) or "none"
         print(f"| {r['repos']:,} | {r['create_s']:.0f} s "
               f"| {r['initial_sync_s']:.1f} s ({r['sync_primary_cpu_s']:.1f} + {r['sync_mirror_cpu_s']:.1f} s) "
-              f"| {r['native_clone_loop_s']:.1f} s ({r['native_primary_cpu_s']:.1f} + {r['native_client_cpu_s']:.1f} s; "
-              f"sample {r['native_sample']:,}) | {r['sync_vs_native']:.2f}×, {r['sync_cpu_vs_native']:.2f}× "
+              f"| {r['native_clone_loop_s']:.1f} s ({r['native_primary_cpu_s']:.1f} "
+              f"+ {r['native_client_cpu_s']:.1f} s; sample {r['native_sample']:,}) "
+              f"| {r['sync_vs_native']:.2f}×, {r['sync_cpu_vs_native']:.2f}× "
               f"| {r['primary_idle_cpu_s']:.2f} s / {r['idle_window_s']:.0f} s ({r['primary_idle_pct']:.2f} %) "
               f"| {r['mirror_idle_cpu_s']:.2f} s ({r['mirror_idle_pct']:.2f} %) "
               f"| {', '.join(str(ms) for ms in r['reconcile_ms']) or 'none'} | {cpu} "
