@@ -19,12 +19,22 @@ public final class SyncRate implements SyncObserver {
 
     public SyncRate(Clock clock) {
         this.clock = clock;
-        this.startedSecond = now();
+        this.startedSecond = secondOf(clock.millis());
     }
 
     @Override
-    public synchronized void onSynced(long repositoryId, long millis, long bytesFetched) {
-        long second = now();
+    public void onSynced(long repositoryId, long millis, long bytesFetched) {
+        syncedAt(clock.millis());
+    }
+
+    /** Syncs per second over the window, or over the time since this started counting when that is shorter. */
+    public double perSecond() {
+        return perSecondAt(clock.millis());
+    }
+
+    /** Counts a sync that finished at {@code epochMillis}. */
+    synchronized void syncedAt(long epochMillis) {
+        long second = secondOf(epochMillis);
         int slot = (int) Math.floorMod(second, (long) BUCKETS);
         if (seconds[slot] != second) {
             seconds[slot] = second;
@@ -33,9 +43,9 @@ public final class SyncRate implements SyncObserver {
         counts[slot]++;
     }
 
-    /** Syncs per second over the window, or over the time since this started counting when that is shorter. */
-    public synchronized double perSecond() {
-        long second = now();
+    /** {@link #perSecond()} as it stands at {@code epochMillis}. */
+    synchronized double perSecondAt(long epochMillis) {
+        long second = secondOf(epochMillis);
         long total = 0;
         for (int slot = 0; slot < BUCKETS; slot++) {
             // The current second is still filling: the window is the BUCKETS - 1 seconds before it and it.
@@ -47,7 +57,7 @@ public final class SyncRate implements SyncObserver {
         return (double) total / span;
     }
 
-    private long now() {
-        return Math.floorDiv(clock.millis(), 1000L);
+    private static long secondOf(long epochMillis) {
+        return Math.floorDiv(epochMillis, 1000L);
     }
 }

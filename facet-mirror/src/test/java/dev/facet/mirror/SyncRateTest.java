@@ -1,47 +1,28 @@
 package dev.facet.mirror;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SyncRateTest {
-    /** A clock the test moves. */
-    private static final class MovingClock extends Clock {
-        private Instant now = Instant.parse("2026-11-30T12:00:00.250Z");
+    private static final Instant START = Instant.parse("2026-11-30T12:00:00.250Z");
 
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
+    private final SyncRate rate = new SyncRate(Clock.fixed(START, ZoneOffset.UTC));
 
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
+    private void syncs(int count, Duration after) {
+        for (int i = 0; i < count; i++) {
+            rate.syncedAt(START.plus(after).toEpochMilli());
         }
     }
 
-    private final MovingClock clock = new MovingClock();
-    private final SyncRate rate = new SyncRate(clock);
-
-    private void syncs(int count) {
-        for (int i = 0; i < count; i++) {
-            rate.onSynced(i, 10, 0);
-        }
+    private double perSecondAfter(Duration after) {
+        return rate.perSecondAt(START.plus(after).toEpochMilli());
     }
 
     @Test
@@ -54,21 +35,19 @@ class SyncRateTest {
     @Test
     void theRateIsTheSyncsOfTheLastThirtySecondsOverThem() {
         for (int second = 0; second < 40; second++) {
-            syncs(second < 10 ? 100 : 20);
-            clock.advance(Duration.ofSeconds(1));
+            syncs(second < 10 ? 100 : 20, Duration.ofSeconds(second));
         }
 
         // Seconds 10..39 synced 20 each; the current second (40) none yet.
-        assertThat(rate.perSecond()).isCloseTo(29 * 20 / 30.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(perSecondAfter(Duration.ofSeconds(40))).isCloseTo(29 * 20 / 30.0, within(0.01));
     }
 
     @Test
     void justAfterTheStartTheRateCountsOnlyTheSecondsSinceThen() {
-        syncs(10);
-        clock.advance(Duration.ofSeconds(1));
-        syncs(10);
+        syncs(10, Duration.ZERO);
+        syncs(10, Duration.ofSeconds(1));
 
-        assertThat(rate.perSecond()).isEqualTo(10.0);
+        assertThat(perSecondAfter(Duration.ofSeconds(1))).isEqualTo(10.0);
     }
 
     @Test
@@ -82,9 +61,16 @@ class SyncRateTest {
 
     @Test
     void aStalledMirrorAfterThirtySecondsWithoutASyncShowsNoRate() {
-        syncs(50);
-        clock.advance(Duration.ofSeconds(31));
+        syncs(50, Duration.ZERO);
 
-        assertThat(rate.perSecond()).isZero();
+        assertThat(perSecondAfter(Duration.ofSeconds(31))).isZero();
+    }
+
+    @Test
+    void theSyncObserverCountsAtTheClocksTime() {
+        rate.onSynced(1, 10, 0);
+        rate.onSynced(2, 10, 0);
+
+        assertThat(rate.perSecond()).isEqualTo(2.0);
     }
 }
