@@ -226,7 +226,7 @@ public final class MirrorInstance implements AutoCloseable {
         SyncEngine sync = new SyncEngine(store, repositories, lifecycle,
                 sources.apply(new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust()))), barrier, guard, clock,
                 settings.syncParallelism(), SyncObserver.both(metrics, SyncObserver.both(offload,
-                        SyncObserver.both(rate, new ServedStateReports(upstream, store, scheduler)))));
+                        SyncObserver.both(rate, new ServedStateReports(upstream, scheduler)))));
         Reconciler reconciler = new Reconciler(upstream, store, sync, clock, guard);
         MirrorStatus status = new MirrorStatus(upstream, store, reconciler, clock, offload, rate);
         scheduler.scheduleWithFixedDelay(new ProgressLog(status, sync::fetchLimit), ProgressLog.INTERVAL.toMillis(),

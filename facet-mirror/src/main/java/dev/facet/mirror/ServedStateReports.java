@@ -1,10 +1,8 @@
 package dev.facet.mirror;
 
-import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
 import dev.facet.core.mirror.protocol.ServedRepositories;
-import dev.facet.core.store.MirrorStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,26 +31,21 @@ public final class ServedStateReports implements SyncObserver {
     static final Duration BATCHING = Duration.ofSeconds(1);
 
     private final UpstreamSession upstream;
-    private final MirrorStore store;
     private final ScheduledExecutorService scheduler;
     private final Map<Long, String> untold = new ConcurrentHashMap<>();
     /** Whether a report is scheduled or being sent: then what is synced meanwhile goes with the next one. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
-    public ServedStateReports(UpstreamSession upstream, MirrorStore store, ScheduledExecutorService scheduler) {
+    public ServedStateReports(UpstreamSession upstream, ScheduledExecutorService scheduler) {
         this.upstream = upstream;
-        this.store = store;
         this.scheduler = scheduler;
     }
 
     @Override
-    public void onSynced(long repositoryId, long millis, long bytesFetched) {
-        store.inTransaction(tx -> tx.repositories().find(repositoryId)).map(MirroredRepository::localRefsHash)
-                .ifPresent(hash -> {
-                    untold.put(repositoryId, hash);
-                    schedule(Duration.ZERO);
-                });
+    public void onSynced(long repositoryId, String servedRefsHash, long millis, long bytesFetched) {
+        untold.put(repositoryId, servedRefsHash);
+        schedule(Duration.ZERO);
     }
 
     private void schedule(Duration delay) {

@@ -326,7 +326,7 @@ public final class SyncEngine {
         }
         retries.remove(repositoryId);
         long millis = (System.nanoTime() - started) / 1_000_000;
-        observer.onSynced(repositoryId, millis, outcome.bytesReceived());
+        observer.onSynced(repositoryId, localHash, millis, outcome.bytesReceived());
         log.debug("repository {} {}/{}: synced {} refs in {} ms ({} ms fetching)", repositoryId,
                 repository.projectKey(), repository.slug(), outcome.refsUpdated(), millis, fetchMillis);
         return true;

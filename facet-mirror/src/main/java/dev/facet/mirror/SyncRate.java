@@ -23,7 +23,7 @@ public final class SyncRate implements SyncObserver {
     }
 
     @Override
-    public void onSynced(long repositoryId, long millis, long bytesFetched) {
+    public void onSynced(long repositoryId, String servedRefsHash, long millis, long bytesFetched) {
         syncedAt(clock.millis());
     }
 

@@ -68,8 +68,8 @@ class SyncRateTest {
 
     @Test
     void theSyncObserverCountsAtTheClocksTime() {
-        rate.onSynced(1, 10, 0);
-        rate.onSynced(2, 10, 0);
+        rate.onSynced(1, "hash-1", 10, 0);
+        rate.onSynced(2, "hash-2", 10, 0);
 
         assertThat(rate.perSecond()).isEqualTo(2.0);
     }
