@@ -60,14 +60,17 @@ import dev.facet.mirror.MirrorNode;
 import dev.facet.git.GitOperationObserver;
 import dev.facet.mirror.PreAuthorizedReads;
 import dev.facet.mirror.SyncObserver;
+import dev.facet.mirror.SyncRate;
 import dev.facet.mirror.OffloadCounts;
 import dev.facet.mirror.MirrorStatus;
 import dev.facet.mirror.PushForwarder;
 import dev.facet.mirror.Reconciler;
 import dev.facet.mirror.RefUpdateBarrier;
+import dev.facet.mirror.ProgressLog;
 import dev.facet.mirror.ServedStateReports;
 import dev.facet.mirror.SyncEngine;
 import dev.facet.mirror.SyncObserver;
+import dev.facet.mirror.SyncRate;
 import dev.facet.mirror.UpstreamClient;
 import dev.facet.mirror.UpstreamFetchSource;
 import dev.facet.mirror.UpstreamGuard;
@@ -88,6 +91,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -257,14 +261,18 @@ public final class MirrorInstance implements AutoCloseable {
         MirroredLfsObjects lfsObjects = new MirroredLfsObjects(store, lfsStore, upstreamLfs, metrics);
         Optional<LfsPrefetch> prefetch = settings.lfsPrefetch() == LfsPrefetch.Policy.NONE ? Optional.empty()
                 : Optional.of(new LfsPrefetch(settings.lfsPrefetch(), repositories, lfsObjects));
+        SyncRate rate = new SyncRate(clock);
         SyncEngine sync = new SyncEngine(store, repositories, lifecycle,
                 sources.apply(new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust()))), barrier, guard, clock,
                 settings.syncParallelism(), SyncObserver.both(metrics, SyncObserver.both(offload,
-                        SyncObserver.both(new ServedStateReports(upstream, store, scheduler),
-                                prefetch.<SyncObserver>map(p -> p).orElse(SyncObserver.NONE)))));
+                        SyncObserver.both(rate, SyncObserver.both(new ServedStateReports(upstream, scheduler),
+                                prefetch.<SyncObserver>map(p -> p).orElse(SyncObserver.NONE))))));
         Reconciler reconciler = new Reconciler(upstream, store, sync, clock, guard);
-        return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock,
-                new MirrorStatus(upstream, store, reconciler, clock, offload), upstreamLfs, lfsObjects, prefetch);
+        MirrorStatus status = new MirrorStatus(upstream, store, reconciler, clock, offload, rate);
+        scheduler.scheduleWithFixedDelay(new ProgressLog(status, sync::fetchLimit), ProgressLog.INTERVAL.toMillis(),
+                ProgressLog.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock, status, upstreamLfs,
+                lfsObjects, prefetch);
     }
 
     /**

@@ -35,6 +35,15 @@ public record MirrorSettings(Path home, WebSettings web, DatabaseSettings databa
     public static final Duration DEFAULT_OFFLINE_ACCESS = Duration.ofMinutes(15);
 
     public static final int DEFAULT_PORT = 7991;
+    static final int MAX_SYNC_PARALLELISM = 64;
+
+    /**
+     * The most fetches a mirror runs at once unless configured: eight per core, since a fetch mostly waits on the
+     * upstream; the mirror runs fewer while its fetches' times show the upstream saturated.
+     */
+    static int defaultSyncParallelism() {
+        return Math.min(MAX_SYNC_PARALLELISM, 8 * Runtime.getRuntime().availableProcessors());
+    }
 
     public static MirrorSettings load(Path home, Map<String, String> flags, Map<String, String> environment) {
         Path absoluteHome = home.toAbsolutePath().normalize();
@@ -44,7 +53,8 @@ public record MirrorSettings(Path home, WebSettings web, DatabaseSettings databa
                 "A mirror needs its upstream: pass --upstream URL or set " + RawSettings.UPSTREAM_URL + "."));
         String name = raw.text(RawSettings.MIRROR_NAME).orElseGet(() -> absoluteHome.getFileName().toString());
         Duration reconcile = Duration.ofSeconds(raw.positiveLong(RawSettings.RECONCILE_SECONDS, 60));
-        int parallelism = (int) Math.min(64, raw.positiveLong(RawSettings.SYNC_PARALLELISM, 4));
+        int parallelism = (int) Math.min(MAX_SYNC_PARALLELISM,
+                raw.positiveLong(RawSettings.SYNC_PARALLELISM, defaultSyncParallelism()));
         Optional<FarmCluster.Settings> farm = raw.farm();
         Duration farmVet = Duration.ofSeconds(raw.positiveLong(RawSettings.FARM_VET_SECONDS,
                 FarmVet.DEFAULT_INTERVAL.toSeconds()));

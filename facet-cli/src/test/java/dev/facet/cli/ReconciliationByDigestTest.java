@@ -3,6 +3,7 @@ package dev.facet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.mirror.StateDigest;
 import dev.facet.core.ref.RefsHash;
@@ -57,6 +58,10 @@ class ReconciliationByDigestTest {
                 // Quiet first: every copy synced, so no fetch still under way can bring the change along.
                 await().atMost(Duration.ofSeconds(60)).until(() -> mirror.instance.store().inTransaction(
                         tx -> tx.repositories().all()).stream().filter(MirroredRepository::inSync).count() == 200);
+                JsonNode progress = mirror.anonymous.get("/rest/mirroring/latest/progress").json();
+                assertThat(progress.path("syncedRepos").asInt()).isEqualTo(200);
+                assertThat(progress.path("syncsPerSecond").asDouble()).as("the first sync's recent rate").isPositive();
+                assertThat(progress.has("secondsLeft")).as("nothing behind: no time left to tell").isFalse();
                 String mirrorUrl = mirror.gitUrl("admin", PASSWORD, "MANY2", "repo-17");
                 String first = git.run(source, "rev-parse", "HEAD~1").requireSuccess().stdout().strip();
 

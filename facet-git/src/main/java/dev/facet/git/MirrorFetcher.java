@@ -5,11 +5,13 @@ import dev.facet.core.tls.OutboundTrust;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
-import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
@@ -17,11 +19,13 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.FetchConnection;
-import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.PackLock;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brings a mirror's copy of a repository to the upstream's state in two steps: first the
@@ -29,6 +33,7 @@ import org.eclipse.jgit.transport.URIish;
  * repository either at its old or at its new state and never with a ref whose objects are missing.
  */
 public final class MirrorFetcher {
+    private static final Logger log = LoggerFactory.getLogger("facet.sync");
     private static final RefSpec ALL_REFS = new RefSpec("+refs/*:refs/*");
 
     private final VerifyingHttpConnections connections;
@@ -123,18 +128,29 @@ public final class MirrorFetcher {
      */
     public Outcome fetch(Repository repository, String upstreamGitUrl, String bearerToken, DestructiveChanges destructive,
                          BeforeRefsMove beforeRefsMove) throws IOException, RepositoryGone, CredentialsRefused {
-        FetchResult result;
+        Map<String, ObjectId> wanted;
         String headTarget;
+        Collection<PackLock> packLocks = List.of();
         long packBytesBefore = packBytes(repository);
         try (Transport transport = Transport.open(repository, new URIish(upstreamGitUrl))) {
             if (transport instanceof TransportHttp http) {
                 http.setHttpConnectionFactory(connections);
                 http.setAdditionalHeaders(Map.of("Authorization", "Bearer " + bearerToken));
             }
-            transport.setDryRun(true);
-            transport.setRemoveDeletedRefs(false);
-            result = transport.fetch(NullProgressMonitor.INSTANCE, List.of(ALL_REFS));
-            headTarget = headTarget(transport, result);
+            // One session lists the refs and HEAD together (protocol v2 lists only the prefixes asked for) and
+            // fetches what changed: a repository with nothing new costs one listing, an empty one no fetch.
+            try (FetchConnection connection = transport.openFetch(List.of(ALL_REFS), Constants.HEAD)) {
+                wanted = advertisedRefs(connection.getRefs());
+                headTarget = headTarget(connection.getRef(Constants.HEAD));
+                List<Ref> changed = changedRefs(repository, connection.getRefs(), wanted);
+                if (!changed.isEmpty()) {
+                    // Kept (.keep) until the refs point at the new objects, so no repack drops them meanwhile.
+                    connection.setPackLockMessage("facet mirror fetch");
+                    connection.fetch(NullProgressMonitor.INSTANCE, changed, Set.of());
+                    packLocks = connection.getPackLocks();
+                    requireHeld(repository, changed);
+                }
+            }
         } catch (URISyntaxException e) {
             throw new IOException("Bad upstream URL " + upstreamGitUrl, e);
         } catch (NoRemoteRepositoryException e) {
@@ -150,7 +166,27 @@ public final class MirrorFetcher {
             }
             throw e;
         }
-        Map<String, ObjectId> wanted = advertisedRefs(result);
+        try {
+            return moveRefs(repository, wanted, destructive, beforeRefsMove, headTarget, packBytesBefore);
+        } finally {
+            unlock(packLocks);
+        }
+    }
+
+    /** A .keep left behind only stops a repack from folding that pack in: logged, never hiding the fetch's outcome. */
+    private static void unlock(Collection<PackLock> packLocks) {
+        for (PackLock lock : packLocks) {
+            try {
+                lock.unlock();
+            } catch (IOException e) {
+                log.warn("could not remove a fetched pack's .keep file: {}", e.toString());
+            }
+        }
+    }
+
+    private Outcome moveRefs(Repository repository, Map<String, ObjectId> wanted, DestructiveChanges destructive,
+                             BeforeRefsMove beforeRefsMove, String headTarget, long packBytesBefore)
+            throws IOException {
         RefsHash advertised = RefsHash.of(wanted);
         // Planned before the wait: if the refs are moved by someone else meanwhile, the batch fails whole.
         MirrorRefs.Move move = refs.plan(repository, wanted, destructive.allowedFor(advertised));
@@ -158,27 +194,46 @@ public final class MirrorFetcher {
         return new Outcome(updated, Math.max(0, packBytes(repository) - packBytesBefore), headTarget, advertised);
     }
 
-    /**
-     * The branch the upstream's HEAD names, or null when it names none that exists (an empty repository). A protocol
-     * v2 upstream advertises only the prefixes a fetch asks for, and a fetch that asks for HEAD fails on a repository
-     * without one, so HEAD is asked for apart, in a listing of refs that fetches nothing.
-     */
-    private static String headTarget(Transport transport, FetchResult result) throws TransportException {
-        Ref head = result.getAdvertisedRef(Constants.HEAD);
-        if (head == null) {
-            try (FetchConnection listing = transport.openFetch(List.of(), Constants.HEAD)) {
-                head = listing.getRef(Constants.HEAD);
-            } catch (NotSupportedException e) {
-                return null;
-            }
-        }
+    /** The branch the upstream's HEAD names, or null when it names none that exists (an empty repository). */
+    private static String headTarget(Ref head) {
         return head != null && head.isSymbolic() ? head.getTarget().getName() : null;
     }
 
+    /**
+     * The advertised refs the fetch asks for: those whose value here differs. An object that is here already but
+     * not under a ref (a copy from a peer that lacks its history) is still asked for: the upload pack's negotiation
+     * then sends what it lacks, since only what the local refs reach counts as held.
+     */
+    private static List<Ref> changedRefs(Repository repository, Collection<Ref> advertised,
+                                         Map<String, ObjectId> wanted) throws IOException {
+        Map<String, ObjectId> local = new HashMap<>();
+        for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {
+            local.put(ref.getName(), ref.getObjectId());
+        }
+        List<Ref> changed = new ArrayList<>();
+        for (Ref ref : advertised) {
+            ObjectId target = wanted.get(ref.getName());
+            if (target != null && !target.equals(local.get(ref.getName()))) {
+                changed.add(ref);
+            }
+        }
+        return changed;
+    }
+
+    /** A server that sent a pack without some of the objects asked for must not get refs moved to them. */
+    private static void requireHeld(Repository repository, List<Ref> fetched) throws IOException {
+        for (Ref ref : fetched) {
+            if (!repository.getObjectDatabase().has(ref.getObjectId())) {
+                throw new TransportException("the upstream's pack lacks " + ref.getObjectId().name() + " for "
+                        + ref.getName());
+            }
+        }
+    }
+
     /** The refs a fully applied fetch leaves in the mirror's copy; the same set the upstream's refs hash covers. */
-    private static Map<String, ObjectId> advertisedRefs(FetchResult result) {
+    private static Map<String, ObjectId> advertisedRefs(Collection<Ref> advertisedRefs) {
         Map<String, ObjectId> wanted = new HashMap<>();
-        for (Ref ref : result.getAdvertisedRefs()) {
+        for (Ref ref : advertisedRefs) {
             if (ref.getName().startsWith(Constants.R_REFS) && !ref.isSymbolic() && ref.getObjectId() != null
                     && !KeptRefs.isKept(ref.getName())) {
                 wanted.put(ref.getName(), ref.getObjectId());

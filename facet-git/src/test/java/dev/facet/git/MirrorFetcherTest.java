@@ -3,6 +3,7 @@ package dev.facet.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import dev.facet.core.ref.RefsHash;
 import dev.facet.core.tls.OutboundTrust;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -86,6 +87,32 @@ class MirrorFetcherTest {
         fetch(true);
 
         assertThat(fetch(true).refsUpdated()).isZero();
+    }
+
+    @Test
+    void aFetchAfterTheUpstreamsHeadMovedNamesTheNewBranchThoughTheMirrorHasAHeadOfItsOwn() throws Exception {
+        ObjectId first = history.commit();
+        history.set(MAIN, first);
+        history.set(TOPIC, first);
+        fetch(true);
+        mirror.updateRef(Constants.HEAD).link(MAIN);
+        upstream.updateRef(Constants.HEAD).link(TOPIC);
+
+        MirrorFetcher.Outcome outcome = fetch(true);
+
+        assertThat(outcome.headTarget()).isEqualTo(TOPIC);
+        assertThat(outcome.bytesReceived()).isZero();
+    }
+
+    @Test
+    void anEmptyUpstreamLeavesAnEmptyMirrorWithoutAPack() throws Exception {
+        MirrorFetcher.Outcome outcome = fetch(true);
+
+        assertThat(refs(mirror)).isEmpty();
+        assertThat(outcome.refsUpdated()).isZero();
+        assertThat(outcome.bytesReceived()).isZero();
+        assertThat(outcome.headTarget()).isNull();
+        assertThat(outcome.advertised()).isEqualTo(RefsHash.of(Map.of()));
     }
 
     @Test

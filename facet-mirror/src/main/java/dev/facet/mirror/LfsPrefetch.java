@@ -69,7 +69,7 @@ public final class LfsPrefetch implements SyncObserver {
     }
 
     @Override
-    public void onSynced(long repositoryId, long millis, long bytesFetched) {
+    public void onSynced(long repositoryId, String servedRefsHash, long millis, long bytesFetched) {
         // Bursts of syncs of one repository are one prefetch: the one queued sees the latest refs.
         if (queued.add(repositoryId)) {
             worker.execute(() -> {

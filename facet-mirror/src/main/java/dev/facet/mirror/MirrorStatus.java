@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The mirror's state in its own words, computed from what it holds: the word it reports in its
@@ -32,25 +33,40 @@ public final class MirrorStatus {
      * lags by repository. The names are for the primary and its administrators only: anyone else
      * sees {@link #withoutNames()}.
      *
-     * @param discovering whether the mirror has yet to learn from its upstream, once since it started, which
-     *                    repositories it carries (until then the counts are those it knew before)
+     * @param discovering    whether the mirror has yet to learn from its upstream, once since it started, which
+     *                       repositories it carries (until then the counts are those it knew before)
+     * @param syncsPerSecond repositories synced per second lately ({@link SyncRate})
      */
     public record Progress(String state, int total, int inSync, int behind, long worstLagMillis,
-                           List<Heartbeat.Lag> worstLags, boolean discovering) {
-        /** Counts of a mirror that knows what it carries. */
+                           List<Heartbeat.Lag> worstLags, boolean discovering, double syncsPerSecond) {
+        /** Counts of a mirror that knows what it carries, with no sync rate. */
         public Progress(String state, int total, int inSync, int behind, long worstLagMillis,
                         List<Heartbeat.Lag> worstLags) {
-            this(state, total, inSync, behind, worstLagMillis, worstLags, false);
+            this(state, total, inSync, behind, worstLagMillis, worstLags, false, 0);
         }
 
         /** The same counts, naming no repository: what a caller who is not an administrator may see. */
         public Progress withoutNames() {
-            return new Progress(state, total, inSync, behind, worstLagMillis, List.of(), discovering);
+            return new Progress(state, total, inSync, behind, worstLagMillis, List.of(), discovering, syncsPerSecond);
+        }
+
+        /**
+         * How long the repositories behind take at the recent rate: empty when none is behind or none was synced
+         * lately (then no estimate is honest).
+         */
+        public Optional<Duration> timeLeft() {
+            if (behind == 0 || syncsPerSecond <= 0) {
+                return Optional.empty();
+            }
+            return Optional.of(Duration.ofMillis(Math.round(behind / syncsPerSecond * 1000)));
         }
     }
 
+    private final SyncRate rate;
+
     public MirrorStatus(UpstreamSession upstream, MirrorStore store, Reconciler reconciler, Clock clock,
-                        OffloadCounts offload) {
+                        OffloadCounts offload, SyncRate rate) {
+        this.rate = rate;
         this.upstream = upstream;
         this.store = store;
         this.reconciler = reconciler;
@@ -81,7 +97,7 @@ public final class MirrorStatus {
                 .toList();
         return new Progress(state(link, counts, worst), counts.total(), counts.inSync(),
                 counts.total() - counts.inSync(), worst.isEmpty() ? 0 : worst.get(0).lagMillis(), worst,
-                !reconciler.completedOnce());
+                !reconciler.completedOnce(), rate.perSecond());
     }
 
     /**

@@ -49,7 +49,7 @@ public final class OffloadCounts implements GitOperationObserver, SyncObserver {
     }
 
     @Override
-    public void onSynced(long repositoryId, long millis, long fetched) {
+    public void onSynced(long repositoryId, String servedRefsHash, long millis, long fetched) {
         bytesFetched.addAndGet(Math.max(0, fetched));
     }
 

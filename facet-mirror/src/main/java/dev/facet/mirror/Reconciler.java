@@ -218,18 +218,15 @@ public final class Reconciler {
                 upstream.client().upstreamUrl(), Duration.ofNanos(System.nanoTime() - started).toMillis(), behind);
     }
 
-    /** Records what the upstream listed, adds each id to {@code listed}, and syncs what is behind; returns how many are. */
+    /**
+     * Records what the upstream listed, one transaction per page, adds each id to {@code listed}, and syncs what
+     * is behind; returns how many are.
+     */
     private int announceAll(List<RepositoryState> states, Set<Long> listed) {
-        int behind = 0;
-        for (RepositoryState state : states) {
-            listed.add(state.id());
-            if (carried.announce(state.id(), state.project(), state.slug(), state.name(), state.isPublic(),
-                    state.refsHash(), clock.instant())) {
-                behind++;
-                sync.request(state.id());
-            }
-        }
-        return behind;
+        states.forEach(state -> listed.add(state.id()));
+        List<Long> behind = carried.announceAll(states, clock.instant());
+        sync.requestAll(behind);
+        return behind.size();
     }
 
     private void removeUnlisted(List<MirroredRepository> held, Set<Long> listed) {

@@ -6,13 +6,16 @@ import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
 import dev.facet.core.ref.RefsHash;
 import dev.facet.core.store.MirrorStore;
+import dev.facet.core.store.MirrorTransaction;
 import dev.facet.git.MirrorFetcher;
 import dev.facet.git.MirrorRefs;
 import dev.facet.git.RepositoryStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +51,11 @@ public final class SyncEngine {
     private final SyncObserver observer;
     private final UpstreamGuard guard;
     private final ExecutorService workers;
+    private final AdaptiveFetchLimit limit;
+    /** Repositories whose fetch waits for a free place under {@link #limit}, in the order they were asked for. */
+    private final ArrayDeque<Long> waiting = new ArrayDeque<>();
+    /** Fetches running now; guarded by {@link #waiting}. */
+    private int running;
     private final Map<Long, Flight> flights = new ConcurrentHashMap<>();
     /** A failed or contradicted fetch is tried again after this, doubling up to {@link #RETRY_MAX}. */
     static final Duration RETRY_FIRST = Duration.ofSeconds(2);
@@ -67,7 +75,10 @@ public final class SyncEngine {
         List<CompletableFuture<Void>> waitingForThis = new ArrayList<>();
     }
 
-    /** Runs at most {@code parallelism} fetches at once, on threads it owns until {@link #stop}. */
+    /**
+     * Runs at most {@code parallelism} fetches at once, on threads it owns until {@link #stop}; fewer while the
+     * fetches' times say the upstream is saturated ({@link AdaptiveFetchLimit}).
+     */
     public SyncEngine(MirrorStore store, RepositoryStore repositories, UpstreamLifecycle lifecycle, FetchSource source,
                       RefUpdateBarrier barrier, UpstreamGuard guard, Clock clock, int parallelism, SyncObserver observer) {
         this.guard = guard;
@@ -78,6 +89,7 @@ public final class SyncEngine {
         this.barrier = barrier;
         this.clock = clock;
         this.observer = observer;
+        this.limit = AdaptiveFetchLimit.forMachine(parallelism);
         AtomicInteger threads = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(parallelism, r -> {
             Thread thread = new Thread(r, "facet-sync-" + threads.incrementAndGet());
@@ -88,11 +100,10 @@ public final class SyncEngine {
 
     /** Resumes the work a previous run left owed. */
     public void start() {
-        for (MirroredRepository repository : store.inTransaction(tx -> tx.repositories().all())) {
-            if (repository.syncRequested() || repository.localRefsHash() == null) {
-                request(repository.id());
-            }
-        }
+        requestAll(store.inTransaction(tx -> tx.repositories().all()).stream()
+                .filter(repository -> repository.syncRequested() || repository.localRefsHash() == null)
+                .map(MirroredRepository::id)
+                .toList());
     }
 
     public void stop() {
@@ -110,13 +121,36 @@ public final class SyncEngine {
         enqueue(repositoryId);
     }
 
+    /**
+     * Asks for syncs of many repositories at once, as a reconciliation does: the owed work is recorded in one
+     * transaction, then each repository is queued as {@link #request} queues it.
+     */
+    public void requestAll(Collection<Long> repositoryIds) {
+        if (repositoryIds.isEmpty()) {
+            return;
+        }
+        store.inTransaction(tx -> {
+            repositoryIds.forEach(id -> markRequested(tx, id));
+            return null;
+        });
+        repositoryIds.forEach(this::queue);
+    }
+
     /** Syncs the repository and completes once a fetch that started after this call has finished. */
     public CompletableFuture<Void> syncAndWait(long repositoryId) {
         return enqueue(repositoryId);
     }
 
     private CompletableFuture<Void> enqueue(long repositoryId) {
-        markRequested(repositoryId);
+        store.inTransaction(tx -> {
+            markRequested(tx, repositoryId);
+            return null;
+        });
+        return queue(repositoryId);
+    }
+
+    /** Starts a fetch of a repository whose owed sync is recorded, or marks a running one dirty. */
+    private CompletableFuture<Void> queue(long repositoryId) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         boolean start;
         synchronized (flights) {
@@ -139,11 +173,49 @@ public final class SyncEngine {
     }
 
     private void submit(long repositoryId) {
-        try {
-            workers.execute(() -> run(repositoryId));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.debug("repository {}: sync not started, the engine is stopping", repositoryId);
+        synchronized (waiting) {
+            waiting.add(repositoryId);
         }
+        dispatch();
+    }
+
+    /** Starts waiting fetches while there is room under the limit. */
+    private void dispatch() {
+        while (true) {
+            long next;
+            synchronized (waiting) {
+                if (waiting.isEmpty() || running >= limit.current()) {
+                    return;
+                }
+                next = waiting.poll();
+                running++;
+            }
+            try {
+                workers.execute(() -> runThenDispatch(next));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                synchronized (waiting) {
+                    running--;
+                }
+                log.debug("repository {}: sync not started, the engine is stopping", next);
+                return;
+            }
+        }
+    }
+
+    private void runThenDispatch(long repositoryId) {
+        try {
+            run(repositoryId);
+        } finally {
+            synchronized (waiting) {
+                running--;
+            }
+            dispatch();
+        }
+    }
+
+    /** How many fetches may run at once now. */
+    public int fetchLimit() {
+        return limit.current();
     }
 
     private void run(long repositoryId) {
@@ -221,19 +293,18 @@ public final class SyncEngine {
             return false;
         }
         long fetchMillis = (System.nanoTime() - fetchStarted) / 1_000_000;
+        limit.fetched(fetchMillis);
         if (outcome.headTarget() != null) {
             repositories.setHead(repositoryId, outcome.headTarget());
         }
-        if (first || repositories.packCount(repositoryId) > MAX_PACKS) {
+        // A first fetch that brought objects is repacked for its bitmap; an empty repository has nothing to pack.
+        if (first && outcome.bytesReceived() > 0 || repositories.packCount(repositoryId) > MAX_PACKS) {
             repositories.repack(repositoryId);
         }
         String localHash = repositories.refsHash(repositoryId).value();
-        // Read again: an event may have brought a newer signed state while the fetch ran.
-        String signedNow = store.inTransaction(tx -> tx.repositories().find(repositoryId))
-                .map(MirroredRepository::upstreamRefsHash).orElse(signedHash);
         Instant now = clock.instant();
-        store.inTransaction(tx -> {
-            tx.repositories().find(repositoryId).ifPresent(current -> {
+        // Read again in the transaction that records the fetch: an event may have brought a newer signed state.
+        String signedNow = store.inTransaction(tx -> tx.repositories().find(repositoryId).map(current -> {
                 // With no signed hash yet (a repository just created), what was fetched stands in for one until an
                 // event or a reconciliation brings it; that fetch could only add, never delete or rewind.
                 String upstreamHash = current.upstreamRefsHash() == null ? localHash : current.upstreamRefsHash();
@@ -241,9 +312,8 @@ public final class SyncEngine {
                 tx.repositories().save(new MirroredRepository(current.id(), current.projectKey(), current.slug(),
                         current.name(), current.isPublic(), upstreamHash, localHash, false, now,
                         matches ? null : current.behindSince() == null ? now : current.behindSince()));
-            });
-            return null;
-        });
+                return current.upstreamRefsHash();
+            }).orElse(signedHash));
         if (superseded.get()) {
             // The farm published another state while this one was fetched; what was fetched was not applied, so
             // it says nothing about the upstream's answers: fetch again from the state the node now holds.
@@ -256,7 +326,7 @@ public final class SyncEngine {
         }
         retries.remove(repositoryId);
         long millis = (System.nanoTime() - started) / 1_000_000;
-        observer.onSynced(repositoryId, millis, outcome.bytesReceived());
+        observer.onSynced(repositoryId, localHash, millis, outcome.bytesReceived());
         log.debug("repository {} {}/{}: synced {} refs in {} ms ({} ms fetching)", repositoryId,
                 repository.projectKey(), repository.slug(), outcome.refsUpdated(), millis, fetchMillis);
         return true;
@@ -350,13 +420,10 @@ public final class SyncEngine {
         return flights.containsKey(repositoryId);
     }
 
-    private void markRequested(long repositoryId) {
-        store.inTransaction(tx -> {
-            tx.repositories().find(repositoryId).filter(r -> !r.syncRequested()).ifPresent(r ->
-                    tx.repositories().save(new MirroredRepository(r.id(), r.projectKey(), r.slug(), r.name(),
-                            r.isPublic(), r.upstreamRefsHash(), r.localRefsHash(), true, r.lastSyncedAt(),
-                            r.behindSince())));
-            return null;
-        });
+    private static void markRequested(MirrorTransaction tx, long repositoryId) {
+        tx.repositories().find(repositoryId).filter(r -> !r.syncRequested()).ifPresent(r ->
+                tx.repositories().save(new MirroredRepository(r.id(), r.projectKey(), r.slug(), r.name(),
+                        r.isPublic(), r.upstreamRefsHash(), r.localRefsHash(), true, r.lastSyncedAt(),
+                        r.behindSince())));
     }
 }

@@ -8,9 +8,9 @@ public interface SyncObserver {
     static SyncObserver both(SyncObserver first, SyncObserver second) {
         return new SyncObserver() {
             @Override
-            public void onSynced(long repositoryId, long millis, long bytesFetched) {
-                first.onSynced(repositoryId, millis, bytesFetched);
-                second.onSynced(repositoryId, millis, bytesFetched);
+            public void onSynced(long repositoryId, String servedRefsHash, long millis, long bytesFetched) {
+                first.onSynced(repositoryId, servedRefsHash, millis, bytesFetched);
+                second.onSynced(repositoryId, servedRefsHash, millis, bytesFetched);
             }
 
             @Override
@@ -21,7 +21,8 @@ public interface SyncObserver {
         };
     }
 
-    default void onSynced(long repositoryId, long millis, long bytesFetched) {
+    /** A sync brought the repository to the state whose refs hash is {@code servedRefsHash}, which it now serves. */
+    default void onSynced(long repositoryId, String servedRefsHash, long millis, long bytesFetched) {
     }
 
     default void onSyncFailed(long repositoryId) {

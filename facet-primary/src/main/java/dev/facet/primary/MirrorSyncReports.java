@@ -68,14 +68,18 @@ public final class MirrorSyncReports {
                 throw new InvalidInput("refsHash", e.getMessage());
             }
         }
+        // One transaction for the whole report: a mirror's first sync of thousands of repositories reports them
+        // by the hundred, and recording each again is harmless if the report fails and is sent again.
         synchronized (reportLocks.computeIfAbsent(mirrorId, id -> new Object())) {
-            served.forEach((repositoryId, refsHash) -> store.useTransaction(tx -> record(tx, mirrorId, repositoryId,
-                    refsHash)));
+            store.useTransaction(tx -> {
+                MirrorServer mirror = MirrorRegistry.requireRegistered(tx, mirrorId);
+                served.forEach((repositoryId, refsHash) -> record(tx, mirrorId, mirror, repositoryId, refsHash));
+            });
         }
     }
 
-    private void record(StoreTransaction tx, String mirrorId, long repositoryId, RefsHash refsHash) {
-        MirrorServer mirror = MirrorRegistry.requireRegistered(tx, mirrorId);
+    private void record(StoreTransaction tx, String mirrorId, MirrorServer mirror, long repositoryId,
+                        RefsHash refsHash) {
         RepositoryRecord repository = tx.repositories().findById(repositoryId).orElse(null);
         if (repository == null || !AccessRules.carries(tx, mirrorId, repository.projectId())) {
             return;

@@ -61,7 +61,7 @@ public final class MirrorMetrics implements SyncObserver, DelegatedGitAuthorizer
     }
 
     @Override
-    public void onSynced(long repositoryId, long millis, long bytesFetched) {
+    public void onSynced(long repositoryId, String servedRefsHash, long millis, long bytesFetched) {
         syncDuration.record(Duration.ofMillis(millis));
         fetchedBytes.increment(bytesFetched);
     }

@@ -89,7 +89,8 @@ final class MirrorPages {
                 self.map(identity -> new InstancePublicKey(identity.publicKey()).shortFingerprint()).orElse(""),
                 upstreamState(link.state()), link.upstreamUrl(), pinned(link), identityChanged ? presented() : null,
                 primaryLink, canReconnect, syncState(progress.state()),
-                progress.total(), progress.inSync(), progress.behind(), worstLag(progress), alerts, message);
+                progress.total(), progress.inSync(), progress.behind(), pace(progress), worstLag(progress), alerts,
+                message);
     }
 
     private static PageModels.UpstreamIdentityRow pinned(UpstreamLink link) {
@@ -130,6 +131,15 @@ final class MirrorPages {
      * repositories exist is not for everyone. Administrators of the primary read the names from
      * {@code GET /rest/mirroring/latest/progress} with their credentials.
      */
+    /** The recent sync rate and the time left while repositories are behind; empty otherwise. */
+    private static String pace(MirrorStatus.Progress progress) {
+        if (progress.behind() == 0 || progress.syncsPerSecond() <= 0) {
+            return "";
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f a second, about %s left", progress.syncsPerSecond(),
+                Pages.duration(progress.timeLeft().orElseThrow()));
+    }
+
     private static String worstLag(MirrorStatus.Progress progress) {
         return progress.behind() == 0 ? "" : Pages.duration(Duration.ofMillis(progress.worstLagMillis()));
     }

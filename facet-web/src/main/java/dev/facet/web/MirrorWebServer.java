@@ -30,6 +30,7 @@ import dev.facet.mirror.Readiness;
 import dev.facet.mirror.UpstreamLfs;
 import dev.facet.mirror.UpstreamUnavailable;
 import io.javalin.config.RoutesConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,11 +108,13 @@ public final class MirrorWebServer {
      * {@code totalRepos}) and Facet's counts, with the worst lags named for administrators only.
      */
     record ProgressJson(boolean discovering, int syncedRepos, int totalRepos, String state, int total, int inSync,
-                        int behind, long worstLagMillis, List<Heartbeat.Lag> worstLags) {
+                        int behind, long worstLagMillis, List<Heartbeat.Lag> worstLags, double syncsPerSecond,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Long secondsLeft) {
         static ProgressJson of(MirrorStatus.Progress progress) {
             return new ProgressJson(progress.discovering(), progress.inSync(), progress.total(), progress.state(),
                     progress.total(), progress.inSync(), progress.behind(), progress.worstLagMillis(),
-                    progress.worstLags());
+                    progress.worstLags(), Math.round(progress.syncsPerSecond() * 10) / 10.0,
+                    progress.timeLeft().map(Duration::toSeconds).orElse(null));
         }
     }
 

@@ -167,7 +167,7 @@ public final class PageModels {
     public record MirrorPage(Frame frame, String mirrorId, String keyFingerprint, State state, String upstreamUrl,
                              UpstreamIdentityRow pinned, UpstreamIdentityRow presented,
                              String primaryLink, boolean canReconnect, State sync, int total, int inSync, int behind,
-                             String worstLag, List<Alert> alerts,
+                             String pace, String worstLag, List<Alert> alerts,
                              String message) {
     }
 }

@@ -54,10 +54,20 @@ public final class InstanceIdentity {
     private final OctetKeyPair keyPair;
     private final InstancePublicKey publicKey;
     private final List<String> permissionProblems;
+    /**
+     * Made once: making a signer derives the public half from the private key (a scalar multiplication), which
+     * cost as much as the signature itself when every signed request made its own.
+     */
+    private final Ed25519Signer signer;
 
     private InstanceIdentity(String id, OctetKeyPair keyPair, List<String> permissionProblems) {
         this.id = id;
         this.keyPair = keyPair;
+        try {
+            this.signer = new Ed25519Signer(keyPair);
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("Not an Ed25519 private key: " + e.getMessage(), e);
+        }
         this.publicKey = new InstancePublicKey(keyPair.toPublicJWK().toJSONString());
         this.permissionProblems = List.copyOf(permissionProblems);
     }
@@ -131,6 +141,11 @@ public final class InstanceIdentity {
 
     OctetKeyPair keyPair() {
         return keyPair;
+    }
+
+    /** Signs with this instance's private key; safe to share between threads. */
+    Ed25519Signer signer() {
+        return signer;
     }
 
     /** Whether {@code value} has the form of an instance id (a lower-case UUID). */

@@ -15,7 +15,6 @@ import com.nimbusds.jose.JOSEObject;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.util.Base64URL;
@@ -258,7 +257,7 @@ public final class RequestTokens {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(JOSEObjectType.JWT).build(),
                 binding.apply(claims).build());
         try {
-            jwt.sign(new Ed25519Signer(sender.keyPair()));
+            jwt.sign(sender.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException("Cannot sign with the key of instance " + sender.id(), e);
         }
