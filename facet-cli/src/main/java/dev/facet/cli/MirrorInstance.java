@@ -69,8 +69,6 @@ import dev.facet.mirror.RefUpdateBarrier;
 import dev.facet.mirror.ProgressLog;
 import dev.facet.mirror.ServedStateReports;
 import dev.facet.mirror.SyncEngine;
-import dev.facet.mirror.SyncObserver;
-import dev.facet.mirror.SyncRate;
 import dev.facet.mirror.UpstreamClient;
 import dev.facet.mirror.UpstreamFetchSource;
 import dev.facet.mirror.UpstreamGuard;
