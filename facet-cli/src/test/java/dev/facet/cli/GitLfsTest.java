@@ -237,6 +237,30 @@ class GitLfsTest {
         assertThat(refused.stderr()).contains("is locked by alice");
     }
 
+    @Test
+    void tagsNamingATreeOrABlobPassTheLockCheckAndATreeTagMovedOntoALockedChangeIsRefused() throws IOException {
+        primary.createRepository("LFS", "odd-tags", false);
+        String aliceUrl = primary.gitUrl("alice", "alice-pass-1", "LFS", "odd-tags");
+        String bobUrl = primary.gitUrl("bob", "bob-pass-1", "LFS", "odd-tags");
+        GitClient git = new GitClient(work.resolve("odd-tags-home"));
+        Path tree = git.newWorkTree(work.resolve("odd-tags"), "cover.psd", "notes.txt");
+        git.run(tree, "push", "-q", aliceUrl, "main").requireSuccess();
+        TestPrimary.expect(201, primary.anonymous.as("alice", "alice-pass-1").post(
+                "/scm/LFS/odd-tags.git/info/lfs/locks", RestClient.json("path", "cover.psd")));
+
+        // Tags may name a tree or a blob; neither changes a file, so a lock held elsewhere does not stop them.
+        GitClient.Result treeTag = git.run(tree, "push", bobUrl, "HEAD^{tree}:refs/tags/snapshot");
+        assertThat(treeTag.exitCode()).as(treeTag.stderr()).isZero();
+        GitClient.Result blobTag = git.run(tree, "push", bobUrl, "HEAD:notes.txt:refs/tags/notes");
+        assertThat(blobTag.exitCode()).as(blobTag.stderr()).isZero();
+
+        // Moved from that tree onto a new commit that changes the locked file, the tag is refused like a branch.
+        git.commitFile(tree, "cover.psd", "bob's cover\n");
+        GitClient.Result moved = git.run(tree, "push", "--force", bobUrl, "HEAD:refs/tags/snapshot");
+        assertThat(moved.exitCode()).isNotZero();
+        assertThat(moved.stderr()).contains("'cover.psd' is locked by alice");
+    }
+
     static String sha256(Path file) throws IOException {
         return HexFormat.of().formatHex(Sha256.newDigest().digest(Files.readAllBytes(file)));
     }

@@ -14,6 +14,7 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevObject;
 import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.PreReceiveHook;
@@ -88,15 +89,20 @@ public final class LockedFilesReceivePacks implements ReceivePackFactory<GitSess
 
     /**
      * The first lock whose path the command changes: in a commit new to the repository (one no ref reached), or
-     * between the ref's old and new tip, so moving a branch onto a commit that is already here counts too.
+     * between the ref's old and new tip, so moving a branch onto a commit that is already here counts too. A ref
+     * to a tree or a blob (a tag may name one) carries no history and changes no file; when it becomes a commit,
+     * that commit is checked like any new one.
      */
     private static LfsLock firstLockedPath(Repository repository, ReceiveCommand command, LockedPaths locked)
             throws IOException {
         try (RevWalk walk = new RevWalk(repository)) {
-            RevCommit newTip = walk.parseCommit(command.getNewId());
-            if (!command.getOldId().equals(ObjectId.zeroId())) {
-                LfsLock moved = firstChanged(repository, locked, walk.parseCommit(command.getOldId()).getTree(),
-                        newTip.getTree());
+            if (!(walk.peel(walk.parseAny(command.getNewId())) instanceof RevCommit newTip)) {
+                return null;
+            }
+            if (!command.getOldId().equals(ObjectId.zeroId())
+                    && walk.peel(walk.parseAny(command.getOldId())) instanceof RevCommit oldTip) {
+                LfsLock moved = firstChanged(repository, locked, walk.parseCommit(oldTip).getTree(),
+                        walk.parseCommit(newTip).getTree());
                 if (moved != null) {
                     return moved;
                 }
