@@ -13,8 +13,9 @@ import java.util.function.Supplier;
  * Short-lived tokens a batch answer hands out for one transfer: one operation on one object of one
  * repository, until a time. The client sends one back in the {@code Authorization} header of the
  * download, upload or verify request, so the user's password or access token travels only with the
- * batch request. Tokens are HMAC-SHA256 over their fields with a key the instance holds in memory:
- * they do not outlive a restart, which costs a client one more batch request.
+ * batch request. Tokens are HMAC-SHA256 over their fields with a key held in memory only: a lone
+ * instance's dies with it (a restart costs a client one more batch request); a farm's nodes share
+ * theirs, so a transfer may reach another node than its batch and survives one node's restart.
  */
 public final class LfsTransferTokens {
     /** The scheme of the {@code Authorization} header that carries a transfer token. */
