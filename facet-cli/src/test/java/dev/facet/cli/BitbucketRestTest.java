@@ -237,6 +237,43 @@ class BitbucketRestTest {
     }
 
     @Test
+    void branchesAndTagsArePagedInEachOrderBitbucketOffers() {
+        primary.createRepository("BB", "ordered", false);
+        GitClient git = new GitClient(home.resolve("ordered-home"));
+        Path tree = git.newWorkTree(home.resolve("ordered"));
+        // main is the oldest commit, zeta the newest, alpha in between: each order shows another sequence.
+        for (String[] branch : new String[][] {{"main", "2020-01-01T00:00:00Z"}, {"alpha", "2021-01-01T00:00:00Z"},
+                {"zeta", "2022-01-01T00:00:00Z"}}) {
+            git.run(tree, "checkout", "-q", "-B", branch[0]).requireSuccess();
+            git.run(tree, Map.of("GIT_COMMITTER_DATE", branch[1], "GIT_AUTHOR_DATE", branch[1]),
+                    "commit", "-q", "--allow-empty", "-m", branch[0]).requireSuccess();
+            git.run(tree, "tag", "v-" + branch[0]).requireSuccess();
+        }
+        git.run(tree, "push", "-q", primary.gitUrl("admin", ADMIN, "BB", "ordered"), "main", "alpha", "zeta", "--tags")
+                .requireSuccess();
+        String branches = "/rest/api/latest/projects/BB/repos/ordered/branches";
+
+        JsonNode firstPage = TestPrimary.expect(200, primary.admin.get(branches + "?limit=2")).json();
+        assertThat(displayIds(primary.admin.get(branches + "?limit=2"))).containsExactly("main", "alpha");
+        assertThat(firstPage.path("isLastPage").asBoolean()).isFalse();
+        assertThat(firstPage.path("nextPageStart").asInt()).isEqualTo(2);
+        JsonNode lastPage = TestPrimary.expect(200, primary.admin.get(branches + "?limit=2&start=2")).json();
+        assertThat(displayIds(primary.admin.get(branches + "?limit=2&start=2"))).containsExactly("zeta");
+        assertThat(lastPage.path("isLastPage").asBoolean()).isTrue();
+        assertThat(lastPage.path("values").path(0).path("latestCommit").asText())
+                .isEqualTo(git.run(tree, "rev-parse", "zeta").requireSuccess().stdout().strip());
+        assertThat(displayIds(primary.admin.get(branches + "?orderBy=MODIFICATION")))
+                .containsExactly("zeta", "alpha", "main");
+        assertThat(displayIds(primary.admin.get(branches + "?orderBy=ALPHABETICAL&limit=2&start=1")))
+                .containsExactly("main", "zeta");
+
+        String tags = "/rest/api/latest/projects/BB/repos/ordered/tags";
+        assertThat(displayIds(primary.admin.get(tags + "?limit=2"))).containsExactly("v-alpha", "v-main");
+        assertThat(displayIds(primary.admin.get(tags + "?orderBy=MODIFICATION&start=1")))
+                .containsExactly("v-alpha", "v-main");
+    }
+
+    @Test
     void refChangesNeedTheirPermissionAndBadInputIsAClearFourHundred() {
         String branches = "/rest/branch-utils/latest/projects/BB/repos/seeded/branches";
         assertThat(as("reader").post(branches, RestClient.json("name", "nope", "startPoint", "main")).status())

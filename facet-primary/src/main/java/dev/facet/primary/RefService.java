@@ -22,8 +22,10 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
@@ -98,53 +100,48 @@ public final class RefService {
 
     /**
      * Branches whose short name contains {@code filterText} (ignoring case), by name unless {@code order} says
-     * otherwise; Bitbucket puts the default branch first when no order is asked for, and so does Facet.
+     * otherwise; Bitbucket puts the default branch first when no order is asked for, and so does Facet. Only the
+     * page's branches have their commits read, unless the order is by commit time.
      */
     public Page<Branch> branches(Caller caller, ProjectKey key, RepositorySlug slug, String filterText, Order order,
                                  int start, int limit) {
         RepositoryRecord repository = find(caller, key, slug, AccessLevel.READ);
         try (Repository git = repositories.open(repository.id()); RevWalk walk = new RevWalk(git)) {
             String head = DefaultBranch.of(git).orElse(null);
-            List<Listed<Branch>> all = new ArrayList<>();
-            for (Ref ref : git.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
-                String name = Repository.shortenRefName(ref.getName());
-                if (!matches(name, filterText) || ref.getObjectId() == null) {
-                    continue;
-                }
-                RevCommit commit = commitOf(walk, ref.getObjectId());
-                all.add(new Listed<>(new Branch(ref.getName(), name, commit == null ? ref.getObjectId().name()
-                        : commit.name(), ref.getName().equals(head)), commit == null ? 0 : commit.getCommitTime()));
-            }
-            Comparator<Listed<Branch>> byName = Comparator.comparing(listed -> listed.ref().displayId());
-            Comparator<Listed<Branch>> sorting = order == Order.MODIFICATION
-                    ? Comparator.<Listed<Branch>>comparingLong(Listed::commitTime).reversed().thenComparing(byName)
+            List<Ref> matching = matching(git, Constants.R_HEADS, filterText);
+            Comparator<Ref> byName = Comparator.comparing(ref -> Repository.shortenRefName(ref.getName()));
+            Comparator<Ref> sorting = order == Order.MODIFICATION ? newestFirst(walk, matching).thenComparing(byName)
                     : order == Order.ALPHABETICAL ? byName
-                    : Comparator.<Listed<Branch>, Boolean>comparing(listed -> !listed.ref().isDefault()).thenComparing(byName);
-            return window(all, sorting, start, limit);
+                    : Comparator.<Ref, Boolean>comparing(ref -> !ref.getName().equals(head)).thenComparing(byName);
+            List<Branch> rows = new ArrayList<>();
+            for (Ref ref : window(matching, sorting, start, limit)) {
+                RevCommit commit = commitOf(walk, ref.getObjectId());
+                rows.add(new Branch(ref.getName(), Repository.shortenRefName(ref.getName()),
+                        commit == null ? ref.getObjectId().name() : commit.name(), ref.getName().equals(head)));
+            }
+            return Page.of(rows, start, limit);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list the branches of repository " + repository.id(), e);
         }
     }
 
-    /** Tags whose short name contains {@code filterText} (ignoring case), by name unless {@code order} says otherwise. */
+    /**
+     * Tags whose short name contains {@code filterText} (ignoring case), by name unless {@code order} says otherwise;
+     * only the page's tags are read, unless the order is by commit time.
+     */
     public Page<Tag> tags(Caller caller, ProjectKey key, RepositorySlug slug, String filterText, Order order, int start,
                           int limit) {
         RepositoryRecord repository = find(caller, key, slug, AccessLevel.READ);
         try (Repository git = repositories.open(repository.id()); RevWalk walk = new RevWalk(git)) {
-            List<Listed<Tag>> all = new ArrayList<>();
-            for (Ref ref : git.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
-                if (ref.getObjectId() == null || !matches(Repository.shortenRefName(ref.getName()), filterText)) {
-                    continue;
-                }
-                Tag tag = describeTag(walk, ref);
-                RevCommit commit = commitOf(walk, ref.getObjectId());
-                all.add(new Listed<>(tag, commit == null ? 0 : commit.getCommitTime()));
-            }
-            Comparator<Listed<Tag>> byName = Comparator.comparing(listed -> listed.ref().displayId());
-            Comparator<Listed<Tag>> sorting = order == Order.MODIFICATION
-                    ? Comparator.<Listed<Tag>>comparingLong(Listed::commitTime).reversed().thenComparing(byName)
+            List<Ref> matching = matching(git, Constants.R_TAGS, filterText);
+            Comparator<Ref> byName = Comparator.comparing(ref -> Repository.shortenRefName(ref.getName()));
+            Comparator<Ref> sorting = order == Order.MODIFICATION ? newestFirst(walk, matching).thenComparing(byName)
                     : byName;
-            return window(all, sorting, start, limit);
+            List<Tag> rows = new ArrayList<>();
+            for (Ref ref : window(matching, sorting, start, limit)) {
+                rows.add(describeTag(walk, ref));
+            }
+            return Page.of(rows, start, limit);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list the tags of repository " + repository.id(), e);
         }
@@ -521,14 +518,31 @@ public final class RefService {
                 || name.toLowerCase(Locale.ROOT).contains(filterText.trim().toLowerCase(Locale.ROOT));
     }
 
-    private static <T> Page<T> window(List<Listed<T>> all, Comparator<Listed<T>> sorting, int start, int limit) {
-        List<Listed<T>> sorted = new ArrayList<>(all);
-        sorted.sort(sorting);
-        List<T> rows = sorted.subList(Math.min(start, sorted.size()), (int) Math.min(sorted.size(), (long) start + limit + 1))
-                .stream().map(Listed::ref).toList();
-        return Page.of(new ArrayList<>(rows), start, limit);
+    /** The refs under {@code prefix} whose short name contains {@code filterText}, ignoring case. */
+    private static List<Ref> matching(Repository git, String prefix, String filterText) throws IOException {
+        List<Ref> matching = new ArrayList<>();
+        for (Ref ref : git.getRefDatabase().getRefsByPrefix(prefix)) {
+            if (ref.getObjectId() != null && matches(Repository.shortenRefName(ref.getName()), filterText)) {
+                matching.add(ref);
+            }
+        }
+        return matching;
     }
 
-    private record Listed<T>(T ref, long commitTime) {
+    /** Newest commit first: every ref's commit is read once, since the order depends on all of them. */
+    private static Comparator<Ref> newestFirst(RevWalk walk, List<Ref> refs) throws IOException {
+        Map<String, Integer> commitTimes = new HashMap<>();
+        for (Ref ref : refs) {
+            RevCommit commit = commitOf(walk, ref.getObjectId());
+            commitTimes.put(ref.getName(), commit == null ? 0 : commit.getCommitTime());
+        }
+        return Comparator.<Ref>comparingInt(ref -> commitTimes.get(ref.getName())).reversed();
+    }
+
+    /** The page's refs, and one more when there is one, so the page knows whether it is the last. */
+    private static List<Ref> window(List<Ref> refs, Comparator<Ref> sorting, int start, int limit) {
+        List<Ref> sorted = new ArrayList<>(refs);
+        sorted.sort(sorting);
+        return sorted.subList(Math.min(start, sorted.size()), (int) Math.min(sorted.size(), (long) start + limit + 1));
     }
 }
