@@ -49,7 +49,7 @@ import dev.facet.mirror.MirrorDoctor;
 import dev.facet.mirror.MirrorGitSeams;
 import dev.facet.git.GitSeams;
 import dev.facet.git.SizeLimitedReceivePacks;
-import dev.facet.core.lfs.LfsSshAuthentication;
+import dev.facet.core.lfs.LfsSshCredentials;
 import dev.facet.ssh.GitSshServer;
 import dev.facet.mirror.LfsPrefetch;
 import dev.facet.mirror.MirrorIdentity;
@@ -57,6 +57,7 @@ import dev.facet.mirror.MirroredLfsObjects;
 import dev.facet.mirror.PrimaryKeptLfsLocks;
 import dev.facet.mirror.UpstreamLfs;
 import dev.facet.mirror.MirrorNode;
+import dev.facet.mirror.MirrorLfsSshAuthentication;
 import dev.facet.git.GitOperationObserver;
 import dev.facet.mirror.PreAuthorizedReads;
 import dev.facet.mirror.SyncObserver;
@@ -93,6 +94,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -135,8 +137,13 @@ public final class MirrorInstance implements AutoCloseable {
      * (the farm's cluster parts, last the cluster itself; nothing for a lone mirror), and the tokens of its
      * Git LFS transfers, which a farm's nodes sign alike so that a download may reach another node than its batch.
      */
+    /**
+     * @param lfsSshKey the key of the Git LFS credentials git-lfs-authenticate hands out over SSH: a lone mirror's own,
+     *                  a farm's shared by its nodes
+     */
     private record Assembly(MirrorNode node, Function<String, MirrorIdentity> identity, IntConsumer serving,
-                            PeerReads peers, LfsTransferTokens lfsTokens, List<AutoCloseable> closeAfterNode) {
+                            PeerReads peers, LfsTransferTokens lfsTokens, Supplier<byte[]> lfsSshKey,
+                            List<AutoCloseable> closeAfterNode) {
     }
 
     public static MirrorInstance start(MirrorSettings settings) {
@@ -189,11 +196,15 @@ public final class MirrorInstance implements AutoCloseable {
             // One clone cache for HTTP and SSH: a clone over either is kept once and served to both.
             ClonePackCache clones = new ClonePackCache(repositories,
                     GitOperationObserver.both(metrics, node.status().offload()), settings.git().cloneCache());
+            AtomicReference<MirrorWebServer> served = new AtomicReference<>();
+            LfsSshCredentials lfsSshCredentials = new LfsSshCredentials(assembly.lfsSshKey(), clock,
+                    LfsSshCredentials.DEFAULT_LIFETIME, () -> served.get().baseUrl());
             MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
                     clones, settings.git().maxPushBytes(), metrics,
                     mirrorMetrics, assembly.peers(), new PreAuthorizedReads(node, store, tokens),
                     new LfsApi(parts.lfsObjects(), new PrimaryKeptLfsLocks(), assembly.lfsTokens(),
-                            settings.lfs().maxObjectBytes()), parts.upstreamLfs());
+                            settings.lfs().maxObjectBytes(), Optional.of(lfsSshCredentials)), parts.upstreamLfs());
+            served.set(web);
             parts.lfsPrefetch().ifPresent(prefetch -> closeAfterNode.add(0, prefetch::stop));
             web.start();
             if (settings.ssh().enabled()) {
@@ -203,7 +214,7 @@ public final class MirrorInstance implements AutoCloseable {
                         new SizeLimitedReceivePacks(node.sshPushForwarder(), settings.git().maxPushBytes()));
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
                         node.authorizer()::requireKnownKey, node.authorizer(), git.repositories(), git.uploadPacks(),
-                        git.receivePacks(), LfsSshAuthentication.NOT_SERVED, clones,
+                        git.receivePacks(), new MirrorLfsSshAuthentication(lfsSshCredentials), clones,
                         settings.web().limits().maxConcurrentGitRequests()));
                 ssh.get().start();
                 sshPort.set(Optional.of(ssh.get().port()));
@@ -229,9 +240,7 @@ public final class MirrorInstance implements AutoCloseable {
      * client one more batch request.
      */
     private static LfsTransferTokens lfsTransferTokens(SecureRandom random, Clock clock) {
-        byte[] key = new byte[32];
-        random.nextBytes(key);
-        return new LfsTransferTokens(key, clock, LfsTransferTokens.DEFAULT_LIFETIME);
+        return new LfsTransferTokens(ProcessKeys.random(random), clock, LfsTransferTokens.DEFAULT_LIFETIME);
     }
 
     /** What a mirror node is made of whatever its role: its upstream, its sync engine, its reconciler. */
@@ -280,6 +289,7 @@ public final class MirrorInstance implements AutoCloseable {
     private static Assembly assembleAlone(MirrorSettings settings, InstanceIdentity identity, Parts parts,
                                           SecureRandom random, MirrorMetrics metrics) {
         DelegatedGitAuthorizer authorizer = authorizer(settings, parts, new LocalCredentialVerdicts(random), metrics);
+        byte[] lfsSshKey = ProcessKeys.random(random);
         UpstreamChanges changes = new LocalUpstreamChanges(parts.store(), parts.sync(), parts.reconciler(),
                 authorizer::invalidate);
         EventFollower events = new EventFollower(parts.upstream(), parts.reconciler(), changes, parts.guard());
@@ -287,7 +297,7 @@ public final class MirrorInstance implements AutoCloseable {
                 authorizer, changes, FarmMembership.alone(VERSION), ReadGate.OPEN, new LoneNodeReadiness(parts.status()));
         return new Assembly(node, baseUrl -> new MirrorIdentity(identity.id(), settings.name(), baseUrl,
                 identity.publicKeyJwk(), MirrorType.SINGLE), port -> { }, PeerReads.NONE,
-                lfsTransferTokens(random, parts.clock()), List.of());
+                lfsTransferTokens(random, parts.clock()), () -> lfsSshKey, List.of());
     }
 
     /**
@@ -329,6 +339,7 @@ public final class MirrorInstance implements AutoCloseable {
                         + farm.address() + ":" + port), peers, new LfsTransferTokens(FarmSecret.following(cluster,
                         FarmSecret.LFS_TRANSFER_TOKENS, random, parts.clock(), FARM_SECRET_REFRESH), parts.clock(),
                         LfsTransferTokens.DEFAULT_LIFETIME),
+                FarmSecret.following(cluster, FarmSecret.LFS_SSH_CREDENTIALS, random, parts.clock(), FARM_SECRET_REFRESH),
                 closeAfterNode);
     }
 

@@ -146,10 +146,10 @@ public final class PrimaryInstance implements AutoCloseable {
             LfsLockService lfsLocks = new LfsLockService(store, clock, settings.lfs().maxLocksPerRepository());
             AtomicReference<PrimaryWebServer> web = new AtomicReference<>();
             HostedLfsObjects lfsObjects = new HostedLfsObjects(store, lfsObjectStore);
-            LfsSshCredentials lfsSshCredentials = new LfsSshCredentials(randomKey(random), clock,
+            LfsSshCredentials lfsSshCredentials = new LfsSshCredentials(ProcessKeys.random(random), clock,
                     LfsSshCredentials.DEFAULT_LIFETIME, () -> web.get().baseUrl());
             LfsApi lfs = new LfsApi(new BoundedLfsUploads(lfsObjects, settings.lfs().maxConcurrentUploads()), lfsLocks,
-                    new LfsTransferTokens(randomKey(random), clock, LfsTransferTokens.DEFAULT_LIFETIME),
+                    new LfsTransferTokens(ProcessKeys.random(random), clock, LfsTransferTokens.DEFAULT_LIFETIME),
                     settings.lfs().maxObjectBytes(), Optional.of(lfsSshCredentials));
             control = InstanceControl.open(home, Map.of(
                     "backup", HomeBackup.controlHandler(home, settings.database()),
@@ -249,13 +249,6 @@ public final class PrimaryInstance implements AutoCloseable {
             store.close();
             throw e;
         }
-    }
-
-    /** A key for tokens that live only as long as this process: made at each start, never stored. */
-    private static byte[] randomKey(SecureRandom random) {
-        byte[] key = new byte[32];
-        random.nextBytes(key);
-        return key;
     }
 
     static ThreadFactory daemon(String name) {

@@ -25,6 +25,8 @@ public final class FarmSecret {
     static final String CREDENTIALS = "credential-secret";
     /** The key that signs Git LFS transfer tokens, so a download may reach another node than its batch. */
     public static final String LFS_TRANSFER_TOKENS = "lfs-transfer-key";
+    /** The key that signs the Git LFS credentials git-lfs-authenticate hands out over SSH, good on every node. */
+    public static final String LFS_SSH_CREDENTIALS = "lfs-ssh-key";
     private static final int BYTES = 32;
 
     private FarmSecret() {

@@ -2,7 +2,6 @@ package dev.facet.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.facet.core.lfs.LfsSshAuthentication;
 import dev.facet.ssh.cipher.OpenSshChaCha20Poly1305;
 import java.nio.file.Path;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
@@ -16,7 +15,7 @@ class GitSshServerTest {
     @Test
     void servesChaCha20Poly1305WithFacetsImplementationFirstAndStillOffersAesToClientsWithoutIt() {
         GitSshServer server = new GitSshServer("127.0.0.1", 0, keys, (fingerprint, address) -> {
-        }, null, null, null, null, LfsSshAuthentication.NOT_SERVED, null, 1);
+        }, null, null, null, null, null, null, 1);
 
         assertThat(server.ciphers().get(0)).isSameAs(OpenSshChaCha20Poly1305.FACTORY);
         assertThat(server.ciphers()).extracting(cipher -> cipher.getName()).contains(

@@ -2,7 +2,6 @@ package dev.facet.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.facet.core.lfs.LfsSshAuthentication;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -37,7 +36,7 @@ class SshListenerProbeTest {
     @Test
     void facetsOwnSshServerAnswersTheProbe() {
         GitSshServer server = new GitSshServer("127.0.0.1", 0, keys, (fingerprint, address) -> {
-        }, null, null, null, null, LfsSshAuthentication.NOT_SERVED, null, 1);
+        }, null, null, null, null, null, null, 1);
         server.start();
         try {
             assertThat(SshListenerProbe.checkListener("0.0.0.0", server.port())).isEmpty();

@@ -2,6 +2,7 @@ package dev.facet.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.facet.core.access.GitRequestAuthorizer;
 import dev.facet.core.error.Conflict;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
@@ -152,10 +153,12 @@ public final class MirrorWebServer {
         ObjectMapper json = new ObjectMapper();
         mirrorMetrics.watchAlerts(() -> node.guard().open().size());
 
+        // Git LFS requests may carry the credentials git-lfs-authenticate handed out over SSH as well as Git's.
+        GitRequestAuthorizer lfsAuthorizer = lfs.authorizer(node.authorizer());
         this.server = new HttpServer(settings, json, metrics,
-                List.of(new LfsForwardingFilter(node.authorizer(), upstreamLfs, node.status().offload(), this::baseUrl,
+                List.of(new LfsForwardingFilter(lfsAuthorizer, upstreamLfs, node.status().offload(), this::baseUrl,
                                 json),
-                        new LfsFilter(node.authorizer(), lfs.objects(), lfs.locks(), lfs.tokens(), lfs.maxObjectBytes(),
+                        new LfsFilter(lfsAuthorizer, lfs.objects(), lfs.locks(), lfs.tokens(), lfs.maxObjectBytes(),
                                 this::baseUrl, json),
                         new GitAccessFilter(node.authorizer()), new ReadGateFilter(node.readGate()),
                         new PushSizeLimit(maxPushBytes), node.pushForwarder(), clonePackCache), git,

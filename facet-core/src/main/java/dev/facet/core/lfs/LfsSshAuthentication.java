@@ -2,7 +2,6 @@ package dev.facet.core.lfs;
 
 import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.GitRequestAuthorizer.AuthorizedGitRequest;
-import dev.facet.core.error.Unavailable;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
 import java.time.Instant;
@@ -15,13 +14,6 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface LfsSshAuthentication {
-    /** A server that does not serve Git LFS over SSH: the user is told to use the HTTP URL. */
-    LfsSshAuthentication NOT_SERVED = (keyFingerprint, authorized, project, slug, level) -> {
-        throw new Unavailable("This server does not answer git-lfs-authenticate yet; point git-lfs at the primary's "
-                + "HTTP URL: git config lfs.url https://HOST/scm/" + project.value() + "/" + slug.value()
-                + ".git/info/lfs");
-    };
-
     Answer answer(String keyFingerprint, AuthorizedGitRequest authorized, ProjectKey project, RepositorySlug slug,
                   AccessLevel level);
 

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * that asked, one repository (its id and its name) and one access level (READ for download, WRITE for
  * upload), and lasts a few minutes. It proves only that the key signed in over SSH: each request that
  * carries one is decided again by Git's own authorizer as that key, so a key removed or a permission
- * revoked since counts at once. HMAC-signed with a key held in memory, like the transfer tokens.
+ * revoked since counts at once (on a mirror, "decided again" is the primary's verdict, as for Git). HMAC-signed with
+ * a key held in memory, like the transfer tokens.
  */
 public final class LfsSshCredentials implements LfsSshAuthentication {
     /** How a bearer token that is one of these begins. */
@@ -42,6 +43,15 @@ public final class LfsSshCredentials implements LfsSshAuthentication {
 
     /** @param baseUrl the HTTP base URL of this server, where git-lfs is sent */
     public LfsSshCredentials(byte[] key, Clock clock, Duration lifetime, Supplier<String> baseUrl) {
+        this(SignedFields.constant(key), clock, lifetime, baseUrl);
+    }
+
+    /**
+     * @param key     the key to sign and check with now, asked at each use (a farm's nodes share one, so a credential
+     *                one node issued is good on the others)
+     * @param baseUrl the HTTP base URL of this server, where git-lfs is sent
+     */
+    public LfsSshCredentials(Supplier<byte[]> key, Clock clock, Duration lifetime, Supplier<String> baseUrl) {
         this.signer = new SignedFields(key);
         this.clock = clock;
         this.lifetime = lifetime;
@@ -54,8 +64,20 @@ public final class LfsSshCredentials implements LfsSshAuthentication {
         Instant expiresAt = clock.instant().plus(lifetime);
         String token = PREFIX + signer.sign(List.of(KIND, keyFingerprint, Long.toString(authorized.repositoryId()),
                 path(project, slug), level.name(), Long.toString(expiresAt.getEpochSecond())));
-        String href = baseUrl.get() + "/scm/" + project.value() + "/" + slug.value() + ".git/info/lfs";
-        return new Answer(href, Map.of("Authorization", "Bearer " + token), lifetime.toSeconds(), expiresAt);
+        return new Answer(apiUrl(project, slug), Map.of("Authorization", "Bearer " + token), lifetime.toSeconds(),
+                expiresAt);
+    }
+
+    /**
+     * An answer that names the repository's Git LFS API on this server without a credential: git-lfs then signs in
+     * over HTTP as for an HTTP remote (its credential helper, a password or an access token).
+     */
+    public Answer withoutCredential(ProjectKey project, RepositorySlug slug) {
+        return new Answer(apiUrl(project, slug), Map.of(), lifetime.toSeconds(), clock.instant().plus(lifetime));
+    }
+
+    private String apiUrl(ProjectKey project, RepositorySlug slug) {
+        return baseUrl.get() + "/scm/" + project.value() + "/" + slug.value() + ".git/info/lfs";
     }
 
     /**
