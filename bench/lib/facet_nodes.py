@@ -18,6 +18,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -34,6 +35,27 @@ def log(msg):
 
 class BenchError(Exception):
     pass
+
+
+def run_bench(run_dir, keep, measure, stop):
+    """The frame of every harness's run: measure() returns whether the run passed; a BenchError or Ctrl-C
+    (SIGTERM too, see interrupted) fails it with one line and no traceback. stop() then stops whatever was
+    started, whatever happened, and the run directory is removed after a passing run unless `keep`, and
+    named otherwise. Exits 0 when the run passed, 1 otherwise."""
+    ok = False
+    try:
+        ok = bool(measure())
+    except BenchError as e:
+        print(f"\nbench: FAILED: {e}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\nbench: interrupted", file=sys.stderr)
+    finally:
+        stop()
+        if ok and not keep:
+            shutil.rmtree(run_dir, ignore_errors=True)
+        else:
+            log(f"run directory kept: {run_dir}")
+    sys.exit(0 if ok else 1)
 
 
 def interrupted(*_):

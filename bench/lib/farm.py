@@ -23,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from facet_nodes import (ROOT, Admin, BenchError, Distribution, FacetNode, farm_id, interrupted, log,  # noqa: E402
-                         new_password, start_farm_node, start_mirror, stop_group, wait_synchronized)
+                         new_password, run_bench, start_farm_node, start_mirror, stop_group, wait_synchronized)
 from clone_vs_native import (CLIENT_ENV, GIT, WORK, NativeServer, ensure_packages, free_port,  # noqa: E402
                              machine_info, run)
 from sync_latency import COMMIT_ENV, RefPoller, summary  # noqa: E402
@@ -377,9 +377,10 @@ def main():
     os.makedirs(run_dir)
     primary = balancer = native = lone_mirror = None
     nodes, pollers = [], []
-    ok = False
     t_run = time.time()
-    try:
+
+    def measure():
+        nonlocal primary, balancer, native, lone_mirror, nodes, pollers
         password = new_password()
         env = dict(os.environ, FACET_ADMIN_PASSWORD=password, FACET_BIND_ADDRESS="127.0.0.1")
         dist = Distribution(run_dir)
@@ -476,11 +477,9 @@ def main():
         if not ok:
             print(f"\nbench: FAILED: {failures} failed reads, {farm_watch.older} reads through the balancer saw an "
                   f"older head, {farm_watch.unknown} an unknown one", file=sys.stderr)
-    except BenchError as e:
-        print(f"\nbench: FAILED: {e}", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("\nbench: interrupted", file=sys.stderr)
-    finally:
+        return ok
+
+    def stop():
         for poller in pollers:
             poller.close()
         if native is not None:
@@ -490,11 +489,8 @@ def main():
         for node in nodes[::-1] + [lone_mirror, primary]:
             if node is not None:
                 node.stop()
-        if ok and not args.keep:
-            shutil.rmtree(run_dir, ignore_errors=True)
-        else:
-            log(f"run directory kept: {run_dir}")
-    sys.exit(0 if ok else 1)
+
+    run_bench(run_dir, args.keep, measure, stop)
 
 
 # The farm's table shows p90 where the lone mirror's sync-latency report shows p95.

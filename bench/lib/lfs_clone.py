@@ -18,7 +18,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from clone_vs_native import (CLIENT_ENV, GIT, WORK, fmt, git_out, machine_info, median, run,  # noqa: E402
                              tree_cpu)
-from facet_nodes import (Admin, BenchError, Distribution, FacetNode, interrupted, log, new_password,  # noqa: E402
+from facet_nodes import (Admin, BenchError, Distribution, FacetNode, interrupted, run_bench, log, new_password,  # noqa: E402
                          scrape_metrics, start_mirror, wait_synchronized)
 
 FETCHED = "facet_mirror_lfs_fetched_bytes_total"
@@ -224,8 +224,10 @@ def main():
     info = [(k, v) for k, v in machine_info() if k != "nginx"]
     run_dir = os.path.join(WORK, f"lfs-run-{stamp}")
     os.makedirs(run_dir)
-    nodes, ok = None, False
-    try:
+    nodes = None
+
+    def measure():
+        nonlocal nodes
         env = lfs_client_env(run_dir)
         log(f"generating {args.files} files of {args.mib} MiB (random) tracked by git-lfs")
         tree, digests = make_work_tree(run_dir, env, args.files, args.mib * MIB)
@@ -247,19 +249,13 @@ def main():
             raise BenchError("the mirror does not serve the pushed main")
         load = " ".join(open("/proc/loadavg").read().split()[:3])
         report(args, stamp, info, nodes, clones, load)
-        ok = True
-    except BenchError as e:
-        print(f"\nbench: FAILED: {e}", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("\nbench: interrupted", file=sys.stderr)
-    finally:
+        return True
+
+    def stop():
         if nodes is not None:
             nodes.stop()
-        if ok and not args.keep:
-            shutil.rmtree(run_dir, ignore_errors=True)
-        else:
-            log(f"run directory kept: {run_dir}")
-    sys.exit(0 if ok else 1)
+
+    run_bench(run_dir, args.keep, measure, stop)
 
 
 if __name__ == "__main__":

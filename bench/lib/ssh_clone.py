@@ -15,7 +15,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from clone_vs_native import (CLIENT_ENV, GIT, WORK, Bench, FacetServer, Server, benchmark_repository,  # noqa: E402
                              fmt, free_port, git_out, machine_info, median, refs_of, run)
-from facet_nodes import (Admin, BenchError, Distribution, FacetNode, interrupted, log, new_password,  # noqa: E402
+from facet_nodes import (Admin, BenchError, Distribution, FacetNode, interrupted, run_bench, log, new_password,  # noqa: E402
                          pack_summary, stop_group, wait_synchronized)
 
 SSHD = "/usr/sbin/sshd"
@@ -279,8 +279,9 @@ def main():
     run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bench@facet", "-f", client_key])
     known_hosts = os.path.join(run_dir, "known_hosts")
     cipher = ["-c", args.cipher] if args.cipher else []
-    servers, ok = [], False
-    try:
+    servers = []
+
+    def measure():
         native = NativeSsh(run_dir, base_git, client_key, args.concurrency)
         servers.append(native)
         facet = FacetMirrorSsh(run_dir, base_git, client_key)
@@ -321,19 +322,13 @@ def main():
             for s in pair:
                 b.concurrent(s, args.concurrency)
         report(args, stamp, info, manifest, native, facet, b, ciphers)
-        ok = True
-    except BenchError as e:
-        print(f"\nbench: FAILED: {e}", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("\nbench: interrupted", file=sys.stderr)
-    finally:
+        return True
+
+    def stop():
         for s in reversed(servers):
             s.stop()
-        if ok and not args.keep:
-            shutil.rmtree(run_dir, ignore_errors=True)
-        else:
-            log(f"run directory kept: {run_dir}")
-    sys.exit(0 if ok else 1)
+
+    run_bench(run_dir, args.keep, measure, stop)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ import datetime
 import http.client
 import math
 import os
-import shutil
 import signal
 import statistics
 import subprocess
@@ -19,7 +18,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from facet_nodes import (Admin, BenchError, Distribution, FacetNode, log, new_password, scrape_metrics,  # noqa: E402
-                         interrupted, start_mirror, wait_synchronized)
+                         interrupted, run_bench, start_mirror, wait_synchronized)
 from clone_vs_native import CLIENT_ENV, GIT, WORK, machine_info, run  # noqa: E402
 
 TARGETS = (("p50", 50.0), ("p99", 250.0))  # ms, on loopback (from the issue)
@@ -137,8 +136,9 @@ def main():
     run_dir = os.path.join(WORK, f"sync-{stamp}")
     os.makedirs(run_dir)
     primary = mirror = poller = None
-    ok = False
-    try:
+
+    def measure():
+        nonlocal primary, mirror, poller
         password = new_password()
         env = dict(os.environ, FACET_ADMIN_PASSWORD=password, FACET_BIND_ADDRESS="127.0.0.1")
         dist = Distribution(run_dir)
@@ -221,22 +221,16 @@ def main():
         metrics = scrape_metrics(mirror.base, ("facet_sync_",))
         report(args, stamp, info, run_dir, dist, primary, mirror, sync_seconds, latencies, pushes, first_poll_hits,
                missed, poll_requests, poll_seconds, poller, metrics)
-        ok = missed == 0
-    except BenchError as e:
-        print(f"\nbench: FAILED: {e}", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("\nbench: interrupted", file=sys.stderr)
-    finally:
+        return missed == 0
+
+    def stop():
         if poller is not None:
             poller.close()
         for node in (mirror, primary):
             if node is not None:
                 node.stop()
-        if ok and not args.keep:
-            shutil.rmtree(run_dir, ignore_errors=True)
-        else:
-            log(f"run directory kept: {run_dir}")
-    sys.exit(0 if ok else 1)
+
+    run_bench(run_dir, args.keep, measure, stop)
 
 
 def report(args, stamp, info, run_dir, dist, primary, mirror, sync_seconds, latencies, pushes, first_poll_hits,
