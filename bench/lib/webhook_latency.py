@@ -17,7 +17,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from facet_nodes import Admin, Distribution, FacetNode, log, new_password, interrupted  # noqa: E402
+from facet_nodes import Admin, Distribution, FacetNode, interrupted, log, new_password, run_bench  # noqa: E402
 from clone_vs_native import CLIENT_ENV, GIT, WORK, machine_info, run  # noqa: E402
 from sync_latency import COMMIT_ENV, summary  # noqa: E402
 
@@ -75,6 +75,7 @@ def working_copy(run_dir, name, url):
 def main():
     ap = argparse.ArgumentParser(prog="bench/webhook-push-latency.sh", description=__doc__)
     ap.add_argument("--pushes", type=int, default=50, help="pushes measured per setting (default 50)")
+    ap.add_argument("--keep", action="store_true", help="keep the run directory (home, logs, working copies)")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, interrupted)
     run_dir = os.path.join(WORK, "webhooks-" + datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
@@ -82,7 +83,9 @@ def main():
     receiver = HangingReceiver()
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     primary = None
-    try:
+
+    def measure():
+        nonlocal primary
         password = new_password()
         # The receiver is on loopback, which hooks may reach only when an administrator allows it.
         env = dict(os.environ, FACET_ADMIN_PASSWORD=password, FACET_WEBHOOKS_ALLOW_LOCAL="true")
@@ -106,11 +109,15 @@ def main():
         print(f"{'push latency (ms)':<28}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}{'mean':>8}")
         for label, figures in (("no webhook", without), ("webhook, receiver hangs", hanging)):
             print(f"{label:<28}" + "".join(f"{figures[k]:>8.0f}" for k in ("p50", "p95", "p99", "max", "mean")))
-    finally:
+        return True
+
+    def stop():
         receiver.release.set()
         if primary is not None:
             primary.stop()
         receiver.shutdown()
+
+    run_bench(run_dir, args.keep, measure, stop)
 
 
 if __name__ == "__main__":
