@@ -1,6 +1,7 @@
 package dev.facet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ class FarmGitOverSshTest {
     Path dir;
 
     @Test
-    void twoNodesWithCopiedHostKeysServeAnSshCloneTrustedByOneKnownHostsFile() throws IOException {
+    void twoNodesWithCopiedHostKeysServeAnSshCloneTrustedByOneKnownHostsFileAndShareLfsCredentials() throws Exception {
         try (TestPrimary primary = TestPrimary.start(dir.resolve("primary"))) {
             primary.createProject("FSH");
             primary.createRepository("FSH", "code", false);
@@ -63,6 +64,24 @@ class FarmGitOverSshTest {
                             + " -o HostKeyAlgorithms=rsa-sha2-512,rsa-sha2-256"), "ls-remote", url);
                     assertThat(rsaOnly.exitCode()).as("old clients that know only RSA: " + rsaOnly.stderr()).isZero();
                 }
+
+                // git-lfs-authenticate on one node hands out a credential the other takes: the farm shares its key.
+                int firstPort = farm.nodes.get(0).instance().sshPort().orElseThrow();
+                Path firstNodeKnownHosts = dir.resolve("known_hosts_first_node");
+                Files.writeString(firstNodeKnownHosts, "[localhost]:" + firstPort + " "
+                        + ed25519.publicKey().replaceAll(" [^ ]+$", "") + "\n");
+                GitClient.Result lfs = people.reader().ssh(firstNodeKnownHosts, firstPort, "git-lfs-authenticate",
+                        "FSH/code", "download");
+                assertThat(lfs.exitCode()).as(lfs.stderr()).isZero();
+                String credential = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lfs.stdout())
+                        .path("header").path("Authorization").asText();
+                assertThat(credential).startsWith("Bearer facet-lfs-ssh.");
+                byte[] absent = "not stored anywhere\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                String secondNode = farm.nodes.get(1).url();
+                await().atMost(java.time.Duration.ofSeconds(30)).until(() -> new LfsHttp(secondNode).batch("FSH/code",
+                        credential, "download", LfsHttp.oid(absent), absent.length).status() == 200);
+                assertThat(new LfsHttp(secondNode).batch("FSH/code", "Bearer facet-lfs-ssh.forged", "download",
+                        LfsHttp.oid(absent), absent.length).status()).isEqualTo(401);
 
                 Path otherKnownHosts = dir.resolve("known_hosts_other");
                 SshKeyPair other = SshKeyPair.generate(dir.resolve("other"), "other_host_key", "-t", "ed25519");
