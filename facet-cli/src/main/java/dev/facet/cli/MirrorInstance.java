@@ -94,8 +94,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,8 +136,7 @@ public final class MirrorInstance implements AutoCloseable {
      * its own URL, who may fetch its copies as a peer, and what it closes after the node has stopped
      * (the farm's cluster parts, last the cluster itself; nothing for a lone mirror), and the tokens of its
      * Git LFS transfers, which a farm's nodes sign alike so that a download may reach another node than its batch.
-     */
-    /**
+     *
      * @param lfsSshKey the key of the Git LFS credentials git-lfs-authenticate hands out over SSH: a lone mirror's own,
      *                  a farm's shared by its nodes
      */
