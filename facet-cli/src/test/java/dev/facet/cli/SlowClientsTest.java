@@ -99,6 +99,18 @@ class SlowClientsTest {
         }
     }
 
+    /** Sends one more byte on each of {@code slow} every {@link #DRIP_INTERVAL}, until the dripper is stopped. */
+    private static void drip(ScheduledExecutorService dripper, List<SlowBody> slow) {
+        dripper.scheduleWithFixedDelay(() -> slow.forEach(SlowBody::drip), 0, DRIP_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private static void stop(ScheduledExecutorService dripper, List<SlowBody> slow) throws InterruptedException {
+        dripper.shutdownNow();
+        dripper.awaitTermination(5, TimeUnit.SECONDS);
+        slow.forEach(SlowBody::close);
+    }
+
     @Test
     void slowGitBodiesFromOneAddressNeitherStopRestFromAnotherNorStayConnected() throws Exception {
         List<SlowBody> slow = new ArrayList<>();
@@ -115,8 +127,7 @@ class SlowClientsTest {
             for (int i = 0; i < SLOW_CLIENTS; i++) {
                 slow.add(new SlowBody(server, "/scm/PUB/open.git/git-upload-pack"));
             }
-            dripper.scheduleWithFixedDelay(() -> slow.forEach(SlowBody::drip), 0, DRIP_INTERVAL.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            drip(dripper, slow);
 
             List<Long> restMillis = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -134,9 +145,7 @@ class SlowClientsTest {
                     .filter(client -> !client.closedByServer()).count()).as("slow clients still connected").isZero());
             assertThat(RawHttp.status(primary.baseUrl(), rest, otherClient)).isEqualTo(200);
         } finally {
-            dripper.shutdownNow();
-            dripper.awaitTermination(5, TimeUnit.SECONDS);
-            slow.forEach(SlowBody::close);
+            stop(dripper, slow);
         }
     }
 
@@ -158,17 +167,14 @@ class SlowClientsTest {
             SlowBody formToGit = new SlowBody(server, "/scm/PUB/open.git/git-upload-pack", client,
                     "application/x-www-form-urlencoded");
             slow.addAll(List.of(multipartLogin, formToGit));
-            dripper.scheduleWithFixedDelay(() -> slow.forEach(SlowBody::drip), 0, DRIP_INTERVAL.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            drip(dripper, slow);
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(multipartLogin.answer())
                     .startsWith("HTTP/1.1 415").contains("Facet does not accept multipart request bodies"));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(formToGit.answer())
                     .as("answer to a trickled form body sent to Git").matches("(?s)HTTP/1\\.1 4\\d\\d .*"));
         } finally {
-            dripper.shutdownNow();
-            dripper.awaitTermination(5, TimeUnit.SECONDS);
-            slow.forEach(SlowBody::close);
+            stop(dripper, slow);
         }
     }
 
