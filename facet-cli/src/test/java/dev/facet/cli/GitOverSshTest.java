@@ -3,10 +3,14 @@ package dev.facet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,6 +187,69 @@ class GitOverSshTest {
 
         assertThat(listed.stderr()).contains("version 2").contains("ls-refs");
         assertThat(listed.stdout()).contains("refs/heads/main");
+    }
+
+    /**
+     * A reader's key speaks protocol v2 to upload-pack and then sends what no Git client sends: the server
+     * answers an error and ends the command while the client still holds its input open, having kept no
+     * more of it than a command may hold.
+     */
+    @Test
+    void hostilePktLinesOverSshAreAnsweredWithAnErrorAndEndTheCommand() throws Exception {
+        byte[] lsRefs = "0014command=ls-refs\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] delims = "0001".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        // Endless delim-pkts: twice the command limit is sent, and the server must not wait for more.
+        GitClient.Result endless = hostileUploadPack(readerKey, input -> {
+            input.write(lsRefs);
+            for (long sent = 0; sent < 2L * 16 * 1024 * 1024; sent += delims.length) {
+                input.write(delims);
+            }
+        });
+        assertThat(endless.exitCode()).isNotZero();
+        assertThat(endless.stderr()).contains("facet: Git protocol error").contains("larger than");
+
+        for (String signed : List.of("+00a", "-001")) {
+            GitClient.Result answer = hostileUploadPack(readerKey, input -> {
+                input.write(lsRefs);
+                input.write((signed + "0000").getBytes(StandardCharsets.US_ASCII));
+            });
+            assertThat(answer.exitCode()).as(signed).isNotZero();
+            assertThat(answer.stderr()).as(signed).contains("facet: Git protocol error").contains("pkt-line");
+        }
+    }
+
+    /** What the client's side of the hostile exchange writes to the server. */
+    private interface HostileInput {
+        void writeTo(OutputStream input) throws IOException;
+    }
+
+    /**
+     * Runs {@code ssh} with {@code key} into {@code git-upload-pack} in protocol v2, writes {@code input} and then
+     * keeps the connection's input open: the command can only end because the server ends it.
+     */
+    private GitClient.Result hostileUploadPack(SshKeyPair key, HostileInput input) throws Exception {
+        List<String> command = new ArrayList<>(List.of(sshCommand(key).split(" ")));
+        command.addAll(List.of("-o", "SetEnv=GIT_PROTOCOL=version=2", "-p", Integer.toString(sshPort()),
+                "git@localhost", "git-upload-pack", "'/SSH/code.git'"));
+        Path stderr = Files.createTempFile(dir, "ssh-", ".err");
+        Process ssh = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile()).start();
+        Thread writer = new Thread(() -> {
+            try {
+                input.writeTo(ssh.getOutputStream());
+                ssh.getOutputStream().flush();
+            } catch (IOException e) {
+                // The server ended the command while the rest was on its way: what the test expects.
+            }
+        }, "hostile-ssh-input");
+        writer.start();
+        try {
+            assertThat(ssh.waitFor(90, TimeUnit.SECONDS)).as("the server ended the command").isTrue();
+            return new GitClient.Result(ssh.exitValue(), "", Files.readString(stderr, StandardCharsets.UTF_8));
+        } finally {
+            ssh.destroyForcibly();
+            writer.join(TimeUnit.SECONDS.toMillis(10));
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -155,6 +156,39 @@ class MirrorGitOverSshTest {
                 .noneMatch(line -> line.contains("refs/tags/v1"));
         assertThat(git.run(dir, as(readerKey), "ls-remote", mirrorUrl()).requireSuccess().stdout())
                 .doesNotContain("refs/heads/feature").doesNotContain("refs/tags/v1");
+    }
+
+    /**
+     * OpenSSH's ControlMaster shares one connection, and so one login, between commands: each push over it is
+     * carried to the primary on that login, through this mirror.
+     */
+    @Test
+    void twoPushesOverOneSharedOpenSshConnectionBothLandOnThePrimary() throws IOException {
+        // A short path: a Unix socket's name is at most 108 bytes.
+        Path sockets = Files.createTempDirectory(Path.of("/tmp"), "cm");
+        String shared = writerKey.sshCommand(knownHosts) + " -o ControlMaster=auto -o ControlPath=" + sockets
+                + "/%C -o ControlPersist=60";
+        String primaryUrl = primary.gitUrl("admin", TestPrimary.ADMIN_PASSWORD, "MSH", "code");
+        try {
+            for (String file : List.of("first.txt", "second.txt")) {
+                git.commitFile(work, file, file + "\n");
+                GitClient.Result push = git.run(work, Map.of("GIT_SSH_COMMAND", shared), "push", mirrorUrl(), "main");
+                assertThat(push.exitCode()).as(file + ": " + push.stderr()).isZero();
+                assertThat(git.lsRemote(work, primaryUrl)).contains(head(work) + "\trefs/heads/main");
+            }
+            try (java.util.stream.Stream<Path> listed = Files.list(sockets)) {
+                assertThat(listed.count()).as("the shared connection's socket").isEqualTo(1);
+            }
+        } finally {
+            Process exit = new ProcessBuilder("ssh", "-o", "ControlPath=" + sockets + "/%C", "-O", "exit", "-p",
+                    Integer.toString(mirrorSshPort()), "git@localhost").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                exit.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Test

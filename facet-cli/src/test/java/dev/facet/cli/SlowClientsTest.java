@@ -36,17 +36,22 @@ class SlowClientsTest {
     private static final class SlowBody {
         final SocketChannel channel;
         boolean closedByServer;
+        final StringBuilder answer = new StringBuilder();
 
         SlowBody(InetSocketAddress server, String path) throws IOException {
             this(server, path, InetAddress.getByName("127.0.0.1"));
         }
 
         SlowBody(InetSocketAddress server, String path, InetAddress from) throws IOException {
+            this(server, path, from, "application/x-git-upload-pack-request");
+        }
+
+        SlowBody(InetSocketAddress server, String path, InetAddress from, String contentType) throws IOException {
             channel = SocketChannel.open();
             channel.bind(new InetSocketAddress(from, 0));
             channel.connect(server);
             channel.configureBlocking(false);
-            write("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-git-upload-pack-request"
+            write("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
                     + "\r\nContent-Length: 100000\r\n\r\n0");
         }
 
@@ -63,6 +68,7 @@ class SlowClientsTest {
                 ByteBuffer answer = ByteBuffer.allocate(4096);
                 int read;
                 while ((read = channel.read(answer)) > 0) {
+                    this.answer.append(new String(answer.array(), 0, answer.position(), StandardCharsets.ISO_8859_1));
                     answer.clear();
                 }
                 if (read < 0) {
@@ -79,6 +85,11 @@ class SlowClientsTest {
             return closedByServer;
         }
 
+        /** What the server has answered so far. */
+        synchronized String answer() {
+            return answer.toString();
+        }
+
         void close() {
             try {
                 channel.close();
@@ -86,6 +97,18 @@ class SlowClientsTest {
                 // closing is all that is left to do
             }
         }
+    }
+
+    /** Sends one more byte on each of {@code slow} every {@link #DRIP_INTERVAL}, until the dripper is stopped. */
+    private static void drip(ScheduledExecutorService dripper, List<SlowBody> slow) {
+        dripper.scheduleWithFixedDelay(() -> slow.forEach(SlowBody::drip), 0, DRIP_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private static void stop(ScheduledExecutorService dripper, List<SlowBody> slow) throws InterruptedException {
+        dripper.shutdownNow();
+        dripper.awaitTermination(5, TimeUnit.SECONDS);
+        slow.forEach(SlowBody::close);
     }
 
     @Test
@@ -104,8 +127,7 @@ class SlowClientsTest {
             for (int i = 0; i < SLOW_CLIENTS; i++) {
                 slow.add(new SlowBody(server, "/scm/PUB/open.git/git-upload-pack"));
             }
-            dripper.scheduleWithFixedDelay(() -> slow.forEach(SlowBody::drip), 0, DRIP_INTERVAL.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            drip(dripper, slow);
 
             List<Long> restMillis = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -123,9 +145,36 @@ class SlowClientsTest {
                     .filter(client -> !client.closedByServer()).count()).as("slow clients still connected").isZero());
             assertThat(RawHttp.status(primary.baseUrl(), rest, otherClient)).isEqualTo(200);
         } finally {
-            dripper.shutdownNow();
-            dripper.awaitTermination(5, TimeUnit.SECONDS);
-            slow.forEach(SlowBody::close);
+            stop(dripper, slow);
+        }
+    }
+
+    /**
+     * Multipart and form bodies are parsed by Jetty from the connection itself, where no rate is kept: a login form
+     * sent as multipart is refused before its body is read, and a form body sent to Git is not parsed at all, so both
+     * are answered while their bodies still trickle in.
+     */
+    @Test
+    void slowMultipartAndFormBodiesAreAnsweredWhileTheyTrickleIn() throws Exception {
+        List<SlowBody> slow = new ArrayList<>();
+        ScheduledExecutorService dripper = Executors.newSingleThreadScheduledExecutor();
+        try (TestPrimary primary = TestPrimary.start(work.resolve("primary"))) {
+            primary.createProject("PUB");
+            primary.createRepository("PUB", "open", true);
+            InetSocketAddress server = new InetSocketAddress("127.0.0.1", URI.create(primary.baseUrl()).getPort());
+            InetAddress client = InetAddress.getByName("127.0.0.1");
+            SlowBody multipartLogin = new SlowBody(server, "/login", client, "multipart/form-data; boundary=facet");
+            SlowBody formToGit = new SlowBody(server, "/scm/PUB/open.git/git-upload-pack", client,
+                    "application/x-www-form-urlencoded");
+            slow.addAll(List.of(multipartLogin, formToGit));
+            drip(dripper, slow);
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(multipartLogin.answer())
+                    .startsWith("HTTP/1.1 415").contains("Facet does not accept multipart request bodies"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(formToGit.answer())
+                    .as("answer to a trickled form body sent to Git").matches("(?s)HTTP/1\\.1 4\\d\\d .*"));
+        } finally {
+            stop(dripper, slow);
         }
     }
 

@@ -3,15 +3,12 @@ package dev.facet.git;
 import dev.facet.core.digest.Sha256;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.ByteArrayInputStream;
@@ -151,7 +148,7 @@ public final class ClonePackCache implements Filter {
         }
         long repositoryId = HttpGitSessions.of(request).get().repositoryId();
         byte[] raw = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
-        HttpServletRequest replay = new ReplayedBody(request, raw);
+        HttpServletRequest replay = new WholeBody(request, raw);
         if (raw.length > MAX_REQUEST_BYTES || !answerClone(repositoryId, decoded(request, raw),
                 request.getHeader("Git-Protocol"), new HttpAnswer(replay, response, chain))) {
             chain.doFilter(replay, response);
@@ -247,57 +244,6 @@ public final class ClonePackCache implements Filter {
         }
         int semicolon = contentType.indexOf(';');
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
-    }
-
-    /** The request with its body, already read here, offered again to whoever reads it next. */
-    private static final class ReplayedBody extends HttpServletRequestWrapper {
-        private final byte[] body;
-
-        ReplayedBody(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) {
-                    return in.read(b, off, len);
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("blocking reads only");
-                }
-            };
-        }
-
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
-        }
     }
 
     /** The response, with every byte of its body also written to a file. */

@@ -7,7 +7,6 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
@@ -42,7 +41,8 @@ public final class PushSizeLimit implements Filter {
             return;
         }
         AtomicBoolean tooLarge = new AtomicBoolean();
-        chain.doFilter(new CountedBody(request, tooLarge), new HttpServletResponseWrapper(response) {
+        HttpServletRequest counted = new WatchedRequest(request, body -> new CountedBody(body, tooLarge));
+        chain.doFilter(counted, new HttpServletResponseWrapper(response) {
             @Override
             public void sendError(int status, String message) throws IOException {
                 super.sendError(tooLarge.get() ? 413 : status, tooLarge.get() ? refusal() : message);
@@ -60,32 +60,22 @@ public final class PushSizeLimit implements Filter {
     }
 
     /** The request body, failing once more than the limit has been read from it. */
-    private final class CountedBody extends HttpServletRequestWrapper {
+    private final class CountedBody extends WatchedBody {
         private final AtomicBoolean tooLarge;
-        private ServletInputStream counted;
+        private long read;
 
-        CountedBody(HttpServletRequest request, AtomicBoolean tooLarge) {
-            super(request);
+        CountedBody(ServletInputStream body, AtomicBoolean tooLarge) {
+            super(body);
             this.tooLarge = tooLarge;
         }
 
         @Override
-        public synchronized ServletInputStream getInputStream() throws IOException {
-            if (counted == null) {
-                counted = new WatchedBody(super.getInputStream()) {
-                    private long read;
-
-                    @Override
-                    protected void afterRead(int bytes, long nanos) throws IOException {
-                        read += bytes;
-                        if (read > maxPushBytes) {
-                            tooLarge.set(true);
-                            throw new IOException(refusal());
-                        }
-                    }
-                };
+        protected void afterRead(int bytes, long nanos) throws IOException {
+            read += bytes;
+            if (read > maxPushBytes) {
+                tooLarge.set(true);
+                throw new IOException(refusal());
             }
-            return counted;
         }
     }
 }

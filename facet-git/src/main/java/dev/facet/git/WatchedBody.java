@@ -6,7 +6,8 @@ import java.io.IOException;
 
 /**
  * A request body that tells, after each blocking read, how many bytes it gave and how long the read waited for
- * them, so that a limit on the body (its size, its rate) can refuse it there and then.
+ * them, so that a limit on the body (its size, its rate) can refuse it there and then. {@link WatchedRequest} puts
+ * one around a request.
  */
 public abstract class WatchedBody extends ServletInputStream {
     private final ServletInputStream body;
@@ -49,9 +50,13 @@ public abstract class WatchedBody extends ServletInputStream {
         return body.isReady();
     }
 
+    /**
+     * Refused: an asynchronous read returns at once and the wait happens between callbacks, where no limit here could
+     * see it. Facet's servlets and routes read bodies with blocking reads only.
+     */
     @Override
     public void setReadListener(ReadListener listener) {
-        body.setReadListener(listener);
+        throw new IllegalStateException("Facet reads request bodies with blocking reads only, which it can time");
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
 import dev.facet.core.store.SshKey;
 import dev.facet.core.store.Store;
+import dev.facet.core.store.UsedSshLogins;
 import dev.facet.git.GitSeams;
 import dev.facet.git.GitSession;
 import java.io.ByteArrayInputStream;
@@ -22,6 +23,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -39,12 +42,16 @@ import org.slf4j.LoggerFactory;
  * Pushes a mirror forwards from its SSH clients, decided here as any push is. The mirror's signed
  * request proves only that the mirror speaks; who pushes is proved by the client's own SSH login
  * signature, checked with the key registered here for that user (or access key). The login is
- * taken once, the mirror must carry the repository, and then the push is authorized and received by
+ * taken by the first mirror that passes it on, and carries pushes through that mirror only, for a
+ * bounded time (one SSH connection may carry several pushes: OpenSSH's ControlMaster shares it);
+ * the mirror must carry the repository, and then the push is authorized and received by
  * the same authorizer and receive-pack factory as a push over HTTP or SSH to this primary, so hooks,
  * the push size limit, the audit and the events are the same.
  */
 public final class ForwardedSshPushes {
     private static final Logger log = LoggerFactory.getLogger(ForwardedSshPushes.class);
+    /** How long after its first push one SSH login carries further pushes through the mirror that took it. */
+    static final Duration LOGIN_CARRIES_PUSHES_FOR = Duration.ofHours(1);
 
     private final Store store;
     private final Clock clock;
@@ -109,14 +116,17 @@ public final class ForwardedSshPushes {
             }
             SshKey key = tx.sshKeys().findByFingerprint(fingerprint).orElseThrow(() -> new AuthenticationRequired(
                     "This SSH key is not registered to any active user of the primary."));
+            if (SshSignatures.SHA1_RSA.equals(proof.algorithm())) {
+                throw new AuthenticationRequired("The SSH login was signed with ssh-rsa (RSA with SHA-1), which Facet "
+                        + "does not accept for a push through a mirror; use an SSH client that signs with rsa-sha2-256 "
+                        + "or rsa-sha2-512 (OpenSSH 7.2 or later), or an Ed25519 key.");
+            }
             if (!SshSignatures.verifies(proof, registeredBlob(key))) {
                 throw new AuthenticationRequired("The SSH login signature does not verify with the key registered "
                         + "as " + fingerprint + ".");
             }
             // Taken before anything else is decided: a refused push spends its login too.
-            if (!tx.usedSshLogins().take(proof.sessionDigest(), mirrorId, fingerprint, clock.instant())) {
-                throw new AuthenticationRequired("This SSH login was already used for a push; each login carries one.");
-            }
+            takeLogin(tx.usedSshLogins(), proof, mirrorId);
             return null;
         });
         String address = "mirror " + mirrorId + " client " + (clientAddress == null ? "unknown" : clientAddress);
@@ -144,6 +154,41 @@ public final class ForwardedSshPushes {
         } catch (IOException e) {
             throw new InvalidInput(null, "The forwarded push could not be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * Takes a login for a push: the first time, or again by the mirror that took it first for the same key while
+     * {@link #LOGIN_CARRIES_PUSHES_FOR} has not passed since, as one SSH connection that OpenSSH shares between
+     * commands (ControlMaster) carries several pushes on one login.
+     */
+    private void takeLogin(UsedSshLogins logins, SshLoginProof proof, String mirrorId) {
+        Instant now = clock.instant();
+        Optional<UsedSshLogins.Taken> before = logins.find(proof.sessionDigest());
+        if (before.isEmpty()) {
+            if (!logins.take(proof.sessionDigest(), mirrorId, proof.keyFingerprint(), now)) {
+                throw new AuthenticationRequired("This SSH login was taken by another push at the same moment; "
+                        + "push again.");
+            }
+            return;
+        }
+        Optional<String> refusal = refusalToTakeAgain(before.get(), mirrorId, proof.keyFingerprint(), now);
+        if (refusal.isPresent()) {
+            throw new AuthenticationRequired(refusal.get());
+        }
+    }
+
+    /** Why a login taken before may not carry one more push through {@code mirrorId}; empty when it may. */
+    static Optional<String> refusalToTakeAgain(UsedSshLogins.Taken taken, String mirrorId, String keyFingerprint,
+                                               Instant now) {
+        if (!taken.mirrorId().equals(mirrorId) || !taken.keyFingerprint().equals(keyFingerprint)) {
+            return Optional.of("This SSH login was already used for a push through another mirror.");
+        }
+        if (now.isAfter(taken.takenAt().plus(LOGIN_CARRIES_PUSHES_FOR))) {
+            return Optional.of("This SSH connection's login has carried pushes for "
+                    + LOGIN_CARRIES_PUSHES_FOR.toMinutes() + " minutes, as long as one login may; push again over a "
+                    + "new SSH connection (close a shared one with: ssh -O exit HOST).");
+        }
+        return Optional.empty();
     }
 
     private static byte[] registeredBlob(SshKey key) {

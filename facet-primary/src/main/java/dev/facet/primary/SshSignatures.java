@@ -23,12 +23,16 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
  * Checks an SSH login signature (RFC 4252 §7) against a public key blob, for the key kinds Facet
- * registers: Ed25519, RSA (with SHA-2, or SHA-1 as {@code ssh-rsa}) and ECDSA on the NIST curves.
- * Anything it cannot read is simply not a valid signature.
+ * registers: Ed25519, RSA with SHA-2 ({@code rsa-sha2-256}, {@code rsa-sha2-512}) and ECDSA on the
+ * NIST curves. An RSA signature with SHA-1 ({@code ssh-rsa}) is not valid, as OpenSSH 8.8 and later
+ * no longer accept it: SHA-1 collisions are within reach. Anything it cannot read is simply not a
+ * valid signature.
  */
 final class SshSignatures {
+    /** The signature algorithm of RSA with SHA-1, refused. */
+    static final String SHA1_RSA = "ssh-rsa";
     private static final Map<String, String> RSA_DIGESTS = Map.of("rsa-sha2-256", "SHA256withRSA",
-            "rsa-sha2-512", "SHA512withRSA", "ssh-rsa", "SHA1withRSA");
+            "rsa-sha2-512", "SHA512withRSA");
     private static final Map<String, String[]> ECDSA = Map.of(
             "ecdsa-sha2-nistp256", new String[] {"P-256", "SHA-256"},
             "ecdsa-sha2-nistp384", new String[] {"P-384", "SHA-384"},

@@ -19,9 +19,7 @@ class SshSignaturesTest {
 
     @Test
     void rsaSignaturesWithoutTheirLeadingZeroBytesStillVerify() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair pair = generator.generateKeyPair();
+        KeyPair pair = rsaKeyPair();
         byte[] keyBlob = rsaBlob((RSAPublicKey) pair.getPublic());
         int modulusBytes = 256;
         // About one session in 256 gives a signature whose first byte is zero: find one, as a client would meet it.
@@ -50,6 +48,21 @@ class SshSignaturesTest {
     }
 
     @Test
+    void anRsaSignatureWithSha1DoesNotVerifyThoughTheKeyMadeIt() throws Exception {
+        KeyPair pair = rsaKeyPair();
+        byte[] keyBlob = rsaBlob((RSAPublicKey) pair.getPublic());
+        SshLoginProof unsigned = new SshLoginProof(SESSION.clone(), "alice", SshLoginProof.CONNECTION_SERVICE,
+                "ssh-rsa", keyBlob, signatureBlob("ssh-rsa", new byte[] {1}));
+        Signature signer = Signature.getInstance("SHA1withRSA");
+        signer.initSign(pair.getPrivate());
+        signer.update(unsigned.signedData());
+        SshLoginProof signed = new SshLoginProof(SESSION.clone(), "alice", SshLoginProof.CONNECTION_SERVICE,
+                "ssh-rsa", keyBlob, signatureBlob("ssh-rsa", signer.sign()));
+
+        assertThat(SshSignatures.verifies(signed, keyBlob)).isFalse();
+    }
+
+    @Test
     void paddingNeverTruncatesOrLengthensAFullSignature() {
         BigInteger modulus = BigInteger.ONE.shiftLeft(2047).add(BigInteger.ONE);
         byte[] full = new byte[256];
@@ -63,6 +76,12 @@ class SshSignaturesTest {
                 signature.length == 0 ? signatureBlob(new byte[] {1}) : signature);
     }
 
+    private static KeyPair rsaKeyPair() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
     private static byte[] rsaBlob(RSAPublicKey key) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         put(out, "ssh-rsa".getBytes(StandardCharsets.US_ASCII));
@@ -72,8 +91,12 @@ class SshSignaturesTest {
     }
 
     private static byte[] signatureBlob(byte[] raw) {
+        return signatureBlob("rsa-sha2-256", raw);
+    }
+
+    private static byte[] signatureBlob(String algorithm, byte[] raw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        put(out, "rsa-sha2-256".getBytes(StandardCharsets.US_ASCII));
+        put(out, algorithm.getBytes(StandardCharsets.US_ASCII));
         put(out, raw);
         return out.toByteArray();
     }

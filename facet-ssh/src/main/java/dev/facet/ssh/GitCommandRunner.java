@@ -142,6 +142,9 @@ final class GitCommandRunner implements Command {
             return refuse("Authentication required.");
         } catch (org.eclipse.jgit.errors.RepositoryNotFoundException e) {
             return refuse("Repository " + command.project() + "/" + command.repository() + " does not exist.");
+        } catch (UploadPackSession.NotGitProtocol e) {
+            log.info("Git over SSH: '{}' from {} refused: {}", commandLine, address, e.getMessage());
+            return refuse("Git protocol error: " + e.getMessage() + ".");
         } catch (IOException e) {
             // A client that hangs up or speaks something else than Git: nothing on this side to fix.
             log.info("Git over SSH: '{}' from {} ended: {}", commandLine, address, e.toString());

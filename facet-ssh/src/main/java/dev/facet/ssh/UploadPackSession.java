@@ -62,7 +62,9 @@ final class UploadPackSession {
 
     /**
      * The pkt-lines of the client's next command, up to and including the flush-pkt that ends it;
-     * null when the client has ended the session.
+     * null when the client has ended the session. Every pkt-line counts against
+     * {@link #MAX_COMMAND_BYTES}, its 4-byte length too, so that a stream of bare delim-pkts cannot grow it
+     * without end either.
      */
     static byte[] nextCommand(InputStream in) throws IOException {
         ByteArrayOutputStream command = new ByteArrayOutputStream();
@@ -75,20 +77,16 @@ final class UploadPackSession {
             if (read < 4) {
                 throw new IOException("the client hung up in the middle of a command");
             }
-            int length;
-            try {
-                length = Integer.parseInt(new String(header, StandardCharsets.US_ASCII), 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("the client sent something other than a Git pkt-line");
+            int length = pktLength(header);
+            if (length == 3) {
+                throw new NotGitProtocol("the client sent a pkt-line of length 3");
             }
-            if (length > 0 && length < 4 && length != 1 && length != 2) {
-                throw new IOException("the client sent a pkt-line of length " + length);
+            int lineBytes = Math.max(length, 4);
+            if (command.size() + lineBytes > MAX_COMMAND_BYTES) {
+                throw new NotGitProtocol("the client's command is larger than " + MAX_COMMAND_BYTES + " bytes");
             }
             command.write(header);
-            if (length >= 4) {
-                if (command.size() + length - 4 > MAX_COMMAND_BYTES) {
-                    throw new IOException("the client's command is larger than " + MAX_COMMAND_BYTES + " bytes");
-                }
+            if (length > 4) {
                 byte[] payload = in.readNBytes(length - 4);
                 if (payload.length < length - 4) {
                     throw new IOException("the client hung up in the middle of a command");
@@ -98,6 +96,29 @@ final class UploadPackSession {
             if (length == 0) {
                 return command.toByteArray();
             }
+        }
+    }
+
+    /** A pkt-line's length: exactly four hex digits, as Git writes it (no sign, no space). */
+    private static int pktLength(byte[] header) throws NotGitProtocol {
+        int length = 0;
+        for (byte b : header) {
+            int digit = Character.digit(b, 16);
+            if (digit < 0) {
+                throw new NotGitProtocol("the client sent something other than a Git pkt-line");
+            }
+            length = length * 16 + digit;
+        }
+        return length;
+    }
+
+    /**
+     * Input that is not Git's protocol, or more of it than a command may hold: the client is told why and the
+     * command ends, where a client that merely hangs up is not worth a word.
+     */
+    static final class NotGitProtocol extends IOException {
+        NotGitProtocol(String message) {
+            super(message);
         }
     }
 

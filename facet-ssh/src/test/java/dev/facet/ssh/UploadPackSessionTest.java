@@ -52,4 +52,32 @@ class UploadPackSessionTest {
         assertThatThrownBy(() -> next(endless))
                 .hasMessageContaining("larger than " + UploadPackSession.MAX_COMMAND_BYTES);
     }
+
+    @Test
+    void endlessDelimAndResponseEndPacketsAreRefusedOnceTheyReachTheLimit() {
+        for (String packet : new String[] {"0001", "0002"}) {
+            InputStream endless = new InputStream() {
+                private long at;
+
+                @Override
+                public int read() {
+                    if (at > 2L * UploadPackSession.MAX_COMMAND_BYTES) {
+                        throw new AssertionError("read past the limit without refusing: " + at + " bytes");
+                    }
+                    return packet.charAt((int) (at++ % 4));
+                }
+            };
+            assertThatThrownBy(() -> next(endless)).as(packet).isInstanceOf(UploadPackSession.NotGitProtocol.class)
+                    .hasMessageContaining("larger than " + UploadPackSession.MAX_COMMAND_BYTES);
+        }
+    }
+
+    @Test
+    void aLengthIsExactlyFourHexDigitsWithoutSignOrSpace() throws IOException {
+        for (String length : new String[] {"+00a", "-001", "-000", " 00a", "0x0a", "+0001"}) {
+            assertThatThrownBy(() -> next(stream("0014command=ls-refs\n" + length + "0000"))).as(length)
+                    .isInstanceOf(UploadPackSession.NotGitProtocol.class).hasMessageContaining("pkt-line");
+        }
+        assertThat(next(stream("000Ccommand\n0000"))).isEqualTo("000Ccommand\n0000");
+    }
 }

@@ -2,6 +2,7 @@ package dev.facet.store;
 
 import dev.facet.core.store.UsedSshLogins;
 import java.time.Instant;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 final class JdbcUsedSshLogins implements UsedSshLogins {
@@ -9,6 +10,16 @@ final class JdbcUsedSshLogins implements UsedSshLogins {
 
     JdbcUsedSshLogins(Handle handle) {
         this.handle = handle;
+    }
+
+    @Override
+    public Optional<Taken> find(String sessionDigest) {
+        return handle.createQuery("SELECT mirror_id, key_fingerprint, taken_at FROM used_ssh_logins "
+                        + "WHERE session_digest = :digest")
+                .bind("digest", sessionDigest)
+                .map((row, context) -> new Taken(row.getString("mirror_id"), row.getString("key_fingerprint"),
+                        Timestamps.fromColumn(row, "taken_at")))
+                .findOne();
     }
 
     @Override

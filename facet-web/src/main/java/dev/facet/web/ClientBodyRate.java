@@ -1,6 +1,7 @@
 package dev.facet.web;
 
 import dev.facet.git.WatchedBody;
+import dev.facet.git.WatchedRequest;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -8,12 +9,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.BadMessageException;
 
@@ -42,33 +38,8 @@ final class ClientBodyRate implements Filter {
             throws IOException, ServletException {
         HttpServletRequest http = (HttpServletRequest) request;
         boolean hasBody = http.getContentLengthLong() > 0 || http.getHeader("Transfer-Encoding") != null;
-        chain.doFilter(hasBody ? new Timed(http, minBytesPerSecond) : request, response);
-    }
-
-    /** The request, its body counted as it is read. */
-    private static final class Timed extends HttpServletRequestWrapper {
-        private final long minBytesPerSecond;
-        private ServletInputStream stream;
-
-        Timed(HttpServletRequest request, long minBytesPerSecond) {
-            super(request);
-            this.minBytesPerSecond = minBytesPerSecond;
-        }
-
-        @Override
-        public synchronized ServletInputStream getInputStream() throws IOException {
-            if (stream == null) {
-                stream = new Counted(super.getInputStream(), minBytesPerSecond);
-            }
-            return stream;
-        }
-
-        @Override
-        public BufferedReader getReader() throws IOException {
-            String encoding = getCharacterEncoding();
-            Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
-            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
-        }
+        chain.doFilter(hasBody ? new WatchedRequest(http, body -> new Counted(body, minBytesPerSecond)) : request,
+                response);
     }
 
     private static final class Counted extends WatchedBody {

@@ -10,7 +10,8 @@ import java.time.Duration;
  * {@code /status}, REST and pages keep answering.
  *
  * @param maxConnectionsPerAddress  connections one client address may hold open at once
- * @param minRequestBytesPerSecond  the slowest request body accepted, averaged from its first byte
+ * @param minRequestBytesPerSecond  the slowest request body accepted, over the time the server spends waiting for it
+ *                                  inside its reads, the first second free ({@link ClientBodyRate}); 0 turns it off
  * @param idleTimeout               how long a connection may stay silent
  * @param maxConcurrentGitRequests  Git requests served at once; more are answered 503 at once
  * @param trustedProxies            load balancers whose {@code X-Forwarded-For} names the client; their own
@@ -23,9 +24,19 @@ public record HttpLimits(int maxConnectionsPerAddress, long minRequestBytesPerSe
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** Of the server's 250 threads, so that at least 150 are left for everything else. */
     public static final int DEFAULT_MAX_CONCURRENT_GIT_REQUESTS = 100;
+    private static final long JETTY_BACKSTOP_FRACTION = 16;
     public static final HttpLimits DEFAULTS = new HttpLimits(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
             DEFAULT_MIN_REQUEST_BYTES_PER_SECOND, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONCURRENT_GIT_REQUESTS,
             TrustedProxies.NONE);
+
+    /**
+     * Jetty's own minimum rate, a backstop behind {@link ClientBodyRate} for body reads that do not pass through it.
+     * Jetty averages from the first byte the server read, its own pauses included, so it is set far lower: a
+     * sixteenth of the minimum, which a client sending at all does not fall under. 0 (off) when the minimum is.
+     */
+    long jettyMinRequestBytesPerSecond() {
+        return minRequestBytesPerSecond == 0 ? 0 : Math.max(1, minRequestBytesPerSecond / JETTY_BACKSTOP_FRACTION);
+    }
 
     public HttpLimits {
         java.util.Objects.requireNonNull(trustedProxies, "trustedProxies");

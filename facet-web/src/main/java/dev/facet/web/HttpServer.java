@@ -10,6 +10,7 @@ import dev.facet.core.tls.ServerCertificate;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -66,6 +67,10 @@ final class HttpServer {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.modifyHttpConfiguration(http -> {
+                // Form fields are read by the routes from the body, through ClientBodyRate; Jetty's own form parsing
+                // (a servlet's getParameter on a POST) would read it from the connection, untimed.
+                http.setFormEncodedMethods(Set.of());
+                http.setMinRequestDataRate(limits.jettyMinRequestBytesPerSecond());
                 if (!limits.trustedProxies().isEmpty()) {
                     http.addCustomizer(new ForwardedClients(limits.trustedProxies()));
                 }

@@ -10,6 +10,7 @@ import dev.facet.core.access.GitRequestAuthorizer;
 import dev.facet.core.error.InvalidInput;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
+import dev.facet.git.WholeBody;
 import dev.facet.mirror.OffloadCounts;
 import dev.facet.mirror.UpstreamLfs;
 import jakarta.servlet.Filter;

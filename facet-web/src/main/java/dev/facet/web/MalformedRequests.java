@@ -22,19 +22,24 @@ import java.util.Optional;
  * Refuses, before any route or Git filter sees them, requests whose envelope cannot be read: a
  * query string that is not percent-encoded UTF-8, or a body in a charset this JVM does not know.
  * Read later, deep in a handler, they would surface as a server error instead of the client's.
+ * It also refuses multipart bodies, which no Facet route takes: Jetty parses them from the
+ * connection itself, past {@link ClientBodyRate}, so a client trickling one would hold a thread.
  */
 final class MalformedRequests implements Filter {
+    private static final String QUERY_PROBLEM = "The query string";
+
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        Optional<String> problem = queryProblem(request.getQueryString()).or(() -> charsetProblem(request.getHeader("Content-Type")));
+        String contentType = request.getHeader("Content-Type");
+        Optional<String> problem = queryProblem(request.getQueryString()).or(() -> charsetProblem(contentType))
+                .or(() -> multipartProblem(contentType));
         if (problem.isEmpty()) {
             chain.doFilter(req, res);
             return;
         }
         HttpServletResponse response = (HttpServletResponse) res;
-        int status = problem.get().startsWith("The charset") ? 415 : 400;
-        response.setStatus(status);
+        response.setStatus(problem.get().startsWith(QUERY_PROBLEM) ? 400 : 415);
         if (request.getRequestURI().startsWith("/rest/")) {
             response.setContentType("application/json; charset=UTF-8");
             response.getOutputStream().write(("{\"errors\":[{\"message\":\"" + problem.get().replace("\"", "'")
@@ -55,7 +60,7 @@ final class MalformedRequests implements Filter {
             if (c == '%') {
                 if (i + 2 >= query.length() || Character.digit(query.charAt(i + 1), 16) < 0
                         || Character.digit(query.charAt(i + 2), 16) < 0) {
-                    return Optional.of("The query string has a '%' that is not followed by two hex digits.");
+                    return Optional.of(QUERY_PROBLEM + " has a '%' that is not followed by two hex digits.");
                 }
                 bytes.write(Character.digit(query.charAt(i + 1), 16) * 16 + Character.digit(query.charAt(i + 2), 16));
                 i += 2;
@@ -68,7 +73,7 @@ final class MalformedRequests implements Filter {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()));
             return Optional.empty();
         } catch (CharacterCodingException e) {
-            return Optional.of("The query string is not percent-encoded UTF-8.");
+            return Optional.of(QUERY_PROBLEM + " is not percent-encoded UTF-8.");
         }
     }
 
@@ -91,5 +96,13 @@ final class MalformedRequests implements Filter {
             }
         }
         return Optional.empty();
+    }
+
+    static Optional<String> multipartProblem(String contentType) {
+        if (contentType == null || !contentType.strip().toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            return Optional.empty();
+        }
+        return Optional.of("Facet does not accept multipart request bodies: pages send "
+                + "application/x-www-form-urlencoded, the REST API takes JSON.");
     }
 }

@@ -1,4 +1,4 @@
-package dev.facet.web;
+package dev.facet.git;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -11,11 +11,14 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
-/** A request whose body was read whole before: the filters and servlet behind read it again from memory. */
-final class WholeBody extends HttpServletRequestWrapper {
+/**
+ * A request whose body a filter has read whole already: the filters and servlet behind it read it again from
+ * memory, as often as they ask, and see its length as the length of those bytes.
+ */
+public final class WholeBody extends HttpServletRequestWrapper {
     private final byte[] body;
 
-    WholeBody(HttpServletRequest request, byte[] body) {
+    public WholeBody(HttpServletRequest request, byte[] body) {
         super(request);
         this.body = body;
     }
@@ -58,8 +61,22 @@ final class WholeBody extends HttpServletRequestWrapper {
 
     @Override
     public BufferedReader getReader() {
-        String encoding = getCharacterEncoding();
-        Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
-        return new BufferedReader(new InputStreamReader(getInputStream(), charset));
+        return new BufferedReader(new InputStreamReader(getInputStream(), charsetOf(this)));
+    }
+
+    @Override
+    public int getContentLength() {
+        return body.length;
+    }
+
+    @Override
+    public long getContentLengthLong() {
+        return body.length;
+    }
+
+    /** The charset a request names for its body; ISO-8859-1, as the Servlet specification says, when it names none. */
+    static Charset charsetOf(HttpServletRequest request) {
+        String encoding = request.getCharacterEncoding();
+        return encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
     }
 }
