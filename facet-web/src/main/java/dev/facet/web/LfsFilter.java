@@ -44,6 +44,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,6 +148,9 @@ final class LfsFilter implements Filter {
         } else if (failure instanceof JacksonException e) {
             error(response, json, 422, "The request body is not the JSON the Git LFS API expects: "
                     + e.getOriginalMessage());
+        } else if (failure instanceof HttpException refused && refused.getCode() < 500) {
+            // The container's verdict on the request (a body too slow, a bad message): the client's to fix.
+            error(response, json, refused.getCode(), refusal(refused));
         } else {
             log.error("Git LFS request {} {} failed", request.getMethod(), request.getPathInfo(), failure);
             if (!response.isCommitted()) {
@@ -154,6 +158,15 @@ final class LfsFilter implements Filter {
                         + "details.");
             }
         }
+    }
+
+    private static String refusal(HttpException refused) {
+        String reason = refused.getReason() == null || refused.getReason().isBlank() ? "" : " (" + refused.getReason() + ")";
+        return switch (refused.getCode()) {
+            case 408 -> "The request body arrived too slowly" + reason + "; nothing was stored. Try again.";
+            case 413 -> "The request is too large" + reason + ".";
+            default -> "The request was refused" + reason + ".";
+        };
     }
 
     private void route(Target target, HttpServletRequest request, HttpServletResponse response) throws IOException {
