@@ -148,7 +148,8 @@ public final class PrimaryInstance implements AutoCloseable {
             HostedLfsObjects lfsObjects = new HostedLfsObjects(store, lfsObjectStore);
             LfsSshCredentials lfsSshCredentials = new LfsSshCredentials(randomKey(random), clock,
                     LfsSshCredentials.DEFAULT_LIFETIME, () -> web.get().baseUrl());
-            LfsApi lfs = new LfsApi(new BoundedLfsUploads(lfsObjects, settings.lfs().maxConcurrentUploads()), lfsLocks,
+            LfsApi lfs = new LfsApi(new BoundedLfsUploads(lfsObjects, settings.lfs().maxConcurrentUploads(),
+                    clock), lfsLocks,
                     new LfsTransferTokens(randomKey(random), clock, LfsTransferTokens.DEFAULT_LIFETIME),
                     settings.lfs().maxObjectBytes(), Optional.of(lfsSshCredentials));
             control = InstanceControl.open(home, Map.of(

@@ -6,6 +6,7 @@ import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.TimedOut;
 import dev.facet.core.error.Unavailable;
+import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.lfs.LfsObjectRejected;
 import dev.facet.core.lfs.LfsObjectStore;
 import dev.facet.core.lfs.LfsOid;
@@ -116,12 +117,11 @@ public final class UpstreamLfs {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String url = lfsUrl(repository) + "/objects/batch";
-        HttpResponse<byte[]> answer = send(url, "POST", body, () -> upstream.fetchCredentials().current());
+        HttpResponse<byte[]> answer = send(repository, body, () -> upstream.fetchCredentials().current());
         if (answer.statusCode() == 401) {
             // The token may have expired or the primary restarted: one more try with a fresh one.
             upstream.fetchCredentials().forget();
-            answer = send(url, "POST", body, () -> upstream.fetchCredentials().current());
+            answer = send(repository, body, () -> upstream.fetchCredentials().current());
         }
         if (answer.statusCode() != 200) {
             throw new Unavailable("The primary " + upstreamUrl() + " answered " + answer.statusCode()
@@ -139,9 +139,11 @@ public final class UpstreamLfs {
                 // The size is the primary's, never the client's: only a pair the primary confirmed is recorded.
                 LfsPointer held = new LfsPointer(LfsOid.of(object.path("oid").asText("")), size.asLong());
                 if (asked.contains(held) && !found.containsKey(held)) {
-                    found.put(held, download(download));
+                    found.put(held, download(download, repository, held.oid()));
                 }
             }
+        } catch (Unavailable e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new Unavailable("The primary " + upstreamUrl() + " answered a Git LFS batch request with something "
                     + "that is not the LFS API's JSON.");
@@ -149,10 +151,22 @@ public final class UpstreamLfs {
         return found;
     }
 
-    private Download download(JsonNode action) {
+    /**
+     * Where to fetch an object: the object's own path in the repository's LFS API, on the primary's address as this
+     * mirror knows it (the primary may name itself by another host name). An answer that points anywhere else is
+     * not followed.
+     */
+    private Download download(JsonNode action, MirroredRepository repository, LfsOid oid) {
+        String expected = lfsPath(repository) + "/objects/" + oid.value();
+        String path = URI.create(action.path("href").asText()).getRawPath();
+        int scm = path == null ? -1 : path.lastIndexOf("/scm/");
+        if (scm < 0 || !path.substring(scm).equalsIgnoreCase(expected)) {
+            throw new Unavailable("The primary's answer for Git LFS object " + oid + " of " + name(repository)
+                    + " points elsewhere than at the object; this mirror does not follow it.");
+        }
         Map<String, String> header = new LinkedHashMap<>();
         action.path("header").fields().forEachRemaining(e -> header.put(e.getKey(), e.getValue().asText()));
-        return new Download(action.path("href").asText(), header);
+        return new Download(upstreamUrl() + expected, header);
     }
 
     /**
@@ -265,26 +279,44 @@ public final class UpstreamLfs {
         return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    private HttpResponse<byte[]> send(String url, String method, byte[] body, Supplier<String> token) {
+    /**
+     * A batch request, with the fetch token that authorizes it and the mirror's signature of it, and the primary's
+     * answer once its own signature is checked: an altered answer is refused (and reported) like any other.
+     */
+    private HttpResponse<byte[]> send(MirroredRepository repository, byte[] body, Supplier<String> token) {
+        String path = lfsPath(repository) + "/objects/batch";
         String bearer;
+        String signed;
         try {
             bearer = token.get();
+            signed = upstream.client().signedRequest(upstream.upstreamId(), "POST", path, body);
         } catch (UpstreamUnavailable e) {
             throw new Unavailable("This mirror cannot reach its primary " + upstreamUrl() + " now (" + e.getMessage()
                     + ").");
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + bearer).header("Accept", MEDIA_TYPE)
-                .header("Content-Type", MEDIA_TYPE).method(method, HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(upstreamUrl() + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + bearer).header(RequestTokens.MIRROR_REQUEST_HEADER, signed)
+                .header("Accept", MEDIA_TYPE).header("Content-Type", MEDIA_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpResponse<byte[]> answer;
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("Interrupted while asking the primary for Git LFS objects.");
         }
+        if (answer.statusCode() == 200) {
+            // Only an answer the mirror acts on is judged: a refusal is not acted on beyond asking again.
+            try {
+                upstream.client().checkSignedAnswer(answer, signed, "POST " + path);
+            } catch (UpstreamUnavailable e) {
+                throw new Unavailable("The answer to this mirror's Git LFS batch request for " + name(repository)
+                        + " is not the primary's: " + e.getMessage());
+            }
+        }
+        return answer;
     }
 
     private Unavailable unreachable(IOException e) {
@@ -292,8 +324,9 @@ public final class UpstreamLfs {
                 + "); it serves the Git LFS objects it holds, and fetches the others once the primary answers.");
     }
 
-    private String lfsUrl(MirroredRepository repository) {
-        return upstream.client().gitUrl(repository.projectKey().value(), repository.slug().value()) + "/info/lfs";
+    /** The repository's LFS API on the primary, as a path from {@code /scm/} on. */
+    private static String lfsPath(MirroredRepository repository) {
+        return "/scm/" + repository.projectKey().value() + "/" + repository.slug().value() + ".git/info/lfs";
     }
 
     private static String name(MirroredRepository repository) {
