@@ -203,7 +203,7 @@ public final class MirrorInstance implements AutoCloseable {
                         new SizeLimitedReceivePacks(node.sshPushForwarder(), settings.git().maxPushBytes()));
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),
                         node.authorizer()::requireKnownKey, node.authorizer(), git.repositories(), git.uploadPacks(),
-                        git.receivePacks(), LfsSshAuthentication.NOT_SERVED, clones,
+                        git.receivePacks(), LfsSshAuthentication.notServedOnMirror(settings.upstreamUrl()), clones,
                         settings.web().limits().maxConcurrentGitRequests()));
                 ssh.get().start();
                 sshPort.set(Optional.of(ssh.get().port()));
@@ -269,6 +269,14 @@ public final class MirrorInstance implements AutoCloseable {
         MirrorStatus status = new MirrorStatus(upstream, store, reconciler, clock, offload, rate);
         scheduler.scheduleWithFixedDelay(new ProgressLog(status, sync::fetchLimit), ProgressLog.INTERVAL.toMillis(),
                 ProgressLog.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        // As on the primary: the files of objects no carried repository holds go once the kept-aside window passed.
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                lfsObjects.purgeUnheld(clock.instant().minus(LfsSettings.KEPT_UNHELD));
+            } catch (RuntimeException e) {
+                log.warn("purging Git LFS objects no carried repository holds failed", e);
+            }
+        }, LfsSettings.PURGE_INTERVAL.toMillis(), LfsSettings.PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock, status, upstreamLfs,
                 lfsObjects, prefetch);
     }

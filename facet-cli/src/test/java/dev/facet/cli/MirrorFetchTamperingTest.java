@@ -151,7 +151,8 @@ class MirrorFetchTamperingTest {
                 content).status()).isEqualTo(200);
         String forged = "{\"transfer\":\"basic\",\"objects\":[{\"oid\":\"" + oid + "\",\"size\":" + content.length
                 + ",\"authenticated\":true,\"actions\":{\"download\":{\"href\":\"" + primary.baseUrl()
-                + "/scm/PRIV/art.git/info/lfs/objects/" + oid + "\",\"header\":{\"Authorization\":\"FacetLfsTransfer x\"},"
+                + "/scm/PRIV/art.git/info/lfs/objects/" + oid
+                + "\",\"header\":{\"Authorization\":\"FacetLfsTransfer x\"},"
                 + "\"expires_in\":300}}}],\"hash_algo\":\"sha256\"}";
         proxy.rewriteAnswers((request, answer) -> request.target().equals("/scm/PRIV/art.git/info/lfs/objects/batch")
                 ? answer.withBody(forged) : answer);

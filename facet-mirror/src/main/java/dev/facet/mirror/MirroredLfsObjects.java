@@ -14,6 +14,7 @@ import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.store.MirrorStore;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,7 +117,7 @@ public final class MirroredLfsObjects implements LfsObjects {
             fetchOnce(carried(repositoryId), pointer);
         }
         LfsContent content = objects.open(pointer.oid());
-        return new LfsContent(content.size(), new UpstreamLfs.Counting(content.stream(), traffic::onServed));
+        return new LfsContent(content.size(), new CountingInputStream(content.stream(), traffic::onServed));
     }
 
     @Override
@@ -153,6 +154,20 @@ public final class MirroredLfsObjects implements LfsObjects {
             fetchOnce(repository, pointer);
         }
         return held.size();
+    }
+
+    /**
+     * Deletes the files of objects no carried repository has held since {@code olderThan} (those of repositories
+     * this mirror no longer carries), and fetches left unfinished before then.
+     *
+     * @return how many objects were deleted
+     */
+    public int purgeUnheld(Instant olderThan) {
+        int purged = objects.purge(olderThan, oid -> store.inTransaction(tx -> tx.lfsObjects().heldByAny(oid)));
+        if (purged > 0) {
+            log.info("purged {} Git LFS objects no carried repository holds", purged);
+        }
+        return purged;
     }
 
     /** Asks the primary which of {@code pointers} the repository holds, and records those. */

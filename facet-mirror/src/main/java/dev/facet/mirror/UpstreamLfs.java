@@ -12,7 +12,6 @@ import dev.facet.core.lfs.LfsObjectStore;
 import dev.facet.core.lfs.LfsOid;
 import dev.facet.core.lfs.LfsPointer;
 import dev.facet.core.mirror.MirroredRepository;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -213,7 +212,7 @@ public final class UpstreamLfs {
                 throw new Unavailable("The primary " + upstreamUrl() + " answered " + answer.statusCode()
                         + " when this mirror fetched Git LFS object " + pointer.oid() + ".");
             }
-            store.receive(pointer, new Counting(body, fetched));
+            store.receive(pointer, new CountingInputStream(body, fetched));
         } catch (LfsObjectRejected e) {
             if (bounded.wentIdle()) {
                 throw new TimedOut("The primary " + upstreamUrl() + " sent nothing for " + idleTimeout.toSeconds()
@@ -249,7 +248,8 @@ public final class UpstreamLfs {
         } catch (IllegalArgumentException e) {
             throw new InvalidInput("request", "This request cannot be passed on to the primary: " + e.getMessage());
         }
-        HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.ofInputStream(() -> new Counting(body, sent));
+        HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.ofInputStream(
+                () -> new CountingInputStream(body, sent));
         request.method(method, length < 0 ? publisher : HttpRequest.BodyPublishers.fromPublisher(publisher, length));
         try {
             HttpResponse<byte[]> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -331,33 +331,5 @@ public final class UpstreamLfs {
 
     private static String name(MirroredRepository repository) {
         return repository.projectKey().value() + "/" + repository.slug().value();
-    }
-
-    /** A body on its way (an LFS object, a push), each chunk told to a counter as it is read. */
-    static final class Counting extends FilterInputStream {
-        private final LongConsumer counter;
-
-        Counting(InputStream in, LongConsumer counter) {
-            super(in);
-            this.counter = counter;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                counter.accept(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                counter.accept(n);
-            }
-            return n;
-        }
     }
 }

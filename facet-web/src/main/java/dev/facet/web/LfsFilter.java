@@ -165,7 +165,8 @@ final class LfsFilter implements Filter {
     }
 
     private static String refusal(HttpException refused) {
-        String reason = refused.getReason() == null || refused.getReason().isBlank() ? "" : " (" + refused.getReason() + ")";
+        String reason = refused.getReason() == null || refused.getReason().isBlank() ? ""
+                : " (" + refused.getReason() + ")";
         return switch (refused.getCode()) {
             case 408 -> "The request body arrived too slowly" + reason + "; nothing was stored. Try again.";
             case 413 -> "The request is too large" + reason + ".";
@@ -324,8 +325,9 @@ final class LfsFilter implements Filter {
         byte[] answer = json.writeValueAsBytes(new LfsJson.BatchResponse("basic", results, "sha256"));
         String mirrorRequest = request.getHeader(RequestTokens.MIRROR_REQUEST_HEADER);
         if (mirrorRequest != null) {
-            answerSigning.sign(mirrorRequest.strip(), RequestBinding.of(request.getMethod(), request.getRequestURI(),
-                    raw), 200, answer).ifPresent(signature -> response.setHeader(RequestTokens.ANSWER_HEADER, signature));
+            RequestBinding received = RequestBinding.of(request.getMethod(), request.getRequestURI(), raw);
+            answerSigning.sign(mirrorRequest.strip(), received, 200, answer)
+                    .ifPresent(signature -> response.setHeader(RequestTokens.ANSWER_HEADER, signature));
         }
         response.setStatus(200);
         response.setContentType(LfsJson.MEDIA_TYPE);

@@ -100,7 +100,8 @@ final class LfsForwardingFilter implements Filter {
                     return;
                 }
                 authorize(request, project, slug, AccessLevel.WRITE);
-                UpstreamLfs.Answer answer = forward(request, project, slug, rest, new ByteArrayInputStream(body), body.length);
+                UpstreamLfs.Answer answer = forward(request, project, slug, rest, new ByteArrayInputStream(body),
+                        body.length);
                 send(response, answer.status() == 200 ? withMirrorHrefs(answer, project, slug) : answer);
             } else if ((OBJECT.matcher(rest).matches() && method.equals("PUT")) || rest.equals("/objects/verify")) {
                 // The primary's transfer token, which only the primary can check: it is the permission.

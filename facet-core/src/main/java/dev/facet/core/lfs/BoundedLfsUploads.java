@@ -71,8 +71,8 @@ public final class BoundedLfsUploads implements LfsObjects {
         }
         try {
             if (!uploads.tryAcquire()) {
-                throw new TooManyRequests("Facet is receiving " + maxConcurrentUploads + " Git LFS uploads already, the "
-                        + "most it takes at once (facet.lfs.max-concurrent-uploads); try again in a moment.",
+                throw new TooManyRequests("Facet is receiving " + maxConcurrentUploads + " Git LFS uploads already, "
+                        + "the most it takes at once (facet.lfs.max-concurrent-uploads); try again in a moment.",
                         RETRY_AFTER);
             }
             try {

@@ -17,10 +17,22 @@ import java.util.Map;
 public interface LfsSshAuthentication {
     /** A server that does not serve Git LFS over SSH: the user is told to use the HTTP URL. */
     LfsSshAuthentication NOT_SERVED = (keyFingerprint, authorized, project, slug, level) -> {
-        throw new Unavailable("This server does not answer git-lfs-authenticate yet; point git-lfs at the primary's "
-                + "HTTP URL: git config lfs.url https://HOST/scm/" + project.value() + "/" + slug.value()
-                + ".git/info/lfs");
+        throw new Unavailable("This server does not answer git-lfs-authenticate; point git-lfs at the repository's "
+                + "Git LFS API over HTTP (git config lfs.url <HTTP clone URL>/info/lfs).");
     };
+
+    /**
+     * A mirror, which does not answer git-lfs-authenticate: the user is told the Git LFS URL of the repository on
+     * {@code primaryUrl}, which the mirror's users can reach as its SSH clients reach the primary's key checks.
+     */
+    static LfsSshAuthentication notServedOnMirror(String primaryUrl) {
+        String base = primaryUrl.endsWith("/") ? primaryUrl.substring(0, primaryUrl.length() - 1) : primaryUrl;
+        return (keyFingerprint, authorized, project, slug, level) -> {
+            throw new Unavailable("This mirror does not answer git-lfs-authenticate; point git-lfs at the primary's "
+                    + "HTTP URL: git config lfs.url " + base + "/scm/" + project.value() + "/" + slug.value()
+                    + ".git/info/lfs");
+        };
+    }
 
     Answer answer(String keyFingerprint, AuthorizedGitRequest authorized, ProjectKey project, RepositorySlug slug,
                   AccessLevel level);

@@ -140,7 +140,8 @@ class BoundedLfsUploadsTest {
         };
 
         assertThatThrownBy(() -> bounded.receive(1, SMALL, endless, "user:1"))
-                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("the most an upload of its size may take");
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("the most an upload of its size may take");
         bounded.receive(1, SMALL, new ByteArrayInputStream(new byte[10]), "user:1");
         assertThat(objects.stored.get()).isEqualTo(1);
     }
