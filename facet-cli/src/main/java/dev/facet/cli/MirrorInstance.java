@@ -270,13 +270,7 @@ public final class MirrorInstance implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(new ProgressLog(status, sync::fetchLimit), ProgressLog.INTERVAL.toMillis(),
                 ProgressLog.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         // As on the primary: the files of objects no carried repository holds go once the kept-aside window passed.
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                lfsObjects.purgeUnheld(clock.instant().minus(LfsSettings.KEPT_UNHELD));
-            } catch (RuntimeException e) {
-                log.warn("purging Git LFS objects no carried repository holds failed", e);
-            }
-        }, LfsSettings.PURGE_INTERVAL.toMillis(), LfsSettings.PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        UnheldLfsPurge.schedule(scheduler, clock, lfsObjects::purgeUnheld);
         return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock, status, upstreamLfs,
                 lfsObjects, prefetch);
     }

@@ -214,13 +214,7 @@ public final class PrimaryInstance implements AutoCloseable {
                     log.warn("purging removed mirrors failed", e);
                 }
             }, PURGE_INTERVAL.toMillis(), PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-            purger.scheduleWithFixedDelay(() -> {
-                try {
-                    lfsObjects.purgeUnheld(clock.instant().minus(LfsSettings.KEPT_UNHELD));
-                } catch (RuntimeException e) {
-                    log.warn("purging Git LFS objects no repository holds failed", e);
-                }
-            }, LfsSettings.PURGE_INTERVAL.toMillis(), LfsSettings.PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            UnheldLfsPurge.schedule(purger, clock, lfsObjects::purgeUnheld);
             purger.scheduleWithFixedDelay(() -> {
                 try {
                     refsVerification.verifyNext();

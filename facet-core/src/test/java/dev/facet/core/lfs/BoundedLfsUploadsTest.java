@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.facet.core.error.TooManyRequests;
+import dev.facet.core.identity.SettableClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,23 +29,7 @@ import org.junit.jupiter.api.Test;
 class BoundedLfsUploadsTest {
     private static final LfsPointer SMALL = new LfsPointer(LfsOid.of("a".repeat(64)), 10);
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T03:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    };
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T03:00:00Z"));
     private final CountDownLatch release = new CountDownLatch(1);
     private final List<Thread> uploaders = new CopyOnWriteArrayList<>();
 
@@ -134,7 +115,7 @@ class BoundedLfsUploadsTest {
         InputStream endless = new InputStream() {
             @Override
             public int read() {
-                now.set(now.get().plus(Duration.ofSeconds(1)));
+                clock.advance(Duration.ofSeconds(1));
                 return 0;
             }
         };
