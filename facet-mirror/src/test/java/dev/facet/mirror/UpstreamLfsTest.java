@@ -42,6 +42,7 @@ class UpstreamLfsTest {
     private HttpServer primary;
     private HttpServer elsewhere;
     private MirrorStore store;
+    private LocalDiskLfsObjectStore objects;
     private final AtomicInteger elsewhereRequests = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
 
@@ -75,6 +76,7 @@ class UpstreamLfsTest {
         });
         elsewhere.start();
         store = TestMirrorStores.open(directory.resolve("db"));
+        objects = new LocalDiskLfsObjectStore(directory.resolve("lfs"));
     }
 
     @AfterEach
@@ -93,6 +95,11 @@ class UpstreamLfsTest {
                 clock), idleTimeout);
     }
 
+    /** Where an answer said the object is, on {@code server}, with the headers it said to send. */
+    private static UpstreamLfs.Download at(HttpServer server, String path, Map<String, String> header) {
+        return new UpstreamLfs.Download("http://127.0.0.1:" + server.getAddress().getPort() + path, header);
+    }
+
     private static LfsPointer pointer() throws Exception {
         return new LfsPointer(LfsOid.of(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(CONTENT))), CONTENT.length);
@@ -100,9 +107,8 @@ class UpstreamLfsTest {
 
     @Test
     void aDownloadAddressOffThePrimarysOriginIsNotFollowed() throws Exception {
-        LocalDiskLfsObjectStore objects = new LocalDiskLfsObjectStore(directory.resolve("lfs"));
-        UpstreamLfs.Download tampered = new UpstreamLfs.Download("http://127.0.0.1:" + elsewhere.getAddress().getPort()
-                + "/collect", Map.of("Authorization", "RemoteAuth transfer-token"));
+        UpstreamLfs.Download tampered = at(elsewhere, "/collect",
+                Map.of("Authorization", "RemoteAuth transfer-token"));
 
         assertThatThrownBy(() -> upstreamLfs(Duration.ofSeconds(30)).fetch(pointer(), tampered, objects, n -> { }))
                 .isInstanceOf(Unavailable.class).hasMessageContaining("points away from the primary");
@@ -112,9 +118,7 @@ class UpstreamLfsTest {
 
     @Test
     void aHeaderTheMirrorCannotSendIsAClearUnavailableNotACrash() throws Exception {
-        LocalDiskLfsObjectStore objects = new LocalDiskLfsObjectStore(directory.resolve("lfs"));
-        UpstreamLfs.Download odd = new UpstreamLfs.Download("http://127.0.0.1:" + primary.getAddress().getPort()
-                + "/whole", Map.of("Host", "elsewhere.example"));
+        UpstreamLfs.Download odd = at(primary, "/whole", Map.of("Host", "elsewhere.example"));
 
         assertThatThrownBy(() -> upstreamLfs(Duration.ofSeconds(30)).fetch(pointer(), odd, objects, n -> { }))
                 .isInstanceOf(Unavailable.class).hasMessageContaining("unusable address or header");
@@ -122,9 +126,7 @@ class UpstreamLfsTest {
 
     @Test
     void aPrimaryThatStopsSendingMidObjectIsGivenUpAfterTheIdleTimeout() throws Exception {
-        LocalDiskLfsObjectStore objects = new LocalDiskLfsObjectStore(directory.resolve("lfs"));
-        UpstreamLfs.Download stalls = new UpstreamLfs.Download("http://127.0.0.1:" + primary.getAddress().getPort()
-                + "/stalls", Map.of());
+        UpstreamLfs.Download stalls = at(primary, "/stalls", Map.of());
 
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(
                 () -> upstreamLfs(Duration.ofSeconds(1)).fetch(pointer(), stalls, objects, n -> { }))
@@ -134,9 +136,8 @@ class UpstreamLfsTest {
 
     @Test
     void aWholeAnswerFromThePrimaryIsStored() throws Exception {
-        LocalDiskLfsObjectStore objects = new LocalDiskLfsObjectStore(directory.resolve("lfs"));
-        UpstreamLfs.Download whole = new UpstreamLfs.Download("http://127.0.0.1:" + primary.getAddress().getPort()
-                + "/whole", Map.of("Authorization", "RemoteAuth transfer-token"));
+        UpstreamLfs.Download whole = at(primary, "/whole",
+                Map.of("Authorization", "RemoteAuth transfer-token"));
 
         upstreamLfs(Duration.ofSeconds(1)).fetch(pointer(), whole, objects, n -> { });
 
