@@ -277,6 +277,8 @@ public final class MirrorInstance implements AutoCloseable {
         MirrorStatus status = new MirrorStatus(upstream, store, reconciler, clock, offload, rate);
         scheduler.scheduleWithFixedDelay(new ProgressLog(status, sync::fetchLimit), ProgressLog.INTERVAL.toMillis(),
                 ProgressLog.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        // As on the primary: the files of objects no carried repository holds go once the kept-aside window passed.
+        UnheldLfsPurge.schedule(scheduler, clock, lfsObjects::purgeUnheld);
         return new Parts(scheduler, upstream, guard, sync, reconciler, store, repositories, clock, status, upstreamLfs,
                 lfsObjects, prefetch);
     }

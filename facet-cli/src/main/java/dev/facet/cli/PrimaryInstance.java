@@ -148,7 +148,8 @@ public final class PrimaryInstance implements AutoCloseable {
             HostedLfsObjects lfsObjects = new HostedLfsObjects(store, lfsObjectStore);
             LfsSshCredentials lfsSshCredentials = new LfsSshCredentials(ProcessKeys.random(random), clock,
                     LfsSshCredentials.DEFAULT_LIFETIME, () -> web.get().baseUrl());
-            LfsApi lfs = new LfsApi(new BoundedLfsUploads(lfsObjects, settings.lfs().maxConcurrentUploads()), lfsLocks,
+            LfsApi lfs = new LfsApi(new BoundedLfsUploads(lfsObjects, settings.lfs().maxConcurrentUploads(),
+                    clock), lfsLocks,
                     new LfsTransferTokens(ProcessKeys.random(random), clock, LfsTransferTokens.DEFAULT_LIFETIME),
                     settings.lfs().maxObjectBytes(), Optional.of(lfsSshCredentials));
             control = InstanceControl.open(home, Map.of(
@@ -213,13 +214,7 @@ public final class PrimaryInstance implements AutoCloseable {
                     log.warn("purging removed mirrors failed", e);
                 }
             }, PURGE_INTERVAL.toMillis(), PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-            purger.scheduleWithFixedDelay(() -> {
-                try {
-                    lfsObjects.purgeUnheld(clock.instant().minus(LfsSettings.KEPT_UNHELD));
-                } catch (RuntimeException e) {
-                    log.warn("purging Git LFS objects no repository holds failed", e);
-                }
-            }, LfsSettings.PURGE_INTERVAL.toMillis(), LfsSettings.PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            UnheldLfsPurge.schedule(purger, clock, lfsObjects::purgeUnheld);
             purger.scheduleWithFixedDelay(() -> {
                 try {
                     refsVerification.verifyNext();

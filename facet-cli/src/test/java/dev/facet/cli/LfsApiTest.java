@@ -287,4 +287,49 @@ class LfsApiTest {
         assertThat(call("POST", locks + "/" + id + "/unlock", WRITER, noForce).status()).isEqualTo(404);
         assertThat(call("POST", locks + "/x/unlock", WRITER, noForce).status()).isEqualTo(404);
     }
+
+    @Test
+    void anUploadTrickledSlowerThanTheMinimumRateGets408AndAnLfsMessageNot500() throws Exception {
+        byte[] content = new byte[4000];
+        new java.util.Random(408).nextBytes(content);
+        String oid = oid(content);
+        long before = storedFiles();
+        String[] action = uploadAction(batch("a", WRITER, "upload", oid, content.length));
+        java.net.URI href = java.net.URI.create(action[0]);
+        String answer;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", href.getPort())) {
+            socket.setSoTimeout(20_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("PUT " + href.getRawPath() + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + action[1]
+                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + content.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            // 20 B/s, far below the minimum of 1 KiB/s: the server cuts the upload off after its grace period.
+            for (int i = 0; i < content.length; i += 2) {
+                try {
+                    out.write(content, i, 2);
+                    out.flush();
+                } catch (IOException closed) {
+                    break;
+                }
+                if (socket.getInputStream().available() > 0) {
+                    break;
+                }
+                Thread.sleep(100); // the attacker's pace, not a wait for the server
+            }
+            StringBuilder received = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            // Until the JSON body has arrived whole, or the server closed the connection.
+            for (int n; !received.toString().strip().endsWith("}")
+                    && (n = socket.getInputStream().read(buffer)) > 0; ) {
+                received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            }
+            answer = received.toString();
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("no answer to a trickled upload", e);
+        }
+
+        assertThat(answer).startsWith("HTTP/1.1 408");
+        assertThat(answer).contains(MEDIA_TYPE).contains("too slowly").contains("nothing was stored");
+        assertThat(storedFiles()).isEqualTo(before);
+    }
 }

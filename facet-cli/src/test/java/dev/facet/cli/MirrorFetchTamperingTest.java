@@ -136,6 +136,42 @@ class MirrorFetchTamperingTest {
         await().atMost(Duration.ofSeconds(70)).until(() -> mirrorRefs("rewound").equals(primaryRefs("rewound")));
     }
 
+    @Test
+    void aGitLfsBatchAnswerChangedOnTheWayIsNotRecordedNorFollowedAndRaisesAnAlert() throws Exception {
+        primary.createRepository("PRIV", "art", false);
+        primary.createRepository("PRIV", "other", false);
+        push(git.newWorkTree(work.resolve("art-source"), "a.txt"), "art", "main");
+        await().atMost(Duration.ofSeconds(60)).until(() -> mirrorRefs("art").equals(primaryRefs("art")));
+        // The object is in another repository: the attacker wants the mirror to believe "art" holds it too.
+        byte[] content = "held by another repository\n".getBytes(StandardCharsets.UTF_8);
+        String oid = LfsHttp.oid(content);
+        LfsHttp onPrimary = new LfsHttp(primary.baseUrl());
+        String admin = LfsHttp.basic("admin", ADMIN);
+        assertThat(onPrimary.act(onPrimary.batch("PRIV/other", admin, "upload", oid, content.length), "upload",
+                content).status()).isEqualTo(200);
+        String forged = "{\"transfer\":\"basic\",\"objects\":[{\"oid\":\"" + oid + "\",\"size\":" + content.length
+                + ",\"authenticated\":true,\"actions\":{\"download\":{\"href\":\"" + primary.baseUrl()
+                + "/scm/PRIV/art.git/info/lfs/objects/" + oid
+                + "\",\"header\":{\"Authorization\":\"FacetLfsTransfer x\"},"
+                + "\"expires_in\":300}}}],\"hash_algo\":\"sha256\"}";
+        proxy.rewriteAnswers((request, answer) -> request.target().equals("/scm/PRIV/art.git/info/lfs/objects/batch")
+                ? answer.withBody(forged) : answer);
+
+        LfsHttp onMirror = new LfsHttp(mirror.baseUrl());
+        LfsHttp.Answer altered = onMirror.batch("PRIV/art", admin, "download", oid, content.length);
+        assertThat(altered.status()).as(altered.body()).isEqualTo(200);
+        assertThat(altered.json().path("objects").path(0).path("error").path("code").asInt()).as(altered.body())
+                .isEqualTo(503);
+        assertThat(alert("ANSWER_ALTERED").orElseThrow().path("details").asText()).contains("info/lfs/objects/batch");
+
+        proxy.relayFaithfully();
+        TestPrimary.expect(200, mirror.anonymous.as("admin", ADMIN)
+                .post("/rest/mirroring/latest/upstreamServer/accept-upstream", null));
+        LfsHttp.Answer honest = onMirror.batch("PRIV/art", admin, "download", oid, content.length);
+        assertThat(honest.json().path("objects").path(0).path("error").path("code").asInt()).as(honest.body())
+                .isEqualTo(404);
+    }
+
     private static boolean isAdvertisement(TamperingProxy.Request request, String slug) {
         return request.method().equals("GET") && request.target().startsWith("/scm/PRIV/" + slug + ".git/info/refs");
     }

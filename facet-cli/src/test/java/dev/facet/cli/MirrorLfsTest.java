@@ -267,6 +267,54 @@ class MirrorLfsTest {
     }
 
     @Test
+    @Order(5)
+    void aBatchNamingOneObjectTwiceWithTwoSizesDoesNotPoisonTheMirrorsRecord() throws Exception {
+        byte[] content = new byte[70_000];
+        new Random(1).nextBytes(content);
+        String oid = LfsHttp.oid(content);
+        LfsHttp onPrimary = new LfsHttp(primary.baseUrl());
+        assertThat(onPrimary.act(onPrimary.batch("LFS/assets", LfsHttp.basic("alice", "alice-pass-1"), "upload", oid,
+                content.length), "upload", content).status()).isEqualTo(200);
+
+        LfsHttp onMirror = new LfsHttp(mirror.baseUrl());
+        String reader = LfsHttp.basic("reader", "reader-pass-1");
+        // The right size first, a wrong one after: the mirror must record the size the primary holds.
+        byte[] twice = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(Map.of(
+                "operation", "download", "transfers", List.of("basic"), "objects", List.of(
+                        Map.of("oid", oid, "size", content.length), Map.of("oid", oid, "size", 1))));
+        LfsHttp.Answer poisoning = onMirror.call("POST", "/scm/LFS/assets.git/info/lfs/objects/batch", reader, twice);
+        assertThat(poisoning.status()).as(poisoning.body()).isEqualTo(200);
+        assertThat(poisoning.json().path("objects").path(0).has("actions")).as(poisoning.body()).isTrue();
+        assertThat(poisoning.json().path("objects").path(1).path("error").path("code").asInt()).isEqualTo(422);
+
+        LfsHttp.Answer honest = onMirror.batch("LFS/assets", LfsHttp.basic("bob", "bob-pass-1"), "download", oid,
+                content.length);
+        assertThat(honest.status()).as(honest.body()).isEqualTo(200);
+        assertThat(honest.json().path("objects").path(0).has("actions")).as(honest.body()).isTrue();
+        LfsHttp.Answer bytes = onMirror.act(honest, "download", null);
+        assertThat(bytes.status()).isEqualTo(200);
+        assertThat(bytes.raw().body()).isEqualTo(content);
+    }
+
+    @Test
+    @Order(5)
+    void lfsPathsWithEscapedSpacesOrQuestionMarksAreRefusedByTheMirrorNotPassedOn() throws Exception {
+        LfsHttp onMirror = new LfsHttp(mirror.baseUrl());
+        String alice = LfsHttp.basic("alice", "alice-pass-1");
+        String lfs = "/scm/LFS/assets.git/info/lfs";
+        for (String path : List.of(lfs + "/objects/ab%20cd", lfs + "/objects/" + "a".repeat(64) + "%3Fx=1",
+                lfs + "/objects/" + "A".repeat(64))) {
+            LfsHttp.Answer put = onMirror.call("PUT", path, alice, new byte[] {1});
+            assertThat(put.status()).as(path + ": " + put.body()).isEqualTo(404);
+            assertThat(put.json().path("message").asText()).as(path).contains("No such Git LFS endpoint");
+        }
+        for (String path : List.of(lfs + "/locks/1%20x/unlock", lfs + "/locks/1%3F/unlock")) {
+            LfsHttp.Answer unlock = onMirror.call("POST", path, alice, "{}".getBytes());
+            assertThat(unlock.status()).as(path + ": " + unlock.body()).isEqualTo(404);
+        }
+    }
+
+    @Test
     @Order(6)
     void withThePrimaryStoppedTheMirrorServesWhatItHoldsAndSaysWhyNotTheRest() throws Exception {
         // The reader was let in within the offline window by the clones above; make sure of it now.

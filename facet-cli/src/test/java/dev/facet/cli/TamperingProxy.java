@@ -31,6 +31,8 @@ import java.util.function.UnaryOperator;
  */
 final class TamperingProxy implements AutoCloseable {
     static final String ANSWER_HEADER = "Facet-Answer";
+    /** The mirror's signed request beside other credentials (a Git LFS batch request). */
+    static final String MIRROR_REQUEST_HEADER = "Facet-Mirror-Request";
 
     /** A request as the mirror sent it. */
     record Request(String method, String target, String authorization, String contentType, byte[] body) {
@@ -138,6 +140,7 @@ final class TamperingProxy implements AutoCloseable {
         String authorization = null;
         String contentType = null;
         String contentEncoding = null;
+        String mirrorRequest = null;
         for (String header; !(header = readLine(in)).isEmpty(); ) {
             int colon = header.indexOf(':');
             String name = header.substring(0, colon).strip();
@@ -151,6 +154,8 @@ final class TamperingProxy implements AutoCloseable {
             } else if (name.equalsIgnoreCase("Content-Encoding")) {
                 // Git clients gzip larger upload-pack requests; the body is relayed as it is, so is its encoding.
                 contentEncoding = value;
+            } else if (name.equalsIgnoreCase(MIRROR_REQUEST_HEADER)) {
+                mirrorRequest = value;
             }
         }
         Request request = onRequest.apply(new Request(requestLine[0], requestLine[1], authorization, contentType,
@@ -167,6 +172,9 @@ final class TamperingProxy implements AutoCloseable {
         }
         if (contentEncoding != null) {
             forward.header("Content-Encoding", contentEncoding);
+        }
+        if (mirrorRequest != null) {
+            forward.header(MIRROR_REQUEST_HEADER, mirrorRequest);
         }
         HttpResponse<byte[]> response = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
         Answer answer = onAnswer.apply(request, new Answer(response.statusCode(),

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -45,26 +47,32 @@ public final class FarmSecret {
     /**
      * The farm's secret named {@code name} as the cluster holds it, read again once {@code refreshAfter} has
      * passed since the last read: after split halves merge, every node uses the one secret the merge kept within
-     * that time (what was signed with the other fails once, as after a restart).
+     * that time (what was signed with the other fails once, as after a restart). The supplier never calls the
+     * cluster itself: it answers the secret last read, and a read past {@code refreshAfter} sets off one refresh
+     * on another thread, so that a slow or partitioned member delays the refresh, never a request.
      */
     public static Supplier<byte[]> following(FarmCluster cluster, String name, SecureRandom random, Clock clock,
                                              Duration refreshAfter) {
         AtomicReference<Read> last = new AtomicReference<>(new Read(agree(cluster, name, random), clock.instant()));
+        AtomicBoolean refreshing = new AtomicBoolean();
         return () -> {
             Read read = last.get();
-            if (clock.instant().isBefore(read.at().plus(refreshAfter))) {
+            if (clock.instant().isBefore(read.at().plus(refreshAfter)) || !refreshing.compareAndSet(false, true)) {
                 return read.secret();
             }
-            byte[] secret;
-            try {
-                String held = cluster.hazelcast().<String, String>getMap(FarmId.MAP).get(name);
-                secret = held != null ? Base64.getDecoder().decode(held) : agree(cluster, name, random);
-            } catch (RuntimeException e) {
-                // A member leaving or shutting down: the secret last read is still the farm's best answer.
-                secret = read.secret();
-            }
-            last.set(new Read(secret, clock.instant()));
-            return secret;
+            CompletableFuture.runAsync(() -> {
+                byte[] secret = read.secret();
+                try {
+                    String held = cluster.hazelcast().<String, String>getMap(FarmId.MAP).get(name);
+                    secret = held != null ? Base64.getDecoder().decode(held) : agree(cluster, name, random);
+                } catch (RuntimeException e) {
+                    // A member leaving or shutting down: the secret last read is still the farm's best answer.
+                } finally {
+                    last.set(new Read(secret, clock.instant()));
+                    refreshing.set(false);
+                }
+            });
+            return read.secret();
         };
     }
 

@@ -5,13 +5,16 @@ import static dev.facet.farm.FarmClusterTest.node;
 import static dev.facet.farm.FarmClusterTest.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.hazelcast.map.MapInterceptor;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,5 +66,64 @@ class FarmSecretTest {
         a.hazelcast().getConfig().getNetworkConfig().getJoin().getTcpIpConfig().addMember("127.0.0.1:" + portB);
         await().atMost(Duration.ofSeconds(60)).until(() -> a.liveNodeIds().size() == 2 && b.liveNodeIds().size() == 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> java.util.Arrays.equals(onA.get(), onB.get()));
+    }
+
+    /** Holds every read of the farm's map until released: a member that answers slowly, or not at all. */
+    static final class SlowMember implements MapInterceptor {
+        private static final long serialVersionUID = 1L;
+        static final CountDownLatch ANSWER = new CountDownLatch(1);
+
+        @Override
+        public Object interceptGet(Object value) {
+            try {
+                ANSWER.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }
+
+        @Override
+        public void afterGet(Object value) {
+        }
+
+        @Override
+        public Object interceptPut(Object oldValue, Object newValue) {
+            return null;
+        }
+
+        @Override
+        public void afterPut(Object value) {
+        }
+
+        @Override
+        public Object interceptRemove(Object removedValue) {
+            return null;
+        }
+
+        @Override
+        public void afterRemove(Object value) {
+        }
+    }
+
+    @Test
+    void aMemberThatDoesNotAnswerDoesNotStallTheReadersOfTheSecret() throws IOException {
+        int port = freePort();
+        FarmCluster a = join("slow-secrets-" + System.nanoTime(), "node-a", port, List.of("127.0.0.1:" + port));
+        Supplier<byte[]> secret = FarmSecret.following(a, FarmSecret.LFS_TRANSFER_TOKENS, new SecureRandom(),
+                Clock.systemUTC(), Duration.ofMillis(1));
+        byte[] agreed = secret.get();
+        a.hazelcast().getMap(FarmId.MAP).addInterceptor(new SlowMember());
+        try {
+            // Past the refresh time, again and again: every read answers at once with the secret it holds.
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+                for (int i = 0; i < 20; i++) {
+                    assertThat(secret.get()).isEqualTo(agreed);
+                    Thread.sleep(5); // lets the refresh time pass, not a wait for the cluster
+                }
+            });
+        } finally {
+            SlowMember.ANSWER.countDown();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.facet.mirror;
 
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
+import dev.facet.core.error.TimedOut;
 import dev.facet.core.error.Unavailable;
 import dev.facet.core.lfs.LfsContent;
 import dev.facet.core.lfs.LfsObjectStore;
@@ -12,12 +13,16 @@ import dev.facet.core.lfs.LfsUsage;
 import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.store.MirrorStore;
 import java.io.InputStream;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,13 +38,27 @@ import org.slf4j.LoggerFactory;
 public final class MirroredLfsObjects implements LfsObjects {
     private static final Logger log = LoggerFactory.getLogger(MirroredLfsObjects.class);
 
+    /** How long a download waits for the fetch another request started before it answers "try again". */
+    static final Duration WAIT_FOR_FETCH = Duration.ofMinutes(5);
+
     private final MirrorStore store;
+    private final Duration waitForFetch;
     private final LfsObjectStore objects;
     private final UpstreamLfs upstream;
     private final LfsTraffic traffic;
-    private final Map<LfsOid, CompletableFuture<Void>> fetching = new ConcurrentHashMap<>();
+    private final Map<Fetch, CompletableFuture<Void>> fetching = new ConcurrentHashMap<>();
+
+    /** A fetch of one object for one repository: another repository's waiters never share its outcome (a NotFound). */
+    private record Fetch(long repositoryId, LfsOid oid) {
+    }
 
     public MirroredLfsObjects(MirrorStore store, LfsObjectStore objects, UpstreamLfs upstream, LfsTraffic traffic) {
+        this(store, objects, upstream, traffic, WAIT_FOR_FETCH);
+    }
+
+    MirroredLfsObjects(MirrorStore store, LfsObjectStore objects, UpstreamLfs upstream, LfsTraffic traffic,
+                       Duration waitForFetch) {
+        this.waitForFetch = waitForFetch;
         this.store = store;
         this.objects = objects;
         this.upstream = upstream;
@@ -98,7 +117,7 @@ public final class MirroredLfsObjects implements LfsObjects {
             fetchOnce(carried(repositoryId), pointer);
         }
         LfsContent content = objects.open(pointer.oid());
-        return new LfsContent(content.size(), new UpstreamLfs.Counting(content.stream(), traffic::onServed));
+        return new LfsContent(content.size(), new CountingInputStream(content.stream(), traffic::onServed));
     }
 
     @Override
@@ -125,12 +144,30 @@ public final class MirroredLfsObjects implements LfsObjects {
             return 0;
         }
         Map<LfsOid, Long> recorded = held(repositoryId, missing.stream().map(LfsPointer::oid).toList());
-        List<LfsPointer> held = new ArrayList<>(missing.stream().filter(p -> recorded.containsKey(p.oid())).toList());
-        held.addAll(confirm(repository, missing.stream().filter(p -> !recorded.containsKey(p.oid())).toList()));
-        for (LfsPointer pointer : held) {
+        // One fetch per oid, at the size on record or the one the primary confirms, whatever sizes pointers claim.
+        Map<LfsOid, LfsPointer> held = new LinkedHashMap<>();
+        missing.stream().filter(p -> recorded.containsKey(p.oid()))
+                .forEach(p -> held.putIfAbsent(p.oid(), new LfsPointer(p.oid(), recorded.get(p.oid()))));
+        confirm(repository, missing.stream().filter(p -> !recorded.containsKey(p.oid())).toList())
+                .forEach(p -> held.putIfAbsent(p.oid(), p));
+        for (LfsPointer pointer : held.values()) {
             fetchOnce(repository, pointer);
         }
         return held.size();
+    }
+
+    /**
+     * Deletes the files of objects no carried repository has held since {@code olderThan} (those of repositories
+     * this mirror no longer carries), and fetches left unfinished before then.
+     *
+     * @return how many objects were deleted
+     */
+    public int purgeUnheld(Instant olderThan) {
+        int purged = objects.purge(olderThan, oid -> store.inTransaction(tx -> tx.lfsObjects().heldByAny(oid)));
+        if (purged > 0) {
+            log.info("purged {} Git LFS objects no carried repository holds", purged);
+        }
+        return purged;
     }
 
     /** Asks the primary which of {@code pointers} the repository holds, and records those. */
@@ -149,12 +186,18 @@ public final class MirroredLfsObjects implements LfsObjects {
     /** One fetch per object at a time: whoever asks while it runs waits for it, and shares its outcome. */
     private void fetchOnce(MirroredRepository repository, LfsPointer pointer) {
         CompletableFuture<Void> mine = new CompletableFuture<>();
-        CompletableFuture<Void> running = fetching.putIfAbsent(pointer.oid(), mine);
+        CompletableFuture<Void> running = fetching.putIfAbsent(new Fetch(repository.id(), pointer.oid()), mine);
         if (running != null) {
             try {
-                running.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+                running.get(waitForFetch.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : new Unavailable(e.getCause().toString());
+            } catch (TimeoutException e) {
+                throw new TimedOut("Git LFS object " + pointer.oid() + " is still on its way from the primary after "
+                        + waitForFetch.toSeconds() + " s; try again shortly.");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Unavailable("Interrupted while waiting for Git LFS object " + pointer.oid() + ".");
             }
             return;
         }
@@ -168,7 +211,7 @@ public final class MirroredLfsObjects implements LfsObjects {
             mine.completeExceptionally(e);
             throw e;
         } finally {
-            fetching.remove(pointer.oid(), mine);
+            fetching.remove(new Fetch(repository.id(), pointer.oid()), mine);
         }
     }
 

@@ -88,7 +88,7 @@ public final class PushForwarder implements Filter {
         forward.method(request.getMethod(), "POST".equals(request.getMethod())
                 ? HttpRequest.BodyPublishers.ofInputStream(() -> {
                     try {
-                        return new UpstreamLfs.Counting(request.getInputStream(), sent::addAndGet);
+                        return new CountingInputStream(request.getInputStream(), sent::addAndGet);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }

@@ -205,6 +205,25 @@ public final class UpstreamClient {
     }
 
     /**
+     * A signed request for {@code method path body}, to travel in {@link RequestTokens#MIRROR_REQUEST_HEADER}
+     * beside the credentials a Git LFS batch request carries, so that the upstream signs its answer.
+     *
+     * @param path the target as the upstream sees it, from {@code /scm/} on
+     */
+    String signedRequest(String upstreamId, String method, String path, byte[] body) {
+        return signer.sign(upstreamId, new RequestBinding(method, path, BodyDigest.of(body)));
+    }
+
+    /**
+     * Checks the answer to a request signed by {@link #signedRequest} as every signed answer is checked: an answer
+     * not signed by the pinned upstream for this request, status and body is refused, reported, and thrown as
+     * {@link UpstreamUnavailable}.
+     */
+    void checkSignedAnswer(HttpResponse<byte[]> response, String requestToken, String exchange) {
+        checkAnswer(response, requestToken, exchange);
+    }
+
+    /**
      * Sends one request. {@code path} is the target as the upstream sees it (path and query) and is
      * what the token is bound to, with the method and the exact body bytes sent.
      */

@@ -11,6 +11,7 @@ import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.error.TooManyRequests;
+import dev.facet.core.error.TimedOut;
 import dev.facet.core.error.Unavailable;
 import dev.facet.core.identity.TokenRejected;
 import io.javalin.config.RoutesConfig;
@@ -41,6 +42,8 @@ final class ErrorMapping {
             return 409;
         } else if (failure instanceof TooManyRequests) {
             return 429;
+        } else if (failure instanceof TimedOut) {
+            return 504;
         } else if (failure instanceof Unavailable) {
             return 503;
         }

@@ -14,6 +14,8 @@ import dev.facet.core.error.InvalidInput;
 import dev.facet.core.error.NotFound;
 import dev.facet.core.error.PermissionDenied;
 import dev.facet.core.error.TooManyRequests;
+import dev.facet.core.identity.RequestBinding;
+import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.lfs.LfsContent;
 import dev.facet.core.lfs.LfsLock;
 import dev.facet.core.lfs.LfsLocks;
@@ -44,6 +46,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,9 +81,11 @@ final class LfsFilter implements Filter {
     private final long maxObjectBytes;
     private final Supplier<String> baseUrl;
     private final ObjectMapper json;
+    private final LfsAnswerSigning answerSigning;
 
     LfsFilter(GitRequestAuthorizer authorizer, LfsObjects objects, LfsLocks locks, LfsTransferTokens tokens,
-              long maxObjectBytes, Supplier<String> baseUrl, ObjectMapper json) {
+              long maxObjectBytes, Supplier<String> baseUrl, ObjectMapper json, LfsAnswerSigning answerSigning) {
+        this.answerSigning = answerSigning;
         this.authorizer = authorizer;
         this.objects = objects;
         this.locks = locks;
@@ -147,6 +152,9 @@ final class LfsFilter implements Filter {
         } else if (failure instanceof JacksonException e) {
             error(response, json, 422, "The request body is not the JSON the Git LFS API expects: "
                     + e.getOriginalMessage());
+        } else if (failure instanceof HttpException refused && refused.getCode() < 500) {
+            // The container's verdict on the request (a body too slow, a bad message): the client's to fix.
+            error(response, json, refused.getCode(), refusal(refused));
         } else {
             log.error("Git LFS request {} {} failed", request.getMethod(), request.getPathInfo(), failure);
             if (!response.isCommitted()) {
@@ -154,6 +162,16 @@ final class LfsFilter implements Filter {
                         + "details.");
             }
         }
+    }
+
+    private static String refusal(HttpException refused) {
+        String reason = refused.getReason() == null || refused.getReason().isBlank() ? ""
+                : " (" + refused.getReason() + ")";
+        return switch (refused.getCode()) {
+            case 408 -> "The request body arrived too slowly" + reason + "; nothing was stored. Try again.";
+            case 413 -> "The request is too large" + reason + ".";
+            default -> "The request was refused" + reason + ".";
+        };
     }
 
     private void route(Target target, HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -210,7 +228,8 @@ final class LfsFilter implements Filter {
     }
 
     private void batch(Target target, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        JsonNode body = readJson(request);
+        byte[] raw = readBody(request);
+        JsonNode body = parseJson(raw);
         String operation = body.path("operation").asText("");
         AccessLevel needed = switch (operation) {
             case "download" -> AccessLevel.READ;
@@ -271,6 +290,7 @@ final class LfsFilter implements Filter {
             unknownBecause = e.getMessage();
         }
         String lfsUrl = target.lfsUrl(baseUrl.get());
+        String holder = holder(authorized.caller(), request);
         for (Map.Entry<LfsPointer, Integer> entry : valid.entrySet()) {
             LfsPointer pointer = entry.getKey();
             Long heldSize = held.get(pointer.oid());
@@ -286,14 +306,14 @@ final class LfsFilter implements Filter {
                 } else {
                     result = new LfsJson.ObjectResult(pointer.oid().value(), pointer.size(), true,
                             Map.of("download", action(lfsUrl + "/objects/" + pointer.oid(), Operation.DOWNLOAD,
-                                    authorized, target, pointer)), null);
+                                    authorized, target, pointer, holder)), null);
                 }
             } else if (heldSize != null && heldSize == pointer.size()) {
                 // Already here: no action, so the client sends nothing.
                 result = new LfsJson.ObjectResult(pointer.oid().value(), pointer.size(), true, null, null);
             } else {
                 LfsJson.Action upload = action(lfsUrl + "/objects/" + pointer.oid(), Operation.UPLOAD, authorized,
-                        target, pointer);
+                        target, pointer, holder);
                 Map<String, LfsJson.Action> actions = new LinkedHashMap<>();
                 actions.put("upload", upload);
                 actions.put("verify", new LfsJson.Action(lfsUrl + "/objects/verify", upload.header(),
@@ -302,14 +322,30 @@ final class LfsFilter implements Filter {
             }
             results.set(entry.getValue(), result);
         }
-        write(response, 200, new LfsJson.BatchResponse("basic", results, "sha256"));
+        byte[] answer = json.writeValueAsBytes(new LfsJson.BatchResponse("basic", results, "sha256"));
+        String mirrorRequest = request.getHeader(RequestTokens.MIRROR_REQUEST_HEADER);
+        if (mirrorRequest != null) {
+            RequestBinding received = RequestBinding.of(request.getMethod(), request.getRequestURI(), raw);
+            answerSigning.sign(mirrorRequest.strip(), received, 200, answer)
+                    .ifPresent(signature -> response.setHeader(RequestTokens.ANSWER_HEADER, signature));
+        }
+        response.setStatus(200);
+        response.setContentType(LfsJson.MEDIA_TYPE);
+        response.setContentLength(answer.length);
+        response.getOutputStream().write(answer);
     }
 
     private LfsJson.Action action(String href, Operation operation, AuthorizedGitRequest authorized, Target target,
-                                  LfsPointer pointer) {
-        String token = tokens.issue(operation, authorized.repositoryId(), target.repositoryPath(), pointer);
+                                  LfsPointer pointer, String holder) {
+        String token = tokens.issue(operation, authorized.repositoryId(), target.repositoryPath(), pointer,
+                operation == Operation.UPLOAD ? holder : "");
         return new LfsJson.Action(href, Map.of("Authorization", LfsTransferTokens.header(token)),
                 tokens.lifetime().toSeconds());
+    }
+
+    /** Whom transfer tokens are issued to, so that one uploader's transfers are counted together. */
+    private static String holder(Caller caller, HttpServletRequest request) {
+        return caller.isUser() ? "user:" + caller.userId() : "address:" + request.getRemoteAddr();
     }
 
     private static LfsJson.ObjectResult objectError(String oid, long size, int code, String message) {
@@ -347,7 +383,8 @@ final class LfsFilter implements Filter {
             throw new LfsObjectRejected("Object " + oid + " was announced with " + pointer.size()
                     + " bytes but the upload declares " + declared + "; nothing was stored.");
         }
-        objects.receive(grant.repositoryId(), pointer, request.getInputStream());
+        objects.receive(grant.repositoryId(), pointer, request.getInputStream(),
+                grant.holder().isEmpty() ? "address:" + request.getRemoteAddr() : grant.holder());
         response.setStatus(200);
     }
 
@@ -443,10 +480,18 @@ final class LfsFilter implements Filter {
     }
 
     private JsonNode readJson(HttpServletRequest request) throws IOException {
+        return parseJson(readBody(request));
+    }
+
+    private static byte[] readBody(HttpServletRequest request) throws IOException {
         byte[] body = request.getInputStream().readNBytes(MAX_JSON_BYTES + 1);
         if (body.length > MAX_JSON_BYTES) {
             throw new InvalidInput("body", "The request body is larger than " + MAX_JSON_BYTES + " bytes.");
         }
+        return body;
+    }
+
+    private JsonNode parseJson(byte[] body) throws IOException {
         if (body.length == 0) {
             return json.createObjectNode();
         }

@@ -8,6 +8,7 @@ import dev.facet.core.access.AccessLevel;
 import dev.facet.core.access.Credentials;
 import dev.facet.core.access.GitRequestAuthorizer;
 import dev.facet.core.error.InvalidInput;
+import dev.facet.core.error.NotFound;
 import dev.facet.core.name.ProjectKey;
 import dev.facet.core.name.RepositorySlug;
 import dev.facet.git.WholeBody;
@@ -44,6 +45,12 @@ import java.util.regex.Pattern;
  */
 final class LfsForwardingFilter implements Filter {
     private static final Pattern OBJECT = Pattern.compile("^/objects/[^/]+$");
+    /**
+     * The LFS paths a mirror passes on, by their grammar: an oid is 64 lowercase hex digits, a lock id a number.
+     * Anything else (a space, a question mark, a dot segment decoded from the request) never reaches the primary.
+     */
+    private static final Pattern FORWARDED = Pattern.compile(
+            "^/objects/(?:batch|verify|[0-9a-f]{64})$|^/locks(?:/verify|/[0-9]{1,19}/unlock)?$");
 
     private final GitRequestAuthorizer authorizer;
     private final UpstreamLfs upstream;
@@ -83,6 +90,10 @@ final class LfsForwardingFilter implements Filter {
         String rest = path.group(3) == null ? "" : path.group(3);
         String method = request.getMethod();
         try {
+            if (isForwarded(rest, method) && !FORWARDED.matcher(rest).matches()) {
+                throw new NotFound("path", "No such Git LFS endpoint: " + rest + ". Objects are named by 64 lowercase "
+                        + "hexadecimal digits, locks by their number.");
+            }
             if (rest.equals("/objects/batch") && method.equals("POST")) {
                 byte[] body = request.getInputStream().readNBytes(LfsFilter.MAX_JSON_BYTES + 1);
                 if (isDownload(body)) {
@@ -90,22 +101,31 @@ final class LfsForwardingFilter implements Filter {
                     return;
                 }
                 authorize(request, project, slug, AccessLevel.WRITE);
-                UpstreamLfs.Answer answer = forward(request, new ByteArrayInputStream(body), body.length);
+                UpstreamLfs.Answer answer = forward(request, project, slug, rest, new ByteArrayInputStream(body),
+                        body.length);
                 send(response, answer.status() == 200 ? withMirrorHrefs(answer, project, slug) : answer);
             } else if ((OBJECT.matcher(rest).matches() && method.equals("PUT")) || rest.equals("/objects/verify")) {
                 // The primary's transfer token, which only the primary can check: it is the permission.
-                send(response, forward(request, request.getInputStream(), request.getContentLengthLong()));
+                send(response, forward(request, project, slug, rest, request.getInputStream(),
+                        request.getContentLengthLong()));
             } else if (rest.equals("/locks") || rest.startsWith("/locks/")) {
                 AccessLevel needed = rest.equals("/locks") && method.equals("GET") ? AccessLevel.READ
                         : AccessLevel.WRITE;
                 authorize(request, project, slug, needed);
-                send(response, forward(request, request.getInputStream(), request.getContentLengthLong()));
+                send(response, forward(request, project, slug, rest, request.getInputStream(),
+                        request.getContentLengthLong()));
             } else {
                 chain.doFilter(request, response);
             }
         } catch (RuntimeException | JacksonException e) {
             LfsFilter.answerFailure(e, request, response, json);
         }
+    }
+
+    /** Whether the request is one this filter passes on to the primary, when its path is well formed. */
+    private static boolean isForwarded(String rest, String method) {
+        return rest.equals("/objects/verify") || rest.equals("/locks") || rest.startsWith("/locks/")
+                || (OBJECT.matcher(rest).matches() && method.equals("PUT"));
     }
 
     /** Whether a batch request is a download, which this mirror answers; anything unreadable is answered here too. */
@@ -124,12 +144,14 @@ final class LfsForwardingFilter implements Filter {
                 slug, needed);
     }
 
-    private UpstreamLfs.Answer forward(HttpServletRequest request, InputStream body, long length) {
+    private UpstreamLfs.Answer forward(HttpServletRequest request, ProjectKey project, RepositorySlug slug, String rest,
+                                       InputStream body, long length) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String name : Collections.list(request.getHeaderNames())) {
             headers.put(name, request.getHeader(name));
         }
-        String pathAndQuery = "/scm" + request.getPathInfo()
+        // Rebuilt from the checked names and LFS path, never from the decoded path: what the client escaped stays so.
+        String pathAndQuery = "/scm/" + project.value() + "/" + slug.value() + ".git/info/lfs" + rest
                 + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
         AtomicLong sent = new AtomicLong();
         UpstreamLfs.Answer answer = upstream.forward(request.getMethod(), pathAndQuery, headers, body, length,

@@ -159,7 +159,7 @@ public final class MirrorWebServer {
                 List.of(new LfsForwardingFilter(lfsAuthorizer, upstreamLfs, node.status().offload(), this::baseUrl,
                                 json),
                         new LfsFilter(lfsAuthorizer, lfs.objects(), lfs.locks(), lfs.tokens(), lfs.maxObjectBytes(),
-                                this::baseUrl, json),
+                                this::baseUrl, json, LfsAnswerSigning.NONE),
                         new GitAccessFilter(node.authorizer()), new ReadGateFilter(node.readGate()),
                         new PushSizeLimit(maxPushBytes), node.pushForwarder(), clonePackCache), git,
                 List.of(new HttpServer.GitMount(PeerGitFilter.MOUNT + "/*", List.of(new PeerGitFilter(peers)),

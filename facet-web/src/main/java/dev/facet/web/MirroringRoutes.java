@@ -330,6 +330,17 @@ final class MirroringRoutes {
         }
     }
 
+    /**
+     * Signs the answer to a mirror's Git LFS batch request, which its fetch token authorized, once the token in
+     * {@code Facet-Mirror-Request} proves that a registered mirror sent this very request.
+     */
+    Optional<String> signLfsAnswer(String requestToken, RequestBinding received, int status, byte[] body) {
+        KeyLookup keys = issuer -> admission.signerOf(issuer).map(MirrorSigner::publicKey);
+        tokens.verify(requestToken, registry.instanceId(), keys, received);
+        return RequestTokens.requesterOf(requestToken).map(requester -> tokens.signAnswer(identity,
+                requester.instanceId(), requester.requestReference(), AnswerBinding.of(status, body)));
+    }
+
     /** The request as it arrived: what the mirror's token must have been signed for. */
     private static RequestBinding received(Context ctx) {
         String query = ctx.queryString();

@@ -76,7 +76,8 @@ public final class PrimaryWebServer {
 
         this.server = new HttpServer(settings, json, metrics,
                 List.of(new LfsFilter(lfs.authorizer(gitAuthorizer), lfs.objects(), lfs.locks(), lfs.tokens(),
-                        lfs.maxObjectBytes(), this::baseUrl, json), new GitAccessFilter(gitAuthorizer),
+                        lfs.maxObjectBytes(), this::baseUrl, json, mirroring::signLfsAnswer),
+                        new GitAccessFilter(gitAuthorizer),
                         clonePackCache), git,
                 config -> {
                     CrossSiteRequests.register(config);

@@ -79,6 +79,11 @@ public final class RequestTokens {
 
     /** The response header in which an upstream signs its answer to a signed request. */
     public static final String ANSWER_HEADER = "Facet-Answer";
+    /**
+     * The request header that carries a mirror's signed request where {@code Authorization} holds other credentials
+     * (a Git LFS batch request, authorized by the mirror's fetch token): the upstream signs its answer to it.
+     */
+    public static final String MIRROR_REQUEST_HEADER = "Facet-Mirror-Request";
     private static final String REQUEST_CLAIM = "req";
     private static final String METHOD_CLAIM = "htm";
     private static final String TARGET_CLAIM = "htu";

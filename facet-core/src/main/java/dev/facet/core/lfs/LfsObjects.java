@@ -47,6 +47,14 @@ public interface LfsObjects {
      */
     void receive(long repositoryId, LfsPointer pointer, InputStream body);
 
+    /**
+     * As {@link #receive(long, LfsPointer, InputStream)}, for {@code uploader} (whom the upload's token was issued
+     * to: {@code user:ID}, {@code address:IP}), whose uploads a bound may count apart from everyone else's.
+     */
+    default void receive(long repositoryId, LfsPointer pointer, InputStream body, String uploader) {
+        receive(repositoryId, pointer, body);
+    }
+
     /** What the repository holds in LFS. */
     LfsUsage usage(long repositoryId);
 

@@ -5,6 +5,7 @@ import dev.facet.core.error.PermissionDenied;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -47,9 +48,10 @@ public final class LfsTransferTokens {
      * What a token was issued for.
      *
      * @param repositoryPath the repository as its URL names it: the project key in upper case, '/', the slug
+     * @param holder         whom it was issued to ({@code user:ID}, {@code address:IP}), or empty when not said
      */
     public record Grant(Operation operation, long repositoryId, String repositoryPath, LfsPointer pointer,
-                        Instant expiresAt) {
+                        Instant expiresAt, String holder) {
     }
 
     public LfsTransferTokens(byte[] key, Clock clock, Duration lifetime) {
@@ -68,10 +70,21 @@ public final class LfsTransferTokens {
     }
 
     public String issue(Operation operation, long repositoryId, String repositoryPath, LfsPointer pointer) {
+        return issue(operation, repositoryId, repositoryPath, pointer, "");
+    }
+
+    /** @param holder whom the token is for ({@code user:ID}, {@code address:IP}), so that their uploads are counted */
+    public String issue(Operation operation, long repositoryId, String repositoryPath, LfsPointer pointer,
+                        String holder) {
         Instant expiresAt = clock.instant().plus(lifetime);
-        return signer.sign(List.of(KIND, operation.name(), Long.toString(repositoryId),
+        List<String> fields = new ArrayList<>(List.of(KIND, operation.name(), Long.toString(repositoryId),
                 repositoryPath.toUpperCase(Locale.ROOT), pointer.oid().value(), Long.toString(pointer.size()),
                 Long.toString(expiresAt.getEpochSecond())));
+        // Without a holder, the seven fields every node of a farm reads, whatever its version.
+        if (!holder.isEmpty()) {
+            fields.add(holder);
+        }
+        return signer.sign(fields);
     }
 
     /** The header value a transfer request carries. */
@@ -119,11 +132,12 @@ public final class LfsTransferTokens {
                     + "(Authorization: " + SCHEME + " ...).");
         }
         List<String> fields = signer.verify(authorization.substring(prefix.length()).strip())
-                .filter(signed -> signed.size() == 7 && signed.get(0).equals(KIND))
+                // Seven fields: a token that names no holder (a download's, or one issued before holders were named).
+                .filter(signed -> (signed.size() == 7 || signed.size() == 8) && signed.get(0).equals(KIND))
                 .orElseThrow(LfsTransferTokens::invalid);
         Grant grant = new Grant(Operation.valueOf(fields.get(1)), Long.parseLong(fields.get(2)), fields.get(3),
                 new LfsPointer(LfsOid.of(fields.get(4)), Long.parseLong(fields.get(5))),
-                Instant.ofEpochSecond(Long.parseLong(fields.get(6))));
+                Instant.ofEpochSecond(Long.parseLong(fields.get(6))), fields.size() == 8 ? fields.get(7) : "");
         if (!clock.instant().isBefore(grant.expiresAt().plus(grace))) {
             throw new AuthenticationRequired("This Git LFS transfer token expired at " + grant.expiresAt()
                     + "; ask the batch API for another.");
