@@ -249,6 +249,16 @@ public final class MirrorInstance implements AutoCloseable {
                          Optional<LfsPrefetch> lfsPrefetch) {
     }
 
+    /** The Git LFS files of a repository the mirror stops carrying are kept as long as its Git data. */
+    private static SyncObserver lfsRelease(MirroredLfsObjects lfsObjects) {
+        return new SyncObserver() {
+            @Override
+            public void onRemoving(long repositoryId) {
+                lfsObjects.releasing(repositoryId);
+            }
+        };
+    }
+
     private static Parts parts(MirrorSettings settings, UpstreamClient client, MirrorStore store,
                                RepositoryStore repositories, LfsObjectStore lfsStore, Clock clock,
                                MirrorMetrics metrics,
@@ -272,7 +282,8 @@ public final class MirrorInstance implements AutoCloseable {
                 sources.apply(new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust()))), barrier, guard, clock,
                 settings.syncParallelism(), SyncObserver.both(metrics, SyncObserver.both(offload,
                         SyncObserver.both(rate, SyncObserver.both(new ServedStateReports(upstream, scheduler),
-                                prefetch.<SyncObserver>map(p -> p).orElse(SyncObserver.NONE))))));
+                                SyncObserver.both(lfsRelease(lfsObjects),
+                                        prefetch.<SyncObserver>map(p -> p).orElse(SyncObserver.NONE)))))));
         Reconciler reconciler = new Reconciler(upstream, store, sync, clock, guard);
         MirrorStatus status = new MirrorStatus(upstream, store, reconciler, clock, offload, rate);
         scheduler.scheduleWithFixedDelay(new ProgressLog(status, sync::fetchLimit), ProgressLog.INTERVAL.toMillis(),

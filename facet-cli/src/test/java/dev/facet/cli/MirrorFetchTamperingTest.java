@@ -172,6 +172,32 @@ class MirrorFetchTamperingTest {
                 .isEqualTo(404);
     }
 
+    @Test
+    void anUnsignedGitLfsBatchAnswerAsAnOlderPrimaryGivesIsRefusedPerObjectWithoutAnAlert() throws Exception {
+        primary.createRepository("PRIV", "older", false);
+        push(git.newWorkTree(work.resolve("older-source"), "a.txt"), "older", "main");
+        await().atMost(Duration.ofSeconds(60)).until(() -> mirrorRefs("older").equals(primaryRefs("older")));
+        byte[] content = "uploaded before the mirror was upgraded\n".getBytes(StandardCharsets.UTF_8);
+        String oid = LfsHttp.oid(content);
+        LfsHttp onPrimary = new LfsHttp(primary.baseUrl());
+        String admin = LfsHttp.basic("admin", ADMIN);
+        assertThat(onPrimary.act(onPrimary.batch("PRIV/older", admin, "upload", oid, content.length), "upload",
+                content).status()).isEqualTo(200);
+        // What a primary from before signed Git LFS answers sends: the same answer, no signature.
+        proxy.rewriteAnswers((request, answer) -> request.target().equals("/scm/PRIV/older.git/info/lfs/objects/batch")
+                ? new TamperingProxy.Answer(answer.status(), answer.contentType(), Optional.empty(), answer.body())
+                : answer);
+
+        LfsHttp.Answer refused = new LfsHttp(mirror.baseUrl()).batch("PRIV/older", admin, "download", oid,
+                content.length);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(200);
+        assertThat(refused.json().path("objects").path(0).path("error").path("code").asInt()).isEqualTo(503);
+        assertThat(refused.json().path("objects").path(0).path("error").path("message").asText())
+                .contains("older than this mirror");
+        // No alert: the mirror's destructive changes (deletions, rewinds) are not held back by an upgrade order.
+        assertThat(mirror.anonymous.get("/rest/mirroring/latest/upstreamServer").json().path("alerts")).isEmpty();
+    }
+
     private static boolean isAdvertisement(TamperingProxy.Request request, String slug) {
         return request.method().equals("GET") && request.target().startsWith("/scm/PRIV/" + slug + ".git/info/refs");
     }

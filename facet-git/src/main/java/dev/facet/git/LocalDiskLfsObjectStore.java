@@ -209,6 +209,17 @@ public final class LocalDiskLfsObjectStore implements LfsObjectStore {
     }
 
     @Override
+    public void restartAge(LfsOid oid) {
+        try {
+            Files.setLastModifiedTime(file(oid), java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+        } catch (NoSuchFileException e) {
+            // Not fetched (or already purged): nothing to keep.
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot keep Git LFS object " + oid + " under " + root, e);
+        }
+    }
+
+    @Override
     public Optional<String> damage(LfsPointer pointer) {
         Path file = file(pointer.oid());
         if (!Files.isRegularFile(file)) {

@@ -157,6 +157,14 @@ public final class MirroredLfsObjects implements LfsObjects {
     }
 
     /**
+     * A repository is going (its Git data kept aside for the window): the files of its objects count their age
+     * from now, so the purge keeps them as long, and carrying it again re-downloads nothing.
+     */
+    public void releasing(long repositoryId) {
+        store.inTransaction(tx -> tx.lfsObjects().oidsOf(repositoryId)).forEach(objects::restartAge);
+    }
+
+    /**
      * Deletes the files of objects no carried repository has held since {@code olderThan} (those of repositories
      * this mirror no longer carries), and fetches left unfinished before then.
      *

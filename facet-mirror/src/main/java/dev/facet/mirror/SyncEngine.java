@@ -405,6 +405,7 @@ public final class SyncEngine {
 
     /** Stops carrying a repository: its row goes, its files are kept aside until the retention window ends. */
     public void remove(long repositoryId) {
+        observer.onRemoving(repositoryId);
         retries.remove(repositoryId);
         signedRefs.forget(repositoryId);
         store.inTransaction(tx -> {

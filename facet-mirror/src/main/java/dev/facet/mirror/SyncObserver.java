@@ -18,6 +18,12 @@ public interface SyncObserver {
                 first.onSyncFailed(repositoryId);
                 second.onSyncFailed(repositoryId);
             }
+
+            @Override
+            public void onRemoving(long repositoryId) {
+                first.onRemoving(repositoryId);
+                second.onRemoving(repositoryId);
+            }
         };
     }
 
@@ -26,5 +32,9 @@ public interface SyncObserver {
     }
 
     default void onSyncFailed(long repositoryId) {
+    }
+
+    /** The mirror is about to stop carrying the repository; its record is still there. */
+    default void onRemoving(long repositoryId) {
     }
 }

@@ -215,15 +215,6 @@ public final class UpstreamClient {
     }
 
     /**
-     * Checks the answer to a request signed by {@link #signedRequest} as every signed answer is checked: an answer
-     * not signed by the pinned upstream for this request, status and body is refused, reported, and thrown as
-     * {@link UpstreamUnavailable}.
-     */
-    void checkSignedAnswer(HttpResponse<byte[]> response, String requestToken, String exchange) {
-        checkAnswer(response, requestToken, exchange);
-    }
-
-    /**
      * Sends one request. {@code path} is the target as the upstream sees it (path and query) and is
      * what the token is bound to, with the method and the exact body bytes sent.
      */
@@ -299,7 +290,7 @@ public final class UpstreamClient {
      * as "unreachable" and nothing more. A signed refusal saying the request arrived changed is
      * genuine, and reported too.
      */
-    private void checkAnswer(HttpResponse<byte[]> response, String requestToken, String exchange) {
+    void checkAnswer(HttpResponse<byte[]> response, String requestToken, String exchange) {
         AnswerCheck check = answers;
         Optional<Pin> pin = check == null ? Optional.empty() : check.pin().get();
         if (pin.isEmpty()) {

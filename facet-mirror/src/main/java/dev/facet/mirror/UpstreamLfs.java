@@ -309,8 +309,15 @@ public final class UpstreamLfs {
         }
         if (answer.statusCode() == 200) {
             // Only an answer the mirror acts on is judged: a refusal is not acted on beyond asking again.
+            if (answer.headers().firstValue(RequestTokens.ANSWER_HEADER).isEmpty()) {
+                // A primary older than this mirror signs no LFS answer; that is no sign of another server (nothing
+                // else it answers changed), so no alert that would hold back the mirror's destructive changes.
+                throw new Unavailable("The primary " + upstreamUrl() + " did not sign its Git LFS answer for "
+                        + name(repository) + ": it is older than this mirror. Upgrade the primary; until then this "
+                        + "mirror serves only the Git LFS objects it holds.");
+            }
             try {
-                upstream.client().checkSignedAnswer(answer, signed, "POST " + path);
+                upstream.client().checkAnswer(answer, signed, "POST " + path);
             } catch (UpstreamUnavailable e) {
                 throw new Unavailable("The answer to this mirror's Git LFS batch request for " + name(repository)
                         + " is not the primary's: " + e.getMessage());

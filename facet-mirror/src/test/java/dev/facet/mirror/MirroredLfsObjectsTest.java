@@ -72,4 +72,29 @@ class MirroredLfsObjectsTest {
         assertThat(files.size(ofRemoved.oid())).isEmpty();
         assertThat(files.size(ofKept.oid())).hasValue(ofKept.size());
     }
+
+    @Test
+    void filesFetchedLongAgoOfARepositoryJustRemovedAreKeptForTheWholeWindow() throws Exception {
+        MirroredRepository removed = TestMirrorStores.carried(store, 3);
+        LfsPointer old = stored("fetched a month ago\n");
+        java.nio.file.Files.setLastModifiedTime(directory.resolve("lfs/objects").resolve(old.oid().value()
+                .substring(0, 2)).resolve(old.oid().value().substring(2, 4)).resolve(old.oid().value()),
+                java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(30))));
+        store.inTransaction(tx -> {
+            tx.lfsObjects().add(removed.id(), old);
+            return null;
+        });
+
+        // What the sync engine does when the mirror stops carrying a repository: its Git data is kept aside.
+        objects.releasing(removed.id());
+        store.inTransaction(tx -> {
+            tx.repositories().delete(removed.id());
+            return null;
+        });
+
+        assertThat(objects.purgeUnheld(Instant.now().minus(Duration.ofDays(7)))).as("kept as long as its repository")
+                .isZero();
+        assertThat(files.size(old.oid())).hasValue(old.size());
+        assertThat(objects.purgeUnheld(Instant.now().plusSeconds(1))).as("once the window passed").isEqualTo(1);
+    }
 }

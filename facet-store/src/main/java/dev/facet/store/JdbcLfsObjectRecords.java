@@ -50,6 +50,12 @@ final class JdbcLfsObjectRecords implements LfsObjectRecords {
     }
 
     @Override
+    public List<LfsOid> oidsOf(long repositoryId) {
+        return handle.createQuery("SELECT oid FROM lfs_objects WHERE repository_id = :repositoryId ORDER BY oid")
+                .bind("repositoryId", repositoryId).map((rs, ctx) -> LfsOid.of(rs.getString("oid"))).list();
+    }
+
+    @Override
     public boolean heldByAny(LfsOid oid) {
         return handle.createQuery("SELECT COUNT(*) FROM lfs_objects WHERE oid = :oid").bind("oid", oid.value())
                 .mapTo(Long.class).one() > 0;

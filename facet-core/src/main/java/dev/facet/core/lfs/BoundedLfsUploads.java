@@ -34,9 +34,12 @@ public final class BoundedLfsUploads implements LfsObjects {
     private final Map<String, Integer> byUploader = new ConcurrentHashMap<>();
     private final Clock clock;
 
-    /** Each uploader holds at most a quarter of the slots (at least one). */
+    /**
+     * Each uploader holds at most half the slots (at least one): at the default of 16 that is the 8 transfers git-lfs
+     * runs at once, so one user's push is not slowed, and a second user still finds room.
+     */
     public BoundedLfsUploads(LfsObjects objects, int maxConcurrentUploads, Clock clock) {
-        this(objects, maxConcurrentUploads, Math.max(1, maxConcurrentUploads / 4), clock);
+        this(objects, maxConcurrentUploads, Math.max(1, maxConcurrentUploads / 2), clock);
     }
 
     BoundedLfsUploads(LfsObjects objects, int maxConcurrentUploads, int maxPerUploader, Clock clock) {

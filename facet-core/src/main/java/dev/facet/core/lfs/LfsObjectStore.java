@@ -31,6 +31,12 @@ public interface LfsObjectStore {
      */
     int purge(java.time.Instant olderThan, java.util.function.Predicate<LfsOid> stillHeld);
 
+    /**
+     * Restarts the age {@link #purge} judges the object by, when the store holds it: a repository that held it is
+     * going, and its objects are to be kept for as long as the repository is kept aside.
+     */
+    void restartAge(LfsOid oid);
+
     /** What is wrong with a stored object (missing, another size, other content), or empty when it is sound. */
     Optional<String> damage(LfsPointer pointer);
 }

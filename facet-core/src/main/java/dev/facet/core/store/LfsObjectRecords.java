@@ -17,6 +17,9 @@ public interface LfsObjectRecords {
 
     LfsUsage usage(long repositoryId);
 
+    /** Every object the repository holds. */
+    List<LfsOid> oidsOf(long repositoryId);
+
     /** Whether any repository holds the object. */
     boolean heldByAny(LfsOid oid);
 
