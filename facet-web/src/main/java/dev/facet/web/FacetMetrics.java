@@ -2,6 +2,7 @@ package dev.facet.web;
 
 import dev.facet.git.GitOperationObserver;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -36,6 +37,21 @@ public final class FacetMetrics implements GitOperationObserver {
         registry.gauge("facet.repositories", registry, r -> repositoryCount.getAsLong());
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
+    }
+
+    /**
+     * Counts the ref advertisements Git reads served, by where their refs came from: read from disk
+     * ({@code source="disk"}) or kept since the repository's refs last changed ({@code source="cache"}).
+     */
+    public void watchRefAdvertisements(LongSupplier readFromDisk, LongSupplier answeredFromCache) {
+        refAdvertisements("disk", readFromDisk);
+        refAdvertisements("cache", answeredFromCache);
+    }
+
+    private void refAdvertisements(String source, LongSupplier count) {
+        FunctionCounter.builder("facet.git.ref.advertisements", count, LongSupplier::getAsLong)
+                .description("Ref advertisements served to Git readers, by where the refs came from")
+                .tag("source", source).register(registry);
     }
 
     private Counter gitOperations(String type) {
