@@ -572,6 +572,31 @@ class Bench:
             f"server CPU {fmt(cpu)}{'' if cpu is None else ' s'} per fetch (batch total {fmt(cpu and cpu * count)})")
 
 
+    def ls_remote_batch(self, server, count, measured=True):
+        """`count` back-to-back `git ls-remote` of the served repository (a CI storm): the server CPU read once
+        before and once after, as for a fetch batch."""
+        cmd = GIT + ["ls-remote", server.url]
+        server.settle(until_idle=True)
+        cpu0 = server.cpu()
+        walls = []
+        for _ in range(count):
+            t0 = time.perf_counter()
+            p = subprocess.run(cmd, env=CLIENT_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            walls.append(time.perf_counter() - t0)
+            if p.returncode != 0 or "refs/heads/main" not in p.stdout:
+                raise BenchError(f"{server.name}: {' '.join(cmd)} failed:\n{p.stderr}")
+        server.settle()
+        cpu1 = server.cpu()
+        if not measured:
+            return
+        cpu = None if cpu0 is None else (cpu1 - cpu0) / count
+        self.raw.setdefault((server.name, "ls-remote wall"), []).extend(walls)
+        if cpu is not None:
+            self.record(server, "ls-remote cpu", cpu)
+        log(f"{server.name:13} {count} ls-remotes: median {median(walls):7.3f} s wall, "
+            f"server CPU {fmt(cpu)}{'' if cpu is None else ' s'} per ls-remote")
+
+
 def fmt(v, digits=3):
     return "n/a" if v is None else f"{v:.{digits}f}"
 
@@ -612,6 +637,8 @@ def build_rows(b, facet_name, runs, conc, depths, batch, batches):
                   f"fetch {depth} wall", median),
                  (f"server CPU per fetch, {depth} behind: median of {batches} batches of {batch} [s]",
                   f"fetch {depth} cpu", median)]
+    spec += [(f"ls-remote: median of {batch * batches} [s]", "ls-remote wall", median),
+             (f"server CPU per ls-remote: median of {batches} batches of {batch} [s]", "ls-remote cpu", median)]
     rows = []
     for label, key, agg in spec:
         f, n = get(facet_name, key, agg), get("native", key, agg)
@@ -820,6 +847,15 @@ def main():
                 for s in order(i):
                     if s in fetch_servers:
                         b.fetch_batch(s, templates[s.name], depth, next_git, args.fetch_batch)
+
+        log(f"(e) ls-remote: per server {args.fetch_batches} batches of {args.fetch_batch} back-to-back ls-remotes, "
+            f"after {args.fetch_warmup} unmeasured ones")
+        for s in pair:
+            if args.fetch_warmup:
+                b.ls_remote_batch(s, args.fetch_warmup, measured=False)
+        for i in range(args.fetch_batches):
+            for s in order(i):
+                b.ls_remote_batch(s, args.fetch_batch)
 
         rows = build_rows(b, facet.name, args.runs, args.concurrency, depths, args.fetch_batch, args.fetch_batches)
         report(args, stamp, info, manifest, native, facet, b, rows)
