@@ -194,7 +194,7 @@ public final class MirrorInstance implements AutoCloseable {
             AdvertisedRefsCache advertisedRefs = new AdvertisedRefsCache();
             advertisedRefs.start();
             closeAfterNode.add(advertisedRefs::stop);
-            metrics.watchRefAdvertisements(advertisedRefs::scans, advertisedRefs::hits);
+            metrics.watchRefAdvertisements(advertisedRefs);
             MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories, advertisedRefs,
                     clones, settings.git().maxPushBytes(), metrics,
                     mirrorMetrics, assembly.peers(), new PreAuthorizedReads(node, store, tokens),

@@ -177,7 +177,7 @@ public final class PrimaryInstance implements AutoCloseable {
             ProjectService projects = new ProjectService(store, repositories, clock);
             PermissionService permissions = new PermissionService(store, clock);
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> tx.repositories().count()));
-            metrics.watchRefAdvertisements(advertisedRefs::scans, advertisedRefs::hits);
+            metrics.watchRefAdvertisements(advertisedRefs);
             RequestTokens requestTokens = new RequestTokens(clock, random,
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             PrimaryAuthenticator authenticator = new PrimaryAuthenticator(users, fetchTokens, sshKeys);

@@ -1,5 +1,6 @@
 package dev.facet.web;
 
+import dev.facet.git.AdvertisedRefsCache;
 import dev.facet.git.GitOperationObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -17,6 +18,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /** The instance's Prometheus metrics: HTTP requests, Git operations, pushes, repositories. */
 public final class FacetMetrics implements GitOperationObserver {
@@ -43,13 +45,15 @@ public final class FacetMetrics implements GitOperationObserver {
      * Counts the ref advertisements Git reads served, by where their refs came from: read from disk
      * ({@code source="disk"}) or kept since the repository's refs last changed ({@code source="cache"}).
      */
-    public void watchRefAdvertisements(LongSupplier readFromDisk, LongSupplier answeredFromCache) {
-        refAdvertisements("disk", readFromDisk);
-        refAdvertisements("cache", answeredFromCache);
+    public void watchRefAdvertisements(AdvertisedRefsCache advertisedRefs) {
+        refAdvertisements("disk", advertisedRefs, AdvertisedRefsCache::scans);
+        refAdvertisements("cache", advertisedRefs, AdvertisedRefsCache::hits);
     }
 
-    private void refAdvertisements(String source, LongSupplier count) {
-        FunctionCounter.builder("facet.git.ref.advertisements", count, LongSupplier::getAsLong)
+    /** The counter holds {@code advertisedRefs} weakly, as Micrometer does: the instance's wiring keeps it. */
+    private void refAdvertisements(String source, AdvertisedRefsCache advertisedRefs,
+                                   ToLongFunction<AdvertisedRefsCache> count) {
+        FunctionCounter.builder("facet.git.ref.advertisements", advertisedRefs, cache -> count.applyAsLong(cache))
                 .description("Ref advertisements served to Git readers, by where the refs came from")
                 .tag("source", source).register(registry);
     }
