@@ -481,12 +481,14 @@ class Bench:
         if got != want:
             raise BenchError(f"{server.name}: clone has main {got}, expected {want}")
 
-    def clone(self, server, label, keep=False):
+    def clone(self, server, label, keep=False, measured=True):
         d = self.dest()
         wall, cpu = self.timed(server, GIT + ["clone", "--bare", "-q", server.url, d])
         self.check_main(server, d, self.manifest["main"])
         if not keep:
             shutil.rmtree(d)
+        if not measured:
+            return d
         self.record(server, label + " wall", wall)
         if cpu is not None:
             self.record(server, label + " cpu", cpu)
@@ -524,25 +526,75 @@ class Bench:
         log(f"{server.name:13} {n} concurrent clones: {wall:7.2f} s wall, {n / wall:.3f} clones/s, "
             f"server CPU {fmt(cpu)}{'' if cpu is None else ' s'} per clone, peak RSS {fmt(peak and peak / 2 ** 20, 0)} MiB")
 
-    def fetch(self, server, template, behind, next_git, measured=True):
-        """A fetch by a client `behind` commits behind the served main: a copy of a clone of the first state,
-        brought forward from the local next state (not measured) when it is to be fewer than all commits behind.
-        An unmeasured fetch only warms the server up."""
+    def fetch_copy(self, template, behind, next_git):
+        """A client `behind` commits behind the served main: a copy of a clone of the first state, brought
+        forward from the local next state when it is to be fewer than all commits behind. The pack files
+        are hard links (git never writes into a pack; a fetch adds packs of its own), everything else is
+        copied, so a batch of copies costs little disk and time."""
         d = self.dest()
-        shutil.copytree(template, d, symlinks=True)
+        shutil.copytree(template, d, symlinks=True,
+                        copy_function=lambda src, dst: os.link(src, dst) if os.sep + "pack" + os.sep in src
+                        else shutil.copy2(src, dst))
         if behind < int(self.manifest["next_new_commits"]):
             start = git_out(next_git, "rev-parse", f"main~{behind}")
             run(GIT + ["-C", d, "fetch", "-q", next_git, f"+{start}:refs/heads/main"])
-        wall, cpu = self.timed(server, GIT + ["-C", d, "fetch", "-q", "origin", "+refs/heads/*:refs/heads/*"])
-        self.check_main(server, d, self.manifest["next_main"])
-        shutil.rmtree(d)
+        return d
+
+    def fetch_batch(self, server, template, behind, next_git, count, measured=True):
+        """`count` fetches by clients `behind` commits behind, run one after the other with nothing in
+        between: every copy is made first, then the server CPU is read once before the first fetch and
+        once after the last, so the per-fetch figure is the batch's CPU / count. One fetch's CPU is a few
+        clock ticks (1/100 s), as coarse as what is measured; over a batch that rounding is spread over
+        `count` fetches. Each fetch's wall time is its own. Unmeasured batches only warm the server up."""
+        copies = [self.fetch_copy(template, behind, next_git) for _ in range(count)]
+        cmd = lambda d: GIT + ["-C", d, "fetch", "-q", "origin", "+refs/heads/*:refs/heads/*"]
+        server.settle(until_idle=True)
+        cpu0 = server.cpu()
+        walls = []
+        for d in copies:
+            t0 = time.perf_counter()
+            p = subprocess.run(cmd(d), env=CLIENT_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            walls.append(time.perf_counter() - t0)
+            if p.returncode != 0:
+                raise BenchError(f"{server.name}: {' '.join(cmd(d))} failed:\n{p.stderr}")
+        server.settle()
+        cpu1 = server.cpu()
+        for d in copies:
+            self.check_main(server, d, self.manifest["next_main"])
+            shutil.rmtree(d)
         if not measured:
             return
-        self.record(server, f"fetch {behind} wall", wall)
+        cpu = None if cpu0 is None else (cpu1 - cpu0) / count
+        self.raw.setdefault((server.name, f"fetch {behind} wall"), []).extend(walls)
         if cpu is not None:
             self.record(server, f"fetch {behind} cpu", cpu)
-        log(f"{server.name:13} fetch {behind:3} commits behind: {wall:7.2f} s wall, "
-            f"server CPU {fmt(cpu)}{'' if cpu is None else ' s'}")
+        log(f"{server.name:13} {count} fetches {behind:3} commits behind: median {median(walls):7.3f} s wall, "
+            f"server CPU {fmt(cpu)}{'' if cpu is None else ' s'} per fetch (batch total {fmt(cpu and cpu * count)})")
+
+
+    def ls_remote_batch(self, server, count, measured=True):
+        """`count` back-to-back `git ls-remote` of the served repository (a CI storm): the server CPU read once
+        before and once after, as for a fetch batch."""
+        cmd = GIT + ["ls-remote", server.url]
+        server.settle(until_idle=True)
+        cpu0 = server.cpu()
+        walls = []
+        for _ in range(count):
+            t0 = time.perf_counter()
+            p = subprocess.run(cmd, env=CLIENT_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            walls.append(time.perf_counter() - t0)
+            if p.returncode != 0 or "refs/heads/main" not in p.stdout:
+                raise BenchError(f"{server.name}: {' '.join(cmd)} failed:\n{p.stderr}")
+        server.settle()
+        cpu1 = server.cpu()
+        if not measured:
+            return
+        cpu = None if cpu0 is None else (cpu1 - cpu0) / count
+        self.raw.setdefault((server.name, "ls-remote wall"), []).extend(walls)
+        if cpu is not None:
+            self.record(server, "ls-remote cpu", cpu)
+        log(f"{server.name:13} {count} ls-remotes: median {median(walls):7.3f} s wall, "
+            f"server CPU {fmt(cpu)}{'' if cpu is None else ' s'} per ls-remote")
 
 
 def fmt(v, digits=3):
@@ -564,7 +616,7 @@ def fetch_depths(new_commits):
     return sorted({d for d in (1, 10, 200) if d < new_commits} | {new_commits})
 
 
-def build_rows(b, facet_name, runs, conc, depths):
+def build_rows(b, facet_name, runs, conc, depths, batch, batches):
     def get(server, key, agg):
         v = b.raw.get((server, key))
         return agg(v) if v else None
@@ -581,9 +633,12 @@ def build_rows(b, facet_name, runs, conc, depths):
         (f"{conc} concurrent clones: peak server RSS [MiB]", "concurrent rss", first),
     ]
     for depth in depths:
-        spec += [(f"fetch, {depth} commit{'s' if depth > 1 else ''} behind: median of {runs} [s]", f"fetch {depth} wall",
-                  median),
-                 (f"server CPU per fetch, {depth} behind: median of {runs} [s]", f"fetch {depth} cpu", median)]
+        spec += [(f"fetch, {depth} commit{'s' if depth > 1 else ''} behind: median of {batch * batches} [s]",
+                  f"fetch {depth} wall", median),
+                 (f"server CPU per fetch, {depth} behind: median of {batches} batches of {batch} [s]",
+                  f"fetch {depth} cpu", median)]
+    spec += [(f"ls-remote: median of {batch * batches} [s]", "ls-remote wall", median),
+             (f"server CPU per ls-remote: median of {batches} batches of {batch} [s]", "ls-remote cpu", median)]
     rows = []
     for label, key, agg in spec:
         f, n = get(facet_name, key, agg), get("native", key, agg)
@@ -683,7 +738,16 @@ def parse_args():
     ap.add_argument("--concurrency", type=int, default=20, help="concurrent clones (default 20)")
     ap.add_argument("--fetch-warmup", type=int, default=10, metavar="N",
                     help="unmeasured fetches per server before each depth's measured ones (default 10)")
+    ap.add_argument("--fetch-batch", type=int, default=20, metavar="N",
+                    help="fetches per measured batch (default 20): one fetch costs a server a few 10 ms CPU clock "
+                         "ticks, so the server's CPU is read before and after a batch of N back-to-back fetches "
+                         "and the figure per fetch is the batch's CPU / N")
+    ap.add_argument("--fetch-batches", type=int, default=3, metavar="M",
+                    help="measured batches per depth and server (default 3); the CPU row is their median, the wall "
+                         "row the median of all M x N fetches")
     ap.add_argument("--small", action="store_true", help="a ~1,000-commit repository, for a smoke run")
+    ap.add_argument("--fetch-only", action="store_true",
+                    help="skip the clone rows: one unmeasured clone per server, then the fetch test only")
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--mirror", dest="mode", action="store_const", const="mirror",
                       help="(the default) start a primary and a mirror of it, push to the primary, "
@@ -704,8 +768,10 @@ def parse_args():
                     help="with --facet-url: the served repository's directory, to repack it with bitmaps")
     ap.add_argument("--keep", action="store_true", help="keep the run directory (servers' homes and logs)")
     a = ap.parse_args()
-    if a.runs < 1 or a.concurrency < 1:
-        ap.error("--runs and --concurrency must be at least 1")
+    if a.runs < 1 or a.concurrency < 1 or a.fetch_batch < 1 or a.fetch_batches < 1:
+        ap.error("--runs, --concurrency, --fetch-batch and --fetch-batches must be at least 1")
+    if a.fetch_warmup < 0:
+        ap.error("--fetch-warmup must not be negative")
     if not a.facet_url and (a.facet_push_url or a.facet_pid or a.facet_repo_dir):
         ap.error("--facet-push-url, --facet-pid and --facet-repo-dir go with --facet-url")
     if a.facet_url and a.mode:
@@ -740,20 +806,25 @@ def main():
         pair = [facet, native]
         order = lambda i: pair if i % 2 == 0 else pair[::-1]
 
-        log(f"(a,b) full clones: 1 cold + {args.runs} warm per server, alternating")
-        for s in pair:
-            b.clone(s, "cold")
         templates = {}
-        for i in range(args.runs):
-            for s in order(i):
-                last = i == args.runs - 1
-                d = b.clone(s, "warm", keep=last)
-                if last:
-                    templates[s.name] = d
+        if args.fetch_only:
+            log("(a,b,c) clones: skipped (--fetch-only); one unmeasured clone per server for the fetch test")
+            for s in pair:
+                templates[s.name] = b.clone(s, "template", keep=True, measured=False)
+        else:
+            log(f"(a,b) full clones: 1 cold + {args.runs} warm per server, alternating")
+            for s in pair:
+                b.clone(s, "cold")
+            for i in range(args.runs):
+                for s in order(i):
+                    last = i == args.runs - 1
+                    d = b.clone(s, "warm", keep=last)
+                    if last:
+                        templates[s.name] = d
 
-        log(f"(c) {args.concurrency} concurrent clones per server")
-        for s in pair:
-            b.concurrent(s, args.concurrency)
+            log(f"(c) {args.concurrency} concurrent clones per server")
+            for s in pair:
+                b.concurrent(s, args.concurrency)
 
         fetch_servers = [s for s in pair if not (s is facet and not facet.push_url)]
         if facet not in fetch_servers:
@@ -762,23 +833,31 @@ def main():
             log("(d) Facet mirror: the new commits go to the primary; each fetch starts once the mirror serves them")
         depths = fetch_depths(int(manifest["next_new_commits"]))
         log(f"(d) pushing {manifest['next_new_commits']} new commits on main, then fetching into copies of a clone "
-            f"{', '.join(map(str, depths))} commits behind, {args.runs} times each per server after "
-            f"{args.fetch_warmup} unmeasured ones")
+            f"{', '.join(map(str, depths))} commits behind: per depth and server {args.fetch_batches} batches of "
+            f"{args.fetch_batch} fetches, after {args.fetch_warmup} unmeasured ones")
         for s in fetch_servers:
             s.push_update(next_git)
         for depth in depths:
             # A busy server has compiled its fetch path long ago: the first fetches of a fresh JVM mostly
             # measure its JIT compiler, which is what the cold clone row is for.
-            for i in range(args.fetch_warmup):
+            for s in fetch_servers:
+                if args.fetch_warmup:
+                    b.fetch_batch(s, templates[s.name], depth, next_git, args.fetch_warmup, measured=False)
+            for i in range(args.fetch_batches):
                 for s in order(i):
                     if s in fetch_servers:
-                        b.fetch(s, templates[s.name], depth, next_git, measured=False)
-            for i in range(args.runs):
-                for s in order(i):
-                    if s in fetch_servers:
-                        b.fetch(s, templates[s.name], depth, next_git)
+                        b.fetch_batch(s, templates[s.name], depth, next_git, args.fetch_batch)
 
-        rows = build_rows(b, facet.name, args.runs, args.concurrency, depths)
+        log(f"(e) ls-remote: per server {args.fetch_batches} batches of {args.fetch_batch} back-to-back ls-remotes, "
+            f"after {args.fetch_warmup} unmeasured ones")
+        for s in pair:
+            if args.fetch_warmup:
+                b.ls_remote_batch(s, args.fetch_warmup, measured=False)
+        for i in range(args.fetch_batches):
+            for s in order(i):
+                b.ls_remote_batch(s, args.fetch_batch)
+
+        rows = build_rows(b, facet.name, args.runs, args.concurrency, depths, args.fetch_batch, args.fetch_batches)
         report(args, stamp, info, manifest, native, facet, b, rows)
         ok = True
     except BenchError as e:
@@ -859,9 +938,10 @@ def report(args, stamp, info, manifest, native, facet, b, rows):
                    "repository pushed with `git push --mirror` and repacked with bitmaps by the harness"),
         ("client", "git clone --bare (protocol v2) into a temporary directory, deleted after; "
                    "fetch: `git fetch origin +refs/heads/*:refs/heads/*` into a copy of a clone whose main is "
-                   "1, 10 or all 200 new commits behind"),
+                   "1, 10 or all 200 new commits behind; the copies of a batch are made before it starts"),
         ("runs", f"1 cold + {args.runs} warm clones, {args.concurrency} concurrent clones once, "
-                 f"{args.runs} fetches, per server; Facet and native alternate"),
+                 f"{args.fetch_batches} batches of {args.fetch_batch} back-to-back fetches per depth (server CPU per "
+                 "fetch = a batch's CPU / its fetches), per server; Facet and native alternate"),
     ]
     problems = []
     for kind, (lines, count) in facet.log_problems().items():

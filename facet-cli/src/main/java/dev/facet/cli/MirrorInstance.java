@@ -5,6 +5,7 @@ import dev.facet.core.identity.ReplayGuard;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.mirror.MirrorType;
 import dev.facet.core.store.MirrorStore;
+import dev.facet.git.AdvertisedRefsCache;
 import dev.facet.git.ClonePackCache;
 import dev.facet.core.lfs.LfsObjectStore;
 import dev.facet.core.lfs.LfsTransferTokens;
@@ -195,10 +196,15 @@ public final class MirrorInstance implements AutoCloseable {
             // One clone cache for HTTP and SSH: a clone over either is kept once and served to both.
             ClonePackCache clones = new ClonePackCache(repositories,
                     GitOperationObserver.both(metrics, node.status().offload()), settings.git().cloneCache());
+            // Read once per change of a repository's refs, for HTTP and SSH alike.
+            AdvertisedRefsCache advertisedRefs = new AdvertisedRefsCache();
+            advertisedRefs.start();
+            closeAfterNode.add(advertisedRefs::stop);
+            metrics.watchRefAdvertisements(advertisedRefs);
             AtomicReference<MirrorWebServer> served = new AtomicReference<>();
             LfsSshCredentials lfsSshCredentials = new LfsSshCredentials(assembly.lfsSshKey(), clock,
                     LfsSshCredentials.DEFAULT_LIFETIME, () -> served.get().baseUrl());
-            MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories,
+            MirrorWebServer web = new MirrorWebServer(settings.web(), node, repositories, advertisedRefs,
                     clones, settings.git().maxPushBytes(), metrics,
                     mirrorMetrics, assembly.peers(), new PreAuthorizedReads(node, store, tokens),
                     new LfsApi(parts.lfsObjects(), new PrimaryKeptLfsLocks(), assembly.lfsTokens(),
@@ -208,7 +214,7 @@ public final class MirrorInstance implements AutoCloseable {
             web.start();
             if (settings.ssh().enabled()) {
                 // The same Git over SSH as the primary's; keys and access are the primary's to judge.
-                GitSeams git = MirrorGitSeams.overSsh(repositories, GitOperationObserver.both(metrics,
+                GitSeams git = MirrorGitSeams.overSsh(repositories, advertisedRefs, GitOperationObserver.both(metrics,
                         node.status().offload()), node.readGate(),
                         new SizeLimitedReceivePacks(node.sshPushForwarder(), settings.git().maxPushBytes()));
                 ssh = Optional.of(new GitSshServer(settings.web().host(), settings.ssh().port(), home.resolve("keys"),

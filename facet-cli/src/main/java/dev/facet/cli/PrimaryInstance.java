@@ -5,6 +5,7 @@ import dev.facet.core.identity.ReplayGuard;
 import dev.facet.core.identity.RequestTokens;
 import dev.facet.core.store.Store;
 import dev.facet.core.access.LocalGitAuthorizer;
+import dev.facet.git.AdvertisedRefsCache;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitSeams;
 import dev.facet.core.lfs.BoundedLfsUploads;
@@ -82,12 +83,14 @@ public final class PrimaryInstance implements AutoCloseable {
     private final WebhookDeliveries webhookDeliveries;
     private final Optional<GitSshServer> ssh;
     private final Optional<String> sshBaseUrl;
+    private final AdvertisedRefsCache advertisedRefs;
 
     private PrimaryInstance(Store store, PrimaryWebServer web, String instanceId, MirrorRegistry mirrors,
                             MirrorAdmission admission, MirrorFetchTokens fetchTokens, ExecutorService eventReaders,
                             EventSignal signal, ScheduledExecutorService purger, Optional<InstanceControl> control,
                             WebhookDeliveries webhookDeliveries, Optional<GitSshServer> ssh,
-                            Optional<String> sshBaseUrl) {
+                            Optional<String> sshBaseUrl, AdvertisedRefsCache advertisedRefs) {
+        this.advertisedRefs = advertisedRefs;
         this.control = control;
         this.webhookDeliveries = webhookDeliveries;
         this.ssh = ssh;
@@ -139,6 +142,9 @@ public final class PrimaryInstance implements AutoCloseable {
         WebhookUrlPolicy webhookUrls = new WebhookUrlPolicy(settings.webhooks().allowLocal(), store);
         WebhookDeliveries webhookDeliveries = new WebhookDeliveries(store, webhookUrls, signal, clock, settings.webhooks(),
                 identity.id());
+        // Read once per change of a repository's refs, for HTTP and SSH alike.
+        AdvertisedRefsCache advertisedRefs = new AdvertisedRefsCache();
+        advertisedRefs.start();
         try {
             SecureRandom random = new SecureRandom();
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
@@ -172,11 +178,12 @@ public final class PrimaryInstance implements AutoCloseable {
             ProjectService projects = new ProjectService(store, repositories, clock);
             PermissionService permissions = new PermissionService(store, clock);
             FacetMetrics metrics = new FacetMetrics(() -> store.inTransaction(tx -> tx.repositories().count()));
+            metrics.watchRefAdvertisements(advertisedRefs);
             RequestTokens requestTokens = new RequestTokens(clock, random,
                     new ReplayGuard(clock, ReplayGuard.DEFAULT_CAPACITY));
             PrimaryAuthenticator authenticator = new PrimaryAuthenticator(users, fetchTokens, sshKeys);
             GitSeams git = GitSeams.hosted(repositories, permissions, new PushEventRecorder(store, clock),
-                    new PushAudit(store, clock), settings.git().maxPushBytes(), metrics, lfsLocks);
+                    new PushAudit(store, clock), settings.git().maxPushBytes(), metrics, lfsLocks, advertisedRefs);
             // One clone cache for HTTP and SSH: a clone over either is kept once and served to both.
             ClonePackCache clones = new ClonePackCache(repositories, metrics, settings.git().cloneCache());
             web.set(new PrimaryWebServer(settings.web(), projects, new RefService(store, repositories, clock), permissions,
@@ -234,8 +241,9 @@ public final class PrimaryInstance implements AutoCloseable {
             store.useTransaction(tx -> tx.instanceSettings().put(StagingPreparation.BASE_URL, web.get().baseUrl()));
             log.info("primary {} serving {} from {}", identity.id(), web.get().baseUrl(), home);
             return new PrimaryInstance(store, web.get(), identity.id(), mirrors, admission, fetchTokens, eventReaders, signal,
-                    purger, control, webhookDeliveries, ssh, sshBaseUrl.get());
+                    purger, control, webhookDeliveries, ssh, sshBaseUrl.get(), advertisedRefs);
         } catch (RuntimeException e) {
+            advertisedRefs.stop();
             webhookDeliveries.stop();
             ssh.ifPresent(GitSshServer::stop);
             control.ifPresent(InstanceControl::close);
@@ -292,6 +300,7 @@ public final class PrimaryInstance implements AutoCloseable {
             ssh.ifPresent(GitSshServer::stop);
             web.stop();
         } finally {
+            advertisedRefs.stop();
             purger.shutdownNow();
             eventReaders.shutdownNow();
             store.close();

@@ -16,11 +16,13 @@ public record GitSeams(RepositoryResolver<GitSession> repositories, UploadPackFa
     /**
      * Repositories this instance hosts and receives pushes into: WRITE checked where the pack is
      * taken, the pack capped at {@code maxPushBytes}, files others hold Git LFS locks on left unchanged,
-     * each push logged and announced.
+     * each push logged and announced; the refs advertised to readers come from {@code advertisedRefs}.
      */
     public static GitSeams hosted(RepositoryStore repositories, GitAccessPolicy access, RefChangeListener refChanges,
-                                  PushLog pushLog, long maxPushBytes, GitOperationObserver observer, LfsLocks lfsLocks) {
-        return new GitSeams(new AuthorizedRepositoryResolver(repositories), new HostedUploadPackFactory(observer),
+                                  PushLog pushLog, long maxPushBytes, GitOperationObserver observer, LfsLocks lfsLocks,
+                                  AdvertisedRefsCache advertisedRefs) {
+        return new GitSeams(new AuthorizedRepositoryResolver(repositories),
+                new HostedUploadPackFactory(observer, advertisedRefs),
                 new SizeLimitedReceivePacks(new AuditedReceivePacks(new LockedFilesReceivePacks(
                         new HostedReceivePackFactory(repositories, access, refChanges, observer), lfsLocks), pushLog),
                         maxPushBytes));

@@ -4,12 +4,17 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.UploadPack;
 import org.eclipse.jgit.transport.resolver.UploadPackFactory;
 
-/** Serves clones and fetches from a repository on this instance's disk, counting each for metrics. */
+/**
+ * Serves clones and fetches from a repository on this instance's disk, counting each for metrics; the refs it
+ * advertises come from {@code advertisedRefs}, read once per change of the repository's refs.
+ */
 public final class HostedUploadPackFactory implements UploadPackFactory<GitSession> {
     private final GitOperationObserver observer;
+    private final AdvertisedRefsCache advertisedRefs;
 
-    public HostedUploadPackFactory(GitOperationObserver observer) {
+    public HostedUploadPackFactory(GitOperationObserver observer, AdvertisedRefsCache advertisedRefs) {
         this.observer = observer;
+        this.advertisedRefs = advertisedRefs;
     }
 
     @Override
@@ -17,6 +22,7 @@ public final class HostedUploadPackFactory implements UploadPackFactory<GitSessi
         long repositoryId = session.repositoryId();
         UploadPack uploadPack = new UploadPack(repository);
         uploadPack.setRefFilter(KeptRefs.HIDDEN);
+        uploadPack.setAdvertiseRefsHook(advertisedRefs.hook());
         uploadPack.setExtraParameters(session.protocolParameters());
         uploadPack.setPostUploadHook(stats -> observer.onUpload(repositoryId, stats.getHaves() == 0,
                 stats.getTotalBytes()));

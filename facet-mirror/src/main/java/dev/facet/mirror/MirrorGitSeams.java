@@ -1,5 +1,6 @@
 package dev.facet.mirror;
 
+import dev.facet.git.AdvertisedRefsCache;
 import dev.facet.git.AuthorizedRepositoryResolver;
 import dev.facet.git.GitOperationObserver;
 import dev.facet.git.GitSeams;
@@ -19,9 +20,10 @@ public final class MirrorGitSeams {
     private MirrorGitSeams() {
     }
 
-    public static GitSeams overSsh(RepositoryStore repositories, GitOperationObserver observer, ReadGate readGate,
+    public static GitSeams overSsh(RepositoryStore repositories, AdvertisedRefsCache advertisedRefs,
+                                   GitOperationObserver observer, ReadGate readGate,
                                    ReceivePackFactory<GitSession> pushes) {
-        HostedUploadPackFactory uploads = new HostedUploadPackFactory(observer);
+        HostedUploadPackFactory uploads = new HostedUploadPackFactory(observer, advertisedRefs);
         UploadPackFactory<GitSession> gatedUploads = (session, repository) -> {
             try {
                 readGate.beforeRead(session.repositoryId());

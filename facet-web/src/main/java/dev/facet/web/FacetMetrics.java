@@ -1,7 +1,9 @@
 package dev.facet.web;
 
+import dev.facet.git.AdvertisedRefsCache;
 import dev.facet.git.GitOperationObserver;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -16,6 +18,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /** The instance's Prometheus metrics: HTTP requests, Git operations, pushes, repositories. */
 public final class FacetMetrics implements GitOperationObserver {
@@ -36,6 +39,23 @@ public final class FacetMetrics implements GitOperationObserver {
         registry.gauge("facet.repositories", registry, r -> repositoryCount.getAsLong());
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
+    }
+
+    /**
+     * Counts the ref advertisements Git reads served, by where their refs came from: read from disk
+     * ({@code source="disk"}) or kept since the repository's refs last changed ({@code source="cache"}).
+     */
+    public void watchRefAdvertisements(AdvertisedRefsCache advertisedRefs) {
+        refAdvertisements("disk", advertisedRefs, AdvertisedRefsCache::scans);
+        refAdvertisements("cache", advertisedRefs, AdvertisedRefsCache::hits);
+    }
+
+    /** The counter holds {@code advertisedRefs} weakly, as Micrometer does: the instance's wiring keeps it. */
+    private void refAdvertisements(String source, AdvertisedRefsCache advertisedRefs,
+                                   ToLongFunction<AdvertisedRefsCache> count) {
+        FunctionCounter.builder("facet.git.ref.advertisements", advertisedRefs, cache -> count.applyAsLong(cache))
+                .description("Ref advertisements served to Git readers, by where the refs came from")
+                .tag("source", source).register(registry);
     }
 
     private Counter gitOperations(String type) {

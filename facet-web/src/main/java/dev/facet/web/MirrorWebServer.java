@@ -12,6 +12,7 @@ import dev.facet.core.identity.KeyFingerprint;
 import dev.facet.core.mirror.UpstreamAlert;
 import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
+import dev.facet.git.AdvertisedRefsCache;
 import dev.facet.git.AuthorizedRepositoryResolver;
 import dev.facet.git.ClonePackCache;
 import dev.facet.git.GitOperationObserver;
@@ -143,13 +144,16 @@ public final class MirrorWebServer {
      *              primary; {@code upstreamLfs} takes uploads and lock requests on to the primary
      * @param peers who may fetch this node's copies at the peer endpoint ({@link PeerGitFilter}): a farm's members,
      *              or nobody ({@link PeerReads#NONE})
+     * @param advertisedRefs the refs advertised to readers, clients and peers alike
      */
     public MirrorWebServer(WebSettings settings, MirrorNode node, RepositoryStore repositories,
+                           AdvertisedRefsCache advertisedRefs,
                            ClonePackCache clonePackCache, long maxPushBytes, FacetMetrics metrics,
                            MirrorMetrics mirrorMetrics, PeerReads peers, PreAuthorizedReads preAuthorized, LfsApi lfs,
                            UpstreamLfs upstreamLfs) {
-        GitServlet git = readOnlyGit(repositories, GitOperationObserver.both(metrics, node.status().offload()));
-        GitServlet peerGit = readOnlyGit(repositories, mirrorMetrics.peerUploads());
+        GitServlet git = readOnlyGit(repositories, advertisedRefs,
+                GitOperationObserver.both(metrics, node.status().offload()));
+        GitServlet peerGit = readOnlyGit(repositories, advertisedRefs, mirrorMetrics.peerUploads());
         ObjectMapper json = new ObjectMapper();
         mirrorMetrics.watchAlerts(() -> node.guard().open().size());
 
@@ -168,10 +172,11 @@ public final class MirrorWebServer {
     }
 
     /** Git reads from this node's disk, counted by {@code observer}; a push here is forwarded, never received. */
-    private static GitServlet readOnlyGit(RepositoryStore repositories, GitOperationObserver observer) {
+    private static GitServlet readOnlyGit(RepositoryStore repositories, AdvertisedRefsCache advertisedRefs,
+                                          GitOperationObserver observer) {
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(HttpGitSessions.resolver(new AuthorizedRepositoryResolver(repositories)));
-        git.setUploadPackFactory(HttpGitSessions.uploadPacks(new HostedUploadPackFactory(observer)));
+        git.setUploadPackFactory(HttpGitSessions.uploadPacks(new HostedUploadPackFactory(observer, advertisedRefs)));
         git.setUploadPackErrorHandler(new UploadPackErrors());
         git.setReceivePackFactory((request, repository) -> {
             throw new ServiceNotEnabledException("Pushes to a mirror are forwarded to the primary.");
