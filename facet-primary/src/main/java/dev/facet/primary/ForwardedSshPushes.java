@@ -50,8 +50,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ForwardedSshPushes {
     private static final Logger log = LoggerFactory.getLogger(ForwardedSshPushes.class);
-    /** How long after its first push one SSH login carries further pushes through the mirror that took it. */
-    static final Duration LOGIN_CARRIES_PUSHES_FOR = Duration.ofHours(1);
+    /**
+     * How long after its first push one SSH login carries further pushes through the mirror that took it: as long
+     * as OpenSSH's usual {@code ControlPersist} keeps a shared connection, and no longer, since the proof binds
+     * neither the repository nor the commands, so every minute of it is a minute a mirror turned against its users
+     * could push as this one.
+     */
+    static final Duration LOGIN_CARRIES_PUSHES_FOR = Duration.ofMinutes(10);
 
     private final Store store;
     private final Clock clock;
@@ -125,7 +130,7 @@ public final class ForwardedSshPushes {
                 throw new AuthenticationRequired("The SSH login signature does not verify with the key registered "
                         + "as " + fingerprint + ".");
             }
-            // Taken before anything else is decided: a refused push spends its login too.
+            // Taken before anything else is decided: a refused push counts as the login's use too.
             takeLogin(tx.usedSshLogins(), proof, mirrorId);
             return null;
         });
@@ -165,11 +170,14 @@ public final class ForwardedSshPushes {
         Instant now = clock.instant();
         Optional<UsedSshLogins.Taken> before = logins.find(proof.sessionDigest());
         if (before.isEmpty()) {
-            if (!logins.take(proof.sessionDigest(), mirrorId, proof.keyFingerprint(), now)) {
-                throw new AuthenticationRequired("This SSH login was taken by another push at the same moment; "
-                        + "push again.");
+            if (logins.take(proof.sessionDigest(), mirrorId, proof.keyFingerprint(), now)) {
+                return;
             }
-            return;
+            // Two pushes of one shared connection at once: the other took it first, and this one may follow it.
+            before = logins.find(proof.sessionDigest());
+            if (before.isEmpty()) {
+                throw new AuthenticationRequired("This SSH login could not be recorded; push again.");
+            }
         }
         Optional<String> refusal = refusalToTakeAgain(before.get(), mirrorId, proof.keyFingerprint(), now);
         if (refusal.isPresent()) {
@@ -180,8 +188,11 @@ public final class ForwardedSshPushes {
     /** Why a login taken before may not carry one more push through {@code mirrorId}; empty when it may. */
     static Optional<String> refusalToTakeAgain(UsedSshLogins.Taken taken, String mirrorId, String keyFingerprint,
                                                Instant now) {
-        if (!taken.mirrorId().equals(mirrorId) || !taken.keyFingerprint().equals(keyFingerprint)) {
+        if (!taken.mirrorId().equals(mirrorId)) {
             return Optional.of("This SSH login was already used for a push through another mirror.");
+        }
+        if (!taken.keyFingerprint().equals(keyFingerprint)) {
+            return Optional.of("This SSH login was already used for a push with another key.");
         }
         if (now.isAfter(taken.takenAt().plus(LOGIN_CARRIES_PUSHES_FOR))) {
             return Optional.of("This SSH connection's login has carried pushes for "

@@ -27,7 +27,14 @@ class ForwardedSshLoginReuseTest {
         assertThat(ForwardedSshPushes.refusalToTakeAgain(TAKEN, "mirror-b", "SHA256:writer", FIRST_PUSH))
                 .hasValueSatisfying(reason -> assertThat(reason).contains("another mirror"));
         assertThat(ForwardedSshPushes.refusalToTakeAgain(TAKEN, "mirror-a", "SHA256:stranger", FIRST_PUSH))
-                .hasValueSatisfying(reason -> assertThat(reason).contains("another mirror"));
+                .hasValueSatisfying(reason -> assertThat(reason).contains("another key"));
+    }
+
+    @Test
+    void aMirrorKeepsNoLoginLongerThanASharedConnectionUsuallyLasts() {
+        // OpenSSH's usual ControlPersist is 10 minutes: past that a proof is no more a connection's, only a mirror's.
+        assertThat(ForwardedSshPushes.refusalToTakeAgain(TAKEN, "mirror-a", "SHA256:writer",
+                FIRST_PUSH.plus(Duration.ofMinutes(11)))).isPresent();
     }
 
     @Test
