@@ -126,7 +126,7 @@ class PostgresEventSignalTest {
     private List<Integer> listenerPids() throws SQLException {
         try (Connection connection = connect(); var statement = connection.prepareStatement(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = ? "
-                        + "AND query LIKE 'LISTEN%' ORDER BY pid")) {
+                        + "AND query IN ('LISTEN facet_events', 'SELECT 1') ORDER BY pid")) {
             statement.setString(1, PostgresEventSignal.APPLICATION_NAME);
             List<Integer> pids = new ArrayList<>();
             try (var rows = statement.executeQuery()) {
