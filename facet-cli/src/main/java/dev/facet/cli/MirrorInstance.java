@@ -25,6 +25,7 @@ import dev.facet.farm.FarmUpstreamChanges;
 import dev.facet.farm.FarmVet;
 import dev.facet.farm.PeerFetchSource;
 import dev.facet.mirror.FetchSource;
+import dev.facet.mirror.HeldStateFetchSource;
 import dev.facet.mirror.PeerReads;
 import dev.facet.mirror.CredentialVerdicts;
 import dev.facet.mirror.DirectRegistration;
@@ -285,7 +286,8 @@ public final class MirrorInstance implements AutoCloseable {
                 : Optional.of(new LfsPrefetch(settings.lfsPrefetch(), repositories, lfsObjects));
         SyncRate rate = new SyncRate(clock);
         SyncEngine sync = new SyncEngine(store, repositories, lifecycle,
-                sources.apply(new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust()))), barrier, guard, clock,
+                new HeldStateFetchSource(sources.apply(new UpstreamFetchSource(upstream, new MirrorFetcher(client.trust())))),
+                barrier, guard, clock,
                 settings.syncParallelism(), SyncObserver.both(metrics, SyncObserver.both(offload,
                         SyncObserver.both(rate, SyncObserver.both(new ServedStateReports(upstream, scheduler),
                                 SyncObserver.both(lfsRelease(lfsObjects),

@@ -19,7 +19,7 @@ import dev.facet.web.LfsApi;
 import dev.facet.primary.AccessKeyService;
 import dev.facet.primary.AdminBootstrap;
 import dev.facet.primary.EventRetention;
-import dev.facet.primary.EventSignal;
+import dev.facet.core.event.EventSignal;
 import dev.facet.primary.MirrorAdmission;
 import dev.facet.primary.MirrorEventStream;
 import dev.facet.primary.MirrorFetchTokens;
@@ -131,8 +131,9 @@ public final class PrimaryInstance implements AutoCloseable {
         Path repositoriesDir = InstanceHome.repositories(home);
         InstanceIdentity identity = InstanceHome.identity(home);
         InstanceHome.markRole(home, InstanceHome.Role.PRIMARY);
-        EventSignal signal = new EventSignal();
-        Store store = new SignallingStore(JdbcStore.open(settings.database()), signal);
+        JdbcStore database = JdbcStore.open(settings.database());
+        EventSignal signal = database.openEventSignal();
+        Store store = new SignallingStore(database, signal);
         Optional<InstanceControl> control = Optional.empty();
         Optional<GitSshServer> ssh = Optional.empty();
         // Known once SSH listens; the doctor's handler is registered before.
@@ -249,6 +250,7 @@ public final class PrimaryInstance implements AutoCloseable {
             control.ifPresent(InstanceControl::close);
             purger.shutdownNow();
             eventReaders.shutdownNow();
+            signal.close();
             store.close();
             throw e;
         }

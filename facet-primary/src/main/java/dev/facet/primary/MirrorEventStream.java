@@ -6,6 +6,7 @@ import dev.facet.core.event.Event;
 import dev.facet.core.event.EventChain;
 import dev.facet.core.event.EventPayload;
 import dev.facet.core.event.EventPayloadCodec;
+import dev.facet.core.event.EventSignal;
 import dev.facet.core.event.MalformedEventPayload;
 import dev.facet.core.mirror.MirrorServer;
 import dev.facet.core.mirror.ProjectDigest;

@@ -2,6 +2,7 @@ package dev.facet.primary;
 
 import dev.facet.core.event.Event;
 import dev.facet.core.event.EventChain;
+import dev.facet.core.event.EventSignal;
 import dev.facet.core.event.EventType;
 import dev.facet.core.store.AccessTokens;
 import dev.facet.core.store.SshKeys;

@@ -2,6 +2,7 @@ package dev.facet.primary;
 
 import dev.facet.core.event.Event;
 import dev.facet.core.event.EventPayload;
+import dev.facet.core.event.EventSignal;
 import dev.facet.core.store.Store;
 import dev.facet.core.store.StoreTransaction;
 import dev.facet.core.webhook.Webhook;

@@ -8,14 +8,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 final class JdbcEvents implements Events {
     private final Handle handle;
+    private final Optional<String> noticeSender;
 
-    JdbcEvents(Handle handle) {
+    /** Events bound to one transaction; with a {@code noticeSender}, each append tells the database's listeners. */
+    JdbcEvents(Handle handle, Optional<String> noticeSender) {
         this.handle = handle;
+        this.noticeSender = noticeSender;
     }
 
     @Override
@@ -32,6 +36,9 @@ final class JdbcEvents implements Events {
                 .bind("previousHash", head.hash()).bind("hash", hash).execute();
         handle.createUpdate("UPDATE event_head SET last_seq = :seq, last_hash = :hash WHERE id = 1")
                 .bind("seq", sequence).bind("hash", hash).execute();
+        // PostgreSQL sends it when the transaction commits, and never if it rolls back; it folds repeats into one.
+        noticeSender.ifPresent(sender -> handle.createQuery("SELECT 1 FROM (SELECT pg_notify(:channel, :sender)) sent")
+                .bind("channel", PostgresEventSignal.CHANNEL).bind("sender", sender).mapTo(Integer.class).one());
         return new Event(sequence, type, repositoryId, payload, at, head.hash(), hash);
     }
 

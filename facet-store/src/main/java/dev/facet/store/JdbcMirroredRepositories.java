@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.Update;
 
 final class JdbcMirroredRepositories implements MirroredRepositories {
     private static final String SELECT = "SELECT id, project_key, slug, name, is_public, upstream_refs_hash, "
@@ -27,19 +28,27 @@ final class JdbcMirroredRepositories implements MirroredRepositories {
 
     @Override
     public void save(MirroredRepository repository) {
+        // An update of the row a sync finds in place; an insert only for a repository new to this mirror.
+        if (bindRow(handle.createUpdate("UPDATE mirrored_repositories SET project_key = :project, slug = :slug, "
+                + "name = :name, is_public = :isPublic, upstream_refs_hash = :upstreamHash, local_refs_hash = :localHash, "
+                + "sync_requested = :syncRequested, last_synced_at = :lastSynced, behind_since = :behindSince, "
+                + "digest_high = :high, digest_low = :low WHERE id = :id"), repository).execute() == 0) {
+            bindRow(handle.createUpdate("INSERT INTO mirrored_repositories (id, project_key, slug, name, is_public, "
+                    + "upstream_refs_hash, local_refs_hash, sync_requested, last_synced_at, behind_since, digest_high, "
+                    + "digest_low) VALUES (:id, :project, :slug, :name, :isPublic, :upstreamHash, :localHash, "
+                    + ":syncRequested, :lastSynced, :behindSince, :high, :low)"), repository).execute();
+        }
+    }
+
+    private static Update bindRow(Update statement, MirroredRepository repository) {
         StateDigest digest = repository.servedDigest();
-        handle.createUpdate("DELETE FROM mirrored_repositories WHERE id = :id").bind("id", repository.id()).execute();
-        handle.createUpdate("INSERT INTO mirrored_repositories (id, project_key, slug, name, is_public, upstream_refs_hash, "
-                        + "local_refs_hash, sync_requested, last_synced_at, behind_since, digest_high, digest_low) "
-                        + "VALUES (:id, :project, :slug, :name, :isPublic, :upstreamHash, :localHash, :syncRequested, "
-                        + ":lastSynced, :behindSince, :high, :low)")
-                .bind("high", digest.high()).bind("low", digest.low())
+        return statement.bind("high", digest.high()).bind("low", digest.low())
                 .bind("id", repository.id()).bind("project", repository.projectKey().value())
                 .bind("slug", repository.slug().value()).bind("name", repository.name())
                 .bind("isPublic", repository.isPublic()).bind("upstreamHash", repository.upstreamRefsHash())
                 .bind("localHash", repository.localRefsHash()).bind("syncRequested", repository.syncRequested())
                 .bind("lastSynced", Timestamps.toNullableColumn(repository.lastSyncedAt()))
-                .bind("behindSince", Timestamps.toNullableColumn(repository.behindSince())).execute();
+                .bind("behindSince", Timestamps.toNullableColumn(repository.behindSince()));
     }
 
     @Override

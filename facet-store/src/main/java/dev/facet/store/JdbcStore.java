@@ -2,8 +2,12 @@ package dev.facet.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.facet.core.event.EventSignal;
+import dev.facet.core.event.InProcessEventSignal;
 import dev.facet.core.store.Store;
 import dev.facet.core.store.StoreTransaction;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -17,15 +21,30 @@ public final class JdbcStore implements Store {
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    private final DatabaseSettings settings;
+    /** What this store's transactions name themselves by in the notices they send other processes. */
+    private final Optional<String> eventNoticeSender;
 
-    private JdbcStore(HikariDataSource dataSource) {
+    private JdbcStore(HikariDataSource dataSource, DatabaseSettings settings) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        this.settings = settings;
+        this.eventNoticeSender = settings.isPostgresql() ? Optional.of(UUID.randomUUID().toString()) : Optional.empty();
     }
 
     /** Opens a primary's database and brings its schema up to date; fails with a clear message when it cannot. */
     public static JdbcStore open(DatabaseSettings settings) {
-        return new JdbcStore(openMigrated(settings, "classpath:db/primary"));
+        return new JdbcStore(openMigrated(settings, "classpath:db/primary"), settings);
+    }
+
+    /**
+     * A new signal that wakes the readers waiting for this store's events: on PostgreSQL, after a commit of any
+     * process on the database (LISTEN/NOTIFY, with a connection of its own); on H2, which one process alone
+     * opens, after this process's commits. The caller closes it, before the store.
+     */
+    public EventSignal openEventSignal() {
+        return eventNoticeSender.<EventSignal>map(sender -> PostgresEventSignal.start(settings, sender))
+                .orElseGet(InProcessEventSignal::new);
     }
 
     static HikariDataSource openMigrated(DatabaseSettings settings, String migrations) {
@@ -59,7 +78,7 @@ public final class JdbcStore implements Store {
     @Override
     public <T> T inTransaction(Function<StoreTransaction, T> work) {
         return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
-                handle -> work.apply(new JdbcTransaction(handle)));
+                handle -> work.apply(new JdbcTransaction(handle, eventNoticeSender)));
     }
 
     @Override

@@ -20,14 +20,17 @@ import dev.facet.core.store.StoreTransaction;
 import dev.facet.core.store.ServiceUsers;
 import dev.facet.core.store.Users;
 import dev.facet.core.store.Webhooks;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /** The tables bound to one JDBI handle, that is to one open transaction. */
 final class JdbcTransaction implements StoreTransaction {
     private final Handle handle;
+    private final Optional<String> eventNoticeSender;
 
-    JdbcTransaction(Handle handle) {
+    JdbcTransaction(Handle handle, Optional<String> eventNoticeSender) {
         this.handle = handle;
+        this.eventNoticeSender = eventNoticeSender;
     }
 
     @Override
@@ -82,7 +85,7 @@ final class JdbcTransaction implements StoreTransaction {
 
     @Override
     public Events events() {
-        return new JdbcEvents(handle);
+        return new JdbcEvents(handle, eventNoticeSender);
     }
 
     @Override

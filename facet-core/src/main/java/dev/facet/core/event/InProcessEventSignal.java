@@ -1,28 +1,30 @@
-package dev.facet.primary;
+package dev.facet.core.event;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Wakes every waiting event-stream reader when new events have been committed. */
-public final class EventSignal {
+/** Wakes the readers of this process only: enough where no other process writes to the database (H2). */
+public final class InProcessEventSignal implements EventSignal {
     private final AtomicReference<CompletableFuture<Void>> next = new AtomicReference<>(new CompletableFuture<>());
     private volatile boolean closed;
 
-    /** Completes after the next commit that appended events. */
+    @Override
     public CompletableFuture<Void> next() {
         return next.get();
     }
 
-    void fire() {
+    @Override
+    public void fire() {
         next.getAndSet(new CompletableFuture<>()).complete(null);
     }
 
-    /** Wakes every waiting reader and answers later ones at once: the primary is stopping. */
+    @Override
     public void close() {
         closed = true;
         fire();
     }
 
+    @Override
     public boolean isClosed() {
         return closed;
     }
