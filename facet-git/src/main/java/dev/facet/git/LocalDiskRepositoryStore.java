@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -17,12 +18,28 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.RepositoryCache;
+import org.eclipse.jgit.lib.RepositoryCacheConfig;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.util.FS;
 
 /** Bare repositories under {@code <root>/<id>}; a rename moves no files because the path holds no name. */
 public final class LocalDiskRepositoryStore implements RepositoryStore {
+    /**
+     * How long JGit keeps a repository nobody uses open. Its default, an hour, kept every repository a primary
+     * created or a mirror synced within the hour: about 8 KiB each, 814 MiB of heap while 100,000 were made. Five
+     * minutes keeps busy repositories open and bounds memory by what is in use; reopening one costs a read of its
+     * config and pack list.
+     */
+    static final Duration UNUSED_REPOSITORY_KEPT_OPEN = Duration.ofMinutes(5);
+
+    static {
+        RepositoryCacheConfig cache = new RepositoryCacheConfig();
+        cache.setExpireAfter(UNUSED_REPOSITORY_KEPT_OPEN.toMillis());
+        cache.setCleanupDelay(UNUSED_REPOSITORY_KEPT_OPEN.toMillis() / 5);
+        cache.install();
+    }
+
     private final Path root;
 
     public LocalDiskRepositoryStore(Path root) {
