@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,9 +143,13 @@ class LfsStorageTest {
     }
 
     /** Starts the upload a batch answer offers for {@code content}, with {@code body} as what is sent. */
+    /** An upload by {@code user} (password {@code user + "-pass-1"}), its body sent as {@code body} sends it. */
     private static java.util.concurrent.CompletableFuture<HttpResponse<String>> startUpload(
-            TestPrimary primary, byte[] content, HttpRequest.BodyPublisher body) throws Exception {
-        JsonNode upload = batch(primary, "upload", LfsHttp.oid(content), content.length).path("actions").path("upload");
+            TestPrimary primary, String user, byte[] content, HttpRequest.BodyPublisher body) throws Exception {
+        LfsHttp.Answer answer = new LfsHttp(primary.baseUrl()).batch("ST/files", LfsHttp.basic(user, user + "-pass-1"),
+                "upload", LfsHttp.oid(content), content.length);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        JsonNode upload = answer.json().path("objects").path(0).path("actions").path("upload");
         return HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(upload.path("href").asText()))
                 .header("Authorization", upload.path("header").path("Authorization").asText())
                 .PUT(body).build(), HttpResponse.BodyHandlers.ofString());
@@ -167,25 +172,30 @@ class LfsStorageTest {
                 Map.of("FACET_LFS_MAX_CONCURRENT_UPLOADS", "2"))) {
             primary.createProject("ST");
             primary.createRepository("ST", "files", false);
+            // Three writers: one holds no more than half the slots, so the global bound needs several to reach.
+            for (String user : List.of("ann", "ben", "cid")) {
+                primary.createUser(user, user + "-pass-1");
+                primary.grantProject("ST", user, "PROJECT_WRITE");
+            }
             byte[] first = new byte[256 * 1024];
             new java.util.Random(1).nextBytes(first);
             byte[] second = new byte[256 * 1024];
             new java.util.Random(2).nextBytes(second);
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
             try {
-                var firstUpload = startUpload(primary, first, halfThenWait(first, release));
+                var firstUpload = startUpload(primary, "ann", first, halfThenWait(first, release));
                 awaitStreaming(primary, first);
 
-                HttpResponse<String> twin = startUpload(primary, first, HttpRequest.BodyPublishers.ofByteArray(first))
-                        .get();
+                HttpResponse<String> twin = startUpload(primary, "ben", first,
+                        HttpRequest.BodyPublishers.ofByteArray(first)).get();
                 assertThat(twin.statusCode()).as(twin.body()).isEqualTo(429);
                 assertThat(twin.headers().firstValue("Retry-After")).isPresent();
                 assertThat(twin.body()).contains("being stored by another upload");
 
-                var secondUpload = startUpload(primary, second, halfThenWait(second, release));
+                var secondUpload = startUpload(primary, "ben", second, halfThenWait(second, release));
                 awaitStreaming(primary, second);
                 byte[] third = "one too many".getBytes(StandardCharsets.UTF_8);
-                HttpResponse<String> tooMany = startUpload(primary, third,
+                HttpResponse<String> tooMany = startUpload(primary, "cid", third,
                         HttpRequest.BodyPublishers.ofByteArray(third)).get();
                 assertThat(tooMany.statusCode()).as(tooMany.body()).isEqualTo(429);
                 assertThat(tooMany.headers().firstValue("Retry-After")).contains("5");

@@ -1,11 +1,13 @@
 package dev.facet.git;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -28,9 +30,11 @@ import org.eclipse.jgit.transport.UploadPack;
  * a farm node taking the published state, a branch made over REST, a HEAD moved) and its readers share the
  * instances {@link LocalDiskRepositoryStore#open} keeps, and an entry is made only by reading through one: so
  * every write Facet makes is advertised at once. JGit stays silent about the first change an instance ever sees
- * (reading a repository's refs, its {@code HEAD} at least, is one), and about what another process writes on disk
- * (an administrator's {@code git update-ref}) until it reads again: such a change is advertised once the entry is
- * {@code maxAge} old. Entries keep every ref, hidden ones too; each upload still applies its own filter ({@link KeptRefs#HIDDEN}),
+ * (reading a repository's refs, its {@code HEAD} at least, is one), so an instance's refs are kept only once JGit
+ * has announced a change of it, and an entry serves only readers of the instance it was read through (a new
+ * instance, after JGit's cache closed an unused one, starts silent again): a mirror's first sync of a new repository
+ * was advertised 5 s late before. JGit is silent too about what another process writes on disk (an administrator's
+ * {@code git update-ref}) until it reads again: such a change is advertised once the entry is {@code maxAge} old. Entries keep every ref, hidden ones too; each upload still applies its own filter ({@link KeptRefs#HIDDEN}),
  * and Facet has no per-user ref visibility within a repository.
  *
  * <p>{@link #start()} registers the listener and {@link #stop()} removes it; while it is not listening, every
@@ -54,8 +58,14 @@ public final class AdvertisedRefsCache {
      */
     private final ThreadLocal<Path> reading = new ThreadLocal<>();
     private volatile ListenerHandle listener;
+    /**
+     * The repository instances JGit has announced a ref change of. JGit stays silent about an instance's first
+     * change, so until it has announced one, a write through it could land unseen: only then are its refs kept.
+     */
+    private final Map<Repository, Boolean> announcing = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private record Entry(Map<String, Ref> refs, long readAtNanos) {
+    /** @param source the instance the refs were read through: an entry serves readers of that instance only */
+    private record Entry(Map<String, Ref> refs, long readAtNanos, WeakReference<Repository> source) {
     }
 
     public AdvertisedRefsCache() {
@@ -86,6 +96,7 @@ public final class AdvertisedRefsCache {
     public synchronized void start() {
         if (listener == null) {
             listener = Repository.getGlobalListenerList().addRefsChangedListener(event -> {
+                announcing.put(event.getRepository(), Boolean.TRUE);
                 Path changed = key(event.getRepository());
                 if (changed != null && changed.equals(reading.get())) {
                     return;
@@ -104,6 +115,7 @@ public final class AdvertisedRefsCache {
             listener = null;
         }
         entries.clear();
+        announcing.clear();
     }
 
     /** Advertises the cached refs to an upload; a receive advertises what JGit reads, as usual. */
@@ -134,7 +146,7 @@ public final class AdvertisedRefsCache {
         }
         long now = nanoTime.getAsLong();
         Entry cached = listener == null ? null : entries.get(key);
-        if (cached != null && now - cached.readAtNanos() < maxAgeNanos) {
+        if (cached != null && now - cached.readAtNanos() < maxAgeNanos && cached.source().get() == repository) {
             hits.increment();
             return cached.refs();
         }
@@ -147,8 +159,8 @@ public final class AdvertisedRefsCache {
             reading.remove();
         }
         scans.increment();
-        if (maxAgeNanos > 0 && listener != null) {
-            Entry read = new Entry(refs, now);
+        if (maxAgeNanos > 0 && listener != null && announcing.containsKey(repository)) {
+            Entry read = new Entry(refs, now, new WeakReference<>(repository));
             entries.put(key, read);
             // A change that landed while we read may be missing from what we read: the next request reads again.
             if (changes.get() != changesBefore) {

@@ -13,11 +13,11 @@ import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 
 /**
- * Skips the Git session when the local copy already holds the state the upstream signed for the repository: a
- * new empty repository (most of a large first sync can be those), or a sync asked for after another one brought
- * the state. The session would only list refs this copy has; the answer is what a fetch that found nothing to
- * change gives, and the refs pass the same {@link MirrorFetcher.BeforeRefsMove} step, so a farm sees no difference.
- * Any other state is fetched from {@code source}.
+ * Skips the Git session for a new empty repository whose upstream is empty too (most of a large first sync can be
+ * those): the session would only list no refs. The answer is what a fetch that found nothing to change gives, and
+ * the refs pass the same {@link MirrorFetcher.BeforeRefsMove} step, so a farm sees no difference. A repository with
+ * refs is always fetched from {@code source}, even when its refs already match the signed state: the refs hash does
+ * not cover HEAD, and a changed default branch reaches the mirror only through the session's advertisement.
  */
 public final class HeldStateFetchSource implements FetchSource {
     private final FetchSource source;
@@ -35,7 +35,7 @@ public final class HeldStateFetchSource implements FetchSource {
         if (signed != null) {
             Map<String, ObjectId> held = heldRefs(local);
             RefsHash heldHash = RefsHash.of(held);
-            if (heldHash.value().equals(signed)) {
+            if (held.isEmpty() && heldHash.value().equals(signed)) {
                 beforeRefsMove.objectsHeld(held);
                 return new MirrorFetcher.Outcome(0, 0, null, heldHash);
             }

@@ -45,14 +45,14 @@ class HeldStateFetchSourceTest {
     }
 
     @Test
-    void copyAlreadyAtTheSignedRefsIsNotFetchedAgain() throws Exception {
+    void copyAlreadyAtTheSignedRefsIsStillFetchedSinceOnlyTheSessionTellsAChangedDefaultBranch() throws Exception {
         InMemoryRepository local = new InMemoryRepository(new DfsRepositoryDescription("held"));
         ObjectId commit = commitOnMain(local);
 
         new HeldStateFetchSource(upstream).fetch(local,
                 signedAt(RefsHash.of(Map.of("refs/heads/main", commit)).value()), advertised -> true, barrier);
 
-        assertThat(fetched).isEmpty();
+        assertThat(fetched).containsExactly(7L);
     }
 
     @Test
