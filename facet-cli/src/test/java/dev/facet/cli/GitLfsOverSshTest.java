@@ -3,7 +3,6 @@ package dev.facet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * over HTTP. The credential is good for one key, one repository and one operation only.
  */
 class GitLfsOverSshTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
     TestPrimary primary;
@@ -54,37 +51,19 @@ class GitLfsOverSshTest {
         return "ssh://git@localhost:" + sshPort() + "/LFS/" + repository + ".git";
     }
 
-    private GitClient lfsClient(String name) {
-        GitClient git = new GitClient(dir.resolve(name + "-home"));
-        git.run(dir, "lfs", "install", "--skip-repo").requireSuccess();
-        return git;
-    }
-
-    private Map<String, String> as(SshKeyPair key) {
-        return Map.of("GIT_SSH_COMMAND", key.sshCommand(knownHosts));
-    }
-
-    /** What {@code git-lfs-authenticate} answers {@code key}, as git-lfs reads it. */
-    private JsonNode authenticate(SshKeyPair key, String repository, String operation) throws IOException {
-        GitClient.Result answer = key.ssh(knownHosts, sshPort(), "git-lfs-authenticate", "/LFS/" + repository + ".git",
-                operation);
-        assertThat(answer.exitCode()).as(answer.stderr()).isZero();
-        return JSON.readTree(answer.stdout());
-    }
-
-    private static String authorization(JsonNode answer) {
-        return answer.path("header").path("Authorization").asText();
+    private LfsOverSsh lfs() {
+        return new LfsOverSsh(knownHosts, sshPort(), "LFS");
     }
 
     private LfsHttp.Answer batch(JsonNode answer, String repository, String operation, byte[] content)
             throws Exception {
-        return new LfsHttp(primary.baseUrl()).batch("LFS/" + repository, authorization(answer), operation,
+        return new LfsHttp(primary.baseUrl()).batch("LFS/" + repository, LfsOverSsh.authorization(answer), operation,
                 LfsHttp.oid(content), content.length);
     }
 
     @Test
     void aPushOverSshUploadsTheObjectsAndACloneOverSshFetchesThemByteForByte() throws IOException {
-        GitClient writer = lfsClient("writer");
+        GitClient writer = LfsOverSsh.lfsClient(dir, "writer");
         Path tree = writer.newWorkTree(dir.resolve("writer"), "README.md");
         writer.run(tree, "lfs", "track", "*.bin").requireSuccess();
         byte[] big = new byte[2 * 1024 * 1024];
@@ -93,16 +72,16 @@ class GitLfsOverSshTest {
         Files.writeString(tree.resolve("small.bin"), "small but tracked\n");
         writer.run(tree, "add", ".gitattributes", "model.bin", "small.bin").requireSuccess();
         writer.run(tree, "commit", "-q", "-m", "models").requireSuccess();
-        GitClient.Result push = writer.run(tree, as(people.writer()), "push", sshUrl("assets"), "main");
+        GitClient.Result push = writer.run(tree, lfs().as(people.writer()), "push", sshUrl("assets"), "main");
         assertThat(push.exitCode()).as(push.stderr()).isZero();
 
         JsonNode repository = TestPrimary.expect(200, primary.admin.get("/rest/api/1.0/projects/LFS/repos/assets"))
                 .json();
         assertThat(repository.path("lfs").path("objectCount").asLong()).isEqualTo(2);
 
-        GitClient reader = lfsClient("reader");
+        GitClient reader = LfsOverSsh.lfsClient(dir, "reader");
         Path clone = dir.resolve("reader-clone");
-        GitClient.Result cloned = reader.run(dir, as(people.reader()), "clone", "-q", sshUrl("assets"),
+        GitClient.Result cloned = reader.run(dir, lfs().as(people.reader()), "clone", "-q", sshUrl("assets"),
                 clone.toString());
         assertThat(cloned.exitCode()).as(cloned.stderr()).isZero();
         assertThat(clone.resolve("model.bin")).hasBinaryContent(big);
@@ -114,15 +93,15 @@ class GitLfsOverSshTest {
         // A reader's push of LFS content is refused by the same rule as their Git push.
         Files.writeString(clone.resolve("small.bin"), "reader's change\n");
         reader.run(clone, "commit", "-q", "-am", "reader edits").requireSuccess();
-        GitClient.Result refused = reader.run(clone, as(people.reader()), "push", "origin", "main");
+        GitClient.Result refused = reader.run(clone, lfs().as(people.reader()), "push", "origin", "main");
         assertThat(refused.exitCode()).isNotZero();
     }
 
     @Test
     void theAnswerPointsAtTheRepositorysLfsApiWithACredentialThatExpiresSoon() throws IOException {
-        JsonNode answer = authenticate(people.writer(), "assets", "upload");
+        JsonNode answer = lfs().authenticate(people.writer(), "assets", "upload");
         assertThat(answer.path("href").asText()).isEqualTo(primary.baseUrl() + "/scm/LFS/assets.git/info/lfs");
-        assertThat(authorization(answer)).startsWith("Bearer facet-lfs-ssh.");
+        assertThat(LfsOverSsh.authorization(answer)).startsWith("Bearer facet-lfs-ssh.");
         assertThat(answer.path("expires_in").asLong()).isBetween(1L, 600L);
         assertThat(answer.path("expires_at").asText()).isNotBlank();
         // git-lfs's bare form and Git's quoted one name the same repository.
@@ -133,7 +112,7 @@ class GitLfsOverSshTest {
     @Test
     void aCredentialReachesOnlyItsRepositoryAndItsOperation() throws Exception {
         byte[] content = "content\n".getBytes(StandardCharsets.UTF_8);
-        JsonNode download = authenticate(people.writer(), "assets", "download");
+        JsonNode download = lfs().authenticate(people.writer(), "assets", "download");
         assertThat(batch(download, "assets", "download", content).status()).isEqualTo(200);
         // Issued for a download, it cannot upload, though its key could ask for an upload credential.
         LfsHttp.Answer upload = batch(download, "assets", "upload", content);
@@ -141,19 +120,19 @@ class GitLfsOverSshTest {
         assertThat(upload.body()).contains("download only");
         // Issued for assets, it does not open the writer's other repository.
         assertThat(batch(download, "other", "download", content).status()).isEqualTo(403);
-        assertThat(batch(authenticate(people.writer(), "other", "download"), "other", "download", content)
+        assertThat(batch(lfs().authenticate(people.writer(), "other", "download"), "other", "download", content)
                 .status()).isEqualTo(200);
         // Nor is it a credential for Git itself, or for the REST API.
-        assertThat(primary.anonymous.withAuthorization(authorization(download))
+        assertThat(primary.anonymous.withAuthorization(LfsOverSsh.authorization(download))
                 .get("/scm/LFS/assets.git/info/refs?service=git-upload-pack").status()).isEqualTo(401);
-        assertThat(primary.anonymous.withAuthorization(authorization(download))
+        assertThat(primary.anonymous.withAuthorization(LfsOverSsh.authorization(download))
                 .get("/rest/api/1.0/projects/LFS/repos/assets").status()).isEqualTo(401);
     }
 
     @Test
     void aTamperedCredentialIsRefused() throws Exception {
         byte[] content = "content\n".getBytes(StandardCharsets.UTF_8);
-        String genuine = authorization(authenticate(people.reader(), "assets", "download"));
+        String genuine = LfsOverSsh.authorization(lfs().authenticate(people.reader(), "assets", "download"));
         String payload = genuine.substring(genuine.indexOf('.') + 1, genuine.lastIndexOf('.'));
         String decoded = new String(java.util.Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8);
         String raised = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
@@ -191,7 +170,7 @@ class GitLfsOverSshTest {
         TestPrimary.expect(201, primary.admin.post("/rest/keys/latest/projects/LFS/repos/assets/ssh",
                 RestClient.json("key", Map.of("text", key.publicKey(), "label", "ci"))));
         byte[] content = "content\n".getBytes(StandardCharsets.UTF_8);
-        assertThat(batch(authenticate(key, "assets", "download"), "assets", "download", content).status())
+        assertThat(batch(lfs().authenticate(key, "assets", "download"), "assets", "download", content).status())
                 .isEqualTo(200);
         GitClient.Result upload = key.ssh(knownHosts, sshPort(), "git-lfs-authenticate", "LFS/assets.git", "upload");
         assertThat(upload.exitCode()).isNotZero();
@@ -203,7 +182,7 @@ class GitLfsOverSshTest {
     @Test
     void aCredentialStopsWorkingOnceItsKeyIsRemoved() throws Exception {
         byte[] content = "content\n".getBytes(StandardCharsets.UTF_8);
-        JsonNode answer = authenticate(people.reader(), "assets", "download");
+        JsonNode answer = lfs().authenticate(people.reader(), "assets", "download");
         assertThat(batch(answer, "assets", "download", content).status()).isEqualTo(200);
         RestClient reader = primary.anonymous.as("reader", "reader-pass-1");
         long id = TestPrimary.expect(200, reader.get("/rest/ssh/latest/keys")).json().path("values").path(0)

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * says so; uploads sign in over HTTP and go on to the primary, which never takes a write on a mirror's word.
  */
 class MirrorLfsOverSshTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
     TestPrimary primary;
@@ -44,7 +41,7 @@ class MirrorLfsOverSshTest {
         primary.createRepository("MLS", "assets", false);
         primary.createRepository("MLS", "other", false);
         people = SshPeople.on(primary, "MLS", dir.resolve("keys"));
-        writer = lfsClient("writer");
+        writer = LfsOverSsh.lfsClient(dir, "writer");
         writerTree = writer.newWorkTree(dir.resolve("writer"), "README.md");
         writer.run(writerTree, "lfs", "track", "*.bin").requireSuccess();
         model = new byte[1024 * 1024];
@@ -61,7 +58,7 @@ class MirrorLfsOverSshTest {
         Files.writeString(knownHosts, "[localhost]:" + mirrorSshPort() + " "
                 + SshKeyPair.hostKeyOf(mirror.home.resolve("keys").resolve("ssh_host_ed25519_key")) + "\n");
         String head = writer.run(writerTree, "rev-parse", "HEAD").requireSuccess().stdout().strip();
-        await().atMost(Duration.ofSeconds(30)).until(() -> writer.run(dir, as(people.reader()), "ls-remote",
+        await().atMost(Duration.ofSeconds(30)).until(() -> writer.run(dir, lfs().as(people.reader()), "ls-remote",
                 mirrorUrl("assets")).stdout().contains(head));
     }
 
@@ -79,26 +76,8 @@ class MirrorLfsOverSshTest {
         return "ssh://git@localhost:" + mirrorSshPort() + "/MLS/" + repository + ".git";
     }
 
-    private GitClient lfsClient(String name) {
-        GitClient git = new GitClient(dir.resolve(name + "-home"));
-        git.run(dir, "lfs", "install", "--skip-repo").requireSuccess();
-        return git;
-    }
-
-    private Map<String, String> as(SshKeyPair key) {
-        return Map.of("GIT_SSH_COMMAND", key.sshCommand(knownHosts));
-    }
-
-    /** What git-lfs-authenticate on the mirror answers {@code key}, as git-lfs reads it. */
-    private JsonNode authenticate(SshKeyPair key, String repository, String operation) throws IOException {
-        GitClient.Result answer = key.ssh(knownHosts, mirrorSshPort(), "git-lfs-authenticate",
-                "/MLS/" + repository + ".git", operation);
-        assertThat(answer.exitCode()).as(answer.stderr()).isZero();
-        return JSON.readTree(answer.stdout());
-    }
-
-    private static String authorization(JsonNode answer) {
-        return answer.path("header").path("Authorization").asText();
+    private LfsOverSsh lfs() {
+        return new LfsOverSsh(knownHosts, mirrorSshPort(), "MLS");
     }
 
     private int downloadBatch(String baseUrl, String repository, String authorization) throws Exception {
@@ -108,20 +87,20 @@ class MirrorLfsOverSshTest {
 
     @Test
     void aCloneOverSshFromTheMirrorGetsItsLfsFilesWithTheMirrorsOwnCredential() throws Exception {
-        JsonNode answer = authenticate(people.reader(), "assets", "download");
+        JsonNode answer = lfs().authenticate(people.reader(), "assets", "download");
         assertThat(answer.path("href").asText()).isEqualTo(mirror.baseUrl() + "/scm/MLS/assets.git/info/lfs");
-        assertThat(authorization(answer)).startsWith("Bearer facet-lfs-ssh.");
-        assertThat(downloadBatch(mirror.baseUrl(), "assets", authorization(answer))).isEqualTo(200);
+        assertThat(LfsOverSsh.authorization(answer)).startsWith("Bearer facet-lfs-ssh.");
+        assertThat(downloadBatch(mirror.baseUrl(), "assets", LfsOverSsh.authorization(answer))).isEqualTo(200);
         // A mirror's credential is its own: the primary never takes it.
-        assertThat(downloadBatch(primary.baseUrl(), "assets", authorization(answer))).isEqualTo(401);
+        assertThat(downloadBatch(primary.baseUrl(), "assets", LfsOverSsh.authorization(answer))).isEqualTo(401);
         // Nor does it reach another repository, nor an upload.
-        assertThat(downloadBatch(mirror.baseUrl(), "other", authorization(answer))).isEqualTo(403);
-        assertThat(new LfsHttp(mirror.baseUrl()).batch("MLS/assets", authorization(answer), "upload",
+        assertThat(downloadBatch(mirror.baseUrl(), "other", LfsOverSsh.authorization(answer))).isEqualTo(403);
+        assertThat(new LfsHttp(mirror.baseUrl()).batch("MLS/assets", LfsOverSsh.authorization(answer), "upload",
                 LfsHttp.oid(model), model.length).status()).isEqualTo(403);
 
-        GitClient reader = lfsClient("reader");
+        GitClient reader = LfsOverSsh.lfsClient(dir, "reader");
         Path clone = dir.resolve("reader-clone");
-        GitClient.Result cloned = reader.run(dir, as(people.reader()), "clone", "-q", mirrorUrl("assets"),
+        GitClient.Result cloned = reader.run(dir, lfs().as(people.reader()), "clone", "-q", mirrorUrl("assets"),
                 clone.toString());
         assertThat(cloned.exitCode()).as(cloned.stderr()).isZero();
         assertThat(clone.resolve("model.bin")).hasBinaryContent(model);
@@ -134,20 +113,20 @@ class MirrorLfsOverSshTest {
         assertThat(stranger.exitCode()).isNotZero();
         assertThat(stranger.stdout()).doesNotContain("facet-lfs-ssh");
 
-        JsonNode answer = authenticate(people.reader(), "assets", "download");
-        assertThat(downloadBatch(mirror.baseUrl(), "assets", authorization(answer))).isEqualTo(200);
+        JsonNode answer = lfs().authenticate(people.reader(), "assets", "download");
+        assertThat(downloadBatch(mirror.baseUrl(), "assets", LfsOverSsh.authorization(answer))).isEqualTo(200);
         RestClient reader = primary.anonymous.as("reader", "reader-pass-1");
         long id = TestPrimary.expect(200, reader.get("/rest/ssh/latest/keys")).json().path("values").path(0)
                 .path("id").asLong();
         TestPrimary.expect(204, reader.delete("/rest/ssh/latest/keys/" + id));
         // The mirror asks the primary again once its short cache lapses (or a key event clears it).
         await().atMost(Duration.ofSeconds(30)).until(() -> downloadBatch(mirror.baseUrl(), "assets",
-                authorization(answer)) == 401);
+                LfsOverSsh.authorization(answer)) == 401);
     }
 
     @Test
     void anUploadOverSshThroughTheMirrorSignsInOverHttpAndLandsOnThePrimary() throws IOException {
-        JsonNode answer = authenticate(people.writer(), "assets", "upload");
+        JsonNode answer = lfs().authenticate(people.writer(), "assets", "upload");
         assertThat(answer.path("href").asText()).isEqualTo(mirror.baseUrl() + "/scm/MLS/assets.git/info/lfs");
         assertThat(answer.path("header").has("Authorization")).isFalse();
         GitClient.Result readerAsks = people.reader().ssh(knownHosts, mirrorSshPort(), "git-lfs-authenticate",
@@ -163,7 +142,7 @@ class MirrorLfsOverSshTest {
         Files.write(writerTree.resolve("texture.bin"), texture);
         writer.run(writerTree, "add", "texture.bin").requireSuccess();
         writer.run(writerTree, "commit", "-q", "-m", "a texture").requireSuccess();
-        Map<String, String> environment = new HashMap<>(as(people.writer()));
+        Map<String, String> environment = new HashMap<>(lfs().as(people.writer()));
         GitClient.Result pushed = writer.run(writerTree, environment, "push", mirrorUrl("assets"), "main");
         assertThat(pushed.exitCode()).as(pushed.stderr()).isZero();
 

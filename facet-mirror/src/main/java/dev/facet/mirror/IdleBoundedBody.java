@@ -29,7 +29,8 @@ final class IdleBoundedBody implements HttpResponse.BodySubscriber<InputStream> 
         }
     }
 
-    private static final List<ByteBuffer> END = List.of();
+    /** Queued after the last chunk; its own object, since an empty chunk ({@code List.of()}) may arrive too. */
+    private static final Object END = new Object();
 
     private final Duration idle;
     private final BlockingQueue<Object> arrived = new LinkedBlockingQueue<>();
