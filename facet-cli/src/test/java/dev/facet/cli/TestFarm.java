@@ -109,11 +109,28 @@ final class TestFarm implements AutoCloseable {
     }
 
     private Node startNode(int index, List<String> listed, Map<String, String> extraSettings) {
-        listedByHome.put(homes.resolve(name + "-node-" + (index + 1)), listed);
-        indexByHome.put(homes.resolve(name + "-node-" + (index + 1)), index);
-        Node node = new Node(homes.resolve(name + "-node-" + (index + 1)), MirrorInstance.start(
-                MirrorSettings.load(homes.resolve(name + "-node-" + (index + 1)),
-                        flags(listed.get(index), listed, extraSettings), Map.of())), null);
+        Path home = homes.resolve(name + "-node-" + (index + 1));
+        listedByHome.put(home, listed);
+        indexByHome.put(home, index);
+        MirrorInstance instance;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                instance = MirrorInstance.start(MirrorSettings.load(home, flags(listed.get(index), listed,
+                        extraSettings), Map.of()));
+                break;
+            } catch (RuntimeException e) {
+                // The member port was free when picked, and another test (another fork) took it since: pick again.
+                if (attempt == 3 || !portTaken(e)) {
+                    throw e;
+                }
+                String moved = "127.0.0.1:" + freePort();
+                if (members.get(index).equals(listed.get(index))) {
+                    members.set(index, moved);
+                }
+                listed.set(index, moved);
+            }
+        }
+        Node node = new Node(home, instance, null);
         Node served = new Node(node.home(), node.instance(), RestClient.anonymous(node.url()));
         nodes.add(served);
         return served;
@@ -150,6 +167,15 @@ final class TestFarm implements AutoCloseable {
 
     List<String> members() {
         return List.copyOf(members);
+    }
+
+    private static boolean portTaken(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
