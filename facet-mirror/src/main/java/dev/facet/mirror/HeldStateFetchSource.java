@@ -5,10 +5,8 @@ import dev.facet.core.ref.RefsHash;
 import dev.facet.git.KeptRefs;
 import dev.facet.git.MirrorFetcher;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 
@@ -31,26 +29,21 @@ public final class HeldStateFetchSource implements FetchSource {
                                        MirrorFetcher.DestructiveChanges destructive,
                                        MirrorFetcher.BeforeRefsMove beforeRefsMove)
             throws IOException, MirrorFetcher.RepositoryGone, MirrorFetcher.CredentialsRefused {
-        String signed = repository.upstreamRefsHash();
-        if (signed != null) {
-            Map<String, ObjectId> held = heldRefs(local);
-            RefsHash heldHash = RefsHash.of(held);
-            if (held.isEmpty() && heldHash.value().equals(signed)) {
-                beforeRefsMove.objectsHeld(held);
-                return new MirrorFetcher.Outcome(0, 0, null, heldHash);
-            }
+        RefsHash empty = RefsHash.of(Map.of());
+        if (empty.value().equals(repository.upstreamRefsHash()) && !holdsAnyRef(local)) {
+            beforeRefsMove.objectsHeld(Map.of());
+            return new MirrorFetcher.Outcome(0, 0, null, empty);
         }
         return source.fetch(local, repository, destructive, beforeRefsMove);
     }
 
-    /** The refs the upstream's refs hash covers, as the local copy has them. */
-    private static Map<String, ObjectId> heldRefs(Repository local) throws IOException {
-        Map<String, ObjectId> held = new HashMap<>();
+    /** Whether the local copy has any ref the upstream's refs hash covers; stops at the first. */
+    private static boolean holdsAnyRef(Repository local) throws IOException {
         for (Ref ref : local.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {
             if (!ref.isSymbolic() && ref.getObjectId() != null && !KeptRefs.isKept(ref.getName())) {
-                held.put(ref.getName(), ref.getObjectId());
+                return true;
             }
         }
-        return held;
+        return false;
     }
 }
