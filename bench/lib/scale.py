@@ -221,7 +221,7 @@ def measure(args, n, run_dir):
         admin.accept_mirror(f"scale-{n}")
         # From the acceptance: the mirror's start (a JVM, a database) is the same for 10 repositories as for 10,000.
         t0, sync_p0, sync_m0 = time.time(), cpu_seconds(primary.pid), cpu_seconds(mirror.pid)
-        wait_synchronized(mirror, timeout=7200)
+        wait_synchronized(mirror, timeout=7200, poll_seconds=1)
         while True:
             counts = progress(mirror)
             synced = counts.get("syncedRepos", counts.get("synced"))
@@ -231,7 +231,7 @@ def measure(args, n, run_dir):
                 break
             if time.time() - t0 > 7200:
                 raise BenchError(f"initial sync did not finish: {counts}")
-            time.sleep(0.25)
+            time.sleep(1)
         initial_sync = time.time() - t0
         sync_primary_cpu, sync_mirror_cpu = cpu_seconds(primary.pid) - sync_p0, cpu_seconds(mirror.pid) - sync_m0
         log(f"initial sync of {n} repositories in {initial_sync:.1f} s (CPU {sync_primary_cpu:.1f} s primary, "

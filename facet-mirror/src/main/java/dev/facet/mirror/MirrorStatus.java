@@ -84,8 +84,8 @@ public final class MirrorStatus {
     }
 
     /**
-     * Counts and the worst lags, read with two aggregate queries: a heartbeat every few seconds costs the
-     * same with ten repositories as with a hundred thousand on the Java side.
+     * Counts and the worst lags, read by the database from the repositories behind only: heartbeats, {@code /status}
+     * polled by a balancer and the pages cost the same with ten repositories in sync as with a hundred thousand.
      */
     public Progress progress() {
         UpstreamLink link = upstream.link();
