@@ -7,10 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A secret every node of a farm holds alike, for keys that must agree across nodes (the digests of
@@ -23,6 +24,7 @@ import java.util.function.Supplier;
  * split farm that each made one keep a single one when they merge: {@link #following} reads it again.
  */
 public final class FarmSecret {
+    private static final Logger log = LoggerFactory.getLogger(FarmSecret.class);
     /** The secret under which the digests of users' credentials are taken. */
     static final String CREDENTIALS = "credential-secret";
     /** The key that signs Git LFS transfer tokens, so a download may reach another node than its batch. */
@@ -49,7 +51,7 @@ public final class FarmSecret {
      * passed since the last read: after split halves merge, every node uses the one secret the merge kept within
      * that time (what was signed with the other fails once, as after a restart). The supplier never calls the
      * cluster itself: it answers the secret last read, and a read past {@code refreshAfter} sets off one refresh
-     * on another thread, so that a slow or partitioned member delays the refresh, never a request.
+     * on a thread of its own, so that a slow or partitioned member delays the refresh, never a request.
      */
     public static Supplier<byte[]> following(FarmCluster cluster, String name, SecureRandom random, Clock clock,
                                              Duration refreshAfter) {
@@ -60,18 +62,22 @@ public final class FarmSecret {
             if (clock.instant().isBefore(read.at().plus(refreshAfter)) || !refreshing.compareAndSet(false, true)) {
                 return read.secret();
             }
-            CompletableFuture.runAsync(() -> {
+            Thread refresh = new Thread(() -> {
                 byte[] secret = read.secret();
                 try {
                     String held = cluster.hazelcast().<String, String>getMap(FarmId.MAP).get(name);
                     secret = held != null ? Base64.getDecoder().decode(held) : agree(cluster, name, random);
                 } catch (RuntimeException e) {
                     // A member leaving or shutting down: the secret last read is still the farm's best answer.
+                    log.warn("The farm's secret {} could not be read again ({}); the one read last stays in use",
+                            name, e.toString());
                 } finally {
                     last.set(new Read(secret, clock.instant()));
                     refreshing.set(false);
                 }
-            });
+            }, "facet-farm-secret-refresh-" + name);
+            refresh.setDaemon(true);
+            refresh.start();
             return read.secret();
         };
     }
