@@ -9,7 +9,10 @@ import dev.facet.core.store.MirrorTransaction;
 import dev.facet.core.store.MirroredRepositories;
 import dev.facet.core.store.UpstreamAlerts;
 import dev.facet.core.store.UpstreamLinks;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
@@ -17,6 +20,7 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 public final class JdbcMirrorStore implements MirrorStore {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    private final ProjectDigestSums projectDigestSums = new ProjectDigestSums();
 
     private JdbcMirrorStore(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -29,7 +33,18 @@ public final class JdbcMirrorStore implements MirrorStore {
 
     @Override
     public <T> T inTransaction(Function<MirrorTransaction, T> work) {
-        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> work.apply(new MirrorTransaction() {
+        Set<String> touchedProjects = new HashSet<>();
+        try {
+            return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> work.apply(transaction(handle,
+                    touchedProjects)));
+        } finally {
+            // Committed or rolled back: a project marked needlessly is only summed again.
+            projectDigestSums.changed(touchedProjects);
+        }
+    }
+
+    private MirrorTransaction transaction(Handle handle, Set<String> touchedProjects) {
+        return new MirrorTransaction() {
             @Override
             public UpstreamLinks upstream() {
                 return new JdbcUpstreamLinks(handle);
@@ -37,7 +52,7 @@ public final class JdbcMirrorStore implements MirrorStore {
 
             @Override
             public MirroredRepositories repositories() {
-                return new JdbcMirroredRepositories(handle);
+                return new JdbcMirroredRepositories(handle, projectDigestSums, touchedProjects);
             }
 
             @Override
@@ -60,7 +75,7 @@ public final class JdbcMirrorStore implements MirrorStore {
                 // The mirror's lfs_objects has the primary's shape: the same queries serve both.
                 return new JdbcLfsObjectRecords(handle);
             }
-        }));
+        };
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
@@ -18,13 +19,23 @@ final class JdbcMirroredRepositories implements MirroredRepositories {
     private static final String SELECT = "SELECT id, project_key, slug, name, is_public, upstream_refs_hash, "
             + "local_refs_hash, sync_requested, last_synced_at, behind_since FROM mirrored_repositories ";
     private final Handle handle;
+    private final ProjectDigestSums sums;
+    private final Set<String> touchedProjects;
 
-    JdbcMirroredRepositories(Handle handle) {
+    /**
+     * @param touchedProjects where the keys of the projects whose sums this transaction changes are collected, for
+     *                        {@code sums} to learn of once the transaction has ended
+     */
+    JdbcMirroredRepositories(Handle handle, ProjectDigestSums sums, Set<String> touchedProjects) {
         this.handle = handle;
+        this.sums = sums;
+        this.touchedProjects = touchedProjects;
     }
 
     @Override
     public void save(MirroredRepository repository) {
+        projectOf(repository.id()).ifPresent(touchedProjects::add);
+        touchedProjects.add(repository.projectKey().value());
         // An update of the row a sync finds in place; an insert only for a repository new to this mirror.
         if (bindRow(handle.createUpdate("UPDATE mirrored_repositories SET project_key = :project, slug = :slug, "
                 + "name = :name, is_public = :isPublic, upstream_refs_hash = :upstreamHash, local_refs_hash = :localHash, "
@@ -68,19 +79,19 @@ final class JdbcMirroredRepositories implements MirroredRepositories {
 
     @Override
     public void delete(long repositoryId) {
+        projectOf(repositoryId).ifPresent(touchedProjects::add);
         handle.createUpdate("DELETE FROM lfs_objects WHERE repository_id = :id").bind("id", repositoryId).execute();
         handle.createUpdate("DELETE FROM mirrored_repositories WHERE id = :id").bind("id", repositoryId).execute();
     }
 
     @Override
     public List<ProjectDigest> projectDigests() {
-        fillMissingDigests();
-        return handle.createQuery("SELECT project_key, SUM(digest_high) AS high, SUM(digest_low) AS low, "
-                        + "COUNT(*) AS repositories FROM mirrored_repositories GROUP BY project_key ORDER BY project_key")
-                .map((rs, ctx) -> new ProjectDigest(rs.getString("project_key"), 0,
-                        StateDigest.ofSums(rs.getBigDecimal("high"), rs.getBigDecimal("low")),
-                        rs.getLong("repositories")))
-                .list();
+        return sums.current(handle, this::fillMissingDigests);
+    }
+
+    private Optional<String> projectOf(long repositoryId) {
+        return handle.createQuery("SELECT project_key FROM mirrored_repositories WHERE id = :id").bind("id", repositoryId)
+                .mapTo(String.class).findOne();
     }
 
     /**
