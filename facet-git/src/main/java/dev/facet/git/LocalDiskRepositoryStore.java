@@ -17,28 +17,21 @@ import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.RepositoryCache;
-import org.eclipse.jgit.lib.RepositoryCacheConfig;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.util.FS;
 
 /** Bare repositories under {@code <root>/<id>}; a rename moves no files because the path holds no name. */
 public final class LocalDiskRepositoryStore implements RepositoryStore {
     /**
-     * How long JGit keeps a repository nobody uses open. Its default, an hour, kept every repository a primary
-     * created or a mirror synced within the hour: about 8 KiB each, 814 MiB of heap while 100,000 were made. Five
-     * minutes keeps busy repositories open and bounds memory by what is in use; reopening one costs a read of its
-     * config and pack list.
+     * How long a repository nobody uses stays open. JGit's default, an hour, kept every repository a primary created
+     * or a mirror synced within the hour; five minutes keeps busy repositories open, and reopening one costs a read of
+     * its config and pack list.
      */
     static final Duration UNUSED_REPOSITORY_KEPT_OPEN = Duration.ofMinutes(5);
-
-    static {
-        RepositoryCacheConfig cache = new RepositoryCacheConfig();
-        cache.setExpireAfter(UNUSED_REPOSITORY_KEPT_OPEN.toMillis());
-        cache.setCleanupDelay(UNUSED_REPOSITORY_KEPT_OPEN.toMillis() / 5);
-        cache.install();
-    }
+    /** The most repositories kept open at once, whatever their use: about 8 KiB of heap each. */
+    static final int REPOSITORIES_KEPT_OPEN = 4096;
+    /** One for the process, as JGit's was: nodes in one process keep their repositories under different paths. */
+    private static final OpenRepositories OPEN = new OpenRepositories(REPOSITORIES_KEPT_OPEN, UNUSED_REPOSITORY_KEPT_OPEN);
 
     private final Path root;
 
@@ -96,7 +89,7 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
             throw new NotFound("repository", "Repository " + repositoryId + " has no files on disk.");
         }
         try {
-            return RepositoryCache.open(RepositoryCache.FileKey.exact(dir.toFile(), FS.DETECTED), true);
+            return OPEN.open(dir);
         } catch (org.eclipse.jgit.errors.RepositoryNotFoundException e) {
             throw new NotFound("repository", "Repository " + repositoryId + " has files on disk that do not form a Git "
                     + "repository (" + dir + "); restore them from a backup.");
@@ -135,7 +128,7 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
         if (!Files.exists(dir)) {
             return;
         }
-        RepositoryCache.unregister(RepositoryCache.FileKey.exact(dir.toFile(), FS.DETECTED));
+        OPEN.forget(dir);
         try {
             // Move aside first: a half-deleted directory must never look like a repository.
             Path trash = Files.createDirectories(root.resolve(".trash")).resolve(repositoryId + "-" + System.nanoTime());
@@ -198,7 +191,7 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
         if (!Files.exists(dir)) {
             return;
         }
-        RepositoryCache.unregister(RepositoryCache.FileKey.exact(dir.toFile(), FS.DETECTED));
+        OPEN.forget(dir);
         try {
             Path kept = Files.createDirectories(keptRepositories()).resolve(repositoryId + "-" + at.getEpochSecond());
             Files.move(dir, kept, StandardCopyOption.ATOMIC_MOVE);
