@@ -3,8 +3,8 @@
 Shared by clone_vs_native.py, sync_latency.py and farm.py: the one place where the harnesses
 start Facet nodes, lone or in a farm. `./facet --help` builds the distribution
 when it is stale; the harness then copies facet.jar into its run directory and every node runs
-that copy, `java $FACET_JAVA_OPTS -jar <copy> primary|mirror --home DIR --port 0` (what
-`./facet` execs; a farm node gets a port chosen in advance, see start_farm_node), in its own
+that copy through `FACET_JAR=<copy> ./facet primary|mirror --home DIR --port 0`, so each role gets
+production's heap and `FACET_JAVA_OPTS` (a farm node gets a port chosen in advance, see start_farm_node), in its own
 process group, bound to 127.0.0.1. Others edit and build this
 checkout while a benchmark runs: a build that rewrites facet-cli/target/facet.jar under a running
 JVM would hand it classes from two builds, and primary and mirror could run different builds.
@@ -121,7 +121,9 @@ class Distribution:
             time.sleep(60)
 
     def command(self, *args):
-        return ["java"] + os.environ.get("FACET_JAVA_OPTS", "").split() + ["-jar", self.path] + list(args)
+        """Starts the copy through ./facet, so that each role gets the heap and options it gets in production;
+        `env` and the script exec, so the process's pid is Java's."""
+        return ["env", f"FACET_JAR={self.path}", os.path.join(ROOT, "facet")] + list(args)
 
 
 def new_password():

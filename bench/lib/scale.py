@@ -215,6 +215,13 @@ def measure(args, n, run_dir):
             f"(timed on {native_sample}; CPU {native_client_cpu:.1f} s in git, {native_primary_cpu:.1f} s in the "
             f"primary)")
 
+        # The primary's own idle cost (its refs verification rounds, its JVM) before any mirror follows it: what
+        # one mirror costs it is the difference from the idle window with the mirror.
+        p0, t0 = cpu_seconds(primary.pid), time.time()
+        time.sleep(args.idle_seconds)
+        primary_alone_pct = 100 * (cpu_seconds(primary.pid) - p0) / (time.time() - t0)
+        log(f"primary alone, idle: {primary_alone_pct:.2f} % of a core")
+
         mirror_env = dict(env, FACET_MIRROR_RECONCILE_SECONDS=str(args.reconcile_seconds))
         mirror = FacetNode("mirror", dist, os.path.join(run_dir, f"mirror-{n}"), run_dir,
                            ["--upstream", primary.base, "--name", f"scale-{n}"], env=mirror_env, label=f"mirror-{n}")
@@ -259,6 +266,8 @@ def measure(args, n, run_dir):
             "sync_cpu_vs_native": (sync_primary_cpu + sync_mirror_cpu) / (native_client_cpu + native_primary_cpu),
             "primary_idle_cpu_s": p1 - p0, "mirror_idle_cpu_s": m1 - m0,
             "primary_idle_pct": 100 * (p1 - p0) / seconds, "mirror_idle_pct": 100 * (m1 - m0) / seconds,
+            "primary_alone_idle_pct": primary_alone_pct,
+            "primary_idle_per_mirror_pct": 100 * (p1 - p0) / seconds - primary_alone_pct,
             "reconciliations_in_window": len(idle),
             "reconcile_ms": [ms for ms, _, _ in idle], "projects_differed": [d for _, d, _ in idle],
         }
@@ -331,7 +340,8 @@ def report(results, info):
               f"| {r['native_clone_loop_s']:.1f} s ({r['native_primary_cpu_s']:.1f} "
               f"+ {r['native_client_cpu_s']:.1f} s; sample {r['native_sample']:,}) "
               f"| {r['sync_vs_native']:.2f}×, {r['sync_cpu_vs_native']:.2f}× "
-              f"| {r['primary_idle_cpu_s']:.2f} s / {r['idle_window_s']:.0f} s ({r['primary_idle_pct']:.2f} %) "
+              f"| {r['primary_idle_cpu_s']:.2f} s / {r['idle_window_s']:.0f} s ({r['primary_idle_pct']:.2f} %; "
+              f"alone {r['primary_alone_idle_pct']:.2f} %, so {r['primary_idle_per_mirror_pct']:.2f} % for the mirror) "
               f"| {r['mirror_idle_cpu_s']:.2f} s ({r['mirror_idle_pct']:.2f} %) "
               f"| {', '.join(str(ms) for ms in r['reconcile_ms']) or 'none'} | {cpu} "
               f"| {r['push_latency_p50_ms']:.0f} / {r['push_latency_p99_ms']:.0f} ms ({len(r['push_latency_ms'])}) "

@@ -34,6 +34,8 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
     private static final OpenRepositories OPEN = new OpenRepositories(REPOSITORIES_KEPT_OPEN, UNUSED_REPOSITORY_KEPT_OPEN);
 
     private final Path root;
+    /** Whether a purge has read the refs of every repository once since this store was made. */
+    private volatile boolean sweptEveryRepository;
 
     public LocalDiskRepositoryStore(Path root) {
         this.root = root.toAbsolutePath();
@@ -200,16 +202,27 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
         }
     }
 
+    /**
+     * The first purge reads the refs of every repository, marking those that hold kept refs ({@link KeptRefs}): kept
+     * refs written by an older version, or left unmarked by a crash or a restore, are found there. Later purges visit
+     * the marked repositories alone, so an idle mirror of 100,000 repositories reads none of them.
+     */
     @Override
     public int purgeKept(java.time.Instant olderThan) {
         int purged = 0;
-        try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
-                purged += purgeKeptRefs(Long.parseLong(dir.getFileName().toString()), olderThan);
+        boolean everyRepository = !sweptEveryRepository;
+        Path marks = root.resolve(KeptRefs.HOLDERS);
+        Path listed = everyRepository ? root : marks;
+        if (Files.isDirectory(listed)) {
+            try (Stream<Path> dirs = Files.list(listed)) {
+                for (Path entry : dirs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+                    purged += purgeKeptRefs(Long.parseLong(entry.getFileName().toString()), olderThan);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot list " + listed, e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + root, e);
         }
+        sweptEveryRepository = true;
         if (Files.isDirectory(keptRepositories())) {
             try (Stream<Path> kept = Files.list(keptRepositories())) {
                 for (Path dir : kept.toList()) {
@@ -227,18 +240,36 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
         return purged;
     }
 
+    /** Purges the repository's kept refs older than {@code olderThan}; it stays marked while it holds any. */
     private int purgeKeptRefs(long repositoryId, java.time.Instant olderThan) {
-        try (Repository repository = open(repositoryId)) {
-            int purged = 0;
-            for (Ref ref : repository.getRefDatabase().getRefsByPrefix(KeptRefs.PREFIX)) {
-                if (KeptRefs.keptAt(ref.getName()).isBefore(olderThan)) {
-                    org.eclipse.jgit.lib.RefUpdate delete = repository.updateRef(ref.getName());
-                    delete.setForceUpdate(true);
-                    delete.delete();
-                    purged++;
-                }
+        Path dir = directory(repositoryId);
+        Path mark = KeptRefs.holderMark(dir);
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.deleteIfExists(mark);
+                return 0;
             }
-            return purged;
+            try (Repository repository = open(repositoryId)) {
+                int purged = 0;
+                for (Ref ref : repository.getRefDatabase().getRefsByPrefix(KeptRefs.PREFIX)) {
+                    if (KeptRefs.keptAt(ref.getName()).isBefore(olderThan)) {
+                        org.eclipse.jgit.lib.RefUpdate delete = repository.updateRef(ref.getName());
+                        delete.setForceUpdate(true);
+                        delete.delete();
+                        purged++;
+                    }
+                }
+                if (repository.getRefDatabase().getRefsByPrefix(KeptRefs.PREFIX).isEmpty()) {
+                    Files.deleteIfExists(mark);
+                    // A sync may have kept a ref between the read and the unmarking: it must stay found.
+                    if (!repository.getRefDatabase().getRefsByPrefix(KeptRefs.PREFIX).isEmpty()) {
+                        KeptRefs.markHolder(repository);
+                    }
+                } else {
+                    KeptRefs.markHolder(repository);
+                }
+                return purged;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot purge the kept refs of repository " + repositoryId, e);
         }

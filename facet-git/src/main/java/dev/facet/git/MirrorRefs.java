@@ -83,6 +83,9 @@ public final class MirrorRefs {
         if (move.plan().isEmpty()) {
             return 0;
         }
+        if (move.plan().steps().stream().anyMatch(step -> step.kind() == RefPlan.Kind.KEEP)) {
+            KeptRefs.markHolder(repository);
+        }
         List<ReceiveCommand> commands = move.plan().commands();
         BatchRefUpdate batch = repository.getRefDatabase().newBatchUpdate();
         batch.setAtomic(true);
