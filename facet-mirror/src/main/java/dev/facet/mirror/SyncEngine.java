@@ -6,7 +6,6 @@ import dev.facet.core.mirror.UpstreamLink;
 import dev.facet.core.mirror.UpstreamState;
 import dev.facet.core.ref.RefsHash;
 import dev.facet.core.store.MirrorStore;
-import dev.facet.core.store.MirrorTransaction;
 import dev.facet.git.MirrorFetcher;
 import dev.facet.git.MirrorRefs;
 import dev.facet.git.RepositoryStore;
@@ -57,6 +56,8 @@ public final class SyncEngine {
     /** Fetches running now; guarded by {@link #waiting}. */
     private int running;
     private final Map<Long, Flight> flights = new ConcurrentHashMap<>();
+    /** Where finished syncs are recorded: workers that finish at once share a commit. */
+    private final GroupCommit records;
     /** A failed or contradicted fetch is tried again after this, doubling up to {@link #RETRY_MAX}. */
     static final Duration RETRY_FIRST = Duration.ofSeconds(2);
     static final Duration RETRY_MAX = Duration.ofMinutes(1);
@@ -83,6 +84,7 @@ public final class SyncEngine {
                       RefUpdateBarrier barrier, UpstreamGuard guard, Clock clock, int parallelism, SyncObserver observer) {
         this.guard = guard;
         this.store = store;
+        this.records = new GroupCommit(store);
         this.repositories = repositories;
         this.lifecycle = lifecycle;
         this.source = source;
@@ -130,7 +132,7 @@ public final class SyncEngine {
             return;
         }
         store.inTransaction(tx -> {
-            repositoryIds.forEach(id -> markRequested(tx, id));
+            tx.repositories().markSyncRequested(repositoryIds);
             return null;
         });
         repositoryIds.forEach(this::queue);
@@ -143,7 +145,7 @@ public final class SyncEngine {
 
     private CompletableFuture<Void> enqueue(long repositoryId) {
         store.inTransaction(tx -> {
-            markRequested(tx, repositoryId);
+            tx.repositories().markSyncRequested(List.of(repositoryId));
             return null;
         });
         return queue(repositoryId);
@@ -303,8 +305,10 @@ public final class SyncEngine {
         }
         String localHash = repositories.refsHash(repositoryId).value();
         Instant now = clock.instant();
-        // Read again in the transaction that records the fetch: an event may have brought a newer signed state.
-        String signedNow = store.inTransaction(tx -> tx.repositories().find(repositoryId).map(current -> {
+        // Read again in the transaction that records the fetch: an event may have brought a newer signed state. The
+        // transaction may be shared with other workers' records: the refs are already on disk, so until it commits
+        // the database only lags behind them.
+        String signedNow = records.inTransaction(tx -> tx.repositories().find(repositoryId).map(current -> {
                 // With no signed hash yet (a repository just created), what was fetched stands in for one until an
                 // event or a reconciliation brings it; that fetch could only add, never delete or rewind.
                 String upstreamHash = current.upstreamRefsHash() == null ? localHash : current.upstreamRefsHash();
@@ -419,12 +423,5 @@ public final class SyncEngine {
     /** Whether a sync of the repository is running or owed now: its fetch may be about to move the refs. */
     public boolean isSyncing(long repositoryId) {
         return flights.containsKey(repositoryId);
-    }
-
-    private static void markRequested(MirrorTransaction tx, long repositoryId) {
-        tx.repositories().find(repositoryId).filter(r -> !r.syncRequested()).ifPresent(r ->
-                tx.repositories().save(new MirroredRepository(r.id(), r.projectKey(), r.slug(), r.name(),
-                        r.isPublic(), r.upstreamRefsHash(), r.localRefsHash(), true, r.lastSyncedAt(),
-                        r.behindSince())));
     }
 }

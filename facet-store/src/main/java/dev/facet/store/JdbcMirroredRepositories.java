@@ -8,10 +8,12 @@ import dev.facet.core.name.RepositorySlug;
 import dev.facet.core.store.MirroredRepositories;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
 
@@ -58,6 +60,17 @@ final class JdbcMirroredRepositories implements MirroredRepositories {
                 .bind("inSync", repository.inSync())
                 .bind("lastSynced", Timestamps.toNullableColumn(repository.lastSyncedAt()))
                 .bind("behindSince", Timestamps.toNullableColumn(repository.behindSince()));
+    }
+
+    @Override
+    public void markSyncRequested(Collection<Long> repositoryIds) {
+        if (repositoryIds.isEmpty()) {
+            return;
+        }
+        PreparedBatch batch = handle.prepareBatch("UPDATE mirrored_repositories SET sync_requested = TRUE "
+                + "WHERE id = :id AND sync_requested = FALSE");
+        repositoryIds.forEach(id -> batch.bind("id", id).add());
+        batch.execute();
     }
 
     @Override

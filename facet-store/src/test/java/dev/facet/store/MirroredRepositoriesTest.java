@@ -146,6 +146,43 @@ class MirroredRepositoriesTest {
         }
     }
 
+    @Test
+    void aRequestedSyncIsRecordedWithoutChangingCountsOnH2() {
+        try (MirrorStore store = JdbcMirrorStore.open(DatabaseSettings.embeddedH2(directory))) {
+            aRequestedSyncIsRecordedWithoutChangingCounts(store);
+        }
+    }
+
+    @Test
+    void aRequestedSyncIsRecordedWithoutChangingCountsOnPostgres() {
+        try (MirrorStore store = JdbcMirrorStore.open(postgres.settings())) {
+            aRequestedSyncIsRecordedWithoutChangingCounts(store);
+        }
+    }
+
+    private static void aRequestedSyncIsRecordedWithoutChangingCounts(MirrorStore store) {
+        save(store, repository(1, "a", "a", null));
+        save(store, repository(2, "b2", "b1", T0));
+        save(store, repository(3, "c", null, null));
+        MirroredRepository third = store.inTransaction(tx -> tx.repositories().find(3)).orElseThrow();
+
+        store.inTransaction(tx -> {
+            tx.repositories().markSyncRequested(List.of(2L, 3L, 99L));
+            return null;
+        });
+
+        assertThat(store.inTransaction(tx -> tx.repositories().all()).stream()
+                .filter(MirroredRepository::syncRequested).map(MirroredRepository::id).toList()).containsExactly(2L, 3L);
+        assertThat(store.inTransaction(tx -> tx.repositories().find(3)).orElseThrow()).isEqualTo(
+                new MirroredRepository(3, third.projectKey(), third.slug(), third.name(), third.isPublic(),
+                        third.upstreamRefsHash(), third.localRefsHash(), true, third.lastSyncedAt(), third.behindSince()));
+        assertThat(counts(store)).isEqualTo(new MirroredRepositories.Counts(3, 1, 1));
+        assertThat(store.inTransaction(tx -> tx.repositories().projectDigests()).get(0).digest().hex())
+                .isEqualTo(java.util.stream.Stream.of(1L, 2L, 3L)
+                        .map(id -> store.inTransaction(tx -> tx.repositories().find(id)).orElseThrow().servedDigest())
+                        .reduce(StateDigest.ZERO, StateDigest::plus).hex());
+    }
+
     private static void countsAndLagsFollowEverySave(MirrorStore store) {
         save(store, repository(1, "a", "a", null));
         save(store, repository(2, "b2", "b1", T0.plusSeconds(10)));

@@ -2,6 +2,7 @@ package dev.facet.core.store;
 
 import dev.facet.core.mirror.MirroredRepository;
 import dev.facet.core.mirror.ProjectDigest;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,6 +12,12 @@ public interface MirroredRepositories {
     void save(MirroredRepository repository);
 
     Optional<MirroredRepository> find(long repositoryId);
+
+    /**
+     * Records that a sync of each repository is owed, as a save with {@code syncRequested} would, without reading the
+     * rows first; an id with no row is skipped.
+     */
+    void markSyncRequested(Collection<Long> repositoryIds);
 
     Optional<MirroredRepository> find(String projectKey, String slug);
 
