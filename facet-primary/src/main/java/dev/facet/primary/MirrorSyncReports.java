@@ -16,9 +16,11 @@ import dev.facet.core.store.StoreTransaction;
 import dev.facet.core.webhook.MirrorServedState;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 import org.eclipse.jgit.lib.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,15 +75,19 @@ public final class MirrorSyncReports {
         synchronized (reportLocks.computeIfAbsent(mirrorId, id -> new Object())) {
             store.useTransaction(tx -> {
                 MirrorServer mirror = MirrorRegistry.requireRegistered(tx, mirrorId);
-                served.forEach((repositoryId, refsHash) -> record(tx, mirrorId, mirror, repositoryId, refsHash));
+                // Asked once per project of the report, not once per repository: a first sync reports hundreds of
+                // one project's repositories together.
+                Map<Long, Boolean> carried = new HashMap<>();
+                served.forEach((repositoryId, refsHash) -> record(tx, mirrorId, mirror, repositoryId, refsHash,
+                        projectId -> carried.computeIfAbsent(projectId, id -> AccessRules.carries(tx, mirrorId, id))));
             });
         }
     }
 
     private void record(StoreTransaction tx, String mirrorId, MirrorServer mirror, long repositoryId,
-                        RefsHash refsHash) {
+                        RefsHash refsHash, LongPredicate carried) {
         RepositoryRecord repository = tx.repositories().findById(repositoryId).orElse(null);
-        if (repository == null || !AccessRules.carries(tx, mirrorId, repository.projectId())) {
+        if (repository == null || !carried.test(repository.projectId())) {
             return;
         }
         MirrorServedState before = tx.webhooks().served(mirrorId, repositoryId).orElse(null);
