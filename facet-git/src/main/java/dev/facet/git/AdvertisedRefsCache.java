@@ -118,13 +118,16 @@ public final class AdvertisedRefsCache {
         announcing.clear();
     }
 
-    /** Advertises the cached refs to an upload; a receive advertises what JGit reads, as usual. */
-    public AdvertiseRefsHook hook() {
+    /**
+     * Advertises the cached refs of {@code served} to an upload (whose own repository may be a view of it); a
+     * receive advertises what JGit reads, as usual.
+     */
+    public AdvertiseRefsHook hook(Repository served) {
         return new AdvertiseRefsHook() {
             @Override
             public void advertiseRefs(UploadPack uploadPack) throws ServiceMayNotContinueException {
                 try {
-                    uploadPack.setAdvertisedRefs(refs(uploadPack.getRepository()));
+                    uploadPack.setAdvertisedRefs(refs(served));
                 } catch (IOException e) {
                     throw new ServiceMayNotContinueException("Facet could not read this repository's refs.", e);
                 }

@@ -6,7 +6,8 @@ import org.eclipse.jgit.transport.resolver.UploadPackFactory;
 
 /**
  * Serves clones and fetches from a repository on this instance's disk, counting each for metrics; the refs it
- * advertises come from {@code advertisedRefs}, read once per change of the repository's refs.
+ * advertises come from {@code advertisedRefs}, read once per change of the repository's refs. Small incremental
+ * fetches are packed without the bitmap ({@link SmallFetchPacking}).
  */
 public final class HostedUploadPackFactory implements UploadPackFactory<GitSession> {
     private final GitOperationObserver observer;
@@ -20,9 +21,10 @@ public final class HostedUploadPackFactory implements UploadPackFactory<GitSessi
     @Override
     public UploadPack create(GitSession session, Repository repository) {
         long repositoryId = session.repositoryId();
-        UploadPack uploadPack = new UploadPack(repository);
+        UploadPack uploadPack = new UploadPack(SmallFetchPacking.servable(repository));
+        uploadPack.setPreUploadHook(SmallFetchPacking.HOOK);
         uploadPack.setRefFilter(KeptRefs.HIDDEN);
-        uploadPack.setAdvertiseRefsHook(advertisedRefs.hook());
+        uploadPack.setAdvertiseRefsHook(advertisedRefs.hook(repository));
         uploadPack.setExtraParameters(session.protocolParameters());
         uploadPack.setPostUploadHook(stats -> observer.onUpload(repositoryId, stats.getHaves() == 0,
                 stats.getTotalBytes()));
