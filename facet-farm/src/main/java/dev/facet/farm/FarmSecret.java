@@ -77,7 +77,14 @@ public final class FarmSecret {
                 }
             }, "facet-farm-secret-refresh-" + name);
             refresh.setDaemon(true);
-            refresh.start();
+            try {
+                refresh.start();
+            } catch (OutOfMemoryError | RuntimeException e) {
+                // No thread to be had: the next read past refreshAfter tries again.
+                refreshing.set(false);
+                log.warn("The farm's secret {} could not be read again: no thread to read it on ({})", name,
+                        e.toString());
+            }
             return read.secret();
         };
     }

@@ -32,7 +32,7 @@ import org.eclipse.jgit.transport.UploadPack;
  * every write Facet makes is advertised at once. JGit stays silent about the first change an instance ever sees
  * (reading a repository's refs, its {@code HEAD} at least, is one), so an instance's refs are kept only once JGit
  * has announced a change of it, and an entry serves only readers of the instance it was read through (a new
- * instance, after JGit's cache closed an unused one, starts silent again): a mirror's first sync of a new repository
+ * instance, after the open repositories let go of an unused one, starts silent again): a mirror's first sync of a new repository
  * was advertised 5 s late before. JGit is silent too about what another process writes on disk (an administrator's
  * {@code git update-ref}) until it reads again: such a change is advertised once the entry is {@code maxAge} old. Entries keep every ref, hidden ones too; each upload still applies its own filter ({@link KeptRefs#HIDDEN}),
  * and Facet has no per-user ref visibility within a repository.

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.internal.storage.file.GC;
@@ -24,9 +25,12 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.util.FS;
 import org.eclipse.jgit.util.SystemReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Bare repositories under {@code <root>/<id>}; a rename moves no files because the path holds no name. */
 public final class LocalDiskRepositoryStore implements RepositoryStore {
+    private static final Logger log = LoggerFactory.getLogger(LocalDiskRepositoryStore.class);
     /**
      * How long a repository nobody uses stays open. JGit's default, an hour, kept every repository a primary created
      * or a mirror synced within the hour; five minutes keeps busy repositories open, and reopening one costs a read of
@@ -44,8 +48,13 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
 
     private final Path root;
     private final byte[] newConfig;
-    /** Whether a purge has read the refs of every repository once since this store was made. */
-    private volatile boolean sweptEveryRepository;
+    /**
+     * How often a purge reads the refs of every repository again, besides the first after a start: a kept ref
+     * written just as the purge unmarked its repository is found by then.
+     */
+    static final Duration EVERY_REPOSITORY_PURGED_EVERY = Duration.ofDays(1);
+    /** When a purge last read the refs of every repository ({@link System#nanoTime}); empty before the first. */
+    private volatile OptionalLong sweptEveryRepositoryAt = OptionalLong.empty();
 
     public LocalDiskRepositoryStore(Path root) {
         this.root = root.toAbsolutePath();
@@ -90,6 +99,8 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
                     + initialBranch() + "\n"));
             Files.write(staging.resolve(Constants.CONFIG), newConfig);
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            // An open of the id's previous repository that raced its removal must not be served for this one.
+            OPEN.forget(dir);
         } catch (IOException e) {
             try {
                 Directories.deleteTree(staging);
@@ -278,19 +289,29 @@ public final class LocalDiskRepositoryStore implements RepositoryStore {
     @Override
     public int purgeKept(java.time.Instant olderThan) {
         int purged = 0;
-        boolean everyRepository = !sweptEveryRepository;
+        long now = System.nanoTime();
+        boolean everyRepository = sweptEveryRepositoryAt.isEmpty()
+                || now - sweptEveryRepositoryAt.getAsLong() > EVERY_REPOSITORY_PURGED_EVERY.toNanos();
         Path marks = root.resolve(KeptRefs.HOLDERS);
         Path listed = everyRepository ? root : marks;
         if (Files.isDirectory(listed)) {
             try (Stream<Path> dirs = Files.list(listed)) {
                 for (Path entry : dirs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
-                    purged += purgeKeptRefs(Long.parseLong(entry.getFileName().toString()), olderThan);
+                    long repositoryId = Long.parseLong(entry.getFileName().toString());
+                    try {
+                        purged += purgeKeptRefs(repositoryId, olderThan);
+                    } catch (RuntimeException e) {
+                        // One unreadable repository (the doctor tells of it) must not stop the purge of the others.
+                        log.warn("Could not purge the kept refs of repository {}: {}", repositoryId, e.getMessage());
+                    }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot list " + listed, e);
             }
         }
-        sweptEveryRepository = true;
+        if (everyRepository) {
+            sweptEveryRepositoryAt = OptionalLong.of(now);
+        }
         if (Files.isDirectory(keptRepositories())) {
             try (Stream<Path> kept = Files.list(keptRepositories())) {
                 for (Path dir : kept.toList()) {

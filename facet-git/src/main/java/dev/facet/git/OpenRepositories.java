@@ -8,8 +8,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.util.FS;
 
 /**
  * The repositories kept open between uses, bounded in number as well as in time. JGit's own cache bounds only the
@@ -55,7 +58,11 @@ final class OpenRepositories {
                 return handOut(found);
             }
         }
-        // Read outside the lock: opening reads the repository's config from disk.
+        // Read outside the lock: opening reads the repository's config from disk. As JGit's cache did, a directory
+        // without the files of a repository (HEAD, objects, refs) is none, not an empty one.
+        if (!RepositoryCache.FileKey.isGitRepository(gitDir.toFile(), FS.DETECTED)) {
+            throw new RepositoryNotFoundException(gitDir.toFile());
+        }
         Repository opened = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
         List<Repository> released = new ArrayList<>();
         Repository answer;

@@ -33,6 +33,8 @@ final class GroupCommit {
         final Function<MirrorTransaction, T> work;
         T result;
         RuntimeException failure;
+        /** Whether a transaction holding this piece committed. */
+        boolean committed;
         boolean done;
 
         Piece(Function<MirrorTransaction, T> work) {
@@ -75,6 +77,12 @@ final class GroupCommit {
                 write(batch);
             } finally {
                 synchronized (lock) {
+                    for (Piece<?> p : batch) {
+                        if (!p.committed && p.failure == null) {
+                            // An Error cut the writing short: what was not committed must not look done.
+                            p.failure = new IllegalStateException("The database work was not committed");
+                        }
+                    }
                     batch.forEach(p -> p.done = true);
                     writing = false;
                     lock.notifyAll();
@@ -101,6 +109,7 @@ final class GroupCommit {
                     batch.forEach(p -> p.run(tx));
                     return null;
                 });
+                batch.forEach(p -> p.committed = true);
                 return;
             } catch (RuntimeException e) {
                 // Rolled back whole: each piece again on its own, so that only the failing one fails.
@@ -113,6 +122,7 @@ final class GroupCommit {
                     return null;
                 });
                 p.failure = null;
+                p.committed = true;
             } catch (RuntimeException e) {
                 p.failure = e;
             }

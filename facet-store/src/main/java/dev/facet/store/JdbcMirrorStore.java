@@ -21,6 +21,8 @@ public final class JdbcMirrorStore implements MirrorStore {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final ProjectDigestSums projectDigestSums = new ProjectDigestSums();
+    /** The projects touched by the transaction this thread is in, if it is in one. */
+    private final ThreadLocal<Set<String>> touchedInThisThread = new ThreadLocal<>();
 
     private JdbcMirrorStore(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -33,11 +35,20 @@ public final class JdbcMirrorStore implements MirrorStore {
 
     @Override
     public <T> T inTransaction(Function<MirrorTransaction, T> work) {
+        // Jdbi runs a transaction begun inside another on the same handle: its projects are marked when the
+        // outermost one ends, not before it has committed.
+        Set<String> enclosing = touchedInThisThread.get();
+        if (enclosing != null) {
+            return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
+                    handle -> work.apply(transaction(handle, enclosing)));
+        }
         Set<String> touchedProjects = new HashSet<>();
+        touchedInThisThread.set(touchedProjects);
         try {
             return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> work.apply(transaction(handle,
                     touchedProjects)));
         } finally {
+            touchedInThisThread.remove();
             // Committed or rolled back: a project marked needlessly is only summed again.
             projectDigestSums.changed(touchedProjects);
         }

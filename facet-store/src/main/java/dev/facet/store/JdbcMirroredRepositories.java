@@ -103,8 +103,9 @@ final class JdbcMirroredRepositories implements MirroredRepositories {
     }
 
     private Optional<String> projectOf(long repositoryId) {
-        return handle.createQuery("SELECT project_key FROM mirrored_repositories WHERE id = :id").bind("id", repositoryId)
-                .mapTo(String.class).findOne();
+        // Locked until this transaction ends: a move to another project committed meanwhile cannot go unmarked.
+        return handle.createQuery("SELECT project_key FROM mirrored_repositories WHERE id = :id FOR UPDATE")
+                .bind("id", repositoryId).mapTo(String.class).findOne();
     }
 
     /**

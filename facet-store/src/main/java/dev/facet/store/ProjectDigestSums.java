@@ -44,27 +44,39 @@ final class ProjectDigestSums {
     List<ProjectDigest> current(Handle handle, Runnable fillMissing) {
         synchronized (summing) {
             if (sums == null || System.nanoTime() - summedAllAt > FULL_SUM_EVERY.toNanos()) {
-                // Taken before the query: a project marked while it runs is summed again next time.
+                // Unmarked before the query: a transaction ending while it runs marks its projects again.
                 List<String> before = List.copyOf(changed);
-                fillMissing.run();
-                Map<String, ProjectDigest> all = new TreeMap<>();
-                handle.createQuery(SUMS + "GROUP BY project_key").map((rs, ctx) -> digest(rs))
-                        .forEach(project -> all.put(project.projectKey(), project));
-                sums = all;
-                summedAllAt = System.nanoTime();
                 before.forEach(changed::remove);
+                try {
+                    fillMissing.run();
+                    Map<String, ProjectDigest> all = new TreeMap<>();
+                    handle.createQuery(SUMS + "GROUP BY project_key").map((rs, ctx) -> digest(rs))
+                            .forEach(project -> all.put(project.projectKey(), project));
+                    sums = all;
+                    summedAllAt = System.nanoTime();
+                } catch (RuntimeException e) {
+                    changed.addAll(before);
+                    throw e;
+                }
             } else if (!changed.isEmpty()) {
                 List<String> projects = List.copyOf(changed);
                 projects.forEach(changed::remove);
-                for (int from = 0; from < projects.size(); from += PROJECTS_PER_QUERY) {
-                    List<String> some = projects.subList(from, Math.min(projects.size(), from + PROJECTS_PER_QUERY));
-                    Map<String, ProjectDigest> read = new TreeMap<>();
-                    handle.createQuery(SUMS + "WHERE project_key IN (<projects>) GROUP BY project_key")
-                            .bindList("projects", some).map((rs, ctx) -> digest(rs))
-                            .forEach(project -> read.put(project.projectKey(), project));
-                    // A project with no repository left has no row: it is gone from the sums.
-                    some.forEach(key -> sums.remove(key));
-                    sums.putAll(read);
+                int from = 0;
+                try {
+                    for (; from < projects.size(); from += PROJECTS_PER_QUERY) {
+                        List<String> some = projects.subList(from, Math.min(projects.size(), from + PROJECTS_PER_QUERY));
+                        Map<String, ProjectDigest> read = new TreeMap<>();
+                        handle.createQuery(SUMS + "WHERE project_key IN (<projects>) GROUP BY project_key")
+                                .bindList("projects", some).map((rs, ctx) -> digest(rs))
+                                .forEach(project -> read.put(project.projectKey(), project));
+                        // A project with no repository left has no row: it is gone from the sums.
+                        some.forEach(key -> sums.remove(key));
+                        sums.putAll(read);
+                    }
+                } catch (RuntimeException e) {
+                    // Those not summed again stay marked, for the next reconciliation.
+                    changed.addAll(projects.subList(from, projects.size()));
+                    throw e;
                 }
             }
             return new ArrayList<>(sums.values());
