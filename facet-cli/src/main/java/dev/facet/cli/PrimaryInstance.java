@@ -146,6 +146,9 @@ public final class PrimaryInstance implements AutoCloseable {
         // Read once per change of a repository's refs, for HTTP and SSH alike.
         AdvertisedRefsCache advertisedRefs = new AdvertisedRefsCache();
         advertisedRefs.start();
+        // Primary processes on one database share their repositories: a push through another moves refs on disk
+        // that JGit never announces here, but its event's commit reaches this signal, after the refs moved.
+        forgetAdvertisedRefsOnEveryEvent(signal, advertisedRefs);
         try {
             SecureRandom random = new SecureRandom();
             LocalDiskRepositoryStore repositories = new LocalDiskRepositoryStore(repositoriesDir);
@@ -254,6 +257,15 @@ public final class PrimaryInstance implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    private static void forgetAdvertisedRefsOnEveryEvent(EventSignal signal, AdvertisedRefsCache advertisedRefs) {
+        signal.next().thenRun(() -> {
+            advertisedRefs.forgetAll();
+            if (!signal.isClosed()) {
+                forgetAdvertisedRefsOnEveryEvent(signal, advertisedRefs);
+            }
+        });
     }
 
     static ThreadFactory daemon(String name) {

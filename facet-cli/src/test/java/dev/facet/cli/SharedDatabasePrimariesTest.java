@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedDatabasePrimariesTest {
     /** Far below the mirror's 25 s long-poll, with room for a fetch on a loaded machine. */
     private static final Duration WELL_BEFORE_THE_LONG_POLL_ENDS = Duration.ofSeconds(8);
+    /** Well under the 5 s a ref advertisement is kept without news of a change. */
+    private static final Duration ADVERTISED_AT_ONCE = Duration.ofMillis(1500);
     private static final String PASSWORD = TestPrimary.ADMIN_PASSWORD;
 
     @TempDir
@@ -58,6 +60,17 @@ class SharedDatabasePrimariesTest {
                     assertThat(pushReachesMirror(git, source, pushUrl, mirrorUrl, "c.txt"))
                             .as("after the listening connections were cut and opened again")
                             .isLessThan(WELL_BEFORE_THE_LONG_POLL_ENDS);
+
+                    // The other process advertises a push at once, though it had just read (and cached) the refs
+                    // before it: JGit cannot tell it of another process's writes, the push's event does.
+                    String secondUrl = second.gitUrl("admin", PASSWORD, "TWO", "shared");
+                    git.lsRemote(work, secondUrl);
+                    git.lsRemote(work, secondUrl);
+                    git.commitFile(source, "d.txt", "d.txt\n");
+                    git.run(source, "push", "-q", pushUrl, "main").requireSuccess();
+                    String pushed = head(git, source);
+                    await().atMost(ADVERTISED_AT_ONCE).pollInterval(Duration.ofMillis(50))
+                            .until(() -> git.lsRemote(work, secondUrl).contains(pushed + "\trefs/heads/main"));
                 }
             }
         }

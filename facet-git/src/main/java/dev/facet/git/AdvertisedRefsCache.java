@@ -109,6 +109,15 @@ public final class AdvertisedRefsCache {
         }
     }
 
+    /**
+     * Forgets every entry: another process sharing these repositories may have moved refs, which JGit cannot
+     * announce. A read under way when this is called does not keep what it read.
+     */
+    public void forgetAll() {
+        changes.incrementAndGet();
+        entries.clear();
+    }
+
     public synchronized void stop() {
         if (listener != null) {
             listener.remove();
